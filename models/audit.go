@@ -1,0 +1,42 @@
+package models
+
+import "time"
+
+// AuditEvent records who did what, when, from where, on which record. It is append-only and
+// never holds a note's content. ActorEmail keeps the actor readable even if the account changes.
+type AuditEvent struct {
+	ID         uint
+	At         time.Time
+	UserID     *uint
+	ActorEmail string
+	RemoteIP   string
+	Action     string
+	RecordType string
+	RecordID   string
+	Detail     string
+	RequestID  string
+}
+
+// Setting is one configurable value (risk thresholds, retention, small-count threshold…).
+type Setting struct {
+	Key       string `gorm:"primaryKey"`
+	Value     string
+	UpdatedAt time.Time
+}
+
+// Session is a server-side login session, shared by every instance through the database.
+type Session struct {
+	Token  string `gorm:"primaryKey"`
+	Data   []byte
+	Expiry time.Time
+}
+
+// LoginAttempt counts login attempts per account and per client address, so that throttling
+// holds across instances.
+type LoginAttempt struct {
+	ID       uint
+	Email    string
+	RemoteIP string
+	At       time.Time
+	Success  bool
+}

@@ -1,0 +1,228 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// DefaultDatabaseURL is the embedded SQLite database used when nothing else is configured.
+const DefaultDatabaseURL = "sqlite:data/mediation.db"
+
+// Dialect names, as gorm reports them.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// DatabaseURL is a parsed MEDIATION_DATABASE_URL: either "sqlite:PATH" or a postgres:// URL.
+type DatabaseURL struct {
+	Dialect string
+	// Path is the SQLite file.
+	Path string
+	// DSN is the PostgreSQL connection string.
+	DSN string
+}
+
+// ParseDatabaseURL reads a database URL and refuses any other scheme with a French message.
+func ParseDatabaseURL(raw string) (DatabaseURL, error) {
+	raw = strings.TrimSpace(raw)
+	switch {
+	case raw == "":
+		return ParseDatabaseURL(DefaultDatabaseURL)
+	case strings.HasPrefix(raw, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
+		if path == "" || strings.ContainsAny(path, "?#") {
+			return DatabaseURL{}, fmt.Errorf("adresse de base de données « %s » invalide : écrivez sqlite:CHEMIN, par exemple sqlite:data/mediation.db", raw)
+		}
+		return DatabaseURL{Dialect: DialectSQLite, Path: path}, nil
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		if _, err := url.Parse(raw); err != nil {
+			return DatabaseURL{}, fmt.Errorf("adresse PostgreSQL invalide : %s", redactErr(err))
+		}
+		return DatabaseURL{Dialect: DialectPostgres, DSN: raw}, nil
+	default:
+		scheme := raw
+		if i := strings.IndexAny(raw, ":/"); i >= 0 {
+			scheme = raw[:i]
+		}
+		return DatabaseURL{}, fmt.Errorf("type de base de données « %s » non pris en charge : utilisez postgres://… ou sqlite:CHEMIN", scheme)
+	}
+}
+
+// String shows the URL without its password, for messages and logs.
+func (d DatabaseURL) String() string {
+	if d.Dialect == DialectSQLite {
+		return "sqlite:" + d.Path
+	}
+	u, err := url.Parse(d.DSN)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// OpenOptions tunes the connection pool.
+type OpenOptions struct {
+	// MaxOpenConns bounds the PostgreSQL pool (default 20).
+	MaxOpenConns int
+	// StatementTimeout bounds every PostgreSQL statement (default 30 s).
+	StatementTimeout time.Duration
+	// Logger receives slow queries and database errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// Open connects to the database and checks that it answers. Every failure comes back as one
+// French sentence that says what is wrong, without the password.
+func Open(ctx context.Context, d DatabaseURL, opts OpenOptions) (*gorm.DB, error) {
+	cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true, NowFunc: func() time.Time { return time.Now().UTC() }}
+	if opts.Logger != nil {
+		cfg.Logger = logger.NewSlogLogger(opts.Logger, logger.Config{
+			SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true,
+		})
+	}
+	switch d.Dialect {
+	case DialectSQLite:
+		return openSQLite(ctx, d, cfg)
+	case DialectPostgres:
+		return openPostgres(ctx, d, cfg, opts)
+	default:
+		return nil, fmt.Errorf("type de base de données « %s » non pris en charge", d.Dialect)
+	}
+}
+
+// sqlitePragmas: WAL lets readers run beside the writer; busy_timeout makes a writer wait for
+// the lock instead of failing; _txlock=immediate takes the write lock when a transaction
+// begins, so that two transactions never deadlock upgrading a read lock ("database is locked").
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+func openSQLite(ctx context.Context, d DatabaseURL, cfg *gorm.Config) (*gorm.DB, error) {
+	if dir := filepath.Dir(d.Path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("impossible de créer le dossier de la base SQLite %s : %w", dir, plainPathErr(err))
+		}
+	}
+	f, err := os.OpenFile(d.Path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("la base SQLite %s n'est pas accessible en écriture : %w", d.Path, plainPathErr(err))
+	}
+	f.Close()
+	db, err := gorm.Open(sqlite.Open(d.Path+"?"+sqlitePragmas), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("impossible d'ouvrir la base SQLite %s : %w", d.Path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("impossible d'ouvrir la base SQLite %s : %w", d.Path, err)
+	}
+	// One writer at a time is SQLite's rule; a handful of connections serve the readers.
+	sqlDB.SetMaxOpenConns(8)
+	sqlDB.SetMaxIdleConns(8)
+	sqlDB.SetConnMaxIdleTime(10 * time.Minute)
+	var mode string
+	if err := db.WithContext(ctx).Raw("PRAGMA journal_mode").Scan(&mode).Error; err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("la base SQLite %s est illisible : %w", d.Path, err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		sqlDB.Close()
+		return nil, fmt.Errorf("la base SQLite %s n'a pas pu passer en mode WAL (mode %q) : le dossier est-il en écriture ?", d.Path, mode)
+	}
+	// A read-only file opens and reads fine; probe a write so that the failure comes now.
+	if err := db.WithContext(ctx).Exec("PRAGMA user_version = 0").Error; err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("la base SQLite %s n'est pas accessible en écriture : %w", d.Path, err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, d DatabaseURL, cfg *gorm.Config, opts OpenOptions) (*gorm.DB, error) {
+	u, err := url.Parse(d.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("adresse PostgreSQL invalide : %s", redactErr(err))
+	}
+	timeout := opts.StatementTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	q := u.Query()
+	setDefault(q, "connect_timeout", "5")
+	setDefault(q, "application_name", "mediation")
+	// Unknown keys are sent to the server as run-time parameters by pgx.
+	setDefault(q, "statement_timeout", fmt.Sprint(timeout.Milliseconds()))
+	setDefault(q, "idle_in_transaction_session_timeout", "60000")
+	u.RawQuery = q.Encode()
+	db, err := gorm.Open(postgres.New(postgres.Config{DSN: u.String()}), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL injoignable (%s) : %s", d, oneLine(err))
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL injoignable (%s) : %s", d, oneLine(err))
+	}
+	maxConns := opts.MaxOpenConns
+	if maxConns <= 0 {
+		maxConns = 20
+	}
+	sqlDB.SetMaxOpenConns(maxConns)
+	sqlDB.SetMaxIdleConns(maxConns / 2)
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("PostgreSQL injoignable (%s) : %s", d, oneLine(err))
+	}
+	return db, nil
+}
+
+// Close releases the database's connections.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+func setDefault(q url.Values, key, value string) {
+	if q.Get(key) == "" {
+		q.Set(key, value)
+	}
+}
+
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(redactErr(err)), " ")
+}
+
+// redactErr drops anything that looks like a password from a driver's message.
+func redactErr(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "://"); i >= 0 {
+		if at := strings.Index(msg[i:], "@"); at >= 0 {
+			msg = msg[:i+3] + "…" + msg[i+at:]
+		}
+	}
+	return msg
+}
+
+func plainPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

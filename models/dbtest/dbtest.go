@@ -1,0 +1,110 @@
+// Package dbtest gives each test a fresh, migrated database: a SQLite file of its own always,
+// and a PostgreSQL schema of its own when MEDIATION_TEST_DATABASE_URL is set, so that tests
+// run in parallel without seeing each other's rows.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"mediation/migrations"
+	"mediation/models"
+)
+
+// EnvURL names the variable that points the tests at a PostgreSQL server.
+const EnvURL = "MEDIATION_TEST_DATABASE_URL"
+
+// Backend is one database the suite runs on.
+type Backend struct {
+	Name string
+	// New returns the URL of a fresh empty database, removed when the test ends.
+	New func(t testing.TB) models.DatabaseURL
+}
+
+// Backends lists SQLite, and PostgreSQL when its URL is given.
+func Backends() []Backend {
+	b := []Backend{{Name: "sqlite", New: newSQLite}}
+	if os.Getenv(EnvURL) != "" {
+		b = append(b, Backend{Name: "postgres", New: newPostgres})
+	}
+	return b
+}
+
+// Each runs f as a parallel subtest on every backend with an empty, unmigrated database.
+func Each(t *testing.T, f func(t *testing.T, u models.DatabaseURL)) {
+	t.Helper()
+	for _, b := range Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			f(t, b.New(t))
+		})
+	}
+}
+
+// EachMigrated runs f on every backend with a fresh migrated database.
+func EachMigrated(t *testing.T, f func(t *testing.T, db *gorm.DB)) {
+	t.Helper()
+	Each(t, func(t *testing.T, u models.DatabaseURL) {
+		f(t, OpenMigrated(t, u))
+	})
+}
+
+// OpenMigrated opens the database and applies every migration.
+func OpenMigrated(t testing.TB, u models.DatabaseURL) *gorm.DB {
+	t.Helper()
+	db := Open(t, u)
+	if _, err := migrations.Migrate(context.Background(), db); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return db
+}
+
+// Open opens the database and closes it when the test ends.
+func Open(t testing.TB, u models.DatabaseURL) *gorm.DB {
+	t.Helper()
+	db, err := models.Open(context.Background(), u, models.OpenOptions{MaxOpenConns: 5})
+	if err != nil {
+		t.Fatalf("open %s: %v", u, err)
+	}
+	t.Cleanup(func() { models.Close(db) })
+	return db
+}
+
+func newSQLite(t testing.TB) models.DatabaseURL {
+	return models.DatabaseURL{Dialect: models.DialectSQLite, Path: filepath.Join(t.TempDir(), "test.db")}
+}
+
+// newPostgres creates a schema named after a random token and points search_path at it.
+func newPostgres(t testing.TB) models.DatabaseURL {
+	t.Helper()
+	base, err := models.ParseDatabaseURL(os.Getenv(EnvURL))
+	if err != nil || base.Dialect != models.DialectPostgres {
+		t.Fatalf("%s must be a postgres:// URL: %v", EnvURL, err)
+	}
+	admin, err := models.Open(context.Background(), base, models.OpenOptions{MaxOpenConns: 2})
+	if err != nil {
+		t.Fatalf("open %s: %v", base, err)
+	}
+	token := make([]byte, 6)
+	rand.Read(token)
+	schema := "t_" + hex.EncodeToString(token)
+	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		models.Close(admin)
+	})
+	u, _ := url.Parse(base.DSN)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return models.DatabaseURL{Dialect: models.DialectPostgres, DSN: u.String()}
+}

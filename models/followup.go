@@ -1,0 +1,35 @@
+package models
+
+import "time"
+
+// FollowUp is one contact logged by a mediator (suivi). A restricted note is visible to the
+// mediators of the pupil's establishment only.
+type FollowUp struct {
+	ID              uint
+	PupilID         uint
+	AuthorID        uint
+	OccurredOn      time.Time
+	Kind            FollowUpKind
+	DurationMinutes int
+	Note            string
+	Restricted      bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// NextAction is something to do for a pupil by a due date, set by a follow-up or by a meeting's
+// recap. The owner is an account when it is one of ours, else a label ("la famille", "CPE").
+type NextAction struct {
+	ID          uint
+	PupilID     uint
+	FollowUpID  *uint
+	MeetingID   *uint
+	Description string
+	DueOn       time.Time
+	OwnerUserID *uint
+	OwnerLabel  string
+	CreatedByID *uint
+	DoneAt      *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}

@@ -1,0 +1,82 @@
+package models
+
+import "gorm.io/gorm"
+
+// Scope is what one user may see. It is built once per request from the account and is the
+// single place that decides access: every query that returns nominative data takes it and
+// filters on it in SQL, so that a record outside it is simply not found.
+type Scope struct {
+	UserID           uint
+	Role             Role
+	EstablishmentIDs []uint
+	PartnerID        uint
+}
+
+// ScopeOf builds the scope of an active account from its role and assignments.
+func ScopeOf(u User) Scope {
+	s := Scope{UserID: u.ID, Role: u.Role}
+	if !u.Active {
+		return Scope{}
+	}
+	switch u.Role {
+	case RoleMediator, RoleHeadTeacher:
+		for _, e := range u.Establishments {
+			s.EstablishmentIDs = append(s.EstablishmentIDs, e.ID)
+		}
+	case RolePartner:
+		if u.PartnerOrganisationID != nil {
+			s.PartnerID = *u.PartnerOrganisationID
+		}
+	}
+	return s
+}
+
+// SeesPupilFiles tells whether the scope reads nominative pupil files of its establishments.
+// Coordinators and administrators never do; partners see only what a referral carries.
+func (s Scope) SeesPupilFiles() bool {
+	return (s.Role == RoleMediator || s.Role == RoleHeadTeacher) && len(s.EstablishmentIDs) > 0
+}
+
+// SeesRestrictedNotes tells whether the scope reads follow-up notes marked restricted: only
+// the mediators of the pupil's establishment do.
+func (s Scope) SeesRestrictedNotes() bool {
+	return s.Role == RoleMediator
+}
+
+// CoversEstablishment tells whether the establishment's nominative data is within the scope.
+func (s Scope) CoversEstablishment(id uint) bool {
+	if !s.SeesPupilFiles() {
+		return false
+	}
+	for _, e := range s.EstablishmentIDs {
+		if e == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Pupils restricts a query on the pupils table to the files the scope may read. Outside the
+// roles that read files it matches nothing.
+func (s Scope) Pupils(db *gorm.DB) *gorm.DB {
+	if !s.SeesPupilFiles() {
+		return db.Where("1 = 0")
+	}
+	return db.Where("pupils.establishment_id IN ?", s.EstablishmentIDs)
+}
+
+// Referrals restricts a query on the referrals table to those the scope may read: a partner
+// sees the referrals sent to its organisation (never drafts), the establishment roles those of
+// their pupils.
+func (s Scope) Referrals(db *gorm.DB) *gorm.DB {
+	switch {
+	case s.Role == RolePartner && s.PartnerID != 0:
+		return db.Where("referrals.partner_organisation_id = ? AND referrals.status <> ?", s.PartnerID, ReferralDraft)
+	case s.SeesPupilFiles():
+		return db.Where("referrals.pupil_id IN (?)",
+			db.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("id").
+				Where("establishment_id IN ?", s.EstablishmentIDs))
+	default:
+		return db.Where("1 = 0")
+	}
+}
