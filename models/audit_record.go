@@ -1,0 +1,55 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Audit actions. The log says what was done to which record, never a note's content.
+const (
+	AuditLogin          = "login"
+	AuditLoginFailed    = "login_failed"
+	AuditLogout         = "logout"
+	AuditPasswordChange = "password_changed"
+	AuditUserCreated    = "user_created"
+	AuditUserChanged    = "user_changed"
+	AuditPupilViewed    = "pupil_viewed"
+	AuditCreated        = "created"
+	AuditChanged        = "changed"
+	AuditDeleted        = "deleted"
+	AuditPDFExported    = "pdf_exported"
+	AuditImported       = "imported"
+	AuditPurged         = "purged"
+	AuditDemoLoaded     = "demo_loaded"
+)
+
+// Actor is who did something, and from where; the command line is an actor without an account.
+type Actor struct {
+	UserID    *uint
+	Email     string
+	RemoteIP  string
+	RequestID string
+}
+
+// RecordAudit appends one event to the audit log.
+func RecordAudit(ctx context.Context, db *gorm.DB, at time.Time, actor Actor, action, recordType, recordID, detail string) error {
+	e := AuditEvent{
+		At: at.UTC(), UserID: actor.UserID, ActorEmail: actor.Email, RemoteIP: actor.RemoteIP,
+		Action: action, RecordType: recordType, RecordID: recordID, Detail: truncate(detail, 500), RequestID: actor.RequestID,
+	}
+	if err := db.WithContext(ctx).Create(&e).Error; err != nil {
+		return fmt.Errorf("models: audit %s: %w", action, err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
