@@ -86,20 +86,28 @@ type OpenOptions struct {
 // Open connects to the database and checks that it answers. Every failure comes back as one
 // French sentence that says what is wrong, without the password.
 func Open(ctx context.Context, d DatabaseURL, opts OpenOptions) (*gorm.DB, error) {
+	// gorm would log a failed connection itself; the caller reports it once, so the logger
+	// comes in only once the database is open.
 	cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true, NowFunc: func() time.Time { return time.Now().UTC() }}
+	var db *gorm.DB
+	var err error
+	switch d.Dialect {
+	case DialectSQLite:
+		db, err = openSQLite(ctx, d, cfg)
+	case DialectPostgres:
+		db, err = openPostgres(ctx, d, cfg, opts)
+	default:
+		err = fmt.Errorf("type de base de données « %s » non pris en charge", d.Dialect)
+	}
+	if err != nil {
+		return nil, err
+	}
 	if opts.Logger != nil {
-		cfg.Logger = logger.NewSlogLogger(opts.Logger, logger.Config{
+		db.Logger = logger.NewSlogLogger(opts.Logger, logger.Config{
 			SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true,
 		})
 	}
-	switch d.Dialect {
-	case DialectSQLite:
-		return openSQLite(ctx, d, cfg)
-	case DialectPostgres:
-		return openPostgres(ctx, d, cfg, opts)
-	default:
-		return nil, fmt.Errorf("type de base de données « %s » non pris en charge", d.Dialect)
-	}
+	return db, nil
 }
 
 // sqlitePragmas: WAL lets readers run beside the writer; busy_timeout makes a writer wait for

@@ -47,7 +47,9 @@ func TestValidateUAI(t *testing.T) {
 }
 
 func TestSchoolYearEdges(t *testing.T) {
-	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, models.Paris) }
+	at := func(y int, m time.Month, d, h, min int) time.Time {
+		return time.Date(y, m, d, h, min, 0, 0, models.Paris)
+	}
 	cases := []struct {
 		t    time.Time
 		want string

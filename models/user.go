@@ -27,7 +27,8 @@ type User struct {
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
 
-	Establishments []Establishment `gorm:"many2many:user_establishments"`
+	Establishments      []Establishment `gorm:"many2many:user_establishments"`
+	PartnerOrganisation *PartnerOrganisation
 }
 
 // UserEstablishment ties a mediator or head teacher to an establishment.
@@ -42,8 +43,146 @@ const (
 	LocaleEnglish = "en"
 )
 
-// NewUser is what creating an account takes. Establishments are given by UAI, the partner
-// organisation by name, as an administrator types them.
+// Account is what an administrator sets on an account: identity, role and assignments.
+type Account struct {
+	Email                 string
+	DisplayName           string
+	Role                  Role
+	EstablishmentIDs      []uint
+	PartnerOrganisationID *uint
+	Locale                string
+	Active                bool
+}
+
+// NormalizeEmail lower-cases and trims an email, so that logins and uniqueness ignore case.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
+}
+
+// validate checks the fields and that the assignments fit the role, in French, field by field.
+func (a *Account) validate() ValidationError {
+	a.Email = NormalizeEmail(a.Email)
+	a.DisplayName = strings.TrimSpace(a.DisplayName)
+	if a.Locale == "" {
+		a.Locale = LocaleFrench
+	}
+	v := ValidationError{}
+	if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Address != a.Email || len(a.Email) > 254 {
+		v.Add("email", "Adresse électronique invalide.")
+	}
+	if a.DisplayName == "" {
+		v.Add("display_name", "Le nom affiché est obligatoire.")
+	} else if len([]rune(a.DisplayName)) > 200 {
+		v.Add("display_name", "Le nom affiché ne doit pas dépasser 200 caractères.")
+	}
+	if !a.Role.Valid() {
+		v.Add("role", "Rôle inconnu : mediator, head_teacher, partner, coordinator ou admin.")
+	}
+	if a.Locale != LocaleFrench && a.Locale != LocaleEnglish {
+		v.Add("locale", "Langue inconnue : fr ou en.")
+	}
+	needsEstablishments := a.Role == RoleMediator || a.Role == RoleHeadTeacher
+	switch {
+	case needsEstablishments && len(a.EstablishmentIDs) == 0:
+		v.Add("establishments", "Un compte médiateur ou chef d'établissement doit être rattaché à au moins un établissement.")
+	case !needsEstablishments && len(a.EstablishmentIDs) > 0:
+		v.Add("establishments", "Seuls les médiateurs et les chefs d'établissement sont rattachés à des établissements.")
+	}
+	switch {
+	case a.Role == RolePartner && a.PartnerOrganisationID == nil:
+		v.Add("partner", "Un compte partenaire doit être rattaché à un organisme partenaire.")
+	case a.Role != RolePartner && a.PartnerOrganisationID != nil:
+		v.Add("partner", "Seuls les comptes partenaires sont rattachés à un organisme.")
+	}
+	return v
+}
+
+// SaveAccount creates (id 0, with a password hash) or updates an account and its
+// establishments, in one transaction. It returns the account as stored.
+func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordHash string, mustChange bool) (User, error) {
+	v := a.validate()
+	if id == 0 && passwordHash == "" {
+		v.Add("password", "Le mot de passe est obligatoire.")
+	}
+	if err := v.OrNil(); err != nil {
+		return User{}, err
+	}
+	var saved User
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var taken int64
+		if err := tx.Model(&User{}).Where("email = ? AND id <> ?", a.Email, id).Count(&taken).Error; err != nil {
+			return err
+		}
+		if taken > 0 {
+			return ValidationError{"email": "Un compte existe déjà avec cette adresse."}
+		}
+		var establishments []Establishment
+		if len(a.EstablishmentIDs) > 0 {
+			if err := tx.Where("id IN ?", a.EstablishmentIDs).Find(&establishments).Error; err != nil {
+				return err
+			}
+			if len(establishments) != len(uniqueIDs(a.EstablishmentIDs)) {
+				return ValidationError{"establishments": "Un des établissements choisis n'existe pas."}
+			}
+		}
+		if a.PartnerOrganisationID != nil {
+			var n int64
+			if err := tx.Model(&PartnerOrganisation{}).Where("id = ?", *a.PartnerOrganisationID).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return ValidationError{"partner": "Cet organisme partenaire n'existe pas."}
+			}
+		}
+		u := User{ID: id}
+		if id != 0 {
+			if err := tx.Take(&u, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNotFound
+			} else if err != nil {
+				return err
+			}
+		} else {
+			u.PasswordHash, u.MustChangePassword = passwordHash, mustChange
+		}
+		u.Email, u.DisplayName, u.Role, u.Locale, u.Active = a.Email, a.DisplayName, a.Role, a.Locale, a.Active
+		u.PartnerOrganisationID = a.PartnerOrganisationID
+		if err := tx.Omit("Establishments").Save(&u).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", u.ID).Delete(&UserEstablishment{}).Error; err != nil {
+			return err
+		}
+		for _, e := range establishments {
+			if err := tx.Create(&UserEstablishment{UserID: u.ID, EstablishmentID: e.ID}).Error; err != nil {
+				return err
+			}
+		}
+		u.Establishments = establishments
+		saved = u
+		return nil
+	})
+	var ve ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return User{}, ve
+	case errors.Is(err, ErrNotFound):
+		return User{}, ErrNotFound
+	case err != nil:
+		return User{}, fmt.Errorf("models: save account %s: %w", a.Email, err)
+	}
+	return saved, nil
+}
+
+func uniqueIDs(ids []uint) map[uint]bool {
+	m := make(map[uint]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// NewUser is an account as typed on the command line: establishments by UAI, the partner
+// organisation by name.
 type NewUser struct {
 	Email              string
 	DisplayName        string
@@ -55,88 +194,73 @@ type NewUser struct {
 	MustChangePassword bool
 }
 
-// NormalizeEmail lower-cases and trims an email, so that logins and uniqueness ignore case.
-func NormalizeEmail(email string) string {
-	return strings.ToLower(strings.TrimSpace(email))
+// CreateUser resolves the UAIs and partner name of a command-line account, then creates it.
+func CreateUser(ctx context.Context, db *gorm.DB, n NewUser) (User, error) {
+	a := Account{Email: n.Email, DisplayName: n.DisplayName, Role: n.Role, Locale: n.Locale, Active: true}
+	for _, code := range n.EstablishmentUAIs {
+		var e Establishment
+		err := db.WithContext(ctx).Where("uai = ?", NormalizeUAI(code)).Take(&e).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return User{}, ValidationError{"establishments": fmt.Sprintf("Établissement %s inconnu.", NormalizeUAI(code))}
+		} else if err != nil {
+			return User{}, fmt.Errorf("models: find establishment %s: %w", code, err)
+		}
+		a.EstablishmentIDs = append(a.EstablishmentIDs, e.ID)
+	}
+	if name := strings.TrimSpace(n.PartnerName); name != "" {
+		var p PartnerOrganisation
+		err := db.WithContext(ctx).Where("name = ?", name).Take(&p).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return User{}, ValidationError{"partner": fmt.Sprintf("Organisme partenaire « %s » inconnu.", name)}
+		} else if err != nil {
+			return User{}, fmt.Errorf("models: find partner %s: %w", name, err)
+		}
+		a.PartnerOrganisationID = &p.ID
+	} else if n.Role == RolePartner {
+		return User{}, ValidationError{"partner": "Un compte partenaire doit être rattaché à un organisme partenaire."}
+	}
+	return SaveAccount(ctx, db, 0, a, n.PasswordHash, n.MustChangePassword)
 }
 
-// CreateUser validates and stores an account with its assignments, in one transaction.
-func CreateUser(ctx context.Context, db *gorm.DB, n NewUser) (User, error) {
-	u := User{
-		Email: NormalizeEmail(n.Email), DisplayName: strings.TrimSpace(n.DisplayName), Role: n.Role,
-		Locale: n.Locale, Active: true, PasswordHash: n.PasswordHash, MustChangePassword: n.MustChangePassword,
+// UserFilter narrows the account list of the administration pages.
+type UserFilter struct {
+	Role Role
+	// State is "active", "inactive" or empty for both.
+	State string
+	Query string
+	Page  int
+}
+
+// UsersPerPage is the length of a page of the account list.
+const UsersPerPage = 50
+
+// ListUsers returns a page of accounts matching the filter, by email, with their establishments
+// and organisation loaded once for the page, and the number of matching accounts.
+func ListUsers(ctx context.Context, db *gorm.DB, f UserFilter) ([]User, int64, error) {
+	q := db.WithContext(ctx).Model(&User{})
+	if f.Role != "" {
+		q = q.Where("role = ?", f.Role)
 	}
-	if u.Locale == "" {
-		u.Locale = LocaleFrench
+	switch f.State {
+	case "active":
+		q = q.Where("active = ?", true)
+	case "inactive":
+		q = q.Where("active = ?", false)
 	}
-	v := ValidationError{}
-	if _, err := mail.ParseAddress(u.Email); err != nil || !strings.Contains(u.Email, "@") || len(u.Email) > 254 {
-		v.Add("email", "Adresse électronique invalide.")
+	if term := strings.ToLower(strings.TrimSpace(f.Query)); term != "" {
+		like := "%" + strings.NewReplacer("%", "\\%", "_", "\\_").Replace(term) + "%"
+		q = q.Where("(LOWER(email) LIKE ? ESCAPE '\\' OR LOWER(display_name) LIKE ? ESCAPE '\\')", like, like)
 	}
-	if u.DisplayName == "" {
-		v.Add("display_name", "Le nom affiché est obligatoire.")
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("models: count users: %w", err)
 	}
-	if !u.Role.Valid() {
-		v.Add("role", "Rôle inconnu : mediator, head_teacher, partner, coordinator ou admin.")
-	}
-	if u.Locale != LocaleFrench && u.Locale != LocaleEnglish {
-		v.Add("locale", "Langue inconnue : fr ou en.")
-	}
-	needsEstablishments := u.Role == RoleMediator || u.Role == RoleHeadTeacher
-	switch {
-	case needsEstablishments && len(n.EstablishmentUAIs) == 0:
-		v.Add("establishments", "Un compte médiateur ou chef d'établissement doit être rattaché à au moins un établissement.")
-	case !needsEstablishments && len(n.EstablishmentUAIs) > 0:
-		v.Add("establishments", "Seuls les médiateurs et les chefs d'établissement sont rattachés à des établissements.")
-	}
-	switch {
-	case u.Role == RolePartner && strings.TrimSpace(n.PartnerName) == "":
-		v.Add("partner", "Un compte partenaire doit être rattaché à un organisme partenaire.")
-	case u.Role != RolePartner && strings.TrimSpace(n.PartnerName) != "":
-		v.Add("partner", "Seuls les comptes partenaires sont rattachés à un organisme.")
-	}
-	if u.PasswordHash == "" {
-		v.Add("password", "Le mot de passe est obligatoire.")
-	}
-	if err := v.OrNil(); err != nil {
-		return User{}, err
-	}
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var taken int64
-		if err := tx.Model(&User{}).Where("email = ?", u.Email).Count(&taken).Error; err != nil {
-			return err
-		}
-		if taken > 0 {
-			return ValidationError{"email": "Un compte existe déjà avec cette adresse."}
-		}
-		for _, code := range n.EstablishmentUAIs {
-			var e Establishment
-			err := tx.Where("uai = ?", NormalizeUAI(code)).First(&e).Error
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return ValidationError{"establishments": fmt.Sprintf("Établissement %s inconnu.", NormalizeUAI(code))}
-			} else if err != nil {
-				return err
-			}
-			u.Establishments = append(u.Establishments, e)
-		}
-		if u.Role == RolePartner {
-			var p PartnerOrganisation
-			err := tx.Where("name = ?", strings.TrimSpace(n.PartnerName)).First(&p).Error
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return ValidationError{"partner": fmt.Sprintf("Organisme partenaire « %s » inconnu.", strings.TrimSpace(n.PartnerName))}
-			} else if err != nil {
-				return err
-			}
-			u.PartnerOrganisationID = &p.ID
-		}
-		return tx.Omit("Establishments.*").Create(&u).Error
-	})
+	page := max(f.Page, 1)
+	var users []User
+	err := q.Preload("Establishments", func(q *gorm.DB) *gorm.DB { return q.Order("name") }).Preload("PartnerOrganisation").
+		Order("email").Offset((page - 1) * UsersPerPage).Limit(UsersPerPage).Find(&users).Error
 	if err != nil {
-		var ve ValidationError
-		if errors.As(err, &ve) {
-			return User{}, ve
-		}
-		return User{}, fmt.Errorf("models: create user %s: %w", u.Email, err)
+		return nil, 0, fmt.Errorf("models: list users: %w", err)
 	}
-	return u, nil
+	return users, total, nil
 }

@@ -1,0 +1,302 @@
+// Package app builds the application once: database, template cache, Echo with its
+// middleware, routes and error handler. There is no package-level state: everything hangs off
+// the App value, so that tests build as many as they like.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"gorm.io/gorm"
+
+	"mediation/handlers"
+	"mediation/migrations"
+	"mediation/models"
+	"mediation/views"
+)
+
+// Config is what the command line and the environment decide.
+type Config struct {
+	// DatabaseURL is "sqlite:PATH" or a postgres:// URL (MEDIATION_DATABASE_URL, --database).
+	DatabaseURL string
+	// Addr is the listening address (MEDIATION_ADDR, --addr).
+	Addr string
+	// TrustedProxies lists the addresses or CIDR ranges of reverse proxies whose
+	// X-Forwarded-For may be believed. Empty: the client address is the TCP peer, unspoofable.
+	TrustedProxies []string
+	// MaxDBConns bounds the PostgreSQL pool.
+	MaxDBConns int
+	// Logger receives the structured logs; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now. Tests pass a fixed one.
+	Now func() time.Time
+	// ShutdownTimeout bounds the wait for in-flight requests at shutdown.
+	ShutdownTimeout time.Duration
+	// SessionIdle ends a session unused for that long (default 30 minutes); SessionLifetime
+	// ends any session that old (default 12 hours).
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+	// SecureCookies marks the cookies Secure: set it when the site is served over TLS.
+	SecureCookies bool
+	// Throttle limits failed logins; zero means models.DefaultThrottle.
+	Throttle models.Throttle
+}
+
+// Defaults of the configuration.
+const (
+	DefaultAddr            = "127.0.0.1:8080"
+	DefaultShutdownTimeout = 20 * time.Second
+	bodyLimit              = "2M"
+)
+
+func (c *Config) setDefaults() {
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = models.DefaultDatabaseURL
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.SessionIdle <= 0 {
+		c.SessionIdle = 30 * time.Minute
+	}
+	if c.SessionLifetime <= 0 {
+		c.SessionLifetime = 12 * time.Hour
+	}
+	if c.Throttle.Max <= 0 || c.Throttle.Window <= 0 {
+		c.Throttle = models.DefaultThrottle
+	}
+}
+
+// App is the running application.
+type App struct {
+	Config   Config
+	DB       *gorm.DB
+	DBURL    models.DatabaseURL
+	Views    *views.Views
+	Sessions *scs.SessionManager
+	Echo     *echo.Echo
+	Log      *slog.Logger
+}
+
+// New opens the database, makes sure its schema is current (migrating the embedded SQLite by
+// itself; on PostgreSQL refusing an out-of-date schema), parses the templates and builds the
+// router. Every failure is one French sentence.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	cfg.setDefaults()
+	extractor, err := ipExtractor(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	db, u, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
+		models.Close(db)
+		return nil, err
+	}
+	v, err := views.New()
+	if err != nil {
+		models.Close(db)
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, DBURL: u, Views: v, Log: cfg.Logger, Sessions: newSessions(db, cfg)}
+	a.Echo = a.router(extractor)
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return models.Close(a.DB) }
+
+func openDatabase(ctx context.Context, cfg Config) (*gorm.DB, models.DatabaseURL, error) {
+	u, err := models.ParseDatabaseURL(cfg.DatabaseURL)
+	if err != nil {
+		return nil, u, err
+	}
+	db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: cfg.MaxDBConns, Logger: cfg.Logger})
+	return db, u, err
+}
+
+// ensureSchema migrates SQLite, the embedded default that nobody administers, and only checks
+// PostgreSQL, whose migrations an operator runs on purpose before starting the new version.
+func ensureSchema(ctx context.Context, db *gorm.DB, u models.DatabaseURL, log *slog.Logger) error {
+	if u.Dialect == models.DialectSQLite {
+		applied, err := migrations.Migrate(ctx, db)
+		if err != nil {
+			return fmt.Errorf("migration de la base SQLite %s impossible : %w", u.Path, err)
+		}
+		if len(applied) > 0 {
+			log.Info("database migrated", "applied", applied)
+		}
+		return nil
+	}
+	st, err := migrations.CurrentStatus(ctx, db)
+	if err != nil {
+		return fmt.Errorf("lecture du schéma de %s impossible : %w", u, err)
+	}
+	switch {
+	case len(st.Unknown) > 0:
+		return fmt.Errorf("le schéma de %s a été migré par une version plus récente du programme (%s) : mettez le programme à jour", u, strings.Join(st.Unknown, ", "))
+	case len(st.Pending) > 0:
+		return fmt.Errorf("le schéma de %s n'est pas à jour (%d migration(s) en attente : %s) : lancez « mediation migrate » puis redémarrez", u, len(st.Pending), strings.Join(st.Pending, ", "))
+	}
+	return nil
+}
+
+// router builds Echo with the middleware every request goes through, then the routes.
+func (a *App) router(extractor echo.IPExtractor) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = extractor
+	h := &handlers.Handlers{DB: a.DB, Views: a.Views, Log: a.Log, Now: a.Config.Now, Sessions: a.Sessions,
+		Throttle: a.Config.Throttle, IdleTimeout: a.Config.SessionIdle, Lifetime: a.Config.SessionLifetime,
+		SecureCookies: a.Config.SecureCookies}
+	e.HTTPErrorHandler = h.HandleError
+
+	e.Pre(dropForeignRequestID)
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}))
+	e.Use(requestLogger(a.Log))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: true, DisablePrintStack: true}))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		HSTSMaxAge:            63072000,
+		ContentSecurityPolicy: contentSecurityPolicy,
+		ReferrerPolicy:        "same-origin",
+	}))
+	e.Use(noStore)
+	e.Use(middleware.BodyLimit(bodyLimit))
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     "_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieSecure:   a.Config.SecureCookies,
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/")
+		},
+		ErrorHandler: func(err error, c echo.Context) error { return echo.ErrForbidden },
+	}))
+
+	e.GET("/healthz", h.Healthz)
+	e.GET("/readyz", h.Readyz)
+	static := e.Group("/static", cacheStatic)
+	static.StaticFS("/", views.Static())
+	a.routes(e, h)
+	return e
+}
+
+// contentSecurityPolicy allows our own scripts and styles only: no inline script, no framing.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// ipExtractor believes X-Forwarded-For only from the configured proxies; without them the
+// client address is the TCP peer, which a client cannot forge.
+func ipExtractor(trusted []string) (echo.IPExtractor, error) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, given := range trusted {
+		cidr := strings.TrimSpace(given)
+		if ip := net.ParseIP(cidr); ip != nil && ip.To4() != nil {
+			cidr += "/32"
+		} else if ip != nil {
+			cidr += "/128"
+		}
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			return nil, fmt.Errorf("proxy de confiance « %s » invalide : donnez une adresse IP ou une plage CIDR", strings.TrimSpace(given))
+		}
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
+}
+
+var requestIDShape = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+// dropForeignRequestID keeps an incoming X-Request-ID only when it looks like one, so that a
+// client cannot write arbitrary text into the logs.
+func dropForeignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if id := c.Request().Header.Get(echo.HeaderXRequestID); id != "" && !requestIDShape.MatchString(id) {
+			c.Request().Header.Del(echo.HeaderXRequestID)
+		}
+		return next(c)
+	}
+}
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// requestLogger writes one structured line per request: id, method, path (never the query,
+// which may hold a searched name), status, duration.
+func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		HandleError:  true,
+		LogStatus:    true,
+		LogMethod:    true,
+		LogURIPath:   true,
+		LogLatency:   true,
+		LogRequestID: true,
+		LogRemoteIP:  true,
+		LogError:     true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			attrs := []slog.Attr{
+				slog.String("request_id", v.RequestID), slog.String("method", v.Method),
+				slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.Float64("duration_ms", float64(v.Latency.Microseconds())/1000), slog.String("ip", v.RemoteIP),
+			}
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			return nil
+		},
+	})
+}
+
+// noStore keeps pages, which may hold nominative data, out of every cache.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			c.Response().Header().Set("Cache-Control", "no-store")
+		}
+		return next(c)
+	}
+}
+
+func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		return next(c)
+	}
+}

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"mediation/migrations"
+	"mediation/models"
+)
+
+// Migrate applies the pending migrations, or with statusOnly lists applied and pending ones.
+func Migrate(ctx context.Context, cfg Config, statusOnly bool, out io.Writer) error {
+	cfg.setDefaults()
+	db, u, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	if statusOnly {
+		st, err := migrations.CurrentStatus(ctx, db)
+		if err != nil {
+			return fmt.Errorf("lecture du schéma de %s impossible : %w", u, err)
+		}
+		fmt.Fprintf(out, "Base : %s\n", u)
+		for _, id := range st.Applied {
+			fmt.Fprintf(out, "  appliquée   %s\n", id)
+		}
+		for _, id := range st.Pending {
+			fmt.Fprintf(out, "  en attente  %s\n", id)
+		}
+		for _, id := range st.Unknown {
+			fmt.Fprintf(out, "  inconnue    %s (migrée par une version plus récente)\n", id)
+		}
+		if st.UpToDate() {
+			fmt.Fprintln(out, "Le schéma est à jour.")
+		} else {
+			fmt.Fprintf(out, "%d migration(s) en attente.\n", len(st.Pending))
+		}
+		return nil
+	}
+	applied, err := migrations.Migrate(ctx, db)
+	if err != nil {
+		return fmt.Errorf("migration de %s impossible : %w", u, err)
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(out, "Le schéma de %s est déjà à jour : rien à faire.\n", u)
+		return nil
+	}
+	fmt.Fprintf(out, "Migrations appliquées à %s : %s\n", u, strings.Join(applied, ", "))
+	return nil
+}
+
+// NewAccount is an account to create from the command line, with its password in clear; the
+// password is checked against the policy and only its hash is stored.
+type NewAccount struct {
+	models.NewUser
+	Password string
+}
+
+// AddUser creates an account and records it in the audit log, as done from the command line.
+func AddUser(ctx context.Context, cfg Config, n NewAccount) (models.User, error) {
+	cfg.setDefaults()
+	if err := models.ValidatePassword(n.Password, n.Email); err != nil {
+		return models.User{}, err
+	}
+	hash, err := models.HashPassword(n.Password, models.DefaultArgon2)
+	if err != nil {
+		return models.User{}, err
+	}
+	n.PasswordHash = hash
+	db, u, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return models.User{}, err
+	}
+	defer models.Close(db)
+	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
+		return models.User{}, err
+	}
+	var user models.User
+	err = db.Transaction(func(tx *gorm.DB) error {
+		if user, err = models.CreateUser(ctx, tx, n.NewUser); err != nil {
+			return err
+		}
+		return models.RecordAudit(ctx, tx, cfg.Now(), models.Actor{Email: "cli"}, models.AuditUserCreated,
+			"user", fmt.Sprint(user.ID), "role="+string(user.Role))
+	})
+	return user, err
+}

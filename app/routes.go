@@ -1,0 +1,50 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"mediation/handlers"
+	"mediation/models"
+)
+
+// newSessions keeps sessions in our database so that instances share them. The cookie lives
+// as long as the browser; scs's own timeouts back up the ones LoadUser checks on our clock.
+func newSessions(db *gorm.DB, cfg Config) *scs.SessionManager {
+	s := scs.New()
+	s.Store = models.SessionStore{DB: db}
+	s.Lifetime = cfg.SessionLifetime
+	s.IdleTimeout = cfg.SessionIdle
+	s.Cookie.Name = "mediation_session"
+	s.Cookie.HttpOnly = true
+	s.Cookie.SameSite = http.SameSiteLaxMode
+	s.Cookie.Secure = cfg.SecureCookies
+	s.Cookie.Persist = false
+	s.Cookie.Path = "/"
+	return s
+}
+
+// routes lists every page. Each group says who may reach it; anything else answers 404.
+func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
+	web := e.Group("", echo.WrapMiddleware(a.Sessions.LoadAndSave), h.LoadUser)
+	web.GET("/login", h.LoginForm)
+	web.POST("/login", h.Login)
+	web.POST("/language", h.SetLanguage)
+
+	signedIn := web.Group("", h.RequireLogin)
+	signedIn.GET("/", h.Home)
+	signedIn.POST("/logout", h.Logout)
+	signedIn.GET("/account/password", h.PasswordForm)
+	signedIn.POST("/account/password", h.ChangePassword)
+
+	admin := signedIn.Group("/admin", handlers.RequireRoles(models.RoleAdmin))
+	admin.GET("/users", h.Users)
+	admin.GET("/users/new", h.NewUserForm)
+	admin.POST("/users", h.CreateUser)
+	admin.GET("/users/:id", h.EditUserForm)
+	admin.POST("/users/:id", h.UpdateUser)
+	admin.POST("/users/:id/password", h.ResetUserPassword)
+}

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+)
+
+// Listen opens the listening socket, saying plainly when the port is taken. The command opens
+// it before the database, so that a taken port fails at once.
+func Listen(addr string) (net.Listener, error) {
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("l'adresse %s est déjà utilisée par un autre programme : arrêtez-le ou choisissez une autre adresse avec --addr", addr)
+	case errors.Is(err, syscall.EACCES):
+		return nil, fmt.Errorf("écoute sur %s refusée : ce port demande des droits d'administration, choisissez-en un au-dessus de 1024", addr)
+	case err != nil:
+		return nil, fmt.Errorf("écoute sur %s impossible : %s", addr, err)
+	}
+	return ln, nil
+}
+
+// Serve answers requests on ln until ctx ends, then shuts down gracefully: it stops accepting
+// connections and lets in-flight requests finish, waiting at most ShutdownTimeout.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("listening", "addr", ln.Addr().String(), "database", a.DBURL.String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serveur arrêté : %w", err)
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", "timeout", a.Config.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		srv.Close()
+		return fmt.Errorf("arrêt : des requêtes n'ont pas fini dans le délai de %s", a.Config.ShutdownTimeout)
+	}
+	a.Log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,385 @@
+// Command mediation runs the school-mediation application and its administration commands.
+// It reads flags and environment, then calls package app; nothing else happens here.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"mediation/app"
+	"mediation/models"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// errUsage marks an error in the command's words; the usage has been printed already.
+var errUsage = errors.New("usage")
+
+// env is how the command reads its environment, so that tests give their own.
+type env struct {
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+const usage = `mediation — médiation scolaire, Lille Métropole
+
+Usage : mediation COMMANDE [options]
+
+Commandes :
+  serve      lance le serveur web (--demo charge d'abord les données de démonstration)
+  migrate    applique les migrations du schéma (--status les liste)
+  user add   crée un compte
+  demo       charge les données de démonstration dans une base vide
+  version    affiche la version
+
+Configuration (les options l'emportent sur l'environnement) :
+  MEDIATION_DATABASE_URL   postgres://… ou sqlite:CHEMIN (défaut sqlite:data/mediation.db)
+  MEDIATION_ADDR           adresse d'écoute (défaut 127.0.0.1:8080)
+  MEDIATION_TRUSTED_PROXIES  adresses ou plages CIDR des proxys inverses de confiance, séparées par des virgules
+  MEDIATION_SECURE_COOKIES true derrière TLS : cookies marqués Secure
+  MEDIATION_SESSION_IDLE   durée d'inactivité qui ferme une session (défaut 30m)
+  MEDIATION_SESSION_LIFETIME  durée maximale d'une session (défaut 12h)
+  MEDIATION_LOG_FORMAT     text (défaut) ou json
+  MEDIATION_LOG_LEVEL      debug, info (défaut), warn ou error
+
+« mediation COMMANDE --help » détaille chaque commande.
+`
+
+// run executes one command line and returns the exit status: 0 done, 1 failed, 2 misused.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	err := dispatch(ctx, args, e)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	default:
+		fmt.Fprintln(stderr, "mediation : "+oneLine(err))
+		return 1
+	}
+}
+
+func dispatch(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return errUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	case "serve":
+		return serve(ctx, rest, e)
+	case "migrate":
+		return migrate(ctx, rest, e)
+	case "user":
+		if len(rest) > 0 && rest[0] == "add" {
+			return userAdd(ctx, rest[1:], e)
+		}
+		if len(rest) > 0 && (rest[0] == "--help" || rest[0] == "-h") {
+			fmt.Fprintln(e.stdout, "Usage : mediation user add [options]   (mediation user add --help)")
+			return nil
+		}
+		fmt.Fprintln(e.stderr, "mediation : sous-commande attendue : mediation user add [options]")
+		return errUsage
+	case "demo":
+		return demo(ctx, rest, e)
+	case "version", "--version":
+		fmt.Fprintln(e.stdout, "mediation "+buildVersion())
+		return nil
+	default:
+		fmt.Fprintf(e.stderr, "mediation : commande inconnue « %s »\n\n%s", cmd, usage)
+		return errUsage
+	}
+}
+
+// newFlags makes a flag set that prints its usage in French on --help and on misuse.
+func newFlags(name, synopsis string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage : mediation %s\n\nOptions :\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse reads the flags; --help prints the usage on stdout and is not an error.
+func parse(fs *flag.FlagSet, args []string, e env) error {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return flag.ErrHelp
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "mediation %s : argument inattendu « %s »\n", fs.Name(), fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+// config gathers the configuration: flags first, then the environment, then the defaults.
+func config(e env, database, addr string) (app.Config, error) {
+	cfg := app.Config{DatabaseURL: database, Addr: addr}
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = e.getenv("MEDIATION_DATABASE_URL")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = e.getenv("MEDIATION_ADDR")
+	}
+	if p := strings.TrimSpace(e.getenv("MEDIATION_TRUSTED_PROXIES")); p != "" {
+		cfg.TrustedProxies = strings.Split(p, ",")
+	}
+	if v := e.getenv("MEDIATION_SECURE_COOKIES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("MEDIATION_SECURE_COOKIES « %s » invalide : true ou false", v)
+		}
+		cfg.SecureCookies = b
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"MEDIATION_SESSION_IDLE", &cfg.SessionIdle}, {"MEDIATION_SESSION_LIFETIME", &cfg.SessionLifetime}} {
+		if v := e.getenv(d.name); v != "" {
+			dur, err := time.ParseDuration(v)
+			if err != nil || dur <= 0 {
+				return cfg, fmt.Errorf("%s « %s » invalide : une durée comme 30m ou 12h", d.name, v)
+			}
+			*d.dst = dur
+		}
+	}
+	log, err := logger(e)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Logger = log
+	return cfg, nil
+}
+
+func logger(e env) (*slog.Logger, error) {
+	var level slog.Level
+	if l := e.getenv("MEDIATION_LOG_LEVEL"); l != "" {
+		if err := level.UnmarshalText([]byte(l)); err != nil {
+			return nil, fmt.Errorf("MEDIATION_LOG_LEVEL « %s » inconnu : debug, info, warn ou error", l)
+		}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch f := e.getenv("MEDIATION_LOG_FORMAT"); f {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(e.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(e.stderr, opts)), nil
+	default:
+		return nil, fmt.Errorf("MEDIATION_LOG_FORMAT « %s » inconnu : text ou json", f)
+	}
+}
+
+func serve(ctx context.Context, args []string, e env) error {
+	fs := newFlags("serve", "serve [--addr ADRESSE] [--database URL] [--demo]", e)
+	addr := fs.String("addr", "", "adresse d'écoute (défaut : MEDIATION_ADDR, sinon 127.0.0.1:8080)")
+	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+	withDemo := fs.Bool("demo", false, "charger les données de démonstration si la base est vide")
+	if err := parse(fs, args, e); err != nil {
+		return err
+	}
+	cfg, err := config(e, *database, *addr)
+	if err != nil {
+		return err
+	}
+	ln, err := app.Listen(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *withDemo {
+		if err := a.LoadDemo(ctx, e.stdout); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "Médiation scolaire : http://%s/ (Ctrl+C pour arrêter)\n", ln.Addr())
+	return a.Serve(ctx, ln)
+}
+
+func migrate(ctx context.Context, args []string, e env) error {
+	fs := newFlags("migrate", "migrate [--database URL] [--status]", e)
+	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+	status := fs.Bool("status", false, "lister les migrations appliquées et en attente, sans rien changer")
+	if err := parse(fs, args, e); err != nil {
+		return err
+	}
+	cfg, err := config(e, *database, "")
+	if err != nil {
+		return err
+	}
+	return app.Migrate(ctx, cfg, *status, e.stdout)
+}
+
+func demo(ctx context.Context, args []string, e env) error {
+	fs := newFlags("demo", "demo [--database URL]", e)
+	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+	if err := parse(fs, args, e); err != nil {
+		return err
+	}
+	cfg, err := config(e, *database, "")
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.LoadDemo(ctx, e.stdout)
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*s = append(*s, part)
+		}
+	}
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, e env) error {
+	fs := newFlags("user add", "user add --email ADRESSE --name NOM --role RÔLE [--establishment UAI]… [--partner ORGANISME] [--generate-password]\n\n"+
+		"Le mot de passe est demandé au terminal, lu sur l'entrée standard (première ligne), ou généré et affiché une fois\navec --generate-password.", e)
+	email := fs.String("email", "", "adresse électronique, identifiant de connexion (obligatoire)")
+	name := fs.String("name", "", "nom affiché (obligatoire)")
+	role := fs.String("role", "", "rôle : mediator, head_teacher, partner, coordinator ou admin (obligatoire)")
+	var establishments stringList
+	fs.Var(&establishments, "establishment", "code UAI d'un établissement (médiateur, chef d'établissement ; répétable)")
+	partner := fs.String("partner", "", "nom de l'organisme partenaire (rôle partner)")
+	locale := fs.String("locale", "fr", "langue de l'interface : fr ou en")
+	generate := fs.Bool("generate-password", false, "générer un mot de passe et l'afficher une fois")
+	mustChange := fs.Bool("must-change-password", false, "obliger à changer le mot de passe à la première connexion")
+	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+	if err := parse(fs, args, e); err != nil {
+		return err
+	}
+	var missing []string
+	for _, f := range []struct{ name, value string }{{"--email", *email}, {"--name", *name}, {"--role", *role}} {
+		if strings.TrimSpace(f.value) == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("options obligatoires manquantes : %s", strings.Join(missing, ", "))
+	}
+	password, err := readPassword(e, *generate)
+	if err != nil {
+		return err
+	}
+	cfg, err := config(e, *database, "")
+	if err != nil {
+		return err
+	}
+	u, err := app.AddUser(ctx, cfg, app.NewAccount{Password: password, NewUser: models.NewUser{
+		Email: *email, DisplayName: *name, Role: models.Role(*role), EstablishmentUAIs: establishments,
+		PartnerName: *partner, Locale: *locale, MustChangePassword: *mustChange || *generate,
+	}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Compte créé : %s (%s), n° %d.\n", u.Email, u.Role, u.ID)
+	if *generate {
+		fmt.Fprintf(e.stdout, "Mot de passe provisoire (affiché une seule fois, à changer à la première connexion) : %s\n", password)
+	}
+	return nil
+}
+
+// readPassword generates a password, asks for one twice at a terminal, or reads the first line
+// of standard input.
+func readPassword(e env, generate bool) (string, error) {
+	if generate {
+		return models.GeneratePassword()
+	}
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(e.stderr, "Mot de passe : ")
+		first, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("lecture du mot de passe impossible : %w", err)
+		}
+		fmt.Fprint(e.stderr, "Confirmez le mot de passe : ")
+		second, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("lecture du mot de passe impossible : %w", err)
+		}
+		if string(first) != string(second) {
+			return "", errors.New("les deux mots de passe saisis diffèrent")
+		}
+		return string(first), nil
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("lecture du mot de passe sur l'entrée standard impossible : %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("aucun mot de passe sur l'entrée standard : donnez-le sur la première ligne, ou utilisez --generate-password")
+	}
+	return line, nil
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		v := info.Main.Version
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+		if v != "" {
+			return v
+		}
+	}
+	return "dev"
+}
+
+// oneLine keeps an error on one line, so that a failure is one clear line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}

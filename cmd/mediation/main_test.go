@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"mediation/models"
+	"mediation/models/dbtest"
+)
+
+// mediation runs one command line with an empty environment but for vars, and returns its exit
+// status and what it printed.
+func mediation(t *testing.T, stdin string, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return vars[k] }
+	code := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func dbFlag(u models.DatabaseURL) string {
+	if u.Dialect == models.DialectSQLite {
+		return "--database=sqlite:" + u.Path
+	}
+	return "--database=" + u.DSN
+}
+
+func TestHelpEverywhere(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "--help"},
+		{"user", "add", "--help"}, {"demo", "--help"}} {
+		code, out, _ := mediation(t, "", nil, args...)
+		if code != 0 || !strings.Contains(out, "Usage") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, out)
+		}
+	}
+	if code, out, _ := mediation(t, "", nil, "version"); code != 0 || !strings.HasPrefix(out, "mediation ") {
+		t.Errorf("version: exit %d, %q", code, out)
+	}
+}
+
+func TestMisuseExitsWithTwo(t *testing.T) {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"migrate", "--nope"}, {"user"}, {"serve", "extra"}} {
+		if code, _, errOut := mediation(t, "", nil, args...); code != 2 || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+}
+
+// Each failure is one clear line on stderr and a non-zero exit, never a stack trace.
+func TestFailuresAreOneClearLine(t *testing.T) {
+	dir := t.TempDir()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	cases := []struct {
+		name string
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{"unknown scheme", []string{"migrate", "--database", "mysql://root@localhost/x"}, nil, "non pris en charge"},
+		{"unknown scheme from the environment", []string{"migrate"}, map[string]string{"MEDIATION_DATABASE_URL": "mongodb://x"}, "« mongodb » non pris en charge"},
+		{"unreachable PostgreSQL", []string{"migrate", "--database", "postgres://postgres@127.0.0.1:1/nothing?sslmode=disable&connect_timeout=2"}, nil, "PostgreSQL injoignable"},
+		{"SQLite path that cannot be written", []string{"migrate", "--database", "sqlite:/dev/null/sub/x.db"}, nil, "SQLite"},
+		{"port in use", []string{"serve", "--addr", busy.Addr().String(), "--database", "sqlite:" + filepath.Join(dir, "p.db")}, nil, "déjà utilisée"},
+		{"bad log level", []string{"migrate", "--database", "sqlite:" + filepath.Join(dir, "l.db")}, map[string]string{"MEDIATION_LOG_LEVEL": "loud"}, "MEDIATION_LOG_LEVEL"},
+		{"bad trusted proxy", []string{"serve", "--addr", "127.0.0.1:0", "--database", "sqlite:" + filepath.Join(dir, "t.db")}, map[string]string{"MEDIATION_TRUSTED_PROXIES": "not-an-ip"}, "proxy de confiance"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errOut := mediation(t, "", c.vars, c.args...)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			var lines []string // what is not a log line
+			for _, l := range strings.Split(strings.TrimRight(errOut, "\n"), "\n") {
+				if !strings.HasPrefix(l, "time=") {
+					lines = append(lines, l)
+				}
+			}
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "mediation : ") || !strings.Contains(lines[0], c.want) {
+				t.Errorf("stderr %q: want one line with %q", errOut, c.want)
+			}
+			if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "panic") {
+				t.Errorf("stack trace on stderr: %s", errOut)
+			}
+		})
+	}
+}
+
+func TestReadOnlySQLiteDirectory(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes anywhere: the /dev/null case of TestFailuresAreOneClearLine covers an unwritable path")
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o500)
+	defer os.Chmod(dir, 0o700)
+	code, _, errOut := mediation(t, "", nil, "migrate", "--database", "sqlite:"+filepath.Join(dir, "ro.db"))
+	if code != 1 || !strings.Contains(errOut, "écriture") {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+}
+
+func TestMigrateTwiceAndStatus(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		code, out, errOut := mediation(t, "", nil, "migrate", "--status", dbFlag(u))
+		if code != 0 || !strings.Contains(out, "en attente  0001_initial") {
+			t.Fatalf("status on an empty base: %d %q %q", code, out, errOut)
+		}
+		if code, out, errOut = mediation(t, "", nil, "migrate", dbFlag(u)); code != 0 || !strings.Contains(out, "0001_initial") {
+			t.Fatalf("first migrate: %d %q %q", code, out, errOut)
+		}
+		if code, out, _ = mediation(t, "", nil, "migrate", dbFlag(u)); code != 0 || !strings.Contains(out, "déjà à jour") {
+			t.Fatalf("second migrate: %d %q", code, out)
+		}
+		if code, out, _ = mediation(t, "", nil, "migrate", "--status", dbFlag(u)); code != 0 ||
+			!strings.Contains(out, "appliquée   0001_initial") || !strings.Contains(out, "à jour") {
+			t.Fatalf("status after migrate: %d %q", code, out)
+		}
+	})
+}
+
+func TestServeRefusesAnOutdatedPostgresSchema(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		if b.Name != "postgres" {
+			continue
+		}
+		u := b.New(t)
+		code, _, errOut := mediation(t, "", nil, "serve", "--addr", "127.0.0.1:0", dbFlag(u))
+		if code != 1 || !strings.Contains(errOut, "mediation migrate") {
+			t.Errorf("serve on an unmigrated PostgreSQL: exit %d, %q", code, errOut)
+		}
+	}
+}
+
+func TestUserAdd(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		if u.Dialect == models.DialectPostgres {
+			dbtest.OpenMigrated(t, u)
+		}
+		code, out, errOut := mediation(t, "une phrase de passe assez longue\n", nil,
+			"user", "add", "--email", "Admin@Example.org", "--name", "Administration", "--role", "admin", dbFlag(u))
+		if code != 0 || !strings.Contains(out, "admin@example.org") {
+			t.Fatalf("user add: %d %q %q", code, out, errOut)
+		}
+		code, _, errOut = mediation(t, "une autre phrase longue\n", nil,
+			"user", "add", "--email", "admin@example.org", "--name", "Doublon", "--role", "admin", dbFlag(u))
+		if code != 1 || !strings.Contains(errOut, "existe déjà") {
+			t.Errorf("duplicate email: %d %q", code, errOut)
+		}
+		code, _, errOut = mediation(t, "court\n", nil,
+			"user", "add", "--email", "x@example.org", "--name", "X", "--role", "admin", dbFlag(u))
+		if code != 1 || !strings.Contains(errOut, "12 caractères") {
+			t.Errorf("short password: %d %q", code, errOut)
+		}
+		code, _, errOut = mediation(t, "une phrase de passe assez longue\n", nil,
+			"user", "add", "--email", "m@example.org", "--name", "M", "--role", "mediator", "--establishment", "0599999X", dbFlag(u))
+		if code != 1 || !strings.Contains(errOut, "0599999X inconnu") {
+			t.Errorf("unknown establishment: %d %q", code, errOut)
+		}
+		code, out, errOut = mediation(t, "", nil,
+			"user", "add", "--email", "c@example.org", "--name", "Coordination", "--role", "coordinator", "--generate-password", dbFlag(u))
+		if code != 0 || !strings.Contains(out, "Mot de passe provisoire") {
+			t.Errorf("generated password: %d %q %q", code, out, errOut)
+		}
+		if code, _, errOut = mediation(t, "", nil, "user", "add", "--role", "admin", dbFlag(u)); code != 1 ||
+			!strings.Contains(errOut, "--email, --name") {
+			t.Errorf("missing options: %d %q", code, errOut)
+		}
+	})
+}
+
+func TestDemoTwice(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		if u.Dialect == models.DialectPostgres {
+			dbtest.OpenMigrated(t, u)
+		}
+		code, out, errOut := mediation(t, "", nil, "demo", dbFlag(u))
+		if code != 0 || !strings.Contains(out, "mediation@demo.test") || !strings.Contains(out, "mediation-demo") {
+			t.Fatalf("demo: %d %q %q", code, out, errOut)
+		}
+		code, out, _ = mediation(t, "", nil, "demo", dbFlag(u))
+		if code != 0 || !strings.Contains(out, "déjà chargées") {
+			t.Fatalf("demo again: %d %q", code, out)
+		}
+	})
+}

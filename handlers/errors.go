@@ -1,0 +1,61 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"mediation/views"
+)
+
+// ErrorPage is the data of the error pages: a heading, a sentence, the request id; never an
+// internal detail.
+type ErrorPage struct {
+	views.Page
+	Heading string
+	Message string
+}
+
+// HandleError is Echo's error handler: it logs server errors once, with the request id, and
+// answers with a French page (or plain text for the probes and non-HTML clients).
+func (h *Handlers) HandleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := http.StatusInternalServerError
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status = he.Code
+	}
+	if status >= 500 {
+		h.Log.Error("request failed", "request_id", requestID(c), "method", c.Request().Method,
+			"path", c.Request().URL.Path, "error", err)
+	}
+	key := errorKey(status)
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(status)
+		return
+	}
+	p := ErrorPage{Page: h.page(c, key+".title")}
+	p.Heading = p.T(key + ".title")
+	p.Message = p.T(key + ".message")
+	if rerr := h.render(c, status, "error", p); rerr != nil {
+		h.Log.Error("render error page", "request_id", requestID(c), "error", rerr)
+	}
+}
+
+func errorKey(status int) string {
+	switch status {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed,
+		http.StatusRequestEntityTooLarge, http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return fmt.Sprintf("error.%d", status)
+	case http.StatusUnauthorized:
+		return "error.403"
+	}
+	if status >= 500 {
+		return "error.500"
+	}
+	return "error.400"
+}

@@ -1,0 +1,128 @@
+// Package handlers holds the HTTP handlers, one file per area. Each handler binds, validates,
+// authorizes, calls models, then renders or redirects with 303.
+package handlers
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"gorm.io/gorm"
+
+	"mediation/models"
+	"mediation/views"
+)
+
+// Handlers carries what the handlers share; app builds it once.
+type Handlers struct {
+	DB       *gorm.DB
+	Views    *views.Views
+	Log      *slog.Logger
+	Now      func() time.Time
+	Sessions *scs.SessionManager
+	// Throttle limits login attempts per account and per address.
+	Throttle models.Throttle
+	// IdleTimeout ends a session unused for that long; Lifetime ends any session that old.
+	IdleTimeout time.Duration
+	Lifetime    time.Duration
+	// SecureCookies marks the cookies Secure, behind TLS.
+	SecureCookies bool
+}
+
+// langCookie keeps a visitor's language choice before they sign in.
+const langCookie = "lang"
+
+// localizer speaks the user's language: the account's preference, else the visitor's choice,
+// else the browser's Accept-Language, else French.
+func (h *Handlers) localizer(c echo.Context) *views.Localizer {
+	var prefs []string
+	if u := currentUser(c); u != nil {
+		prefs = append(prefs, u.Locale)
+	}
+	if ck, err := c.Cookie(langCookie); err == nil {
+		prefs = append(prefs, ck.Value)
+	}
+	prefs = append(prefs, c.Request().Header.Get("Accept-Language"))
+	return h.Views.Localizer(prefs...)
+}
+
+// page builds the common part of a page's data: language, title, user, navigation, flash.
+func (h *Handlers) page(c echo.Context, title string) views.Page {
+	loc := h.localizer(c)
+	p := views.Page{Localizer: loc, RequestID: requestID(c), Title: loc.T(title), Path: c.Request().URL.RequestURI()}
+	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
+		p.CSRFToken = tok
+	}
+	if u := currentUser(c); u != nil {
+		p.User = &views.CurrentUser{Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}
+		if !u.MustChangePassword {
+			p.Nav = navigation(loc, u.Role, c.Request().URL.Path)
+		}
+	}
+	// Pages outside the session middleware (static files, probes) have no session to read.
+	if loaded, _ := c.Get(contextSession).(bool); loaded {
+		p.Flash = h.Sessions.PopString(c.Request().Context(), sessionFlash)
+	}
+	return p
+}
+
+// navigation lists the pages of a role; the entry of the current section is marked.
+func navigation(loc *views.Localizer, role models.Role, path string) []views.NavItem {
+	items := []views.NavItem{{Href: "/", Label: loc.T("nav.home")}}
+	if role == models.RoleAdmin {
+		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")})
+	}
+	items = append(items, views.NavItem{Href: "/account/password", Label: loc.T("nav.account")})
+	for i := range items {
+		href := items[i].Href
+		items[i].Current = path == href || href != "/" && len(path) > len(href) && path[:len(href)+1] == href+"/"
+	}
+	return items
+}
+
+// render writes a page with its status; the page is rendered in full before anything is sent.
+func (h *Handlers) render(c echo.Context, status int, name string, data any) error {
+	var buf bytes.Buffer
+	if err := h.Views.Render(&buf, name, data); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().WriteHeader(status)
+	_, err := buf.WriteTo(c.Response())
+	return err
+}
+
+func requestID(c echo.Context) string {
+	if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
+		return id
+	}
+	return c.Request().Header.Get(echo.HeaderXRequestID)
+}
+
+// redirect answers 303 See Other, so that a form post is never replayed by a reload.
+func redirect(c echo.Context, to string) error {
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// actor is the signed-in user as the audit log records it.
+func actor(c echo.Context) models.Actor {
+	a := models.Actor{RemoteIP: c.RealIP(), RequestID: requestID(c)}
+	if u := currentUser(c); u != nil {
+		id := u.ID
+		a.UserID, a.Email = &id, u.Email
+	}
+	return a
+}
+
+// fieldErrors translates the French messages of a validation error for the page's language.
+func fieldErrors(loc *views.Localizer, v models.ValidationError) map[string]string {
+	out := make(map[string]string, len(v))
+	for field, msg := range v {
+		out[field] = loc.T(msg)
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"mediation/models"
+	"mediation/views"
+)
+
+// EstablishmentsHome is the home of mediators and head teachers: their establishments and the
+// files of each by status.
+type EstablishmentsHome struct {
+	views.Page
+	Establishments []models.EstablishmentFiles
+	Statuses       []models.PupilStatus
+}
+
+// PartnerHome is a partner agent's home: the referrals addressed to the organisation by status.
+type PartnerHome struct {
+	views.Page
+	Organisation models.PartnerOrganisation
+	ByStatus     map[models.ReferralStatus]int
+	Statuses     []models.ReferralStatus
+}
+
+// CoordinatorHome lists the establishments and partner organisations of the metropolis, with
+// no pupil data.
+type CoordinatorHome struct {
+	views.Page
+	Establishments []models.Establishment
+	Partners       []models.PartnerOrganisation
+}
+
+// AdminHome counts the accounts by role and shows the latest sign-ins and account changes.
+type AdminHome struct {
+	views.Page
+	Roles    []models.Role
+	Accounts map[models.Role][2]int
+	Events   []models.AuditEvent
+}
+
+// Home is each role's home page.
+func (h *Handlers) Home(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	p := h.page(c, "home.title")
+	switch u.Role {
+	case models.RoleMediator, models.RoleHeadTeacher:
+		files, err := models.FilesByEstablishment(ctx, h.DB, currentScope(c))
+		if err != nil {
+			return err
+		}
+		return h.render(c, http.StatusOK, "home_establishments",
+			EstablishmentsHome{Page: p, Establishments: files, Statuses: models.PupilStatuses})
+	case models.RolePartner:
+		s := currentScope(c)
+		org, err := models.PartnerByID(ctx, h.DB, s.PartnerID)
+		if err != nil {
+			return err
+		}
+		counts, err := models.ReferralsByStatus(ctx, h.DB, s)
+		if err != nil {
+			return err
+		}
+		statuses := []models.ReferralStatus{}
+		for _, st := range models.ReferralStatuses {
+			if st != models.ReferralDraft {
+				statuses = append(statuses, st)
+			}
+		}
+		return h.render(c, http.StatusOK, "home_partner", PartnerHome{Page: p, Organisation: org, ByStatus: counts, Statuses: statuses})
+	case models.RoleCoordinator:
+		es, err := models.ListEstablishments(ctx, h.DB)
+		if err != nil {
+			return err
+		}
+		ps, err := models.ListPartners(ctx, h.DB)
+		if err != nil {
+			return err
+		}
+		return h.render(c, http.StatusOK, "home_coordinator", CoordinatorHome{Page: p, Establishments: es, Partners: ps})
+	case models.RoleAdmin:
+		counts, err := models.AccountsByRole(ctx, h.DB)
+		if err != nil {
+			return err
+		}
+		events, err := models.RecentAuditEvents(ctx, h.DB, []string{models.AuditLogin, models.AuditLoginFailed,
+			models.AuditUserCreated, models.AuditUserChanged, models.AuditPasswordChange}, 15)
+		if err != nil {
+			return err
+		}
+		return h.render(c, http.StatusOK, "home_admin", AdminHome{Page: p, Roles: models.Roles, Accounts: counts, Events: events})
+	}
+	return echo.ErrNotFound
+}

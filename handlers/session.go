@@ -1,0 +1,120 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"mediation/models"
+)
+
+// Session keys. Times are Unix seconds of the application's clock, so that idle and absolute
+// expiry follow the injected clock in tests.
+const (
+	sessionUser    = "uid"
+	sessionAuthAt  = "auth_at"
+	sessionSeenAt  = "seen_at"
+	sessionFlash   = "flash"
+	contextUser    = "user"
+	contextScope   = "scope"
+	contextExpired = "session_expired"
+	contextSession = "session_loaded"
+)
+
+// currentUser is the signed-in user, nil for a visitor.
+func currentUser(c echo.Context) *models.User {
+	u, _ := c.Get(contextUser).(*models.User)
+	return u
+}
+
+// currentScope is what the signed-in user may see; a visitor's scope sees nothing.
+func currentScope(c echo.Context) models.Scope {
+	s, _ := c.Get(contextScope).(models.Scope)
+	return s
+}
+
+// LoadUser reads the session, ends it when idle or too old, and puts the active user and its
+// scope in the request context. A deactivated account loses its session on its next request.
+func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		c.Set(contextSession, true)
+		uid := h.Sessions.GetInt64(ctx, sessionUser)
+		if uid == 0 {
+			return next(c)
+		}
+		now := h.Now()
+		authAt := time.Unix(h.Sessions.GetInt64(ctx, sessionAuthAt), 0)
+		seenAt := time.Unix(h.Sessions.GetInt64(ctx, sessionSeenAt), 0)
+		if now.Sub(authAt) > h.Lifetime || now.Sub(seenAt) > h.IdleTimeout {
+			if err := h.Sessions.Destroy(ctx); err != nil {
+				return err
+			}
+			c.Set(contextExpired, true)
+			return next(c)
+		}
+		u, err := models.UserByID(ctx, h.DB, uint(uid))
+		if errors.Is(err, models.ErrNotFound) || err == nil && !u.Active {
+			if err := h.Sessions.Destroy(ctx); err != nil {
+				return err
+			}
+			return next(c)
+		}
+		if err != nil {
+			return err
+		}
+		// Writing the session on every request would cost a write each; a minute's precision
+		// is enough for an idle timeout of half an hour.
+		if now.Sub(seenAt) >= time.Minute {
+			h.Sessions.Put(ctx, sessionSeenAt, now.Unix())
+		}
+		c.Set(contextUser, &u)
+		c.Set(contextScope, models.ScopeOf(u))
+		return next(c)
+	}
+}
+
+// RequireLogin sends a visitor to the login page, then back to the page asked for; an account
+// with a temporary password goes to the password form first.
+func (h *Handlers) RequireLogin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := currentUser(c)
+		if u == nil {
+			to := "/login"
+			if c.Request().Method == http.MethodGet {
+				to += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+			}
+			if expired, _ := c.Get(contextExpired).(bool); expired {
+				h.flash(c, "flash.session_expired")
+			}
+			return redirect(c, to)
+		}
+		if u.MustChangePassword && c.Path() != "/account/password" && c.Path() != "/logout" {
+			return redirect(c, "/account/password")
+		}
+		return next(c)
+	}
+}
+
+// RequireRoles answers 404 to any other role: a route that is not yours does not exist.
+func RequireRoles(roles ...models.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := currentUser(c)
+			for _, r := range roles {
+				if u != nil && u.Role == r {
+					return next(c)
+				}
+			}
+			return echo.ErrNotFound
+		}
+	}
+}
+
+// flash keeps a message for the next page, in the language of this one.
+func (h *Handlers) flash(c echo.Context, id string) {
+	h.Sessions.Put(c.Request().Context(), sessionFlash, h.localizer(c).T(id))
+}

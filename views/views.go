@@ -1,0 +1,184 @@
+// Package views holds the templates, static files and message catalogs of the interface,
+// embedded in the binary and parsed once at start: a broken template stops the start, not a
+// request.
+package views
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed templates locales
+var files embed.FS
+
+//go:embed static
+var static embed.FS
+
+// Static is the tree of static files (CSS, icons, scripts), served under /static/.
+func Static() fs.FS {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// Views is the template cache and the message catalog.
+type Views struct {
+	pages  map[string]*template.Template
+	bundle *i18n.Bundle
+}
+
+// Languages the interface is written in, French first: it is the default.
+var Languages = []language.Tag{language.French, language.English}
+
+// New parses every page with the layout and loads the catalogs.
+func New() (*Views, error) {
+	bundle := i18n.NewBundle(language.French)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, name := range []string{"locales/fr.json", "locales/en.json"} {
+		if _, err := bundle.LoadMessageFileFS(files, name); err != nil {
+			return nil, fmt.Errorf("views: catalog %s: %w", name, err)
+		}
+	}
+	pages, err := fs.Glob(files, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &Views{pages: make(map[string]*template.Template), bundle: bundle}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("views: parse %s: %w", p, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// Render executes the page into buf; the caller writes it out only when it succeeded, so that
+// a failing template never sends half a page.
+func (v *Views) Render(buf *bytes.Buffer, page string, data any) error {
+	t, ok := v.pages[page]
+	if !ok {
+		return fmt.Errorf("views: no page %q", page)
+	}
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
+		return fmt.Errorf("views: render %s: %w", page, err)
+	}
+	return nil
+}
+
+// Localizer returns the catalog's voice for the first of the given languages it knows
+// (a user's preference, then the browser's Accept-Language), French otherwise.
+func (v *Views) Localizer(langs ...string) *Localizer {
+	return &Localizer{l: i18n.NewLocalizer(v.bundle, append(langs, "fr")...), lang: matchLanguage(langs...)}
+}
+
+// matchLanguage picks fr or en from preferences such as "en-GB,en;q=0.9".
+func matchLanguage(langs ...string) string {
+	matcher := language.NewMatcher(Languages)
+	for _, l := range langs {
+		tags, _, err := language.ParseAcceptLanguage(l)
+		if err != nil || len(tags) == 0 {
+			continue
+		}
+		_, i, conf := matcher.Match(tags...)
+		if conf >= language.High {
+			return Languages[i].String()
+		}
+	}
+	return "fr"
+}
+
+// Localizer translates message IDs into one language.
+type Localizer struct {
+	l    *i18n.Localizer
+	lang string
+}
+
+// Lang is the language code of the page ("fr" or "en"), for the html lang attribute.
+func (l *Localizer) Lang() string { return l.lang }
+
+// T translates a message. Arguments come in pairs, name then value; a "Count" argument
+// chooses the plural form. A missing message shows its ID, so that it is seen and fixed.
+func (l *Localizer) T(id string, args ...any) string {
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(args) > 0 {
+		data := make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			key := fmt.Sprint(args[i])
+			data[key] = args[i+1]
+			if key == "Count" {
+				cfg.PluralCount = args[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := l.l.Localize(cfg)
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Page is what every page's data embeds: the language, title, request id, CSRF token, the
+// signed-in user and the navigation the layout needs, and T for the templates.
+type Page struct {
+	*Localizer
+	Title     string
+	RequestID string
+	CSRFToken string
+	// User is the signed-in user, nil on public pages.
+	User *CurrentUser
+	// Nav is the navigation of the user's role.
+	Nav []NavItem
+	// Flash is a one-time message carried over a redirect.
+	Flash string
+	// Path is the current path, where the language switch comes back to.
+	Path string
+}
+
+// CurrentUser is what the layout shows of the signed-in user.
+type CurrentUser struct {
+	Name string
+	Role string
+}
+
+// NavItem is one entry of the navigation; Current marks the page being shown.
+type NavItem struct {
+	Href    string
+	Label   string
+	Current bool
+}
+
+var funcs = template.FuncMap{
+	"datetime": func(t time.Time) string { return t.In(paris).Format("02/01/2006 15:04") },
+	"date":     func(t time.Time) string { return t.In(paris).Format("02/01/2006") },
+	"datePtr": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(paris).Format("02/01/2006 15:04")
+	},
+}
+
+// paris is where dates are read; the models package holds the same zone.
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
