@@ -320,3 +320,25 @@ func (p *proxy) restore(t *testing.T) {
 	}
 	p.serve(ln)
 }
+
+// Behind a configured proxy, the client address comes from X-Forwarded-For; the same header
+// from anyone else is ignored.
+func TestTrustedProxy(t *testing.T) {
+	dir := t.TempDir()
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: "sqlite:" + dir + "/p.db", TrustedProxies: []string{"192.0.2.10"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.Echo.GET("/ip", func(c echo.Context) error { return c.String(http.StatusOK, c.RealIP()) })
+	for _, c := range []struct{ peer, want string }{{"192.0.2.10:4000", "203.0.113.9"}, {"198.51.100.7:4000", "198.51.100.7"}} {
+		req := httptest.NewRequest(http.MethodGet, "/ip", nil)
+		req.RemoteAddr = c.peer
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		rec := httptest.NewRecorder()
+		a.Echo.ServeHTTP(rec, req)
+		if rec.Body.String() != c.want {
+			t.Errorf("from %s: client %q, want %q", c.peer, rec.Body, c.want)
+		}
+	}
+}

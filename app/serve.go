@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"syscall"
 	"time"
+
+	"mediation/models"
 )
 
 // Listen opens the listening socket, saying plainly when the port is taken. The command opens
@@ -43,6 +45,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.housekeeping(ctx, time.Hour)
 	a.Log.Info("listening", "addr", ln.Addr().String(), "database", a.DBURL.String())
 	select {
 	case err := <-errc:
@@ -58,4 +61,25 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	a.Log.Info("stopped")
 	return nil
+}
+
+// housekeeping forgets expired sessions and old login attempts, now and then every interval,
+// until ctx ends. Several instances may do it at once: the deletes are idempotent.
+func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		now := a.Config.Now()
+		if _, err := (models.SessionStore{DB: a.DB}).DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
+			a.Log.Warn("housekeeping: sessions", "error", err)
+		}
+		if err := models.DeleteOldLoginAttempts(ctx, a.DB, now); err != nil && ctx.Err() == nil {
+			a.Log.Warn("housekeeping: login attempts", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

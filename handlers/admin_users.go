@@ -50,7 +50,7 @@ func (p UserFormPage) PartnerSelected(id uint) bool {
 // TemporaryPasswordPage shows a temporary password once, right after it is set.
 type TemporaryPasswordPage struct {
 	views.Page
-	User     models.User
+	Account  models.User
 	Password string
 	Created  bool
 }
@@ -129,7 +129,7 @@ func (h *Handlers) CreateUser(c echo.Context) error {
 		return err
 	}
 	return h.render(c, http.StatusCreated, "admin_user_password",
-		TemporaryPasswordPage{Page: h.page(c, "admin.users.created"), User: u, Password: password, Created: true})
+		TemporaryPasswordPage{Page: h.page(c, "admin.users.created"), Account: u, Password: password, Created: true})
 }
 
 // UpdateUser saves an account's identity, role, assignments and state. An administrator may
@@ -182,7 +182,7 @@ func (h *Handlers) ResetUserPassword(c echo.Context) error {
 		return err
 	}
 	return h.render(c, http.StatusOK, "admin_user_password",
-		TemporaryPasswordPage{Page: h.page(c, "admin.users.password_reset"), User: u, Password: password})
+		TemporaryPasswordPage{Page: h.page(c, "admin.users.password_reset"), Account: u, Password: password})
 }
 
 func (h *Handlers) userParam(c echo.Context) (models.User, error) {

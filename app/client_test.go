@@ -1,0 +1,177 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"mediation/app"
+	"mediation/models"
+	"mediation/models/dbtest"
+	"mediation/models/demodata"
+)
+
+// clock is a fixed clock that tests move forward.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// site is the application with the demo data, served over real HTTP.
+type site struct {
+	App   *app.App
+	URL   string
+	Clock *clock
+}
+
+// newDemoSite builds the application on a fresh database of the backend, loads the demo data
+// and serves it.
+func newDemoSite(t *testing.T, u models.DatabaseURL) *site {
+	t.Helper()
+	clk := &clock{now: fixedNow}
+	if u.Dialect == models.DialectPostgres {
+		dbtest.OpenMigrated(t, u)
+	}
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: dbURLString(u), Now: clk.Now,
+		Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))})
+	if err != nil {
+		t.Fatalf("app.New: %v", err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if err := a.LoadDemo(context.Background(), io.Discard); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	srv := httptest.NewServer(a.Echo)
+	t.Cleanup(srv.Close)
+	return &site{App: a, URL: srv.URL, Clock: clk}
+}
+
+// testLog sends the application's error logs to the test's log.
+type testLog struct{ t *testing.T }
+
+func (w testLog) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
+// client is a browser without script: a cookie jar, no automatic redirects, and the CSRF token
+// of the last page it read.
+type client struct {
+	t    *testing.T
+	site *site
+	http *http.Client
+	csrf string
+}
+
+func (s *site) client(t *testing.T) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, site: s, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// response is what a request gave: status, location, body.
+type response struct {
+	Status   int
+	Location string
+	Body     string
+	Header   http.Header
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
+
+func (c *client) do(req *http.Request) response {
+	c.t.Helper()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	r := response{Status: resp.StatusCode, Location: resp.Header.Get("Location"), Body: string(b), Header: resp.Header}
+	if m := csrfField.FindStringSubmatch(r.Body); m != nil {
+		c.csrf = m[1]
+	}
+	return r
+}
+
+func (c *client) get(path string) response {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.site.URL+path, nil)
+	return c.do(req)
+}
+
+// post sends a form with the CSRF token of the last page read, unless the form has its own.
+func (c *client) post(path string, form url.Values) response {
+	c.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, ok := form["_csrf"]; !ok {
+		if c.csrf == "" {
+			c.get("/login")
+		}
+		form.Set("_csrf", c.csrf)
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.site.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// login signs in through the form and checks that it worked.
+func (c *client) login(email string) {
+	c.t.Helper()
+	c.get("/login")
+	r := c.post("/login", url.Values{"email": {email}, "password": {demodata.Password}})
+	if r.Status != http.StatusSeeOther {
+		c.t.Fatalf("login %s: %d %s", email, r.Status, excerpt(r.Body))
+	}
+}
+
+func (c *client) cookie(name string) string {
+	u, _ := url.Parse(c.site.URL)
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func (c *client) setCookie(name, value string) {
+	u, _ := url.Parse(c.site.URL)
+	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
+}
+
+// excerpt keeps the main part of a page for failure messages.
+func excerpt(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 600 {
+		body = body[:600]
+	}
+	return body
+}

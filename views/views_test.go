@@ -1,0 +1,107 @@
+package views
+
+import (
+	"encoding/json"
+	"io/fs"
+	"regexp"
+	"sort"
+	"testing"
+
+	"mediation/models"
+)
+
+func catalog(t *testing.T, name string) map[string]any {
+	t.Helper()
+	b, err := fs.ReadFile(files, "locales/"+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return m
+}
+
+// Every message the templates and enumerations use exists in French and in English, and the
+// two catalogs hold the same messages.
+func TestCatalogsAreComplete(t *testing.T) {
+	fr, en := catalog(t, "fr.json"), catalog(t, "en.json")
+	var missing []string
+	for k := range fr {
+		if _, ok := en[k]; !ok {
+			missing = append(missing, "en: "+k)
+		}
+	}
+	for k := range en {
+		if _, ok := fr[k]; !ok {
+			missing = append(missing, "fr: "+k)
+		}
+	}
+	used := map[string]bool{}
+	literal := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+	pages, _ := fs.Glob(files, "templates/*.html")
+	more, _ := fs.Glob(files, "templates/pages/*.html")
+	for _, p := range append(pages, more...) {
+		b, _ := fs.ReadFile(files, p)
+		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+	}
+	add := func(prefix string, values []string) {
+		for _, v := range values {
+			used[prefix+v] = true
+		}
+	}
+	add("role.", strs(models.Roles))
+	add("status.", strs(models.PupilStatuses))
+	add("referral.", strs(models.ReferralStatuses))
+	add("establishment.type.", strs(models.EstablishmentTypes))
+	add("priority.", strs(models.PriorityLabels))
+	add("partner.kind.", strs(models.PartnerKinds))
+	add("audit.action.", []string{models.AuditLogin, models.AuditLoginFailed, models.AuditLogout, models.AuditPasswordChange,
+		models.AuditUserCreated, models.AuditUserChanged, models.AuditPupilViewed, models.AuditCreated, models.AuditChanged,
+		models.AuditDeleted, models.AuditPDFExported, models.AuditImported, models.AuditPurged, models.AuditDemoLoaded})
+	for k := range used {
+		if _, ok := fr[k]; !ok {
+			missing = append(missing, "fr: "+k)
+		}
+		if _, ok := en[k]; !ok {
+			missing = append(missing, "en: "+k)
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("missing message %s", m)
+	}
+}
+
+func TestPluralsAndLanguages(t *testing.T) {
+	v, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := v.Localizer("fr")
+	for n, want := range map[int]string{0: "0 compte", 1: "1 compte", 2: "2 comptes", 1000000: "1000000 comptes"} {
+		if got := fr.T("admin.users.count", "Count", n); got != want {
+			t.Errorf("fr %d: %q, want %q", n, got, want)
+		}
+	}
+	if got := v.Localizer("en-GB,en;q=0.8").T("admin.users.count", "Count", 1); got != "1 account" {
+		t.Errorf("en 1: %q", got)
+	}
+	if v.Localizer("de-DE").Lang() != "fr" || v.Localizer("", "en").Lang() != "en" {
+		t.Error("language choice is wrong")
+	}
+	if got := fr.T("no.such.message"); got != "no.such.message" {
+		t.Errorf("missing message shows %q", got)
+	}
+}
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
