@@ -82,7 +82,7 @@ func TestAdministratorManagesAccounts(t *testing.T) {
 		if r.Status != http.StatusSeeOther || r.Location != "/" {
 			t.Fatalf("change: %d %s", r.Status, excerpt(r.Body))
 		}
-		if r := owner.get("/"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Collège Albert Camus") {
+		if r := owner.get("/"); r.Status != http.StatusOK || !strings.Contains(r.Body, "À faire") {
 			t.Errorf("home after the change: %d", r.Status)
 		}
 

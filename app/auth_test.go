@@ -19,7 +19,7 @@ func TestEachRoleSignsInToItsHome(t *testing.T) {
 			want    []string
 			notWant []string
 		}{
-			{"mediation@demo.test", []string{"Mes établissements", "Collège Jean Jaurès", "Collège Louise Michel", "Suivi actif"}, []string{"/admin/users"}},
+			{"mediation@demo.test", []string{"À faire", `href="/pupils"`, "Sans contact depuis 21 jours"}, []string{"/admin/users"}},
 			{"direction@demo.test", []string{"Mes établissements", "Collège Jean Jaurès"}, []string{"Collège Louise Michel"}},
 			{"caf@demo.test", []string{"CAF du Nord", "Envoyées"}, []string{"Brouillons", "Mes établissements"}},
 			{"coordination@demo.test", []string{"Coordination métropolitaine", "Collège Jean Jaurès", "CAF du Nord"}, []string{"dossiers élèves"}},
@@ -292,7 +292,7 @@ func TestLanguageSwitch(t *testing.T) {
 		user := s.client(t)
 		user.login("mediation@demo.test")
 		user.post("/language", url.Values{"lang": {"en"}, "next": {"/"}})
-		if r := user.get("/"); !strings.Contains(r.Body, "My establishments") || !strings.Contains(r.Body, "pupil files") {
+		if r := user.get("/"); !strings.Contains(r.Body, "To do") || !strings.Contains(r.Body, "All files") {
 			t.Errorf("signed-in page not in English: %s", excerpt(r.Body))
 		}
 		var locale string

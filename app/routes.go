@@ -40,6 +40,27 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.GET("/account/password", h.PasswordForm)
 	signedIn.POST("/account/password", h.ChangePassword)
 
+	// Pupil files: the establishment roles read them, mediators work on them. The scope decides
+	// which files; anything outside it is not found.
+	reader := handlers.RequireRoles(models.RoleMediator, models.RoleHeadTeacher)
+	mediator := handlers.RequireRoles(models.RoleMediator)
+	signedIn.GET("/pupils", h.Pupils, reader)
+	signedIn.GET("/pupils/new", h.NewPupilForm, mediator)
+	signedIn.POST("/pupils", h.CreatePupil, mediator)
+	signedIn.GET("/pupils/:id", h.Pupil, reader)
+	signedIn.GET("/pupils/:id/edit", h.EditPupilForm, mediator)
+	signedIn.POST("/pupils/:id", h.UpdatePupil, mediator)
+	signedIn.POST("/pupils/:id/status", h.ChangePupilStatus, mediator)
+	signedIn.POST("/pupils/:id/guardians", h.AddGuardian, mediator)
+	signedIn.POST("/pupils/:id/guardians/:gid", h.UpdateGuardian, mediator)
+	signedIn.POST("/pupils/:id/guardians/:gid/delete", h.DeleteGuardian, mediator)
+	signedIn.POST("/pupils/:id/indicators", h.SaveIndicators, mediator)
+	signedIn.POST("/pupils/:id/followups", h.CreateFollowUp, mediator)
+	signedIn.GET("/followups/:id/edit", h.EditFollowUpForm, mediator)
+	signedIn.POST("/followups/:id", h.UpdateFollowUp, mediator)
+	signedIn.POST("/followups/:id/delete", h.DeleteFollowUp, mediator)
+	signedIn.POST("/actions/:id/done", h.CompleteAction, mediator)
+
 	admin := signedIn.Group("/admin", handlers.RequireRoles(models.RoleAdmin))
 	admin.GET("/users", h.Users)
 	admin.GET("/users/new", h.NewUserForm)

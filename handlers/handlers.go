@@ -58,7 +58,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 		p.CSRFToken = tok
 	}
 	if u := currentUser(c); u != nil {
-		p.User = &views.CurrentUser{Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}
+		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}
 		if !u.MustChangePassword {
 			p.Nav = navigation(loc, u.Role, c.Request().URL.Path)
 		}
@@ -73,6 +73,9 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 // navigation lists the pages of a role; the entry of the current section is marked.
 func navigation(loc *views.Localizer, role models.Role, path string) []views.NavItem {
 	items := []views.NavItem{{Href: "/", Label: loc.T("nav.home")}}
+	if role == models.RoleMediator || role == models.RoleHeadTeacher {
+		items = append(items, views.NavItem{Href: "/pupils", Label: loc.T("nav.pupils")})
+	}
 	if role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")})
 	}

@@ -17,6 +17,18 @@ type EstablishmentsHome struct {
 	Statuses       []models.PupilStatus
 }
 
+// WorklistPage is a mediator's home: what needs doing, soonest first.
+type WorklistPage struct {
+	views.Page
+	models.Worklist
+	Threshold int
+}
+
+// Empty tells whether there is nothing to do.
+func (p WorklistPage) Empty() bool {
+	return len(p.Actions) == 0 && len(p.Silent) == 0 && len(p.Absences) == 0
+}
+
 // PartnerHome is a partner agent's home: the referrals addressed to the organisation by status.
 type PartnerHome struct {
 	views.Page
@@ -47,7 +59,18 @@ func (h *Handlers) Home(c echo.Context) error {
 	u := currentUser(c)
 	p := h.page(c, "home.title")
 	switch u.Role {
-	case models.RoleMediator, models.RoleHeadTeacher:
+	case models.RoleMediator:
+		rules, err := models.LoadRiskRules(ctx, h.DB)
+		if err != nil {
+			return err
+		}
+		w, err := models.LoadWorklist(ctx, h.DB, currentScope(c), u.ID, h.Now(), rules.MonthlyAlertHalfDays)
+		if err != nil {
+			return err
+		}
+		p.Title = p.T("worklist.title")
+		return h.render(c, http.StatusOK, "worklist", WorklistPage{Page: p, Worklist: w, Threshold: rules.MonthlyAlertHalfDays})
+	case models.RoleHeadTeacher:
 		files, err := models.FilesByEstablishment(ctx, h.DB, currentScope(c))
 		if err != nil {
 			return err

@@ -18,6 +18,7 @@ const TableName = "schema_migrations"
 func all() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		m0001Initial(),
+		m0002PupilRisk(),
 	}
 }
 

@@ -19,6 +19,8 @@ type Pupil struct {
 	IdentifiedOn       time.Time
 	ClosedAt           *time.Time
 	AnonymisedAt       *time.Time
+	RiskLevel          RiskLevel `gorm:"default:low"` // stored by RecomputeRisk, for lists to filter and sort by
+	RiskScore          int
 	Version            int
 	CreatedAt          time.Time
 	UpdatedAt          time.Time

@@ -11,11 +11,15 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"mediation/models"
 )
 
 //go:embed templates locales
@@ -133,6 +137,44 @@ func (l *Localizer) T(id string, args ...any) string {
 	return s
 }
 
+// monthNames are the months in each language, January first.
+var monthNames = map[string][12]string{
+	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+}
+
+// MonthName writes a month as « novembre 2026 ».
+func (l *Localizer) MonthName(m models.Month) string {
+	t := m.First()
+	if t.IsZero() {
+		return string(m)
+	}
+	return fmt.Sprintf("%s %d", monthNames[l.lang][t.Month()-1], t.Year())
+}
+
+// Decimal writes a number with the language's decimal separator, or nothing for nil.
+func (l *Localizer) Decimal(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	s := strconv.FormatFloat(*f, 'f', -1, 64)
+	if l.lang == "fr" {
+		s = strings.ReplaceAll(s, ".", ",")
+	}
+	return s
+}
+
+// RiskReason explains one rule of a risk level in the page's language.
+func (l *Localizer) RiskReason(r models.RiskReason) string {
+	if l.lang == "fr" {
+		return r.Text()
+	}
+	return l.T("risk.rule."+r.Rule, "Value", strconv.FormatFloat(r.Value, 'f', -1, 64),
+		"Percent", strconv.FormatFloat(r.Value*100, 'f', 1, 64), "ThresholdPercent", strconv.FormatFloat(r.Threshold*100, 'f', 0, 64),
+		"Threshold", strconv.FormatFloat(r.Threshold, 'f', -1, 64), "Month", l.MonthName(r.Month), "Year", r.Year.String(),
+		"Points", r.Points)
+}
+
 // Page is what every page's data embeds: the language, title, request id, CSRF token, the
 // signed-in user and the navigation the layout needs, and T for the templates.
 type Page struct {
@@ -152,6 +194,7 @@ type Page struct {
 
 // CurrentUser is what the layout shows of the signed-in user.
 type CurrentUser struct {
+	ID   uint
 	Name string
 	Role string
 }
@@ -164,6 +207,47 @@ type NavItem struct {
 }
 
 var funcs = template.FuncMap{
+	"list": func(items ...string) []string { return items },
+	// code writes an enumeration held by value or by pointer (nil gives "").
+	"code": func(v any) string {
+		r := reflect.ValueOf(v)
+		for r.Kind() == reflect.Pointer {
+			if r.IsNil() {
+				return ""
+			}
+			r = r.Elem()
+		}
+		return fmt.Sprint(r.Interface())
+	},
+	"inc": func(i int) int { return i + 1 },
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m, nil
+	},
+	// fieldKey turns a form field name (home_language) into the key of a dict (HomeLanguage).
+	"fieldKey": func(name string) string {
+		parts := strings.Split(name, "_")
+		for i, p := range parts {
+			if p != "" {
+				parts[i] = strings.ToUpper(p[:1]) + p[1:]
+			}
+		}
+		return strings.Join(parts, "")
+	},
+	"dbdate": func(t models.DBTime) string {
+		if !t.Valid {
+			return ""
+		}
+		return t.Time.Format("02/01/2006")
+	},
+	"isodate":  func(t time.Time) string { return t.Format("2006-01-02") },
+	"civil":    func(t time.Time) string { return t.Format("02/01/2006") },
 	"datetime": func(t time.Time) string { return t.In(paris).Format("02/01/2006 15:04") },
 	"date":     func(t time.Time) string { return t.In(paris).Format("02/01/2006") },
 	"datePtr": func(t *time.Time) string {

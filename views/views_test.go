@@ -59,6 +59,16 @@ func TestCatalogsAreComplete(t *testing.T) {
 	add("establishment.type.", strs(models.EstablishmentTypes))
 	add("priority.", strs(models.PriorityLabels))
 	add("partner.kind.", strs(models.PartnerKinds))
+	add("risk.", strs(models.RiskLevels))
+	add("level.", strs(models.ClassLevels))
+	add("kind.", strs(models.FollowUpKinds))
+	add("exit.", strs(models.ExitReasons))
+	add("risk.rule.", []string{models.RuleMonthlyAlert, models.RuleMonthlyWatch, models.RuleChronicAbsence, models.RuleExclusions,
+		models.RuleIncidents, models.RuleLowAverage, models.RuleAverageDrop})
+	add("pupils.sort.", []string{"name", "risk", "status", "identified", "contact"})
+	add("indicator.field.", []string{"month", "unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"})
+	add("guardian.field.", []string{"name", "relation", "phone", "email", "home_language"})
+	add("pupil.field.", []string{"establishment_id", "last_name", "first_name", "birth_date", "class_level", "class_name", "ine", "referent_id"})
 	add("audit.action.", []string{models.AuditLogin, models.AuditLoginFailed, models.AuditLogout, models.AuditPasswordChange,
 		models.AuditUserCreated, models.AuditUserChanged, models.AuditPupilViewed, models.AuditCreated, models.AuditChanged,
 		models.AuditDeleted, models.AuditPDFExported, models.AuditImported, models.AuditPurged, models.AuditDemoLoaded})

@@ -86,6 +86,10 @@ func Load(ctx context.Context, db *gorm.DB, now time.Time) (Summary, error) {
 		if sum, err = d.insert(tx); err != nil {
 			return err
 		}
+		// The pupils are inserted low; their stored risk is that of their indicators today.
+		if err := models.RecomputeRisk(ctx, tx, models.DefaultRiskRules, models.MonthOf(now)); err != nil {
+			return err
+		}
 		if err := tx.Create(&models.Setting{Key: loadedKey, Value: now.UTC().Format(time.RFC3339), UpdatedAt: now.UTC()}).Error; err != nil {
 			return fmt.Errorf("setting %s: %w", loadedKey, err)
 		}

@@ -202,6 +202,8 @@ func TestLoad(t *testing.T) {
 					t.Errorf("%d files whose status is not the last of their history", mismatched)
 				}
 
+				checkStoredRisk(t, db, now, day.name == "november")
+
 				// Loading again changes nothing.
 				again, err := Load(ctx, db, now.Add(24*time.Hour))
 				if err != nil || !again.AlreadyLoaded {
@@ -212,6 +214,48 @@ func TestLoad(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// checkStoredRisk checks that every pupil's stored risk is the assessment of their indicators
+// as of the loading month, and, when allLevels, that the demo shows every level. At the start
+// of the school year nobody is high: the school-year rules start again from zero and June's
+// figures are too old for the monthly rule.
+func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time, allLevels bool) {
+	t.Helper()
+	var pupils []models.Pupil
+	if err := db.Order("id").Find(&pupils).Error; err != nil {
+		t.Fatal(err)
+	}
+	var indicators []models.MonthlyIndicator
+	if err := db.Find(&indicators).Error; err != nil {
+		t.Fatal(err)
+	}
+	byPupil := map[uint][]models.MonthlyIndicator{}
+	for _, m := range indicators {
+		byPupil[m.PupilID] = append(byPupil[m.PupilID], m)
+	}
+	levels := map[models.RiskLevel]int{}
+	for _, p := range pupils {
+		levels[p.RiskLevel]++
+		a := models.DefaultRiskRules.Assess(byPupil[p.ID], models.MonthOf(now))
+		if p.RiskLevel != a.Level || p.RiskScore != a.Score {
+			t.Errorf("pupil %d: stored %s (%d), Assess gives %s (%d): %v", p.ID, p.RiskLevel, p.RiskScore, a.Level, a.Score, a.Reasons)
+		}
+		if (a.Score == 0) != (len(a.Reasons) == 0) {
+			t.Errorf("pupil %d: score %d with reasons %v", p.ID, a.Score, a.Reasons)
+		}
+	}
+	t.Logf("risk levels: %v", levels)
+	if levels[models.RiskLow] == 0 {
+		t.Error("no pupil at low risk")
+	}
+	if allLevels {
+		for _, l := range models.RiskLevels {
+			if levels[l] == 0 {
+				t.Errorf("no pupil at %s risk", l)
+			}
+		}
 	}
 }
 

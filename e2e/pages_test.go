@@ -1,0 +1,192 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"mediation/models"
+	"mediation/models/demodata"
+)
+
+// signedOut is the account of the pages seen without signing in.
+const signedOut = ""
+
+// everyAccount lists the pages that every signed-in account opens.
+var everyAccount = []string{"/", "/account/password"}
+
+// pages lists, for each account, the pages it opens besides everyAccount's: one demo account per
+// role. Each page is checked by axe-core, at 375 px and by the Nu HTML checker. A new page is
+// one more path here.
+var pages = []struct {
+	account string
+	paths   []string
+}{
+	{signedOut, []string{"/login"}},
+	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1"}},
+	{"coordination@demo.test", nil},
+	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk"}},
+	{"direction@demo.test", []string{"/pupils"}},
+	{"caf@demo.test", nil},
+}
+
+// flow is a page reached by doing something rather than by its address: a form sent with
+// errors, a button. It runs after the account's pages, and checks the pages it reaches with
+// b.check.
+type flow struct {
+	account string
+	name    string
+	run     func(t *testing.T, b *browser)
+}
+
+var flows = []flow{
+	{signedOut, "wrong password", func(t *testing.T, b *browser) {
+		b.open(t, "/login")
+		b.fill(t, map[string]string{"#email": "admin@demo.test", "#password": "pas-le-bon-mot-de-passe"})
+		b.click(t, `form[action="/login"] button[type="submit"]`, http.StatusUnauthorized)
+		if msg := b.text(t, `[role="alert"]`); msg == "" {
+			t.Error("login with a wrong password shows no error message")
+		}
+		b.check(t, "/login after a wrong password")
+	}},
+	{signedOut, "language switch", func(t *testing.T, b *browser) {
+		b.open(t, "/login")
+		b.click(t, `button[name="lang"][value="en"]`, http.StatusOK)
+		if lang := eval[string](t, b, `document.documentElement.lang`); lang != "en" {
+			t.Fatalf(`after choosing English, <html lang=%q>, want "en"`, lang)
+		}
+		if p := b.location(t); p != "/login" {
+			t.Errorf("the language switch went to %s, want back to /login", p)
+		}
+		b.check(t, "/login in English")
+		b.click(t, `button[name="lang"][value="fr"]`, http.StatusOK)
+		if lang := eval[string](t, b, `document.documentElement.lang`); lang != "fr" {
+			t.Errorf(`after choosing French again, <html lang=%q>, want "fr"`, lang)
+		}
+	}},
+	{"mediation@demo.test", "a file opened from the list", func(t *testing.T, b *browser) {
+		b.open(t, "/pupils")
+		b.click(t, `table tbody a[href^="/pupils/"]`, http.StatusOK)
+		if b.count(t, "#followup-form") != 1 {
+			t.Error("a mediator's file has no follow-up form")
+		}
+		b.check(t, "a pupil's file")
+		b.open(t, "/pupils?sort=risk")
+		b.click(t, `table tbody a[href^="/pupils/"]`, http.StatusOK)
+		b.click(t, `a[href$="/edit"]`, http.StatusOK)
+		b.check(t, "a pupil's identity form")
+	}},
+	{"mediation@demo.test", "create a pupil, log a follow-up, find it on the worklist", func(t *testing.T, b *browser) {
+		b.open(t, "/pupils/new")
+		b.fill(t, map[string]string{"#last_name": "Vanhoutte", "#first_name": "Inès", "#birth_date": "2030-01-01", "#class_level": "4e"})
+		b.click(t, `form[action="/pupils"] button[type="submit"]`, http.StatusUnprocessableEntity)
+		if msg := b.text(t, "#birth_date-error"); !strings.Contains(msg, "futur") {
+			t.Errorf("a birth date in the future gives %q", msg)
+		}
+		b.check(t, "/pupils/new sent with errors")
+		b.fill(t, map[string]string{"#birth_date": "2012-10-03", "#class_name": "4e B",
+			"#guardian0_name": "Mme Vanhoutte", "#guardian0_relation": "mère", "#guardian0_phone": "06 39 98 12 34", "#guardian0_home_language": "néerlandais"})
+		b.click(t, `form[action="/pupils"] button[type="submit"]`, http.StatusOK)
+		if h := b.text(t, "h1"); h != "Inès Vanhoutte" {
+			t.Fatalf("after creating the file, the page's heading is %q", h)
+		}
+		b.fill(t, map[string]string{"#duration_minutes": "1000", "#note": "Premier entretien."})
+		b.click(t, `#followup-form button[type="submit"]`, http.StatusUnprocessableEntity)
+		b.check(t, "a follow-up sent with errors")
+		b.fill(t, map[string]string{"#duration_minutes": "45", "#note": "Premier entretien avec Inès.",
+			"#action_description": "Appeler Mme Vanhoutte", "#action_due_on": fixedNow.Format("2006-01-02")})
+		b.click(t, `#followup-form button[type="submit"]`, http.StatusOK)
+		if !strings.Contains(b.text(t, "#followups"), "Premier entretien avec Inès.") {
+			t.Error("the follow-up is not on the file")
+		}
+		b.open(t, "/")
+		if !strings.Contains(b.text(t, "main"), "Appeler Mme Vanhoutte") {
+			t.Error("the next action is not on the worklist")
+		}
+		b.check(t, "the worklist with the new action")
+	}},
+	{"admin@demo.test", "password form with errors", func(t *testing.T, b *browser) {
+		b.open(t, "/account/password")
+		b.fill(t, map[string]string{"#current_password": "pas-le-bon", "#new_password": "court", "#confirm_password": "autre"})
+		b.click(t, `form[action="/account/password"] button[type="submit"]`, http.StatusUnprocessableEntity)
+		if n := b.count(t, ".field-error"); n != 3 {
+			t.Errorf("password form sent with three errors shows %d field messages", n)
+		}
+		if n := b.count(t, `[aria-invalid="true"]`); n != 3 {
+			t.Errorf("password form sent with three errors marks %d fields invalid", n)
+		}
+		b.check(t, "/account/password sent with errors")
+	}},
+}
+
+// TestPages opens, in one headless Chromium, every page of the pages table as its account, and
+// runs the flows; then the Nu HTML checker reads the HTML of all of them.
+func TestPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	tl := findTools(t)
+	b := newBrowser(t, tl) // first: it skips the test when there is no Chromium
+	b.base = newDemoSite(t)
+	if b.axe == "" {
+		t.Run("axe-core", func(t *testing.T) {
+			t.Skipf("accessibility checks skipped: no axe-core at %s (run: npm ci --prefix .ci)", tl.axe)
+		})
+	}
+	checkEveryRoleIsVisited(t)
+	t.Run("checks find faults", b.selfCheck)
+
+	for _, p := range pages {
+		name := p.account
+		if name == signedOut {
+			name = "signed out"
+		}
+		t.Run(name, func(t *testing.T) {
+			paths := p.paths
+			if p.account != signedOut {
+				b.login(t, p.account, demodata.Password)
+				paths = append(append([]string(nil), everyAccount...), paths...)
+			}
+			for _, path := range paths {
+				b.visit(t, path)
+			}
+			for _, f := range flows {
+				if f.account == p.account {
+					t.Run(f.name, func(t *testing.T) { f.run(t, b) })
+				}
+			}
+			if p.account != signedOut {
+				b.logout(t)
+			}
+		})
+	}
+	t.Run("Nu HTML checker", func(t *testing.T) { b.validateHTML(t, tl) })
+}
+
+// checkEveryRoleIsVisited makes sure the pages table names demo accounts only, one of each role
+// so that a new role cannot go untested, and that every flow's account is in it.
+func checkEveryRoleIsVisited(t *testing.T) {
+	t.Helper()
+	seen, listed := map[models.Role]bool{}, map[string]bool{}
+	for _, p := range pages {
+		listed[p.account] = true
+		if p.account != signedOut {
+			seen[demoAccount(t, p.account).Role] = true
+		}
+	}
+	for _, f := range flows {
+		if !listed[f.account] {
+			t.Errorf("flow %q: account %q is not in the pages table, so the flow never runs", f.name, f.account)
+		}
+	}
+	var missing []string
+	for _, a := range demodata.Accounts() {
+		if !seen[a.Role] {
+			missing = append(missing, string(a.Role)+" ("+a.Email+")")
+			seen[a.Role] = true
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("no account of these roles in the pages table: %s", strings.Join(missing, ", "))
+	}
+}

@@ -1,0 +1,508 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"mediation/models"
+	"mediation/views"
+)
+
+// PupilsPage is the pupil list.
+type PupilsPage struct {
+	views.Page
+	List           models.PupilList
+	Filter         models.PupilFilter
+	Establishments []models.Establishment
+	Mediators      []models.MediatorOption
+	Statuses       []models.PupilStatus
+	Risks          []models.RiskLevel
+	Levels         []models.ClassLevel
+	CanCreate      bool
+	PrevPage       string
+	NextPage       string
+	PageNumber     int
+	PageCount      int
+}
+
+// Pupils lists the files of the user's scope with search, filters, sort and pages.
+func (h *Handlers) Pupils(c echo.Context) error {
+	ctx := c.Request().Context()
+	s := currentScope(c)
+	f := models.PupilFilter{
+		Query: c.QueryParam("q"), Status: models.PupilStatus(c.QueryParam("status")), Risk: models.RiskLevel(c.QueryParam("risk")),
+		ClassLevel: models.ClassLevel(c.QueryParam("level")), Sort: c.QueryParam("sort"),
+	}
+	if !f.Status.Valid() {
+		f.Status = ""
+	}
+	if !f.Risk.Valid() {
+		f.Risk = ""
+	}
+	if !f.ClassLevel.Valid() {
+		f.ClassLevel = ""
+	}
+	if id, err := strconv.ParseUint(c.QueryParam("establishment"), 10, 32); err == nil && s.CoversEstablishment(uint(id)) {
+		f.EstablishmentID = uint(id)
+	}
+	if id, err := strconv.ParseUint(c.QueryParam("referent"), 10, 32); err == nil {
+		f.ReferentID = uint(id)
+	}
+	f.Page, _ = strconv.Atoi(c.QueryParam("page"))
+	f.Page = max(f.Page, 1)
+	list, err := models.ListPupils(ctx, h.DB, s, f)
+	if err != nil {
+		return err
+	}
+	es, err := models.EstablishmentsOf(ctx, h.DB, s)
+	if err != nil {
+		return err
+	}
+	mediators, err := models.MediatorsOf(ctx, h.DB, s.EstablishmentIDs)
+	if err != nil {
+		return err
+	}
+	p := PupilsPage{Page: h.page(c, "pupils.title"), List: list, Filter: f, Establishments: es, Mediators: uniqueMediators(mediators),
+		Statuses: models.PupilStatuses, Risks: models.RiskLevels, Levels: models.ClassLevels,
+		CanCreate: currentUser(c).Role == models.RoleMediator, PageNumber: f.Page}
+	p.PageCount = int((list.Total + models.PupilsPerPage - 1) / models.PupilsPerPage)
+	link := func(n int) string {
+		v := url.Values{}
+		for k, val := range map[string]string{"q": f.Query, "status": string(f.Status), "risk": string(f.Risk), "level": string(f.ClassLevel), "sort": f.Sort} {
+			if val != "" {
+				v.Set(k, val)
+			}
+		}
+		if f.EstablishmentID != 0 {
+			v.Set("establishment", fmt.Sprint(f.EstablishmentID))
+		}
+		if f.ReferentID != 0 {
+			v.Set("referent", fmt.Sprint(f.ReferentID))
+		}
+		v.Set("page", strconv.Itoa(n))
+		return "/pupils?" + v.Encode()
+	}
+	if f.Page > 1 {
+		p.PrevPage = link(f.Page - 1)
+	}
+	if f.Page < p.PageCount {
+		p.NextPage = link(f.Page + 1)
+	}
+	return h.render(c, http.StatusOK, "pupils", p)
+}
+
+func uniqueMediators(ms []models.MediatorOption) []models.MediatorOption {
+	seen := map[uint]bool{}
+	var out []models.MediatorOption
+	for _, m := range ms {
+		if !seen[m.ID] {
+			seen[m.ID] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// PupilPage is a pupil's file with the forms that act on it.
+type PupilPage struct {
+	views.Page
+	File         models.PupilFile
+	Risk         models.RiskAssessment
+	RiskHistory  []models.RiskAssessment
+	CanEdit      bool
+	Mediators    []models.MediatorOption
+	NextStatuses []models.PupilStatus
+	ExitReasons  []models.ExitReason
+	Kinds        []models.FollowUpKind
+	Today        string
+	ThisMonth    string
+	// Form is the sub-form that failed ("followup", "status", "indicators", "guardian"), with its
+	// values and messages.
+	Form   string
+	Values map[string]string
+	Errors map[string]string
+}
+
+// Value returns a value typed in the failed sub-form, or def.
+func (p PupilPage) Value(form, name, def string) string {
+	if p.Form == form {
+		if v, ok := p.Values[name]; ok {
+			return v
+		}
+	}
+	return def
+}
+
+// Pupil shows a file of the scope and records the view in the audit log.
+func (h *Handlers) Pupil(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := h.pupilPage(c, id, "", nil, nil)
+	if err != nil {
+		return err
+	}
+	if err := h.audit(c, models.AuditPupilViewed, "pupil", fmt.Sprint(id), ""); err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "pupil", p)
+}
+
+func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Values, errs map[string]string) (PupilPage, error) {
+	ctx := c.Request().Context()
+	s := currentScope(c)
+	file, err := models.LoadPupilFile(ctx, h.DB, s, id)
+	if err != nil {
+		return PupilPage{}, notFound(err)
+	}
+	rules, err := models.LoadRiskRules(ctx, h.DB)
+	if err != nil {
+		return PupilPage{}, err
+	}
+	now := h.Now()
+	month := models.MonthOf(now)
+	p := PupilPage{
+		Page: h.page(c, "pupil.title"), File: file, Risk: rules.Assess(file.Indicators, month),
+		RiskHistory: rules.History(file.Indicators, models.SchoolYearOf(now), month),
+		CanEdit:     currentUser(c).Role == models.RoleMediator, NextStatuses: models.NextStatuses(file.Pupil.Status),
+		ExitReasons: models.ExitReasons, Kinds: models.FollowUpKinds, Today: dateValue(models.Today(now)), ThisMonth: string(month),
+		Form: form, Errors: errs, Values: map[string]string{},
+	}
+	p.Title = file.Pupil.FirstName + " " + file.Pupil.LastName
+	for k := range values {
+		p.Values[k] = values.Get(k)
+	}
+	if p.CanEdit {
+		if p.Mediators, err = models.MediatorsOf(ctx, h.DB, []uint{file.Pupil.EstablishmentID}); err != nil {
+			return PupilPage{}, err
+		}
+	}
+	return p, nil
+}
+
+// pupilFormFailed re-renders the file with the failed sub-form, its values and messages (422).
+func (h *Handlers) pupilFormFailed(c echo.Context, id uint, form string, v models.ValidationError) error {
+	values, _ := c.FormParams()
+	p, err := h.pupilPage(c, id, form, values, fieldErrors(h.localizer(c), v))
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusUnprocessableEntity, "pupil", p)
+}
+
+// PupilFormPage creates or edits a file's identity.
+type PupilFormPage struct {
+	views.Page
+	ID             uint
+	Version        int
+	Values         map[string]string
+	Errors         map[string]string
+	Establishments []models.Establishment
+	Mediators      []models.MediatorOption
+	Levels         []models.ClassLevel
+	// Stale explains an edit refused because the file changed meanwhile.
+	Stale *StaleNotice
+}
+
+// StaleNotice says who changed the file meanwhile and what differs from what was typed.
+type StaleNotice struct {
+	Who     string
+	At      time.Time
+	Changes []FieldChange
+}
+
+// FieldChange is one field whose current value differs from the one typed.
+type FieldChange struct {
+	Field   string
+	Typed   string
+	Current string
+}
+
+// Get returns a value of the form.
+func (p PupilFormPage) Get(name string) string { return p.Values[name] }
+
+// NewPupilForm shows the form that opens a file.
+func (h *Handlers) NewPupilForm(c echo.Context) error {
+	p, err := h.pupilForm(c, 0, 0, map[string]string{"referent_id": fmt.Sprint(currentUser(c).ID)})
+	if err != nil {
+		return err
+	}
+	s := currentScope(c)
+	if len(s.EstablishmentIDs) == 1 {
+		p.Values["establishment_id"] = fmt.Sprint(s.EstablishmentIDs[0])
+	}
+	return h.render(c, http.StatusOK, "pupil_form", p)
+}
+
+func (h *Handlers) pupilForm(c echo.Context, id uint, version int, values map[string]string) (PupilFormPage, error) {
+	ctx := c.Request().Context()
+	s := currentScope(c)
+	es, err := models.EstablishmentsOf(ctx, h.DB, s)
+	if err != nil {
+		return PupilFormPage{}, err
+	}
+	ms, err := models.MediatorsOf(ctx, h.DB, s.EstablishmentIDs)
+	if err != nil {
+		return PupilFormPage{}, err
+	}
+	title := "pupil.new"
+	if id != 0 {
+		title = "pupil.edit"
+	}
+	return PupilFormPage{Page: h.page(c, title), ID: id, Version: version, Values: values, Establishments: es,
+		Mediators: uniqueMediators(ms), Levels: models.ClassLevels}, nil
+}
+
+// bindPupil reads the identity fields; dates that are not dates become field messages.
+func bindPupil(c echo.Context) (models.PupilInput, models.ValidationError) {
+	v := models.ValidationError{}
+	in := models.PupilInput{
+		EstablishmentID: formID(c, "establishment_id"), LastName: c.FormValue("last_name"), FirstName: c.FormValue("first_name"),
+		ClassLevel: models.ClassLevel(c.FormValue("class_level")), ClassName: c.FormValue("class_name"), INE: c.FormValue("ine"),
+		ReferentID: formIDPtr(c, "referent_id"),
+	}
+	var ok bool
+	if in.BirthDate, ok = formDate(c, "birth_date"); !ok {
+		v.Add("birth_date", "Date invalide : jj/mm/aaaa.")
+	}
+	return in, v
+}
+
+func bindGuardian(c echo.Context, prefix string) models.GuardianInput {
+	return models.GuardianInput{
+		Name: c.FormValue(prefix + "name"), Relation: c.FormValue(prefix + "relation"), Phone: c.FormValue(prefix + "phone"),
+		Email: c.FormValue(prefix + "email"), HomeLanguage: c.FormValue(prefix + "home_language"),
+		InterpreterNeeded: c.FormValue(prefix+"interpreter_needed") == "on",
+	}
+}
+
+func formValues(c echo.Context) map[string]string {
+	out := map[string]string{}
+	if form, err := c.FormParams(); err == nil {
+		for k := range form {
+			out[k] = form.Get(k)
+		}
+	}
+	return out
+}
+
+// CreatePupil opens a file; on bad input the form comes back with 422 and nothing is stored.
+func (h *Handlers) CreatePupil(c echo.Context) error {
+	in, v := bindPupil(c)
+	guardians := []models.GuardianInput{bindGuardian(c, "guardian0_"), bindGuardian(c, "guardian1_")}
+	var p models.Pupil
+	err := v.OrNil()
+	if err == nil {
+		p, err = models.CreatePupil(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), in, guardians)
+	}
+	var ve models.ValidationError
+	if errors.As(err, &ve) {
+		page, perr := h.pupilForm(c, 0, 0, formValues(c))
+		if perr != nil {
+			return perr
+		}
+		page.Errors = fieldErrors(page.Localizer, ve)
+		return h.render(c, http.StatusUnprocessableEntity, "pupil_form", page)
+	} else if err != nil {
+		return notFound(err)
+	}
+	h.flash(c, "flash.pupil_created")
+	return redirect(c, fmt.Sprintf("/pupils/%d", p.ID))
+}
+
+// EditPupilForm shows a file's identity form with its current version.
+func (h *Handlers) EditPupilForm(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	file, err := models.LoadPupilFile(c.Request().Context(), h.DB, currentScope(c), id)
+	if err != nil {
+		return notFound(err)
+	}
+	p, err := h.pupilForm(c, id, file.Pupil.Version, pupilValues(file.Pupil))
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "pupil_form", p)
+}
+
+func pupilValues(p models.Pupil) map[string]string {
+	v := map[string]string{
+		"establishment_id": fmt.Sprint(p.EstablishmentID), "last_name": p.LastName, "first_name": p.FirstName,
+		"birth_date": dateValue(p.BirthDate), "class_level": string(p.ClassLevel), "class_name": p.ClassName,
+	}
+	if p.INE != nil {
+		v["ine"] = *p.INE
+	}
+	if p.ReferentMediatorID != nil {
+		v["referent_id"] = fmt.Sprint(*p.ReferentMediatorID)
+	}
+	return v
+}
+
+// UpdatePupil saves a file's identity. An edit based on a stale version is refused: the form
+// comes back (409) with what was typed, who changed the file meanwhile and the current values.
+func (h *Handlers) UpdatePupil(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	in, v := bindPupil(c)
+	err = v.OrNil()
+	if err == nil {
+		_, err = models.UpdatePupil(ctx, h.DB, currentScope(c), actor(c), h.Now(), id, version, in)
+	}
+	var ve models.ValidationError
+	var stale *models.StaleError
+	switch {
+	case errors.As(err, &ve):
+		page, perr := h.pupilForm(c, id, version, formValues(c))
+		if perr != nil {
+			return perr
+		}
+		page.Errors = fieldErrors(page.Localizer, ve)
+		return h.render(c, http.StatusUnprocessableEntity, "pupil_form", page)
+	case errors.As(err, &stale):
+		typed := formValues(c)
+		page, perr := h.pupilForm(c, id, stale.Current.Version, typed)
+		if perr != nil {
+			return perr
+		}
+		who, at, perr := models.LastChange(ctx, h.DB, "pupil", id)
+		if perr != nil {
+			return perr
+		}
+		page.Stale = &StaleNotice{Who: who, At: at}
+		current := pupilValues(stale.Current)
+		for _, field := range []string{"establishment_id", "last_name", "first_name", "birth_date", "class_level", "class_name", "ine", "referent_id"} {
+			if strings.TrimSpace(typed[field]) != current[field] {
+				page.Stale.Changes = append(page.Stale.Changes, FieldChange{Field: field, Typed: typed[field], Current: current[field]})
+			}
+		}
+		return h.render(c, http.StatusConflict, "pupil_form", page)
+	case err != nil:
+		return notFound(err)
+	}
+	h.flash(c, "flash.pupil_saved")
+	return redirect(c, fmt.Sprintf("/pupils/%d", id))
+}
+
+// ChangePupilStatus moves a file to another status.
+func (h *Handlers) ChangePupilStatus(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	_, err = models.ChangeStatus(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, version,
+		models.PupilStatus(c.FormValue("status")), models.ExitReason(c.FormValue("exit_reason")), c.FormValue("comment"))
+	var ve models.ValidationError
+	var stale *models.StaleError
+	switch {
+	case errors.As(err, &ve):
+		return h.pupilFormFailed(c, id, "status", ve)
+	case errors.As(err, &stale):
+		return h.pupilFormFailed(c, id, "status", models.ValidationError{"status": "Le dossier a été modifié entre-temps : son statut actuel est affiché, recommencez si besoin."})
+	case err != nil:
+		return notFound(err)
+	}
+	h.flash(c, "flash.status_changed")
+	return redirect(c, fmt.Sprintf("/pupils/%d", id))
+}
+
+// AddGuardian adds a legal guardian to a file.
+func (h *Handlers) AddGuardian(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = models.AddGuardian(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, bindGuardian(c, ""))
+	return h.afterPupilEdit(c, id, "guardian", err, "flash.guardian_saved")
+}
+
+// UpdateGuardian changes a legal guardian.
+func (h *Handlers) UpdateGuardian(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	gid, err := paramID(c, "gid")
+	if err != nil {
+		return err
+	}
+	err = models.UpdateGuardian(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, gid, bindGuardian(c, ""))
+	return h.afterPupilEdit(c, id, fmt.Sprintf("guardian%d", gid), err, "flash.guardian_saved")
+}
+
+// DeleteGuardian removes a legal guardian.
+func (h *Handlers) DeleteGuardian(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	gid, err := paramID(c, "gid")
+	if err != nil {
+		return err
+	}
+	err = models.DeleteGuardian(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, gid)
+	return h.afterPupilEdit(c, id, "guardian", err, "flash.guardian_deleted")
+}
+
+// SaveIndicators records a month of indicators by hand.
+func (h *Handlers) SaveIndicators(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	v := models.ValidationError{}
+	in := models.IndicatorInput{Month: models.Month(strings.TrimSpace(c.FormValue("month")))}
+	ints := []struct {
+		name string
+		dst  *int
+	}{{"unjustified_half_days", &in.UnjustifiedHalfDays}, {"justified_half_days", &in.JustifiedHalfDays},
+		{"temporary_exclusions", &in.TemporaryExclusions}, {"incidents", &in.Incidents}}
+	for _, f := range ints {
+		n, ok := formInt(c, f.name)
+		if !ok {
+			v.Add(f.name, "Un nombre entier est attendu.")
+		}
+		*f.dst = n
+	}
+	var ok bool
+	if in.SchoolHalfDays, ok = formOptionalInt(c, "school_half_days"); !ok {
+		v.Add("school_half_days", "Un nombre entier est attendu.")
+	}
+	if in.TermAverage, ok = formOptionalDecimal(c, "term_average"); !ok {
+		v.Add("term_average", "Une note sur 20 est attendue, par exemple 11,5.")
+	}
+	err = v.OrNil()
+	if err == nil {
+		err = models.SaveIndicators(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, in)
+	}
+	return h.afterPupilEdit(c, id, "indicators", err, "flash.indicators_saved")
+}
+
+// afterPupilEdit redirects to the file after a change, or re-renders it with the sub-form's
+// messages (422), or answers 404 outside the scope.
+func (h *Handlers) afterPupilEdit(c echo.Context, id uint, form string, err error, flash string) error {
+	var ve models.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return h.pupilFormFailed(c, id, form, ve)
+	case err != nil:
+		return notFound(err)
+	}
+	h.flash(c, flash)
+	return redirect(c, fmt.Sprintf("/pupils/%d", id))
+}

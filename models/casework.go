@@ -1,0 +1,324 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// IndicatorInput is one month of a pupil's indicators as a form gives it.
+type IndicatorInput struct {
+	Month               Month
+	UnjustifiedHalfDays int
+	JustifiedHalfDays   int
+	SchoolHalfDays      *int
+	TemporaryExclusions int
+	Incidents           int
+	TermAverage         *float64
+}
+
+// MaxHalfDays is the number of half-days of school a month can hold at most: two a weekday.
+func (m Month) MaxHalfDays() int {
+	first := m.First()
+	n := 0
+	for d := first; d.Month() == first.Month(); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n += 2
+		}
+	}
+	return n
+}
+
+func (in IndicatorInput) validate(now time.Time) ValidationError {
+	v := ValidationError{}
+	if _, err := ParseMonth(string(in.Month)); err != nil {
+		v.Add("month", "Mois invalide : choisissez un mois (aaaa-mm).")
+		return v
+	}
+	if in.Month > MonthOf(now) {
+		v.Add("month", "Ce mois n'est pas encore commencé.")
+	}
+	if in.Month < MonthOf(now.AddDate(-5, 0, 0)) {
+		v.Add("month", "Ce mois est trop ancien (plus de cinq ans).")
+	}
+	limit := in.Month.MaxHalfDays()
+	if in.SchoolHalfDays != nil {
+		switch {
+		case *in.SchoolHalfDays < 1:
+			v.Add("school_half_days", "Le nombre de demi-journées de cours doit être positif.")
+		case *in.SchoolHalfDays > limit:
+			v.Add("school_half_days", fmt.Sprintf("Ce mois ne compte pas plus de %d demi-journées de cours.", limit))
+		default:
+			limit = *in.SchoolHalfDays
+		}
+	}
+	for field, n := range map[string]int{"unjustified_half_days": in.UnjustifiedHalfDays, "justified_half_days": in.JustifiedHalfDays,
+		"temporary_exclusions": in.TemporaryExclusions, "incidents": in.Incidents} {
+		if n < 0 {
+			v.Add(field, "Un nombre positif ou nul est attendu.")
+		}
+	}
+	switch {
+	case in.UnjustifiedHalfDays > limit:
+		v.Add("unjustified_half_days", fmt.Sprintf("Plus de demi-journées d'absence non justifiées (%d) que de demi-journées de cours dans le mois (%d).", in.UnjustifiedHalfDays, limit))
+	case in.UnjustifiedHalfDays+in.JustifiedHalfDays > limit:
+		v.Add("justified_half_days", fmt.Sprintf("Les absences justifiées et non justifiées (%d) dépassent les demi-journées de cours du mois (%d).", in.UnjustifiedHalfDays+in.JustifiedHalfDays, limit))
+	}
+	if in.TemporaryExclusions > 31 {
+		v.Add("temporary_exclusions", "Nombre d'exclusions invraisemblable pour un mois.")
+	}
+	if in.Incidents > 200 {
+		v.Add("incidents", "Nombre d'incidents invraisemblable pour un mois.")
+	}
+	if in.TermAverage != nil && (*in.TermAverage < 0 || *in.TermAverage > 20) {
+		v.Add("term_average", "La moyenne est sur 20 : entre 0 et 20.")
+	}
+	return v
+}
+
+// SaveIndicators records (or replaces) a month of indicators of a file of the scope, then
+// recomputes the pupil's risk level, in one transaction.
+func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID uint, in IndicatorInput) error {
+	if err := in.validate(now).OrNil(); err != nil {
+		return err
+	}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := pupilInScope(ctx, tx, s, pupilID); err != nil {
+			return err
+		}
+		row := MonthlyIndicator{PupilID: pupilID, Month: in.Month, UnjustifiedHalfDays: in.UnjustifiedHalfDays,
+			JustifiedHalfDays: in.JustifiedHalfDays, SchoolHalfDays: in.SchoolHalfDays, TemporaryExclusions: in.TemporaryExclusions,
+			Incidents: in.Incidents, TermAverage: in.TermAverage, Source: SourceManual, UpdatedByID: actor.UserID,
+			CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
+		err := tx.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "pupil_id"}, {Name: "month"}},
+			DoUpdates: clause.AssignmentColumns([]string{"unjustified_half_days", "justified_half_days", "school_half_days",
+				"temporary_exclusions", "incidents", "term_average", "source", "updated_by_id", "updated_at"}),
+		}).Create(&row).Error
+		if err != nil {
+			return err
+		}
+		rules, err := LoadRiskRules(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := RecomputeRisk(ctx, tx, rules, MonthOf(now), pupilID); err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(pupilID), "indicators "+string(in.Month))
+	})
+	return wrapEdit(err, "save indicators")
+}
+
+// ActionInput is a next action as a form gives it; an empty description means none.
+type ActionInput struct {
+	Description string
+	DueOn       time.Time
+	OwnerUserID *uint
+	OwnerLabel  string
+}
+
+// FollowUpInput is a follow-up as a form gives it, with an optional next action.
+type FollowUpInput struct {
+	OccurredOn      time.Time
+	Kind            FollowUpKind
+	DurationMinutes int
+	Note            string
+	Restricted      bool
+	Action          ActionInput
+}
+
+// MaxFollowUpMinutes bounds a follow-up's duration: more than a working day is a typing error.
+const MaxFollowUpMinutes = 720
+
+func (in *FollowUpInput) validate(now time.Time) ValidationError {
+	v := ValidationError{}
+	today := Today(now)
+	in.Note = strings.TrimSpace(in.Note)
+	switch {
+	case in.OccurredOn.IsZero():
+		v.Add("occurred_on", "La date est obligatoire (jj/mm/aaaa).")
+	case in.OccurredOn.After(today):
+		v.Add("occurred_on", "La date du suivi est dans le futur.")
+	case in.OccurredOn.Before(today.AddDate(-1, 0, 0)):
+		v.Add("occurred_on", "La date du suivi remonte à plus d'un an.")
+	}
+	if !in.Kind.Valid() {
+		v.Add("kind", "Choisissez le type de suivi.")
+	}
+	if in.DurationMinutes < 0 || in.DurationMinutes > MaxFollowUpMinutes {
+		v.Add("duration_minutes", "La durée, en minutes, va de 0 à 720.")
+	}
+	if len([]rune(in.Note)) > 10000 {
+		v.Add("note", "10 000 caractères au plus.")
+	}
+	in.Action.validate(in.OccurredOn, v)
+	return v
+}
+
+func (a *ActionInput) validate(from time.Time, v ValidationError) {
+	a.Description = strings.TrimSpace(a.Description)
+	a.OwnerLabel = strings.TrimSpace(a.OwnerLabel)
+	if a.Description == "" {
+		if !a.DueOn.IsZero() {
+			v.Add("action_description", "Décrivez l'action à mener, ou retirez l'échéance.")
+		}
+		return
+	}
+	if len([]rune(a.Description)) > 500 {
+		v.Add("action_description", "500 caractères au plus.")
+	}
+	switch {
+	case a.DueOn.IsZero():
+		v.Add("action_due_on", "Indiquez l'échéance de l'action (jj/mm/aaaa).")
+	case !from.IsZero() && a.DueOn.Before(from):
+		v.Add("action_due_on", "L'échéance ne peut pas précéder la date du suivi.")
+	case !from.IsZero() && a.DueOn.After(from.AddDate(1, 0, 0)):
+		v.Add("action_due_on", "L'échéance est à plus d'un an.")
+	}
+	if len([]rune(a.OwnerLabel)) > 100 {
+		v.Add("action_owner_label", "100 caractères au plus.")
+	}
+}
+
+// checkOwner verifies that an account named as owner is an active mediator of the pupil's
+// establishment.
+func (a ActionInput) checkOwner(tx *gorm.DB, establishmentID uint, v ValidationError) error {
+	if a.Description == "" || a.OwnerUserID == nil {
+		return nil
+	}
+	var n int64
+	err := tx.Table("users").Joins("JOIN user_establishments ue ON ue.user_id = users.id").
+		Where("users.id = ? AND users.active = ? AND users.role = ? AND ue.establishment_id = ?",
+			*a.OwnerUserID, true, RoleMediator, establishmentID).Count(&n).Error
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		v.Add("action_owner", "Le responsable doit être un médiateur de l'établissement.")
+	}
+	return nil
+}
+
+// CreateFollowUp logs a follow-up on a file of the scope, with its next action if any, in one
+// transaction. The action is the author's unless another mediator or a label is named.
+func CreateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID uint, in FollowUpInput) (FollowUp, error) {
+	v := in.validate(now)
+	var fu FollowUp
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := pupilInScope(ctx, tx, s, pupilID)
+		if err != nil {
+			return err
+		}
+		if err := in.Action.checkOwner(tx, p.EstablishmentID, v); err != nil {
+			return err
+		}
+		if err := v.OrNil(); err != nil {
+			return err
+		}
+		fu = FollowUp{PupilID: pupilID, AuthorID: *actor.UserID, OccurredOn: Date(in.OccurredOn), Kind: in.Kind,
+			DurationMinutes: in.DurationMinutes, Note: in.Note, Restricted: in.Restricted && s.SeesRestrictedNotes()}
+		if err := tx.Create(&fu).Error; err != nil {
+			return err
+		}
+		if in.Action.Description != "" {
+			a := NextAction{PupilID: pupilID, FollowUpID: &fu.ID, Description: in.Action.Description, DueOn: Date(in.Action.DueOn),
+				OwnerUserID: in.Action.OwnerUserID, OwnerLabel: in.Action.OwnerLabel, CreatedByID: actor.UserID}
+			if a.OwnerUserID == nil && a.OwnerLabel == "" {
+				a.OwnerUserID = actor.UserID
+			}
+			if err := tx.Create(&a).Error; err != nil {
+				return err
+			}
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditCreated, "follow_up", fmt.Sprint(fu.ID), fmt.Sprintf("pupil %d", pupilID))
+	})
+	return fu, wrapEdit(err, "create follow-up")
+}
+
+// FollowUpOf loads a follow-up its author may edit: within the scope and written by actorID.
+// Anything else is not found.
+func FollowUpOf(ctx context.Context, db *gorm.DB, s Scope, actorID, id uint) (FollowUp, error) {
+	var fu FollowUp
+	err := db.WithContext(ctx).Where("follow_ups.id = ? AND follow_ups.author_id = ?", id, actorID).
+		Where("follow_ups.pupil_id IN (?)", s.Pupils(db.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("pupils.id")).
+			Where("pupils.anonymised_at IS NULL")).
+		Take(&fu).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fu, ErrNotFound
+	}
+	if err != nil {
+		return fu, fmt.Errorf("models: load follow-up %d: %w", id, err)
+	}
+	return fu, nil
+}
+
+// UpdateFollowUp lets the author correct a follow-up.
+func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint, in FollowUpInput) (FollowUp, error) {
+	in.Action = ActionInput{}
+	v := in.validate(now)
+	var fu FollowUp
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if fu, err = FollowUpOf(ctx, tx, s, *actor.UserID, id); err != nil {
+			return err
+		}
+		if err := v.OrNil(); err != nil {
+			return err
+		}
+		fu.OccurredOn, fu.Kind, fu.DurationMinutes, fu.Note = Date(in.OccurredOn), in.Kind, in.DurationMinutes, in.Note
+		fu.Restricted = in.Restricted && s.SeesRestrictedNotes()
+		if err := tx.Save(&fu).Error; err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "follow_up", fmt.Sprint(id), fmt.Sprintf("pupil %d", fu.PupilID))
+	})
+	return fu, wrapEdit(err, "update follow-up")
+}
+
+// DeleteFollowUp lets the author delete a follow-up and its next actions; the deletion is in
+// the audit log, without the note.
+func DeleteFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint) (uint, error) {
+	var pupilID uint
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		fu, err := FollowUpOf(ctx, tx, s, *actor.UserID, id)
+		if err != nil {
+			return err
+		}
+		pupilID = fu.PupilID
+		if err := tx.Where("follow_up_id = ?", id).Delete(&NextAction{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Delete(&FollowUp{}, id).Error; err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditDeleted, "follow_up", fmt.Sprint(id),
+			fmt.Sprintf("pupil %d, %s of %s", fu.PupilID, fu.Kind, fu.OccurredOn.Format(time.DateOnly)))
+	})
+	return pupilID, wrapEdit(err, "delete follow-up")
+}
+
+// CompleteAction marks a next action of a file of the scope as done and returns its pupil.
+func CompleteAction(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint) (uint, error) {
+	var a NextAction
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Where("next_actions.id = ? AND next_actions.done_at IS NULL", id).
+			Where("next_actions.pupil_id IN (?)", s.Pupils(tx.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("pupils.id"))).
+			Take(&a).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if err := tx.Model(&NextAction{}).Where("id = ?", id).Updates(map[string]any{"done_at": now.UTC(), "updated_at": now.UTC()}).Error; err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(a.PupilID), fmt.Sprintf("action %d done", id))
+	})
+	return a.PupilID, wrapEdit(err, "complete action")
+}

@@ -1,0 +1,451 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PupilInput is the identity part of a pupil file, as a form gives it.
+type PupilInput struct {
+	EstablishmentID uint
+	LastName        string
+	FirstName       string
+	BirthDate       time.Time
+	ClassLevel      ClassLevel
+	ClassName       string
+	INE             string
+	ReferentID      *uint
+}
+
+var inePattern = regexp.MustCompile(`^[0-9A-Z]{10}[A-Z]$`)
+
+// Ages a secondary pupil may plausibly have on the day a file is opened or edited.
+const (
+	minPupilAge = 9
+	maxPupilAge = 25
+)
+
+// validate checks the fields that need no database, in French, field by field.
+func (in *PupilInput) validate(now time.Time) ValidationError {
+	in.LastName = strings.TrimSpace(in.LastName)
+	in.FirstName = strings.TrimSpace(in.FirstName)
+	in.ClassName = strings.TrimSpace(in.ClassName)
+	in.INE = strings.ToUpper(strings.TrimSpace(in.INE))
+	v := ValidationError{}
+	for field, value := range map[string]string{"last_name": in.LastName, "first_name": in.FirstName} {
+		switch {
+		case value == "":
+			v.Add(field, "Ce champ est obligatoire.")
+		case len([]rune(value)) > 100:
+			v.Add(field, "100 caractères au plus.")
+		}
+	}
+	today := Today(now)
+	switch {
+	case in.BirthDate.IsZero():
+		v.Add("birth_date", "La date de naissance est obligatoire (jj/mm/aaaa).")
+	case in.BirthDate.After(today):
+		v.Add("birth_date", "La date de naissance est dans le futur.")
+	case in.BirthDate.After(today.AddDate(-minPupilAge, 0, 0)) || in.BirthDate.Before(today.AddDate(-maxPupilAge, 0, 0)):
+		v.Add("birth_date", "Date de naissance invraisemblable pour un élève de collège ou de lycée (entre 9 et 25 ans).")
+	}
+	if !in.ClassLevel.Valid() {
+		v.Add("class_level", "Niveau de classe inconnu.")
+	}
+	if len([]rune(in.ClassName)) > 20 {
+		v.Add("class_name", "20 caractères au plus.")
+	}
+	if in.INE != "" && !inePattern.MatchString(in.INE) {
+		v.Add("ine", "L'INE compte 11 caractères : 10 chiffres ou lettres puis une lettre.")
+	}
+	return v
+}
+
+// checkAssignments verifies in the database that the establishment is in the scope and that
+// the referent is an active mediator of it.
+func (in *PupilInput) checkAssignments(tx *gorm.DB, s Scope, v ValidationError) error {
+	if !s.CoversEstablishment(in.EstablishmentID) {
+		v.Add("establishment_id", "Choisissez un de vos établissements.")
+		return nil
+	}
+	if in.ReferentID == nil {
+		return nil
+	}
+	var n int64
+	err := tx.Table("users").Joins("JOIN user_establishments ue ON ue.user_id = users.id").
+		Where("users.id = ? AND users.role = ? AND users.active = ? AND ue.establishment_id = ?",
+			*in.ReferentID, RoleMediator, true, in.EstablishmentID).Count(&n).Error
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		v.Add("referent_id", "Le référent doit être un médiateur de cet établissement.")
+	}
+	return nil
+}
+
+func (in *PupilInput) checkINE(tx *gorm.DB, pupilID uint, v ValidationError) error {
+	if in.INE == "" {
+		return nil
+	}
+	var n int64
+	if err := tx.Model(&Pupil{}).Where("ine = ? AND id <> ?", in.INE, pupilID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		v.Add("ine", "Un dossier porte déjà cet INE : vérifiez la saisie ou adressez-vous à la coordination.")
+	}
+	return nil
+}
+
+func (in PupilInput) ine() *string {
+	if in.INE == "" {
+		return nil
+	}
+	s := in.INE
+	return &s
+}
+
+// GuardianInput is a legal guardian as a form gives it.
+type GuardianInput struct {
+	Name              string
+	Relation          string
+	Phone             string
+	Email             string
+	HomeLanguage      string
+	InterpreterNeeded bool
+}
+
+// Empty tells whether nothing was typed, so that an unused guardian block is ignored.
+func (g GuardianInput) Empty() bool {
+	return strings.TrimSpace(g.Name+g.Relation+g.Phone+g.Email+g.HomeLanguage) == "" && !g.InterpreterNeeded
+}
+
+var phonePattern = regexp.MustCompile(`^\+?[0-9 .()-]{6,20}$`)
+
+func (g *GuardianInput) validate(prefix string, v ValidationError) {
+	g.Name = strings.TrimSpace(g.Name)
+	g.Relation = strings.TrimSpace(g.Relation)
+	g.Phone = strings.TrimSpace(g.Phone)
+	g.Email = strings.TrimSpace(g.Email)
+	g.HomeLanguage = strings.TrimSpace(g.HomeLanguage)
+	if g.Name == "" {
+		v.Add(prefix+"name", "Le nom du responsable légal est obligatoire.")
+	} else if len([]rune(g.Name)) > 200 {
+		v.Add(prefix+"name", "200 caractères au plus.")
+	}
+	if len([]rune(g.Relation)) > 30 {
+		v.Add(prefix+"relation", "30 caractères au plus.")
+	}
+	if g.Phone != "" && !phonePattern.MatchString(g.Phone) {
+		v.Add(prefix+"phone", "Numéro de téléphone invalide.")
+	}
+	if g.Email != "" && (!strings.Contains(g.Email, "@") || len(g.Email) > 254 || strings.ContainsAny(g.Email, " <>")) {
+		v.Add(prefix+"email", "Adresse électronique invalide.")
+	}
+	if len([]rune(g.HomeLanguage)) > 50 {
+		v.Add(prefix+"home_language", "50 caractères au plus.")
+	}
+}
+
+func (g GuardianInput) guardian(pupilID uint) Guardian {
+	return Guardian{PupilID: pupilID, Name: g.Name, Relation: g.Relation, Phone: g.Phone, Email: g.Email,
+		HomeLanguage: g.HomeLanguage, InterpreterNeeded: g.InterpreterNeeded}
+}
+
+// CreatePupil opens a file for a newly identified pupil, with its guardians and the first step
+// of its status history, in one transaction.
+func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, in PupilInput, guardians []GuardianInput) (Pupil, error) {
+	v := in.validate(now)
+	var kept []GuardianInput
+	for i := range guardians {
+		if guardians[i].Empty() {
+			continue
+		}
+		guardians[i].validate(fmt.Sprintf("guardian%d_", i), v)
+		kept = append(kept, guardians[i])
+	}
+	p := Pupil{
+		EstablishmentID: in.EstablishmentID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: Date(in.BirthDate),
+		ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.ine(), ReferentMediatorID: in.ReferentID,
+		Status: StatusIdentified, IdentifiedOn: Today(now), Version: 1,
+	}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := in.checkAssignments(tx, s, v); err != nil {
+			return err
+		}
+		if err := in.checkINE(tx, 0, v); err != nil {
+			return err
+		}
+		if err := v.OrNil(); err != nil {
+			return err
+		}
+		p.INE = in.ine()
+		if err := tx.Create(&p).Error; err != nil {
+			return err
+		}
+		for _, g := range kept {
+			row := g.guardian(p.ID)
+			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+		}
+		change := PupilStatusChange{PupilID: p.ID, ToStatus: StatusIdentified, Comment: "Dossier ouvert", ChangedByID: actor.UserID, ChangedAt: now.UTC()}
+		if err := tx.Create(&change).Error; err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditCreated, "pupil", fmt.Sprint(p.ID), "")
+	})
+	return p, wrapEdit(err, "create pupil")
+}
+
+// StaleError refuses an edit based on an old version; Current is the record as it is now.
+type StaleError struct {
+	Current Pupil
+}
+
+func (e *StaleError) Error() string { return "models: stale pupil version" }
+
+// Is makes errors.Is(err, ErrStale) true.
+func (e *StaleError) Is(target error) bool { return target == ErrStale }
+
+// UpdatePupil changes a file's identity if version is still the current one; otherwise it
+// changes nothing and returns a *StaleError with the current file.
+func UpdatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint, version int, in PupilInput) (Pupil, error) {
+	v := in.validate(now)
+	var updated Pupil
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		current, err := pupilInScope(ctx, tx, s, id)
+		if err != nil {
+			return err
+		}
+		if current.Version != version {
+			return &StaleError{Current: current}
+		}
+		if err := in.checkAssignments(tx, s, v); err != nil {
+			return err
+		}
+		if err := in.checkINE(tx, id, v); err != nil {
+			return err
+		}
+		if err := v.OrNil(); err != nil {
+			return err
+		}
+		changes := map[string]any{
+			"establishment_id": in.EstablishmentID, "last_name": in.LastName, "first_name": in.FirstName,
+			"birth_date": Date(in.BirthDate), "class_level": in.ClassLevel, "class_name": in.ClassName, "ine": in.ine(),
+			"referent_mediator_id": in.ReferentID, "version": version + 1, "updated_at": now.UTC(),
+		}
+		res := tx.Model(&Pupil{}).Where("id = ? AND version = ?", id, version).Updates(changes)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			latest, err := pupilInScope(ctx, tx, s, id)
+			if err != nil {
+				return err
+			}
+			return &StaleError{Current: latest}
+		}
+		updated, err = pupilInScope(ctx, tx, s, id)
+		if err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(id), "identity: "+strings.Join(changedFields(current, updated), ", "))
+	})
+	return updated, wrapEdit(err, "update pupil")
+}
+
+// changedFields names the identity fields that differ, never their values.
+func changedFields(a, b Pupil) []string {
+	var out []string
+	add := func(name string, x, y any) {
+		if fmt.Sprint(x) != fmt.Sprint(y) {
+			out = append(out, name)
+		}
+	}
+	add("establishment", a.EstablishmentID, b.EstablishmentID)
+	add("last_name", a.LastName, b.LastName)
+	add("first_name", a.FirstName, b.FirstName)
+	add("birth_date", a.BirthDate.Format(time.DateOnly), b.BirthDate.Format(time.DateOnly))
+	add("class_level", a.ClassLevel, b.ClassLevel)
+	add("class_name", a.ClassName, b.ClassName)
+	add("ine", deref(a.INE), deref(b.INE))
+	add("referent", derefID(a.ReferentMediatorID), derefID(b.ReferentMediatorID))
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func derefID(id *uint) uint {
+	if id == nil {
+		return 0
+	}
+	return *id
+}
+
+// statusTransitions lists, for each status, the statuses a file may move to. A closed file is
+// reopened into active follow-up; "identified" is only where a file starts.
+var statusTransitions = map[PupilStatus][]PupilStatus{
+	StatusIdentified: {StatusActive, StatusMonitoring, StatusClosed},
+	StatusActive:     {StatusMonitoring, StatusClosed},
+	StatusMonitoring: {StatusActive, StatusClosed},
+	StatusClosed:     {StatusActive},
+}
+
+// NextStatuses lists the statuses a file may move to from status.
+func NextStatuses(status PupilStatus) []PupilStatus { return statusTransitions[status] }
+
+// CanMove tells whether a file may move from one status to another.
+func CanMove(from, to PupilStatus) bool { return oneOf(to, statusTransitions[from]) }
+
+// ChangeStatus moves a file to another status with a comment (and an exit reason when it is
+// closed), records the step in the history, and bumps the version; a stale version, a move not
+// allowed from the current status or a missing reason changes nothing.
+func ChangeStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint, version int,
+	to PupilStatus, exit ExitReason, comment string) (Pupil, error) {
+	comment = strings.TrimSpace(comment)
+	var updated Pupil
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		current, err := pupilInScope(ctx, tx, s, id)
+		if err != nil {
+			return err
+		}
+		if current.Version != version {
+			return &StaleError{Current: current}
+		}
+		v := ValidationError{}
+		if !CanMove(current.Status, to) {
+			v.Add("status", "Ce changement de statut n'est pas possible depuis le statut actuel.")
+		}
+		if to == StatusClosed && !exit.Valid() {
+			v.Add("exit_reason", "Indiquez le motif de sortie pour clore le dossier.")
+		}
+		if comment == "" {
+			v.Add("comment", "Indiquez la raison du changement.")
+		} else if len([]rune(comment)) > 1000 {
+			v.Add("comment", "1 000 caractères au plus.")
+		}
+		if err := v.OrNil(); err != nil {
+			return err
+		}
+		changes := map[string]any{"status": to, "exit_reason": nil, "closed_at": nil, "version": version + 1, "updated_at": now.UTC()}
+		var exitPtr *ExitReason
+		if to == StatusClosed {
+			exitPtr = &exit
+			changes["exit_reason"], changes["closed_at"] = exit, now.UTC()
+		}
+		res := tx.Model(&Pupil{}).Where("id = ? AND version = ?", id, version).Updates(changes)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return &StaleError{Current: current}
+		}
+		from := current.Status
+		step := PupilStatusChange{PupilID: id, FromStatus: &from, ToStatus: to, ExitReason: exitPtr, Comment: comment,
+			ChangedByID: actor.UserID, ChangedAt: now.UTC()}
+		if err := tx.Create(&step).Error; err != nil {
+			return err
+		}
+		if updated, err = pupilInScope(ctx, tx, s, id); err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(id), fmt.Sprintf("status: %s → %s", from, to))
+	})
+	return updated, wrapEdit(err, "change status")
+}
+
+// AddGuardian adds a legal guardian to a file of the scope.
+func AddGuardian(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID uint, in GuardianInput) error {
+	v := ValidationError{}
+	in.validate("", v)
+	if err := v.OrNil(); err != nil {
+		return err
+	}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := pupilInScope(ctx, tx, s, pupilID); err != nil {
+			return err
+		}
+		g := in.guardian(pupilID)
+		if err := tx.Create(&g).Error; err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(pupilID), "guardian added")
+	})
+	return wrapEdit(err, "add guardian")
+}
+
+// UpdateGuardian changes a guardian of a file of the scope.
+func UpdateGuardian(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID, guardianID uint, in GuardianInput) error {
+	v := ValidationError{}
+	in.validate("", v)
+	if err := v.OrNil(); err != nil {
+		return err
+	}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := pupilInScope(ctx, tx, s, pupilID); err != nil {
+			return err
+		}
+		g := in.guardian(pupilID)
+		res := tx.Model(&Guardian{}).Where("id = ? AND pupil_id = ?", guardianID, pupilID).Updates(map[string]any{
+			"name": g.Name, "relation": g.Relation, "phone": g.Phone, "email": g.Email, "home_language": g.HomeLanguage,
+			"interpreter_needed": g.InterpreterNeeded, "updated_at": now.UTC(),
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(pupilID), "guardian changed")
+	})
+	return wrapEdit(err, "update guardian")
+}
+
+// DeleteGuardian removes a guardian from a file of the scope.
+func DeleteGuardian(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID, guardianID uint) error {
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := pupilInScope(ctx, tx, s, pupilID); err != nil {
+			return err
+		}
+		res := tx.Where("id = ? AND pupil_id = ?", guardianID, pupilID).Delete(&Guardian{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditDeleted, "pupil", fmt.Sprint(pupilID), "guardian removed")
+	})
+	return wrapEdit(err, "delete guardian")
+}
+
+// wrapEdit passes the errors callers act on (validation, not found, stale) unwrapped, and wraps
+// the others with context.
+func wrapEdit(err error, what string) error {
+	var v ValidationError
+	var stale *StaleError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &v):
+		return v
+	case errors.As(err, &stale):
+		return stale
+	case errors.Is(err, ErrNotFound):
+		return ErrNotFound
+	}
+	return fmt.Errorf("models: %s: %w", what, err)
+}

@@ -1,0 +1,113 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Worklist thresholds of DESIGN.md.
+const (
+	// SilenceDays: an actively followed pupil with no follow-up for that long needs a contact.
+	SilenceDays = 21
+	// ActionHorizonDays: next actions due within that many days are listed with the overdue ones.
+	ActionHorizonDays = 7
+)
+
+// WorkPupil is a pupil line of the worklist.
+type WorkPupil struct {
+	ID              uint
+	LastName        string
+	FirstName       string
+	ClassName       string
+	EstablishmentID uint
+	RiskLevel       RiskLevel
+	LastFollowUp    DBTime
+	IdentifiedOn    time.Time
+}
+
+// AbsenceAlert is a pupil whose latest month crosses the absence threshold with no follow-up
+// logged since that month began.
+type AbsenceAlert struct {
+	WorkPupil
+	Month               Month
+	UnjustifiedHalfDays int
+}
+
+// Worklist is what a mediator has to do, soonest first.
+type Worklist struct {
+	Today    time.Time
+	Actions  []ActionRow
+	Silent   []WorkPupil
+	Absences []AbsenceAlert
+}
+
+// Overdue tells whether an action's due date has passed.
+func (w Worklist) Overdue(a ActionRow) bool { return a.DueOn.Before(w.Today) }
+
+// LoadWorklist gathers a mediator's worklist: the open next actions they own (or that nobody
+// owns on the files they are referent of) due within ActionHorizonDays or overdue; their actively
+// followed pupils without contact for SilenceDays; their pupils whose latest month (this month
+// or the last) reaches the absence threshold with no follow-up since that month began. Each part
+// is one query, whatever its length.
+func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now time.Time, absenceThreshold int) (Worklist, error) {
+	w := Worklist{Today: Today(now)}
+	if !s.SeesPupilFiles() {
+		return w, nil
+	}
+	db = db.WithContext(ctx)
+	mine := func(q *gorm.DB) *gorm.DB {
+		return s.Pupils(q).Where("pupils.anonymised_at IS NULL").
+			Where("(pupils.referent_mediator_id = ? OR pupils.referent_mediator_id IS NULL)", userID)
+	}
+	err := s.Pupils(db.Table("next_actions")).
+		Select("next_actions.*, users.display_name AS owner_name, pupils.last_name AS pupil_last_name, pupils.first_name AS pupil_first_name").
+		Joins("JOIN pupils ON pupils.id = next_actions.pupil_id").
+		Joins("LEFT JOIN users ON users.id = next_actions.owner_user_id").
+		Where("pupils.anonymised_at IS NULL AND pupils.status <> ? AND next_actions.done_at IS NULL AND next_actions.due_on <= ?",
+			StatusClosed, w.Today.AddDate(0, 0, ActionHorizonDays)).
+		Where("(next_actions.owner_user_id = ? OR (next_actions.owner_user_id IS NULL AND pupils.referent_mediator_id = ?))", userID, userID).
+		Order("next_actions.due_on, next_actions.id").Scan(&w.Actions).Error
+	if err != nil {
+		return w, fmt.Errorf("models: worklist actions: %w", err)
+	}
+	lastFollowUp := "(SELECT MAX(fu.occurred_on) FROM follow_ups fu WHERE fu.pupil_id = pupils.id)"
+	silentSince := w.Today.AddDate(0, 0, -SilenceDays)
+	err = mine(db.Table("pupils")).
+		Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_name, pupils.establishment_id, pupils.risk_level, "+
+			"pupils.identified_on, "+lastFollowUp+" AS last_follow_up").
+		Where("pupils.status = ?", StatusActive).
+		Where("COALESCE("+lastFollowUp+", pupils.identified_on) <= ?", silentSince).
+		Order("last_follow_up ASC NULLS FIRST, pupils.last_name").Scan(&w.Silent).Error
+	if err != nil {
+		return w, fmt.Errorf("models: worklist silent pupils: %w", err)
+	}
+	thisMonth := MonthOf(now)
+	lastMonth := MonthOf(thisMonth.First().AddDate(0, -1, 0))
+	var rows []struct {
+		WorkPupil
+		Month               Month
+		UnjustifiedHalfDays int
+		MonthStart          string
+	}
+	err = mine(db.Table("pupils")).
+		Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_name, pupils.establishment_id, pupils.risk_level, "+
+			"pupils.identified_on, mi.month, mi.unjustified_half_days, "+lastFollowUp+" AS last_follow_up").
+		Joins("JOIN monthly_indicators mi ON mi.pupil_id = pupils.id AND mi.month = "+
+			"(SELECT MAX(m2.month) FROM monthly_indicators m2 WHERE m2.pupil_id = pupils.id)").
+		Where("pupils.status <> ? AND mi.month IN ? AND mi.unjustified_half_days >= ?", StatusClosed, []Month{thisMonth, lastMonth}, absenceThreshold).
+		Order("mi.unjustified_half_days DESC, pupils.last_name").Scan(&rows).Error
+	if err != nil {
+		return w, fmt.Errorf("models: worklist absences: %w", err)
+	}
+	for _, r := range rows {
+		start := Date(r.Month.First())
+		if r.LastFollowUp.Valid && !r.LastFollowUp.Time.Before(start) {
+			continue
+		}
+		w.Absences = append(w.Absences, AbsenceAlert{WorkPupil: r.WorkPupil, Month: r.Month, UnjustifiedHalfDays: r.UnjustifiedHalfDays})
+	}
+	return w, nil
+}
