@@ -165,7 +165,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		var target models.User
-		s.App.DB.Where("email = ?", "mediation2@demo.test").Take(&target)
+		s.App.DB.Where("email = ?", "mediation4@demo.test").Take(&target)
 		routes := []route{
 			{"GET", "/", all},
 			{"GET", "/account/password", all},
@@ -176,6 +176,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/admin/users", admin},
 			{"POST", fmt.Sprintf("/admin/users/%d", target.ID), admin},
 		}
+		policy := []models.Role{models.RoleCoordinator, models.RoleAdmin}
+		routes = append(routes, route{"GET", "/settings/risk", policy}, route{"POST", "/settings/risk", policy})
+		routes = append(routes, caseworkRoutes(t, s.App.DB)...)
 		accounts := map[models.Role]string{
 			models.RoleMediator: "mediation@demo.test", models.RoleHeadTeacher: "direction@demo.test", models.RolePartner: "caf@demo.test",
 			models.RoleCoordinator: "coordination@demo.test", models.RoleAdmin: "admin@demo.test",
@@ -200,6 +203,24 @@ func TestAuthorizationMatrix(t *testing.T) {
 				case !allowed && r.Status != http.StatusNotFound:
 					t.Errorf("%s %s as %s: %d, want 404", rt.method, rt.path, role, r.Status)
 				}
+			}
+		}
+		// Out of scope: the mediator of another establishment gets 404 on every record route of
+		// the first mediator's pupil, as if it did not exist.
+		other := s.client(t)
+		other.login("mediation2@demo.test")
+		for _, rt := range routes[len(routes)-len(caseworkRoutes(t, s.App.DB)):] {
+			if !strings.ContainsAny(rt.path, "0123456789") { // lists and new-record forms are not records
+				continue
+			}
+			var r response
+			if rt.method == "GET" {
+				r = other.get(rt.path)
+			} else {
+				r = other.post(rt.path, url.Values{})
+			}
+			if r.Status != http.StatusNotFound {
+				t.Errorf("%s %s by another establishment's mediator: %d, want 404", rt.method, rt.path, r.Status)
 			}
 		}
 		visitor := s.client(t)

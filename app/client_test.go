@@ -78,13 +78,13 @@ func (w testLog) Write(b []byte) (int, error) {
 // client is a browser without script: a cookie jar, no automatic redirects, and the CSRF token
 // of the last page it read.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	site *site
 	http *http.Client
 	csrf string
 }
 
-func (s *site) client(t *testing.T) *client {
+func (s *site) client(t testing.TB) *client {
 	jar, _ := cookiejar.New(nil)
 	return &client{t: t, site: s, http: &http.Client{
 		Jar:           jar,

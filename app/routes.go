@@ -61,6 +61,10 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.POST("/followups/:id/delete", h.DeleteFollowUp, mediator)
 	signedIn.POST("/actions/:id/done", h.CompleteAction, mediator)
 
+	policy := handlers.RequireRoles(models.RoleCoordinator, models.RoleAdmin)
+	signedIn.GET("/settings/risk", h.RiskRulesForm, policy)
+	signedIn.POST("/settings/risk", h.SaveRiskRules, policy)
+
 	admin := signedIn.Group("/admin", handlers.RequireRoles(models.RoleAdmin))
 	admin.GET("/users", h.Users)
 	admin.GET("/users/new", h.NewUserForm)

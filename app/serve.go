@@ -63,8 +63,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// housekeeping forgets expired sessions and old login attempts, now and then every interval,
-// until ctx ends. Several instances may do it at once: the deletes are idempotent.
+// housekeeping forgets expired sessions and old login attempts and brings the stored risk
+// levels up to date, now and then every interval, until ctx ends. Several instances may do it
+// at once: each step is idempotent.
 func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -75,6 +76,13 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		}
 		if err := models.DeleteOldLoginAttempts(ctx, a.DB, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: login attempts", "error", err)
+		}
+		// Risk levels age: a month's absences stop counting, the school year starts again on
+		// 1 September. Recomputing them all is cheap (about a second for 15,000 pupils).
+		if rules, err := models.LoadRiskRules(ctx, a.DB); err != nil {
+			a.Log.Warn("housekeeping: risk rules", "error", err)
+		} else if err := models.RecomputeRisk(ctx, a.DB, rules, models.MonthOf(now)); err != nil && ctx.Err() == nil {
+			a.Log.Warn("housekeeping: risk levels", "error", err)
 		}
 		select {
 		case <-ctx.Done():

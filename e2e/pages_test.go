@@ -24,7 +24,7 @@ var pages = []struct {
 }{
 	{signedOut, []string{"/login"}},
 	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1"}},
-	{"coordination@demo.test", nil},
+	{"coordination@demo.test", []string{"/settings/risk"}},
 	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk"}},
 	{"direction@demo.test", []string{"/pupils"}},
 	{"caf@demo.test", nil},

@@ -79,6 +79,9 @@ func navigation(loc *views.Localizer, role models.Role, path string) []views.Nav
 	if role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")})
 	}
+	if role == models.RoleCoordinator || role == models.RoleAdmin {
+		items = append(items, views.NavItem{Href: "/settings/risk", Label: loc.T("nav.risk_rules")})
+	}
 	items = append(items, views.NavItem{Href: "/account/password", Label: loc.T("nav.account")})
 	for i := range items {
 		href := items[i].Href

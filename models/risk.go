@@ -210,7 +210,9 @@ func (r RiskReason) Text() string {
 	default:
 		s = r.Rule
 	}
-	return fmt.Sprintf("%s : +%d", s, r.Points)
+	// French typography: a non-breaking space before the colon, so that « : +2 » never wraps
+	// onto a line of its own.
+	return strings.ReplaceAll(fmt.Sprintf("%s : +%d", s, r.Points), " : ", "\u00a0: ")
 }
 
 // RiskAssessment is a pupil's risk as of a month: the level, the score it comes from, and the

@@ -268,12 +268,12 @@ func TestRiskReasonText(t *testing.T) {
 		return out
 	}
 	want := []string{
-		"5 demi-journées d'absence non justifiées en novembre 2026 (seuil d'alerte : 4) : +2",
-		"taux d'absence de 6\u00a0% sur l'année scolaire 2026-2027 (seuil : 5\u00a0%) : +2",
-		"1 exclusion temporaire cette année scolaire : +2",
-		"3 incidents cette année scolaire (seuil : 3) : +1",
-		"moyenne du trimestre 7,5/20 (sous 8/20) : +1",
-		"baisse de 3,5 points depuis le trimestre précédent : +1",
+		"5 demi-journées d'absence non justifiées en novembre 2026 (seuil d'alerte\u00a0: 4)\u00a0: +2",
+		"taux d'absence de 6\u00a0% sur l'année scolaire 2026-2027 (seuil\u00a0: 5\u00a0%)\u00a0: +2",
+		"1 exclusion temporaire cette année scolaire\u00a0: +2",
+		"3 incidents cette année scolaire (seuil\u00a0: 3)\u00a0: +1",
+		"moyenne du trimestre 7,5/20 (sous 8/20)\u00a0: +1",
+		"baisse de 3,5 points depuis le trimestre précédent\u00a0: +1",
 	}
 	rules := models.DefaultRiskRules
 	rules.ChronicAbsenceRate = 0.05 // so that 6 % counts
@@ -292,9 +292,9 @@ func TestRiskReasonText(t *testing.T) {
 		row{m: "2026-10", unj: 3, school: 40, excl: 2},
 	), "2026-11")
 	want = []string{
-		"3 demi-journées d'absence non justifiées en octobre 2026 (seuil de vigilance : 2) : +1",
-		"taux d'absence de 10\u00a0% sur l'année scolaire 2026-2027 (seuil : 10\u00a0%) : +2",
-		"2 exclusions temporaires cette année scolaire : +2",
+		"3 demi-journées d'absence non justifiées en octobre 2026 (seuil de vigilance\u00a0: 2)\u00a0: +1",
+		"taux d'absence de 10\u00a0% sur l'année scolaire 2026-2027 (seuil\u00a0: 10\u00a0%)\u00a0: +2",
+		"2 exclusions temporaires cette année scolaire\u00a0: +2",
 	}
 	if got := texts(a); !reflect.DeepEqual(got, want) {
 		t.Errorf("texts:\n%q\nwant\n%q", got, want)
@@ -305,21 +305,21 @@ func TestRiskReasonText(t *testing.T) {
 		want   string
 	}{
 		{models.RiskReason{Rule: models.RuleChronicAbsence, Points: 2, Year: models.SchoolYear{StartYear: 2026}, Value: 0.125, Threshold: 0.1},
-			"taux d'absence de 12,5\u00a0% sur l'année scolaire 2026-2027 (seuil : 10\u00a0%) : +2"},
+			"taux d'absence de 12,5\u00a0% sur l'année scolaire 2026-2027 (seuil\u00a0: 10\u00a0%)\u00a0: +2"},
 		{models.RiskReason{Rule: models.RuleChronicAbsence, Points: 2, Year: models.SchoolYear{StartYear: 2025}, Value: 0.12, Threshold: 0.075},
-			"taux d'absence de 12\u00a0% sur l'année scolaire 2025-2026 (seuil : 7,5\u00a0%) : +2"},
+			"taux d'absence de 12\u00a0% sur l'année scolaire 2025-2026 (seuil\u00a0: 7,5\u00a0%)\u00a0: +2"},
 		{models.RiskReason{Rule: models.RuleMonthlyAlert, Points: 2, Month: "2027-02", Value: 1, Threshold: 1},
-			"1 demi-journée d'absence non justifiée en février 2027 (seuil d'alerte : 1) : +2"},
+			"1 demi-journée d'absence non justifiée en février 2027 (seuil d'alerte\u00a0: 1)\u00a0: +2"},
 		{models.RiskReason{Rule: models.RuleIncidents, Points: 1, Value: 1234, Threshold: 1000},
-			"1\u00a0234 incidents cette année scolaire (seuil : 1\u00a0000) : +1"},
+			"1\u00a0234 incidents cette année scolaire (seuil\u00a0: 1\u00a0000)\u00a0: +1"},
 		{models.RiskReason{Rule: models.RuleExclusions, Points: 2, Value: 3, Threshold: 2},
-			"3 exclusions temporaires cette année scolaire (seuil : 2) : +2"},
+			"3 exclusions temporaires cette année scolaire (seuil\u00a0: 2)\u00a0: +2"},
 		{models.RiskReason{Rule: models.RuleLowAverage, Points: 1, Month: "2026-12", Value: 7.99, Threshold: 8.5},
-			"moyenne du trimestre 7,99/20 (sous 8,5/20) : +1"},
+			"moyenne du trimestre 7,99/20 (sous 8,5/20)\u00a0: +1"},
 		{models.RiskReason{Rule: models.RuleAverageDrop, Points: 1, Value: 3, Threshold: 3},
-			"baisse de 3 points depuis le trimestre précédent : +1"},
+			"baisse de 3 points depuis le trimestre précédent\u00a0: +1"},
 		{models.RiskReason{Rule: models.RuleMonthlyWatch, Points: 1, Month: "2026-08", Value: 2, Threshold: 2},
-			"2 demi-journées d'absence non justifiées en août 2026 (seuil de vigilance : 2) : +1"},
+			"2 demi-journées d'absence non justifiées en août 2026 (seuil de vigilance\u00a0: 2)\u00a0: +1"},
 	} {
 		if got := c.reason.Text(); got != c.want {
 			t.Errorf("Text = %q, want %q", got, c.want)

@@ -220,6 +220,26 @@ var funcs = template.FuncMap{
 		return fmt.Sprint(r.Interface())
 	},
 	"inc": func(i int) int { return i + 1 },
+	// riskFields lists the fields of a group of the risk rules form, threshold then points.
+	"riskFields": func(group string) []string {
+		switch group {
+		case "monthly_alert":
+			return []string{"monthly_alert_half_days", "monthly_alert_points"}
+		case "monthly_watch":
+			return []string{"monthly_watch_half_days", "monthly_watch_points"}
+		case "chronic_absence":
+			return []string{"chronic_absence_rate", "chronic_absence_points"}
+		case "exclusion":
+			return []string{"exclusions", "exclusion_points"}
+		case "incident":
+			return []string{"incidents", "incident_points"}
+		case "low_average":
+			return []string{"low_average", "low_average_points"}
+		case "average_drop":
+			return []string{"average_drop", "average_drop_points"}
+		}
+		return []string{"medium_from", "high_from"}
+	},
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict: odd number of arguments")

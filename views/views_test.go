@@ -3,8 +3,11 @@ package views
 import (
 	"encoding/json"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
 	"mediation/models"
@@ -114,4 +117,35 @@ func strs[T ~string](vs []T) []string {
 		out[i] = string(v)
 	}
 	return out
+}
+
+// The French messages that models and handlers give form fields have their English version in
+// the catalog (the French text is the message's id).
+func TestFieldMessagesAreTranslated(t *testing.T) {
+	en := catalog(t, "en.json")
+	add := regexp.MustCompile(`\.Add\([a-zA-Z0-9_+"]+, "((?:[^"\\]|\\.)*)"\)`)
+	literal := regexp.MustCompile(`ValidationError\{"[a-z0-9_]+": "((?:[^"\\]|\\.)*)"\}`)
+	for _, dir := range []string{"../models", "../handlers"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no Go files in %s", dir)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, re := range []*regexp.Regexp{add, literal} {
+				for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+					msg := strings.ReplaceAll(m[1], `\"`, `"`)
+					if _, ok := en[msg]; !ok {
+						t.Errorf("%s: no English for %q", f, msg)
+					}
+				}
+			}
+		}
+	}
 }
