@@ -50,7 +50,12 @@ var Languages = []language.Tag{language.French, language.English}
 func New() (*Views, error) {
 	bundle := i18n.NewBundle(language.French)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, name := range []string{"locales/fr.json", "locales/en.json"} {
+	// One catalog file per area and language: locales/fr.json, locales/meetings.fr.json…
+	catalogs, err := fs.Glob(files, "locales/*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range catalogs {
 		if _, err := bundle.LoadMessageFileFS(files, name); err != nil {
 			return nil, fmt.Errorf("views: catalog %s: %w", name, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -13,15 +14,33 @@ import (
 	"mediation/models"
 )
 
+// catalog merges the catalog files of a language ("fr.json" → locales/fr.json and
+// locales/*.fr.json); a message defined twice is an error.
 func catalog(t *testing.T, name string) map[string]any {
 	t.Helper()
-	b, err := fs.ReadFile(files, "locales/"+name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	names, _ := fs.Glob(files, "locales/*"+name)
 	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s: %v", name, err)
+	for _, n := range names {
+		if base := path.Base(n); base != name && !strings.HasSuffix(base, "."+name) {
+			continue
+		}
+		b, err := fs.ReadFile(files, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part := map[string]any{}
+		if err := json.Unmarshal(b, &part); err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		for k, v := range part {
+			if _, dup := m[k]; dup {
+				t.Errorf("%s: message %q is defined twice", n, k)
+			}
+			m[k] = v
+		}
+	}
+	if len(m) == 0 {
+		t.Fatalf("no catalog for %s", name)
 	}
 	return m
 }
