@@ -110,11 +110,7 @@ func (h *Handlers) EditUserForm(c echo.Context) error {
 func (h *Handlers) CreateUser(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := bindAccount(c)
-	password, err := models.GeneratePassword()
-	if err != nil {
-		return err
-	}
-	hash, err := models.HashPassword(password, models.DefaultArgon2)
+	password, hash, err := temporaryPassword()
 	if err != nil {
 		return err
 	}
@@ -167,11 +163,7 @@ func (h *Handlers) ResetUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	password, err := models.GeneratePassword()
-	if err != nil {
-		return err
-	}
-	hash, err := models.HashPassword(password, models.DefaultArgon2)
+	password, hash, err := temporaryPassword()
 	if err != nil {
 		return err
 	}
@@ -183,6 +175,15 @@ func (h *Handlers) ResetUserPassword(c echo.Context) error {
 	}
 	return h.render(c, http.StatusOK, "admin_user_password",
 		TemporaryPasswordPage{Page: h.page(c, "admin.users.password_reset"), Account: u, Password: password})
+}
+
+// temporaryPassword generates a password to show once, and its hash.
+func temporaryPassword() (password, hash string, err error) {
+	if password, err = models.GeneratePassword(); err != nil {
+		return "", "", err
+	}
+	hash, err = models.HashPassword(password, models.DefaultArgon2)
+	return password, hash, err
 }
 
 func (h *Handlers) userParam(c echo.Context) (models.User, error) {

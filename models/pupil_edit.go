@@ -369,67 +369,66 @@ func ChangeStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now ti
 
 // AddGuardian adds a legal guardian to a file of the scope.
 func AddGuardian(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID uint, in GuardianInput) error {
-	v := ValidationError{}
-	in.validate("", v)
-	if err := v.OrNil(); err != nil {
+	if err := in.check(); err != nil {
 		return err
 	}
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := pupilInScope(ctx, tx, s, pupilID); err != nil {
-			return err
-		}
+	return guardianChange(ctx, db, s, actor, now, pupilID, AuditChanged, "guardian added", func(tx *gorm.DB) error {
 		g := in.guardian(pupilID)
-		if err := tx.Create(&g).Error; err != nil {
-			return err
-		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(pupilID), "guardian added")
+		return tx.Create(&g).Error
 	})
-	return wrapEdit(err, "add guardian")
 }
 
 // UpdateGuardian changes a guardian of a file of the scope.
 func UpdateGuardian(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID, guardianID uint, in GuardianInput) error {
-	v := ValidationError{}
-	in.validate("", v)
-	if err := v.OrNil(); err != nil {
+	if err := in.check(); err != nil {
 		return err
 	}
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := pupilInScope(ctx, tx, s, pupilID); err != nil {
-			return err
-		}
+	return guardianChange(ctx, db, s, actor, now, pupilID, AuditChanged, "guardian changed", func(tx *gorm.DB) error {
 		g := in.guardian(pupilID)
-		res := tx.Model(&Guardian{}).Where("id = ? AND pupil_id = ?", guardianID, pupilID).Updates(map[string]any{
+		return oneRow(tx.Model(&Guardian{}).Where("id = ? AND pupil_id = ?", guardianID, pupilID).Updates(map[string]any{
 			"name": g.Name, "relation": g.Relation, "phone": g.Phone, "email": g.Email, "home_language": g.HomeLanguage,
 			"interpreter_needed": g.InterpreterNeeded, "updated_at": now.UTC(),
-		})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(pupilID), "guardian changed")
+		}))
 	})
-	return wrapEdit(err, "update guardian")
 }
 
 // DeleteGuardian removes a guardian from a file of the scope.
 func DeleteGuardian(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID, guardianID uint) error {
+	return guardianChange(ctx, db, s, actor, now, pupilID, AuditDeleted, "guardian removed", func(tx *gorm.DB) error {
+		return oneRow(tx.Where("id = ? AND pupil_id = ?", guardianID, pupilID).Delete(&Guardian{}))
+	})
+}
+
+func (g *GuardianInput) check() error {
+	v := ValidationError{}
+	g.validate("", v)
+	return v.OrNil()
+}
+
+// guardianChange runs a change of a file's guardians in one transaction: the file must be in
+// the scope, and the change is audited without its content.
+func guardianChange(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID uint, action, detail string, change func(*gorm.DB) error) error {
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := pupilInScope(ctx, tx, s, pupilID); err != nil {
 			return err
 		}
-		res := tx.Where("id = ? AND pupil_id = ?", guardianID, pupilID).Delete(&Guardian{})
-		if res.Error != nil {
-			return res.Error
+		if err := change(tx); err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return RecordAudit(ctx, tx, now, actor, AuditDeleted, "pupil", fmt.Sprint(pupilID), "guardian removed")
+		return RecordAudit(ctx, tx, now, actor, action, "pupil", fmt.Sprint(pupilID), detail)
 	})
-	return wrapEdit(err, "delete guardian")
+	return wrapEdit(err, detail)
+}
+
+// oneRow turns a statement that touched no row into ErrNotFound.
+func oneRow(res *gorm.DB) error {
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // wrapEdit passes the errors callers act on (validation, not found, stale) unwrapped, and wraps
