@@ -22,6 +22,7 @@ import (
 
 	"mediation/app"
 	"mediation/models"
+	"mediation/models/csvimport"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -52,6 +53,8 @@ Commandes :
   migrate    applique les migrations du schéma (--status les liste)
   user add   crée un compte
   demo       charge les données de démonstration dans une base vide
+  import establishments FICHIER
+             importe l'annuaire de l'éducation (CSV open data) : collèges et lycées
   version    affiche la version
 
 Configuration (les options l'emportent sur l'environnement) :
@@ -107,6 +110,16 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return errUsage
 	case "demo":
 		return demo(ctx, rest, e)
+	case "import":
+		if len(rest) > 0 && rest[0] == "establishments" {
+			return importEstablishments(ctx, rest[1:], e)
+		}
+		if len(rest) > 0 && (rest[0] == "--help" || rest[0] == "-h") {
+			fmt.Fprintln(e.stdout, "Usage : mediation import establishments FICHIER [options]   (mediation import establishments --help)")
+			return nil
+		}
+		fmt.Fprintln(e.stderr, "mediation : que faut-il importer ? mediation import establishments FICHIER")
+		return errUsage
 	case "version", "--version":
 		fmt.Fprintln(e.stdout, "mediation "+buildVersion())
 		return nil
@@ -264,6 +277,34 @@ func demo(ctx context.Context, args []string, e env) error {
 	}
 	defer a.Close()
 	return a.LoadDemo(ctx, e.stdout)
+}
+
+func importEstablishments(ctx context.Context, args []string, e env) error {
+	fs := newFlags("import establishments", "import establishments FICHIER.csv [--dry-run] [--skip-invalid] [--encoding auto|utf-8|windows-1252]\n\n"+
+		"Le fichier est l'export CSV de l'annuaire de l'éducation (séparateur ; ou ,, UTF-8 ou Windows-1252) :\n"+
+		"collèges et lycées créés ou mis à jour par UAI, autres types ignorés et comptés, établissements fermés inactifs.", e)
+	dryRun := fs.Bool("dry-run", false, "montrer ce que l'import ferait, sans rien enregistrer")
+	skipInvalid := fs.Bool("skip-invalid", false, "importer les lignes valides et lister les autres (sinon : tout ou rien)")
+	encoding := fs.String("encoding", "auto", "encodage du fichier : auto, utf-8 ou windows-1252")
+	maxMB := fs.Int64("max-size", 200, "taille maximale du fichier, en Mo")
+	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := parse(fs, args, e); err != nil {
+		return err
+	}
+	if file == "" {
+		fmt.Fprintln(e.stderr, "mediation import establishments : indiquez le fichier CSV à importer")
+		return errUsage
+	}
+	cfg, err := config(e, *database, "")
+	if err != nil {
+		return err
+	}
+	return app.ImportEstablishments(ctx, cfg, file, models.ImportOptions{DryRun: *dryRun, SkipInvalid: *skipInvalid,
+		CSV: csvimport.Options{Encoding: *encoding, MaxBytes: *maxMB << 20}}, e.stdout)
 }
 
 // stringList is a repeatable flag.

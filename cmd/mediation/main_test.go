@@ -192,3 +192,32 @@ func TestDemoTwice(t *testing.T) {
 		}
 	})
 }
+
+func TestImportEstablishments(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		if u.Dialect == models.DialectPostgres {
+			dbtest.OpenMigrated(t, u)
+		}
+		dir := t.TempDir()
+		file := filepath.Join(dir, "annuaire.csv")
+		os.WriteFile(file, []byte("\ufeffIdentifiant_de_l_etablissement;Nom_etablissement;Type_etablissement;Statut_public_prive;Code_postal;Nom_commune;etat\n"+
+			"0595111K;Collège Anne Frank;Collège;Public;59390;Lys-lez-Lannoy;OUVERT\n"+
+			"0595333B;Ecole Les Lilas;Ecole;Public;59160;Lomme;OUVERT\n"+
+			"0595555A;Collège Faux;Collège;Public;59000;Lille;OUVERT\n"), 0o600)
+		code, out, errOut := mediation(t, "", nil, "import", "establishments", file, "--dry-run", dbFlag(u))
+		if code != 1 || !strings.Contains(out, "ligne 4, UAI") || !strings.Contains(errOut, "rien n'a été importé") {
+			t.Errorf("invalid line: %d %q %q", code, out, errOut)
+		}
+		code, out, _ = mediation(t, "", nil, "import", "establishments", file, "--skip-invalid", dbFlag(u))
+		if code != 0 || !strings.Contains(out, "créés       1") || !strings.Contains(out, "ignorés     1") {
+			t.Errorf("skip invalid: %d %q", code, out)
+		}
+		code, _, errOut = mediation(t, "", nil, "import", "establishments", filepath.Join(dir, "absent.csv"), dbFlag(u))
+		if code != 1 || !strings.Contains(errOut, "introuvable") {
+			t.Errorf("missing file: %d %q", code, errOut)
+		}
+		if code, _, _ := mediation(t, "", nil, "import", "establishments", dbFlag(u)); code != 2 {
+			t.Errorf("no file: exit %d, want 2", code)
+		}
+	})
+}

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"mediation/models"
+)
+
+// ImportEstablishments imports the national directory's CSV from a file and prints what it
+// created, updated, left unchanged and skipped, and every invalid line (or, dry, what it would).
+func ImportEstablishments(ctx context.Context, cfg Config, path string, opts models.ImportOptions, out io.Writer) error {
+	cfg.setDefaults()
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("fichier %s introuvable", path)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Errorf("lecture de %s refusée : droits insuffisants", path)
+	case err != nil:
+		return fmt.Errorf("impossible d'ouvrir %s : %w", path, plainErr(err))
+	}
+	defer f.Close()
+	db, u, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
+		return err
+	}
+	res, err := models.ImportEstablishments(ctx, db, f, opts, models.Actor{Email: "cli"}, cfg.Now())
+	if err == nil || res.InvalidCount > 0 {
+		PrintImportResult(out, path, res)
+	}
+	if err != nil {
+		return fmt.Errorf("%s : %w", path, err)
+	}
+	return nil
+}
+
+// PrintImportResult writes an import's figures and its invalid lines in French.
+func PrintImportResult(out io.Writer, path string, res models.ImportResult) {
+	switch {
+	case res.DryRun && res.InvalidCount == 0:
+		fmt.Fprintf(out, "Essai (--dry-run) : rien n'a été enregistré. L'import de %s ferait :\n", path)
+	case !res.Applied && (res.InvalidCount > 0 || res.Created+res.Updated+res.Unchanged == 0):
+		fmt.Fprintf(out, "%s : rien n'a été importé.\n", path)
+	default:
+		fmt.Fprintf(out, "Import de %s (encodage %s) :\n", path, res.Encoding)
+	}
+	fmt.Fprintf(out, "  créés       %d\n  mis à jour  %d\n  inchangés   %d\n", res.Created, res.Updated, res.Unchanged)
+	reasons := make([]string, 0, len(res.Skipped))
+	for r := range res.Skipped {
+		reasons = append(reasons, r)
+	}
+	sort.Strings(reasons)
+	for _, r := range reasons {
+		fmt.Fprintf(out, "  ignorés     %d (type « %s », non retenu)\n", res.Skipped[r], r)
+	}
+	if res.InvalidCount > 0 {
+		fmt.Fprintf(out, "  invalides   %d :\n", res.InvalidCount)
+		for _, e := range res.Invalid {
+			fmt.Fprintf(out, "    %s\n", e)
+		}
+		if res.InvalidCount > len(res.Invalid) {
+			fmt.Fprintf(out, "    … et %d autres\n", res.InvalidCount-len(res.Invalid))
+		}
+	}
+}
+
+func plainErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

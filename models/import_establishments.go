@@ -1,0 +1,282 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"mediation/models/csvimport"
+)
+
+// ImportOptions say how an import runs.
+type ImportOptions struct {
+	// DryRun reads and checks everything, then changes nothing.
+	DryRun bool
+	// SkipInvalid imports the valid lines and lists the others; by default one invalid line
+	// stops the import and nothing is imported.
+	SkipInvalid bool
+	CSV         csvimport.Options
+}
+
+// LineError is an invalid line of an imported file: its number, the field and the reason.
+type LineError struct {
+	Line    int
+	Field   string
+	Message string
+}
+
+func (e LineError) String() string {
+	return fmt.Sprintf("ligne %d, %s : %s", e.Line, e.Field, e.Message)
+}
+
+// MaxListedErrors bounds the invalid lines an import lists; the others are only counted.
+const MaxListedErrors = 200
+
+// ImportResult counts what an import did (or, dry, would do).
+type ImportResult struct {
+	Created, Updated, Unchanged int
+	// Skipped counts the lines left out on purpose, by reason.
+	Skipped map[string]int
+	// Invalid lists the first invalid lines; InvalidCount counts them all.
+	Invalid      []LineError
+	InvalidCount int
+	DryRun       bool
+	Applied      bool
+	Encoding     string
+}
+
+func (r *ImportResult) invalid(line int, field, msg string) {
+	r.InvalidCount++
+	if len(r.Invalid) < MaxListedErrors {
+		r.Invalid = append(r.Invalid, LineError{Line: line, Field: field, Message: msg})
+	}
+}
+
+// ErrInvalidLines stops an all-or-nothing import that met invalid lines: nothing was imported.
+var ErrInvalidLines = errors.New("des lignes sont invalides : rien n'a été importé (corrigez-les, ou importez les lignes valides avec --skip-invalid)")
+
+// errRollback ends a dry run's transaction without an error for the caller.
+var errRollback = errors.New("dry run")
+
+// Column names of the national directory's export, and the variants met in other files.
+var (
+	colUAI      = []string{"identifiant_de_l_etablissement", "uai", "code_uai", "numero_uai", "rne", "code_rne"}
+	colName     = []string{"nom_etablissement", "appellation_officielle", "nom", "denomination_principale", "libelle"}
+	colType     = []string{"type_etablissement", "type"}
+	colNature   = []string{"libelle_nature", "nature_uai_libe", "nature"}
+	colSector   = []string{"statut_public_prive", "secteur_public_prive", "secteur", "statut"}
+	colPostal   = []string{"code_postal", "cp", "code_postal_uai"}
+	colCommune  = []string{"nom_commune", "commune", "libelle_commune", "localite_acheminement_uai"}
+	colPriority = []string{"appartenance_education_prioritaire", "education_prioritaire"}
+	colState    = []string{"etat", "etat_etablissement"}
+)
+
+var postalPattern = regexp.MustCompile(`^[0-9]{4,5}$`)
+
+// importBatch is how many lines are checked against the database at once.
+const importBatch = 1000
+
+// ImportEstablishments imports the national directory's CSV: collèges and lycées are created
+// or updated by UAI, other types are skipped and counted, closed establishments come in
+// inactive, a wrong UAI check letter makes a line invalid. It streams the file in batches and
+// runs in one transaction: all or nothing, unless opts.SkipInvalid.
+func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions, actor Actor, now time.Time) (ImportResult, error) {
+	res := ImportResult{Skipped: map[string]int{}, DryRun: opts.DryRun}
+	in, err := csvimport.NewReader(r, opts.CSV)
+	if err != nil {
+		return res, err
+	}
+	res.Encoding = in.Encoding
+	for _, need := range []struct {
+		label string
+		names []string
+	}{{"l'UAI (Identifiant_de_l_etablissement)", colUAI}, {"le nom (Nom_etablissement)", colName}, {"le type (Type_etablissement)", colType}} {
+		if !in.HasColumn(need.names...) {
+			return res, &csvimport.Error{Message: "colonne introuvable pour " + need.label + " : est-ce bien l'export de l'annuaire de l'éducation ?"}
+		}
+	}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		batch := make([]Establishment, 0, importBatch)
+		seen := map[string]int{}
+		for {
+			rec, err := in.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			e, ok := establishmentOf(rec, &res)
+			if !ok {
+				continue
+			}
+			if first, dup := seen[e.UAI]; dup {
+				res.invalid(rec.Line, "UAI", fmt.Sprintf("l'UAI %s figure déjà ligne %d", e.UAI, first))
+				continue
+			}
+			seen[e.UAI] = rec.Line
+			batch = append(batch, e)
+			if len(batch) == importBatch {
+				if err := saveEstablishments(tx, batch, now, &res); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+		}
+		if err := saveEstablishments(tx, batch, now, &res); err != nil {
+			return err
+		}
+		if res.InvalidCount > 0 && !opts.SkipInvalid {
+			return ErrInvalidLines
+		}
+		if opts.DryRun {
+			return errRollback
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditImported, "establishments", "", fmt.Sprintf(
+			"created %d, updated %d, unchanged %d, skipped %d, invalid %d", res.Created, res.Updated, res.Unchanged, sumCounts(res.Skipped), res.InvalidCount))
+	})
+	switch {
+	case errors.Is(err, errRollback):
+		return res, nil
+	case err != nil:
+		res.Created, res.Updated, res.Unchanged = 0, 0, 0
+		var fe *csvimport.Error
+		if errors.Is(err, ErrInvalidLines) || errors.As(err, &fe) {
+			return res, err
+		}
+		return res, fmt.Errorf("models: import establishments: %w", err)
+	}
+	res.Applied = true
+	return res, nil
+}
+
+// establishmentOf reads one line; false when the line is skipped or invalid (then counted).
+func establishmentOf(rec csvimport.Record, res *ImportResult) (Establishment, bool) {
+	kind := csvimport.Normalize(rec.Get(colType...))
+	nature := csvimport.Normalize(rec.Get(colNature...))
+	var t EstablishmentType
+	switch {
+	case kind == "college" || strings.HasPrefix(nature, "college"):
+		t = TypeCollege
+	case strings.HasPrefix(kind, "lycee") && (strings.Contains(kind, "professionnel") || strings.Contains(nature, "professionnel")):
+		t = TypeLyceePro
+	case strings.HasPrefix(kind, "lycee"):
+		t = TypeLyceeGT
+	default:
+		label := rec.Get(colType...)
+		if label == "" {
+			label = "sans type"
+		}
+		res.Skipped[label]++
+		return Establishment{}, false
+	}
+	e := Establishment{Type: t, UAI: NormalizeUAI(rec.Get(colUAI...)), Name: rec.Get(colName...),
+		Commune: rec.Get(colCommune...), PostalCode: rec.Get(colPostal...), Active: true}
+	bad := false
+	fail := func(field, msg string) {
+		res.invalid(rec.Line, field, msg)
+		bad = true
+	}
+	if err := ValidateUAI(e.UAI); err != nil {
+		var v ValidationError
+		errors.As(err, &v)
+		fail("UAI", strings.TrimSuffix(v["uai"], "."))
+	}
+	switch {
+	case e.Name == "":
+		fail("nom", "le nom de l'établissement est vide")
+	case len([]rune(e.Name)) > 200:
+		fail("nom", "le nom dépasse 200 caractères")
+	}
+	if e.Commune == "" {
+		fail("commune", "la commune est vide")
+	}
+	if !postalPattern.MatchString(e.PostalCode) {
+		fail("code postal", fmt.Sprintf("« %s » n'est pas un code postal", e.PostalCode))
+	} else if len(e.PostalCode) == 4 { // a tableur dropped the leading zero
+		e.PostalCode = "0" + e.PostalCode
+	}
+	switch sector := csvimport.Normalize(rec.Get(colSector...)); {
+	case strings.HasPrefix(sector, "public"):
+		e.Sector = SectorPublic
+	case strings.HasPrefix(sector, "prive"):
+		e.Sector = SectorPrivate
+	default:
+		fail("statut", fmt.Sprintf("statut « %s » inconnu : Public ou Privé", rec.Get(colSector...)))
+	}
+	switch p := strings.ToUpper(strings.ReplaceAll(rec.Get(colPriority...), " ", "")); p {
+	case "REP+", "REPPLUS":
+		e.PriorityEducation = PriorityREPPlus
+	case "REP":
+		e.PriorityEducation = PriorityREP
+	default:
+		e.PriorityEducation = PriorityNone
+	}
+	if state := csvimport.Normalize(rec.Get(colState...)); state != "" && state != "ouvert" {
+		e.Active = false
+	}
+	return e, !bad
+}
+
+// saveEstablishments creates the new establishments of a batch and updates the changed ones,
+// with one query to read the batch's existing rows.
+func saveEstablishments(tx *gorm.DB, batch []Establishment, now time.Time, res *ImportResult) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	codes := make([]string, len(batch))
+	for i, e := range batch {
+		codes[i] = e.UAI
+	}
+	var existing []Establishment
+	if err := tx.Where("uai IN ?", codes).Find(&existing).Error; err != nil {
+		return err
+	}
+	byUAI := make(map[string]Establishment, len(existing))
+	for _, e := range existing {
+		byUAI[e.UAI] = e
+	}
+	var create []Establishment
+	for _, e := range batch {
+		old, ok := byUAI[e.UAI]
+		if !ok {
+			e.CreatedAt, e.UpdatedAt = now.UTC(), now.UTC()
+			create = append(create, e)
+			continue
+		}
+		if old.Name == e.Name && old.Type == e.Type && old.Sector == e.Sector && old.Commune == e.Commune &&
+			old.PostalCode == e.PostalCode && old.PriorityEducation == e.PriorityEducation && old.Active == e.Active {
+			res.Unchanged++
+			continue
+		}
+		err := tx.Model(&Establishment{}).Where("id = ?", old.ID).Updates(map[string]any{
+			"name": e.Name, "type": e.Type, "sector": e.Sector, "commune": e.Commune, "postal_code": e.PostalCode,
+			"priority_education": e.PriorityEducation, "active": e.Active, "updated_at": now.UTC(),
+		}).Error
+		if err != nil {
+			return err
+		}
+		res.Updated++
+	}
+	if len(create) > 0 {
+		if err := tx.CreateInBatches(&create, 500).Error; err != nil {
+			return err
+		}
+		res.Created += len(create)
+	}
+	return nil
+}
+
+func sumCounts(m map[string]int) int {
+	n := 0
+	for _, c := range m {
+		n += c
+	}
+	return n
+}
