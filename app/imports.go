@@ -7,13 +7,29 @@ import (
 	"io"
 	"os"
 	"sort"
+	"time"
+
+	"gorm.io/gorm"
 
 	"mediation/models"
 )
 
-// ImportEstablishments imports the national directory's CSV from a file and prints what it
-// created, updated, left unchanged and skipped, and every invalid line (or, dry, what it would).
-func ImportEstablishments(ctx context.Context, cfg Config, path string, opts models.ImportOptions, out io.Writer) error {
+// Importers are the imports the command and the upload page offer, by name.
+var Importers = map[string]func(ctx context.Context, db *gorm.DB, r io.Reader, opts models.PupilImportOptions, actor models.Actor, now time.Time) (models.ImportResult, error){
+	"establishments": func(ctx context.Context, db *gorm.DB, r io.Reader, opts models.PupilImportOptions, actor models.Actor, now time.Time) (models.ImportResult, error) {
+		return models.ImportEstablishments(ctx, db, r, opts.ImportOptions, actor, now)
+	},
+	"pupils":     models.ImportPupils,
+	"indicators": models.ImportIndicators,
+}
+
+// Import reads a file with the named importer and prints what it created, updated, left
+// unchanged and skipped, and every invalid line (or, dry, what it would).
+func Import(ctx context.Context, cfg Config, kind, path string, opts models.PupilImportOptions, out io.Writer) error {
+	run, ok := Importers[kind]
+	if !ok {
+		return fmt.Errorf("import « %s » inconnu : establishments, pupils ou indicators", kind)
+	}
 	cfg.setDefaults()
 	f, err := os.Open(path)
 	switch {
@@ -33,7 +49,7 @@ func ImportEstablishments(ctx context.Context, cfg Config, path string, opts mod
 	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
 		return err
 	}
-	res, err := models.ImportEstablishments(ctx, db, f, opts, models.Actor{Email: "cli"}, cfg.Now())
+	res, err := run(ctx, db, f, opts, models.Actor{Email: "cli"}, cfg.Now())
 	if err == nil || res.InvalidCount > 0 {
 		PrintImportResult(out, path, res)
 	}
@@ -54,13 +70,14 @@ func PrintImportResult(out io.Writer, path string, res models.ImportResult) {
 		fmt.Fprintf(out, "Import de %s (encodage %s) :\n", path, res.Encoding)
 	}
 	fmt.Fprintf(out, "  créés       %d\n  mis à jour  %d\n  inchangés   %d\n", res.Created, res.Updated, res.Unchanged)
+	// Reasons are type labels for the directory, plain reasons for the others.
 	reasons := make([]string, 0, len(res.Skipped))
 	for r := range res.Skipped {
 		reasons = append(reasons, r)
 	}
 	sort.Strings(reasons)
 	for _, r := range reasons {
-		fmt.Fprintf(out, "  ignorés     %d (type « %s », non retenu)\n", res.Skipped[r], r)
+		fmt.Fprintf(out, "  ignorés     %d (%s)\n", res.Skipped[r], r)
 	}
 	if res.InvalidCount > 0 {
 		fmt.Fprintf(out, "  invalides   %d :\n", res.InvalidCount)

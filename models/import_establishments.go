@@ -84,26 +84,67 @@ const importBatch = 1000
 
 // ImportEstablishments imports the national directory's CSV: collèges and lycées are created
 // or updated by UAI, other types are skipped and counted, closed establishments come in
-// inactive, a wrong UAI check letter makes a line invalid. It streams the file in batches and
-// runs in one transaction: all or nothing, unless opts.SkipInvalid.
+// inactive, a wrong UAI check letter makes a line invalid.
 func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions, actor Actor, now time.Time) (ImportResult, error) {
+	seen := map[string]int{}
+	var batch []Establishment
+	return runImport(ctx, db, r, opts, actor, now, importer{
+		record:   "establishments",
+		required: []requiredColumn{{"l'UAI (Identifiant_de_l_etablissement)", colUAI}, {"le nom (Nom_etablissement)", colName}, {"le type (Type_etablissement)", colType}},
+		notice:   " : est-ce bien l'export de l'annuaire de l'éducation ?",
+		line: func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error {
+			e, ok := establishmentOf(rec, res)
+			if !ok {
+				return nil
+			}
+			if first, dup := seen[e.UAI]; dup {
+				res.invalid(rec.Line, "UAI", fmt.Sprintf("l'UAI %s figure déjà ligne %d", e.UAI, first))
+				return nil
+			}
+			seen[e.UAI] = rec.Line
+			batch = append(batch, e)
+			if len(batch) < importBatch {
+				return nil
+			}
+			err := saveEstablishments(tx, batch, now, res)
+			batch = batch[:0]
+			return err
+		},
+		flush: func(tx *gorm.DB, res *ImportResult) error { return saveEstablishments(tx, batch, now, res) },
+	})
+}
+
+// requiredColumn is a column an import cannot do without, and the names it goes by.
+type requiredColumn struct {
+	label string
+	names []string
+}
+
+// importer is what differs between imports: the columns they need, how a line is read and
+// buffered, how the last batch is written.
+type importer struct {
+	record   string
+	required []requiredColumn
+	notice   string
+	line     func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error
+	flush    func(tx *gorm.DB, res *ImportResult) error
+}
+
+// runImport streams a file through an importer in one transaction: all or nothing, unless
+// opts.SkipInvalid; a dry run rolls back and keeps the figures. Applied imports are audited.
+func runImport(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions, actor Actor, now time.Time, imp importer) (ImportResult, error) {
 	res := ImportResult{Skipped: map[string]int{}, DryRun: opts.DryRun}
 	in, err := csvimport.NewReader(r, opts.CSV)
 	if err != nil {
 		return res, err
 	}
 	res.Encoding = in.Encoding
-	for _, need := range []struct {
-		label string
-		names []string
-	}{{"l'UAI (Identifiant_de_l_etablissement)", colUAI}, {"le nom (Nom_etablissement)", colName}, {"le type (Type_etablissement)", colType}} {
+	for _, need := range imp.required {
 		if !in.HasColumn(need.names...) {
-			return res, &csvimport.Error{Message: "colonne introuvable pour " + need.label + " : est-ce bien l'export de l'annuaire de l'éducation ?"}
+			return res, &csvimport.Error{Message: "colonne introuvable pour " + need.label + imp.notice}
 		}
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		batch := make([]Establishment, 0, importBatch)
-		seen := map[string]int{}
 		for {
 			rec, err := in.Next()
 			if errors.Is(err, io.EOF) {
@@ -112,24 +153,11 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 			if err != nil {
 				return err
 			}
-			e, ok := establishmentOf(rec, &res)
-			if !ok {
-				continue
-			}
-			if first, dup := seen[e.UAI]; dup {
-				res.invalid(rec.Line, "UAI", fmt.Sprintf("l'UAI %s figure déjà ligne %d", e.UAI, first))
-				continue
-			}
-			seen[e.UAI] = rec.Line
-			batch = append(batch, e)
-			if len(batch) == importBatch {
-				if err := saveEstablishments(tx, batch, now, &res); err != nil {
-					return err
-				}
-				batch = batch[:0]
+			if err := imp.line(tx, rec, &res); err != nil {
+				return err
 			}
 		}
-		if err := saveEstablishments(tx, batch, now, &res); err != nil {
+		if err := imp.flush(tx, &res); err != nil {
 			return err
 		}
 		if res.InvalidCount > 0 && !opts.SkipInvalid {
@@ -138,7 +166,7 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 		if opts.DryRun {
 			return errRollback
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditImported, "establishments", "", fmt.Sprintf(
+		return RecordAudit(ctx, tx, now, actor, AuditImported, imp.record, "", fmt.Sprintf(
 			"created %d, updated %d, unchanged %d, skipped %d, invalid %d", res.Created, res.Updated, res.Unchanged, sumCounts(res.Skipped), res.InvalidCount))
 	})
 	switch {
@@ -150,7 +178,7 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 		if errors.Is(err, ErrInvalidLines) || errors.As(err, &fe) {
 			return res, err
 		}
-		return res, fmt.Errorf("models: import establishments: %w", err)
+		return res, fmt.Errorf("models: import %s: %w", imp.record, err)
 	}
 	res.Applied = true
 	return res, nil
@@ -173,7 +201,7 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (Establishment, bo
 		if label == "" {
 			label = "sans type"
 		}
-		res.Skipped[label]++
+		res.Skipped["type « "+label+" », non retenu"]++
 		return Establishment{}, false
 	}
 	e := Establishment{Type: t, UAI: NormalizeUAI(rec.Get(colUAI...)), Name: rec.Get(colName...),

@@ -55,6 +55,10 @@ Commandes :
   demo       charge les données de démonstration dans une base vide
   import establishments FICHIER
              importe l'annuaire de l'éducation (CSV open data) : collèges et lycées
+  import pupils FICHIER --uai UAI
+             importe une liste d'élèves (nom, prénom, date de naissance, classe, INE)
+  import indicators FICHIER --uai UAI
+             importe un export d'absences mensuelles des élèves suivis
   version    affiche la version
 
 Configuration (les options l'emportent sur l'environnement) :
@@ -111,14 +115,14 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	case "demo":
 		return demo(ctx, rest, e)
 	case "import":
-		if len(rest) > 0 && rest[0] == "establishments" {
-			return importEstablishments(ctx, rest[1:], e)
+		if len(rest) > 0 && (rest[0] == "establishments" || rest[0] == "pupils" || rest[0] == "indicators") {
+			return importFile(ctx, rest[0], rest[1:], e)
 		}
 		if len(rest) > 0 && (rest[0] == "--help" || rest[0] == "-h") {
 			fmt.Fprintln(e.stdout, "Usage : mediation import establishments FICHIER [options]   (mediation import establishments --help)")
 			return nil
 		}
-		fmt.Fprintln(e.stderr, "mediation : que faut-il importer ? mediation import establishments FICHIER")
+		fmt.Fprintln(e.stderr, "mediation : que faut-il importer ? mediation import establishments|pupils|indicators FICHIER")
 		return errUsage
 	case "version", "--version":
 		fmt.Fprintln(e.stdout, "mediation "+buildVersion())
@@ -279,15 +283,28 @@ func demo(ctx context.Context, args []string, e env) error {
 	return a.LoadDemo(ctx, e.stdout)
 }
 
-func importEstablishments(ctx context.Context, args []string, e env) error {
-	fs := newFlags("import establishments", "import establishments FICHIER.csv [--dry-run] [--skip-invalid] [--encoding auto|utf-8|windows-1252]\n\n"+
-		"Le fichier est l'export CSV de l'annuaire de l'éducation (séparateur ; ou ,, UTF-8 ou Windows-1252) :\n"+
-		"collèges et lycées créés ou mis à jour par UAI, autres types ignorés et comptés, établissements fermés inactifs.", e)
+// importSynopses explain each import's file.
+var importSynopses = map[string]string{
+	"establishments": "Le fichier est l'export CSV de l'annuaire de l'éducation : collèges et lycées créés ou mis à jour par UAI,\n" +
+		"autres types ignorés et comptés, établissements fermés inactifs.",
+	"pupils": "Le fichier est une liste d'élèves (colonnes Nom, Prénom, Date de naissance, Classe ou Niveau, INE facultatif,\n" +
+		"UAI facultatif si --uai est donné) : un dossier est ouvert pour chaque nouvel élève, la classe des autres est mise à jour\n" +
+		"(élève retrouvé par INE, sinon par nom, prénom et date de naissance dans l'établissement).",
+	"indicators": "Le fichier est un export d'absences (INE ou Nom, Prénom, Date de naissance ; Mois ; Demi-journées non justifiées,\n" +
+		"justifiées, de cours ; Exclusions ; Incidents ; Moyenne) : les lignes des élèves sans dossier sont ignorées et comptées.",
+}
+
+func importFile(ctx context.Context, kind string, args []string, e env) error {
+	fs := newFlags("import "+kind, "import "+kind+" FICHIER.csv [--dry-run] [--skip-invalid] [--encoding auto|utf-8|windows-1252]\n\n"+importSynopses[kind], e)
 	dryRun := fs.Bool("dry-run", false, "montrer ce que l'import ferait, sans rien enregistrer")
 	skipInvalid := fs.Bool("skip-invalid", false, "importer les lignes valides et lister les autres (sinon : tout ou rien)")
 	encoding := fs.String("encoding", "auto", "encodage du fichier : auto, utf-8 ou windows-1252")
 	maxMB := fs.Int64("max-size", 200, "taille maximale du fichier, en Mo")
 	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+	var uai *string
+	if kind != "establishments" {
+		uai = fs.String("uai", "", "établissement des lignes sans colonne UAI")
+	}
 	var file string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		file, args = args[0], args[1:]
@@ -296,15 +313,19 @@ func importEstablishments(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if file == "" {
-		fmt.Fprintln(e.stderr, "mediation import establishments : indiquez le fichier CSV à importer")
+		fmt.Fprintf(e.stderr, "mediation import %s : indiquez le fichier CSV à importer\n", kind)
 		return errUsage
 	}
 	cfg, err := config(e, *database, "")
 	if err != nil {
 		return err
 	}
-	return app.ImportEstablishments(ctx, cfg, file, models.ImportOptions{DryRun: *dryRun, SkipInvalid: *skipInvalid,
-		CSV: csvimport.Options{Encoding: *encoding, MaxBytes: *maxMB << 20}}, e.stdout)
+	opts := models.PupilImportOptions{ImportOptions: models.ImportOptions{DryRun: *dryRun, SkipInvalid: *skipInvalid,
+		CSV: csvimport.Options{Encoding: *encoding, MaxBytes: *maxMB << 20}}}
+	if uai != nil {
+		opts.UAI = *uai
+	}
+	return app.Import(ctx, cfg, kind, file, opts, e.stdout)
 }
 
 // stringList is a repeatable flag.
