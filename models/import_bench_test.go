@@ -101,3 +101,58 @@ func BenchmarkImportDirectory(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkImportPupils imports a class list of 15,000 pupils over 50 establishments (UAI
+// column) into a database that has the establishments, then the same file again (nothing
+// changes). Same command as BenchmarkImportDirectory, with -bench ImportPupils.
+func BenchmarkImportPupils(b *testing.B) {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "eleves.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString("UAI;Nom;Prénom;Date de naissance;Classe;INE\r\n")
+	var codes []string
+	for e := 0; e < 50; e++ {
+		digits := fmt.Sprintf("%07d", 5900000+e)
+		letter, _ := models.UAICheckLetter(digits)
+		codes = append(codes, digits+string(letter))
+	}
+	levels := []string{"6E", "5E", "4E", "3E", "2NDE", "1ERE", "TLE"}
+	for i := 0; i < 15000; i++ {
+		ine := ""
+		if i%3 != 0 {
+			ine = fmt.Sprintf("%010dK", 100000000+i)
+		}
+		fmt.Fprintf(w, "%s;NOM%05d;Prénom;%02d/%02d/%d;%s %c;%s\r\n", codes[i%50], i, 1+i%28, 1+i%12, 2009+i%6, levels[i%7], 'A'+rune(i%5), ine)
+	}
+	w.Flush()
+	f.Close()
+	for _, backend := range dbtest.Backends() {
+		b.Run(backend.Name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				db := dbtest.OpenMigrated(b, backend.New(b))
+				for _, code := range codes {
+					e := models.Establishment{UAI: code, Name: "Collège " + code, Type: models.TypeCollege, Sector: models.SectorPublic,
+						Commune: "Lille", PostalCode: "59000", PriorityEducation: models.PriorityNone, Active: true}
+					if err := db.Create(&e).Error; err != nil {
+						b.Fatal(err)
+					}
+				}
+				for round, want := range []int{15000, 0} {
+					in, _ := os.Open(path)
+					b.StartTimer()
+					res, err := models.ImportPupils(context.Background(), db, in, models.PupilImportOptions{}, models.Actor{Email: "bench"}, importNow)
+					b.StopTimer()
+					in.Close()
+					if err != nil || res.Created != want {
+						b.Fatalf("round %d: created %d, want %d (%v; %d invalid: %v)", round, res.Created, want, err, res.InvalidCount, res.Invalid[:min(3, len(res.Invalid))])
+					}
+				}
+			}
+		})
+	}
+}
