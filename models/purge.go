@@ -1,0 +1,185 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// RetentionKey is the setting that holds how many school years a closed file is kept after
+// the school year of its closure.
+const RetentionKey = "retention.school_years"
+
+// DefaultRetentionYears: a closed file is kept until the end of the school year that follows
+// its closure (DESIGN.md).
+const DefaultRetentionYears = 1
+
+// LoadRetentionYears reads the retention setting, or its default.
+func LoadRetentionYears(ctx context.Context, db *gorm.DB) (int, error) {
+	var s Setting
+	err := db.WithContext(ctx).Where("key = ?", RetentionKey).Take(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return DefaultRetentionYears, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("models: read %s: %w", RetentionKey, err)
+	}
+	n, err := strconv.Atoi(s.Value)
+	if err != nil || n < 0 || n > 10 {
+		return 0, fmt.Errorf("models: setting %s = %q: a number of school years from 0 to 10 is expected", RetentionKey, s.Value)
+	}
+	return n, nil
+}
+
+// PurgeCutoff is the instant before which a closure makes a file due for anonymisation: the
+// start of the school year `years` before now's (a file closed in 2025-2026, kept one year,
+// is anonymised from 1 September 2027).
+func PurgeCutoff(now time.Time, years int) time.Time {
+	return SchoolYear{StartYear: SchoolYearOf(now).StartYear - years}.Start()
+}
+
+// PurgeResult counts what a purge anonymised or deleted.
+type PurgeResult struct {
+	Cutoff    time.Time
+	Pupils    int
+	Guardians int64
+	FollowUps int64
+	Actions   int64
+	Meetings  int64
+	Referrals int64
+	DryRun    bool
+}
+
+// Purge anonymises the closed files whose retention period has passed: names and identifiers
+// go, the birth date keeps only its year, guardians, follow-up notes, meeting and referral
+// texts are deleted; the rows and their dates, statuses and figures stay, so that the reports
+// of past years count the same. One transaction; a dry run counts and changes nothing.
+func Purge(ctx context.Context, db *gorm.DB, now time.Time, dryRun bool, actor Actor) (PurgeResult, error) {
+	years, err := LoadRetentionYears(ctx, db)
+	if err != nil {
+		return PurgeResult{}, err
+	}
+	res := PurgeResult{Cutoff: PurgeCutoff(now, years), DryRun: dryRun}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ids []uint
+		err := tx.Model(&Pupil{}).Where("status = ? AND anonymised_at IS NULL AND closed_at < ?", StatusClosed, res.Cutoff.UTC()).
+			Order("id").Pluck("id", &ids).Error
+		if err != nil {
+			return err
+		}
+		res.Pupils = len(ids)
+		for start := 0; start < len(ids); start += 500 {
+			if err := purgeBatch(tx, ids[start:min(start+500, len(ids))], now, &res); err != nil {
+				return err
+			}
+		}
+		if dryRun {
+			return errRollback
+		}
+		if res.Pupils == 0 {
+			return nil
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditPurged, "pupils", "", fmt.Sprintf(
+			"%d files closed before %s anonymised; deleted: %d guardians; cleared: %d follow-up notes, %d actions, %d meetings, %d referrals",
+			res.Pupils, res.Cutoff.Format(time.DateOnly), res.Guardians, res.FollowUps, res.Actions, res.Meetings, res.Referrals))
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return res, fmt.Errorf("models: purge: %w", err)
+	}
+	return res, nil
+}
+
+func purgeBatch(tx *gorm.DB, ids []uint, now time.Time, res *PurgeResult) error {
+	steps := []struct {
+		count *int64
+		run   func() *gorm.DB
+	}{
+		{&res.Guardians, func() *gorm.DB { return tx.Where("pupil_id IN ?", ids).Delete(&Guardian{}) }},
+		{&res.FollowUps, func() *gorm.DB {
+			return tx.Model(&FollowUp{}).Where("pupil_id IN ? AND note <> ''", ids).Updates(map[string]any{"note": "", "updated_at": now.UTC()})
+		}},
+		{&res.Actions, func() *gorm.DB {
+			return tx.Model(&NextAction{}).Where("pupil_id IN ? AND (description <> '' OR owner_label <> '')", ids).
+				Updates(map[string]any{"description": "", "owner_label": "", "updated_at": now.UTC()})
+		}},
+		{&res.Meetings, func() *gorm.DB {
+			return tx.Model(&Meeting{}).Where("pupil_id IN ?", ids).Updates(map[string]any{"place": "", "purpose": "", "recap": "", "updated_at": now.UTC()})
+		}},
+		{nil, func() *gorm.DB {
+			return tx.Model(&MeetingParticipant{}).Where("meeting_id IN (?)", tx.Model(&Meeting{}).Select("id").Where("pupil_id IN ?", ids)).
+				Update("name", "")
+		}},
+		{&res.Referrals, func() *gorm.DB {
+			return tx.Model(&Referral{}).Where("pupil_id IN ?", ids).Updates(map[string]any{"request": "", "feedback": "",
+				"decline_reason": "", "consent_given_by": "", "updated_at": now.UTC()})
+		}},
+		{nil, func() *gorm.DB {
+			return tx.Model(&ReferralTransition{}).Where("referral_id IN (?)", tx.Model(&Referral{}).Select("id").Where("pupil_id IN ?", ids)).
+				Update("comment", "")
+		}},
+		{nil, func() *gorm.DB {
+			return tx.Model(&PupilStatusChange{}).Where("pupil_id IN ?", ids).Update("comment", "")
+		}},
+	}
+	for _, st := range steps {
+		r := st.run()
+		if r.Error != nil {
+			return r.Error
+		}
+		if st.count != nil {
+			*st.count += r.RowsAffected
+		}
+	}
+	// The birth date keeps its year (1 July), so that ages still count; the rest of the
+	// identity goes.
+	var pupils []Pupil
+	if err := tx.Select("id, birth_date").Where("id IN ?", ids).Find(&pupils).Error; err != nil {
+		return err
+	}
+	for _, p := range pupils {
+		err := tx.Model(&Pupil{}).Where("id = ?", p.ID).Updates(map[string]any{
+			"last_name": "Anonymisé", "first_name": fmt.Sprintf("n° %d", p.ID), "ine": nil, "class_name": "",
+			"birth_date": time.Date(p.BirthDate.Year(), time.July, 1, 0, 0, 0, 0, time.UTC), "referent_mediator_id": nil,
+			"anonymised_at": now.UTC(), "version": gorm.Expr("version + 1"), "updated_at": now.UTC(),
+		}).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// purgeLockKey lets one instance only run the daily purge on a shared PostgreSQL.
+const purgeLockKey = 741_852_002
+
+// PurgeOnce runs Purge unless another instance holds the purge lock (PostgreSQL advisory lock);
+// ran is false when it did not run.
+func PurgeOnce(ctx context.Context, db *gorm.DB, now time.Time, actor Actor) (res PurgeResult, ran bool, err error) {
+	if db.Dialector.Name() != DialectPostgres {
+		res, err = Purge(ctx, db, now, false, actor)
+		return res, true, err
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return res, false, err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return res, false, fmt.Errorf("models: purge lock: %w", err)
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", purgeLockKey).Scan(&got); err != nil {
+		return res, false, fmt.Errorf("models: purge lock: %w", err)
+	}
+	if !got {
+		return res, false, nil
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", purgeLockKey)
+	res, err = Purge(ctx, db, now, false, actor)
+	return res, true, err
+}
