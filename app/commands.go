@@ -90,3 +90,29 @@ func AddUser(ctx context.Context, cfg Config, n NewAccount) (models.User, error)
 	})
 	return user, err
 }
+
+// Purge anonymises the closed files past their retention period (or, dry, counts them) and
+// prints what it did.
+func Purge(ctx context.Context, cfg Config, dryRun bool, out io.Writer) error {
+	cfg.setDefaults()
+	db, u, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
+		return err
+	}
+	res, err := models.Purge(ctx, db, cfg.Now(), dryRun, models.Actor{Email: "cli"})
+	if err != nil {
+		return fmt.Errorf("purge impossible : %w", err)
+	}
+	verb := "anonymisés"
+	if dryRun {
+		verb = "à anonymiser (essai, rien n'a changé)"
+	}
+	fmt.Fprintf(out, "Dossiers clos avant le %s %s : %d\n", res.Cutoff.In(models.Paris).Format("02/01/2006"), verb, res.Pupils)
+	fmt.Fprintf(out, "  responsables légaux supprimés  %d\n  notes de suivi effacées        %d\n  actions effacées               %d\n"+
+		"  rencontres effacées            %d\n  orientations effacées          %d\n", res.Guardians, res.FollowUps, res.Actions, res.Meetings, res.Referrals)
+	return nil
+}

@@ -69,8 +69,21 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var lastPurge time.Time
 	for {
 		now := a.Config.Now()
+		// Once a day, the closed files past their retention period are anonymised; with several
+		// instances, the one that takes the lock does it.
+		if now.Sub(lastPurge) >= 24*time.Hour {
+			res, ran, err := models.PurgeOnce(ctx, a.DB, now, models.Actor{Email: "purge"})
+			switch {
+			case err != nil && ctx.Err() == nil:
+				a.Log.Error("housekeeping: purge", "error", err)
+			case ran:
+				lastPurge = now
+				a.Log.Info("purge", "anonymised", res.Pupils, "cutoff", res.Cutoff.Format(time.DateOnly))
+			}
+		}
 		if _, err := (models.SessionStore{DB: a.DB}).DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: sessions", "error", err)
 		}

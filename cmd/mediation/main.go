@@ -59,6 +59,7 @@ Commandes :
              importe une liste d'élèves (nom, prénom, date de naissance, classe, INE)
   import indicators FICHIER --uai UAI
              importe un export d'absences mensuelles des élèves suivis
+  purge      anonymise les dossiers clos dont la durée de conservation est passée (--dry-run : compter)
   version    affiche la version
 
 Configuration (les options l'emportent sur l'environnement) :
@@ -124,6 +125,19 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		}
 		fmt.Fprintln(e.stderr, "mediation : que faut-il importer ? mediation import establishments|pupils|indicators FICHIER")
 		return errUsage
+	case "purge":
+		fs := newFlags("purge", "purge [--dry-run] [--database URL]\n\nAnonymise les dossiers clos depuis plus longtemps que la durée de conservation\n"+
+			"(par défaut : jusqu'à la fin de l'année scolaire qui suit la clôture). « serve » le fait aussi chaque jour.", e)
+		dryRun := fs.Bool("dry-run", false, "compter les dossiers concernés sans rien changer")
+		database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+		if err := parse(fs, rest, e); err != nil {
+			return err
+		}
+		cfg, err := config(e, *database, "")
+		if err != nil {
+			return err
+		}
+		return app.Purge(ctx, cfg, *dryRun, e.stdout)
 	case "version", "--version":
 		fmt.Fprintln(e.stdout, "mediation "+buildVersion())
 		return nil

@@ -32,7 +32,7 @@ func dbFlag(u models.DatabaseURL) string {
 
 func TestHelpEverywhere(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "--help"},
-		{"user", "add", "--help"}, {"demo", "--help"}} {
+		{"user", "add", "--help"}, {"demo", "--help"}, {"purge", "--help"}, {"import", "pupils", "--help"}} {
 		code, out, _ := mediation(t, "", nil, args...)
 		if code != 0 || !strings.Contains(out, "Usage") {
 			t.Errorf("%v: exit %d, stdout %q", args, code, out)
@@ -218,6 +218,21 @@ func TestImportEstablishments(t *testing.T) {
 		}
 		if code, _, _ := mediation(t, "", nil, "import", "establishments", dbFlag(u)); code != 2 {
 			t.Errorf("no file: exit %d, want 2", code)
+		}
+	})
+}
+
+func TestPurgeCommand(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		if u.Dialect == models.DialectPostgres {
+			dbtest.OpenMigrated(t, u)
+		}
+		code, out, errOut := mediation(t, "", nil, "purge", "--dry-run", dbFlag(u))
+		if code != 0 || !strings.Contains(out, "Dossiers clos avant le 01/09/") || !strings.Contains(out, "essai") {
+			t.Errorf("purge --dry-run: %d %q %q", code, out, errOut)
+		}
+		if code, out, _ := mediation(t, "", nil, "purge", dbFlag(u)); code != 0 || !strings.Contains(out, "anonymisés : 0") {
+			t.Errorf("purge: %d %q", code, out)
 		}
 	})
 }
