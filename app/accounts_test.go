@@ -178,6 +178,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		policy := []models.Role{models.RoleCoordinator, models.RoleAdmin}
 		routes = append(routes, route{"GET", "/settings/risk", policy}, route{"POST", "/settings/risk", policy})
+		routes = append(routes, referralRoutes(t, s.App.DB)...)
+		routes = append(routes, adminRoutes()...)
+		routes = append(routes, meetingRoutes(t, s.App.DB)...)
 		routes = append(routes, caseworkRoutes(t, s.App.DB)...)
 		accounts := map[models.Role]string{
 			models.RoleMediator: "mediation@demo.test", models.RoleHeadTeacher: "direction@demo.test", models.RolePartner: "caf@demo.test",

@@ -171,7 +171,10 @@ func (a *App) router(extractor echo.IPExtractor) *echo.Echo {
 	e.IPExtractor = extractor
 	h := &handlers.Handlers{DB: a.DB, Views: a.Views, Log: a.Log, Now: a.Config.Now, Sessions: a.Sessions,
 		Throttle: a.Config.Throttle, IdleTimeout: a.Config.SessionIdle, Lifetime: a.Config.SessionLifetime,
-		SecureCookies: a.Config.SecureCookies}
+		SecureCookies: a.Config.SecureCookies, Importers: map[string]handlers.Importer{}}
+	for kind, run := range Importers {
+		h.Importers[kind] = run
+	}
 	e.HTTPErrorHandler = h.HandleError
 
 	e.Pre(dropForeignRequestID)
@@ -187,7 +190,9 @@ func (a *App) router(extractor echo.IPExtractor) *echo.Echo {
 		ReferrerPolicy:        "same-origin",
 	}))
 	e.Use(noStore)
-	e.Use(middleware.BodyLimit(bodyLimit))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: bodyLimit,
+		// The import upload has a limit of its own.
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/admin/imports" }}))
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		CookieName:     "_csrf",

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"gorm.io/gorm"
 
 	"mediation/handlers"
@@ -56,10 +58,14 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.POST("/pupils/:id/guardians/:gid/delete", h.DeleteGuardian, mediator)
 	signedIn.POST("/pupils/:id/indicators", h.SaveIndicators, mediator)
 	signedIn.POST("/pupils/:id/followups", h.CreateFollowUp, mediator)
+	signedIn.GET("/pupils/:id/export.json", h.ExportPupil, mediator)
 	signedIn.GET("/followups/:id/edit", h.EditFollowUpForm, mediator)
 	signedIn.POST("/followups/:id", h.UpdateFollowUp, mediator)
 	signedIn.POST("/followups/:id/delete", h.DeleteFollowUp, mediator)
 	signedIn.POST("/actions/:id/done", h.CompleteAction, mediator)
+
+	meetingRoutes(signedIn, h)
+	referralRoutes(signedIn, h)
 
 	policy := handlers.RequireRoles(models.RoleCoordinator, models.RoleAdmin)
 	signedIn.GET("/settings/risk", h.RiskRulesForm, policy)
@@ -72,4 +78,9 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	admin.GET("/users/:id", h.EditUserForm)
 	admin.POST("/users/:id", h.UpdateUser)
 	admin.POST("/users/:id/password", h.ResetUserPassword)
+	admin.GET("/imports", h.ImportForm)
+	admin.POST("/imports", h.UploadImport, middleware.BodyLimit(fmt.Sprintf("%dM", handlers.ImportMaxBytes>>20+1)))
+	admin.POST("/imports/:token/apply", h.ApplyImport)
+	admin.GET("/audit", h.AuditLog)
+	admin.GET("/audit.csv", h.AuditCSV)
 }

@@ -23,11 +23,11 @@ var pages = []struct {
 	paths   []string
 }{
 	{signedOut, []string{"/login"}},
-	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1"}},
-	{"coordination@demo.test", []string{"/settings/risk"}},
-	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk"}},
-	{"direction@demo.test", []string{"/pupils"}},
-	{"caf@demo.test", nil},
+	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1", "/admin/imports", "/admin/audit", "/admin/audit?action=login"}},
+	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk"}},
+	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings", "/meetings?mine=1&week=2026-12-07"}},
+	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings"}},
+	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1"}},
 }
 
 // flow is a page reached by doing something rather than by its address: a form sent with
@@ -40,6 +40,10 @@ type flow struct {
 }
 
 var flows = []flow{
+	{"mediation@demo.test", "a referral drafted, consented, sent, acknowledged by the CAF", referralFlow},
+	{"caf@demo.test", "a referral declined without reason", partnerDeclineFlow},
+	{"coordination@demo.test", "partner organisations", partnerFormFlow},
+	{"mediation@demo.test", "a meeting scheduled from a file, then a recap to write", meetingFlow},
 	{signedOut, "wrong password", func(t *testing.T, b *browser) {
 		b.open(t, "/login")
 		b.fill(t, map[string]string{"#email": "admin@demo.test", "#password": "pas-le-bon-mot-de-passe"})

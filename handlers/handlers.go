@@ -31,6 +31,8 @@ type Handlers struct {
 	Lifetime    time.Duration
 	// SecureCookies marks the cookies Secure, behind TLS.
 	SecureCookies bool
+	// Importers are the file imports offered to administrators, by kind.
+	Importers map[string]Importer
 }
 
 // langCookie keeps a visitor's language choice before they sign in.
@@ -74,10 +76,19 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 func navigation(loc *views.Localizer, role models.Role, path string) []views.NavItem {
 	items := []views.NavItem{{Href: "/", Label: loc.T("nav.home")}}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
-		items = append(items, views.NavItem{Href: "/pupils", Label: loc.T("nav.pupils")})
+		items = append(items, views.NavItem{Href: "/pupils", Label: loc.T("nav.pupils")},
+			views.NavItem{Href: "/meetings", Label: loc.T("nav.meetings")})
+	}
+	if role == models.RoleMediator || role == models.RoleHeadTeacher || role == models.RolePartner {
+		items = append(items, views.NavItem{Href: "/referrals", Label: loc.T("nav.referrals")})
+	}
+	if role == models.RoleCoordinator {
+		items = append(items, views.NavItem{Href: "/partners", Label: loc.T("nav.partners")})
 	}
 	if role == models.RoleAdmin {
-		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")})
+		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")},
+			views.NavItem{Href: "/admin/imports", Label: loc.T("nav.imports")},
+			views.NavItem{Href: "/admin/audit", Label: loc.T("nav.audit")})
 	}
 	if role == models.RoleCoordinator || role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/settings/risk", Label: loc.T("nav.risk_rules")})

@@ -123,11 +123,19 @@ type PupilPage struct {
 	Kinds        []models.FollowUpKind
 	Today        string
 	ThisMonth    string
+	// Meetings are the pupil's meetings, latest first; MeetingForm schedules one (nil for the
+	// roles that do not).
+	Meetings    []models.MeetingRow
+	MeetingForm *MeetingForm
 	// Form is the sub-form that failed ("followup", "status", "indicators", "guardian"), with its
 	// values and messages.
 	Form   string
 	Values map[string]string
 	Errors map[string]string
+
+	// Referrals are the pupil's referrals; ReferralForm holds the draft form's choices.
+	Referrals    []models.ReferralRow
+	ReferralForm ReferralForm
 }
 
 // Value returns a value typed in the failed sub-form, or def.
@@ -180,10 +188,16 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 	for k := range values {
 		p.Values[k] = values.Get(k)
 	}
+	if p.Meetings, p.MeetingForm, err = h.pupilMeetings(c, p); err != nil {
+		return PupilPage{}, err
+	}
 	if p.CanEdit {
 		if p.Mediators, err = models.MediatorsOf(ctx, h.DB, []uint{file.Pupil.EstablishmentID}); err != nil {
 			return PupilPage{}, err
 		}
+	}
+	if err := h.loadPupilReferrals(c, &p); err != nil {
+		return PupilPage{}, err
 	}
 	return p, nil
 }

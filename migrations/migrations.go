@@ -19,6 +19,8 @@ func all() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		m0001Initial(),
 		m0002PupilRisk(),
+		m0003WorklistSeen(),
+		m0004ImportUploads(),
 	}
 }
 

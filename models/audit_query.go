@@ -83,7 +83,7 @@ func EachAuditEvent(ctx context.Context, db *gorm.DB, f AuditFilter, fn func(Aud
 
 // AuditActions lists the actions the log holds, for the filter.
 var AuditActions = []string{AuditLogin, AuditLoginFailed, AuditLogout, AuditPasswordChange, AuditUserCreated, AuditUserChanged,
-	AuditPupilViewed, AuditCreated, AuditChanged, AuditDeleted, AuditPDFExported, AuditImported, AuditPurged, AuditDemoLoaded}
+	AuditPupilViewed, AuditCreated, AuditChanged, AuditDeleted, AuditPDFExported, AuditExported, AuditImported, AuditPurged, AuditDemoLoaded}
 
 // AccessRow is one line of a file's access history: who, when, what.
 type AccessRow struct {

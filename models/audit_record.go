@@ -21,6 +21,7 @@ const (
 	AuditChanged        = "changed"
 	AuditDeleted        = "deleted"
 	AuditPDFExported    = "pdf_exported"
+	AuditExported       = "exported"
 	AuditImported       = "imported"
 	AuditPurged         = "purged"
 	AuditDemoLoaded     = "demo_loaded"

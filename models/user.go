@@ -24,8 +24,10 @@ type User struct {
 	PasswordHash          string
 	MustChangePassword    bool
 	LastLoginAt           *time.Time
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// WorklistSeenAt is when the user last opened their worklist.
+	WorklistSeenAt *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 
 	Establishments      []Establishment `gorm:"many2many:user_establishments"`
 	PartnerOrganisation *PartnerOrganisation

@@ -22,7 +22,7 @@ import (
 	"mediation/models"
 )
 
-//go:embed templates locales
+//go:embed templates/*.html templates/pages templates/partials locales
 var files embed.FS
 
 //go:embed static
@@ -64,10 +64,15 @@ func New() (*Views, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Partials (templates/partials/*.html) define blocks that pages share or include.
+	partials, err := fs.Glob(files, "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
 	v := &Views{pages: make(map[string]*template.Template), bundle: bundle}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", p)
+		t, err := template.New(name).Funcs(funcs).ParseFS(files, append([]string{"templates/layout.html", p}, partials...)...)
 		if err != nil {
 			return nil, fmt.Errorf("views: parse %s: %w", p, err)
 		}
@@ -224,7 +229,8 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(r.Interface())
 	},
-	"inc": func(i int) int { return i + 1 },
+	"inc":   func(i int) int { return i + 1 },
+	"minus": func(a, b int) int { return a - b },
 	// riskFields lists the fields of a group of the risk rules form, threshold then points.
 	"riskFields": func(group string) []string {
 		switch group {

@@ -91,9 +91,7 @@ func TestCatalogsAreComplete(t *testing.T) {
 	add("indicator.field.", []string{"month", "unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"})
 	add("guardian.field.", []string{"name", "relation", "phone", "email", "home_language"})
 	add("pupil.field.", []string{"establishment_id", "last_name", "first_name", "birth_date", "class_level", "class_name", "ine", "referent_id"})
-	add("audit.action.", []string{models.AuditLogin, models.AuditLoginFailed, models.AuditLogout, models.AuditPasswordChange,
-		models.AuditUserCreated, models.AuditUserChanged, models.AuditPupilViewed, models.AuditCreated, models.AuditChanged,
-		models.AuditDeleted, models.AuditPDFExported, models.AuditImported, models.AuditPurged, models.AuditDemoLoaded})
+	add("audit.action.", models.AuditActions)
 	for k := range used {
 		if _, ok := fr[k]; !ok {
 			missing = append(missing, "fr: "+k)

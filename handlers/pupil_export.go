@@ -1,0 +1,33 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"mediation/models"
+)
+
+// ExportPupil downloads everything held about a pupil as JSON, for the family's right of
+// access; the export is in the audit log.
+func (h *Handlers) ExportPupil(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	out, err := models.ExportPupilFile(c.Request().Context(), h.DB, currentScope(c), id, h.Now())
+	if err != nil {
+		return notFound(err)
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := h.audit(c, models.AuditExported, "pupil", fmt.Sprint(id), "json"); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="dossier-%d.json"`, id))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, b)
+}

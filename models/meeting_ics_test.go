@@ -1,0 +1,184 @@
+package models_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"mediation/models"
+)
+
+// icsProperty is one unfolded content line: NAME;PARAMS:VALUE.
+type icsProperty struct {
+	name, params, value string
+}
+
+// parseICS reads an iCalendar file back the way a calendar does (RFC 5545, 3.1): lines end with
+// CRLF, a line that starts with a space or a tab continues the previous one. It checks the
+// physical lines on the way: CRLF only, 75 octets at most, whole UTF-8 characters.
+func parseICS(t *testing.T, data []byte) []icsProperty {
+	t.Helper()
+	text := string(data)
+	if !strings.HasSuffix(text, "\r\n") {
+		t.Error("the file does not end with CRLF")
+	}
+	physical := strings.Split(strings.TrimSuffix(text, "\r\n"), "\r\n")
+	var logical []string
+	for i, l := range physical {
+		if strings.ContainsAny(l, "\r\n") {
+			t.Errorf("line %d holds a bare CR or LF: %q", i+1, l)
+		}
+		if len(l) > 75 {
+			t.Errorf("line %d is %d octets long: %q", i+1, len(l), l)
+		}
+		if !utf8.ValidString(l) {
+			t.Errorf("line %d splits a UTF-8 character: %q", i+1, l)
+		}
+		if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") {
+			if len(logical) == 0 {
+				t.Fatalf("the file starts with a continuation line")
+			}
+			logical[len(logical)-1] += l[1:]
+			continue
+		}
+		logical = append(logical, l)
+	}
+	var props []icsProperty
+	for _, l := range logical {
+		colon := strings.Index(l, ":")
+		if colon < 0 {
+			t.Fatalf("no colon in %q", l)
+		}
+		name, params, _ := strings.Cut(l[:colon], ";")
+		props = append(props, icsProperty{name: name, params: params, value: l[colon+1:]})
+	}
+	return props
+}
+
+// unescapeText reverses the escaping of a TEXT value.
+func unescapeText(t *testing.T, s string) string {
+	t.Helper()
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			if s[i] == ';' || s[i] == ',' {
+				t.Errorf("unescaped %q in %q", s[i], s)
+			}
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		if i == len(s) {
+			t.Fatalf("dangling backslash in %q", s)
+		}
+		switch s[i] {
+		case 'n', 'N':
+			b.WriteByte('\n')
+		case '\\', ';', ',':
+			b.WriteByte(s[i])
+		default:
+			t.Errorf("unknown escape \\%c in %q", s[i], s)
+		}
+	}
+	return b.String()
+}
+
+func TestMeetingICS(t *testing.T) {
+	purpose := "Bilan du trimestre avec la famille Vanhoutte ; présentation du dispositif « Devoirs faits », " +
+		"de l'aide aux devoirs, du tutorat, et des démarches d'orientation vers la Mission locale — rendez-vous pris.\n" +
+		"Prévoir l'interprète (néerlandais) ; chemin d'accès : C:\\bâtiment B."
+	m := models.Meeting{ID: 42, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, models.Paris), DurationMinutes: 45,
+		Place: "Salle des familles, bâtiment Vanhoutte-Nord; 1er étage", Purpose: purpose, Status: models.MeetingPlanned, Version: 3}
+	stamp := time.Date(2026, 11, 20, 9, 30, 15, 0, models.Paris)
+	out := models.MeetingICS(m, "Inès", "Vanhoutte", stamp)
+	props := parseICS(t, out)
+
+	var names []string
+	got := map[string]string{}
+	for _, p := range props {
+		names = append(names, p.name)
+		if p.params != "" {
+			t.Errorf("%s has parameters %q", p.name, p.params)
+		}
+		if p.name != "BEGIN" && p.name != "END" {
+			if _, dup := got[p.name]; dup {
+				t.Errorf("%s appears twice", p.name)
+			}
+			got[p.name] = p.value
+		}
+	}
+	wantOrder := "BEGIN VERSION PRODID CALSCALE METHOD BEGIN UID SEQUENCE DTSTAMP DTSTART DTEND SUMMARY LOCATION DESCRIPTION STATUS TRANSP END END"
+	if strings.Join(names, " ") != wantOrder {
+		t.Errorf("properties %s", strings.Join(names, " "))
+	}
+	if props[0].value != "VCALENDAR" || props[5].value != "VEVENT" || props[len(props)-2].value != "VEVENT" || props[len(props)-1].value != "VCALENDAR" {
+		t.Error("the components are not VCALENDAR around VEVENT")
+	}
+	for name, want := range map[string]string{
+		"VERSION":  "2.0",
+		"UID":      "meeting-42@mediation.lille-metropole",
+		"SEQUENCE": "3",
+		"DTSTAMP":  "20261120T083015Z",
+		"DTSTART":  "20261125T130000Z",
+		"DTEND":    "20261125T134500Z",
+		"STATUS":   "CONFIRMED",
+		"METHOD":   "PUBLISH",
+	} {
+		if got[name] != want {
+			t.Errorf("%s: %q, want %q", name, got[name], want)
+		}
+	}
+	if s := unescapeText(t, got["SUMMARY"]); s != "Rencontre famille–école — Inès V." {
+		t.Errorf("SUMMARY %q", s)
+	}
+	// The surname never leaves: it is masked where it was typed, as a whole word only.
+	if s := unescapeText(t, got["LOCATION"]); s != "Salle des familles, bâtiment V.-Nord; 1er étage" {
+		t.Errorf("LOCATION %q", s)
+	}
+	wantPurpose := strings.ReplaceAll(purpose, "famille Vanhoutte", "famille V.")
+	if s := unescapeText(t, got["DESCRIPTION"]); s != wantPurpose {
+		t.Errorf("DESCRIPTION\n%q, want\n%q", s, wantPurpose)
+	}
+	if strings.Contains(strings.ToLower(string(out)), "vanhoutte") {
+		t.Error("the calendar file holds the pupil's surname")
+	}
+	// The long French purpose is folded, and the folds fall between characters.
+	if !strings.Contains(string(out), "\r\n ") {
+		t.Error("no folded line")
+	}
+
+	// A cancelled or postponed meeting is a cancelled event; the UID stays, the sequence follows.
+	for status, suffix := range map[models.MeetingStatus]string{models.MeetingCancelled: " (annulée)", models.MeetingPostponed: " (reportée)"} {
+		m.Status, m.Version = status, 4
+		props := parseICS(t, models.MeetingICS(m, "Inès", "Vanhoutte", stamp))
+		got := map[string]string{}
+		for _, p := range props {
+			got[p.name] = p.value
+		}
+		if got["STATUS"] != "CANCELLED" || got["SEQUENCE"] != "4" || got["UID"] != "meeting-42@mediation.lille-metropole" ||
+			unescapeText(t, got["SUMMARY"]) != "Rencontre famille–école — Inès V."+suffix {
+			t.Errorf("%s: %v", status, got)
+		}
+	}
+}
+
+// Folding never splits a character, whatever falls on the 75th octet.
+func TestICSFoldingAtEveryOffset(t *testing.T) {
+	for pad := 0; pad < 8; pad++ {
+		purpose := strings.Repeat("x", pad) + strings.Repeat("éà€😀œ", 40)
+		m := models.Meeting{ID: 7, ScheduledAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), DurationMinutes: 60, Purpose: purpose, Version: 1}
+		props := parseICS(t, models.MeetingICS(m, "Noé", "", time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)))
+		for _, p := range props {
+			if p.name == "DESCRIPTION" && unescapeText(t, p.value) != purpose {
+				t.Errorf("pad %d: description does not come back whole", pad)
+			}
+			if p.name == "SUMMARY" && unescapeText(t, p.value) != "Rencontre famille–école — Noé" {
+				t.Errorf("pad %d: summary %q", pad, p.value)
+			}
+		}
+	}
+	if got := models.PupilShortName("Inès", " d'Almeida"); got != "Inès D." {
+		t.Errorf("short name %q", got)
+	}
+}

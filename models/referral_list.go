@@ -1,0 +1,293 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ReferralRow is a referral as a list shows it: the pupil, the establishment, the organisation,
+// the sender, and whether it is overdue, all joined in the list's query.
+type ReferralRow struct {
+	Referral
+	PupilLastName     string
+	PupilFirstName    string
+	PupilClassLevel   ClassLevel
+	PupilClassName    string
+	EstablishmentID   uint
+	EstablishmentName string
+	PartnerName       string
+	ResponseDays      int
+	SenderName        string
+	// Overdue is computed by the query; see OverdueSQL.
+	Overdue bool
+	// LastAnswerAt is when the partner last acted (worklist's answered list only).
+	LastAnswerAt DBTime
+}
+
+// ReplyDue is the last day on which a sent referral is acknowledged in time, or nil when it is
+// not waiting for an acknowledgement.
+func (r ReferralRow) ReplyDue() *time.Time {
+	if r.Status != ReferralSent || r.SentAt == nil {
+		return nil
+	}
+	d := ReplyDueOn(*r.SentAt, r.ResponseDays)
+	return &d
+}
+
+// ReplyDueOn is the last day (a civil date, midnight UTC) on which a referral sent at sentAt is
+// acknowledged in time: responseDays calendar days after the Paris date it was sent on.
+func ReplyDueOn(sentAt time.Time, responseDays int) time.Time {
+	return Date(sentAt.In(Paris)).AddDate(0, 0, responseDays)
+}
+
+// ReferralOverdue tells whether a referral is overdue on the Paris date of now: sent, not
+// acknowledged, and past the last day of its organisation's response time. A referral sent on
+// 2 November to an organisation that answers in 15 days is on time until 17 November included,
+// overdue from 18 November. OverdueSQL is the same rule for lists.
+func ReferralOverdue(status ReferralStatus, sentAt *time.Time, responseDays int, now time.Time) bool {
+	return status == ReferralSent && sentAt != nil && Today(now).After(ReplyDueOn(*sentAt, responseDays))
+}
+
+// parisDateSQL is the SQL for the Paris civil date of a timestamp column, as 'YYYY-MM-DD' text
+// on SQLite and a date on PostgreSQL. SQLite has no time zones: the offset follows the EU rule
+// (summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC).
+func parisDateSQL(dialect, column string) string {
+	if dialect == DialectPostgres {
+		return "(" + column + " AT TIME ZONE 'Europe/Paris')::date"
+	}
+	summer := func(month string) string {
+		return "datetime(date(strftime('%Y', " + column + ") || '-" + month + "-25', 'weekday 0'), '+1 hour')"
+	}
+	return "date(" + column + ", CASE WHEN datetime(" + column + ") >= " + summer("03") +
+		" AND datetime(" + column + ") < " + summer("10") + " THEN '+2 hours' ELSE '+1 hours' END)"
+}
+
+// OverdueSQL is a boolean SQL expression, true for an overdue referral (the rule of
+// ReferralOverdue) on the Paris date of now; it needs the referral's organisation joined as
+// partner_organisations, and takes its argument from the returned slice.
+func OverdueSQL(db *gorm.DB, now time.Time) (string, []any) {
+	sent := parisDateSQL(db.Dialector.Name(), "referrals.sent_at")
+	today := Today(now).Format(time.DateOnly)
+	if db.Dialector.Name() == DialectPostgres {
+		return "(referrals.status = 'sent' AND " + sent + " + CAST(partner_organisations.response_days AS integer) < CAST(? AS date))", []any{today}
+	}
+	return "(referrals.status = 'sent' AND date(" + sent + ", '+' || partner_organisations.response_days || ' days') < ?)", []any{today}
+}
+
+// referralColumns are the columns of a ReferralRow, from the joins of referralRows.
+const referralColumns = "referrals.*, pupils.last_name AS pupil_last_name, pupils.first_name AS pupil_first_name, " +
+	"pupils.class_level AS pupil_class_level, pupils.class_name AS pupil_class_name, pupils.establishment_id, " +
+	"establishments.name AS establishment_name, partner_organisations.name AS partner_name, " +
+	"partner_organisations.response_days, users.display_name AS sender_name"
+
+// referralRows selects the rows of a referral list from the scope's referrals, with everything
+// a row shows joined once, and the overdue mark computed by the query; extra (with its
+// arguments) adds columns. Referrals of anonymised files are left out.
+func referralRows(db *gorm.DB, s Scope, now time.Time, extra string, extraArgs ...any) *gorm.DB {
+	overdue, args := OverdueSQL(db, now)
+	return s.Referrals(db.Table("referrals")).
+		Select(referralColumns+", "+overdue+" AS overdue"+extra, append(args, extraArgs...)...).
+		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
+		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
+		Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
+		Joins("LEFT JOIN users ON users.id = referrals.sender_id").
+		Where("pupils.anonymised_at IS NULL")
+}
+
+// ReferralFilter narrows the referral list.
+type ReferralFilter struct {
+	Status          ReferralStatus
+	EstablishmentID uint
+	// Overdue keeps only the overdue referrals.
+	Overdue bool
+	Page    int
+}
+
+// ReferralsPerPage is the length of a page of the referral list.
+const ReferralsPerPage = 50
+
+// ReferralList is a page of referrals and the number that match.
+type ReferralList struct {
+	Rows  []ReferralRow
+	Total int64
+}
+
+// ListReferrals returns a page of the referrals the scope may read that match the filter: a
+// partner's inbox (its organisation's referrals, never drafts), or the referrals of an
+// establishment role's pupils. Overdue ones come first, then the most recently sent.
+func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f ReferralFilter) (ReferralList, error) {
+	var out ReferralList
+	db = db.WithContext(ctx)
+	filter := func(q *gorm.DB) *gorm.DB {
+		if f.Status != "" {
+			q = q.Where("referrals.status = ?", f.Status)
+		}
+		if f.EstablishmentID != 0 {
+			q = q.Where("pupils.establishment_id = ?", f.EstablishmentID)
+		}
+		if f.Overdue {
+			expr, args := OverdueSQL(db, now)
+			q = q.Where(expr, args...)
+		}
+		return q
+	}
+	count := filter(s.Referrals(db.Table("referrals")).
+		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
+		Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
+		Where("pupils.anonymised_at IS NULL"))
+	if err := count.Count(&out.Total).Error; err != nil {
+		return out, fmt.Errorf("models: count referrals: %w", err)
+	}
+	page := max(f.Page, 1)
+	err := filter(referralRows(db, s, now, "")).
+		Order("overdue DESC, COALESCE(referrals.sent_at, referrals.created_at) DESC, referrals.id DESC").
+		Offset((page - 1) * ReferralsPerPage).Limit(ReferralsPerPage).Scan(&out.Rows).Error
+	if err != nil {
+		return out, fmt.Errorf("models: list referrals: %w", err)
+	}
+	return out, nil
+}
+
+// ReferralsOfPupil lists the referrals of a pupil of the scope, newest first, in one query.
+func ReferralsOfPupil(ctx context.Context, db *gorm.DB, s Scope, now time.Time, pupilID uint) ([]ReferralRow, error) {
+	var rows []ReferralRow
+	err := referralRows(db.WithContext(ctx), s, now, "").Where("referrals.pupil_id = ?", pupilID).
+		Order("referrals.created_at DESC, referrals.id DESC").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: referrals of pupil %d: %w", pupilID, err)
+	}
+	return rows, nil
+}
+
+// ReferralEstablishments lists the establishments that the scope's referrals come from, by name:
+// the establishment filter of the inbox.
+func ReferralEstablishments(ctx context.Context, db *gorm.DB, s Scope) ([]Establishment, error) {
+	var es []Establishment
+	err := db.WithContext(ctx).Where("establishments.id IN (?)",
+		s.Referrals(db.Session(&gorm.Session{NewDB: true}).Table("referrals")).
+			Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
+			Select("pupils.establishment_id")).
+		Order("name").Find(&es).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: establishments of referrals: %w", err)
+	}
+	return es, nil
+}
+
+// ReferralPupil is what a referral shows of the pupil: the identity a partner needs to act,
+// and nothing else of the file (no status, risk, indicator, follow-up or note).
+type ReferralPupil struct {
+	ID                uint
+	LastName          string
+	FirstName         string
+	BirthDate         time.Time
+	ClassLevel        ClassLevel
+	ClassName         string
+	EstablishmentName string
+	EstablishmentID   uint
+}
+
+// TransitionRow is a step of a referral's history with the name of who took it.
+type TransitionRow struct {
+	ReferralTransition
+	ActorName string
+}
+
+// Feedback tells whether the step is a partner's feedback: the status stays the same.
+func (t TransitionRow) Feedback() bool { return t.FromStatus == t.ToStatus }
+
+// ReferralDetail is everything the referral page shows.
+type ReferralDetail struct {
+	ReferralRow
+	Pupil     ReferralPupil
+	Guardians []Guardian
+	Partner   PartnerOrganisation
+	History   []TransitionRow
+}
+
+// LoadReferral loads a referral of the scope with the pupil's identity, the guardians' contact
+// details, the organisation and the history, or ErrNotFound. It reads only the columns of the
+// pupil file that a partner may see.
+func LoadReferral(ctx context.Context, db *gorm.DB, s Scope, now time.Time, id uint) (ReferralDetail, error) {
+	var d ReferralDetail
+	db = db.WithContext(ctx)
+	var rows []ReferralRow
+	if err := referralRows(db, s, now, "").Where("referrals.id = ?", id).Limit(1).Scan(&rows).Error; err != nil {
+		return d, fmt.Errorf("models: load referral %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return d, ErrNotFound
+	}
+	d.ReferralRow = rows[0]
+	err := db.Table("pupils").
+		Select("pupils.id, pupils.last_name, pupils.first_name, pupils.birth_date, pupils.class_level, pupils.class_name, "+
+			"pupils.establishment_id, establishments.name AS establishment_name").
+		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
+		Where("pupils.id = ?", d.PupilID).Take(&d.Pupil).Error
+	if err != nil {
+		return d, fmt.Errorf("models: pupil of referral %d: %w", id, err)
+	}
+	if err := db.Where("pupil_id = ?", d.PupilID).Order("id").Find(&d.Guardians).Error; err != nil {
+		return d, fmt.Errorf("models: guardians of referral %d: %w", id, err)
+	}
+	if err := db.Take(&d.Partner, d.PartnerOrganisationID).Error; err != nil {
+		return d, fmt.Errorf("models: organisation of referral %d: %w", id, err)
+	}
+	err = db.Table("referral_transitions").Select("referral_transitions.*, users.display_name AS actor_name").
+		Joins("LEFT JOIN users ON users.id = referral_transitions.actor_id").
+		Where("referral_transitions.referral_id = ?", id).
+		Order("referral_transitions.at, referral_transitions.id").Scan(&d.History).Error
+	if err != nil {
+		return d, fmt.Errorf("models: history of referral %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// partnerAnswers are the statuses a partner's steps lead to; every other step (draft, send,
+// withdraw) is the sender's side. A feedback stays in one of them.
+var partnerAnswers = []ReferralStatus{ReferralAcknowledged, ReferralAccepted, ReferralDeclined, ReferralClosed}
+
+// WorklistSince is how far back the answered referrals go when the user has never looked.
+const WorklistSince = 7 * 24 * time.Hour
+
+// ReferralsForWorklist gives a mediator's worklist its two referral parts, one query each:
+//
+//   - overdue: the referrals of the scope that are overdue (ReferralOverdue: sent, not
+//     acknowledged past the organisation's response time), sent by the user or on a pupil they
+//     are referent of; oldest sending first;
+//   - answered: the referrals of the scope, sent by the user or on a pupil they are referent
+//     of, on which the partner acted (acknowledged, accepted, declined, closed, or wrote
+//     feedback) after since; latest answer first, with LastAnswerAt. A zero since means the
+//     last WorklistSince.
+//
+// Other roles than mediators get nothing.
+func ReferralsForWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now, since time.Time) (overdue, answered []ReferralRow, err error) {
+	if s.Role != RoleMediator || !s.SeesPupilFiles() {
+		return nil, nil, nil
+	}
+	if since.IsZero() {
+		since = now.Add(-WorklistSince)
+	}
+	db = db.WithContext(ctx)
+	mine := func(q *gorm.DB) *gorm.DB {
+		return q.Where("(referrals.sender_id = ? OR pupils.referent_mediator_id = ?)", userID, userID)
+	}
+	expr, args := OverdueSQL(db, now)
+	err = mine(referralRows(db, s, now, "")).Where(expr, args...).
+		Order("referrals.sent_at, referrals.id").Scan(&overdue).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("models: overdue referrals: %w", err)
+	}
+	last := "(SELECT MAX(rt.at) FROM referral_transitions rt WHERE rt.referral_id = referrals.id AND rt.to_status IN ?)"
+	err = mine(referralRows(db, s, now, ", "+last+" AS last_answer_at", partnerAnswers)).
+		Where("EXISTS (SELECT 1 FROM referral_transitions rt WHERE rt.referral_id = referrals.id AND rt.to_status IN ? AND rt.at > ?)",
+			partnerAnswers, since.UTC()).
+		Order("last_answer_at DESC, referrals.id DESC").Scan(&answered).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("models: answered referrals: %w", err)
+	}
+	return overdue, answered, nil
+}
