@@ -441,3 +441,21 @@ func TestRiskRulesAreConfigurable(t *testing.T) {
 		}
 	})
 }
+
+// The worklist gathers meetings and referrals too; answers are new only once.
+func TestWorklistMeetingsAndReferrals(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		first := med.get("/")
+		for _, want := range []string{"Rencontres des 7 prochains jours", "sans compte rendu", "sans réponse dans le délai", "depuis votre dernière visite"} {
+			if !strings.Contains(first.Body, want) {
+				t.Errorf("worklist lacks %q", want)
+			}
+		}
+		if again := med.get("/"); strings.Contains(again.Body, "depuis votre dernière visite") {
+			t.Error("answers already seen are shown again")
+		}
+	})
+}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,12 +22,17 @@ type EstablishmentsHome struct {
 type WorklistPage struct {
 	views.Page
 	models.Worklist
-	Threshold int
+	Threshold        int
+	Upcoming         []models.MeetingRow
+	WithoutRecap     []models.MeetingRow
+	OverdueReferrals []models.ReferralRow
+	Answered         []models.ReferralRow
 }
 
 // Empty tells whether there is nothing to do.
 func (p WorklistPage) Empty() bool {
-	return len(p.Actions) == 0 && len(p.Silent) == 0 && len(p.Absences) == 0
+	return len(p.Actions) == 0 && len(p.Silent) == 0 && len(p.Absences) == 0 && len(p.Upcoming) == 0 &&
+		len(p.WithoutRecap) == 0 && len(p.OverdueReferrals) == 0 && len(p.Answered) == 0
 }
 
 // PartnerHome is a partner agent's home: the referrals addressed to the organisation by status.
@@ -68,8 +74,24 @@ func (h *Handlers) Home(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		p.Title = p.T("worklist.title")
-		return h.render(c, http.StatusOK, "worklist", WorklistPage{Page: p, Worklist: w, Threshold: rules.MonthlyAlertHalfDays})
+		page := WorklistPage{Page: p, Worklist: w, Threshold: rules.MonthlyAlertHalfDays}
+		now := h.Now()
+		if page.Upcoming, page.WithoutRecap, err = models.MeetingsForWorklist(ctx, h.DB, currentScope(c), u.ID, now); err != nil {
+			return err
+		}
+		var since time.Time
+		if u.WorklistSeenAt != nil {
+			since = *u.WorklistSeenAt
+		}
+		if page.OverdueReferrals, page.Answered, err = models.ReferralsForWorklist(ctx, h.DB, currentScope(c), u.ID, now, since); err != nil {
+			return err
+		}
+		// The answers shown now are not new at the next visit.
+		if err := h.DB.WithContext(ctx).Model(&models.User{}).Where("id = ?", u.ID).UpdateColumn("worklist_seen_at", now.UTC()).Error; err != nil {
+			return err
+		}
+		page.Title = page.T("worklist.title")
+		return h.render(c, http.StatusOK, "worklist", page)
 	case models.RoleHeadTeacher:
 		files, err := models.FilesByEstablishment(ctx, h.DB, currentScope(c))
 		if err != nil {
