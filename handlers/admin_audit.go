@@ -59,27 +59,15 @@ func (h *Handlers) AuditLog(c echo.Context) error {
 		return err
 	}
 	p := AuditPage{Page: h.page(c, "audit.title"), Events: events, Total: total, Filter: f, From: from, To: to, Actions: models.AuditActions}
+	params := map[string]string{"actor": f.Actor, "action": f.Action, "record_type": f.RecordType, "record_id": f.RecordID, "from": from, "to": to}
 	v := url.Values{}
-	for k, val := range map[string]string{"actor": f.Actor, "action": f.Action, "record_type": f.RecordType, "record_id": f.RecordID, "from": from, "to": to} {
+	for k, val := range params {
 		if val != "" {
 			v.Set(k, val)
 		}
 	}
 	p.Query = v.Encode()
-	link := func(n int) string {
-		w := url.Values{}
-		for k, vals := range v {
-			w[k] = vals
-		}
-		w.Set("page", strconv.Itoa(n))
-		return "/admin/audit?" + w.Encode()
-	}
-	if f.Page > 1 {
-		p.PrevPage = link(f.Page - 1)
-	}
-	if int64(f.Page*models.AuditPerPage) < total {
-		p.NextPage = link(f.Page + 1)
-	}
+	p.PrevPage, p.NextPage = pageLinks("/admin/audit", params, f.Page, models.AuditPerPage, total)
 	return h.render(c, http.StatusOK, "admin_audit", p)
 }
 

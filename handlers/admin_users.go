@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,16 +70,8 @@ func (h *Handlers) Users(c echo.Context) error {
 		return err
 	}
 	p := UsersPage{Page: h.page(c, "admin.users.title"), Users: users, Total: total, Filter: f, Roles: models.Roles}
-	pageURL := func(n int) string {
-		v := url.Values{"role": {string(f.Role)}, "state": {f.State}, "q": {f.Query}, "page": {strconv.Itoa(n)}}
-		return "/admin/users?" + v.Encode()
-	}
-	if f.Page > 1 {
-		p.PrevPage = pageURL(f.Page - 1)
-	}
-	if int64(f.Page*models.UsersPerPage) < total {
-		p.NextPage = pageURL(f.Page + 1)
-	}
+	p.PrevPage, p.NextPage = pageLinks("/admin/users", map[string]string{"role": string(f.Role), "state": f.State, "q": f.Query},
+		f.Page, models.UsersPerPage, total)
 	return h.render(c, http.StatusOK, "admin_users", p)
 }
 

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -93,4 +94,26 @@ func notFound(err error) error {
 		return echo.ErrNotFound
 	}
 	return err
+}
+
+// pageLinks returns the addresses of the previous and next pages of a list filtered by params
+// (empty values left out), or "" where there is none.
+func pageLinks(path string, params map[string]string, page, perPage int, total int64) (prev, next string) {
+	link := func(n int) string {
+		v := url.Values{}
+		for k, val := range params {
+			if val != "" {
+				v.Set(k, val)
+			}
+		}
+		v.Set("page", strconv.Itoa(n))
+		return path + "?" + v.Encode()
+	}
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if int64(page*perPage) < total {
+		next = link(page + 1)
+	}
+	return prev, next
 }

@@ -1,0 +1,22 @@
+package handlers
+
+import "testing"
+
+func TestPageLinks(t *testing.T) {
+	cases := []struct {
+		page       int
+		total      int64
+		prev, next string
+	}{
+		{1, 50, "", ""},
+		{1, 51, "", "/x?page=2&q=a"},
+		{2, 101, "/x?page=1&q=a", "/x?page=3&q=a"},
+		{3, 101, "/x?page=2&q=a", ""},
+	}
+	for _, c := range cases {
+		prev, next := pageLinks("/x", map[string]string{"q": "a", "role": ""}, c.page, 50, c.total)
+		if prev != c.prev || next != c.next {
+			t.Errorf("page %d of %d: %q %q, want %q %q", c.page, c.total, prev, next, c.prev, c.next)
+		}
+	}
+}
