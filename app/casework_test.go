@@ -380,6 +380,7 @@ func caseworkRoutes(t *testing.T, db *gorm.DB) []route {
 	return []route{
 		{"GET", "/pupils", read},
 		{"GET", fmt.Sprintf("/pupils/%d", id), read},
+		{"GET", fmt.Sprintf("/pupils/%d/dossier.pdf", id), read},
 		{"GET", "/pupils/new", work},
 		{"POST", "/pupils", work},
 		{"GET", fmt.Sprintf("/pupils/%d/edit", id), work},

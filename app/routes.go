@@ -66,6 +66,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 
 	meetingRoutes(signedIn, h)
 	referralRoutes(signedIn, h)
+	reportRoutes(signedIn, h)
 
 	policy := handlers.RequireRoles(models.RoleCoordinator, models.RoleAdmin)
 	signedIn.GET("/settings/risk", h.RiskRulesForm, policy)

@@ -24,10 +24,12 @@ var pages = []struct {
 }{
 	{signedOut, []string{"/login"}},
 	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1", "/admin/imports", "/admin/audit", "/admin/audit?action=login"}},
-	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk"}},
-	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings", "/meetings?mine=1&week=2026-12-07"}},
-	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings"}},
-	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1"}},
+	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk", "/settings/reports", "/reports/metropolitan",
+		"/reports/metropolitan?by=establishment", "/partners/1/report"}},
+	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings",
+		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X"}},
+	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016"}},
+	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1", "/partners/1/report", "/reports/metropolitan?by=commune"}},
 }
 
 // flow is a page reached by doing something rather than by its address: a form sent with
@@ -73,6 +75,9 @@ var flows = []flow{
 		b.click(t, `table tbody a[href^="/pupils/"]`, http.StatusOK)
 		if b.count(t, "#followup-form") != 1 {
 			t.Error("a mediator's file has no follow-up form")
+		}
+		if b.count(t, "#accesses tbody tr") < 1 {
+			t.Error("a mediator's file has no access history, not even this view")
 		}
 		b.check(t, "a pupil's file")
 		b.open(t, "/pupils?sort=risk")

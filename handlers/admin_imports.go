@@ -109,7 +109,7 @@ func (h *Handlers) UploadImport(c echo.Context) error {
 	var fe *csvimport.Error
 	switch {
 	case errors.As(err, &fe):
-		p.FileError = p.T(fe.Message)
+		p.FileError = fileErrorText(p.Localizer, fe)
 		return h.render(c, http.StatusUnprocessableEntity, "admin_import", p)
 	case err != nil && !errors.Is(err, models.ErrInvalidLines):
 		return err
@@ -120,6 +120,19 @@ func (h *Handlers) UploadImport(c echo.Context) error {
 		return err
 	}
 	return h.render(c, http.StatusOK, "admin_import", p)
+}
+
+// fileErrorText says a problem with a whole file in the page's language: the French format is
+// the message's ID, as for the fields' messages; without a translation, the French text.
+func fileErrorText(l *views.Localizer, fe *csvimport.Error) string {
+	if fe.Format == "" {
+		return fe.Message
+	}
+	s := l.T(fe.Format, "Line", fe.Line, "Value", fe.Value)
+	if s == fe.Format {
+		return fe.Message
+	}
+	return s
 }
 
 // ApplyImport runs an uploaded file for real.
@@ -144,7 +157,7 @@ func (h *Handlers) ApplyImport(c echo.Context) error {
 	var fe *csvimport.Error
 	switch {
 	case errors.As(err, &fe):
-		p.FileError = p.T(fe.Message)
+		p.FileError = fileErrorText(p.Localizer, fe)
 		return h.render(c, http.StatusUnprocessableEntity, "admin_import", p)
 	case errors.Is(err, models.ErrInvalidLines):
 		p.Token = up.Token

@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -62,7 +63,11 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	if u := currentUser(c); u != nil {
 		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}
 		if !u.MustChangePassword {
-			p.Nav = navigation(loc, u.Role, c.Request().URL.Path)
+			var partner uint
+			if u.PartnerOrganisationID != nil {
+				partner = *u.PartnerOrganisationID
+			}
+			p.Nav = navigation(loc, u.Role, partner, c.Request().URL.Path)
 		}
 	}
 	// Pages outside the session middleware (static files, probes) have no session to read.
@@ -72,8 +77,9 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	return p
 }
 
-// navigation lists the pages of a role; the entry of the current section is marked.
-func navigation(loc *views.Localizer, role models.Role, path string) []views.NavItem {
+// navigation lists the pages of a role (partner: the agent's organisation); the entry of the
+// current section is marked.
+func navigation(loc *views.Localizer, role models.Role, partner uint, path string) []views.NavItem {
 	items := []views.NavItem{{Href: "/", Label: loc.T("nav.home")}}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
 		items = append(items, views.NavItem{Href: "/pupils", Label: loc.T("nav.pupils")},
@@ -82,8 +88,18 @@ func navigation(loc *views.Localizer, role models.Role, path string) []views.Nav
 	if role == models.RoleMediator || role == models.RoleHeadTeacher || role == models.RolePartner {
 		items = append(items, views.NavItem{Href: "/referrals", Label: loc.T("nav.referrals")})
 	}
+	if role == models.RoleMediator || role == models.RoleHeadTeacher {
+		items = append(items, views.NavItem{Href: "/establishments", Label: loc.T("nav.dashboards")})
+	}
+	if role == models.RolePartner && partner != 0 {
+		items = append(items, views.NavItem{Href: fmt.Sprintf("/partners/%d/report", partner), Label: loc.T("nav.partner_report")})
+	}
+	if role == models.RoleCoordinator || role == models.RolePartner {
+		items = append(items, views.NavItem{Href: "/reports/metropolitan", Label: loc.T("nav.metropolitan")})
+	}
 	if role == models.RoleCoordinator {
-		items = append(items, views.NavItem{Href: "/partners", Label: loc.T("nav.partners")})
+		items = append(items, views.NavItem{Href: "/partners", Label: loc.T("nav.partners")},
+			views.NavItem{Href: "/settings/reports", Label: loc.T("nav.report_settings")})
 	}
 	if role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")},

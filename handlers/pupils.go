@@ -136,7 +136,17 @@ type PupilPage struct {
 	// Referrals are the pupil's referrals; ReferralForm holds the draft form's choices.
 	Referrals    []models.ReferralRow
 	ReferralForm ReferralForm
+
+	// ShowAccesses is true for the roles that read who consulted or changed the file;
+	// Accesses are the latest of those events, OlderAccesses the number left out.
+	ShowAccesses  bool
+	Accesses      []models.AccessRow
+	OlderAccesses int
 }
+
+// AccessesShown is how many lines of a file's access history its page shows; the JSON export
+// of the file holds them all.
+const AccessesShown = 20
 
 // Value returns a value typed in the failed sub-form, or def.
 func (p PupilPage) Value(form, name, def string) string {
@@ -161,7 +171,25 @@ func (h *Handlers) Pupil(c echo.Context) error {
 	if err := h.audit(c, models.AuditPupilViewed, "pupil", fmt.Sprint(id), ""); err != nil {
 		return err
 	}
+	// Read after the view is logged, so that the history starts with this very view.
+	if err := h.loadAccesses(c, &p); err != nil {
+		return err
+	}
 	return h.render(c, http.StatusOK, "pupil", p)
+}
+
+// loadAccesses fills the file's access history for the roles that read it.
+func (h *Handlers) loadAccesses(c echo.Context, p *PupilPage) error {
+	s := currentScope(c)
+	if !s.SeesAccessHistory() {
+		return nil
+	}
+	rows, total, err := models.PupilAccessHistory(c.Request().Context(), h.DB, s, p.File.Pupil.ID, AccessesShown)
+	if err != nil {
+		return err
+	}
+	p.ShowAccesses, p.Accesses, p.OlderAccesses = true, rows, int(total)-len(rows)
+	return nil
 }
 
 func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Values, errs map[string]string) (PupilPage, error) {
@@ -207,6 +235,9 @@ func (h *Handlers) pupilFormFailed(c echo.Context, id uint, form string, v model
 	values, _ := c.FormParams()
 	p, err := h.pupilPage(c, id, form, values, fieldErrors(h.localizer(c), v))
 	if err != nil {
+		return err
+	}
+	if err := h.loadAccesses(c, &p); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusUnprocessableEntity, "pupil", p)

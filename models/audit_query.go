@@ -85,28 +85,127 @@ func EachAuditEvent(ctx context.Context, db *gorm.DB, f AuditFilter, fn func(Aud
 var AuditActions = []string{AuditLogin, AuditLoginFailed, AuditLogout, AuditPasswordChange, AuditUserCreated, AuditUserChanged,
 	AuditPupilViewed, AuditCreated, AuditChanged, AuditDeleted, AuditPDFExported, AuditExported, AuditImported, AuditPurged, AuditDemoLoaded}
 
-// AccessRow is one line of a file's access history: who, when, what.
+// AccessRow is one line of a file's access history: when, who (the account's current name and
+// role; an actor without an account, such as the command line, shows its label and no role),
+// what.
 type AccessRow struct {
-	At     time.Time
-	Who    string
-	Action string
-	Detail string
+	At         time.Time
+	Who        string
+	Role       Role
+	Action     string
+	RecordType string
+	Detail     string
+	// Kind says in one word what was done, for the interface: one of AccessKinds.
+	Kind string
+}
+
+// AccessKinds are what a line of an access history can say was done: the file viewed,
+// opened, changed, exported; a follow-up added, changed or deleted; a meeting or a referral
+// viewed, created or changed; "other" for anything else.
+var AccessKinds = []string{"viewed", "opened", "changed", "exported", "pdf_exported",
+	"followup_created", "followup_changed", "followup_deleted",
+	"meeting_viewed", "meeting_created", "meeting_changed",
+	"referral_viewed", "referral_created", "referral_changed", "other"}
+
+// accessKind names what an event did to a file. Changes of guardians are changes of the file,
+// even when one is removed.
+func accessKind(recordType, action string) string {
+	switch recordType + "/" + action {
+	case "pupil/" + AuditPupilViewed:
+		return "viewed"
+	case "pupil/" + AuditCreated:
+		return "opened"
+	case "pupil/" + AuditChanged, "pupil/" + AuditDeleted:
+		return "changed"
+	case "pupil/" + AuditExported:
+		return "exported"
+	case "pupil/" + AuditPDFExported:
+		return "pdf_exported"
+	case "follow_up/" + AuditCreated:
+		return "followup_created"
+	case "follow_up/" + AuditChanged:
+		return "followup_changed"
+	case "follow_up/" + AuditDeleted:
+		return "followup_deleted"
+	case "meeting/" + AuditPupilViewed:
+		return "meeting_viewed"
+	case "meeting/" + AuditCreated:
+		return "meeting_created"
+	case "meeting/" + AuditChanged:
+		return "meeting_changed"
+	case "referral/" + AuditPupilViewed:
+		return "referral_viewed"
+	case "referral/" + AuditCreated:
+		return "referral_created"
+	case "referral/" + AuditChanged:
+		return "referral_changed"
+	}
+	return "other"
+}
+
+// pupilAccessEvents is the condition on audit_events that finds the events about one file:
+// the file itself, and its follow-ups, meetings and referrals. Their ids are read first, so
+// that each kind of record is looked up through the index on the record (a subquery in the
+// condition makes PostgreSQL read the whole log). A deleted follow-up is no longer found that
+// way: only its deletion's detail names the pupil, and searching every follow-up event for it
+// would cost each view of a file.
+func pupilAccessEvents(db *gorm.DB, pupilID uint) (string, []any, error) {
+	var related []struct {
+		RecordType string
+		ID         uint
+	}
+	err := db.Raw(`SELECT 'follow_up' AS record_type, id FROM follow_ups WHERE pupil_id = ?
+		UNION ALL SELECT 'meeting', id FROM meetings WHERE pupil_id = ?
+		UNION ALL SELECT 'referral', id FROM referrals WHERE pupil_id = ?`, pupilID, pupilID, pupilID).Scan(&related).Error
+	if err != nil {
+		return "", nil, fmt.Errorf("models: records of pupil %d: %w", pupilID, err)
+	}
+	ids := map[string][]string{}
+	for _, r := range related {
+		ids[r.RecordType] = append(ids[r.RecordType], fmt.Sprint(r.ID))
+	}
+	cond := "(audit_events.record_type = ? AND audit_events.record_id = ?)"
+	args := []any{"pupil", fmt.Sprint(pupilID)}
+	for _, t := range []string{"follow_up", "meeting", "referral"} {
+		if len(ids[t]) > 0 {
+			cond += " OR (audit_events.record_type = ? AND audit_events.record_id IN ?)"
+			args = append(args, t, ids[t])
+		}
+	}
+	return cond, args, nil
 }
 
 // PupilAccessHistory lists who consulted or changed a file of the scope, newest first (the
-// latest limit events): views and changes of the file, and of its follow-ups.
-func PupilAccessHistory(ctx context.Context, db *gorm.DB, s Scope, pupilID uint, limit int) ([]AccessRow, error) {
+// latest limit events), and how many events there are in all: views and changes of the file,
+// and of its follow-ups, meetings and referrals. Only mediators read it: for any other scope
+// the history is not found, like a file outside the scope.
+func PupilAccessHistory(ctx context.Context, db *gorm.DB, s Scope, pupilID uint, limit int) ([]AccessRow, int64, error) {
+	if !s.SeesAccessHistory() {
+		return nil, 0, ErrNotFound
+	}
 	if _, err := pupilInScope(ctx, db, s, pupilID); err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	db = db.WithContext(ctx)
+	cond, args, err := pupilAccessEvents(db, pupilID)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int64
+	if err := db.Table("audit_events").Where(cond, args...).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("models: count accesses to pupil %d: %w", pupilID, err)
 	}
 	var rows []AccessRow
-	err := db.WithContext(ctx).Table("audit_events").
-		Select("audit_events.at, COALESCE(users.display_name, audit_events.actor_email) AS who, audit_events.action, audit_events.detail").
+	err = db.Table("audit_events").Where(cond, args...).
+		Select("audit_events.at, COALESCE(users.display_name, audit_events.actor_email) AS who, COALESCE(users.role, '') AS role, " +
+			"audit_events.action, audit_events.record_type, audit_events.detail").
 		Joins("LEFT JOIN users ON users.id = audit_events.user_id").
-		Where("audit_events.record_type = ? AND audit_events.record_id = ?", "pupil", fmt.Sprint(pupilID)).
 		Order("audit_events.at DESC, audit_events.id DESC").Limit(limit).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("models: access history of pupil %d: %w", pupilID, err)
+		return nil, 0, fmt.Errorf("models: access history of pupil %d: %w", pupilID, err)
 	}
-	return rows, nil
+	for i := range rows {
+		rows[i].Kind = accessKind(rows[i].RecordType, rows[i].Action)
+	}
+	return rows, total, nil
 }

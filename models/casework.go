@@ -66,6 +66,8 @@ func (in IndicatorInput) validate(now time.Time) ValidationError {
 	switch {
 	case in.UnjustifiedHalfDays > limit:
 		v.Add("unjustified_half_days", fmt.Sprintf("Plus de demi-journées d'absence non justifiées (%d) que de demi-journées de cours dans le mois (%d).", in.UnjustifiedHalfDays, limit))
+	case in.JustifiedHalfDays > limit: // before the sum, which a huge figure overflows
+		v.Add("justified_half_days", fmt.Sprintf("Plus de demi-journées d'absence justifiées (%d) que de demi-journées de cours dans le mois (%d).", in.JustifiedHalfDays, limit))
 	case in.UnjustifiedHalfDays+in.JustifiedHalfDays > limit:
 		v.Add("justified_half_days", fmt.Sprintf("Les absences justifiées et non justifiées (%d) dépassent les demi-journées de cours du mois (%d).", in.UnjustifiedHalfDays+in.JustifiedHalfDays, limit))
 	}
@@ -75,7 +77,7 @@ func (in IndicatorInput) validate(now time.Time) ValidationError {
 	if in.Incidents > 200 {
 		v.Add("incidents", "Nombre d'incidents invraisemblable pour un mois.")
 	}
-	if in.TermAverage != nil && (*in.TermAverage < 0 || *in.TermAverage > 20) {
+	if in.TermAverage != nil && !(*in.TermAverage >= 0 && *in.TermAverage <= 20) { // NaN too
 		v.Add("term_average", "La moyenne est sur 20 : entre 0 et 20.")
 	}
 	return v

@@ -89,9 +89,12 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 	seen := map[string]int{}
 	var batch []Establishment
 	return runImport(ctx, db, r, opts, actor, now, importer{
-		record:   "establishments",
-		required: []requiredColumn{{"l'UAI (Identifiant_de_l_etablissement)", colUAI}, {"le nom (Nom_etablissement)", colName}, {"le type (Type_etablissement)", colType}},
-		notice:   " : est-ce bien l'export de l'annuaire de l'éducation ?",
+		record: "establishments",
+		required: []requiredColumn{
+			{colUAI, "colonne introuvable pour l'UAI (Identifiant_de_l_etablissement) : est-ce bien l'export de l'annuaire de l'éducation ?"},
+			{colName, "colonne introuvable pour le nom (Nom_etablissement) : est-ce bien l'export de l'annuaire de l'éducation ?"},
+			{colType, "colonne introuvable pour le type (Type_etablissement) : est-ce bien l'export de l'annuaire de l'éducation ?"},
+		},
 		line: func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error {
 			e, ok := establishmentOf(rec, res)
 			if !ok {
@@ -114,10 +117,11 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 	})
 }
 
-// requiredColumn is a column an import cannot do without, and the names it goes by.
+// requiredColumn is a column an import cannot do without: the names it goes by, and the
+// French message of a file without it (a literal, so that a test checks its translations).
 type requiredColumn struct {
-	label string
-	names []string
+	names   []string
+	message string
 }
 
 // importer is what differs between imports: the columns they need, how a line is read and
@@ -125,7 +129,6 @@ type requiredColumn struct {
 type importer struct {
 	record   string
 	required []requiredColumn
-	notice   string
 	line     func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error
 	flush    func(tx *gorm.DB, res *ImportResult) error
 }
@@ -141,7 +144,7 @@ func runImport(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions
 	res.Encoding = in.Encoding
 	for _, need := range imp.required {
 		if !in.HasColumn(need.names...) {
-			return res, &csvimport.Error{Message: "colonne introuvable pour " + need.label + imp.notice}
+			return res, csvimport.NewError(csvimport.CodeMissingColumn, need.message, 0, "")
 		}
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -33,6 +33,8 @@ var (
 	colExcl      = []string{"exclusions_temporaires", "exclusions", "nb_exclusions"}
 	colIncidents = []string{"incidents", "nb_incidents"}
 	colAverage   = []string{"moyenne", "moyenne_trimestre", "moyenne_generale"}
+	// colPupilRef is what identifies a pupil in an attendance export: the INE or the name.
+	colPupilRef = append(append([]string{}, colINE...), colLastName...)
 )
 
 // parseCivilDate reads the dates of exports: 03/10/2012, 3/10/2012, 03-10-2012, 03.10.2012,
@@ -189,9 +191,12 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 		return tx.CreateInBatches(&steps, 500).Error
 	}
 	return runImport(ctx, db, r, opts.ImportOptions, actor, now, importer{
-		record:   "pupils",
-		required: []requiredColumn{{"le nom", colLastName}, {"le prénom", colFirstName}, {"la date de naissance", colBirth}},
-		notice:   " : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance",
+		record: "pupils",
+		required: []requiredColumn{
+			{colLastName, "colonne introuvable pour le nom : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance"},
+			{colFirstName, "colonne introuvable pour le prénom : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance"},
+			{colBirth, "colonne introuvable pour la date de naissance : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance"},
+		},
 		line: func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error {
 			if ix == nil {
 				ix = newPupilIndex(tx, opts.UAI)
@@ -337,9 +342,10 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 	}
 	return runImport(ctx, db, r, opts.ImportOptions, actor, now, importer{
 		record: "indicators",
-		required: []requiredColumn{{"le nom ou l'INE", append(append([]string{}, colINE...), colLastName...)},
-			{"les demi-journées d'absence non justifiées", colUnjust}},
-		notice: " : l'export des absences doit identifier l'élève et donner ses demi-journées non justifiées par mois",
+		required: []requiredColumn{
+			{colPupilRef, "colonne introuvable pour le nom ou l'INE : l'export des absences doit identifier l'élève et donner ses demi-journées non justifiées par mois"},
+			{colUnjust, "colonne introuvable pour les demi-journées d'absence non justifiées : l'export des absences doit identifier l'élève et donner ses demi-journées non justifiées par mois"},
+		},
 		line: func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error {
 			if ix == nil {
 				ix = newPupilIndex(tx, opts.UAI)

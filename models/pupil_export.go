@@ -199,9 +199,11 @@ func ExportPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, now tim
 		out.Referrals = append(out.Referrals, ExportReferral{r.PartnerName, r.Reason, r.Request, r.Status, r.ConsentGivenBy, r.ConsentGivenOn,
 			r.ConsentMethod, r.Outcome, r.DeclineReason, r.Feedback, r.SentAt})
 	}
-	accesses, err := PupilAccessHistory(ctx, db, s, id, 10000)
-	if err != nil {
-		return out, err
+	var accesses []AccessRow
+	if s.SeesAccessHistory() {
+		if accesses, _, err = PupilAccessHistory(ctx, db, s, id, 10000); err != nil {
+			return out, err
+		}
 	}
 	out.Accesses = make([]ExportAccess, 0, len(accesses))
 	for _, a := range accesses {

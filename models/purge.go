@@ -114,8 +114,11 @@ func purgeBatch(tx *gorm.DB, ids []uint, now time.Time, res *PurgeResult) error 
 				Update("name", "")
 		}},
 		{&res.Referrals, func() *gorm.DB {
+			// Who consented is a name: it goes, but a referral that left the draft keeps a mark
+			// that consent was given (the database refuses a sent referral without one).
 			return tx.Model(&Referral{}).Where("pupil_id IN ?", ids).Updates(map[string]any{"request": "", "feedback": "",
-				"decline_reason": "", "consent_given_by": "", "updated_at": now.UTC()})
+				"decline_reason": "", "updated_at": now.UTC(),
+				"consent_given_by": gorm.Expr("CASE WHEN consent_given_by = '' THEN '' ELSE ? END", AnonymisedConsent)})
 		}},
 		{nil, func() *gorm.DB {
 			return tx.Model(&ReferralTransition{}).Where("referral_id IN (?)", tx.Model(&Referral{}).Select("id").Where("pupil_id IN ?", ids)).
@@ -152,6 +155,9 @@ func purgeBatch(tx *gorm.DB, ids []uint, now time.Time, res *PurgeResult) error 
 	}
 	return nil
 }
+
+// AnonymisedConsent replaces the name of who consented to a referral of an anonymised file.
+const AnonymisedConsent = "Anonymisé"
 
 // purgeLockKey lets one instance only run the daily purge on a shared PostgreSQL.
 const purgeLockKey = 741_852_002

@@ -43,6 +43,14 @@ func (s Scope) SeesRestrictedNotes() bool {
 	return s.Role == RoleMediator
 }
 
+// SeesAccessHistory tells whether the scope reads who consulted or changed a file: only the
+// mediators of its establishment, who answer for the file and for the family's right of
+// access. A head teacher reads the file but not the log of its readers, which would make the
+// page a way to watch the mediators' work.
+func (s Scope) SeesAccessHistory() bool {
+	return s.Role == RoleMediator && len(s.EstablishmentIDs) > 0
+}
+
 // CoversEstablishment tells whether the establishment's nominative data is within the scope.
 func (s Scope) CoversEstablishment(id uint) bool {
 	if !s.SeesPupilFiles() {

@@ -92,6 +92,7 @@ func TestCatalogsAreComplete(t *testing.T) {
 	add("guardian.field.", []string{"name", "relation", "phone", "email", "home_language"})
 	add("pupil.field.", []string{"establishment_id", "last_name", "first_name", "birth_date", "class_level", "class_name", "ine", "referent_id"})
 	add("audit.action.", models.AuditActions)
+	add("access.", models.AccessKinds)
 	for k := range used {
 		if _, ok := fr[k]; !ok {
 			missing = append(missing, "fr: "+k)

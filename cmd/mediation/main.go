@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,6 +24,7 @@ import (
 	"mediation/app"
 	"mediation/models"
 	"mediation/models/csvimport"
+	"mediation/models/gendata"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -53,6 +55,7 @@ Commandes :
   migrate    applique les migrations du schéma (--status les liste)
   user add   crée un compte
   demo       charge les données de démonstration dans une base vide
+  generate   remplit une base vide d'une métropole synthétique pour les mesures (--scale metro|small, --seed N)
   import establishments FICHIER
              importe l'annuaire de l'éducation (CSV open data) : collèges et lycées
   import pupils FICHIER --uai UAI
@@ -60,6 +63,8 @@ Commandes :
   import indicators FICHIER --uai UAI
              importe un export d'absences mensuelles des élèves suivis
   purge      anonymise les dossiers clos dont la durée de conservation est passée (--dry-run : compter)
+  report establishment --uai UAI | metropolitan | partner --partner NOM | pupil --pupil N
+             écrit un rapport PDF (--year 2025-2026, -o FICHIER.pdf)
   version    affiche la version
 
 Configuration (les options l'emportent sur l'environnement) :
@@ -115,6 +120,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return errUsage
 	case "demo":
 		return demo(ctx, rest, e)
+	case "generate":
+		return generate(ctx, rest, e)
 	case "import":
 		if len(rest) > 0 && (rest[0] == "establishments" || rest[0] == "pupils" || rest[0] == "indicators") {
 			return importFile(ctx, rest[0], rest[1:], e)
@@ -125,6 +132,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		}
 		fmt.Fprintln(e.stderr, "mediation : que faut-il importer ? mediation import establishments|pupils|indicators FICHIER")
 		return errUsage
+	case "report":
+		return report(ctx, rest, e)
 	case "purge":
 		fs := newFlags("purge", "purge [--dry-run] [--database URL]\n\nAnonymise les dossiers clos depuis plus longtemps que la durée de conservation\n"+
 			"(par défaut : jusqu'à la fin de l'année scolaire qui suit la clôture). « serve » le fait aussi chaque jour.", e)
@@ -297,6 +306,31 @@ func demo(ctx context.Context, args []string, e env) error {
 	return a.LoadDemo(ctx, e.stdout)
 }
 
+// generate fills an empty database with the synthetic metropolis of the benchmarks.
+func generate(ctx context.Context, args []string, e env) error {
+	fs := newFlags("generate", "generate [--scale metro|small] [--seed N] [--database URL]\n\n"+
+		"Remplit une base vide (migrée d'abord) d'une métropole synthétique et déterministe, pour les mesures de performance :\n"+
+		"metro : 200 établissements, 700 médiateurs, 15 000 dossiers élèves, 1 000 000 de suivis, 100 000 rencontres,\n"+
+		"50 000 orientations et cinq années scolaires d'indicateurs mensuels jusqu'à aujourd'hui ; small : le dixième.\n"+
+		"La même graine donne les mêmes données. Tous les comptes ont le mot de passe de démonstration.", e)
+	scale := fs.String("scale", string(gendata.ScaleMetro), "taille : metro ou small")
+	seed := fs.Uint64("seed", 1, "graine du tirage : une autre graine, d'autres données")
+	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+	if err := parse(fs, args, e); err != nil {
+		return err
+	}
+	sc, err := gendata.ParseScale(*scale)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "mediation generate : %v\n", err)
+		return errUsage
+	}
+	cfg, err := config(e, *database, "")
+	if err != nil {
+		return err
+	}
+	return app.Generate(ctx, cfg, sc, *seed, e.stdout)
+}
+
 // importSynopses explain each import's file.
 var importSynopses = map[string]string{
 	"establishments": "Le fichier est l'export CSV de l'annuaire de l'éducation : collèges et lycées créés ou mis à jour par UAI,\n" +
@@ -458,4 +492,50 @@ func buildVersion() string {
 // oneLine keeps an error on one line, so that a failure is one clear line.
 func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// report writes one of the four PDF reports.
+func report(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || !slices.Contains(app.ReportKinds, args[0]) {
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			fmt.Fprintln(e.stdout, "Usage : mediation report establishment|metropolitan|partner|pupil [options]   (mediation report establishment --help)")
+			return nil
+		}
+		fmt.Fprintln(e.stderr, "mediation : quel rapport ? mediation report establishment|metropolitan|partner|pupil [options]")
+		return errUsage
+	}
+	kind := args[0]
+	synopsis := map[string]string{
+		"establishment": "report establishment --uai UAI [--year 2025-2026] [-o FICHIER.pdf]\n\nSynthèse d'un établissement (nominative : elle reste dans l'établissement).",
+		"metropolitan":  "report metropolitan [--year 2025-2026] [-o FICHIER.pdf]\n\nRapport métropolitain anonymisé, avec son annexe de méthode.",
+		"partner":       "report partner --partner NOM [--year 2025-2026] [-o FICHIER.pdf]\n\nRapport anonymisé des orientations reçues par un organisme partenaire.",
+		"pupil":         "report pupil --pupil N [--year 2025-2026] [-o FICHIER.pdf]\n\nDossier d'un élève (sans les notes restreintes).",
+	}[kind]
+	fs := newFlags("report "+kind, synopsis, e)
+	r := app.ReportRequest{Kind: kind}
+	switch kind {
+	case "establishment":
+		fs.StringVar(&r.UAI, "uai", "", "code UAI de l'établissement (obligatoire)")
+	case "partner":
+		fs.StringVar(&r.Partner, "partner", "", "nom exact de l'organisme partenaire (obligatoire)")
+	case "pupil":
+		fs.UintVar(&r.PupilID, "pupil", 0, "numéro du dossier élève (obligatoire)")
+	}
+	fs.StringVar(&r.Year, "year", "", "année scolaire, par exemple 2025-2026 (défaut : l'année en cours)")
+	fs.StringVar(&r.Output, "o", "", "fichier PDF à écrire (défaut : un nom dans le répertoire courant)")
+	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+	if err := parse(fs, args[1:], e); err != nil {
+		return err
+	}
+	missing := map[string]bool{"establishment": r.UAI == "", "partner": r.Partner == "", "pupil": r.PupilID == 0}[kind]
+	if missing {
+		flagName := map[string]string{"establishment": "--uai", "partner": "--partner", "pupil": "--pupil"}[kind]
+		fmt.Fprintf(e.stderr, "mediation report %s : l'option %s est obligatoire\n", kind, flagName)
+		return errUsage
+	}
+	cfg, err := config(e, *database, "")
+	if err != nil {
+		return err
+	}
+	return app.Report(ctx, cfg, r, e.stdout)
 }

@@ -236,3 +236,46 @@ func TestPurgeCommand(t *testing.T) {
 		}
 	})
 }
+
+func TestGenerateCommandUsage(t *testing.T) {
+	code, out, _ := mediation(t, "", nil, "generate", "--help")
+	if code != 0 || !strings.Contains(out, "Usage : mediation generate") || !strings.Contains(out, "--scale") || !strings.Contains(out, "--seed") {
+		t.Errorf("generate --help: exit %d, %q", code, out)
+	}
+	if code, out, _ := mediation(t, "", nil, "--help"); code != 0 || !strings.Contains(out, "generate") {
+		t.Errorf("the command list does not offer generate: %q", out)
+	}
+	for _, args := range [][]string{{"generate", "--scale", "huge"}, {"generate", "--scale", "tiny"}, {"generate", "--seed", "-1"}, {"generate", "extra"}} {
+		code, _, errOut := mediation(t, "", nil, args...)
+		if code != 2 || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+	if _, _, errOut := mediation(t, "", nil, "generate", "--scale", "huge"); !strings.Contains(errOut, "metro ou small") {
+		t.Errorf("bad scale: %q", errOut)
+	}
+}
+
+// generate never mixes its data with other data: on the demo set it refuses, untouched.
+func TestGenerateRefusesANonEmptyDatabase(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		if u.Dialect == models.DialectPostgres {
+			dbtest.OpenMigrated(t, u)
+		}
+		if code, _, errOut := mediation(t, "", nil, "demo", dbFlag(u)); code != 0 {
+			t.Fatalf("demo: %d %q", code, errOut)
+		}
+		db := dbtest.Open(t, u)
+		var before int64
+		db.Model(&models.Pupil{}).Count(&before)
+		code, _, errOut := mediation(t, "", nil, "generate", "--scale", "small", dbFlag(u))
+		if code != 1 || !strings.HasPrefix(errOut, "mediation : ") || !strings.Contains(errOut, "base vide") {
+			t.Errorf("generate on the demo set: exit %d, %q", code, errOut)
+		}
+		var after int64
+		db.Model(&models.Pupil{}).Count(&after)
+		if after != before {
+			t.Errorf("a refused generate changed the pupils: %d, then %d", before, after)
+		}
+	})
+}

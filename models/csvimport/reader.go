@@ -10,8 +10,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,13 +35,44 @@ type Options struct {
 	MaxBytes int64
 }
 
-// Error is a problem with the file as a whole, in French.
-type Error struct{ Message string }
+// Code names a kind of problem with a file as a whole.
+type Code string
+
+// The problems a file as a whole may have.
+const (
+	CodeEmpty           Code = "empty"
+	CodeNotText         Code = "not_text"
+	CodeNotCSV          Code = "not_csv"
+	CodeUnknownEncoding Code = "unknown_encoding"
+	CodeNoHeader        Code = "no_header"
+	CodeMixedEncodings  Code = "mixed_encodings"
+	CodeQuotes          Code = "quotes"
+	CodeSyntax          Code = "syntax"
+	CodeUnreadable      Code = "unreadable"
+	CodeTooLarge        Code = "too_large"
+	// CodeMissingColumn is for the importers: the file lacks a column they need.
+	CodeMissingColumn Code = "missing_column"
+)
+
+// Error is a problem with the file as a whole. Message is in French, for the command line.
+// Format is the same message with {{.Line}} and {{.Value}} where Line and Value go: it is the
+// message's ID in the interface's catalogs, which say it in other languages.
+type Error struct {
+	Code    Code
+	Format  string
+	Line    int
+	Value   string
+	Message string
+}
 
 func (e *Error) Error() string { return e.Message }
 
-func fileError(format string, args ...any) error {
-	return &Error{Message: fmt.Sprintf(format, args...)}
+// NewError builds a file error from its French format, which names {{.Line}} and {{.Value}}.
+// Formats are written as literals in the call, so that a test finds each one and checks that
+// the catalogs translate it.
+func NewError(code Code, format string, line int, value string) *Error {
+	msg := strings.NewReplacer("{{.Line}}", strconv.Itoa(line), "{{.Value}}", value).Replace(format)
+	return &Error{Code: code, Format: format, Line: line, Value: value, Message: msg}
 }
 
 // Reader yields the records of a CSV file as maps from normalized header names to values.
@@ -67,13 +98,14 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	}
 	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
 	if len(bytes.TrimSpace(head)) == 0 {
-		return nil, fileError("le fichier est vide")
+		return nil, NewError(CodeEmpty, "le fichier est vide", 0, "")
+	}
+	// A workbook (a zip) holds null bytes too: its signature comes first, for the clearer message.
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("%PDF")) {
+		return nil, NewError(CodeNotCSV, "ce fichier n'est pas un CSV (classeur ou PDF ?) : enregistrez-le au format CSV", 0, "")
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
-		return nil, fileError("ce fichier n'est pas un fichier texte CSV (il contient des octets nuls) : exportez-le au format CSV")
-	}
-	if bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("%PDF")) {
-		return nil, fileError("ce fichier n'est pas un CSV (classeur ou PDF ?) : enregistrez-le au format CSV")
+		return nil, NewError(CodeNotText, "ce fichier n'est pas un fichier texte CSV (il contient des octets nuls) : exportez-le au format CSV", 0, "")
 	}
 	enc := strings.ToLower(strings.TrimSpace(opts.Encoding))
 	switch enc {
@@ -87,7 +119,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	case "latin-1", "latin1", "iso-8859-1", "iso-8859-15", "cp1252", "windows1252", EncodingWindows1252:
 		enc = EncodingWindows1252
 	default:
-		return nil, fileError("encodage « %s » inconnu : auto, utf-8 ou windows-1252", opts.Encoding)
+		return nil, NewError(CodeUnknownEncoding, "encodage « {{.Value}} » inconnu : auto, utf-8 ou windows-1252", 0, opts.Encoding)
 	}
 	// Skip a BOM, then decode.
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
@@ -121,7 +153,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 		}
 	}
 	if known == 0 {
-		return nil, fileError("aucune ligne d'en-tête reconnaissable : la première ligne doit nommer les colonnes")
+		return nil, NewError(CodeNoHeader, "aucune ligne d'en-tête reconnaissable : la première ligne doit nommer les colonnes", 0, "")
 	}
 	return &Reader{csv: c, header: header, line: 1, sniffed: s, Encoding: enc, Comma: comma}, nil
 }
@@ -296,14 +328,14 @@ func (s *sniffer) check(line []byte) error {
 	switch s.encoding {
 	case EncodingUTF8:
 		if !utf8.Valid(line) {
-			return fileError("ligne %d : caractères invalides en UTF-8 alors que le début du fichier est en UTF-8 : le fichier mélange des encodages, réenregistrez-le en UTF-8", s.line)
+			return NewError(CodeMixedEncodings, "ligne {{.Line}} : caractères invalides en UTF-8 alors que le début du fichier est en UTF-8 : le fichier mélange des encodages, réenregistrez-le en UTF-8", s.line, "")
 		}
 	case EncodingWindows1252:
 		// "Ã©", "Ã‰"…: a Latin letter with an accent written in UTF-8 (0xC3 then a continuation
 		// byte), inside a Windows-1252 file where "Ã" is all but unknown in French.
 		for i := 0; i+1 < len(line); i++ {
 			if line[i] == 0xC3 && line[i+1] >= 0x80 && line[i+1] <= 0xBF {
-				return fileError("ligne %d : accents codés en UTF-8 dans un fichier en Windows-1252 : le fichier mélange des encodages, réenregistrez-le en UTF-8", s.line)
+				return NewError(CodeMixedEncodings, "ligne {{.Line}} : accents codés en UTF-8 dans un fichier en Windows-1252 : le fichier mélange des encodages, réenregistrez-le en UTF-8", s.line, "")
 			}
 		}
 	}
@@ -321,9 +353,9 @@ func csvError(err error, s *sniffer) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-			return fileError("ligne %d : guillemets mal fermés ; vérifiez que le fichier est bien un CSV", pe.StartLine)
+			return NewError(CodeQuotes, "ligne {{.Line}} : guillemets mal fermés ; vérifiez que le fichier est bien un CSV", pe.StartLine, "")
 		}
-		return fileError("ligne %d : %s", pe.StartLine, pe.Err)
+		return NewError(CodeSyntax, "ligne {{.Line}} : {{.Value}}", pe.StartLine, pe.Err.Error())
 	}
 	return readError(err)
 }
@@ -333,7 +365,7 @@ func readError(err error) error {
 	if errors.As(err, &fe) {
 		return fe
 	}
-	return fileError("lecture du fichier impossible : %s", err)
+	return NewError(CodeUnreadable, "lecture du fichier impossible : {{.Value}}", 0, err.Error())
 }
 
 // limitReader refuses a file larger than max, with a French message.
@@ -346,7 +378,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	if l.left <= 0 {
 		var one [1]byte
 		if n, _ := l.r.Read(one[:]); n > 0 {
-			return 0, fileError("le fichier dépasse la taille permise (%d Mo)", l.max>>20)
+			return 0, NewError(CodeTooLarge, "le fichier dépasse la taille permise ({{.Value}} Mo)", 0, strconv.FormatInt(l.max>>20, 10))
 		}
 		return 0, io.EOF
 	}

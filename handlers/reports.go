@@ -1,0 +1,316 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"mediation/models"
+	"mediation/views"
+)
+
+// ReportPage is a dashboard: a report's sections on the web, its year picker and its PDF.
+type ReportPage struct {
+	views.Page
+	Report views.Report
+	Years  []models.SchoolYear
+	Year   string
+	// Action is where the year picker goes; Hidden are the other parameters it keeps.
+	Action string
+	Hidden map[string]string
+	// Groupings are the tabs of the metropolitan overview.
+	Groupings []views.NavItem
+	PDF       string
+	// NoData says that the year has nothing to show.
+	NoData string
+	// Note is the legend of the small-count marks.
+	Note string
+}
+
+// reportYear reads the year parameter: empty is the current school year; a malformed one is a
+// 400 with the French message of ParseSchoolYear.
+func (h *Handlers) reportYear(c echo.Context) (models.SchoolYear, error) {
+	raw := c.QueryParam("year")
+	if raw == "" {
+		return models.SchoolYearOf(h.Now()), nil
+	}
+	y, err := models.ParseSchoolYear(raw)
+	if err != nil {
+		loc := h.localizer(c)
+		return y, h.errorPage(c, http.StatusBadRequest, loc.T("report.bad_year", "Year", raw))
+	}
+	return y, nil
+}
+
+// errorPage answers with the error page and a specific message; it returns errHandled so that
+// the caller stops.
+func (h *Handlers) errorPage(c echo.Context, status int, message string) error {
+	p := ErrorPage{Page: h.page(c, errorKey(status)+".title")}
+	p.Heading = p.T(errorKey(status) + ".title")
+	p.Message = message
+	if err := h.render(c, status, "error", p); err != nil {
+		return err
+	}
+	return errHandled
+}
+
+// errHandled tells that the response has been written.
+var errHandled = errors.New("handlers: response written")
+
+// handled turns errHandled into nil, once the page has been sent.
+func handled(err error) error {
+	if errors.Is(err, errHandled) {
+		return nil
+	}
+	return err
+}
+
+// noData is the message of a year without figures.
+func noData(loc *views.Localizer, y models.SchoolYear) string {
+	return loc.T("report.no_data", "Year", y.String())
+}
+
+// sendPDF writes a generated PDF as a download, after recording it in the audit log.
+func (h *Handlers) sendPDF(c echo.Context, b []byte, filename, recordType, recordID, detail string) error {
+	if err := h.audit(c, models.AuditExported, recordType, recordID, "pdf "+detail); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, filename))
+	return c.Blob(http.StatusOK, "application/pdf", b)
+}
+
+// threshold is the small-count threshold in force.
+func (h *Handlers) threshold(c echo.Context) (int, error) {
+	return models.LoadSmallCountThreshold(c.Request().Context(), h.DB)
+}
+
+// Establishments sends a head teacher or mediator to the dashboard of their establishment, or
+// lists them when there are several.
+func (h *Handlers) Establishments(c echo.Context) error {
+	files, err := models.FilesByEstablishment(c.Request().Context(), h.DB, currentScope(c))
+	if err != nil {
+		return err
+	}
+	if len(files) == 1 {
+		return redirect(c, "/establishments/"+url.PathEscape(files[0].Establishment.UAI))
+	}
+	return h.render(c, http.StatusOK, "home_establishments",
+		EstablishmentsHome{Page: h.page(c, "nav.dashboards"), Establishments: files, Statuses: models.PupilStatuses})
+}
+
+// EstablishmentDashboard shows the establishment's figures for a school year (the same as its
+// PDF), to the head teacher and mediators of the establishment.
+func (h *Handlers) EstablishmentDashboard(c echo.Context) error {
+	return handled(h.establishmentReport(c, false))
+}
+
+// EstablishmentPDF downloads the establishment summary.
+func (h *Handlers) EstablishmentPDF(c echo.Context) error {
+	return handled(h.establishmentReport(c, true))
+}
+
+func (h *Handlers) establishmentReport(c echo.Context, asPDF bool) error {
+	y, err := h.reportYear(c)
+	if err != nil {
+		return err
+	}
+	uai := models.NormalizeUAI(c.Param("uai"))
+	loc := h.localizer(c)
+	sum, err := models.LoadEstablishmentSummary(c.Request().Context(), h.DB, currentScope(c), uai, y, h.Now(), true)
+	if err != nil && !errors.Is(err, models.ErrNoData) {
+		return notFound(err)
+	}
+	if asPDF {
+		if err != nil {
+			return h.errorPage(c, http.StatusNotFound, noData(loc, y))
+		}
+		b, err := loc.ReportPDF(loc.EstablishmentReport(sum), h.Now(), "")
+		if err != nil {
+			return err
+		}
+		return h.sendPDF(c, b, fmt.Sprintf("synthese-%s-%s.pdf", uai, y), "establishment", uai, y.String())
+	}
+	p := ReportPage{Page: h.page(c, "report.establishment.title"), Report: loc.EstablishmentReport(sum), Years: sum.Years,
+		Year: y.String(), Action: "/establishments/" + url.PathEscape(uai)}
+	p.Title = sum.Establishment.Name
+	if err != nil {
+		p.NoData = noData(loc, y)
+	} else {
+		p.PDF = fmt.Sprintf("/establishments/%s/report.pdf?year=%s", url.PathEscape(uai), y)
+	}
+	return h.render(c, http.StatusOK, "report", p)
+}
+
+// MetropolitanOverview shows the anonymised metropolitan figures by one grouping.
+func (h *Handlers) MetropolitanOverview(c echo.Context) error {
+	return handled(h.metropolitanReport(c, false))
+}
+
+// MetropolitanPDF downloads the metropolitan report.
+func (h *Handlers) MetropolitanPDF(c echo.Context) error {
+	return handled(h.metropolitanReport(c, true))
+}
+
+func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
+	y, err := h.reportYear(c)
+	if err != nil {
+		return err
+	}
+	g := models.Grouping(c.QueryParam("by"))
+	if g == "" {
+		g = models.ByType
+	}
+	if !g.Valid() {
+		return echo.ErrNotFound
+	}
+	threshold, err := h.threshold(c)
+	if err != nil {
+		return err
+	}
+	loc := h.localizer(c)
+	m, err := models.LoadMetropolitanFigures(c.Request().Context(), h.DB, y, h.Now())
+	if err != nil && !errors.Is(err, models.ErrNoData) {
+		return err
+	}
+	if asPDF {
+		if err != nil {
+			return h.errorPage(c, http.StatusNotFound, noData(loc, y))
+		}
+		b, err := loc.ReportPDF(loc.MetropolitanReport(m, threshold), h.Now(), loc.SuppressionNote(threshold))
+		if err != nil {
+			return err
+		}
+		return h.sendPDF(c, b, fmt.Sprintf("rapport-metropolitain-%s.pdf", y), "report", "metropolitan", y.String())
+	}
+	report := views.Report{Title: loc.T("report.metropolitan.title")}
+	if err == nil {
+		full := loc.MetropolitanReport(m, threshold)
+		report.Scope = full.Scope
+		report.Sections = append(full.Sections[:2:2], loc.MetropolitanSections(m, g, threshold)...)
+	}
+	p := ReportPage{Page: h.page(c, "report.metropolitan.title"), Report: report, Years: m.Years, Year: y.String(),
+		Action: "/reports/metropolitan", Hidden: map[string]string{"by": string(g)}, Note: loc.SuppressionNote(threshold)}
+	for _, gg := range []models.Grouping{models.ByType, models.ByPriority, models.ByCommune, models.ByEstablishment} {
+		p.Groupings = append(p.Groupings, views.NavItem{Href: fmt.Sprintf("/reports/metropolitan?year=%s&by=%s", y, gg),
+			Label: loc.T("report.group." + string(gg)), Current: gg == g})
+	}
+	if err != nil {
+		p.NoData = noData(loc, y)
+	} else {
+		p.PDF = "/reports/metropolitan.pdf?year=" + y.String()
+	}
+	return h.render(c, http.StatusOK, "report", p)
+}
+
+// PartnerReport shows the anonymised figures of the referrals sent to a partner, to its agents
+// and to the coordination.
+func (h *Handlers) PartnerReport(c echo.Context) error {
+	return handled(h.partnerReport(c, false))
+}
+
+// PartnerPDF downloads the partner report.
+func (h *Handlers) PartnerPDF(c echo.Context) error {
+	return handled(h.partnerReport(c, true))
+}
+
+func (h *Handlers) partnerReport(c echo.Context, asPDF bool) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	y, err := h.reportYear(c)
+	if err != nil {
+		return err
+	}
+	threshold, err := h.threshold(c)
+	if err != nil {
+		return err
+	}
+	loc := h.localizer(c)
+	f, err := models.LoadPartnerFigures(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
+	if err != nil && !errors.Is(err, models.ErrNoData) {
+		return notFound(err)
+	}
+	if asPDF {
+		if err != nil {
+			return h.errorPage(c, http.StatusNotFound, noData(loc, y))
+		}
+		b, err := loc.ReportPDF(loc.PartnerReport(f, threshold), h.Now(), loc.SuppressionNote(threshold))
+		if err != nil {
+			return err
+		}
+		return h.sendPDF(c, b, fmt.Sprintf("rapport-partenaire-%d-%s.pdf", id, y), "partner", strconv.Itoa(int(id)), y.String())
+	}
+	p := ReportPage{Page: h.page(c, "report.partner.title"), Report: loc.PartnerReport(f, threshold), Years: f.Years, Year: y.String(),
+		Action: fmt.Sprintf("/partners/%d/report", id), Note: loc.SuppressionNote(threshold)}
+	if err != nil {
+		p.NoData = noData(loc, y)
+		p.Report.Sections = nil
+	} else {
+		p.PDF = fmt.Sprintf("/partners/%d/report.pdf?year=%s", id, y)
+	}
+	return h.render(c, http.StatusOK, "report", p)
+}
+
+// PupilDossierPDF prints a pupil's dossier for a school year; restricted notes are in it only
+// for a reader who may see them.
+func (h *Handlers) PupilDossierPDF(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	y, err := h.reportYear(c)
+	if err != nil {
+		return handled(err)
+	}
+	d, err := models.LoadPupilDossier(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
+	if err != nil {
+		return notFound(err)
+	}
+	loc := h.localizer(c)
+	b, err := loc.ReportPDF(loc.DossierReport(d), h.Now(), "")
+	if err != nil {
+		return err
+	}
+	return h.sendPDF(c, b, fmt.Sprintf("dossier-%d-%s.pdf", id, y), "pupil", strconv.Itoa(int(id)), y.String())
+}
+
+// ReportSettingsPage is the form of the small-count threshold.
+type ReportSettingsPage struct {
+	views.Page
+	Threshold string
+	Errors    map[string]string
+}
+
+// ReportSettings shows the small-count threshold of the anonymised reports.
+func (h *Handlers) ReportSettings(c echo.Context) error {
+	n, err := h.threshold(c)
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "report_settings", ReportSettingsPage{Page: h.page(c, "report.settings.title"), Threshold: strconv.Itoa(n)})
+}
+
+// SaveReportSettings changes the small-count threshold.
+func (h *Handlers) SaveReportSettings(c echo.Context) error {
+	raw := c.FormValue("threshold")
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		n = 0
+	}
+	err = models.SaveSmallCountThreshold(c.Request().Context(), h.DB, actor(c), h.Now(), n)
+	var v models.ValidationError
+	if errors.As(err, &v) {
+		p := ReportSettingsPage{Page: h.page(c, "report.settings.title"), Threshold: raw, Errors: fieldErrors(h.localizer(c), v)}
+		return h.render(c, http.StatusUnprocessableEntity, "report_settings", p)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "report.settings.saved")
+	return redirect(c, "/settings/reports")
+}

@@ -1,0 +1,320 @@
+// Package gendata fills an empty database with a large synthetic metropolis for benchmarks:
+// establishments spread over the communes of the Métropole Européenne de Lille, their
+// mediators and head teachers, the partner organisations and their agents, and five school
+// years of pupil files (up to the given day) with their status history, monthly indicators,
+// follow-ups, next actions, family–school meetings and referrals.
+//
+// The data set is a pure function of the scale, the seed and the day (in Paris) it is generated
+// for: the same three give the same rows, in the same order, with the same ids on an empty
+// database, whatever the hour.
+// Every pupil file draws from a random stream of its own, so that the rows do not depend on how
+// the work is cut into chunks. Rows are inserted in batches, one chunk of files per
+// transaction, while the next chunk is being generated; memory stays bounded by a chunk.
+package gendata
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"mediation/models"
+	"mediation/models/demodata"
+)
+
+// Scale is the size of the generated metropolis.
+type Scale string
+
+// The scales. Metro is the whole metropolis of DESIGN.md; small is a tenth of it.
+const (
+	ScaleMetro Scale = "metro"
+	ScaleSmall Scale = "small"
+	// scaleTiny is for this package's tests: a handful of establishments, seconds to load.
+	scaleTiny Scale = "tiny"
+)
+
+// Scales lists the scales the command offers, the default first.
+var Scales = []Scale{ScaleMetro, ScaleSmall}
+
+// Size is how many rows of each kind a scale makes. Partner organisations are always the same
+// thirteen; guardians, status changes, indicators, participants and referral transitions follow
+// from the pupil files.
+type Size struct {
+	Establishments int
+	Mediators      int
+	Pupils         int
+	FollowUps      int
+	Meetings       int
+	Referrals      int
+	NextActions    int
+}
+
+var sizes = map[Scale]Size{
+	ScaleMetro: {Establishments: 200, Mediators: 700, Pupils: 15_000, FollowUps: 1_000_000, Meetings: 100_000,
+		Referrals: 50_000, NextActions: 6_000},
+	ScaleSmall: {Establishments: 20, Mediators: 70, Pupils: 1_500, FollowUps: 100_000, Meetings: 10_000,
+		Referrals: 5_000, NextActions: 600},
+	scaleTiny: {Establishments: 6, Mediators: 9, Pupils: 150, FollowUps: 4_000, Meetings: 500, Referrals: 250,
+		NextActions: 80},
+}
+
+// Size returns how many rows the scale makes, and false for an unknown scale.
+func (s Scale) Size() (Size, bool) {
+	size, ok := sizes[s]
+	return size, ok
+}
+
+// ParseScale reads a scale as typed on the command line.
+func ParseScale(s string) (Scale, error) {
+	for _, sc := range Scales {
+		if string(sc) == s {
+			return sc, nil
+		}
+	}
+	return "", fmt.Errorf("échelle « %s » inconnue : metro ou small", s)
+}
+
+// Options say what to generate.
+type Options struct {
+	// Scale is ScaleMetro or ScaleSmall.
+	Scale Scale
+	// Seed changes the draw; the same seed gives the same data.
+	Seed uint64
+	// Now is the day the data is generated for: the last of the five school years is the one
+	// that holds it, and nothing is dated after it but planned meetings and next actions due
+	// soon. Zero means time.Now().
+	Now time.Time
+	// Progress, when set, receives a line now and then while the pupil files are inserted.
+	Progress io.Writer
+}
+
+// ErrNotEmpty refuses a database that already holds establishments, partner organisations or
+// pupil files: the synthetic data never mixes with other data.
+var ErrNotEmpty = errors.New("la base contient déjà des établissements, des organismes partenaires ou des dossiers élèves : " +
+	"les données de test ne se génèrent que dans une base vide")
+
+// Summary counts what Generate inserted and lists the accounts it made, all with the demo
+// password (demodata.Password).
+type Summary struct {
+	Scale   Scale
+	Seed    uint64
+	Now     time.Time
+	Elapsed time.Duration
+
+	Establishments     int
+	Partners           int
+	Users              int
+	UserEstablishments int
+	Pupils             int
+	Guardians          int
+	StatusChanges      int
+	Indicators         int
+	FollowUps          int
+	NextActions        int
+	Meetings           int
+	Participants       int
+	Referrals          int
+	Transitions        int
+
+	// OpenByRisk counts the files still open at Now by stored risk level.
+	OpenByRisk map[models.RiskLevel]int
+	// Accounts lists every account made: administrator, coordinators, mediators, head
+	// teachers, then partner agents.
+	Accounts []Account
+}
+
+// Account is one generated account.
+type Account struct {
+	Email       string
+	Role        models.Role
+	Name        string
+	Description string
+}
+
+// generatedKey is the setting that records what was generated, and for which day.
+const generatedKey = "gendata.generated"
+
+// chunkSize is how many pupil files are generated and inserted together, in one transaction.
+const chunkSize = 500
+
+// Generate fills an empty, migrated database with the synthetic metropolis of the scale and
+// prints nothing (see Summary.Print). A database that holds establishments, partners or pupil
+// files is refused with ErrNotEmpty before anything is written. The establishments, partners
+// and accounts are inserted in one transaction, then the pupil files chunk by chunk, each chunk
+// in a transaction of its own: a failure half-way (or a cancelled context) leaves the files
+// inserted so far, and says so.
+func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
+	start := time.Now()
+	size, ok := opt.Scale.Size()
+	if !ok {
+		return Summary{}, fmt.Errorf("échelle « %s » inconnue : metro ou small", opt.Scale)
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	opt.Now = opt.Now.UTC()
+	db = db.WithContext(ctx)
+	if err := checkEmpty(db); err != nil {
+		return Summary{}, err
+	}
+	// Every account shares the demo password: one hash, computed once (Argon2id is slow on
+	// purpose, and so would be 900 of them).
+	hash, err := models.HashPassword(demodata.Password, models.DefaultArgon2)
+	if err != nil {
+		return Summary{}, fmt.Errorf("gendata: hash the demo password: %w", err)
+	}
+
+	p := newPlanner(opt, size)
+	p.plan()
+	sum := Summary{Scale: opt.Scale, Seed: opt.Seed, Now: opt.Now}
+	var ids refs
+	err = db.Transaction(func(tx *gorm.DB) error {
+		if err := checkEmpty(tx); err != nil {
+			return err
+		}
+		var err error
+		ids, err = p.insertFixed(tx, hash, &sum)
+		return err
+	})
+	if errors.Is(err, ErrNotEmpty) {
+		return Summary{}, err
+	} else if err != nil {
+		return Summary{}, fmt.Errorf("gendata: establishments, partners and accounts: %w", err)
+	}
+
+	if err := p.insertPupils(ctx, db, ids, &sum); err != nil {
+		return sum, fmt.Errorf("génération interrompue après %d dossiers élèves sur %d : la base est partiellement remplie, "+
+			"recréez-la avant de relancer : %w", sum.Pupils, size.Pupils, err)
+	}
+
+	rules, err := models.LoadRiskRules(ctx, db)
+	if err != nil {
+		return sum, err
+	}
+	if err := models.RecomputeRisk(ctx, db, rules, models.MonthOf(opt.Now)); err != nil {
+		return sum, fmt.Errorf("gendata: risk levels: %w", err)
+	}
+	if err := analyze(db); err != nil {
+		return sum, err
+	}
+	if sum.OpenByRisk, err = openByRisk(db); err != nil {
+		return sum, err
+	}
+	sum.Elapsed = time.Since(start)
+	value, _ := json.Marshal(map[string]any{"scale": opt.Scale, "seed": opt.Seed, "now": opt.Now.Format(time.RFC3339)})
+	err = db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&models.Setting{Key: generatedKey, Value: string(value), UpdatedAt: opt.Now}).Error; err != nil {
+			return fmt.Errorf("gendata: setting %s: %w", generatedKey, err)
+		}
+		detail := fmt.Sprintf("Données de test « %s » (graine %d) générées : %d établissements, %d comptes, %d dossiers élèves, "+
+			"%d suivis, %d rencontres, %d orientations, %d indicateurs mensuels.", opt.Scale, opt.Seed, sum.Establishments,
+			sum.Users, sum.Pupils, sum.FollowUps, sum.Meetings, sum.Referrals, sum.Indicators)
+		return models.RecordAudit(ctx, tx, opt.Now, models.Actor{Email: "generate"}, models.AuditDemoLoaded, "", "", detail)
+	})
+	return sum, err
+}
+
+// checkEmpty refuses a database with establishments, partners or pupil files.
+func checkEmpty(db *gorm.DB) error {
+	for _, model := range []any{&models.Establishment{}, &models.PartnerOrganisation{}, &models.Pupil{}} {
+		var n int64
+		if err := db.Model(model).Count(&n).Error; err != nil {
+			return fmt.Errorf("gendata: check that the database is empty: %w", err)
+		}
+		if n > 0 {
+			return ErrNotEmpty
+		}
+	}
+	return nil
+}
+
+// insertPupils generates the pupil files chunk by chunk in a goroutine, one chunk ahead, and
+// inserts each chunk in a transaction.
+func (p *planner) insertPupils(ctx context.Context, db *gorm.DB, ids refs, sum *Summary) error {
+	genCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan *chunk, 1)
+	go func() {
+		defer close(chunks)
+		for start := 0; start < len(p.pupils); start += chunkSize {
+			c := p.chunk(ids, p.pupils[start:min(start+chunkSize, len(p.pupils))])
+			select {
+			case chunks <- c:
+			case <-genCtx.Done():
+				return
+			}
+		}
+	}()
+	reported := 0
+	for c := range chunks {
+		if err := db.Transaction(func(tx *gorm.DB) error { return c.insert(tx) }); err != nil {
+			return err
+		}
+		c.count(sum)
+		if p.opt.Progress != nil && (sum.Pupils*10/len(p.pupils) > reported || sum.Pupils == len(p.pupils)) {
+			reported = sum.Pupils * 10 / len(p.pupils)
+			fmt.Fprintf(p.opt.Progress, "  %s dossiers élèves sur %s, %s suivis, %s rencontres, %s orientations…\n",
+				frenchInt(sum.Pupils), frenchInt(len(p.pupils)), frenchInt(sum.FollowUps), frenchInt(sum.Meetings), frenchInt(sum.Referrals))
+		}
+	}
+	return ctx.Err()
+}
+
+// batchParams is how many parameters a batch insert binds at most. PostgreSQL allows 65,535:
+// the larger the batch, the fewer the round trips. SQLite allows 32,766, but the driver binds
+// each parameter by looking for it among all of them, in a time that grows with the square of
+// their number: a thousand is about the best trade between that and the cost of a statement.
+var batchParams = map[string]int{models.DialectPostgres: 30_000, models.DialectSQLite: 1_000}
+
+// create inserts rows in batches, without touching associations, and leaves their ids set.
+func create[T any](tx *gorm.DB, what string, rows []T) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	params := batchParams[tx.Dialector.Name()]
+	if params == 0 {
+		params = 1_000
+	}
+	// The struct's field count bounds its columns.
+	batch := max(1, min(1000, params/reflect.TypeFor[T]().NumField()))
+	if err := tx.Omit(clause.Associations).CreateInBatches(&rows, batch).Error; err != nil {
+		return fmt.Errorf("insert %s: %w", what, err)
+	}
+	return nil
+}
+
+// analyze refreshes the planner's statistics of the tables just filled, so that the first
+// queries on them plan as they will later.
+func analyze(db *gorm.DB) error {
+	for _, table := range []string{"establishments", "partner_organisations", "users", "user_establishments", "pupils",
+		"guardians", "pupil_status_changes", "monthly_indicators", "follow_ups", "next_actions", "meetings",
+		"meeting_participants", "referrals", "referral_transitions"} {
+		if err := db.Exec("ANALYZE " + table).Error; err != nil {
+			return fmt.Errorf("gendata: analyze %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+func openByRisk(db *gorm.DB) (map[models.RiskLevel]int, error) {
+	var rows []struct {
+		RiskLevel models.RiskLevel
+		N         int
+	}
+	err := db.Model(&models.Pupil{}).Select("risk_level, COUNT(*) AS n").Where("status <> ?", models.StatusClosed).
+		Group("risk_level").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("gendata: count risk levels: %w", err)
+	}
+	out := map[models.RiskLevel]int{}
+	for _, r := range rows {
+		out[r.RiskLevel] = r.N
+	}
+	return out, nil
+}

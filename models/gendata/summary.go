@@ -1,0 +1,119 @@
+package gendata
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"mediation/models"
+	"mediation/models/demodata"
+)
+
+// shownPerRole is how many accounts of a numerous role Print lists before "… et N autres".
+const shownPerRole = 3
+
+// Print writes what was generated and the accounts to log in with, in French.
+func (s Summary) Print(w io.Writer) {
+	fmt.Fprintf(w, "Données de test « %s » générées (graine %d, au %s) en %s :\n", s.Scale, s.Seed,
+		s.Now.In(models.Paris).Format("02/01/2006"), frenchDuration(s.Elapsed))
+	open := 0
+	for _, n := range s.OpenByRisk {
+		open += n
+	}
+	rows := []struct {
+		label string
+		n     int
+		note  string
+	}{
+		{"établissements", s.Establishments, ""},
+		{"organismes partenaires", s.Partners, ""},
+		{"comptes", s.Users, fmt.Sprintf("rattachements à un établissement : %s", frenchInt(s.UserEstablishments))},
+		{"dossiers élèves", s.Pupils, fmt.Sprintf("ouverts : %s (risque faible %s, modéré %s, élevé %s)", frenchInt(open),
+			frenchInt(s.OpenByRisk[models.RiskLow]), frenchInt(s.OpenByRisk[models.RiskMedium]), frenchInt(s.OpenByRisk[models.RiskHigh]))},
+		{"responsables légaux", s.Guardians, ""},
+		{"changements de statut", s.StatusChanges, ""},
+		{"indicateurs mensuels", s.Indicators, ""},
+		{"suivis", s.FollowUps, ""},
+		{"actions à mener", s.NextActions, ""},
+		{"rencontres", s.Meetings, ""},
+		{"participants", s.Participants, ""},
+		{"orientations", s.Referrals, ""},
+		{"étapes d'orientation", s.Transitions, ""},
+	}
+	for _, r := range rows {
+		line := fmt.Sprintf("  %-24s %10s", r.label, frenchInt(r.n))
+		if r.note != "" {
+			line += "   " + r.note
+		}
+		fmt.Fprintln(w, line)
+	}
+
+	fmt.Fprintf(w, "\nComptes créés, tous avec le mot de passe « %s » :\n", demodata.Password)
+	for _, role := range []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleMediator, models.RoleHeadTeacher, models.RolePartner} {
+		var accounts []Account
+		for _, a := range s.Accounts {
+			if a.Role == role {
+				accounts = append(accounts, a)
+			}
+		}
+		if len(accounts) == 0 {
+			continue
+		}
+		label := roleLabel(role)
+		shown := accounts
+		if len(accounts) > shownPerRole+1 {
+			shown = accounts[:shownPerRole]
+		}
+		for _, a := range shown {
+			fmt.Fprintf(w, "  %-22s %s — %s\n", label, a.Email, a.Description)
+			label = ""
+		}
+		if rest := len(accounts) - len(shown); rest > 0 {
+			fmt.Fprintf(w, "  %-22s … et %s autres, jusqu'à %s\n", "", frenchInt(rest), accounts[len(accounts)-1].Email)
+		}
+	}
+}
+
+func roleLabel(r models.Role) string {
+	switch r {
+	case models.RoleMediator:
+		return "médiateur·rice"
+	case models.RoleHeadTeacher:
+		return "chef d'établissement"
+	case models.RolePartner:
+		return "partenaire"
+	case models.RoleCoordinator:
+		return "coordination"
+	case models.RoleAdmin:
+		return "administration"
+	}
+	return string(r)
+}
+
+// frenchInt writes 1000000 as "1 000 000".
+func frenchInt(n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	return sign + b.String()
+}
+
+// frenchDuration writes "2 min 41 s" or "8,4 s".
+func frenchDuration(d time.Duration) string {
+	if d < time.Minute {
+		return strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', 1, 64), ".", ",", 1) + " s"
+	}
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%d min %02d s", int(d.Minutes()), int(d.Seconds())%60)
+}

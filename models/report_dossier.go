@@ -1,0 +1,71 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PupilDossier is what the printed dossier of a pupil holds, for a meeting or for the family
+// under the right of access: the file, and its indicators, follow-ups, meetings and referrals of
+// a school year. Restricted follow-ups are left out, in SQL, for a scope that may not read them.
+type PupilDossier struct {
+	PupilFile
+	Year       SchoolYear
+	Meetings   []MeetingRow
+	Referrals  []ReferralRow
+	Restricted bool // the dossier includes restricted follow-ups
+}
+
+// LoadPupilDossier loads the dossier of a file within the scope, or ErrNotFound.
+func LoadPupilDossier(ctx context.Context, db *gorm.DB, s Scope, id uint, y SchoolYear, now time.Time) (PupilDossier, error) {
+	d := PupilDossier{Year: y, Restricted: s.SeesRestrictedNotes()}
+	f, err := LoadPupilFile(ctx, db, s, id)
+	if err != nil {
+		return d, err
+	}
+	if f.Pupil.AnonymisedAt != nil {
+		return d, ErrNotFound
+	}
+	d.PupilFile = f
+	db = db.WithContext(ctx)
+	dayStart, dayEnd := Date(y.Start()), Date(y.End())
+	err = visibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
+		Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd).
+		Select("follow_ups.*, users.display_name AS author_name").
+		Joins("JOIN users ON users.id = follow_ups.author_id").
+		Order("follow_ups.occurred_on, follow_ups.id").Scan(&d.FollowUps).Error
+	if err != nil {
+		return d, fmt.Errorf("models: follow-ups of pupil %d in %s: %w", id, y, err)
+	}
+	d.FollowUpTotal = int64(len(d.FollowUps))
+	first, last := y.Months()[0], y.Months()[11]
+	kept := d.Indicators[:0]
+	for _, in := range d.Indicators {
+		if in.Month >= first && in.Month <= last {
+			kept = append(kept, in)
+		}
+	}
+	d.Indicators = kept
+	meetings, err := MeetingsOfPupil(ctx, db, s, id)
+	if err != nil {
+		return d, err
+	}
+	for _, m := range meetings {
+		if y.Contains(m.ScheduledAt) {
+			d.Meetings = append(d.Meetings, m)
+		}
+	}
+	referrals, err := ReferralsOfPupil(ctx, db, s, now, id)
+	if err != nil {
+		return d, err
+	}
+	for _, r := range referrals {
+		if y.Contains(r.CreatedAt) || r.SentAt != nil && y.Contains(*r.SentAt) {
+			d.Referrals = append(d.Referrals, r)
+		}
+	}
+	return d, nil
+}

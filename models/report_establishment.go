@@ -1,0 +1,180 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PartnerReferrals counts the referrals of the year addressed to one partner, by status.
+type PartnerReferrals struct {
+	PartnerID uint
+	Partner   string
+	ByStatus  map[ReferralStatus]int
+}
+
+// Total is the number of referrals to the partner.
+func (p PartnerReferrals) Total() int { return sumMap(p.ByStatus) }
+
+// SummaryPupil is a line of the list of pupils followed in the establishment summary.
+type SummaryPupil struct {
+	ID           uint
+	LastName     string
+	FirstName    string
+	ClassLevel   ClassLevel
+	ClassName    string
+	Status       PupilStatus
+	RiskLevel    RiskLevel
+	ReferentName string
+	FollowUps    int
+	LastFollowUp DBTime
+}
+
+// EstablishmentSummary is the establishment's dashboard and summary report for a school year.
+type EstablishmentSummary struct {
+	Establishment Establishment
+	Year          SchoolYear
+	// Years are the school years that can be chosen, newest first.
+	Years []SchoolYear
+	// Elapsed is the number of months of the year begun at the time of the report.
+	Elapsed int
+	Activity
+	ReferralsByPartner []PartnerReferrals
+	ReplyTime          ReplyTime
+	// Pupils is the nominative list of the files followed in the year (the PDF prints it;
+	// it stays inside the establishment).
+	Pupils []SummaryPupil
+}
+
+// EstablishmentByUAI loads an establishment by its UAI, or ErrNotFound.
+func EstablishmentByUAI(ctx context.Context, db *gorm.DB, uai string) (Establishment, error) {
+	var e Establishment
+	err := db.WithContext(ctx).Where("uai = ?", uai).Take(&e).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("models: establishment %s: %w", uai, err)
+	}
+	return e, nil
+}
+
+// LoadEstablishmentSummary computes the figures of an establishment the scope covers for the
+// year, or ErrNotFound (unknown, or outside the scope), or ErrNoData (nothing that year).
+// withPupils adds the nominative list of files followed.
+func LoadEstablishmentSummary(ctx context.Context, db *gorm.DB, s Scope, uai string, y SchoolYear, now time.Time, withPupils bool) (EstablishmentSummary, error) {
+	var sum EstablishmentSummary
+	e, err := EstablishmentByUAI(ctx, db, uai)
+	if err != nil {
+		return sum, err
+	}
+	if !s.CoversEstablishment(e.ID) {
+		return sum, ErrNotFound
+	}
+	sum.Establishment, sum.Year, sum.Elapsed = e, y, monthsElapsed(y, now)
+	ids := []uint{e.ID}
+	sum.Years, err = reportYears(ctx, db, now, func(q *gorm.DB) *gorm.DB { return q.Where("pupils.establishment_id = ?", e.ID) })
+	if err != nil {
+		return sum, err
+	}
+	if err := checkYear(y, now); err != nil {
+		return sum, err
+	}
+	acts, err := activityByEstablishment(ctx, db, ids, y)
+	if err != nil {
+		return sum, err
+	}
+	if a := acts[e.ID]; a != nil {
+		sum.Activity = *a
+	} else {
+		sum.Activity = *newActivity()
+	}
+	if sum.Activity.Empty() {
+		return sum, ErrNoData
+	}
+	sum.ReferralsByPartner, err = referralsByPartner(ctx, db, ids, y)
+	if err != nil {
+		return sum, err
+	}
+	sum.ReplyTime, err = medianReplyTime(ctx, db, y, func(q *gorm.DB) *gorm.DB { return q.Where("pupils.establishment_id = ?", e.ID) })
+	if err != nil {
+		return sum, err
+	}
+	if withPupils {
+		sum.Pupils, err = pupilsFollowed(ctx, db, e.ID, y)
+		if err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// referralsByPartner counts the referrals sent in the year from the establishments, by partner
+// and status.
+func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y SchoolYear) ([]PartnerReferrals, error) {
+	var rows []struct {
+		PartnerID uint
+		Partner   string
+		Status    ReferralStatus
+		N         int
+	}
+	q := db.WithContext(ctx).Table("referrals").
+		Select("partner_organisations.id AS partner_id, partner_organisations.name AS partner, referrals.status, COUNT(*) AS n").
+		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
+		Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
+		Where("referrals.sent_at >= ? AND referrals.sent_at < ?", y.Start().UTC(), y.End().UTC())
+	err := establishmentFilter(q, ids).
+		Group("partner_organisations.id, partner_organisations.name, referrals.status").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: referrals by partner in %s: %w", y, err)
+	}
+	var out []PartnerReferrals
+	index := map[uint]int{}
+	for _, r := range rows {
+		i, ok := index[r.PartnerID]
+		if !ok {
+			i = len(out)
+			index[r.PartnerID] = i
+			out = append(out, PartnerReferrals{PartnerID: r.PartnerID, Partner: r.Partner, ByStatus: map[ReferralStatus]int{}})
+		}
+		out[i].ByStatus[r.Status] += r.N
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Total() != out[j].Total() {
+			return out[i].Total() > out[j].Total()
+		}
+		return out[i].Partner < out[j].Partner
+	})
+	return out, nil
+}
+
+// pupilsFollowed lists the files of the establishment followed in the year, with their status
+// at the end of the year and their follow-ups of the year, by name.
+func pupilsFollowed(ctx context.Context, db *gorm.DB, establishmentID uint, y SchoolYear) ([]SummaryPupil, error) {
+	dayStart, dayEnd := Date(y.Start()), Date(y.End())
+	counts := db.Session(&gorm.Session{NewDB: true}).Table("follow_ups").
+		Select("pupil_id, COUNT(*) AS n, MAX(occurred_on) AS last_on").
+		Where("occurred_on >= ? AND occurred_on < ?", dayStart, dayEnd).
+		Where("pupil_id IN (?)", db.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("id").Where("establishment_id = ?", establishmentID)).
+		Group("pupil_id")
+	var out []SummaryPupil
+	err := db.WithContext(ctx).Table("pupils").
+		Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_level, pupils.class_name, "+
+			"pupil_status_changes.to_status AS status, pupils.risk_level, users.display_name AS referent_name, "+
+			"COALESCE(f.n, 0) AS follow_ups, f.last_on AS last_follow_up").
+		Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id").
+		Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
+		Joins("LEFT JOIN (?) AS f ON f.pupil_id = pupils.id", counts).
+		Where("pupils.establishment_id = ?", establishmentID).
+		Where(statusAtEndSQL, y.End().UTC()).
+		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", StatusClosed, y.Start().UTC()).
+		Order("pupils.last_name, pupils.first_name, pupils.id").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: pupils followed in %s: %w", y, err)
+	}
+	return out, nil
+}

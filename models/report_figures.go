@@ -1,0 +1,450 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The figures of the reports and dashboards. Every count is an aggregate computed by SQL,
+// grouped by establishment; a report over several establishments adds the per-establishment
+// rows up (a few hundred at most), so that the dashboard, the establishment PDF and the
+// metropolitan report come from the same queries and agree to the unit.
+//
+// Definitions, for a school year Y (1 September to 31 August):
+//   - a file is followed in Y when it was opened before the end of Y and was not closed
+//     before Y began; it is counted under its status at the end of Y (or today, for the
+//     current year), read from the status history, and under its current risk level;
+//   - new files: files opened (identified_on) in Y, by month;
+//   - follow-ups: follow-ups dated in Y, by kind and by month, restricted ones included (a
+//     count reveals no note);
+//   - meetings: meetings scheduled in Y, by status; the family attendance rate is held / (held
+//     + family absent);
+//   - referrals: referrals sent in Y (drafts never count), by partner and current status;
+//     the reply time is the number of calendar days (Paris) from sending to acknowledgement;
+//   - exits: files closed in Y (status changes to closed), by exit reason.
+
+// ErrNoData is returned for a school year with nothing to report in the scope asked.
+var ErrNoData = errors.New("models: no data for this school year")
+
+// Activity is the set of figures of one school year over one or several establishments.
+type Activity struct {
+	// StatusRisk counts the files followed by status at the end of the year and risk level.
+	StatusRisk        map[PupilStatus]map[RiskLevel]int
+	NewFilesByMonth   [12]int
+	FollowUpsByKind   map[FollowUpKind]int
+	FollowUpsByMonth  [12]int
+	FollowUpMinutes   int
+	MeetingsByStatus  map[MeetingStatus]int
+	ReferralsByStatus map[ReferralStatus]int
+	ExitsByReason     map[ExitReason]int
+}
+
+func newActivity() *Activity {
+	a := &Activity{
+		StatusRisk:        map[PupilStatus]map[RiskLevel]int{},
+		FollowUpsByKind:   map[FollowUpKind]int{},
+		MeetingsByStatus:  map[MeetingStatus]int{},
+		ReferralsByStatus: map[ReferralStatus]int{},
+		ExitsByReason:     map[ExitReason]int{},
+	}
+	for _, s := range PupilStatuses {
+		a.StatusRisk[s] = map[RiskLevel]int{}
+	}
+	return a
+}
+
+// Add adds the figures of b to a.
+func (a *Activity) Add(b *Activity) {
+	for s, byRisk := range b.StatusRisk {
+		if a.StatusRisk[s] == nil {
+			a.StatusRisk[s] = map[RiskLevel]int{}
+		}
+		for r, n := range byRisk {
+			a.StatusRisk[s][r] += n
+		}
+	}
+	for i := range a.NewFilesByMonth {
+		a.NewFilesByMonth[i] += b.NewFilesByMonth[i]
+		a.FollowUpsByMonth[i] += b.FollowUpsByMonth[i]
+	}
+	for k, n := range b.FollowUpsByKind {
+		a.FollowUpsByKind[k] += n
+	}
+	a.FollowUpMinutes += b.FollowUpMinutes
+	for k, n := range b.MeetingsByStatus {
+		a.MeetingsByStatus[k] += n
+	}
+	for k, n := range b.ReferralsByStatus {
+		a.ReferralsByStatus[k] += n
+	}
+	for k, n := range b.ExitsByReason {
+		a.ExitsByReason[k] += n
+	}
+}
+
+// FilesByStatus counts the files followed by their status at the end of the year.
+func (a *Activity) FilesByStatus(s PupilStatus) int {
+	n := 0
+	for _, c := range a.StatusRisk[s] {
+		n += c
+	}
+	return n
+}
+
+// FilesByRisk counts the files followed by risk level.
+func (a *Activity) FilesByRisk(r RiskLevel) int {
+	n := 0
+	for _, byRisk := range a.StatusRisk {
+		n += byRisk[r]
+	}
+	return n
+}
+
+// FilesFollowed is the number of files followed in the year.
+func (a *Activity) FilesFollowed() int {
+	n := 0
+	for _, s := range PupilStatuses {
+		n += a.FilesByStatus(s)
+	}
+	return n
+}
+
+// NewFiles is the number of files opened in the year.
+func (a *Activity) NewFiles() int { return sum(a.NewFilesByMonth[:]) }
+
+// FollowUps is the number of follow-ups of the year.
+func (a *Activity) FollowUps() int { return sum(a.FollowUpsByMonth[:]) }
+
+// Meetings is the number of meetings scheduled in the year, every status together.
+func (a *Activity) Meetings() int { return sumMap(a.MeetingsByStatus) }
+
+// MeetingsHeld is the number of meetings held (the family came).
+func (a *Activity) MeetingsHeld() int { return a.MeetingsByStatus[MeetingHeld] }
+
+// FamilyAttendance is the number of meetings where the family was expected and whether it came:
+// held and family absent. The rate is Held / Expected.
+func (a *Activity) FamilyAttendance() (held, expected int) {
+	held = a.MeetingsByStatus[MeetingHeld]
+	return held, held + a.MeetingsByStatus[MeetingFamilyAbsent]
+}
+
+// Referrals is the number of referrals sent in the year.
+func (a *Activity) Referrals() int { return sumMap(a.ReferralsByStatus) }
+
+// Exits is the number of files closed in the year.
+func (a *Activity) Exits() int { return sumMap(a.ExitsByReason) }
+
+// Empty tells whether nothing at all happened in the year.
+func (a *Activity) Empty() bool {
+	return a.FilesFollowed() == 0 && a.NewFiles() == 0 && a.FollowUps() == 0 && a.Meetings() == 0 &&
+		a.Referrals() == 0 && a.Exits() == 0
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+func sumMap[K comparable](m map[K]int) int {
+	n := 0
+	for _, x := range m {
+		n += x
+	}
+	return n
+}
+
+// yearMonth returns the position of a 'YYYY-MM' month in the school year (0 for September), or
+// -1 outside it.
+func yearMonth(y SchoolYear, month string) int {
+	i, ok := monthIndex(Month(month))
+	if !ok || i < y.StartYear*12+8 || i >= y.StartYear*12+20 {
+		return -1
+	}
+	return i - (y.StartYear*12 + 8)
+}
+
+// monthOfDateSQL is the SQL for the 'YYYY-MM' month of a date column (stored as midnight UTC).
+func monthOfDateSQL(dialect, column string) string {
+	if dialect == DialectPostgres {
+		return "to_char(" + column + ", 'YYYY-MM')"
+	}
+	return "substr(" + column + ", 1, 7)"
+}
+
+// establishmentFilter restricts a query joined with pupils to some establishments; nil means
+// every establishment.
+func establishmentFilter(q *gorm.DB, ids []uint) *gorm.DB {
+	if ids == nil {
+		return q
+	}
+	return q.Where("pupils.establishment_id IN ?", ids)
+}
+
+// statusAtEndSQL selects, for each pupil, the id of its last status change before the cutoff.
+const statusAtEndSQL = `pupil_status_changes.id = (SELECT s2.id FROM pupil_status_changes s2
+	WHERE s2.pupil_id = pupils.id AND s2.changed_at < ? ORDER BY s2.changed_at DESC, s2.id DESC LIMIT 1)`
+
+// activityByEstablishment computes the Activity of each establishment of ids (nil: all) for
+// the year, with one grouped query per kind of figure.
+func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y SchoolYear) (map[uint]*Activity, error) {
+	db = db.WithContext(ctx)
+	dialect := db.Dialector.Name()
+	out := map[uint]*Activity{}
+	get := func(id uint) *Activity {
+		a := out[id]
+		if a == nil {
+			a = newActivity()
+			out[id] = a
+		}
+		return a
+	}
+	start, end := y.Start().UTC(), y.End().UTC()
+	dayStart, dayEnd := Date(y.Start()), Date(y.End())
+
+	var files []struct {
+		EstablishmentID uint
+		Status          PupilStatus
+		RiskLevel       RiskLevel
+		N               int
+	}
+	q := db.Table("pupils").
+		Select("pupils.establishment_id, pupil_status_changes.to_status AS status, pupils.risk_level, COUNT(*) AS n").
+		Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id").
+		Where(statusAtEndSQL, end).
+		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", StatusClosed, start)
+	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, pupil_status_changes.to_status, pupils.risk_level").
+		Scan(&files).Error; err != nil {
+		return nil, fmt.Errorf("models: files followed in %s: %w", y, err)
+	}
+	for _, r := range files {
+		get(r.EstablishmentID).StatusRisk[r.Status][r.RiskLevel] += r.N
+	}
+
+	var opened []struct {
+		EstablishmentID uint
+		Month           string
+		N               int
+	}
+	month := monthOfDateSQL(dialect, "pupils.identified_on")
+	q = db.Table("pupils").Select("pupils.establishment_id, "+month+" AS month, COUNT(*) AS n").
+		Where("pupils.identified_on >= ? AND pupils.identified_on < ?", dayStart, dayEnd)
+	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, " + month).Scan(&opened).Error; err != nil {
+		return nil, fmt.Errorf("models: new files in %s: %w", y, err)
+	}
+	for _, r := range opened {
+		if i := yearMonth(y, r.Month); i >= 0 {
+			get(r.EstablishmentID).NewFilesByMonth[i] += r.N
+		}
+	}
+
+	var followUps []struct {
+		EstablishmentID uint
+		Kind            FollowUpKind
+		Month           string
+		N               int
+		Minutes         int
+	}
+	month = monthOfDateSQL(dialect, "follow_ups.occurred_on")
+	q = db.Table("follow_ups").
+		Select("pupils.establishment_id, follow_ups.kind, "+month+" AS month, COUNT(*) AS n, COALESCE(SUM(follow_ups.duration_minutes), 0) AS minutes").
+		Joins("JOIN pupils ON pupils.id = follow_ups.pupil_id").
+		Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd)
+	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, follow_ups.kind, " + month).Scan(&followUps).Error; err != nil {
+		return nil, fmt.Errorf("models: follow-ups in %s: %w", y, err)
+	}
+	for _, r := range followUps {
+		a := get(r.EstablishmentID)
+		a.FollowUpsByKind[r.Kind] += r.N
+		a.FollowUpMinutes += r.Minutes
+		if i := yearMonth(y, r.Month); i >= 0 {
+			a.FollowUpsByMonth[i] += r.N
+		}
+	}
+
+	var meetings []struct {
+		EstablishmentID uint
+		Status          MeetingStatus
+		N               int
+	}
+	q = db.Table("meetings").Select("pupils.establishment_id, meetings.status, COUNT(*) AS n").
+		Joins("JOIN pupils ON pupils.id = meetings.pupil_id").
+		Where("meetings.scheduled_at >= ? AND meetings.scheduled_at < ?", start, end)
+	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, meetings.status").Scan(&meetings).Error; err != nil {
+		return nil, fmt.Errorf("models: meetings in %s: %w", y, err)
+	}
+	for _, r := range meetings {
+		get(r.EstablishmentID).MeetingsByStatus[r.Status] += r.N
+	}
+
+	var referrals []struct {
+		EstablishmentID uint
+		Status          ReferralStatus
+		N               int
+	}
+	q = db.Table("referrals").Select("pupils.establishment_id, referrals.status, COUNT(*) AS n").
+		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
+		Where("referrals.sent_at >= ? AND referrals.sent_at < ?", start, end)
+	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, referrals.status").Scan(&referrals).Error; err != nil {
+		return nil, fmt.Errorf("models: referrals in %s: %w", y, err)
+	}
+	for _, r := range referrals {
+		get(r.EstablishmentID).ReferralsByStatus[r.Status] += r.N
+	}
+
+	var exits []struct {
+		EstablishmentID uint
+		ExitReason      *ExitReason
+		N               int
+	}
+	q = db.Table("pupil_status_changes").Select("pupils.establishment_id, pupil_status_changes.exit_reason, COUNT(*) AS n").
+		Joins("JOIN pupils ON pupils.id = pupil_status_changes.pupil_id").
+		Where("pupil_status_changes.to_status = ? AND pupil_status_changes.changed_at >= ? AND pupil_status_changes.changed_at < ?",
+			StatusClosed, start, end)
+	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, pupil_status_changes.exit_reason").Scan(&exits).Error; err != nil {
+		return nil, fmt.Errorf("models: exits in %s: %w", y, err)
+	}
+	for _, r := range exits {
+		reason := ExitOther
+		if r.ExitReason != nil {
+			reason = *r.ExitReason
+		}
+		get(r.EstablishmentID).ExitsByReason[reason] += r.N
+	}
+	return out, nil
+}
+
+// replyDaysSQL is the number of Paris calendar days from sending a referral to the time in
+// column (its acknowledgement, its answer).
+func replyDaysSQL(dialect, column string) string {
+	sent := parisDateSQL(dialect, "referrals.sent_at")
+	ack := parisDateSQL(dialect, column)
+	if dialect == DialectPostgres {
+		return "(" + ack + " - " + sent + ")"
+	}
+	return "CAST(julianday(" + ack + ") - julianday(" + sent + ") AS INTEGER)"
+}
+
+// ReplyTime summarises how fast referrals were acknowledged.
+type ReplyTime struct {
+	// Acknowledged is the number of referrals sent in the year that were acknowledged.
+	Acknowledged int
+	// MedianDays is the median number of days to acknowledgement; valid when Acknowledged > 0.
+	MedianDays float64
+}
+
+// medianReplyTime computes the reply time of the referrals sent in the year that the filter
+// keeps (a query on referrals joined with pupils), with the median computed by SQL.
+func medianReplyTime(ctx context.Context, db *gorm.DB, y SchoolYear, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
+	return medianDays(ctx, db, y, "referrals.acknowledged_at", filter)
+}
+
+// medianDays computes the median number of days from sending to the time in column, over the
+// referrals sent in the year that the filter keeps and that have that time.
+func medianDays(ctx context.Context, db *gorm.DB, y SchoolYear, column string, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
+	db = db.WithContext(ctx)
+	inner := filter(db.Table("referrals").Select(replyDaysSQL(db.Dialector.Name(), column)+" AS d").
+		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
+		Where("referrals.sent_at >= ? AND referrals.sent_at < ? AND "+column+" IS NOT NULL",
+			y.Start().UTC(), y.End().UTC()))
+	ranked := db.Table("(?) AS x", inner).
+		Select("d, ROW_NUMBER() OVER (ORDER BY d) AS rn, COUNT(*) OVER () AS c")
+	var row struct {
+		Median *float64
+		N      int
+	}
+	err := db.Table("(?) AS y", ranked).
+		Select("AVG(CASE WHEN rn IN ((c + 1) / 2, (c + 2) / 2) THEN d END) AS median, MAX(c) AS n").
+		Scan(&row).Error
+	if err != nil {
+		return ReplyTime{}, fmt.Errorf("models: reply time in %s: %w", y, err)
+	}
+	rt := ReplyTime{Acknowledged: row.N}
+	if row.Median != nil {
+		rt.MedianDays = *row.Median
+	}
+	return rt, nil
+}
+
+// monthsElapsed is the number of months of the school year begun by now: 12 for a past year.
+func monthsElapsed(y SchoolYear, now time.Time) int {
+	n := 0
+	for _, m := range y.Months() {
+		if !m.First().After(now) {
+			n++
+		}
+	}
+	return n
+}
+
+// checkYear refuses a school year after the current one: open files would count as followed
+// in it, but nothing has happened there yet.
+func checkYear(y SchoolYear, now time.Time) error {
+	if y.StartYear > SchoolYearOf(now).StartYear {
+		return ErrNoData
+	}
+	return nil
+}
+
+// reportYears lists the school years from the first file opened up to the current one, newest
+// first, for the year pickers.
+func reportYears(ctx context.Context, db *gorm.DB, now time.Time, filter func(*gorm.DB) *gorm.DB) ([]SchoolYear, error) {
+	var first DBTime
+	if err := filter(db.WithContext(ctx).Table("pupils").Select("MIN(pupils.identified_on)")).Scan(&first).Error; err != nil {
+		return nil, fmt.Errorf("models: first file: %w", err)
+	}
+	current := SchoolYearOf(now)
+	from := current
+	if first.Valid {
+		from = SchoolYearOf(first.Time)
+	}
+	var years []SchoolYear
+	for y := current; y.StartYear >= from.StartYear; y = y.Previous() {
+		years = append(years, y)
+	}
+	return years, nil
+}
+
+// SmallCountKey is the setting of the small-count threshold of the anonymised reports.
+const SmallCountKey = "reports.small_count_threshold"
+
+// DefaultSmallCount is the threshold DESIGN.md sets: counts 1 to 4 print as "< 5".
+const DefaultSmallCount = 5
+
+// LoadSmallCountThreshold reads the small-count threshold, or the default.
+func LoadSmallCountThreshold(ctx context.Context, db *gorm.DB) (int, error) {
+	var s Setting
+	err := db.WithContext(ctx).Where("key = ?", SmallCountKey).Take(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return DefaultSmallCount, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("models: read %s: %w", SmallCountKey, err)
+	}
+	n, err := strconv.Atoi(s.Value)
+	if err != nil || n < 2 || n > 20 {
+		return 0, fmt.Errorf("models: setting %s = %q: a number from 2 to 20 is expected", SmallCountKey, s.Value)
+	}
+	return n, nil
+}
+
+// SaveSmallCountThreshold stores the small-count threshold (2 to 20), audited.
+func SaveSmallCountThreshold(ctx context.Context, db *gorm.DB, actor Actor, now time.Time, n int) error {
+	if n < 2 || n > 20 {
+		return ValidationError{"threshold": "Choisissez un seuil de 2 à 20."}
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		s := Setting{Key: SmallCountKey, Value: strconv.Itoa(n), UpdatedAt: now.UTC()}
+		if err := tx.Save(&s).Error; err != nil {
+			return fmt.Errorf("models: save %s: %w", SmallCountKey, err)
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "setting", SmallCountKey, strconv.Itoa(n))
+	})
+}

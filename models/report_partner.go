@@ -1,0 +1,161 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// KeyCount is one line of a breakdown: a key (an enumeration value or a name) and its count.
+type KeyCount struct {
+	Key string
+	N   int
+}
+
+// PartnerFigures are the anonymised figures of the referrals addressed to one partner
+// organisation and sent in a school year.
+type PartnerFigures struct {
+	Partner PartnerOrganisation
+	Year    SchoolYear
+	Years   []SchoolYear
+	// Elapsed is the number of months of the year begun at the time of the report.
+	Elapsed int
+	// Sent counts the referrals sent in the year (every status).
+	Sent         int
+	SentByMonth  [12]int
+	ByStatus     map[ReferralStatus]int
+	ByReason     map[ReferralReason]int
+	ByOutcome    map[ReferralOutcome]int
+	Declined     int
+	ReplyTime    ReplyTime
+	OnTime       int // acknowledged within the partner's response time
+	Overdue      int // still waiting for acknowledgement past the response time today
+	AnswerMedian ReplyTime
+	// ByEstablishment counts the referrals by sending establishment, by name.
+	ByEstablishment []KeyCount
+}
+
+// PartnerByName finds a partner organisation by its exact name (case-insensitive), or
+// ErrNotFound.
+func PartnerByName(ctx context.Context, db *gorm.DB, name string) (PartnerOrganisation, error) {
+	var p PartnerOrganisation
+	err := db.WithContext(ctx).Where("LOWER(name) = ?", strings.ToLower(strings.TrimSpace(name))).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return p, ErrNotFound
+	}
+	if err != nil {
+		return p, fmt.Errorf("models: partner %q: %w", name, err)
+	}
+	return p, nil
+}
+
+// partnerScope tells whether the scope may read the anonymised report of the partner: its own
+// agents, and the coordination.
+func partnerScope(s Scope, partnerID uint) bool {
+	return s.Role == RoleCoordinator || (s.Role == RolePartner && s.PartnerID == partnerID)
+}
+
+// LoadPartnerFigures computes the figures of the referrals sent to the partner in the year,
+// for a scope allowed to read them (else ErrNotFound), or ErrNoData.
+func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s Scope, partnerID uint, y SchoolYear, now time.Time) (PartnerFigures, error) {
+	f := PartnerFigures{Year: y, Elapsed: monthsElapsed(y, now), ByStatus: map[ReferralStatus]int{}, ByReason: map[ReferralReason]int{},
+		ByOutcome: map[ReferralOutcome]int{}}
+	if !partnerScope(s, partnerID) {
+		return f, ErrNotFound
+	}
+	p, err := PartnerByID(ctx, db, partnerID)
+	if err != nil {
+		return f, err
+	}
+	f.Partner = p
+	db = db.WithContext(ctx)
+	start, end := y.Start().UTC(), y.End().UTC()
+	sent := func() *gorm.DB {
+		return db.Table("referrals").Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
+			Where("referrals.partner_organisation_id = ? AND referrals.sent_at >= ? AND referrals.sent_at < ?", partnerID, start, end)
+	}
+	f.Years, err = reportYears(ctx, db, now, func(q *gorm.DB) *gorm.DB {
+		return q.Where("pupils.id IN (?)", db.Session(&gorm.Session{NewDB: true}).Table("referrals").Select("pupil_id").
+			Where("partner_organisation_id = ? AND sent_at IS NOT NULL", partnerID))
+	})
+	if err != nil {
+		return f, err
+	}
+	if err := checkYear(y, now); err != nil {
+		return f, err
+	}
+
+	var rows []struct {
+		Status  ReferralStatus
+		Reason  ReferralReason
+		Outcome *ReferralOutcome
+		Month   string
+		N       int
+	}
+	month := "substr(" + parisDateSQL(db.Dialector.Name(), "referrals.sent_at") + ", 1, 7)"
+	if db.Dialector.Name() == DialectPostgres {
+		month = "to_char(referrals.sent_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"
+	}
+	if err := sent().Select("referrals.status, referrals.reason, referrals.outcome, " + month + " AS month, COUNT(*) AS n").
+		Group("referrals.status, referrals.reason, referrals.outcome, " + month).Scan(&rows).Error; err != nil {
+		return f, fmt.Errorf("models: referrals to partner %d in %s: %w", partnerID, y, err)
+	}
+	for _, r := range rows {
+		f.Sent += r.N
+		f.ByStatus[r.Status] += r.N
+		f.ByReason[r.Reason] += r.N
+		if r.Outcome != nil {
+			f.ByOutcome[*r.Outcome] += r.N
+		}
+		if i := yearMonth(y, r.Month); i >= 0 {
+			f.SentByMonth[i] += r.N
+		}
+	}
+	if f.Sent == 0 {
+		return f, ErrNoData
+	}
+	f.Declined = f.ByStatus[ReferralDeclined]
+
+	var byEst []struct {
+		Name    string
+		Commune string
+		N       int
+	}
+	if err := sent().Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
+		Select("establishments.name, establishments.commune, COUNT(*) AS n").
+		Group("establishments.id, establishments.name, establishments.commune").
+		Order("establishments.name, establishments.commune").Scan(&byEst).Error; err != nil {
+		return f, fmt.Errorf("models: referrals to partner %d by establishment: %w", partnerID, err)
+	}
+	for _, r := range byEst {
+		f.ByEstablishment = append(f.ByEstablishment, KeyCount{Key: r.Name + " (" + r.Commune + ")", N: r.N})
+	}
+	sort.SliceStable(f.ByEstablishment, func(i, j int) bool { return f.ByEstablishment[i].Key < f.ByEstablishment[j].Key })
+
+	byPartner := func(q *gorm.DB) *gorm.DB { return q.Where("referrals.partner_organisation_id = ?", partnerID) }
+	if f.ReplyTime, err = medianReplyTime(ctx, db, y, byPartner); err != nil {
+		return f, err
+	}
+	if f.AnswerMedian, err = medianDays(ctx, db, y, "referrals.answered_at", byPartner); err != nil {
+		return f, err
+	}
+	var timing struct {
+		OnTime  int
+		Overdue int
+	}
+	overdue, args := OverdueSQL(db, now)
+	onTime := replyDaysSQL(db.Dialector.Name(), "referrals.acknowledged_at") + " <= partner_organisations.response_days"
+	err = sent().Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
+		Select("COALESCE(SUM(CASE WHEN referrals.acknowledged_at IS NOT NULL AND "+onTime+" THEN 1 ELSE 0 END), 0) AS on_time, "+
+			"COALESCE(SUM(CASE WHEN "+overdue+" THEN 1 ELSE 0 END), 0) AS overdue", args...).Scan(&timing).Error
+	if err != nil {
+		return f, fmt.Errorf("models: reply times of partner %d: %w", partnerID, err)
+	}
+	f.OnTime, f.Overdue = timing.OnTime, timing.Overdue
+	return f, nil
+}

@@ -1,0 +1,731 @@
+package models_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"mediation/models"
+)
+
+// maskGrid draws the masks of p as a report would print them: one line per row, "." for a
+// printed figure, "P" for "< threshold", "C" for the secret mark, then "| " and the row
+// total when printed; the total row last, when printed.
+func maskGrid(p models.Protected) []string {
+	letter := func(m models.Mask) string {
+		switch m {
+		case models.MaskShown:
+			return "."
+		case models.MaskPrimary:
+			return "P"
+		case models.MaskComplementary:
+			return "C"
+		}
+		return "?"
+	}
+	line := func(masks []models.Mask, total *models.Mask) string {
+		var b []string
+		for _, m := range masks {
+			b = append(b, letter(m))
+		}
+		if total != nil {
+			b = append(b, "|", letter(*total))
+		}
+		return strings.Join(b, " ")
+	}
+	var lines []string
+	for i, masks := range p.Masks {
+		var total *models.Mask
+		if p.RowTotalMasks != nil {
+			total = &p.RowTotalMasks[i]
+		}
+		lines = append(lines, line(masks, total))
+	}
+	if p.ColTotalMasks != nil {
+		var total *models.Mask
+		if p.RowTotalMasks != nil {
+			total = &p.TotalMask
+		}
+		lines = append(lines, line(p.ColTotalMasks, total))
+	}
+	return lines
+}
+
+func TestProtect(t *testing.T) {
+	both := func(cells ...[]int) models.CountTable {
+		return models.CountTable{Cells: cells, RowTotals: true, ColTotals: true}
+	}
+	cases := []struct {
+		name      string
+		table     models.CountTable
+		threshold int
+		want      []string
+	}{
+		{
+			name:      "no small counts",
+			table:     both([]int{10, 20}, []int{30, 40}),
+			threshold: 5,
+			want:      []string{". . | .", ". . | .", ". . | ."},
+		},
+		{
+			// The 2 is pinned by its row and its column; the cheapest rectangle through it
+			// is 2, 10, 5, 6 (21 against 23, 25 and 26 for the others), margins untouched.
+			name: "one small cell",
+			table: both(
+				[]int{10, 2, 8},
+				[]int{7, 9, 6},
+				[]int{5, 6, 11}),
+			threshold: 5,
+			want: []string{
+				"C P . | .",
+				". . . | .",
+				"C C . | .",
+				". . . | .",
+			},
+		},
+		{
+			// Row 0 totals 3: its cells and its total are small. Margins go first: the
+			// total 3 lies on the total column, whose other members are margins, so one
+			// more must go; the cheapest cycle is 3 → 2 → 7 → 21 (28, against 5 + 25 in
+			// row 2). The 1 then needs the 8 under it: 1 → 8 → 7 → 2 closes.
+			name: "small row total",
+			table: both(
+				[]int{1, 2, 0},
+				[]int{8, 7, 6},
+				[]int{9, 5, 11}),
+			threshold: 5,
+			want: []string{
+				"P P . | P",
+				"C C . | C",
+				". . . | .",
+				". . . | .",
+			},
+		},
+		{
+			name:      "all zeros",
+			table:     both([]int{0, 0, 0}, []int{0, 0, 0}),
+			threshold: 5,
+			want:      []string{". . . | .", ". . . | .", ". . . | ."},
+		},
+		{
+			name:      "threshold 3",
+			table:     models.CountTable{Cells: [][]int{{2, 4, 7, 9}}, RowTotals: true},
+			threshold: 3,
+			want:      []string{"P C . . | ."},
+		},
+		{
+			// 2 + 4 = 22 - 16 = 6 with both in [1, 4]: (2, 4), (3, 3) or (4, 2).
+			name:      "threshold 5",
+			table:     models.CountTable{Cells: [][]int{{2, 4, 7, 9}}, RowTotals: true},
+			threshold: 5,
+			want:      []string{"P P . . | ."},
+		},
+		{
+			name:      "threshold 10",
+			table:     models.CountTable{Cells: [][]int{{2, 4, 7, 9}}, RowTotals: true},
+			threshold: 10,
+			want:      []string{"P P P P | ."},
+		},
+		{
+			// "< 2" can only mean 1: the 1 gets the secret mark, and its partner too.
+			name:      "threshold 2",
+			table:     models.CountTable{Cells: [][]int{{1, 5}}, RowTotals: true},
+			threshold: 2,
+			want:      []string{"C C | ."},
+		},
+		{
+			name:      "threshold 1 masks nothing",
+			table:     both([]int{1, 5}, []int{0, 2}),
+			threshold: 1,
+			want:      []string{". . | .", ". . | .", ". . | ."},
+		},
+		{
+			name:      "no margins: primary only",
+			table:     models.CountTable{Cells: [][]int{{1, 10}, {20, 3}}},
+			threshold: 5,
+			want:      []string{"P .", ". P"},
+		},
+		{
+			name:      "only row totals",
+			table:     models.CountTable{Cells: [][]int{{3, 8, 9}, {6, 7, 0}}, RowTotals: true},
+			threshold: 5,
+			want:      []string{"P C . | .", ". . . | ."},
+		},
+		{
+			// Column 0 is 1 + 1 = "< 3", so both cells are 1: no mask around them helps,
+			// the column total loses its "< 3" for the secret mark.
+			name:      "only column totals, bounds pin the small counts",
+			table:     models.CountTable{Cells: [][]int{{1, 9}, {1, 8}}, ColTotals: true},
+			threshold: 3,
+			want:      []string{"P .", "P .", "C ."},
+		},
+		{
+			name:      "1×1 small",
+			table:     both([]int{3}),
+			threshold: 5,
+			want:      []string{"P | P", "P | P"},
+		},
+		{
+			name:      "1×1 large",
+			table:     both([]int{7}),
+			threshold: 5,
+			want:      []string{". | .", ". | ."},
+		},
+		{
+			// The row total 4 needs a partner on the total column, all margins: the
+			// cheapest cycle is 4 (total) → 4 → 5 → 18 (row 1's total), which frees the
+			// cell 4 as well. (A masked zero cannot go lower: the cycle must raise it.)
+			name: "row [4 0 0]",
+			table: both(
+				[]int{4, 0, 0},
+				[]int{5, 6, 7}),
+			threshold: 5,
+			want: []string{
+				"P . . | P",
+				"C . . | C",
+				". . . | .",
+			},
+		},
+		{
+			// The 3 is alone in a column of zeros whose total (3) is small too, which
+			// lies on the total row: the cycle goes through column 1's total and the 8
+			// (28 against 34 for column 2) and frees the 3 as well.
+			name: "column of zeros around a small cell",
+			table: both(
+				[]int{0, 5, 6},
+				[]int{3, 8, 9},
+				[]int{0, 7, 10}),
+			threshold: 5,
+			want: []string{
+				". . . | .",
+				"P C . | .",
+				". . . | .",
+				"P C . | .",
+			},
+		},
+		{
+			name:      "empty table",
+			table:     both(),
+			threshold: 5,
+			want:      []string{"| ."},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := models.Protect(c.table, c.threshold)
+			if got := maskGrid(p); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("masks:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+			checkValues(t, c.table, p)
+			if p.Threshold != c.threshold {
+				t.Errorf("Threshold = %d, want %d", p.Threshold, c.threshold)
+			}
+			if err := attack(p); err != "" {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestProtectKeepsTheFigures(t *testing.T) {
+	table := models.CountTable{Cells: [][]int{{4, 0, 0}, {5, 6, 7}}, RowTotals: true, ColTotals: true}
+	p := models.Protect(table, 5)
+	if !reflect.DeepEqual(p.RowTotals, []int{4, 18}) || !reflect.DeepEqual(p.ColTotals, []int{9, 6, 7}) || p.Total != 22 {
+		t.Errorf("margins = %v, %v, %d; want [4 18], [9 6 7], 22", p.RowTotals, p.ColTotals, p.Total)
+	}
+	table.Cells[0][0] = 40 // the result does not share the caller's slices
+	if p.Cells[0][0] != 4 {
+		t.Errorf("Cells[0][0] = %d after the caller changed its table, want 4", p.Cells[0][0])
+	}
+	only := models.Protect(models.CountTable{Cells: [][]int{{1, 2}}, RowTotals: true}, 5)
+	if only.ColTotals != nil || only.ColTotalMasks != nil || only.Total != 0 {
+		t.Errorf("no total row printed, got %v %v, total %d", only.ColTotals, only.ColTotalMasks, only.Total)
+	}
+}
+
+func TestMaskMasked(t *testing.T) {
+	for m, want := range map[models.Mask]bool{
+		models.MaskShown: false, models.MaskPrimary: true, models.MaskComplementary: true,
+	} {
+		if m.Masked() != want {
+			t.Errorf("Mask(%d).Masked() = %v, want %v", m, !want, want)
+		}
+	}
+}
+
+func TestProtectPanicsOnBadTables(t *testing.T) {
+	for name, cells := range map[string][][]int{
+		"ragged":   {{1, 2}, {3}},
+		"negative": {{1, -2}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			models.Protect(models.CountTable{Cells: cells, RowTotals: true}, 5)
+		})
+	}
+}
+
+// TestProtectAgainstAttacker protects thousands of random small tables and lets an attacker
+// who sees only the printed table search every consistent table: each masked figure must take
+// at least two values.
+func TestProtectAgainstAttacker(t *testing.T) {
+	tables, escalated := 0, 0
+	for seed := range uint64(4) {
+		r := rand.New(rand.NewPCG(seed, 2025))
+		for range 1000 {
+			table, threshold := randomTable(r, 1+r.IntN(5), 1+r.IntN(5))
+			p := models.Protect(table, threshold)
+			tables++
+			if !reflect.DeepEqual(p, models.Protect(table, threshold)) {
+				t.Fatalf("Protect(%v, %d) is not deterministic", table, threshold)
+			}
+			checkValues(t, table, p)
+			if err := attack(p); err != "" {
+				t.Fatalf("threshold %d, table %+v:\n%s\n%s", threshold, table,
+					strings.Join(maskGrid(p), "\n"), err)
+			}
+			escalated += countEscalated(p)
+		}
+	}
+	// Fewer, taller tables, as in a report by establishment.
+	r := rand.New(rand.NewPCG(99, 2025))
+	for range 300 {
+		table, threshold := randomTable(r, 6+r.IntN(20), 2+r.IntN(5))
+		p := models.Protect(table, threshold)
+		tables++
+		checkValues(t, table, p)
+		if err := attack(p); err != "" {
+			t.Fatalf("threshold %d, table %+v:\n%s\n%s", threshold, table,
+				strings.Join(maskGrid(p), "\n"), err)
+		}
+		escalated += countEscalated(p)
+	}
+	t.Logf("%d tables, %d small counts shown as a secret mark", tables, escalated)
+}
+
+// TestProtectAttackerFindsLeaks makes sure the attacker of TestProtectAgainstAttacker is not
+// blind: with one complementary cell printed again, it recomputes the small count.
+func TestProtectAttackerFindsLeaks(t *testing.T) {
+	table := models.CountTable{Cells: [][]int{{10, 2, 8}, {7, 9, 6}, {5, 6, 11}}, RowTotals: true, ColTotals: true}
+	p := models.Protect(table, 5)
+	if err := attack(p); err != "" {
+		t.Fatalf("protected table leaks:\n%s", err)
+	}
+	p.Masks[2][1] = models.MaskShown
+	err := attack(p)
+	if !strings.Contains(err, "cell 0,1 = 2 can be recomputed") {
+		t.Errorf("attacker missed the 2 with the 6 below it printed; it found:\n%s", err)
+	}
+	only := models.Protect(models.CountTable{Cells: [][]int{{3, 9}}}, 5)
+	only.RowTotals, only.RowTotalMasks = []int{12}, []models.Mask{models.MaskShown}
+	if err := attack(only); !strings.Contains(err, "cell 0,0 = 3") {
+		t.Errorf("attacker missed 12 - 9 = 3; it found:\n%s", err)
+	}
+}
+
+// TestProtectLargeTable is the size of a metropolitan report by establishment: 200 rows,
+// 5 columns and both margins, with many small counts.
+func TestProtectLargeTable(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	table := models.CountTable{RowTotals: true, ColTotals: true}
+	for range 200 {
+		row := make([]int, 5)
+		for j := range row {
+			row[j] = r.IntN(15)
+		}
+		table.Cells = append(table.Cells, row)
+	}
+	start := time.Now()
+	p := models.Protect(table, 5)
+	elapsed := time.Since(start)
+	masked, primary := 0, 0
+	for _, masks := range p.Masks {
+		for _, m := range masks {
+			if m.Masked() {
+				masked++
+			}
+			if m == models.MaskPrimary {
+				primary++
+			}
+		}
+	}
+	t.Logf("200×5: %v, %d small cells, %d cells masked in all", elapsed, primary, masked)
+	if elapsed > time.Second {
+		t.Errorf("Protect took %v on 200×5", elapsed)
+	}
+	checkValues(t, table, p)
+	if err := attack(p); err != "" {
+		t.Error(err)
+	}
+}
+
+func BenchmarkProtect200x5(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 7))
+	table := models.CountTable{RowTotals: true, ColTotals: true}
+	for range 200 {
+		row := make([]int, 5)
+		for j := range row {
+			row[j] = r.IntN(15)
+		}
+		table.Cells = append(table.Cells, row)
+	}
+	for b.Loop() {
+		models.Protect(table, 5)
+	}
+}
+
+// randomTable draws a table with counts skewed towards small numbers, random margins and a
+// threshold from 2 to 6.
+func randomTable(r *rand.Rand, rows, cols int) (models.CountTable, int) {
+	table := models.CountTable{RowTotals: r.IntN(4) != 0, ColTotals: r.IntN(4) != 0}
+	for range rows {
+		row := make([]int, cols)
+		for j := range row {
+			switch r.IntN(3) {
+			case 0:
+				row[j] = r.IntN(3)
+			case 1:
+				row[j] = r.IntN(6)
+			default:
+				row[j] = r.IntN(13)
+			}
+		}
+		table.Cells = append(table.Cells, row)
+	}
+	return table, 2 + r.IntN(5)
+}
+
+func countEscalated(p models.Protected) int {
+	n := 0
+	for _, e := range entries(p) {
+		if e.mask == models.MaskComplementary && e.value >= 1 && e.value < p.Threshold {
+			n++
+		}
+	}
+	return n
+}
+
+// checkValues checks the figures of p against the table and the rule of primary suppression:
+// every printed count from 1 to threshold-1 is masked, and "< threshold" is never a lie.
+func checkValues(t *testing.T, table models.CountTable, p models.Protected) {
+	t.Helper()
+	if len(p.Cells) != len(table.Cells) {
+		t.Fatalf("%d rows, want %d", len(p.Cells), len(table.Cells))
+	}
+	total := 0
+	var rowSums, colSums []int
+	for i, row := range table.Cells {
+		if !reflect.DeepEqual(p.Cells[i], row) || len(p.Masks[i]) != len(row) {
+			t.Fatalf("row %d = %v (%d masks), want %v", i, p.Cells[i], len(p.Masks[i]), row)
+		}
+		rowSums = append(rowSums, 0)
+		for j, n := range row {
+			if j >= len(colSums) {
+				colSums = append(colSums, 0)
+			}
+			rowSums[i] += n
+			colSums[j] += n
+			total += n
+		}
+	}
+	if table.RowTotals != (p.RowTotals != nil) || table.RowTotals && !slices.Equal(p.RowTotals, rowSums) {
+		t.Errorf("RowTotals = %v, want %v (printed: %v)", p.RowTotals, rowSums, table.RowTotals)
+	}
+	if len(table.Cells) > 0 && len(table.Cells[0]) > 0 &&
+		(table.ColTotals != (p.ColTotals != nil) || table.ColTotals && !slices.Equal(p.ColTotals, colSums)) {
+		t.Errorf("ColTotals = %v, want %v (printed: %v)", p.ColTotals, colSums, table.ColTotals)
+	}
+	if table.RowTotals && table.ColTotals && p.Total != total {
+		t.Errorf("Total = %d, want %d", p.Total, total)
+	}
+	for _, e := range entries(p) {
+		small := e.value >= 1 && e.value < p.Threshold
+		if small && !e.mask.Masked() {
+			t.Errorf("%s = %d is printed, threshold %d", e.name, e.value, p.Threshold)
+		}
+		if e.mask == models.MaskPrimary && !small {
+			t.Errorf("%s = %d is printed as < %d", e.name, e.value, p.Threshold)
+		}
+	}
+}
+
+// entry is a printed figure of a Protected table.
+type entry struct {
+	name  string
+	value int
+	mask  models.Mask
+}
+
+// entries lists the printed figures of p: the cells row by row, the row totals, the column
+// totals, the grand total.
+func entries(p models.Protected) []entry {
+	var es []entry
+	for i, row := range p.Cells {
+		for j, n := range row {
+			es = append(es, entry{name: fmt.Sprintf("cell %d,%d", i, j), value: n, mask: p.Masks[i][j]})
+		}
+	}
+	for i, n := range p.RowTotals {
+		es = append(es, entry{name: "row total " + strconv.Itoa(i), value: n, mask: p.RowTotalMasks[i]})
+	}
+	for j, n := range p.ColTotals {
+		es = append(es, entry{name: "column total " + strconv.Itoa(j), value: n, mask: p.ColTotalMasks[j]})
+	}
+	if p.RowTotals != nil && p.ColTotals != nil {
+		es = append(es, entry{name: "grand total", value: p.Total, mask: p.TotalMask})
+	}
+	return es
+}
+
+// attackerCap bounds a secret mark that no printed line bounds; it is far above any figure
+// of the tests, so it hides no solution that matters.
+const attackerCap = 100000
+
+// attack plays the reader of p. It knows each printed figure, that a "< t" count is in
+// [1, t-1], that a secret mark hides a whole number ≥ 0, and the printed lines: the cells
+// of a row add up to the printed row total, those of a column to the column total, the row
+// totals and the column totals to the grand total. For every masked figure it searches, by
+// bounds propagation and branching, a table consistent with all that where the figure
+// differs from the truth; it reports the figures it can pin, or "" if none.
+func attack(p models.Protected) string {
+	es := entries(p)
+	n := len(es)
+	lo, hi := make([]int, n), make([]int, n)
+	for k, e := range es {
+		switch e.mask {
+		case models.MaskShown:
+			lo[k], hi[k] = e.value, e.value
+		case models.MaskPrimary:
+			lo[k], hi[k] = 1, p.Threshold-1
+		default:
+			lo[k], hi[k] = 0, attackerCap
+		}
+	}
+	rows := len(p.Cells)
+	cols := 0
+	if rows > 0 {
+		cols = len(p.Cells[0])
+	}
+	cell := func(i, j int) int { return i*cols + j }
+	rowTotal := func(i int) int { return rows*cols + i }
+	colTotal := func(j int) int {
+		if p.RowTotals != nil {
+			return rows*cols + rows + j
+		}
+		return rows*cols + j
+	}
+	grand := rows*cols + rows + cols
+	var lines [][]term
+	if p.RowTotals != nil {
+		for i := range rows {
+			line := []term{{rowTotal(i), -1}}
+			for j := range cols {
+				line = append(line, term{cell(i, j), 1})
+			}
+			lines = append(lines, line)
+		}
+	}
+	if p.ColTotals != nil {
+		for j := range cols {
+			line := []term{{colTotal(j), -1}}
+			for i := range rows {
+				line = append(line, term{cell(i, j), 1})
+			}
+			lines = append(lines, line)
+		}
+	}
+	if p.RowTotals != nil && p.ColTotals != nil {
+		byRow, byCol := []term{{grand, -1}}, []term{{grand, -1}}
+		for i := range rows {
+			byRow = append(byRow, term{rowTotal(i), 1})
+		}
+		for j := range cols {
+			byCol = append(byCol, term{colTotal(j), 1})
+		}
+		lines = append(lines, byRow, byCol)
+	}
+	truth := make([]int, n)
+	for k, e := range es {
+		truth[k] = e.value
+	}
+	s := &solver{lines: lines, varLines: make([][]int, n), truth: truth}
+	for li, line := range lines {
+		for _, tm := range line {
+			s.varLines[tm.v] = append(s.varLines[tm.v], li)
+		}
+	}
+
+	// Sanity: the truth is one of the tables the attacker considers.
+	for k, e := range es {
+		if e.value < lo[k] || e.value > hi[k] {
+			return e.name + ": the true value is outside what the reader assumes"
+		}
+	}
+	for _, line := range lines {
+		sum := 0
+		for _, tm := range line {
+			sum += tm.sign * es[tm.v].value
+		}
+		if sum != 0 {
+			return "a printed line does not add up"
+		}
+	}
+
+	if s.lo, s.hi = lo, hi; !s.propagate(-1) {
+		return "the printed lines contradict each other"
+	}
+	var pinned []string
+	for k, e := range es {
+		if e.mask.Masked() && !s.alternative(lo, hi, k) {
+			pinned = append(pinned, e.name+" = "+strconv.Itoa(e.value)+" can be recomputed")
+		}
+	}
+	return strings.Join(pinned, "\n")
+}
+
+func clone(s []int) []int { return append([]int(nil), s...) }
+
+// alternative tells whether some table within the domains gives figure k another value than
+// the truth.
+func (s *solver) alternative(lo, hi []int, k int) bool {
+	for _, up := range []bool{false, true} {
+		s.lo, s.hi, s.trail = clone(lo), clone(hi), s.trail[:0]
+		if up {
+			s.lo[k] = s.truth[k] + 1
+		} else {
+			s.hi[k] = s.truth[k] - 1
+		}
+		if s.lo[k] <= s.hi[k] && s.solve(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// term is sign × figure v in a line whose terms add up to 0.
+type term struct{ v, sign int }
+
+type solver struct {
+	lines    [][]term
+	varLines [][]int // per figure, the lines it is on
+	truth    []int   // only to try the truth first
+	lo, hi   []int   // the domains being searched
+	trail    []undo  // how to restore them on backtracking
+}
+
+type undo struct{ v, lo, hi int }
+
+func (s *solver) narrow(v, lo, hi int) {
+	s.trail = append(s.trail, undo{v, s.lo[v], s.hi[v]})
+	s.lo[v], s.hi[v] = lo, hi
+}
+
+func (s *solver) backtrack(mark int) {
+	for len(s.trail) > mark {
+		u := s.trail[len(s.trail)-1]
+		s.trail = s.trail[:len(s.trail)-1]
+		s.lo[u.v], s.hi[u.v] = u.lo, u.hi
+	}
+}
+
+// propagate narrows the domains until every line agrees with them, starting from the lines
+// of figure changed (all lines if -1); false if a domain gets empty.
+func (s *solver) propagate(changed int) bool {
+	lo, hi := s.lo, s.hi
+	queued := make([]bool, len(s.lines))
+	var queue []int
+	enqueue := func(v int) {
+		for _, li := range s.varLines[v] {
+			if !queued[li] {
+				queued[li] = true
+				queue = append(queue, li)
+			}
+		}
+	}
+	if changed < 0 {
+		for li := range s.lines {
+			queued[li] = true
+			queue = append(queue, li)
+		}
+	} else {
+		enqueue(changed)
+	}
+	for len(queue) > 0 {
+		line := s.lines[queue[0]]
+		queued[queue[0]] = false
+		queue = queue[1:]
+		minSum, maxSum := 0, 0
+		for _, tm := range line {
+			if tm.sign > 0 {
+				minSum, maxSum = minSum+lo[tm.v], maxSum+hi[tm.v]
+			} else {
+				minSum, maxSum = minSum-hi[tm.v], maxSum-lo[tm.v]
+			}
+		}
+		for _, tm := range line {
+			// sign·x = −(rest), rest in [minSum − min(sign·x), maxSum − max(sign·x)]; the
+			// sums may be stale after a narrowing, which only makes them looser.
+			var l, h int
+			if tm.sign > 0 {
+				l, h = -(maxSum - hi[tm.v]), -(minSum - lo[tm.v])
+			} else {
+				l, h = minSum+hi[tm.v], maxSum+lo[tm.v]
+			}
+			if l <= lo[tm.v] && h >= hi[tm.v] {
+				continue
+			}
+			s.narrow(tm.v, max(lo[tm.v], l), min(hi[tm.v], h))
+			if lo[tm.v] > hi[tm.v] {
+				return false
+			}
+			enqueue(tm.v)
+		}
+	}
+	return true
+}
+
+// solve tells whether some whole-number table lies within the domains, which agree with
+// every line except, maybe, those of figure changed. It leaves the domains as it found them
+// when it fails.
+func (s *solver) solve(changed int) bool {
+	mark := len(s.trail)
+	if !s.propagate(changed) {
+		s.backtrack(mark)
+		return false
+	}
+	pick := -1
+	for v := range s.lo {
+		if len(s.varLines[v]) > 0 && s.lo[v] < s.hi[v] && (pick < 0 || s.hi[v]-s.lo[v] < s.hi[pick]-s.lo[pick]) {
+			pick = v
+		}
+	}
+	if pick < 0 {
+		return true // every figure fixed and every line adds up
+	}
+	// Split around the true value: [v, v], [lo, v-1], [v+1, hi] with v clamped into the
+	// domain. Trying the truth first finds a nearby table fast; the search stays complete.
+	propagated := len(s.trail)
+	lo, hi := s.lo[pick], s.hi[pick]
+	v := min(max(s.truth[pick], lo), hi)
+	for _, part := range [][2]int{{v, v}, {lo, v - 1}, {v + 1, hi}} {
+		if part[0] > part[1] {
+			continue
+		}
+		s.narrow(pick, part[0], part[1])
+		if s.solve(pick) {
+			return true
+		}
+		s.backtrack(propagated)
+	}
+	s.backtrack(mark)
+	return false
+}

@@ -1,0 +1,212 @@
+package pdf
+
+// Align is the horizontal alignment of a table column.
+type Align int
+
+// Alignments of a column. Figures read best right-aligned.
+const (
+	AlignLeft Align = iota
+	AlignRight
+	AlignCenter
+)
+
+// Column describes one column of a table.
+type Column struct {
+	// Header is the column's title, repeated at the top of every page the table covers.
+	Header string
+	// Width is relative to the other columns' (e.g. 3, 1, 1); the table always spans the
+	// page. When no column has a positive width, all columns are equal.
+	Width float64
+	// Align aligns the header and the cells.
+	Align Align
+}
+
+// Table is a table of text cells. Cells wrap within their column; a row never splits across
+// pages, and the header row is repeated on each page. A row taller than a page (pages of text
+// in one cell) is cut, its last line ending with "…".
+type Table struct {
+	// Caption is printed above the table, and kept on the same page as its first row.
+	Caption string
+	// Columns gives the headers, widths and alignments. A table without columns prints
+	// nothing.
+	Columns []Column
+	// Rows are the body, one string per column; missing cells are empty, extra ones ignored.
+	Rows [][]string
+	// TotalRows are printed bold on a darker band after the rows.
+	TotalRows [][]string
+	// EmptyText is printed across the table when it has neither rows nor total rows (e.g.
+	// "Aucun élève suivi"); when empty, only the header row is printed.
+	EmptyText string
+}
+
+// Table metrics, in millimetres and points.
+const (
+	tableFont  = 8.5
+	tableLineH = 3.8
+	tablePadX  = 1.6
+	tablePadY  = 1.2
+)
+
+// tableRow is a row laid out: the wrapped lines of each cell and the row's height.
+type tableRow struct {
+	cells [][]string
+	h     float64
+}
+
+// Table prints t at the current position.
+func (d *Doc) Table(t Table) {
+	if len(t.Columns) == 0 {
+		return
+	}
+	widths := columnWidths(t.Columns, contentW)
+	headers := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		headers[i] = c.Header
+	}
+	// The tallest row allowed: a page below the header. Taller rows are clipped.
+	head := d.layoutRow(headers, widths, "B", (contentBottom-contentTop)/2)
+	maxH := contentBottom - contentTop - head.h
+
+	d.space(2)
+	var caption []string
+	if t.Caption != "" {
+		d.setFont("B", 9.5, colorInk)
+		caption = d.wrap(clean(t.Caption), contentW)
+	}
+	captionH := float64(len(caption)) * 4.6
+	firstH := tableLineH + 2*tablePadY
+	var rows []tableRow
+	for _, r := range t.Rows {
+		rows = append(rows, d.layoutRow(r, widths, "", maxH))
+	}
+	if len(rows) > 0 {
+		firstH = rows[0].h
+	}
+	d.ensure(captionH + head.h + firstH)
+	if len(caption) > 0 {
+		d.setFont("B", 9.5, colorInk)
+		for _, l := range caption {
+			d.textLine(marginX, d.pdf.GetY(), contentW, 4.6, l, "L")
+			d.pdf.SetY(d.pdf.GetY() + 4.6)
+		}
+		d.pdf.SetY(d.pdf.GetY() + 0.8)
+	}
+	d.drawHeaderRow(head, t.Columns, widths)
+
+	for i, r := range rows {
+		if r.h > d.room() {
+			d.pdf.AddPage()
+			d.drawHeaderRow(head, t.Columns, widths)
+		}
+		fill := colorWhite
+		if i%2 == 1 {
+			fill = colorZebra
+		}
+		d.drawRow(r, t.Columns, widths, "", fill)
+	}
+
+	if len(t.Rows) == 0 && len(t.TotalRows) == 0 && t.EmptyText != "" {
+		d.setFont("I", tableFont, colorMuted)
+		lines := d.wrap(clean(t.EmptyText), contentW-2*tablePadX)
+		h := float64(len(lines))*tableLineH + 2*tablePadY
+		y := d.pdf.GetY()
+		for j, l := range lines {
+			d.textLine(marginX+tablePadX, y+tablePadY+float64(j)*tableLineH, contentW-2*tablePadX, tableLineH, l, "C")
+		}
+		d.pdf.SetY(y + h)
+	}
+
+	for i, tr := range t.TotalRows {
+		r := d.layoutRow(tr, widths, "B", maxH)
+		if r.h > d.room() {
+			d.pdf.AddPage()
+			d.drawHeaderRow(head, t.Columns, widths)
+		} else if i == 0 {
+			d.setDraw(colorPrimary, 0.35)
+			d.pdf.Line(marginX, d.pdf.GetY(), marginX+contentW, d.pdf.GetY())
+		}
+		d.drawRow(r, t.Columns, widths, "B", colorTotal)
+	}
+
+	y := d.pdf.GetY()
+	d.setDraw(colorRule, 0.3)
+	d.pdf.Line(marginX, y, marginX+contentW, y)
+	d.pdf.SetY(y + 5)
+}
+
+// columnWidths turns relative widths into millimetres spanning total.
+func columnWidths(cols []Column, total float64) []float64 {
+	sum := 0.0
+	for _, c := range cols {
+		if c.Width > 0 {
+			sum += c.Width
+		}
+	}
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		switch {
+		case sum <= 0:
+			widths[i] = total / float64(len(cols))
+		case c.Width > 0:
+			widths[i] = total * c.Width / sum
+		}
+	}
+	return widths
+}
+
+// layoutRow wraps each cell in its column and measures the row, clipping cells taller than
+// maxH.
+func (d *Doc) layoutRow(cells []string, widths []float64, style string, maxH float64) tableRow {
+	d.setFont(style, tableFont, colorInk)
+	maxLines := int((maxH - 2*tablePadY) / tableLineH)
+	r := tableRow{cells: make([][]string, len(widths))}
+	lines := 1
+	for i, w := range widths {
+		if i >= len(cells) || w <= 2*tablePadX {
+			continue
+		}
+		inner := w - 2*tablePadX
+		r.cells[i] = d.clip(d.wrap(clean(cells[i]), inner), maxLines, inner)
+		lines = max(lines, len(r.cells[i]))
+	}
+	r.h = float64(lines)*tableLineH + 2*tablePadY
+	return r
+}
+
+// drawHeaderRow prints the header row: white bold text on the primary colour.
+func (d *Doc) drawHeaderRow(head tableRow, cols []Column, widths []float64) {
+	d.setFill(colorPrimary)
+	d.pdf.Rect(marginX, d.pdf.GetY(), contentW, head.h, "F")
+	d.drawCells(head, cols, widths, "B", colorWhite)
+	d.pdf.SetY(d.pdf.GetY() + head.h)
+}
+
+// drawRow prints a body or total row on a fill colour (white: no fill).
+func (d *Doc) drawRow(r tableRow, cols []Column, widths []float64, style string, fill rgb) {
+	if fill != colorWhite {
+		d.setFill(fill)
+		d.pdf.Rect(marginX, d.pdf.GetY(), contentW, r.h, "F")
+	}
+	d.drawCells(r, cols, widths, style, colorInk)
+	d.pdf.SetY(d.pdf.GetY() + r.h)
+}
+
+// drawCells prints the lines of each cell, top-aligned, from the current position.
+func (d *Doc) drawCells(r tableRow, cols []Column, widths []float64, style string, c rgb) {
+	d.setFont(style, tableFont, c)
+	y := d.pdf.GetY() + tablePadY
+	x := marginX
+	for i, w := range widths {
+		align := "L"
+		switch cols[i].Align {
+		case AlignRight:
+			align = "R"
+		case AlignCenter:
+			align = "C"
+		}
+		for j, l := range r.cells[i] {
+			d.textLine(x+tablePadX, y+float64(j)*tableLineH, w-2*tablePadX, tableLineH, l, align)
+		}
+		x += w
+	}
+}

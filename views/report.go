@@ -1,0 +1,666 @@
+package views
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"mediation/models"
+)
+
+// Report is a report as both the web page and the PDF show it: the builders below turn the
+// figures of models into one Report, and the dashboard template and ReportPDF render the same
+// sections, so that the page and the document agree to the unit.
+type Report struct {
+	Title string
+	// Scope says what the figures cover; Year is the school year, "2025-2026".
+	Scope    string
+	Year     string
+	Sections []ReportSection
+}
+
+// ReportSection is a heading followed by paragraphs, key figures, a chart and a table (each
+// optional, in that order).
+type ReportSection struct {
+	ID      string
+	Heading string
+	// Annex sections start on a new page in the PDF.
+	Annex   bool
+	Text    []string
+	Figures []ReportFigure
+	Chart   *ReportChart
+	Table   *ReportTable
+	Notes   []string
+}
+
+// ReportFigure is a key figure: a label and its value, already written out.
+type ReportFigure struct {
+	Label string
+	Value string
+}
+
+// ReportChart is a bar or line chart. A masked value is NaN: it is not drawn, and the data
+// table (Data) shows its mark.
+type ReportChart struct {
+	Title      string
+	Line       bool
+	Horizontal bool
+	Categories []string
+	Series     []ChartSeries
+	// Data is the chart's figures as a table, for screen readers and for print.
+	Data ReportTable
+}
+
+// ChartSeries is a named series of a chart.
+type ChartSeries struct {
+	Name   string
+	Values []float64
+}
+
+// ReportTable is a table of text cells. The first column is the row header; Numeric marks the
+// columns aligned right.
+type ReportTable struct {
+	Caption string
+	Headers []string
+	Numeric []bool
+	Rows    [][]string
+	Totals  [][]string
+	Empty   string
+	// Masked tells that some figures are hidden by small-count protection: the legend of the
+	// marks goes under the table.
+	Masked bool
+}
+
+// Masked tells whether the chart has values left out by small-count protection.
+func (c *ReportChart) Masked() bool {
+	for _, s := range c.Series {
+		for _, v := range s.Values {
+			if math.IsNaN(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Number writes a whole number with the language's thousands separator (a no-break space in
+// French).
+func (l *Localizer) Number(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	sep := ","
+	if l.lang == "fr" {
+		sep = "\u00a0"
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Fixed writes a number with one decimal at most, in the language's notation.
+func (l *Localizer) Fixed(f float64) string {
+	s := strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64)
+	if l.lang == "fr" {
+		s = strings.ReplaceAll(s, ".", ",")
+	}
+	return s
+}
+
+// Percent writes part/whole as a percentage with one decimal ("66,7 %"), or a dash when whole
+// is 0.
+func (l *Localizer) Percent(part, whole int) string {
+	if whole == 0 {
+		return "–"
+	}
+	p := l.Fixed(100 * float64(part) / float64(whole))
+	if l.lang == "fr" {
+		return p + "\u00a0%"
+	}
+	return p + "%"
+}
+
+// cell writes a count of a protected table: the figure, "< threshold" or the secret mark.
+func (l *Localizer) cell(n int, m models.Mask, threshold int) string {
+	switch m {
+	case models.MaskPrimary:
+		return "<\u00a0" + strconv.Itoa(threshold)
+	case models.MaskComplementary:
+		return l.T("report.secret")
+	}
+	return l.Number(n)
+}
+
+// value is a count for a chart: NaN when masked.
+func value(n int, m models.Mask) float64 {
+	if m.Masked() {
+		return math.NaN()
+	}
+	return float64(n)
+}
+
+// protectedTable writes a protected table with its row labels and column headers; the first
+// header names the rows. A total column and a total row are added when the table has them.
+func (l *Localizer) protectedTable(caption string, headers, rowLabels []string, p models.Protected) *ReportTable {
+	t := &ReportTable{Caption: caption, Headers: headers, Numeric: make([]bool, len(headers))}
+	for i := 1; i < len(headers); i++ {
+		t.Numeric[i] = true
+	}
+	if p.RowTotals != nil {
+		t.Headers = append(t.Headers, l.T("report.total"))
+		t.Numeric = append(t.Numeric, true)
+	}
+	for i, label := range rowLabels {
+		row := []string{label}
+		for j, n := range p.Cells[i] {
+			row = append(row, l.cell(n, p.Masks[i][j], p.Threshold))
+			t.Masked = t.Masked || p.Masks[i][j].Masked()
+		}
+		if p.RowTotals != nil {
+			row = append(row, l.cell(p.RowTotals[i], p.RowTotalMasks[i], p.Threshold))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	if p.ColTotals != nil && len(rowLabels) > 0 {
+		row := []string{l.T("report.total")}
+		for j, n := range p.ColTotals {
+			row = append(row, l.cell(n, p.ColTotalMasks[j], p.Threshold))
+		}
+		if p.RowTotals != nil {
+			row = append(row, l.cell(p.Total, p.TotalMask, p.Threshold))
+		}
+		t.Totals = [][]string{row}
+	}
+	return t
+}
+
+// plainTable is protectedTable without protection, for the nominative reports.
+func (l *Localizer) plainTable(caption string, headers, rowLabels []string, cells [][]int, rowTotals, colTotals bool) *ReportTable {
+	return l.protectedTable(caption, headers, rowLabels, models.Protect(models.CountTable{Cells: cells, RowTotals: rowTotals, ColTotals: colTotals}, 0))
+}
+
+// monthLabels are the short names of the months of a school year.
+func (l *Localizer) monthLabels(y models.SchoolYear) []string {
+	out := make([]string, 12)
+	for i, m := range y.Months() {
+		out[i] = l.T("report.month." + strconv.Itoa(int(m.First().Month())))
+	}
+	return out
+}
+
+// dataOf turns a chart's protected table into the chart's accessible data table.
+func chartData(t *ReportTable) ReportTable {
+	if t == nil {
+		return ReportTable{}
+	}
+	return *t
+}
+
+// monthChart draws series of twelve monthly counts (protected) as lines, with their table;
+// the months not begun yet (from elapsed on) are left out of the lines.
+func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, names []string, series [][12]int, threshold int) *ReportChart {
+	cells := make([][]int, len(series))
+	for i := range series {
+		cells[i] = series[i][:]
+	}
+	p := models.Protect(models.CountTable{Cells: cells, RowTotals: true}, threshold)
+	months := l.monthLabels(y)
+	c := &ReportChart{Title: title, Line: true, Categories: months}
+	for i, name := range names {
+		s := ChartSeries{Name: name, Values: make([]float64, 12)}
+		for j := range 12 {
+			s.Values[j] = value(p.Cells[i][j], p.Masks[i][j])
+			if j >= elapsed {
+				s.Values[j] = math.NaN()
+			}
+		}
+		c.Series = append(c.Series, s)
+	}
+	c.Data = chartData(l.protectedTable(title, append([]string{l.T("report.col.indicator")}, months...), names, p))
+	for _, row := range c.Data.Rows {
+		for j := elapsed; j < 12; j++ {
+			row[1+j] = "–"
+		}
+	}
+	return c
+}
+
+// barChart draws the columns of a protected table as series over its rows.
+func barChart(title string, categories, names []string, p models.Protected, data *ReportTable, horizontal bool) *ReportChart {
+	c := &ReportChart{Title: title, Categories: categories, Horizontal: horizontal}
+	for j, name := range names {
+		s := ChartSeries{Name: name, Values: make([]float64, len(categories))}
+		for i := range categories {
+			s.Values[i] = value(p.Cells[i][j], p.Masks[i][j])
+		}
+		c.Series = append(c.Series, s)
+	}
+	c.Data = chartData(data)
+	return c
+}
+
+// enumLabels translates enumeration values with a catalog prefix.
+func enumLabels[T ~string](l *Localizer, prefix string, values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = l.T(prefix + string(v))
+	}
+	return out
+}
+
+// column reads one count per value from a map, as a one-column table.
+func column[T comparable](values []T, counts map[T]int) [][]int {
+	out := make([][]int, len(values))
+	for i, v := range values {
+		out[i] = []int{counts[v]}
+	}
+	return out
+}
+
+// referralStatuses are the statuses of a sent referral.
+var referralStatuses = []models.ReferralStatus{models.ReferralSent, models.ReferralAcknowledged, models.ReferralAccepted,
+	models.ReferralDeclined, models.ReferralClosed, models.ReferralWithdrawn}
+
+// activityFigures are the key figures common to the establishment and metropolitan reports.
+func (l *Localizer) activityFigures(a *models.Activity, rt models.ReplyTime, show func(n int) string) []ReportFigure {
+	held, expected := a.FamilyAttendance()
+	rate := l.Percent(held, expected)
+	if show(held) != l.Number(held) || show(expected-held) != l.Number(expected-held) {
+		rate = l.T("report.secret")
+	}
+	median := "–"
+	if rt.Acknowledged > 0 {
+		median = l.days(rt.MedianDays)
+	}
+	return []ReportFigure{
+		{l.T("report.fig.files"), show(a.FilesFollowed())},
+		{l.T("report.fig.new_files"), show(a.NewFiles())},
+		{l.T("report.fig.follow_ups"), show(a.FollowUps())},
+		{l.T("report.fig.hours"), l.Number(int(math.Round(float64(a.FollowUpMinutes) / 60)))},
+		{l.T("report.fig.meetings_held"), show(a.MeetingsHeld())},
+		{l.T("report.fig.attendance"), rate},
+		{l.T("report.fig.referrals"), show(a.Referrals())},
+		{l.T("report.fig.reply"), median},
+		{l.T("report.fig.exits"), show(a.Exits())},
+	}
+}
+
+// EstablishmentReport is the establishment summary; withPupils adds the nominative list.
+func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
+	e := s.Establishment
+	r := Report{Title: l.T("report.establishment.title"), Year: s.Year.String(),
+		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, l.T("establishment.type."+string(e.Type)), e.UAI)}
+	a := &s.Activity
+	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"),
+		Figures: l.activityFigures(a, s.ReplyTime, l.Number)})
+
+	statuses := enumLabels(l, "report.status.", models.PupilStatuses)
+	risks := enumLabels(l, "risk.", models.RiskLevels)
+	cells := make([][]int, len(models.PupilStatuses))
+	for i, st := range models.PupilStatuses {
+		for _, rk := range models.RiskLevels {
+			cells[i] = append(cells[i], a.StatusRisk[st][rk])
+		}
+	}
+	p := models.Protect(models.CountTable{Cells: cells, RowTotals: true, ColTotals: true}, 0)
+	title := l.T("report.section.status_risk")
+	table := l.protectedTable(title, append([]string{l.T("report.col.status")}, risks...), statuses, p)
+	r.Sections = append(r.Sections, ReportSection{ID: "status", Heading: title, Text: []string{l.T("report.text.status_risk")},
+		Chart: barChart(title, statuses, risks, p, table, false)})
+
+	title = l.T("report.section.months")
+	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
+		Chart: l.monthChart(title, s.Year, s.Elapsed, []string{l.T("report.fig.new_files"), l.T("report.fig.follow_ups")},
+			[][12]int{a.NewFilesByMonth, a.FollowUpsByMonth}, 0)})
+
+	title = l.T("report.section.kinds")
+	r.Sections = append(r.Sections, ReportSection{ID: "kinds", Heading: title,
+		Table: l.plainTable(title, []string{l.T("report.col.kind"), l.T("report.col.count")},
+			enumLabels(l, "kind.", models.FollowUpKinds), column(models.FollowUpKinds, a.FollowUpsByKind), false, true)})
+
+	title = l.T("report.section.meetings")
+	held, expected := a.FamilyAttendance()
+	r.Sections = append(r.Sections, ReportSection{ID: "meetings", Heading: title,
+		Text: []string{l.T("report.text.attendance", "Held", l.Number(held), "Expected", l.Number(expected), "Rate", l.Percent(held, expected))},
+		Table: l.plainTable(title, []string{l.T("report.col.meeting_status"), l.T("report.col.count")},
+			enumLabels(l, "meeting.status.", models.MeetingStatuses), column(models.MeetingStatuses, a.MeetingsByStatus), false, true)})
+
+	title = l.T("report.section.referrals")
+	var partners []string
+	var pcells [][]int
+	for _, pr := range s.ReferralsByPartner {
+		partners = append(partners, pr.Partner)
+		var row []int
+		for _, st := range referralStatuses {
+			row = append(row, pr.ByStatus[st])
+		}
+		pcells = append(pcells, row)
+	}
+	rt := l.plainTable(title, append([]string{l.T("report.col.partner")}, enumLabels(l, "referral.status.", referralStatuses)...),
+		partners, pcells, true, true)
+	rt.Empty = l.T("report.empty.referrals")
+	r.Sections = append(r.Sections, ReportSection{ID: "referrals", Heading: title, Text: []string{l.replyText(s.ReplyTime)}, Table: rt})
+
+	title = l.T("report.section.exits")
+	reasons := enumLabels(l, "exit.", models.ExitReasons)
+	p = models.Protect(models.CountTable{Cells: column(models.ExitReasons, a.ExitsByReason), ColTotals: true}, 0)
+	table = l.protectedTable(title, []string{l.T("report.col.exit_reason"), l.T("report.col.count")}, reasons, p)
+	r.Sections = append(r.Sections, ReportSection{ID: "exits", Heading: title,
+		Chart: barChart(title, reasons, []string{l.T("report.col.count")}, p, table, true)})
+
+	if s.Pupils != nil {
+		title = l.T("report.section.pupils")
+		t := &ReportTable{Caption: title, Headers: []string{l.T("report.col.pupil"), l.T("report.col.class"), l.T("report.col.status"),
+			l.T("report.col.risk"), l.T("report.col.referent"), l.T("report.col.follow_ups"), l.T("report.col.last_follow_up")},
+			Numeric: []bool{false, false, false, false, false, true, false}}
+		for _, p := range s.Pupils {
+			last := ""
+			if p.LastFollowUp.Valid {
+				last = p.LastFollowUp.Time.Format("02/01/2006")
+			}
+			class := l.T("level." + string(p.ClassLevel))
+			if p.ClassName != "" {
+				class += " (" + p.ClassName + ")"
+			}
+			t.Rows = append(t.Rows, []string{strings.ToUpper(p.LastName) + " " + p.FirstName, class, l.T("report.status." + string(p.Status)),
+				l.T("risk." + string(p.RiskLevel)), p.ReferentName, l.Number(p.FollowUps), last})
+		}
+		r.Sections = append(r.Sections, ReportSection{ID: "pupils", Heading: title, Annex: true,
+			Text: []string{l.T("report.text.nominative")}, Table: t})
+	}
+	return r
+}
+
+// replyText says how fast partners acknowledged referrals.
+func (l *Localizer) replyText(rt models.ReplyTime) string {
+	if rt.Acknowledged == 0 {
+		return l.T("report.text.no_reply")
+	}
+	return l.T("report.text.reply", "Count", rt.Acknowledged, "N", l.Number(rt.Acknowledged), "Days", l.Fixed(rt.MedianDays))
+}
+
+// groupLabels writes the keys of the groups of a grouping.
+func (l *Localizer) groupLabels(g models.Grouping, groups []models.ActivityGroup, names map[string]string) []string {
+	out := make([]string, len(groups))
+	for i, ag := range groups {
+		switch g {
+		case models.ByType:
+			out[i] = l.T("establishment.type." + ag.Key)
+		case models.ByPriority:
+			out[i] = l.T("priority." + ag.Key)
+		case models.ByEstablishment:
+			out[i] = names[ag.Key]
+		default:
+			out[i] = ag.Key
+		}
+	}
+	return out
+}
+
+// MetropolitanSections are the sections of one grouping of the metropolitan figures, as the
+// overview page shows them for the grouping chosen.
+func (l *Localizer) MetropolitanSections(m models.MetropolitanFigures, g models.Grouping, threshold int) []ReportSection {
+	groups := m.Groups[g]
+	labels := l.groupLabels(g, groups, m.Names)
+	by := l.T("report.by." + string(g))
+	first := l.T("report.group." + string(g))
+
+	var status, activity [][]int
+	for _, ag := range groups {
+		var row []int
+		for _, st := range models.PupilStatuses {
+			row = append(row, ag.FilesByStatus(st))
+		}
+		status = append(status, row)
+		held, expected := ag.FamilyAttendance()
+		activity = append(activity, []int{ag.NewFiles(), ag.FollowUps(), held, expected - held, ag.Referrals(), ag.Exits()})
+	}
+	title := l.T("report.section.status_by", "By", by)
+	p := models.Protect(models.CountTable{Cells: status, RowTotals: true, ColTotals: true}, threshold)
+	statuses := enumLabels(l, "report.status.", models.PupilStatuses)
+	table := l.protectedTable(title, append([]string{first}, statuses...), labels, p)
+	sections := []ReportSection{{ID: "status-" + string(g), Heading: title, Table: table}}
+	if g == models.ByType || g == models.ByPriority {
+		sections[0].Chart = barChart(title, labels, statuses, p, table, false)
+		sections[0].Table = nil
+	}
+
+	title = l.T("report.section.activity_by", "By", by)
+	p = models.Protect(models.CountTable{Cells: activity, ColTotals: true}, threshold)
+	sections = append(sections, ReportSection{ID: "activity-" + string(g), Heading: title,
+		Table: l.protectedTable(title, []string{first, l.T("report.fig.new_files"), l.T("report.fig.follow_ups"),
+			l.T("report.col.held"), l.T("report.col.family_absent"), l.T("report.fig.referrals"), l.T("report.fig.exits")}, labels, p)})
+	return sections
+}
+
+// protectOne protects a single figure printed on its own.
+func protectOne(l *Localizer, threshold int) func(n int) string {
+	return func(n int) string {
+		p := models.Protect(models.CountTable{Cells: [][]int{{n}}}, threshold)
+		return l.cell(n, p.Masks[0][0], threshold)
+	}
+}
+
+// MetropolitanReport is the anonymised metropolitan report: counts only, small counts
+// protected, with its methodology annex.
+func (l *Localizer) MetropolitanReport(m models.MetropolitanFigures, threshold int) Report {
+	r := Report{Title: l.T("report.metropolitan.title"), Year: m.Year.String(),
+		Scope: l.T("report.metropolitan.scope", "Count", m.Establishments, "N", l.Number(m.Establishments))}
+	a := &m.Total
+	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"),
+		Text:    []string{l.T("report.text.reporting", "Reporting", l.Number(m.Reporting), "Count", m.Establishments, "N", l.Number(m.Establishments))},
+		Figures: l.activityFigures(a, m.ReplyTime, protectOne(l, threshold))})
+	title := l.T("report.section.months")
+	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
+		Chart: l.monthChart(title, m.Year, m.Elapsed, []string{l.T("report.fig.new_files"), l.T("report.fig.follow_ups")},
+			[][12]int{a.NewFilesByMonth, a.FollowUpsByMonth}, threshold)})
+	for _, g := range models.Groupings {
+		r.Sections = append(r.Sections, l.MetropolitanSections(m, g, threshold)...)
+	}
+	title = l.T("report.section.exits_by_type")
+	types := m.Groups[models.ByType]
+	var exits [][]int
+	for _, ag := range types {
+		var row []int
+		for _, reason := range models.ExitReasons {
+			row = append(row, ag.ExitsByReason[reason])
+		}
+		exits = append(exits, row)
+	}
+	p := models.Protect(models.CountTable{Cells: exits, RowTotals: true, ColTotals: true}, threshold)
+	r.Sections = append(r.Sections, ReportSection{ID: "exits", Heading: title,
+		Table: l.protectedTable(title, append([]string{l.T("report.group.type")}, enumLabels(l, "exit.", models.ExitReasons)...),
+			l.groupLabels(models.ByType, types, m.Names), p)})
+	r.Sections = append(r.Sections, l.methodology(threshold, true))
+	return r
+}
+
+// methodology is the annex that says how the figures are counted and protected.
+func (l *Localizer) methodology(threshold int, activity bool) ReportSection {
+	s := ReportSection{ID: "methodology", Heading: l.T("report.section.methodology"), Annex: true}
+	if activity {
+		for _, k := range []string{"files", "new_files", "follow_ups", "meetings", "referrals", "exits", "groups"} {
+			s.Text = append(s.Text, l.T("report.method."+k))
+		}
+	} else {
+		s.Text = append(s.Text, l.T("report.method.partner"), l.T("report.method.reply"))
+	}
+	s.Text = append(s.Text, l.T("report.method.suppression", "Threshold", threshold, "Below", threshold-1),
+		l.T("report.method.anonymous"))
+	return s
+}
+
+// SuppressionNote is the legend of the marks of protected tables.
+func (l *Localizer) SuppressionNote(threshold int) string {
+	return l.T("report.note.suppression", "Threshold", threshold, "Secret", l.T("report.secret"))
+}
+
+// PartnerReport is the anonymised report of the referrals addressed to one partner.
+func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report {
+	r := Report{Title: l.T("report.partner.title"), Year: f.Year.String(), Scope: f.Partner.Name}
+	show := protectOne(l, threshold)
+	median := func(rt models.ReplyTime) string {
+		if rt.Acknowledged == 0 {
+			return "–"
+		}
+		return l.days(rt.MedianDays)
+	}
+	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"), Figures: []ReportFigure{
+		{l.T("report.fig.received"), show(f.Sent)},
+		{l.T("report.fig.acknowledged"), show(f.ReplyTime.Acknowledged)},
+		{l.T("report.fig.reply"), median(f.ReplyTime)},
+		{l.T("report.fig.on_time", "Days", f.Partner.ResponseDays), show(f.OnTime)},
+		{l.T("report.fig.overdue"), show(f.Overdue)},
+		{l.T("report.fig.answer"), median(f.AnswerMedian)},
+	}})
+	title := l.T("report.section.received_months")
+	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
+		Chart: l.monthChart(title, f.Year, f.Elapsed, []string{l.T("report.fig.received")}, [][12]int{f.SentByMonth}, threshold)})
+
+	one := func(id, title, first string, labels []string, cells [][]int) ReportSection {
+		p := models.Protect(models.CountTable{Cells: cells, ColTotals: true}, threshold)
+		t := l.protectedTable(title, []string{first, l.T("report.col.count")}, labels, p)
+		return ReportSection{ID: id, Heading: title, Chart: barChart(title, labels, []string{l.T("report.col.count")}, p, t, true)}
+	}
+	r.Sections = append(r.Sections,
+		one("reasons", l.T("report.section.reasons"), l.T("referral.reason"), enumLabels(l, "referral.reason.", models.ReferralReasons),
+			column(models.ReferralReasons, f.ByReason)),
+		one("statuses", l.T("report.section.statuses"), l.T("referral.status"), enumLabels(l, "referral.status.", referralStatuses),
+			column(referralStatuses, f.ByStatus)),
+		one("outcomes", l.T("report.section.outcomes"), l.T("referral.outcome"), enumLabels(l, "referral.outcome.", models.ReferralOutcomes),
+			column(models.ReferralOutcomes, f.ByOutcome)))
+	var names []string
+	var cells [][]int
+	for _, kc := range f.ByEstablishment {
+		names = append(names, kc.Key)
+		cells = append(cells, []int{kc.N})
+	}
+	title = l.T("report.section.by_establishment")
+	p := models.Protect(models.CountTable{Cells: cells, ColTotals: true}, threshold)
+	r.Sections = append(r.Sections, ReportSection{ID: "establishments", Heading: title,
+		Table: l.protectedTable(title, []string{l.T("report.group.establishment"), l.T("report.col.count")}, names, p)})
+	r.Sections = append(r.Sections, l.methodology(threshold, false))
+	return r
+}
+
+// DossierReport is a pupil's dossier. Restricted follow-ups are already left out of d by its
+// loader when the reader may not see them.
+func (l *Localizer) DossierReport(d models.PupilDossier) Report {
+	p := d.Pupil
+	r := Report{Title: l.T("report.dossier.title"), Year: d.Year.String(),
+		Scope: fmt.Sprintf("%s %s — %s", strings.ToUpper(p.LastName), p.FirstName, d.Establishment.Name)}
+	ine := "–"
+	if p.INE != nil {
+		ine = *p.INE
+	}
+	class := l.T("level." + string(p.ClassLevel))
+	if p.ClassName != "" {
+		class += " (" + p.ClassName + ")"
+	}
+	figures := []ReportFigure{
+		{l.T("report.col.pupil"), strings.ToUpper(p.LastName) + " " + p.FirstName},
+		{l.T("report.dossier.birth"), p.BirthDate.Format("02/01/2006")},
+		{l.T("report.col.class"), class},
+		{l.T("report.dossier.ine"), ine},
+		{l.T("report.col.status"), l.T("report.status." + string(p.Status))},
+		{l.T("report.col.risk"), l.T("risk." + string(p.RiskLevel))},
+		{l.T("report.col.referent"), orDash(d.ReferentName)},
+		{l.T("report.dossier.opened"), p.IdentifiedOn.Format("02/01/2006")},
+	}
+	r.Sections = append(r.Sections, ReportSection{ID: "identity", Heading: l.T("report.dossier.identity"), Figures: figures})
+
+	g := &ReportTable{Caption: l.T("report.dossier.guardians"), Headers: []string{l.T("report.dossier.guardian"), l.T("report.dossier.relation"),
+		l.T("report.dossier.phone"), l.T("report.dossier.language")}, Empty: l.T("report.empty.none")}
+	for _, gu := range p.Guardians {
+		lang := gu.HomeLanguage
+		if gu.InterpreterNeeded {
+			lang = strings.TrimSpace(lang + " " + l.T("report.dossier.interpreter"))
+		}
+		g.Rows = append(g.Rows, []string{gu.Name, gu.Relation, gu.Phone, lang})
+	}
+	r.Sections = append(r.Sections, ReportSection{ID: "guardians", Heading: g.Caption, Table: g})
+
+	h := &ReportTable{Caption: l.T("report.dossier.history"), Headers: []string{l.T("report.col.date"), l.T("report.col.status"),
+		l.T("report.col.exit_reason"), l.T("report.dossier.by")}}
+	for i := len(d.History) - 1; i >= 0; i-- {
+		c := d.History[i]
+		reason := ""
+		if c.ExitReason != nil {
+			reason = l.T("exit." + string(*c.ExitReason))
+		}
+		h.Rows = append(h.Rows, []string{c.ChangedAt.In(models.Paris).Format("02/01/2006"), l.T("report.status." + string(c.ToStatus)), reason, c.ChangedByName})
+	}
+	r.Sections = append(r.Sections, ReportSection{ID: "history", Heading: h.Caption, Table: h})
+
+	in := &ReportTable{Caption: l.T("report.dossier.indicators"), Headers: []string{l.T("report.col.month"), l.T("report.dossier.unjustified"),
+		l.T("report.dossier.justified"), l.T("report.dossier.exclusions"), l.T("report.dossier.incidents"), l.T("report.dossier.average")},
+		Numeric: []bool{false, true, true, true, true, true}, Empty: l.T("report.empty.none")}
+	for i := len(d.Indicators) - 1; i >= 0; i-- {
+		x := d.Indicators[i]
+		in.Rows = append(in.Rows, []string{l.MonthName(x.Month), l.Number(x.UnjustifiedHalfDays), l.Number(x.JustifiedHalfDays),
+			l.Number(x.TemporaryExclusions), l.Number(x.Incidents), orDash(l.Decimal(x.TermAverage))})
+	}
+	r.Sections = append(r.Sections, ReportSection{ID: "indicators", Heading: in.Caption, Table: in})
+
+	fu := &ReportTable{Caption: l.T("report.dossier.follow_ups"), Headers: []string{l.T("report.col.date"), l.T("report.col.kind"),
+		l.T("report.dossier.by"), l.T("report.dossier.note")}, Empty: l.T("report.empty.none")}
+	for _, f := range d.FollowUps {
+		note := f.Note
+		if f.Restricted {
+			note = l.T("report.dossier.restricted") + " " + note
+		}
+		fu.Rows = append(fu.Rows, []string{f.OccurredOn.Format("02/01/2006"), l.T("kind." + string(f.Kind)), f.AuthorName, note})
+	}
+	notes := []string{l.T("report.dossier.restricted_included")}
+	if !d.Restricted {
+		notes = []string{l.T("report.dossier.restricted_excluded")}
+	}
+	r.Sections = append(r.Sections, ReportSection{ID: "follow-ups", Heading: fu.Caption, Table: fu, Notes: notes})
+
+	mt := &ReportTable{Caption: l.T("report.dossier.meetings"), Headers: []string{l.T("report.col.date"), l.T("report.col.meeting_status"),
+		l.T("report.dossier.purpose")}, Empty: l.T("report.empty.none")}
+	for _, m := range d.Meetings {
+		mt.Rows = append(mt.Rows, []string{m.ScheduledAt.In(models.Paris).Format("02/01/2006 15:04"), l.T("meeting.status." + string(m.Status)), m.Purpose})
+	}
+	r.Sections = append(r.Sections, ReportSection{ID: "meetings", Heading: mt.Caption, Table: mt})
+
+	rf := &ReportTable{Caption: l.T("report.dossier.referrals"), Headers: []string{l.T("report.col.partner"), l.T("referral.reason"),
+		l.T("referral.status"), l.T("report.dossier.sent")}, Empty: l.T("report.empty.none")}
+	for _, x := range d.Referrals {
+		sent := ""
+		if x.SentAt != nil {
+			sent = x.SentAt.In(models.Paris).Format("02/01/2006")
+		}
+		rf.Rows = append(rf.Rows, []string{x.PartnerName, l.T("referral.reason." + string(x.Reason)), l.T("referral.status." + string(x.Status)), sent})
+	}
+	r.Sections = append(r.Sections, ReportSection{ID: "referrals", Heading: rf.Caption, Table: rf})
+	return r
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+// days writes a number of days ("3,5 jours").
+func (l *Localizer) days(d float64) string {
+	return l.T("report.days", "Count", strconv.FormatFloat(math.Round(d*10)/10, 'f', -1, 64), "Days", l.Fixed(d))
+}
+
+// GeneratedText says when a report was generated, in Paris time.
+func (l *Localizer) GeneratedText(t time.Time) string {
+	p := t.In(models.Paris)
+	return l.T("report.generated", "Date", p.Format("02/01/2006"), "Time", p.Format("15:04"))
+}

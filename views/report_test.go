@@ -1,0 +1,137 @@
+package views
+
+import (
+	"math"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"mediation/models"
+)
+
+// sampleActivity is an activity with a few small counts.
+func sampleActivity() models.Activity {
+	a := models.Activity{
+		StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{
+			models.StatusActive:     {models.RiskHigh: 12, models.RiskLow: 3},
+			models.StatusIdentified: {models.RiskMedium: 2},
+			models.StatusMonitoring: {},
+			models.StatusClosed:     {models.RiskLow: 7},
+		},
+		FollowUpsByKind:   map[models.FollowUpKind]int{models.FollowUpPupilInterview: 30, models.FollowUpHomeVisit: 2},
+		FollowUpMinutes:   1234,
+		MeetingsByStatus:  map[models.MeetingStatus]int{models.MeetingHeld: 9, models.MeetingFamilyAbsent: 2},
+		ReferralsByStatus: map[models.ReferralStatus]int{models.ReferralSent: 3, models.ReferralClosed: 8},
+		ExitsByReason:     map[models.ExitReason]int{models.ExitReEngaged: 6, models.ExitMovedAway: 1},
+	}
+	a.NewFilesByMonth[0], a.NewFilesByMonth[3] = 10, 2
+	a.FollowUpsByMonth[0], a.FollowUpsByMonth[1] = 20, 12
+	return a
+}
+
+// messageID matches text that is a catalog id that was not found.
+var messageID = regexp.MustCompile(`\b(report|risk|kind|exit|level|priority|meeting|referral|establishment)\.[a-z_.]+\b`)
+
+func checkReport(t *testing.T, r Report) {
+	t.Helper()
+	var texts []string
+	texts = append(texts, r.Title, r.Scope)
+	table := func(tb *ReportTable) {
+		if tb == nil {
+			return
+		}
+		texts = append(texts, tb.Caption, tb.Empty)
+		texts = append(texts, tb.Headers...)
+		for _, row := range append(tb.Rows, tb.Totals...) {
+			if len(row) != len(tb.Headers) {
+				t.Errorf("%s: a row of %d cells under %d headers", tb.Caption, len(row), len(tb.Headers))
+			}
+			texts = append(texts, row...)
+		}
+	}
+	for _, s := range r.Sections {
+		texts = append(texts, s.Heading)
+		texts = append(texts, s.Text...)
+		texts = append(texts, s.Notes...)
+		for _, f := range s.Figures {
+			texts = append(texts, f.Label, f.Value)
+		}
+		if s.Chart != nil {
+			texts = append(texts, s.Chart.Title)
+			table(&s.Chart.Data)
+		}
+		table(s.Table)
+	}
+	for _, s := range texts {
+		if m := messageID.FindString(s); m != "" {
+			t.Errorf("untranslated message %q in %q", m, s)
+		}
+	}
+}
+
+func TestReportsAreTranslated(t *testing.T) {
+	v, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := models.SchoolYear{StartYear: 2025}
+	est := models.Establishment{UAI: "0590101X", Name: "Collège Test", Type: models.TypeCollege, Commune: "Lille", PriorityEducation: models.PriorityREP}
+	sum := models.EstablishmentSummary{Establishment: est, Year: y, Elapsed: 4, Activity: sampleActivity(),
+		ReplyTime:          models.ReplyTime{Acknowledged: 4, MedianDays: 3.5},
+		ReferralsByPartner: []models.PartnerReferrals{{Partner: "CAF du Nord", ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 3}}},
+		Pupils:             []models.SummaryPupil{{LastName: "Martin", FirstName: "Léa", ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: models.RiskHigh}}}
+	group := func(key string) models.ActivityGroup {
+		return models.ActivityGroup{Key: key, Establishments: 1, Activity: sampleActivity()}
+	}
+	metro := models.MetropolitanFigures{Year: y, Total: sampleActivity(), Establishments: 2, Reporting: 2,
+		Groups: map[models.Grouping][]models.ActivityGroup{
+			models.ByType:          {group("college"), group("lycee_pro")},
+			models.ByPriority:      {group("rep"), group("none")},
+			models.ByCommune:       {group("Lille"), group("Roubaix")},
+			models.ByEstablishment: {group("0590101X"), group("0590102Y")},
+		}, Names: map[string]string{"0590101X": "Collège A (Lille)", "0590102Y": "LP B (Roubaix)"}}
+	partner := models.PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF du Nord", ResponseDays: 15}, Year: y, Sent: 11,
+		ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 3, models.ReferralClosed: 8}, ByReason: map[models.ReferralReason]int{models.ReasonHealth: 11},
+		ByOutcome: map[models.ReferralOutcome]int{models.OutcomeSupportInPlace: 8}, ByEstablishment: []models.KeyCount{{Key: "Collège A", N: 11}}}
+	ine := "1234567890A"
+	dossier := models.PupilDossier{Year: y, PupilFile: models.PupilFile{Pupil: models.Pupil{LastName: "Martin", FirstName: "Léa", INE: &ine,
+		ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: models.RiskLow}, Establishment: est}}
+	for _, lang := range []string{"fr", "en"} {
+		l := v.Localizer(lang)
+		for _, r := range []Report{l.EstablishmentReport(sum), l.MetropolitanReport(metro, 5), l.PartnerReport(partner, 5), l.DossierReport(dossier)} {
+			checkReport(t, r)
+			b, err := l.ReportPDF(r, time.Date(2026, 11, 25, 10, 0, 0, 0, models.Paris), l.SuppressionNote(5))
+			if err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+				t.Errorf("%s %s: PDF %v", lang, r.Title, err)
+			}
+		}
+	}
+}
+
+func TestProtectedCellsAndCharts(t *testing.T) {
+	v, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := v.Localizer("fr")
+	c := l.monthChart("t", models.SchoolYear{StartYear: 2025}, 12, []string{"a"}, [][12]int{{3, 10, 0}}, 5)
+	if !math.IsNaN(c.Series[0].Values[0]) || c.Series[0].Values[2] != 0 {
+		t.Errorf("chart values %v: a small count must not be drawn, a zero must", c.Series[0].Values)
+	}
+	if got := c.Data.Rows[0][1]; got != "<\u00a05" {
+		t.Errorf("small count written %q", got)
+	}
+	if !c.Data.Masked {
+		t.Error("the table does not say it has masked figures")
+	}
+	if got := l.Number(1234567); got != "1\u00a0234\u00a0567" {
+		t.Errorf("Number = %q", got)
+	}
+	if got := l.Percent(2, 3); got != "66,7\u00a0%" {
+		t.Errorf("Percent = %q", got)
+	}
+	if got := v.Localizer("en").Percent(2, 3); got != "66.7%" {
+		t.Errorf("English Percent = %q", got)
+	}
+}
