@@ -108,12 +108,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, u, err := openDatabase(ctx, cfg)
+	db, u, err := openReady(ctx, cfg)
 	if err != nil {
-		return nil, err
-	}
-	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
-		models.Close(db)
 		return nil, err
 	}
 	v, err := views.New()
@@ -136,6 +132,20 @@ func openDatabase(ctx context.Context, cfg Config) (*gorm.DB, models.DatabaseURL
 	}
 	db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: cfg.MaxDBConns, Logger: cfg.Logger})
 	return db, u, err
+}
+
+// openReady opens the database and makes sure its schema is the program's (ensureSchema); the
+// caller closes it.
+func openReady(ctx context.Context, cfg Config) (*gorm.DB, models.DatabaseURL, error) {
+	db, u, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return nil, u, err
+	}
+	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
+		models.Close(db)
+		return nil, u, err
+	}
+	return db, u, nil
 }
 
 // ensureSchema migrates SQLite, the embedded default that nobody administers, and only checks

@@ -72,14 +72,11 @@ func AddUser(ctx context.Context, cfg Config, n NewAccount) (models.User, error)
 		return models.User{}, err
 	}
 	n.PasswordHash = hash
-	db, u, err := openDatabase(ctx, cfg)
+	db, _, err := openReady(ctx, cfg)
 	if err != nil {
 		return models.User{}, err
 	}
 	defer models.Close(db)
-	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
-		return models.User{}, err
-	}
 	var user models.User
 	err = db.Transaction(func(tx *gorm.DB) error {
 		if user, err = models.CreateUser(ctx, tx, n.NewUser); err != nil {
@@ -95,14 +92,11 @@ func AddUser(ctx context.Context, cfg Config, n NewAccount) (models.User, error)
 // prints what it did.
 func Purge(ctx context.Context, cfg Config, dryRun bool, out io.Writer) error {
 	cfg.setDefaults()
-	db, u, err := openDatabase(ctx, cfg)
+	db, _, err := openReady(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
-	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
-		return err
-	}
 	res, err := models.Purge(ctx, db, cfg.Now(), dryRun, models.Actor{Email: "cli"})
 	if err != nil {
 		return fmt.Errorf("purge impossible : %w", err)

@@ -41,14 +41,11 @@ func Import(ctx context.Context, cfg Config, kind, path string, opts models.Pupi
 		return fmt.Errorf("impossible d'ouvrir %s : %w", path, plainErr(err))
 	}
 	defer f.Close()
-	db, u, err := openDatabase(ctx, cfg)
+	db, _, err := openReady(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
-	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
-		return err
-	}
 	res, err := run(ctx, db, f, opts, models.Actor{Email: "cli"}, cfg.Now())
 	if err == nil || res.InvalidCount > 0 {
 		PrintImportResult(out, path, res)

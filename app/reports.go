@@ -51,14 +51,11 @@ func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) err
 	if err != nil {
 		return err
 	}
-	db, u, err := openDatabase(ctx, cfg)
+	db, _, err := openReady(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
-	if err := ensureSchema(ctx, db, u, cfg.Logger); err != nil {
-		return err
-	}
 	loc := v.Localizer("fr")
 	now := cfg.Now()
 	b, name, record, err := buildReport(ctx, db, loc, r, y, now)

@@ -188,9 +188,7 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 	}
 	report := views.Report{Title: loc.T("report.metropolitan.title")}
 	if err == nil {
-		full := loc.MetropolitanReport(m, threshold)
-		report.Scope = full.Scope
-		report.Sections = append(full.Sections[:2:2], loc.MetropolitanSections(m, g, threshold)...)
+		report = loc.MetropolitanOverview(m, g, threshold)
 	}
 	p := ReportPage{Page: h.page(c, "report.metropolitan.title"), Report: report, Years: m.Years, Year: y.String(),
 		Action: "/reports/metropolitan", Hidden: map[string]string{"by": string(g)}, Note: loc.SuppressionNote(threshold)}

@@ -20,17 +20,23 @@ const DefaultRetentionYears = 1
 
 // LoadRetentionYears reads the retention setting, or its default.
 func LoadRetentionYears(ctx context.Context, db *gorm.DB) (int, error) {
+	return loadIntSetting(ctx, db, RetentionKey, DefaultRetentionYears, 0, 10)
+}
+
+// loadIntSetting reads a whole-number setting, or its default when it was never set; a value
+// outside [min, max] is an error, never silently replaced.
+func loadIntSetting(ctx context.Context, db *gorm.DB, key string, def, min, max int) (int, error) {
 	var s Setting
-	err := db.WithContext(ctx).Where("key = ?", RetentionKey).Take(&s).Error
+	err := db.WithContext(ctx).Where("key = ?", key).Take(&s).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return DefaultRetentionYears, nil
+		return def, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("models: read %s: %w", RetentionKey, err)
+		return 0, fmt.Errorf("models: read %s: %w", key, err)
 	}
 	n, err := strconv.Atoi(s.Value)
-	if err != nil || n < 0 || n > 10 {
-		return 0, fmt.Errorf("models: setting %s = %q: a number of school years from 0 to 10 is expected", RetentionKey, s.Value)
+	if err != nil || n < min || n > max {
+		return 0, fmt.Errorf("models: setting %s = %q: a number from %d to %d is expected", key, s.Value, min, max)
 	}
 	return n, nil
 }

@@ -105,7 +105,7 @@ func LoadEstablishmentSummary(ctx context.Context, db *gorm.DB, s Scope, uai str
 		return sum, err
 	}
 	if withPupils {
-		sum.Pupils, err = pupilsFollowed(ctx, db, e.ID, y)
+		sum.Pupils, err = pupilsFollowed(ctx, db, s, e.ID, y)
 		if err != nil {
 			return sum, err
 		}
@@ -153,14 +153,17 @@ func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y SchoolYe
 }
 
 // pupilsFollowed lists the files of the establishment followed in the year, with their status
-// at the end of the year and their follow-ups of the year, by name.
-func pupilsFollowed(ctx context.Context, db *gorm.DB, establishmentID uint, y SchoolYear) ([]SummaryPupil, error) {
+// at the end of the year and the follow-ups of the year the scope may see, by name. Anonymised
+// files are counted in the figures but not listed: what is left of them could still point to
+// a pupil.
+func pupilsFollowed(ctx context.Context, db *gorm.DB, s Scope, establishmentID uint, y SchoolYear) ([]SummaryPupil, error) {
 	dayStart, dayEnd := Date(y.Start()), Date(y.End())
-	counts := db.Session(&gorm.Session{NewDB: true}).Table("follow_ups").
-		Select("pupil_id, COUNT(*) AS n, MAX(occurred_on) AS last_on").
-		Where("occurred_on >= ? AND occurred_on < ?", dayStart, dayEnd).
-		Where("pupil_id IN (?)", db.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("id").Where("establishment_id = ?", establishmentID)).
-		Group("pupil_id")
+	fresh := db.Session(&gorm.Session{NewDB: true})
+	counts := visibleFollowUps(fresh.Table("follow_ups"), s).
+		Select("follow_ups.pupil_id, COUNT(*) AS n, MAX(follow_ups.occurred_on) AS last_on").
+		Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd).
+		Where("follow_ups.pupil_id IN (?)", fresh.Table("pupils").Select("id").Where("establishment_id = ?", establishmentID)).
+		Group("follow_ups.pupil_id")
 	var out []SummaryPupil
 	err := db.WithContext(ctx).Table("pupils").
 		Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_level, pupils.class_name, "+
@@ -169,7 +172,7 @@ func pupilsFollowed(ctx context.Context, db *gorm.DB, establishmentID uint, y Sc
 		Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id").
 		Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
 		Joins("LEFT JOIN (?) AS f ON f.pupil_id = pupils.id", counts).
-		Where("pupils.establishment_id = ?", establishmentID).
+		Where("pupils.establishment_id = ? AND pupils.anonymised_at IS NULL", establishmentID).
 		Where(statusAtEndSQL, y.End().UTC()).
 		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", StatusClosed, y.Start().UTC()).
 		Order("pupils.last_name, pupils.first_name, pupils.id").Scan(&out).Error

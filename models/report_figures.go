@@ -269,54 +269,36 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y Sch
 		}
 	}
 
-	var meetings []struct {
-		EstablishmentID uint
-		Status          MeetingStatus
-		N               int
+	// Meetings by status, referrals by status, exits by reason: one count per establishment and
+	// key, over the rows of table dated in the year.
+	counts := []struct {
+		what, table, key, where string
+		args                    []any
+		add                     func(a *Activity, key string, n int)
+	}{
+		{"meetings", "meetings", "meetings.status", "meetings.scheduled_at >= ? AND meetings.scheduled_at < ?", []any{start, end},
+			func(a *Activity, k string, n int) { a.MeetingsByStatus[MeetingStatus(k)] += n }},
+		{"referrals", "referrals", "referrals.status", "referrals.sent_at >= ? AND referrals.sent_at < ?", []any{start, end},
+			func(a *Activity, k string, n int) { a.ReferralsByStatus[ReferralStatus(k)] += n }},
+		{"exits", "pupil_status_changes", "COALESCE(pupil_status_changes.exit_reason, '" + string(ExitOther) + "')",
+			"pupil_status_changes.to_status = ? AND pupil_status_changes.changed_at >= ? AND pupil_status_changes.changed_at < ?",
+			[]any{StatusClosed, start, end},
+			func(a *Activity, k string, n int) { a.ExitsByReason[ExitReason(k)] += n }},
 	}
-	q = db.Table("meetings").Select("pupils.establishment_id, meetings.status, COUNT(*) AS n").
-		Joins("JOIN pupils ON pupils.id = meetings.pupil_id").
-		Where("meetings.scheduled_at >= ? AND meetings.scheduled_at < ?", start, end)
-	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, meetings.status").Scan(&meetings).Error; err != nil {
-		return nil, fmt.Errorf("models: meetings in %s: %w", y, err)
-	}
-	for _, r := range meetings {
-		get(r.EstablishmentID).MeetingsByStatus[r.Status] += r.N
-	}
-
-	var referrals []struct {
-		EstablishmentID uint
-		Status          ReferralStatus
-		N               int
-	}
-	q = db.Table("referrals").Select("pupils.establishment_id, referrals.status, COUNT(*) AS n").
-		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-		Where("referrals.sent_at >= ? AND referrals.sent_at < ?", start, end)
-	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, referrals.status").Scan(&referrals).Error; err != nil {
-		return nil, fmt.Errorf("models: referrals in %s: %w", y, err)
-	}
-	for _, r := range referrals {
-		get(r.EstablishmentID).ReferralsByStatus[r.Status] += r.N
-	}
-
-	var exits []struct {
-		EstablishmentID uint
-		ExitReason      *ExitReason
-		N               int
-	}
-	q = db.Table("pupil_status_changes").Select("pupils.establishment_id, pupil_status_changes.exit_reason, COUNT(*) AS n").
-		Joins("JOIN pupils ON pupils.id = pupil_status_changes.pupil_id").
-		Where("pupil_status_changes.to_status = ? AND pupil_status_changes.changed_at >= ? AND pupil_status_changes.changed_at < ?",
-			StatusClosed, start, end)
-	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, pupil_status_changes.exit_reason").Scan(&exits).Error; err != nil {
-		return nil, fmt.Errorf("models: exits in %s: %w", y, err)
-	}
-	for _, r := range exits {
-		reason := ExitOther
-		if r.ExitReason != nil {
-			reason = *r.ExitReason
+	for _, c := range counts {
+		var rows []struct {
+			EstablishmentID uint
+			Key             string
+			N               int
 		}
-		get(r.EstablishmentID).ExitsByReason[reason] += r.N
+		q = db.Table(c.table).Select("pupils.establishment_id, "+c.key+" AS key, COUNT(*) AS n").
+			Joins("JOIN pupils ON pupils.id = "+c.table+".pupil_id").Where(c.where, c.args...)
+		if err := establishmentFilter(q, ids).Group("pupils.establishment_id, " + c.key).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("models: %s in %s: %w", c.what, y, err)
+		}
+		for _, r := range rows {
+			c.add(get(r.EstablishmentID), r.Key, r.N)
+		}
 	}
 	return out, nil
 }
@@ -420,19 +402,7 @@ const DefaultSmallCount = 5
 
 // LoadSmallCountThreshold reads the small-count threshold, or the default.
 func LoadSmallCountThreshold(ctx context.Context, db *gorm.DB) (int, error) {
-	var s Setting
-	err := db.WithContext(ctx).Where("key = ?", SmallCountKey).Take(&s).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return DefaultSmallCount, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("models: read %s: %w", SmallCountKey, err)
-	}
-	n, err := strconv.Atoi(s.Value)
-	if err != nil || n < 2 || n > 20 {
-		return 0, fmt.Errorf("models: setting %s = %q: a number from 2 to 20 is expected", SmallCountKey, s.Value)
-	}
-	return n, nil
+	return loadIntSetting(ctx, db, SmallCountKey, DefaultSmallCount, 2, 20)
 }
 
 // SaveSmallCountThreshold stores the small-count threshold (2 to 20), audited.

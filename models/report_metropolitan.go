@@ -30,8 +30,7 @@ func (g Grouping) Valid() bool { return oneOf(g, Groupings) }
 // ActivityGroup is the activity of a group of establishments. Key is the establishment's UAI,
 // the commune, the type or the label; the view turns types and labels into words.
 type ActivityGroup struct {
-	Key            string
-	Establishments int
+	Key string
 	Activity
 }
 
@@ -42,19 +41,24 @@ type MetropolitanFigures struct {
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 	Total   Activity
-	// Establishments counts the active establishments; Reporting those with any figure.
+	// Establishments counts the establishments in the report (the active ones, and any closed
+	// one with figures); Reporting those with any figure.
 	Establishments int
 	Reporting      int
 	ReplyTime      ReplyTime
 	Groups         map[Grouping][]ActivityGroup
 	// Names gives an establishment's name and commune by UAI, for the rows of ByEstablishment.
 	Names map[string]string
+	// GroupOf gives, by UAI, the key of the establishment's group in each grouping: the
+	// anonymised report derives every grouping from the establishments' protected figures.
+	GroupOf map[string]map[Grouping]string
 }
 
 // LoadMetropolitanFigures computes the metropolitan figures for the year, or ErrNoData.
 // They hold counts only: no pupil's name, birth date or identifier.
 func LoadMetropolitanFigures(ctx context.Context, db *gorm.DB, y SchoolYear, now time.Time) (MetropolitanFigures, error) {
-	m := MetropolitanFigures{Year: y, Elapsed: monthsElapsed(y, now), Groups: map[Grouping][]ActivityGroup{}, Names: map[string]string{}}
+	m := MetropolitanFigures{Year: y, Elapsed: monthsElapsed(y, now), Groups: map[Grouping][]ActivityGroup{}, Names: map[string]string{},
+		GroupOf: map[string]map[Grouping]string{}}
 	var err error
 	m.Years, err = reportYears(ctx, db, now, func(q *gorm.DB) *gorm.DB { return q })
 	if err != nil {
@@ -77,9 +81,6 @@ func LoadMetropolitanFigures(ctx context.Context, db *gorm.DB, y SchoolYear, now
 		groups[g] = map[string]*ActivityGroup{}
 	}
 	for _, e := range establishments {
-		if e.Active {
-			m.Establishments++
-		}
 		a := acts[e.ID]
 		if a == nil {
 			if !e.Active {
@@ -89,16 +90,19 @@ func LoadMetropolitanFigures(ctx context.Context, db *gorm.DB, y SchoolYear, now
 		} else if !a.Empty() {
 			m.Reporting++
 		}
+		// Every establishment in the report: the active ones, and a closed one with figures.
+		m.Establishments++
 		total.Add(a)
 		m.Names[e.UAI] = e.Name + " (" + e.Commune + ")"
-		for g, key := range map[Grouping]string{ByEstablishment: e.UAI, ByCommune: e.Commune,
-			ByType: string(e.Type), ByPriority: string(e.PriorityEducation)} {
+		keys := map[Grouping]string{ByEstablishment: e.UAI, ByCommune: e.Commune,
+			ByType: string(e.Type), ByPriority: string(e.PriorityEducation)}
+		m.GroupOf[e.UAI] = keys
+		for g, key := range keys {
 			ag := groups[g][key]
 			if ag == nil {
 				ag = &ActivityGroup{Key: key, Activity: *newActivity()}
 				groups[g][key] = ag
 			}
-			ag.Establishments++
 			ag.Activity.Add(a)
 		}
 	}

@@ -26,12 +26,12 @@ type PartnerFigures struct {
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 	// Sent counts the referrals sent in the year (every status).
-	Sent         int
-	SentByMonth  [12]int
-	ByStatus     map[ReferralStatus]int
-	ByReason     map[ReferralReason]int
+	Sent        int
+	SentByMonth [12]int
+	ByStatus    map[ReferralStatus]int
+	ByReason    map[ReferralReason]int
+	// ByOutcome counts the closed referrals by outcome.
 	ByOutcome    map[ReferralOutcome]int
-	Declined     int
 	ReplyTime    ReplyTime
 	OnTime       int // acknowledged within the partner's response time
 	Overdue      int // still waiting for acknowledgement past the response time today
@@ -119,21 +119,21 @@ func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s Scope, partnerID uin
 	if f.Sent == 0 {
 		return f, ErrNoData
 	}
-	f.Declined = f.ByStatus[ReferralDeclined]
 
 	var byEst []struct {
 		Name    string
 		Commune string
+		UAI     string
 		N       int
 	}
 	if err := sent().Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
-		Select("establishments.name, establishments.commune, COUNT(*) AS n").
-		Group("establishments.id, establishments.name, establishments.commune").
-		Order("establishments.name, establishments.commune").Scan(&byEst).Error; err != nil {
+		Select("establishments.name, establishments.commune, establishments.uai, COUNT(*) AS n").
+		Group("establishments.id, establishments.name, establishments.commune, establishments.uai").
+		Scan(&byEst).Error; err != nil {
 		return f, fmt.Errorf("models: referrals to partner %d by establishment: %w", partnerID, err)
 	}
 	for _, r := range byEst {
-		f.ByEstablishment = append(f.ByEstablishment, KeyCount{Key: r.Name + " (" + r.Commune + ")", N: r.N})
+		f.ByEstablishment = append(f.ByEstablishment, KeyCount{Key: r.Name + " (" + r.Commune + ", " + r.UAI + ")", N: r.N})
 	}
 	sort.SliceStable(f.ByEstablishment, func(i, j int) bool { return f.ByEstablishment[i].Key < f.ByEstablishment[j].Key })
 

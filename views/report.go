@@ -198,7 +198,7 @@ func (l *Localizer) monthLabels(y models.SchoolYear) []string {
 	return out
 }
 
-// dataOf turns a chart's protected table into the chart's accessible data table.
+// chartData turns a chart's protected table into the chart's accessible data table.
 func chartData(t *ReportTable) ReportTable {
 	if t == nil {
 		return ReportTable{}
@@ -206,14 +206,18 @@ func chartData(t *ReportTable) ReportTable {
 	return *t
 }
 
-// monthChart draws series of twelve monthly counts (protected) as lines, with their table;
-// the months not begun yet (from elapsed on) are left out of the lines.
-func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, names []string, series [][12]int, threshold int) *ReportChart {
+// monthCells turns series of twelve monthly counts into table rows.
+func monthCells(series ...[12]int) [][]int {
 	cells := make([][]int, len(series))
 	for i := range series {
-		cells[i] = series[i][:]
+		cells[i] = append([]int(nil), series[i][:]...)
 	}
-	p := models.Protect(models.CountTable{Cells: cells, RowTotals: true}, threshold)
+	return cells
+}
+
+// monthChart draws the rows of a protected table of twelve months as lines, with their table;
+// the months not begun yet (from elapsed on) are left out of the lines.
+func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, names []string, p models.Protected) *ReportChart {
 	months := l.monthLabels(y)
 	c := &ReportChart{Title: title, Line: true, Categories: months}
 	for i, name := range names {
@@ -271,38 +275,52 @@ func column[T comparable](values []T, counts map[T]int) [][]int {
 var referralStatuses = []models.ReferralStatus{models.ReferralSent, models.ReferralAcknowledged, models.ReferralAccepted,
 	models.ReferralDeclined, models.ReferralClosed, models.ReferralWithdrawn}
 
-// activityFigures are the key figures common to the establishment and metropolitan reports.
-func (l *Localizer) activityFigures(a *models.Activity, rt models.ReplyTime, show func(n int) string) []ReportFigure {
-	held, expected := a.FamilyAttendance()
-	rate := l.Percent(held, expected)
-	if show(held) != l.Number(held) || show(expected-held) != l.Number(expected-held) {
-		rate = l.T("report.secret")
-	}
-	median := "–"
-	if rt.Acknowledged > 0 {
-		median = l.days(rt.MedianDays)
-	}
+// activityFigures are the key figures common to the establishment and metropolitan reports,
+// already written out.
+type activityFigures struct {
+	files, newFiles, followUps, hours, held, attendance, referrals, reply, exits string
+}
+
+func (l *Localizer) figureList(k activityFigures) []ReportFigure {
 	return []ReportFigure{
-		{l.T("report.fig.files"), show(a.FilesFollowed())},
-		{l.T("report.fig.new_files"), show(a.NewFiles())},
-		{l.T("report.fig.follow_ups"), show(a.FollowUps())},
-		{l.T("report.fig.hours"), l.Number(int(math.Round(float64(a.FollowUpMinutes) / 60)))},
-		{l.T("report.fig.meetings_held"), show(a.MeetingsHeld())},
-		{l.T("report.fig.attendance"), rate},
-		{l.T("report.fig.referrals"), show(a.Referrals())},
-		{l.T("report.fig.reply"), median},
-		{l.T("report.fig.exits"), show(a.Exits())},
+		{l.T("report.fig.files"), k.files},
+		{l.T("report.fig.new_files"), k.newFiles},
+		{l.T("report.fig.follow_ups"), k.followUps},
+		{l.T("report.fig.hours"), k.hours},
+		{l.T("report.fig.meetings_held"), k.held},
+		{l.T("report.fig.attendance"), k.attendance},
+		{l.T("report.fig.referrals"), k.referrals},
+		{l.T("report.fig.reply"), k.reply},
+		{l.T("report.fig.exits"), k.exits},
 	}
 }
 
-// EstablishmentReport is the establishment summary; withPupils adds the nominative list.
+// hours writes follow-up minutes as whole hours.
+func (l *Localizer) hours(minutes int) string {
+	return l.Number(int(math.Round(float64(minutes) / 60)))
+}
+
+// median writes a median number of days, or a dash when nothing was counted.
+func (l *Localizer) median(rt models.ReplyTime) string {
+	if rt.Acknowledged == 0 {
+		return "–"
+	}
+	return l.days(rt.MedianDays)
+}
+
+// EstablishmentReport is the establishment summary, with the nominative list of the files
+// followed when the figures hold it.
 func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 	e := s.Establishment
 	r := Report{Title: l.T("report.establishment.title"), Year: s.Year.String(),
 		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, l.T("establishment.type."+string(e.Type)), e.UAI)}
 	a := &s.Activity
+	held, expected := a.FamilyAttendance()
 	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"),
-		Figures: l.activityFigures(a, s.ReplyTime, l.Number)})
+		Figures: l.figureList(activityFigures{files: l.Number(a.FilesFollowed()), newFiles: l.Number(a.NewFiles()),
+			followUps: l.Number(a.FollowUps()), hours: l.hours(a.FollowUpMinutes), held: l.Number(held),
+			attendance: l.Percent(held, expected), referrals: l.Number(a.Referrals()), reply: l.median(s.ReplyTime),
+			exits: l.Number(a.Exits())})})
 
 	statuses := enumLabels(l, "report.status.", models.PupilStatuses)
 	risks := enumLabels(l, "risk.", models.RiskLevels)
@@ -321,7 +339,7 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 	title = l.T("report.section.months")
 	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
 		Chart: l.monthChart(title, s.Year, s.Elapsed, []string{l.T("report.fig.new_files"), l.T("report.fig.follow_ups")},
-			[][12]int{a.NewFilesByMonth, a.FollowUpsByMonth}, 0)})
+			models.Protect(models.CountTable{Cells: monthCells(a.NewFilesByMonth, a.FollowUpsByMonth), RowTotals: true}, 0))})
 
 	title = l.T("report.section.kinds")
 	r.Sections = append(r.Sections, ReportSection{ID: "kinds", Heading: title,
@@ -329,7 +347,6 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 			enumLabels(l, "kind.", models.FollowUpKinds), column(models.FollowUpKinds, a.FollowUpsByKind), false, true)})
 
 	title = l.T("report.section.meetings")
-	held, expected := a.FamilyAttendance()
 	r.Sections = append(r.Sections, ReportSection{ID: "meetings", Heading: title,
 		Text: []string{l.T("report.text.attendance", "Held", l.Number(held), "Expected", l.Number(expected), "Rate", l.Percent(held, expected))},
 		Table: l.plainTable(title, []string{l.T("report.col.meeting_status"), l.T("report.col.count")},
@@ -407,84 +424,6 @@ func (l *Localizer) groupLabels(g models.Grouping, groups []models.ActivityGroup
 	return out
 }
 
-// MetropolitanSections are the sections of one grouping of the metropolitan figures, as the
-// overview page shows them for the grouping chosen.
-func (l *Localizer) MetropolitanSections(m models.MetropolitanFigures, g models.Grouping, threshold int) []ReportSection {
-	groups := m.Groups[g]
-	labels := l.groupLabels(g, groups, m.Names)
-	by := l.T("report.by." + string(g))
-	first := l.T("report.group." + string(g))
-
-	var status, activity [][]int
-	for _, ag := range groups {
-		var row []int
-		for _, st := range models.PupilStatuses {
-			row = append(row, ag.FilesByStatus(st))
-		}
-		status = append(status, row)
-		held, expected := ag.FamilyAttendance()
-		activity = append(activity, []int{ag.NewFiles(), ag.FollowUps(), held, expected - held, ag.Referrals(), ag.Exits()})
-	}
-	title := l.T("report.section.status_by", "By", by)
-	p := models.Protect(models.CountTable{Cells: status, RowTotals: true, ColTotals: true}, threshold)
-	statuses := enumLabels(l, "report.status.", models.PupilStatuses)
-	table := l.protectedTable(title, append([]string{first}, statuses...), labels, p)
-	sections := []ReportSection{{ID: "status-" + string(g), Heading: title, Table: table}}
-	if g == models.ByType || g == models.ByPriority {
-		sections[0].Chart = barChart(title, labels, statuses, p, table, false)
-		sections[0].Table = nil
-	}
-
-	title = l.T("report.section.activity_by", "By", by)
-	p = models.Protect(models.CountTable{Cells: activity, ColTotals: true}, threshold)
-	sections = append(sections, ReportSection{ID: "activity-" + string(g), Heading: title,
-		Table: l.protectedTable(title, []string{first, l.T("report.fig.new_files"), l.T("report.fig.follow_ups"),
-			l.T("report.col.held"), l.T("report.col.family_absent"), l.T("report.fig.referrals"), l.T("report.fig.exits")}, labels, p)})
-	return sections
-}
-
-// protectOne protects a single figure printed on its own.
-func protectOne(l *Localizer, threshold int) func(n int) string {
-	return func(n int) string {
-		p := models.Protect(models.CountTable{Cells: [][]int{{n}}}, threshold)
-		return l.cell(n, p.Masks[0][0], threshold)
-	}
-}
-
-// MetropolitanReport is the anonymised metropolitan report: counts only, small counts
-// protected, with its methodology annex.
-func (l *Localizer) MetropolitanReport(m models.MetropolitanFigures, threshold int) Report {
-	r := Report{Title: l.T("report.metropolitan.title"), Year: m.Year.String(),
-		Scope: l.T("report.metropolitan.scope", "Count", m.Establishments, "N", l.Number(m.Establishments))}
-	a := &m.Total
-	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"),
-		Text:    []string{l.T("report.text.reporting", "Reporting", l.Number(m.Reporting), "Count", m.Establishments, "N", l.Number(m.Establishments))},
-		Figures: l.activityFigures(a, m.ReplyTime, protectOne(l, threshold))})
-	title := l.T("report.section.months")
-	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
-		Chart: l.monthChart(title, m.Year, m.Elapsed, []string{l.T("report.fig.new_files"), l.T("report.fig.follow_ups")},
-			[][12]int{a.NewFilesByMonth, a.FollowUpsByMonth}, threshold)})
-	for _, g := range models.Groupings {
-		r.Sections = append(r.Sections, l.MetropolitanSections(m, g, threshold)...)
-	}
-	title = l.T("report.section.exits_by_type")
-	types := m.Groups[models.ByType]
-	var exits [][]int
-	for _, ag := range types {
-		var row []int
-		for _, reason := range models.ExitReasons {
-			row = append(row, ag.ExitsByReason[reason])
-		}
-		exits = append(exits, row)
-	}
-	p := models.Protect(models.CountTable{Cells: exits, RowTotals: true, ColTotals: true}, threshold)
-	r.Sections = append(r.Sections, ReportSection{ID: "exits", Heading: title,
-		Table: l.protectedTable(title, append([]string{l.T("report.group.type")}, enumLabels(l, "exit.", models.ExitReasons)...),
-			l.groupLabels(models.ByType, types, m.Names), p)})
-	r.Sections = append(r.Sections, l.methodology(threshold, true))
-	return r
-}
-
 // methodology is the annex that says how the figures are counted and protected.
 func (l *Localizer) methodology(threshold int, activity bool) ReportSection {
 	s := ReportSection{ID: "methodology", Heading: l.T("report.section.methodology"), Annex: true}
@@ -503,54 +442,6 @@ func (l *Localizer) methodology(threshold int, activity bool) ReportSection {
 // SuppressionNote is the legend of the marks of protected tables.
 func (l *Localizer) SuppressionNote(threshold int) string {
 	return l.T("report.note.suppression", "Threshold", threshold, "Secret", l.T("report.secret"))
-}
-
-// PartnerReport is the anonymised report of the referrals addressed to one partner.
-func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report {
-	r := Report{Title: l.T("report.partner.title"), Year: f.Year.String(), Scope: f.Partner.Name}
-	show := protectOne(l, threshold)
-	median := func(rt models.ReplyTime) string {
-		if rt.Acknowledged == 0 {
-			return "–"
-		}
-		return l.days(rt.MedianDays)
-	}
-	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"), Figures: []ReportFigure{
-		{l.T("report.fig.received"), show(f.Sent)},
-		{l.T("report.fig.acknowledged"), show(f.ReplyTime.Acknowledged)},
-		{l.T("report.fig.reply"), median(f.ReplyTime)},
-		{l.T("report.fig.on_time", "Days", f.Partner.ResponseDays), show(f.OnTime)},
-		{l.T("report.fig.overdue"), show(f.Overdue)},
-		{l.T("report.fig.answer"), median(f.AnswerMedian)},
-	}})
-	title := l.T("report.section.received_months")
-	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
-		Chart: l.monthChart(title, f.Year, f.Elapsed, []string{l.T("report.fig.received")}, [][12]int{f.SentByMonth}, threshold)})
-
-	one := func(id, title, first string, labels []string, cells [][]int) ReportSection {
-		p := models.Protect(models.CountTable{Cells: cells, ColTotals: true}, threshold)
-		t := l.protectedTable(title, []string{first, l.T("report.col.count")}, labels, p)
-		return ReportSection{ID: id, Heading: title, Chart: barChart(title, labels, []string{l.T("report.col.count")}, p, t, true)}
-	}
-	r.Sections = append(r.Sections,
-		one("reasons", l.T("report.section.reasons"), l.T("referral.reason"), enumLabels(l, "referral.reason.", models.ReferralReasons),
-			column(models.ReferralReasons, f.ByReason)),
-		one("statuses", l.T("report.section.statuses"), l.T("referral.status"), enumLabels(l, "referral.status.", referralStatuses),
-			column(referralStatuses, f.ByStatus)),
-		one("outcomes", l.T("report.section.outcomes"), l.T("referral.outcome"), enumLabels(l, "referral.outcome.", models.ReferralOutcomes),
-			column(models.ReferralOutcomes, f.ByOutcome)))
-	var names []string
-	var cells [][]int
-	for _, kc := range f.ByEstablishment {
-		names = append(names, kc.Key)
-		cells = append(cells, []int{kc.N})
-	}
-	title = l.T("report.section.by_establishment")
-	p := models.Protect(models.CountTable{Cells: cells, ColTotals: true}, threshold)
-	r.Sections = append(r.Sections, ReportSection{ID: "establishments", Heading: title,
-		Table: l.protectedTable(title, []string{l.T("report.group.establishment"), l.T("report.col.count")}, names, p)})
-	r.Sections = append(r.Sections, l.methodology(threshold, false))
-	return r
 }
 
 // DossierReport is a pupil's dossier. Restricted follow-ups are already left out of d by its

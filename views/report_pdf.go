@@ -47,6 +47,9 @@ func (l *Localizer) ReportPDF(r Report, generated time.Time, note string) ([]byt
 				series[i] = pdf.Series{Name: sr.Name, Values: sr.Values}
 			}
 			empty := l.T("report.empty.chart")
+			if c.allMasked() {
+				empty = l.T("report.chart_masked")
+			}
 			if c.Line {
 				d.LineChart(pdf.LineChart{Title: c.Title, Labels: c.Categories, Series: series, EmptyText: empty})
 			} else {
@@ -56,7 +59,11 @@ func (l *Localizer) ReportPDF(r Report, generated time.Time, note string) ([]byt
 			pdfTable(d, c.Data, note)
 		}
 		if s.Table != nil {
-			pdfTable(d, *s.Table, note)
+			t := *s.Table
+			if t.Caption == s.Heading {
+				t.Caption = "" // the heading just above says it
+			}
+			pdfTable(d, t, note)
 		}
 		for _, n := range s.Notes {
 			d.Note(n)

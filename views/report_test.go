@@ -1,7 +1,9 @@
 package views
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -82,7 +84,7 @@ func TestReportsAreTranslated(t *testing.T) {
 		ReferralsByPartner: []models.PartnerReferrals{{Partner: "CAF du Nord", ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 3}}},
 		Pupils:             []models.SummaryPupil{{LastName: "Martin", FirstName: "Léa", ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: models.RiskHigh}}}
 	group := func(key string) models.ActivityGroup {
-		return models.ActivityGroup{Key: key, Establishments: 1, Activity: sampleActivity()}
+		return models.ActivityGroup{Key: key, Activity: sampleActivity()}
 	}
 	metro := models.MetropolitanFigures{Year: y, Total: sampleActivity(), Establishments: 2, Reporting: 2,
 		Groups: map[models.Grouping][]models.ActivityGroup{
@@ -90,7 +92,11 @@ func TestReportsAreTranslated(t *testing.T) {
 			models.ByPriority:      {group("rep"), group("none")},
 			models.ByCommune:       {group("Lille"), group("Roubaix")},
 			models.ByEstablishment: {group("0590101X"), group("0590102Y")},
-		}, Names: map[string]string{"0590101X": "Collège A (Lille)", "0590102Y": "LP B (Roubaix)"}}
+		}, Names: map[string]string{"0590101X": "Collège A (Lille)", "0590102Y": "LP B (Roubaix)"},
+		GroupOf: map[string]map[models.Grouping]string{
+			"0590101X": {models.ByType: "college", models.ByPriority: "rep", models.ByCommune: "Lille", models.ByEstablishment: "0590101X"},
+			"0590102Y": {models.ByType: "lycee_pro", models.ByPriority: "none", models.ByCommune: "Roubaix", models.ByEstablishment: "0590102Y"},
+		}}
 	partner := models.PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF du Nord", ResponseDays: 15}, Year: y, Sent: 11,
 		ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 3, models.ReferralClosed: 8}, ByReason: map[models.ReferralReason]int{models.ReasonHealth: 11},
 		ByOutcome: map[models.ReferralOutcome]int{models.OutcomeSupportInPlace: 8}, ByEstablishment: []models.KeyCount{{Key: "Collège A", N: 11}}}
@@ -115,7 +121,8 @@ func TestProtectedCellsAndCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := v.Localizer("fr")
-	c := l.monthChart("t", models.SchoolYear{StartYear: 2025}, 12, []string{"a"}, [][12]int{{3, 10, 0}}, 5)
+	c := l.monthChart("t", models.SchoolYear{StartYear: 2025}, 12, []string{"a"},
+		models.Protect(models.CountTable{Cells: monthCells([12]int{3, 10, 0}), RowTotals: true}, 5))
 	if !math.IsNaN(c.Series[0].Values[0]) || c.Series[0].Values[2] != 0 {
 		t.Errorf("chart values %v: a small count must not be drawn, a zero must", c.Series[0].Values)
 	}
@@ -133,5 +140,97 @@ func TestProtectedCellsAndCharts(t *testing.T) {
 	}
 	if got := v.Localizer("en").Percent(2, 3); got != "66.7%" {
 		t.Errorf("English Percent = %q", got)
+	}
+}
+
+// randomMetro is a metropolis of n establishments with small, random figures.
+func randomMetro(r *rand.Rand, n int) models.MetropolitanFigures {
+	m := models.MetropolitanFigures{Year: models.SchoolYear{StartYear: 2025}, Elapsed: 12, Groups: map[models.Grouping][]models.ActivityGroup{},
+		Names: map[string]string{}, GroupOf: map[string]map[models.Grouping]string{}}
+	total := models.Activity{}
+	groups := map[models.Grouping]map[string]*models.ActivityGroup{}
+	for _, g := range models.Groupings {
+		groups[g] = map[string]*models.ActivityGroup{}
+	}
+	small := func() int { return [...]int{0, 0, 1, 2, 3, 4, 5, 6, 9, 14}[r.IntN(10)] }
+	for i := range n {
+		a := models.Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
+			MeetingsByStatus:  map[models.MeetingStatus]int{models.MeetingHeld: small(), models.MeetingFamilyAbsent: small()},
+			ReferralsByStatus: map[models.ReferralStatus]int{models.ReferralSent: small()}, ExitsByReason: map[models.ExitReason]int{}}
+		for _, st := range models.PupilStatuses {
+			a.StatusRisk[st] = map[models.RiskLevel]int{models.RiskLow: small()}
+		}
+		for _, e := range models.ExitReasons[:3] {
+			a.ExitsByReason[e] = small()
+		}
+		for j := range 12 {
+			a.NewFilesByMonth[j], a.FollowUpsByMonth[j] = small()%3, small()
+		}
+		uai := fmt.Sprintf("E%03d", i)
+		keys := map[models.Grouping]string{models.ByEstablishment: uai, models.ByCommune: []string{"Lille", "Roubaix", "Hem"}[r.IntN(3)],
+			models.ByType: string(models.EstablishmentTypes[r.IntN(3)]), models.ByPriority: string(models.PriorityLabels[r.IntN(3)])}
+		m.Names[uai], m.GroupOf[uai] = uai, keys
+		for g, k := range keys {
+			if groups[g][k] == nil {
+				groups[g][k] = &models.ActivityGroup{Key: k, Activity: models.Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{},
+					FollowUpsByKind: map[models.FollowUpKind]int{}, MeetingsByStatus: map[models.MeetingStatus]int{},
+					ReferralsByStatus: map[models.ReferralStatus]int{}, ExitsByReason: map[models.ExitReason]int{}}}
+				m.Groups[g] = append(m.Groups[g], models.ActivityGroup{Key: k})
+			}
+			groups[g][k].Activity.Add(&a)
+		}
+		if total.StatusRisk == nil {
+			total = models.Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
+				MeetingsByStatus: map[models.MeetingStatus]int{}, ReferralsByStatus: map[models.ReferralStatus]int{}, ExitsByReason: map[models.ExitReason]int{}}
+		}
+		total.Add(&a)
+	}
+	for g, list := range m.Groups {
+		for i := range list {
+			list[i] = *groups[g][list[i].Key]
+		}
+	}
+	m.Total, m.Establishments, m.Reporting = total, n, n
+	return m
+}
+
+// TestMetropolitanTablesAgree: the groupings say nothing the establishment tables do not, a
+// figure printed in two tables has one mask, and no small count is printed anywhere.
+func TestMetropolitanTablesAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	for round := range 200 {
+		m := randomMetro(r, 1+r.IntN(12))
+		threshold := 3 + r.IntN(4)
+		tables := protectMetro(m, threshold)
+		for k := range 2 {
+			if tables.month.RowTotalMasks[k] != models.MaskShown != tables.activity.ColTotalMasks[k].Masked() {
+				t.Fatalf("round %d: the months total %d and the activity total disagree on their mask", round, k)
+			}
+		}
+		for _, p := range []models.Protected{tables.status, tables.activity, tables.exits} {
+			for _, g := range models.Groupings {
+				d := tables.derive(p, m, g)
+				for e, ag := range tables.establishments {
+					gi := -1
+					for i, grp := range m.Groups[g] {
+						if grp.Key == m.GroupOf[ag.Key][g] {
+							gi = i
+						}
+					}
+					for j := range p.Cells[e] {
+						if p.Masks[e][j].Masked() && !d.Masks[gi][j].Masked() {
+							t.Fatalf("round %d: group %s prints a cell made of a masked establishment cell", round, m.Groups[g][gi].Key)
+						}
+					}
+				}
+				for i := range d.Cells {
+					for j, v := range d.Cells[i] {
+						if v >= 1 && v < threshold && !d.Masks[i][j].Masked() {
+							t.Fatalf("round %d: a small count %d is printed in clear", round, v)
+						}
+					}
+				}
+			}
+		}
 	}
 }

@@ -45,6 +45,12 @@ func (l *Localizer) SVG(c *ReportChart) template.HTML {
 	if c == nil || len(c.Categories) == 0 {
 		return ""
 	}
+	if c.allMasked() {
+		return template.HTML(`<p class="muted">` + template.HTMLEscapeString(l.T("report.chart_masked")) + `</p>`)
+	}
+	if c.Horizontal && !c.Line {
+		return l.horizontalSVG(c)
+	}
 	const width, height = 640.0, 280.0
 	const left, right, top, bottom = 48.0, 12.0, 12.0, 56.0
 	plotW, plotH := width-left-right, height-top-bottom
@@ -119,5 +125,59 @@ func (l *Localizer) SVG(c *ReportChart) template.HTML {
 		}
 		b.WriteString(`</ul>`)
 	}
+	return template.HTML(b.String())
+}
+
+// allMasked tells whether a chart has masked values and nothing else to draw (zeros aside).
+func (c *ReportChart) allMasked() bool {
+	masked := false
+	for _, s := range c.Series {
+		for _, v := range s.Values {
+			if math.IsNaN(v) {
+				masked = true
+			} else if v != 0 {
+				return false
+			}
+		}
+	}
+	return masked
+}
+
+// horizontalSVG draws one bar per category, the labels on the left, for long category names.
+func (l *Localizer) horizontalSVG(c *ReportChart) template.HTML {
+	const width, labelW, right, rowH, top = 640.0, 240.0, 40.0, 26.0, 8.0
+	n := len(c.Categories)
+	height := top*2 + rowH*float64(n) + 18
+	plotW := width - labelW - right
+	max := chartMax(c)
+	step := niceStep(max / 4)
+	if max == 0 {
+		max = step * 4
+	}
+	top2 := math.Ceil(max/step) * step
+	x := func(v float64) float64 { return labelW + v/top2*plotW }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" focusable="false">`, width, height)
+	for v := 0.0; v <= top2+step/2; v += step {
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%g" y2="%g" stroke="#d0d4da" stroke-width="1"/>`, x(v), x(v), top, height-18)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" text-anchor="middle" font-size="11" fill="#333">%s</text>`, x(v), height-4, template.HTMLEscapeString(l.Fixed(v)))
+	}
+	barH := rowH * 0.7 / float64(len(c.Series))
+	for i, cat := range c.Categories {
+		y := top + rowH*float64(i)
+		label := cat
+		if r := []rune(label); len(r) > 34 {
+			label = string(r[:33]) + "…"
+		}
+		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end" font-size="11" fill="#333">%s</text>`, labelW-8, y+rowH/2+4, template.HTMLEscapeString(label))
+		for si, s := range c.Series {
+			if i >= len(s.Values) || math.IsNaN(s.Values[i]) || s.Values[i] == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, `<rect x="%g" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, labelW, y+rowH*0.15+barH*float64(si),
+				x(s.Values[i])-labelW, barH, chartPalette[si%len(chartPalette)])
+		}
+	}
+	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }

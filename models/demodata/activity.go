@@ -1,38 +1,12 @@
 package demodata
 
 import (
-	"strings"
 	"time"
 
 	"mediation/models"
+	"mediation/models/internal/sampledata"
+	"mediation/models/internal/schoolcal"
 )
-
-// followUpKinds weighs the kinds of follow-up as a mediator's week goes: mostly interviews and
-// calls, now and then a home visit or a GPDS.
-var followUpKinds = []struct {
-	kind   models.FollowUpKind
-	weight int
-	lo, hi int // duration in minutes
-}{
-	{models.FollowUpPupilInterview, 30, 20, 60},
-	{models.FollowUpFamilyPhone, 28, 10, 30},
-	{models.FollowUpHomeVisit, 8, 45, 120},
-	{models.FollowUpConflictMediation, 10, 30, 90},
-	{models.FollowUpGPDSMeeting, 8, 30, 90},
-	{models.FollowUpPartnerAccompaniment, 6, 60, 120},
-	{models.FollowUpOther, 10, 10, 45},
-}
-
-func (g *gen) followUpKind() (models.FollowUpKind, int) {
-	n := g.r.IntN(100)
-	for _, k := range followUpKinds {
-		if n < k.weight {
-			return k.kind, g.between(k.lo/5, k.hi/5) * 5
-		}
-		n -= k.weight
-	}
-	return models.FollowUpOther, 15
-}
 
 // followUps logs contacts through the file's phases, a closing note for a closed file, and the
 // next actions some of them set.
@@ -60,20 +34,20 @@ func (g *gen) followUps(p *plan) {
 		days = append(days, p.closed)
 	}
 	for i, d := range days {
-		kind, minutes := g.followUpKind()
-		note := pick(g, followUpNotes[kind])
+		kind, minutes := sampledata.FollowUpKind(g.r)
+		note := pick(g, sampledata.FollowUpNotes[kind])
 		restricted := false
 		switch {
 		case p.scn.final == models.StatusClosed && d.Equal(p.closed) && i == len(days)-1:
-			kind, minutes, note = models.FollowUpPupilInterview, 30, closingNotes[p.scn.exit]
+			kind, minutes, note = models.FollowUpPupilInterview, 30, sampledata.ClosingNotes[p.scn.exit]
 		case g.chance(0.1):
 			kind = pick(g, []models.FollowUpKind{models.FollowUpPupilInterview, models.FollowUpFamilyPhone, models.FollowUpHomeVisit})
-			note, restricted = pick(g, restrictedNotes), true
+			note, restricted = pick(g, sampledata.RestrictedNotes), true
 		}
 		created := at(d, 17, g.between(0, 59))
 		fi := len(g.d.followUps)
 		g.d.followUps = append(g.d.followUps, followUpRow{f: models.FollowUp{
-			OccurredOn: d, Kind: kind, DurationMinutes: minutes, Note: p.text(note), Restricted: restricted,
+			OccurredOn: d, Kind: kind, DurationMinutes: minutes, Note: p.text().Fill(note), Restricted: restricted,
 			CreatedAt: created, UpdatedAt: created,
 		}, pupil: p.idx, author: p.mediator})
 		chance := 0.3
@@ -81,8 +55,8 @@ func (g *gen) followUps(p *plan) {
 			chance = 0.7 // the latest contact of an open file usually leaves something to do
 		}
 		if g.chance(chance) {
-			a := pick(g, nextActions)
-			g.nextAction(p, fi, -1, d, created, g.between(3, 14), a.owner, a.text)
+			a := pick(g, sampledata.NextActions)
+			g.nextAction(p, fi, -1, d, created, g.between(3, 14), a.Owner, a.Text)
 		}
 	}
 }
@@ -105,7 +79,7 @@ func (g *gen) ensureDueSoon() {
 		}
 		due := nextWeekday(addDays(g.today, g.between(0, 3)))
 		g.d.actions = append(g.d.actions, actionRow{a: models.NextAction{
-			Description: p.text("Rappeler {g} pour faire le point sur l'assiduité"), DueOn: due,
+			Description: p.text().Fill("Rappeler {g} pour faire le point sur l'assiduité"), DueOn: due,
 			CreatedAt: f.f.CreatedAt, UpdatedAt: f.f.CreatedAt,
 		}, pupil: p.idx, followUp: i, meeting: -1, owner: p.mediator, createdBy: p.mediator})
 		return
@@ -116,12 +90,12 @@ func (g *gen) ensureDueSoon() {
 // later. Past due dates are mostly done; those of a closed file were all settled by its closure.
 func (g *gen) nextAction(p *plan, followUp, meeting int, from time.Time, created time.Time, in int, owner, text string) {
 	due := nextWeekday(addDays(from, in))
-	if !workday(due) {
+	if !schoolcal.Workday(due) {
 		// Due in the summer break: it waits for the start of the school year.
 		due = nextWeekday(date(due.Year(), time.September, 1+g.between(0, 3)))
 		owner, text = "", "Faire le point avec {g} à la rentrée"
 	}
-	a := models.NextAction{Description: p.text(text), DueOn: due, OwnerLabel: owner, CreatedAt: created, UpdatedAt: created}
+	a := models.NextAction{Description: p.text().Fill(text), DueOn: due, OwnerLabel: owner, CreatedAt: created, UpdatedAt: created}
 	ownerIdx := -1
 	if owner == "" {
 		ownerIdx = p.mediator
@@ -182,17 +156,7 @@ func (g *gen) meetings(p *plan) {
 		days = append(days, d)
 	}
 	for _, d := range days {
-		var status models.MeetingStatus
-		switch x := g.r.Float64(); {
-		case x < 0.65:
-			status = models.MeetingHeld
-		case x < 0.8:
-			status = models.MeetingFamilyAbsent
-		case x < 0.9:
-			status = models.MeetingPostponed
-		default:
-			status = models.MeetingCancelled
-		}
+		status := sampledata.PastMeetingStatus(g.r)
 		g.meeting(p, d, status, false)
 		if status == models.MeetingPostponed {
 			// The postponed meeting takes place two or three weeks later, or is still to come.
@@ -257,8 +221,8 @@ func (g *gen) meeting(p *plan, d time.Time, status models.MeetingStatus, noRecap
 		created = g.clampNow(at(maxDay(addDays(g.today, -g.between(1, 10)), p.activated), 11, g.between(0, 59)))
 	}
 	m := models.Meeting{
-		ScheduledAt: scheduled, DurationMinutes: duration, Place: pick(g, meetingPlaces),
-		Purpose: p.text(pick(g, meetingPurposes)), InterpreterNeeded: interpreter, Status: status, Version: 1,
+		ScheduledAt: scheduled, DurationMinutes: duration, Place: pick(g, sampledata.MeetingPlaces),
+		Purpose: p.text().Fill(pick(g, sampledata.MeetingPurposes)), InterpreterNeeded: interpreter, Status: status, Version: 1,
 		CreatedAt: created, UpdatedAt: created,
 	}
 	over := scheduled.Add(time.Duration(duration) * time.Minute)
@@ -269,7 +233,7 @@ func (g *gen) meeting(p *plan, d time.Time, status models.MeetingStatus, noRecap
 			m.UpdatedAt = g.clampNow(over.Add(10 * time.Minute)) // held, recap still to write
 		} else {
 			recapAt := g.clampNow(over.Add(time.Duration(g.between(30, 30*60)) * time.Minute))
-			m.Recap, m.RecapAt, m.UpdatedAt = g.recap(p), &recapAt, recapAt
+			m.Recap, m.RecapAt, m.UpdatedAt = sampledata.Recap(g.r, p.text()), &recapAt, recapAt
 		}
 	case models.MeetingFamilyAbsent:
 		m.UpdatedAt = g.clampNow(over)
@@ -282,9 +246,9 @@ func (g *gen) meeting(p *plan, d time.Time, status models.MeetingStatus, noRecap
 
 	switch {
 	case m.RecapAt != nil:
-		for _, k := range g.r.Perm(len(meetingActions))[:g.between(1, 2)] {
-			a := meetingActions[k]
-			g.nextAction(p, -1, mi, d, *m.RecapAt, g.between(7, 21), a.owner, a.text)
+		for _, k := range g.r.Perm(len(sampledata.MeetingActions))[:g.between(1, 2)] {
+			a := sampledata.MeetingActions[k]
+			g.nextAction(p, -1, mi, d, *m.RecapAt, g.between(7, 21), a.Owner, a.Text)
 		}
 	case status == models.MeetingFamilyAbsent:
 		g.nextAction(p, -1, mi, d, m.UpdatedAt, g.between(2, 7), "", "Recontacter {g} pour fixer un nouveau rendez-vous")
@@ -296,17 +260,6 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// recap writes what was found and decided, and who does what.
-func (g *gen) recap(p *plan) string {
-	d := g.r.Perm(len(recapDecisions))
-	var b strings.Builder
-	b.WriteString(p.text(pick(g, recapFindings)))
-	b.WriteString("\nDécisions : " + recapDecisions[d[0]] + " ; " + recapDecisions[d[1]] + ".")
-	b.WriteString("\nQui fait quoi : la famille suit les absences sur l'ENT ; le CPE fait un point chaque semaine ; " +
-		"la médiation rappelle la famille dans quinze jours.")
-	return b.String()
 }
 
 func (g *gen) participants(p *plan, mi int, status models.MeetingStatus, interpreter bool) {
@@ -339,10 +292,10 @@ func (g *gen) participants(p *plan, mi int, status models.MeetingStatus, interpr
 	}
 	add(models.ParticipantMediator, accountSpecs[p.mediator].name, p.mediator, false)
 	if g.chance(0.7) {
-		add(models.ParticipantCPE, cpeNames[p.est]+", CPE", -1, false)
+		add(models.ParticipantCPE, sampledata.CPENames[p.est]+", CPE", -1, false)
 	}
 	if g.chance(0.5) {
-		add(models.ParticipantPrincipalTeacher, pick(g, teacherNames)+", professeur principal", -1, false)
+		add(models.ParticipantPrincipalTeacher, pick(g, sampledata.TeacherNames)+", professeur principal", -1, false)
 	}
 	if g.chance(0.25) {
 		if p.est == 0 {

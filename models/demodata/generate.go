@@ -5,12 +5,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"mediation/models"
+	"mediation/models/internal/sampledata"
 )
 
 // The generator builds every row in memory first, with foreign keys given as indexes into the
@@ -130,56 +128,16 @@ func (p *plan) end(g *gen) time.Time {
 	return g.yesterday
 }
 
-// address is how notes name the first guardian: « la mère », « M. Benali »…
-func (p *plan) address() string {
-	gp := p.guardians[0]
-	switch gp.relation {
-	case "mère":
-		return "la mère"
-	case "père":
-		return "le père"
-	case "grand-mère":
-		return "la grand-mère"
-	}
-	return title(gp.relation) + " " + gp.last
-}
-
 // consentBy is how a referral records who consented: « Mme Benali, mère ».
 func (p *plan) consentBy() string {
 	gp := p.guardians[0]
-	return title(gp.relation) + " " + gp.last + ", " + gp.relation
+	return sampledata.ConsentBy(gp.relation, gp.last)
 }
 
-func title(relation string) string {
-	if relation == "père" || relation == "tuteur" {
-		return "M."
-	}
-	return "Mme"
-}
-
-// text fills a template: {p} the first name, {g} the guardian, {il} and {e} the agreement.
-func (p *plan) text(tmpl string) string {
-	il, e := "il", ""
-	if p.girl {
-		il, e = "elle", "e"
-	}
-	de, que := "de "+p.first, "que "+p.first
-	if strings.ContainsRune("AEIOUÉÈ", []rune(p.first)[0]) {
-		de, que = "d'"+p.first, "qu'"+p.first // « la situation d'Inès »
-	}
-	return upperFirst(strings.NewReplacer("de {p}", de, "que {p}", que, "{p}", p.first, "{g}", p.address(),
-		"{il}", il, "{e}", e).Replace(tmpl))
-}
-
-// upperFirst capitalises a sentence that starts with « la mère… ».
-func upperFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
-}
-
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToLower(r)) + s[n:]
+// text fills the templates of sampledata for the file's pupil and first guardian.
+func (p *plan) text() sampledata.Text {
+	gp := p.guardians[0]
+	return sampledata.NewText(p.first, p.girl, gp.relation, gp.last)
 }
 
 type gen struct {
@@ -567,13 +525,12 @@ func (g *gen) pupil(est int, scn scenario) {
 		if i == 0 {
 			pu.CreatedAt = changed
 		}
-		comment := pick(g, statusComments[st.status])
+		comment := pick(g, sampledata.StatusComments[st.status])
 		switch {
 		case st.status == models.StatusClosed:
-			comment = "Clôture : " + exitLabel[*st.exit] + "."
+			comment = "Clôture : " + sampledata.ExitLabels[*st.exit] + "."
 		case from != nil && *from == models.StatusClosed:
-			comment = pick(g, []string{"Réouverture : reprise des absences après les vacances.",
-				"Réouverture à la demande du CPE : nouvelles absences non justifiées."})
+			comment = pick(g, sampledata.ReopenComments)
 		}
 		g.d.changes = append(g.d.changes, changeRow{c: models.PupilStatusChange{
 			FromStatus: from, ToStatus: st.status, ExitReason: st.exit, Comment: comment, ChangedAt: changed,
@@ -593,21 +550,12 @@ func (g *gen) pupil(est int, scn scenario) {
 		g.d.guardians = append(g.d.guardians, guardianRow{g: models.Guardian{
 			Name: gp.first + " " + gp.last, Relation: gp.relation,
 			Phone:        fmt.Sprintf("06 39 98 %02d %02d", g.r.IntN(100), g.r.IntN(100)),
-			Email:        g.email(gp.first, gp.last),
+			Email:        sampledata.GuardianEmail(g.r, gp.first, gp.last),
 			HomeLanguage: gp.language, InterpreterNeeded: gp.interpreter,
 			CreatedAt: pu.CreatedAt, UpdatedAt: pu.CreatedAt,
 		}, pupil: p.idx})
 	}
 	g.plans = append(g.plans, p)
-}
-
-var exitLabel = map[models.ExitReason]string{
-	models.ExitReEngaged:      "élève raccroché",
-	models.ExitReoriented:     "réorientation",
-	models.ExitMovedAway:      "déménagement",
-	models.ExitNoDiploma:      "sortie sans diplôme",
-	models.ExitEndOfSchooling: "fin de scolarité",
-	models.ExitOther:          "autre motif",
 }
 
 func (g *gen) origin() origin {
@@ -639,23 +587,8 @@ func (g *gen) guardianPlans(o origin, last string) []guardianPlan {
 		}
 		n -= l.weight
 	}
-	var relations []string
-	switch x := g.r.Float64(); {
-	case x < 0.45:
-		relations = []string{"mère", "père"}
-	case x < 0.80:
-		relations = []string{"mère"}
-	case x < 0.88:
-		relations = []string{"père"}
-	case x < 0.92:
-		relations = []string{"mère", "grand-mère"}
-	case x < 0.96:
-		relations = []string{"tutrice"}
-	default:
-		relations = []string{"tuteur"}
-	}
 	var gs []guardianPlan
-	for _, rel := range relations {
+	for _, rel := range sampledata.Relations(g.r) {
 		gp := guardianPlan{last: last, relation: rel, language: lang.name}
 		switch rel {
 		case "père", "tuteur":
@@ -670,17 +603,6 @@ func (g *gen) guardianPlans(o origin, last string) []guardianPlan {
 		gs = append(gs, gp)
 	}
 	return gs
-}
-
-var asciiFold = strings.NewReplacer("é", "e", "è", "e", "ë", "e", "ê", "e", "ï", "i", "î", "i", "ç", "c", "ş", "s",
-	"ü", "u", "ö", "o", "ó", "o", "á", "a", "É", "e", "Ç", "c", "Ş", "s", "Ö", "o", " ", "-", "'", "")
-
-// email gives a third of the guardians an address, on a domain reserved for tests.
-func (g *gen) email(first, last string) string {
-	if !g.chance(0.35) {
-		return ""
-	}
-	return strings.ToLower(asciiFold.Replace(first) + "." + asciiFold.Replace(last) + "@exemple.test")
 }
 
 // indicators writes one row per school month from identification to the file's last month.

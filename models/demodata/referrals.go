@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/internal/sampledata"
 )
 
 // referralSpec is one referral to lay out: its partner, where it stands, and how.
@@ -158,7 +159,7 @@ func (g *gen) referrals() {
 func (g *gen) referral(p *plan, s referralSpec, d referralDays) {
 	reason := pick(g, partnerReasons[s.partner])
 	r := models.Referral{
-		Reason: reason, Request: pick(g, referralRequests[reason]), Status: s.status, Version: 1,
+		Reason: reason, Request: pick(g, sampledata.ReferralRequests[reason]), Status: s.status, Version: 1,
 	}
 	ri := len(g.d.referrals)
 	sender, partnerUser := p.mediator, partnerUser(s.partner)
@@ -184,14 +185,14 @@ func (g *gen) referral(p *plan, s referralSpec, d referralDays) {
 	declined := s.status == models.ReferralDeclined || s.outcome == models.OutcomeNotEligible
 	switch {
 	case s.status == models.ReferralAccepted:
-		r.Feedback = pick(g, acceptFeedback)
+		r.Feedback = pick(g, sampledata.AcceptFeedback)
 	case declined:
-		r.DeclineReason = pick(g, declineReasons)
-		r.Feedback = "Nous ne pouvons pas donner suite : " + lowerFirst(r.DeclineReason)
+		r.DeclineReason = pick(g, sampledata.DeclineReasons)
+		r.Feedback = sampledata.DeclineFeedback(r.DeclineReason)
 	}
 	if s.status == models.ReferralClosed {
 		o := s.outcome
-		r.Outcome, r.Feedback = &o, outcomeFeedback[o]
+		r.Outcome, r.Feedback = &o, sampledata.OutcomeFeedback[o]
 	}
 
 	step := func(from, to models.ReferralStatus, t *time.Time, actor int, comment string) {
@@ -219,7 +220,7 @@ func (g *gen) referral(p *plan, s referralSpec, d referralDays) {
 		if declined {
 			from = models.ReferralDeclined
 		}
-		step(from, models.ReferralClosed, r.ClosedAt, partnerUser, outcomeFeedback[s.outcome])
+		step(from, models.ReferralClosed, r.ClosedAt, partnerUser, sampledata.OutcomeFeedback[s.outcome])
 	}
 	if r.WithdrawnAt != nil {
 		step(models.ReferralSent, models.ReferralWithdrawn, r.WithdrawnAt, sender,

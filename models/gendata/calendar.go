@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/internal/schoolcal"
 )
 
 // day is a civil date, counted in days since 1 January 1970. Date columns store it as midnight
@@ -54,88 +55,9 @@ func (d day) schoolYearStart() int {
 	return t.Year() - 1
 }
 
-// The rules below are those of models/demodata's calendar (zone B, académie de Lille).
-
-type span struct{ from, to day } // to excluded
-
-// breaks approximates the holidays of zone B for the school year that starts in September of
-// s: two weeks at All Saints, Christmas, winter and spring, and the summer from 4 July.
-func breaks(s int) [5]span {
-	twoWeeks := func(y int, m time.Month, d int) span {
-		from := dayOf(y, m, d)
-		for from.weekday() != time.Saturday {
-			from++
-		}
-		return span{from, from + 16}
-	}
-	return [5]span{
-		twoWeeks(s, time.October, 18),
-		twoWeeks(s, time.December, 18),
-		twoWeeks(s+1, time.February, 14),
-		twoWeeks(s+1, time.April, 11),
-		{dayOf(s+1, time.July, 4), dayOf(s+1, time.September, 1)},
-	}
-}
-
-// easter is Easter Sunday of year y (anonymous Gregorian algorithm).
-func easter(y int) day {
-	a, b, c := y%19, y/100, y%100
-	d, e := b/4, b%4
-	f := (b + 8) / 25
-	g := (b - f + 1) / 3
-	h := (19*a + b - d - g + 15) % 30
-	i, k := c/4, c%4
-	l := (32 + 2*e + 2*i - h - k) % 7
-	m := (a + 11*h + 22*l) / 451
-	return dayOf(y, time.Month((h+l-7*m+114)/31), (h+l-7*m+114)%31+1)
-}
-
-func publicHoliday(d day) bool {
-	t := d.date()
-	switch m, dd := t.Month(), t.Day(); {
-	case m == time.January && dd == 1,
-		m == time.May && (dd == 1 || dd == 8),
-		m == time.July && dd == 14,
-		m == time.August && dd == 15,
-		m == time.November && (dd == 1 || dd == 11),
-		m == time.December && dd == 25:
-		return true
-	}
-	e := easter(t.Year())
-	return d == e+1 || d == e+39 || d == e+50
-}
-
-func weekend(d day) bool {
-	w := d.weekday()
-	return w == time.Saturday || w == time.Sunday
-}
-
-// isSchoolDay tells whether pupils are expected in school on the day.
-func isSchoolDay(d day) bool {
-	if weekend(d) || publicHoliday(d) {
-		return false
-	}
-	for _, b := range breaks(d.schoolYearStart()) {
-		if d >= b.from && d < b.to {
-			return false
-		}
-	}
-	return true
-}
-
-// isWorkday tells whether mediators work on the day: weekdays, except public holidays and the
-// heart of the summer.
-func isWorkday(d day) bool {
-	if weekend(d) || publicHoliday(d) {
-		return false
-	}
-	t := d.date()
-	return d < dayOf(t.Year(), time.July, 11) || d >= dayOf(t.Year(), time.August, 25)
-}
-
-// calendar holds the school days and workdays of the generated period, with running counts so
-// that the days of a span are counted at once. It is read-only once built, so that every
-// goroutine may share it.
+// calendar holds the school days and workdays of the generated period, as schoolcal rules
+// them, with running counts so that the days of a span are counted at once. It is read-only
+// once built, so that every goroutine may share it.
 type calendar struct {
 	first, last    day
 	school, work   []bool
@@ -149,8 +71,8 @@ func newCalendar(first, last, today day) *calendar {
 	c := &calendar{first: first, last: last, school: make([]bool, n), work: make([]bool, n),
 		schoolN: make([]int32, n+1), workN: make([]int32, n+1), halfDays: map[day]int{}, today: today}
 	for i := range n {
-		d := first + day(i)
-		c.school[i], c.work[i] = isSchoolDay(d), isWorkday(d)
+		t := (first + day(i)).date()
+		c.school[i], c.work[i] = schoolcal.SchoolDay(t), schoolcal.Workday(t)
 		c.schoolN[i+1], c.workN[i+1] = c.schoolN[i], c.workN[i]
 		if c.school[i] {
 			c.schoolN[i+1]++
@@ -184,14 +106,14 @@ func (c *calendar) schoolHalfDays(from, to day) int {
 
 func (c *calendar) schoolDay(d day) bool {
 	if d < c.first || d > c.last {
-		return isSchoolDay(d)
+		return schoolcal.SchoolDay(d.date())
 	}
 	return c.school[d-c.first]
 }
 
 func (c *calendar) workday(d day) bool {
 	if d < c.first || d > c.last {
-		return isWorkday(d)
+		return schoolcal.Workday(d.date())
 	}
 	return c.work[d-c.first]
 }
@@ -234,7 +156,7 @@ func (c *calendar) prevSchoolDay(d day) day {
 
 // nextWeekday skips weekends and public holidays: a due date.
 func nextWeekday(d day) day {
-	for weekend(d) || publicHoliday(d) {
+	for !schoolcal.BusinessDay(d.date()) {
 		d++
 	}
 	return d

@@ -5,14 +5,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/internal/sampledata"
 )
 
 // chunk holds the rows of a few hundred pupil files. Until insert, the foreign keys to rows of
@@ -139,7 +137,7 @@ type file struct {
 	first, last string
 	guardians   []guardianPlan
 	interpreter bool
-	repl        *strings.Replacer
+	text        sampledata.Text
 }
 
 type guardianPlan struct {
@@ -175,29 +173,6 @@ func (f *file) mediator(odds float64) int {
 	return f.pp.referent
 }
 
-// text fills a template: {p} the first name, {g} how the first guardian is called, {il} and
-// {e} the agreement.
-func (f *file) text(tmpl string) string {
-	return upperFirst(f.repl.Replace(tmpl))
-}
-
-func upperFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
-}
-
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToLower(r)) + s[n:]
-}
-
-func title(relation string) string {
-	if relation == "père" || relation == "tuteur" {
-		return "M."
-	}
-	return "Mme"
-}
-
 var originWeights = func() []int {
 	w := make([]int, len(origins))
 	for i, o := range origins {
@@ -221,22 +196,7 @@ func (f *file) identity() {
 		lw[i] = l.weight
 	}
 	lang := o.languages[weighted(r, lw)]
-	var relations []string
-	switch x := r.Float64(); {
-	case x < 0.45:
-		relations = []string{"mère", "père"}
-	case x < 0.80:
-		relations = []string{"mère"}
-	case x < 0.88:
-		relations = []string{"père"}
-	case x < 0.92:
-		relations = []string{"mère", "grand-mère"}
-	case x < 0.96:
-		relations = []string{"tutrice"}
-	default:
-		relations = []string{"tuteur"}
-	}
-	for _, rel := range relations {
+	for _, rel := range sampledata.Relations(r) {
 		g := guardianPlan{last: f.last, relation: rel, language: lang.name, interpreter: chance(r, lang.interpreter)}
 		switch rel {
 		case "père", "tuteur":
@@ -250,25 +210,7 @@ func (f *file) identity() {
 		f.interpreter = f.interpreter || g.interpreter
 		f.guardians = append(f.guardians, g)
 	}
-	g0 := f.guardians[0]
-	address := title(g0.relation) + " " + g0.last
-	switch g0.relation {
-	case "mère":
-		address = "la mère"
-	case "père":
-		address = "le père"
-	case "grand-mère":
-		address = "la grand-mère"
-	}
-	il, e := "il", ""
-	if girl {
-		il, e = "elle", "e"
-	}
-	de, que := "de "+f.first, "que "+f.first
-	if strings.ContainsRune("AEIOUÉÈÎ", []rune(f.first)[0]) {
-		de, que = "d'"+f.first, "qu'"+f.first // « la situation d'Inès »
-	}
-	f.repl = strings.NewReplacer("de {p}", de, "que {p}", que, "{p}", f.first, "{g}", address, "{il}", il, "{e}", e)
+	f.text = sampledata.NewText(f.first, girl, f.guardians[0].relation, f.guardians[0].last)
 
 	// The class is the one of the school year the file was last changed in.
 	lastYear := p.year.StartYear
@@ -326,11 +268,11 @@ func (f *file) history() {
 		case st.status == models.StatusClosed:
 			e := st.exit
 			exit = &e
-			comment = "Clôture : " + exitLabels[e] + "."
+			comment = "Clôture : " + sampledata.ExitLabels[e] + "."
 		case from != nil && *from == models.StatusClosed:
-			comment = pick(f.r, reopenComments)
+			comment = pick(f.r, sampledata.ReopenComments)
 		default:
-			comment = pick(f.r, statusComments[st.status])
+			comment = pick(f.r, sampledata.StatusComments[st.status])
 		}
 		f.c.changes = append(f.c.changes, models.PupilStatusChange{
 			PupilID: f.local, FromStatus: from, ToStatus: st.status, ExitReason: exit, Comment: comment,
@@ -352,21 +294,10 @@ func (f *file) history() {
 		f.c.guardians = append(f.c.guardians, models.Guardian{
 			PupilID: f.local, Name: g.first + " " + g.last, Relation: g.relation,
 			Phone:        fmt.Sprintf("06 39 98 %02d %02d", f.r.IntN(100), f.r.IntN(100)),
-			Email:        f.email(g.first, g.last),
+			Email:        sampledata.GuardianEmail(f.r, g.first, g.last),
 			HomeLanguage: g.language, InterpreterNeeded: g.interpreter, CreatedAt: pu.CreatedAt, UpdatedAt: pu.CreatedAt,
 		})
 	}
-}
-
-var asciiFold = strings.NewReplacer("é", "e", "è", "e", "ë", "e", "ê", "e", "ï", "i", "î", "i", "ç", "c", "ş", "s",
-	"ü", "u", "ö", "o", "ó", "o", "á", "a", "â", "a", "É", "e", "Ç", "c", "Ş", "s", "Ö", "o", " ", "-", "'", "")
-
-// email gives a third of the guardians an address, on a domain reserved for tests.
-func (f *file) email(first, last string) string {
-	if !chance(f.r, 0.35) {
-		return ""
-	}
-	return strings.ToLower(asciiFold.Replace(first) + "." + asciiFold.Replace(last) + "@exemple.test")
 }
 
 // indicators writes one row per month the file is open, from the month whose absences led to
@@ -522,17 +453,6 @@ func (f *file) days(n int, phases []phase, weights []float64, ok func(day) bool)
 	return out
 }
 
-func (f *file) followUpKind() (models.FollowUpKind, int) {
-	n := f.r.IntN(100)
-	for _, k := range followUpKinds {
-		if n < k.weight {
-			return k.kind, between(f.r, k.lo/5, k.hi/5) * 5
-		}
-		n -= k.weight
-	}
-	return models.FollowUpOther, 15
-}
-
 // followUps logs the file's contacts over its phases, most while in active follow-up; a closed
 // file's last one is the closing interview. One open file in ten has had no contact for three
 // weeks or more: the worklist's files to pick up again.
@@ -574,22 +494,22 @@ func (f *file) followUps() []followUpRef {
 	}
 	refs := make([]followUpRef, len(days))
 	for i, d := range days {
-		kind, minutes := f.followUpKind()
-		note := pick(f.r, followUpNotes[kind])
+		kind, minutes := sampledata.FollowUpKind(f.r)
+		note := pick(f.r, sampledata.FollowUpNotes[kind])
 		restricted := false
 		switch {
 		case closed && i == len(days)-1:
-			kind, minutes, note = models.FollowUpPupilInterview, 30, closingNotes[pp.last().exit]
+			kind, minutes, note = models.FollowUpPupilInterview, 30, sampledata.ClosingNotes[pp.last().exit]
 		case chance(f.r, 0.1):
 			kind = pick(f.r, []models.FollowUpKind{models.FollowUpPupilInterview, models.FollowUpFamilyPhone, models.FollowUpHomeVisit})
-			note, restricted = pick(f.r, restrictedNotes), true
+			note, restricted = pick(f.r, sampledata.RestrictedNotes), true
 		}
 		author := f.mediator(0.15)
 		at := d.at(between(f.r, 12, 18), f.r.IntN(60))
 		refs[i] = followUpRef{idx: uint(len(f.c.followUps)), on: d, at: at, author: author}
 		f.c.followUps = append(f.c.followUps, models.FollowUp{
 			PupilID: f.local, AuthorID: f.ids.users[author], OccurredOn: d.date(), Kind: kind, DurationMinutes: minutes,
-			Note: f.text(note), Restricted: restricted, CreatedAt: at, UpdatedAt: at,
+			Note: f.text.Fill(note), Restricted: restricted, CreatedAt: at, UpdatedAt: at,
 		})
 	}
 	return refs
@@ -616,18 +536,7 @@ func (f *file) meetings() []meetingRef {
 	}
 	var refs []meetingRef
 	for _, d := range f.days(n-planned, phases, weights, p.cal.schoolDay) {
-		var status models.MeetingStatus
-		switch x := r.Float64(); {
-		case x < 0.65:
-			status = models.MeetingHeld
-		case x < 0.8:
-			status = models.MeetingFamilyAbsent
-		case x < 0.9:
-			status = models.MeetingPostponed
-		default:
-			status = models.MeetingCancelled
-		}
-		if ref, ok := f.meeting(d, status); ok {
+		if ref, ok := f.meeting(d, sampledata.PastMeetingStatus(r)); ok {
 			refs = append(refs, ref)
 		}
 	}
@@ -653,7 +562,7 @@ func (f *file) meeting(d day, status models.MeetingStatus) (meetingRef, bool) {
 	}
 	m := models.Meeting{
 		PupilID: f.local, OrganiserID: f.ids.users[organiser], ScheduledAt: scheduled, DurationMinutes: duration,
-		Place: pick(r, meetingPlaces), Purpose: f.text(pick(r, meetingPurposes)), InterpreterNeeded: f.interpreter,
+		Place: pick(r, sampledata.MeetingPlaces), Purpose: f.text.Fill(pick(r, sampledata.MeetingPurposes)), InterpreterNeeded: f.interpreter,
 		Status: status, Version: 1, CreatedAt: created, UpdatedAt: created,
 	}
 	over := scheduled.Add(time.Duration(duration) * time.Minute)
@@ -670,7 +579,7 @@ func (f *file) meeting(d day, status models.MeetingStatus) (meetingRef, bool) {
 			m.UpdatedAt = clamp(over.Add(10 * time.Minute)) // held, recap still to write
 		} else {
 			recapAt := clamp(over.Add(time.Duration(between(r, 30, 30*60)) * time.Minute))
-			m.Recap, m.RecapAt, m.UpdatedAt, m.Version = f.recap(), &recapAt, recapAt, 2
+			m.Recap, m.RecapAt, m.UpdatedAt, m.Version = sampledata.Recap(r, f.text), &recapAt, recapAt, 2
 		}
 	case models.MeetingFamilyAbsent:
 		m.UpdatedAt, m.Version = clamp(over), 2
@@ -691,14 +600,6 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// recap writes what was found and decided, and who does what.
-func (f *file) recap() string {
-	d := f.r.Perm(len(recapDecisions))
-	return f.text(pick(f.r, recapFindings)) + "\nDécisions : " + recapDecisions[d[0]] + " ; " + recapDecisions[d[1]] + "." +
-		"\nQui fait quoi : la famille suit les absences sur l'ENT ; le CPE fait un point chaque semaine ; " +
-		"la médiation rappelle la famille dans quinze jours."
 }
 
 // participants invites the family, the pupil, the organiser and school staff; once the meeting
@@ -727,10 +628,10 @@ func (f *file) participants(mi uint, organiser int, status models.MeetingStatus)
 	}
 	add(models.ParticipantMediator, p.users[organiser].u.DisplayName, f.userID(organiser), false)
 	if chance(r, 0.7) {
-		add(models.ParticipantCPE, cpeNames[f.pp.est%len(cpeNames)]+", CPE", nil, false)
+		add(models.ParticipantCPE, sampledata.CPENames[f.pp.est%len(sampledata.CPENames)]+", CPE", nil, false)
 	}
 	if chance(r, 0.5) {
-		add(models.ParticipantPrincipalTeacher, pick(r, teacherNames)+", professeur principal", nil, false)
+		add(models.ParticipantPrincipalTeacher, pick(r, sampledata.TeacherNames)+", professeur principal", nil, false)
 	}
 	if chance(r, 0.2) {
 		head := p.headTeachers[f.pp.est]
@@ -770,15 +671,15 @@ func (f *file) actions(fus []followUpRef, mts []meetingRef) {
 			from, created, creator = fu.on, fu.at, fu.author
 			idx := fu.idx
 			fuIdx = &idx
-			a := pick(r, nextActions)
-			owner, text = a.owner, a.text
+			a := pick(r, sampledata.NextActions)
+			owner, text = a.Owner, a.Text
 		case len(mts) > 0:
 			mt := pick(r, mts)
 			from, created, creator = mt.on, mt.recapAt, mt.organiser
 			idx := mt.idx
 			mtIdx = &idx
-			a := pick(r, meetingActions)
-			owner, text = a.owner, a.text
+			a := pick(r, sampledata.MeetingActions)
+			owner, text = a.Owner, a.Text
 		default:
 			return
 		}
@@ -788,7 +689,7 @@ func (f *file) actions(fus []followUpRef, mts []meetingRef) {
 			due = nextWeekday(dayOf(due.date().Year(), time.September, 1+between(r, 0, 3)))
 			owner, text = "", "Faire le point avec {g} à la rentrée"
 		}
-		a := models.NextAction{PupilID: f.local, FollowUpID: fuIdx, MeetingID: mtIdx, Description: f.text(text),
+		a := models.NextAction{PupilID: f.local, FollowUpID: fuIdx, MeetingID: mtIdx, Description: f.text.Fill(text),
 			DueOn: due.date(), OwnerLabel: owner, CreatedByID: f.userID(creator), CreatedAt: created, UpdatedAt: created}
 		if owner == "" {
 			a.OwnerUserID = f.userID(pp.referent)
@@ -861,7 +762,7 @@ func (f *file) referrals() {
 		pw[i] = w
 	}
 	g0 := f.guardians[0]
-	consentBy := title(g0.relation) + " " + g0.last + ", " + g0.relation
+	consentBy := sampledata.ConsentBy(g0.relation, g0.last)
 	for _, c := range f.days(pp.referrals, phases, weights, p.cal.workday) {
 		partner := weightedFloat(r, pw)
 		spec := partnerSpecs[partner]
@@ -894,12 +795,12 @@ func (f *file) referrals() {
 				evs = append(evs, referralEvent{p.cal.nextWorkday(ack + day(between(r, 1, 7))), 16, models.ReferralAcknowledged,
 					models.ReferralWithdrawn, false, "Retirée : la situation s'est réglée entre-temps."})
 			case x < 0.26:
-				declineReason = pick(r, declineReasons)
+				declineReason = pick(r, sampledata.DeclineReasons)
 				evs = append(evs, referralEvent{answer, 14, models.ReferralAcknowledged, models.ReferralDeclined, true, declineReason})
 				if chance(r, 0.6) {
 					outcome = models.OutcomeNotEligible
 					evs = append(evs, referralEvent{p.cal.nextWorkday(answer + day(between(r, 3, 40))), 15, models.ReferralDeclined,
-						models.ReferralClosed, true, outcomeFeedback[outcome]})
+						models.ReferralClosed, true, sampledata.OutcomeFeedback[outcome]})
 				}
 			default:
 				evs = append(evs, referralEvent{answer, 14, models.ReferralAcknowledged, models.ReferralAccepted, true, "Prise en charge acceptée."})
@@ -907,7 +808,7 @@ func (f *file) referrals() {
 					outcome = []models.ReferralOutcome{models.OutcomeSupportInPlace, models.OutcomeFamilyDeclined,
 						models.OutcomeNoFollowUp}[weighted(r, []int{60, 20, 20})]
 					evs = append(evs, referralEvent{p.cal.nextWorkday(answer + day(between(r, 20, 150))), 15, models.ReferralAccepted,
-						models.ReferralClosed, true, outcomeFeedback[outcome]})
+						models.ReferralClosed, true, sampledata.OutcomeFeedback[outcome]})
 				}
 			}
 		}
@@ -924,7 +825,7 @@ func (f *file) referrals() {
 
 		ref := models.Referral{PupilID: f.local, PartnerOrganisationID: f.ids.partners[partner], SenderID: f.ids.users[sender],
 			Reason: pick(r, spec.reasons), Version: len(kept)}
-		ref.Request = pick(r, referralRequests[ref.Reason])
+		ref.Request = pick(r, sampledata.ReferralRequests[ref.Reason])
 		ri := uint(len(f.c.referrals))
 		for _, ev := range kept {
 			at := ev.on.at(ev.hour, r.IntN(60))
@@ -945,13 +846,13 @@ func (f *file) referrals() {
 			case models.ReferralAcknowledged:
 				ref.AcknowledgedAt = &at
 			case models.ReferralAccepted:
-				ref.AnsweredAt, ref.Feedback = &at, pick(r, acceptFeedback)
+				ref.AnsweredAt, ref.Feedback = &at, pick(r, sampledata.AcceptFeedback)
 			case models.ReferralDeclined:
 				ref.AnsweredAt, ref.DeclineReason = &at, declineReason
-				ref.Feedback = "Nous ne pouvons pas donner suite : " + lowerFirst(declineReason)
+				ref.Feedback = sampledata.DeclineFeedback(declineReason)
 			case models.ReferralClosed:
 				o := outcome
-				ref.ClosedAt, ref.Outcome, ref.Feedback = &at, &o, outcomeFeedback[o]
+				ref.ClosedAt, ref.Outcome, ref.Feedback = &at, &o, sampledata.OutcomeFeedback[o]
 			case models.ReferralWithdrawn:
 				ref.WithdrawnAt = &at
 			}
