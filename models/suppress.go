@@ -195,7 +195,6 @@ func tableSums(cells [][]int, rows, cols int) (rowSums, colSums []int, total int
 // only adds residual arcs), so each masked figure is checked once and fixed if need be;
 // passes repeat because a fix may mask figures already passed.
 func (s *suppression) protect() {
-	free := make([]bool, len(s.edges))
 	// The grand total, the row totals, the column totals, then the cells: a small margin
 	// needs another margin, and the cycle chosen for it often frees its small cells too.
 	order := make([]int, 0, len(s.edges))
@@ -206,6 +205,12 @@ func (s *suppression) protect() {
 	for e := range s.cells {
 		order = append(order, e)
 	}
+	s.protectIn(order)
+}
+
+// protectIn checks the masked edges in the given order, as protect does.
+func (s *suppression) protectIn(order []int) {
+	free := make([]bool, len(s.edges))
 	for again := true; again; {
 		again = false
 		for _, e := range order {
@@ -513,4 +518,83 @@ func (q costQueue) pop() (costQueue, costItem) {
 		i = small
 	}
 	return q, top
+}
+
+// NetworkEdge is a count of a Network: it flows From a node To another. Printed tells whether
+// a report prints it (an edge not printed is a figure the reader does not know, free in
+// [0, ∞)); Margin marks a total, which protection prefers not to mask.
+type NetworkEdge struct {
+	From, To, Value int
+	Printed, Margin bool
+}
+
+// ProtectNetwork is Protect for counts tied by a network rather than by one table: at every
+// node, what flows in equals what flows out. Several tables of one report that share a total,
+// or that break the same figures down in different ways, are one network: joined through
+// edges that are not printed (whose values need only be consistent: any flow with the true
+// printed values will do), they are protected together, so that no masked figure can be
+// worked out from all the tables at once. It returns the mask of each edge (MaskShown for the
+// edges not printed). Every edge must lie on a directed cycle, as in a table's circulation.
+func ProtectNetwork(nodes int, edges []NetworkEdge, threshold int) []Mask {
+	s := &suppression{
+		threshold: threshold,
+		edges:     make([]countEdge, 0, len(edges)),
+		incident:  make([][]int, nodes),
+		seen:      make([]bool, nodes),
+		reached:   make([]bool, nodes),
+		done:      make([]bool, nodes),
+		queue:     make([]int, 0, nodes),
+		dist:      make([]suppressCost, nodes),
+		via:       make([]pathStep, nodes),
+	}
+	var margins, cells []int
+	for i, e := range edges {
+		if e.Value < 0 || e.From < 0 || e.From >= nodes || e.To < 0 || e.To >= nodes {
+			panic(fmt.Sprintf("models: protect network: bad edge %d %+v", i, e))
+		}
+		ce := countEdge{from: e.From, to: e.To, value: e.Value, inner: !e.Margin, printed: e.Printed}
+		if e.Printed && e.Value >= 1 && e.Value < threshold {
+			ce.mask = MaskPrimary
+		}
+		s.incident[e.From] = append(s.incident[e.From], i)
+		s.incident[e.To] = append(s.incident[e.To], i)
+		s.edges = append(s.edges, ce)
+		if e.Margin {
+			margins = append(margins, i)
+		} else {
+			cells = append(cells, i)
+		}
+	}
+	s.protectIn(append(margins, cells...))
+	out := make([]Mask, len(edges))
+	for i, e := range s.edges {
+		if e.printed {
+			out[i] = e.mask
+		}
+	}
+	return out
+}
+
+// Transport returns a flow from supplies to demands of equal sums (the north-west corner
+// rule): the values of the edges not printed that join two breakdowns of one total in a
+// Network. flow[i][j] goes from supply i to demand j.
+func Transport(supply, demand []int) [][]int {
+	flow := make([][]int, len(supply))
+	for i := range flow {
+		flow[i] = make([]int, len(demand))
+	}
+	left := append([]int(nil), demand...)
+	j := 0
+	for i, n := range supply {
+		for n > 0 && j < len(left) {
+			m := min(n, left[j])
+			flow[i][j] += m
+			n -= m
+			left[j] -= m
+			if left[j] == 0 {
+				j++
+			}
+		}
+	}
+	return flow
 }

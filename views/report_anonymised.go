@@ -45,29 +45,38 @@ func protectMetro(m models.MetropolitanFigures, threshold int) metroTables {
 	}
 	t.status = models.Protect(models.CountTable{Cells: status, RowTotals: true, ColTotals: true}, threshold)
 	t.exits = models.Protect(models.CountTable{Cells: exits, RowTotals: true, ColTotals: true}, threshold)
-	// The months table's row totals are the activity table's first two column totals.
-	hideActivity, hideMonths := make([]bool, metroActivityColumns), make([]bool, 2)
-	for {
-		t.activity = models.Protect(models.CountTable{Cells: activity, ColTotals: true, HideColTotals: hideActivity}, threshold)
-		t.month = models.Protect(models.CountTable{Cells: monthCells(m.Total.NewFilesByMonth, m.Total.FollowUpsByMonth),
-			RowTotals: true, HideRowTotals: hideMonths}, threshold)
-		changed := false
-		for k := range hideMonths {
-			if t.month.RowTotalMasks[k].Masked() && !hideActivity[k] {
-				hideActivity[k], changed = true, true
-			}
-			if t.activity.ColTotalMasks[k].Masked() && !hideMonths[k] {
-				hideMonths[k], changed = true, true
-			}
-		}
-		if !changed {
-			for k := range hideMonths {
-				mark := max(t.month.RowTotalMasks[k], t.activity.ColTotalMasks[k])
-				t.month.RowTotalMasks[k], t.activity.ColTotalMasks[k] = mark, mark
-			}
-			return t
-		}
+	// Meetings and referrals: each column on its own. New files and follow-ups: each column
+	// with the months that break the same total down, as one network.
+	rest := make([][]int, len(activity))
+	for i, row := range activity {
+		rest[i] = row[2:]
 	}
+	p := models.Protect(models.CountTable{Cells: rest, ColTotals: true}, threshold)
+	t.activity = models.Protected{Threshold: threshold, Cells: activity, Masks: make([][]models.Mask, len(activity)),
+		ColTotals: make([]int, metroActivityColumns), ColTotalMasks: make([]models.Mask, metroActivityColumns)}
+	for i := range activity {
+		t.activity.Masks[i] = append(make([]models.Mask, 2), p.Masks[i]...)
+	}
+	copy(t.activity.ColTotals[2:], p.ColTotals)
+	copy(t.activity.ColTotalMasks[2:], p.ColTotalMasks)
+	t.month = models.Protected{Threshold: threshold, Cells: make([][]int, 2), Masks: make([][]models.Mask, 2),
+		RowTotals: make([]int, 2), RowTotalMasks: make([]models.Mask, 2)}
+	for k, months := range [][12]int{m.Total.NewFilesByMonth, m.Total.FollowUpsByMonth} {
+		col := make([]int, len(activity))
+		total := 0
+		for i, row := range activity {
+			col[i] = row[k]
+			total += row[k]
+		}
+		masks, totalMask := protectBreakdowns(total, [][]int{col, months[:]}, threshold)
+		for i := range activity {
+			t.activity.Masks[i][k] = masks[0][i]
+		}
+		t.activity.ColTotals[k], t.activity.ColTotalMasks[k] = total, totalMask
+		t.month.Cells[k], t.month.Masks[k] = months[:], masks[1]
+		t.month.RowTotals[k], t.month.RowTotalMasks[k] = total, totalMask
+	}
+	return t
 }
 
 // derive sums the establishment rows of a protected table into the groups of a grouping. A
@@ -237,41 +246,70 @@ func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report
 		estLabels = append(estLabels, kc.Key)
 		estCells = append(estCells, []int{kc.N})
 	}
-	var statuses, reasons, establishments, months models.Protected
-	hide := false
-	for {
-		one := func(cells [][]int) models.Protected {
-			return models.Protect(models.CountTable{Cells: cells, ColTotals: true, HideColTotals: []bool{hide}}, threshold)
-		}
-		statuses, reasons, establishments = one(statusCells), one(column(models.ReferralReasons, f.ByReason)), one(estCells)
-		months = models.Protect(models.CountTable{Cells: monthCells(f.SentByMonth), RowTotals: true, HideRowTotals: []bool{hide}}, threshold)
-		masked := statuses.ColTotalMasks[0].Masked() || reasons.ColTotalMasks[0].Masked() || months.RowTotalMasks[0].Masked() ||
-			len(estCells) > 0 && establishments.ColTotalMasks[0].Masked()
-		if !masked || hide {
-			break
-		}
-		hide = true
+	// Every table breaks the referrals received down: they are protected together.
+	reasonCells := make([]int, len(models.ReferralReasons))
+	for i, reason := range models.ReferralReasons {
+		reasonCells[i] = f.ByReason[reason]
 	}
-	// The total shows one mark everywhere: the most secret any table gave it.
-	mark := max(statuses.ColTotalMasks[0], reasons.ColTotalMasks[0], months.RowTotalMasks[0])
-	if len(estCells) > 0 {
-		mark = max(mark, establishments.ColTotalMasks[0])
+	flat := func(cells [][]int) []int {
+		out := make([]int, len(cells))
+		for i, c := range cells {
+			out[i] = c[0]
+		}
+		return out
 	}
-	statuses.ColTotalMasks[0], reasons.ColTotalMasks[0], months.RowTotalMasks[0] = mark, mark, mark
-	if len(estCells) > 0 {
-		establishments.ColTotalMasks[0] = mark
+	statusFlat, estFlat := flat(statusCells), flat(estCells)
+	parts := [][]int{statusFlat, reasonCells, f.SentByMonth[:]}
+	if len(estFlat) > 0 {
+		parts = append(parts, estFlat)
+	}
+	masks, mark := protectBreakdowns(f.Sent, parts, threshold)
+	statuses := columnTable(statusFlat, masks[0], f.Sent, mark, threshold)
+	reasons := columnTable(reasonCells, masks[1], f.Sent, mark, threshold)
+	months := rowTable(f.SentByMonth[:], masks[2], f.Sent, mark, threshold)
+	establishments := models.Protected{Threshold: threshold}
+	if len(estFlat) > 0 {
+		establishments = columnTable(estFlat, masks[3], f.Sent, mark, threshold)
 	}
 	received := l.cell(f.Sent, mark, threshold)
-	single := func(n int) string {
+	// The timing figures are subsets of status cells (overdue referrals are still sent; the
+	// others were acknowledged, answered or closed): each is printed only when the cells it
+	// is drawn from are, so that it cannot pin a masked one.
+	shownRows := func(rows ...int) bool {
+		for _, r := range rows {
+			if masks[0][r].Masked() {
+				return false
+			}
+		}
+		return true
+	}
+	var acknowledgedRows, answeredRows []int
+	for i := 1; i < len(statusFlat); i++ {
+		acknowledgedRows = append(acknowledgedRows, i)
+		if i != 1 && i != 4 { // neither still acknowledged nor withdrawn
+			answeredRows = append(answeredRows, i)
+		}
+	}
+	secret := l.T("report.secret")
+	single := func(n int, ok bool) string {
+		if !ok {
+			return secret
+		}
 		p := models.Protect(models.CountTable{Cells: [][]int{{n}}}, threshold)
 		return l.cell(n, p.Masks[0][0], threshold)
 	}
+	median := func(rt models.ReplyTime, ok bool) string {
+		if !ok {
+			return secret
+		}
+		return l.protectedMedian(rt, threshold)
+	}
 	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"), Figures: []ReportFigure{
 		{l.T("report.fig.received"), received},
-		{l.T("report.fig.reply"), l.protectedMedian(f.ReplyTime, threshold)},
-		{l.T("report.fig.on_time", "Days", f.Partner.ResponseDays), single(f.OnTime)},
-		{l.T("report.fig.overdue"), single(f.Overdue)},
-		{l.T("report.fig.answer"), l.protectedMedian(f.AnswerMedian, threshold)},
+		{l.T("report.fig.reply"), median(f.ReplyTime, shownRows(acknowledgedRows...))},
+		{l.T("report.fig.on_time", "Days", f.Partner.ResponseDays), single(f.OnTime, shownRows(acknowledgedRows...))},
+		{l.T("report.fig.overdue"), single(f.Overdue, shownRows(0))},
+		{l.T("report.fig.answer"), median(f.AnswerMedian, shownRows(answeredRows...))},
 	}})
 	title := l.T("report.section.received_months")
 	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
@@ -290,4 +328,69 @@ func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report
 		section("establishments", l.T("report.section.by_establishment"), l.T("report.group.establishment"), estLabels, establishments, false),
 		l.methodology(threshold, false))
 	return r
+}
+
+// protectBreakdowns protects together several breakdowns of one printed total (each part
+// adds up to total): the cells of one part cannot be worked out from the others. The parts
+// form a chain network, each cell an edge, consecutive parts joined by edges not printed.
+// It returns the masks of each part's cells, and of the total.
+func protectBreakdowns(total int, parts [][]int, threshold int) ([][]models.Mask, models.Mask) {
+	const hub, sink = 0, 1
+	nodes := 2
+	var edges []models.NetworkEdge
+	type layer struct{ in, out int }
+	layers := make([][]layer, len(parts))
+	cellEdge := make([][]int, len(parts))
+	for k, part := range parts {
+		for _, v := range part {
+			l := layer{nodes, nodes + 1}
+			nodes += 2
+			layers[k] = append(layers[k], l)
+			cellEdge[k] = append(cellEdge[k], len(edges))
+			edges = append(edges, models.NetworkEdge{From: l.in, To: l.out, Value: v, Printed: true})
+		}
+	}
+	// The hub feeds the first part, the last part drains to the sink, consecutive parts are
+	// joined by a flow with the true values on both sides.
+	for i, l := range layers[0] {
+		edges = append(edges, models.NetworkEdge{From: hub, To: l.in, Value: parts[0][i]})
+	}
+	for k := 0; k+1 < len(parts); k++ {
+		flow := models.Transport(parts[k], parts[k+1])
+		for i, a := range layers[k] {
+			for j, b := range layers[k+1] {
+				edges = append(edges, models.NetworkEdge{From: a.out, To: b.in, Value: flow[i][j]})
+			}
+		}
+	}
+	last := len(parts) - 1
+	for i, l := range layers[last] {
+		edges = append(edges, models.NetworkEdge{From: l.out, To: sink, Value: parts[last][i]})
+	}
+	totalEdge := len(edges)
+	edges = append(edges, models.NetworkEdge{From: sink, To: hub, Value: total, Printed: true, Margin: true})
+	masks := models.ProtectNetwork(nodes, edges, threshold)
+	out := make([][]models.Mask, len(parts))
+	for k := range parts {
+		for _, e := range cellEdge[k] {
+			out[k] = append(out[k], masks[e])
+		}
+	}
+	return out, masks[totalEdge]
+}
+
+// columnTable is a one-column protected table with its total, from masks already decided.
+func columnTable(cells []int, masks []models.Mask, total int, totalMask models.Mask, threshold int) models.Protected {
+	p := models.Protected{Threshold: threshold, ColTotals: []int{total}, ColTotalMasks: []models.Mask{totalMask}}
+	for i, v := range cells {
+		p.Cells = append(p.Cells, []int{v})
+		p.Masks = append(p.Masks, []models.Mask{masks[i]})
+	}
+	return p
+}
+
+// rowTable is a one-row protected table with its total, from masks already decided.
+func rowTable(cells []int, masks []models.Mask, total int, totalMask models.Mask, threshold int) models.Protected {
+	return models.Protected{Threshold: threshold, Cells: [][]int{cells}, Masks: [][]models.Mask{masks},
+		RowTotals: []int{total}, RowTotalMasks: []models.Mask{totalMask}}
 }

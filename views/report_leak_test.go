@@ -1,0 +1,256 @@
+package views
+
+// Attacks on the anonymised reports: an exact search for masked counts that the printed
+// figures of one report pin down, across all its tables and key figures.
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"mediation/models"
+)
+
+func partner(byStatus map[models.ReferralStatus]int, byOutcome map[models.ReferralOutcome]int, reason map[models.ReferralReason]int, month [12]int, onTime, overdue, ack, answered int) models.PartnerFigures {
+	f := models.PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF", ResponseDays: 10}, Year: models.SchoolYear{StartYear: 2025}, Elapsed: 12,
+		ByStatus: byStatus, ByOutcome: byOutcome, ByReason: reason, SentByMonth: month, OnTime: onTime, Overdue: overdue}
+	for _, n := range byStatus {
+		f.Sent += n
+	}
+	f.ByEstablishment = []models.KeyCount{{Key: "A", N: f.Sent}}
+	f.ReplyTime = models.ReplyTime{Acknowledged: ack, MedianDays: 3}
+	f.AnswerMedian = models.ReplyTime{Acknowledged: answered, MedianDays: 8}
+	return f
+}
+
+// attackPartner: exact range of each masked status cell given the status table, the total,
+// overdue, on time and the two medians' secrecy.
+func attackPartner(t *testing.T, name string, f models.PartnerFigures, threshold int) {
+	v, _ := New()
+	l := v.Localizer("fr")
+	labels, cells := partnerStatusRows(l, f)
+	_ = labels
+	r := l.PartnerReport(f, threshold)
+	var st *ReportTable
+	figs := map[string]string{}
+	for _, s := range r.Sections {
+		if s.ID == "statuses" {
+			st = &s.Chart.Data
+		}
+		for _, fg := range s.Figures {
+			figs[fg.Label] = fg.Value
+		}
+	}
+	secret := l.T("report.secret")
+	lt := "<\u00a0" + itoa(threshold)
+	type vr struct{ lo, hi int }
+	n := len(cells)
+	val := make([]int, n)
+	rng := make([]vr, n)
+	masked := []int{}
+	for i := range n {
+		c := st.Rows[i][1]
+		switch c {
+		case secret:
+			rng[i] = vr{0, f.Sent}
+			masked = append(masked, i)
+		case lt:
+			rng[i] = vr{1, threshold - 1}
+			masked = append(masked, i)
+		default:
+			rng[i] = vr{cells[i][0], cells[i][0]}
+		}
+	}
+	if len(masked) == 0 {
+		return
+	}
+	totalShown := st.Totals[0][1] != secret && st.Totals[0][1] != lt
+	if !totalShown {
+		return // keep it simple
+	}
+	get := func(lbl string) string { return figs[l.T(lbl, "Days", f.Partner.ResponseDays)] }
+	overdue, onTime := get("report.fig.overdue"), get("report.fig.on_time")
+	ackMed, ansMed := get("report.fig.reply"), get("report.fig.answer")
+	num := func(s string) (int, bool) {
+		if s == secret || s == lt {
+			return 0, false
+		}
+		n := 0
+		for _, c := range s {
+			if c >= '0' && c <= '9' {
+				n = n*10 + int(c-'0')
+			}
+		}
+		return n, true
+	}
+	// rows: 0 sent 1 ack 2 acc 3 dec 4 wd 5.. closed
+	ok := func() bool {
+		closed := 0
+		for i := 5; i < n; i++ {
+			closed += val[i]
+		}
+		if o, sh := num(overdue); sh && val[0] < o {
+			return false
+		} else if overdue == lt && val[0] < 1 {
+			return false
+		}
+		if o, sh := num(onTime); sh && val[1]+val[2]+val[3]+val[4]+closed < o {
+			return false
+		}
+		ans := val[2] + val[3] + closed
+		if false || ansMed == "–" && ans != 0 || ansMed != secret && ansMed != "–" && ans < threshold {
+			return false
+		}
+		lo, hi := val[1]+ans, val[1]+ans+val[4]
+		if false || ackMed == "–" && lo != 0 || ackMed != secret && ackMed != "–" && hi < threshold {
+			return false
+		}
+		return true
+	}
+	sols := make([]map[int]bool, n)
+	for i := range sols {
+		sols[i] = map[int]bool{}
+	}
+	count := 0
+	var dfs func(k, left int)
+	dfs = func(k, left int) {
+		if count > 2000000 {
+			return
+		}
+		i := masked[k]
+		if k == len(masked)-1 {
+			if left < rng[i].lo || left > rng[i].hi {
+				return
+			}
+			val[i] = left
+			count++
+			if ok() {
+				for _, j := range masked {
+					sols[j][val[j]] = true
+				}
+			}
+			return
+		}
+		for x := rng[i].lo; x <= min(rng[i].hi, left); x++ {
+			val[i] = x
+			dfs(k+1, left-x)
+		}
+	}
+	left := f.Sent
+	for i := range n {
+		if len(masked) > 0 && !contains(masked, i) {
+			val[i] = cells[i][0]
+			left -= cells[i][0]
+		}
+	}
+	dfs(0, left)
+	for _, i := range masked {
+		if len(sols[i]) == 1 {
+			t.Errorf("%s: status row %q (printed %q) is pinned to %v (true %d); overdue=%s onTime=%s ackMed=%s ansMed=%s",
+				name, labels[i], st.Rows[i][1], sols[i], cells[i][0], overdue, onTime, ackMed, ansMed)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func contains(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLeakPartnerAttacker(t *testing.T) {
+	// the hand-made cases
+	r0 := models.ReferralReasons[0]
+	attackPartner(t, "A", partner(map[models.ReferralStatus]int{models.ReferralSent: 9, models.ReferralAcknowledged: 1, models.ReferralAccepted: 10},
+		map[models.ReferralOutcome]int{}, map[models.ReferralReason]int{r0: 20}, [12]int{20}, 11, 9, 11, 10), 5)
+	attackPartner(t, "B", partner(map[models.ReferralStatus]int{models.ReferralSent: 6, models.ReferralAcknowledged: 4, models.ReferralAccepted: 10},
+		map[models.ReferralOutcome]int{}, map[models.ReferralReason]int{r0: 20}, [12]int{20}, 14, 0, 14, 10), 5)
+	attackPartner(t, "C", partner(map[models.ReferralStatus]int{models.ReferralSent: 20, models.ReferralAccepted: 1, models.ReferralDeclined: 1, models.ReferralClosed: 2},
+		map[models.ReferralOutcome]int{models.ReferralOutcomes[0]: 1, models.ReferralOutcomes[1]: 1}, map[models.ReferralReason]int{r0: 24}, [12]int{24}, 0, 0, 4, 4), 5)
+}
+
+// bounds of a shared total from one line of a protected table: shown sum plus the masked cells' ranges.
+func lineBounds(vals []int, masks []models.Mask, th int) (lo, hi int) {
+	inf := false
+	for i, v := range vals {
+		switch masks[i] {
+		case models.MaskShown:
+			lo += v
+			hi += v
+		case models.MaskPrimary:
+			lo++
+			hi += th - 1
+		default:
+			inf = true
+		}
+	}
+	if inf {
+		hi = 1 << 30
+	}
+	return
+}
+
+// TestLeakMetroRandom: the hidden total of new files (or follow-ups) cannot be pinned by the
+// months table and the activity table together.
+func TestLeakMetroRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	leaks, rounds := 0, 2000
+	for range rounds {
+		m := randomMetro(r, 1+r.IntN(6))
+		th := 3 + r.IntN(4)
+		tb := protectMetro(m, th)
+		for k := range 2 {
+			if !tb.activity.ColTotalMasks[k].Masked() {
+				continue
+			}
+			lo1, hi1 := lineBounds(tb.month.Cells[k], tb.month.Masks[k], th)
+			var col []int
+			var cm []models.Mask
+			for e := range tb.activity.Cells {
+				col = append(col, tb.activity.Cells[e][k])
+				cm = append(cm, tb.activity.Masks[e][k])
+			}
+			lo2, hi2 := lineBounds(col, cm, th)
+			lo, hi := max(lo1, lo2), min(hi1, hi2)
+			if tb.activity.ColTotalMasks[k] == models.MaskPrimary {
+				lo, hi = max(lo, 1), min(hi, th-1)
+			}
+			if lo == hi {
+				leaks++
+				if leaks <= 3 {
+					t.Errorf("k=%d th=%d total %d pinned: months %v %v, activity col %v %v", k, th, tb.activity.ColTotals[k], tb.month.Cells[k], tb.month.Masks[k], col, cm)
+				}
+			}
+		}
+	}
+	t.Logf("%d pinned shared totals in %d rounds", leaks, rounds)
+}
+
+// TestLeakPartnerRandom attacks random small partner reports.
+func TestLeakPartnerRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	small := func() int { return [...]int{0, 0, 1, 2, 3, 4, 6, 9}[r.IntN(8)] }
+	for round := range 150 {
+		st := map[models.ReferralStatus]int{models.ReferralSent: small(), models.ReferralAcknowledged: small(),
+			models.ReferralAccepted: small(), models.ReferralDeclined: small()}
+		out := map[models.ReferralOutcome]int{models.ReferralOutcomes[0]: small(), models.ReferralOutcomes[1]: small()}
+		st[models.ReferralClosed] = out[models.ReferralOutcomes[0]] + out[models.ReferralOutcomes[1]]
+		sent := 0
+		for _, n := range st {
+			sent += n
+		}
+		if sent == 0 {
+			continue
+		}
+		acknowledged := sent - st[models.ReferralSent]
+		answered := acknowledged - st[models.ReferralAcknowledged]
+		f := partner(st, out, map[models.ReferralReason]int{models.ReferralReasons[0]: sent}, [12]int{sent},
+			r.IntN(acknowledged+1), r.IntN(st[models.ReferralSent]+1), acknowledged, answered)
+		attackPartner(t, "round "+strconv.Itoa(round), f, 3+r.IntN(3))
+	}
+}
