@@ -755,3 +755,47 @@ func TestProtectHiddenMargins(t *testing.T) {
 		}
 	}
 }
+
+func TestTransport(t *testing.T) {
+	flow := models.Transport([]int{3, 0, 4}, []int{2, 5})
+	want := [][]int{{2, 1}, {0, 0}, {0, 4}}
+	for i := range want {
+		for j := range want[i] {
+			if flow[i][j] != want[i][j] {
+				t.Fatalf("Transport = %v, want %v", flow, want)
+			}
+		}
+	}
+}
+
+// Two breakdowns of one printed total, 4 = 4 (one cell) = 1 + 1 + 1 + 1: with every cell and
+// the total printed "< 5", the four months could only be 1 each and the total 4. As one
+// network, a secret mark must free them: a month is no longer known to be at least 1.
+func TestProtectNetworkLinksBreakdowns(t *testing.T) {
+	// hub 0, sink 1; part A: one cell 2→3; part B: four cells 4→5, 6→7, 8→9, 10→11.
+	edges := []models.NetworkEdge{
+		{From: 2, To: 3, Value: 4, Printed: true},
+		{From: 4, To: 5, Value: 1, Printed: true}, {From: 6, To: 7, Value: 1, Printed: true},
+		{From: 8, To: 9, Value: 1, Printed: true}, {From: 10, To: 11, Value: 1, Printed: true},
+		{From: 0, To: 2, Value: 4},
+		{From: 3, To: 4, Value: 1}, {From: 3, To: 6, Value: 1}, {From: 3, To: 8, Value: 1}, {From: 3, To: 10, Value: 1},
+		{From: 5, To: 1, Value: 1}, {From: 7, To: 1, Value: 1}, {From: 9, To: 1, Value: 1}, {From: 11, To: 1, Value: 1},
+		{From: 1, To: 0, Value: 4, Printed: true, Margin: true},
+	}
+	masks := models.ProtectNetwork(12, edges, 5)
+	secret := 0
+	for i, m := range masks {
+		if !edges[i].Printed && m != models.MaskShown {
+			t.Errorf("edge %d is not printed but got mask %v", i, m)
+		}
+		if edges[i].Printed && m == models.MaskShown {
+			t.Errorf("edge %d holds a small count but is printed", i)
+		}
+		if m == models.MaskComplementary {
+			secret++
+		}
+	}
+	if secret == 0 {
+		t.Errorf("no secret mark: every figure is pinned (%v)", masks)
+	}
+}
