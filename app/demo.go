@@ -34,23 +34,7 @@ func PrintDemoAccounts(out io.Writer) {
 	fmt.Fprintf(out, "Comptes de démonstration (mot de passe commun : %s) :\n", demodata.Password)
 	tw := tabwriter.NewWriter(out, 0, 2, 2, ' ', 0)
 	for _, acc := range demodata.Accounts() {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", acc.Email, roleLabel(acc.Role), acc.Description)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", acc.Email, models.RoleLabel(acc.Role), acc.Description)
 	}
 	tw.Flush()
-}
-
-func roleLabel(r models.Role) string {
-	switch r {
-	case models.RoleMediator:
-		return "médiateur·rice"
-	case models.RoleHeadTeacher:
-		return "chef d'établissement"
-	case models.RolePartner:
-		return "partenaire"
-	case models.RoleCoordinator:
-		return "coordination"
-	case models.RoleAdmin:
-		return "administration"
-	}
-	return string(r)
 }

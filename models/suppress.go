@@ -132,13 +132,11 @@ type countEdge struct {
 	mask     Mask
 }
 
-func newSuppression(t CountTable, rows, cols, threshold int) *suppression {
-	nodes := rows + cols + 2
-	source, sink := 0, rows+cols+1
-	s := &suppression{
+// newGraph is an empty suppression graph of the given size, with its search buffers.
+func newGraph(threshold, nodes, edges int) *suppression {
+	return &suppression{
 		threshold: threshold,
-		cells:     rows * cols,
-		edges:     make([]countEdge, 0, rows*cols+rows+cols+1),
+		edges:     make([]countEdge, 0, edges),
 		incident:  make([][]int, nodes),
 		seen:      make([]bool, nodes),
 		reached:   make([]bool, nodes),
@@ -147,6 +145,13 @@ func newSuppression(t CountTable, rows, cols, threshold int) *suppression {
 		dist:      make([]suppressCost, nodes),
 		via:       make([]pathStep, nodes),
 	}
+}
+
+func newSuppression(t CountTable, rows, cols, threshold int) *suppression {
+	nodes := rows + cols + 2
+	source, sink := 0, rows+cols+1
+	s := newGraph(threshold, nodes, rows*cols+rows+cols+1)
+	s.cells = rows * cols
 	add := func(from, to, value int, inner, printed bool) {
 		e := countEdge{from: from, to: to, value: value, inner: inner, printed: printed}
 		if printed && value >= 1 && value < threshold {
@@ -536,17 +541,7 @@ type NetworkEdge struct {
 // worked out from all the tables at once. It returns the mask of each edge (MaskShown for the
 // edges not printed). Every edge must lie on a directed cycle, as in a table's circulation.
 func ProtectNetwork(nodes int, edges []NetworkEdge, threshold int) []Mask {
-	s := &suppression{
-		threshold: threshold,
-		edges:     make([]countEdge, 0, len(edges)),
-		incident:  make([][]int, nodes),
-		seen:      make([]bool, nodes),
-		reached:   make([]bool, nodes),
-		done:      make([]bool, nodes),
-		queue:     make([]int, 0, nodes),
-		dist:      make([]suppressCost, nodes),
-		via:       make([]pathStep, nodes),
-	}
+	s := newGraph(threshold, nodes, len(edges))
 	var margins, cells []int
 	for i, e := range edges {
 		if e.Value < 0 || e.From < 0 || e.From >= nodes || e.To < 0 || e.To >= nodes {

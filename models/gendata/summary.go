@@ -61,7 +61,7 @@ func (s Summary) Print(w io.Writer) {
 		if len(accounts) == 0 {
 			continue
 		}
-		label := roleLabel(role)
+		label := models.RoleLabel(role)
 		shown := accounts
 		if len(accounts) > shownPerRole+1 {
 			shown = accounts[:shownPerRole]
@@ -74,22 +74,6 @@ func (s Summary) Print(w io.Writer) {
 			fmt.Fprintf(w, "  %-22s … et %s autres, jusqu'à %s\n", "", frenchInt(rest), accounts[len(accounts)-1].Email)
 		}
 	}
-}
-
-func roleLabel(r models.Role) string {
-	switch r {
-	case models.RoleMediator:
-		return "médiateur·rice"
-	case models.RoleHeadTeacher:
-		return "chef d'établissement"
-	case models.RolePartner:
-		return "partenaire"
-	case models.RoleCoordinator:
-		return "coordination"
-	case models.RoleAdmin:
-		return "administration"
-	}
-	return string(r)
 }
 
 // frenchInt writes 1000000 as "1 000 000".
