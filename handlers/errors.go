@@ -26,7 +26,11 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	}
 	status := http.StatusInternalServerError
 	var he *echo.HTTPError
-	if errors.As(err, &he) {
+	var pe pageError
+	switch {
+	case errors.As(err, &pe):
+		status = pe.status
+	case errors.As(err, &he):
 		status = he.Code
 	}
 	if status >= 500 {
@@ -41,10 +45,22 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	p := ErrorPage{Page: h.page(c, key+".title")}
 	p.Heading = p.T(key + ".title")
 	p.Message = p.T(key + ".message")
+	if pe.message != "" {
+		p.Message = pe.message
+	}
 	if rerr := h.render(c, status, "error", p); rerr != nil {
 		h.Log.Error("render error page", "request_id", requestID(c), "error", rerr)
 	}
 }
+
+// pageError is a refusal that says more than its status: the error page shows its message,
+// already in the reader's language.
+type pageError struct {
+	status  int
+	message string
+}
+
+func (e pageError) Error() string { return fmt.Sprintf("%d: %s", e.status, e.message) }
 
 func errorKey(status int) string {
 	switch status {

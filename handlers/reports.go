@@ -41,32 +41,9 @@ func (h *Handlers) reportYear(c echo.Context) (models.SchoolYear, error) {
 	y, err := models.ParseSchoolYear(raw)
 	if err != nil {
 		loc := h.localizer(c)
-		return y, h.errorPage(c, http.StatusBadRequest, loc.T("report.bad_year", "Year", raw))
+		return y, pageError{http.StatusBadRequest, loc.T("report.bad_year", "Year", raw)}
 	}
 	return y, nil
-}
-
-// errorPage answers with the error page and a specific message; it returns errHandled so that
-// the caller stops.
-func (h *Handlers) errorPage(c echo.Context, status int, message string) error {
-	p := ErrorPage{Page: h.page(c, errorKey(status)+".title")}
-	p.Heading = p.T(errorKey(status) + ".title")
-	p.Message = message
-	if err := h.render(c, status, "error", p); err != nil {
-		return err
-	}
-	return errHandled
-}
-
-// errHandled tells that the response has been written.
-var errHandled = errors.New("handlers: response written")
-
-// handled turns errHandled into nil, once the page has been sent.
-func handled(err error) error {
-	if errors.Is(err, errHandled) {
-		return nil
-	}
-	return err
 }
 
 // noData is the message of a year without figures.
@@ -105,12 +82,12 @@ func (h *Handlers) Establishments(c echo.Context) error {
 // EstablishmentDashboard shows the establishment's figures for a school year (the same as its
 // PDF), to the head teacher and mediators of the establishment.
 func (h *Handlers) EstablishmentDashboard(c echo.Context) error {
-	return handled(h.establishmentReport(c, false))
+	return h.establishmentReport(c, false)
 }
 
 // EstablishmentPDF downloads the establishment summary.
 func (h *Handlers) EstablishmentPDF(c echo.Context) error {
-	return handled(h.establishmentReport(c, true))
+	return h.establishmentReport(c, true)
 }
 
 func (h *Handlers) establishmentReport(c echo.Context, asPDF bool) error {
@@ -126,7 +103,7 @@ func (h *Handlers) establishmentReport(c echo.Context, asPDF bool) error {
 	}
 	if asPDF {
 		if err != nil {
-			return h.errorPage(c, http.StatusNotFound, noData(loc, y))
+			return pageError{http.StatusNotFound, noData(loc, y)}
 		}
 		b, err := loc.ReportPDF(loc.EstablishmentReport(sum), h.Now(), "")
 		if err != nil {
@@ -147,12 +124,12 @@ func (h *Handlers) establishmentReport(c echo.Context, asPDF bool) error {
 
 // MetropolitanOverview shows the anonymised metropolitan figures by one grouping.
 func (h *Handlers) MetropolitanOverview(c echo.Context) error {
-	return handled(h.metropolitanReport(c, false))
+	return h.metropolitanReport(c, false)
 }
 
 // MetropolitanPDF downloads the metropolitan report.
 func (h *Handlers) MetropolitanPDF(c echo.Context) error {
-	return handled(h.metropolitanReport(c, true))
+	return h.metropolitanReport(c, true)
 }
 
 func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
@@ -178,7 +155,7 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 	}
 	if asPDF {
 		if err != nil {
-			return h.errorPage(c, http.StatusNotFound, noData(loc, y))
+			return pageError{http.StatusNotFound, noData(loc, y)}
 		}
 		b, err := loc.ReportPDF(loc.MetropolitanReport(m, threshold), h.Now(), loc.SuppressionNote(threshold))
 		if err != nil {
@@ -207,12 +184,12 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 // PartnerReport shows the anonymised figures of the referrals sent to a partner, to its agents
 // and to the coordination.
 func (h *Handlers) PartnerReport(c echo.Context) error {
-	return handled(h.partnerReport(c, false))
+	return h.partnerReport(c, false)
 }
 
 // PartnerPDF downloads the partner report.
 func (h *Handlers) PartnerPDF(c echo.Context) error {
-	return handled(h.partnerReport(c, true))
+	return h.partnerReport(c, true)
 }
 
 func (h *Handlers) partnerReport(c echo.Context, asPDF bool) error {
@@ -235,7 +212,7 @@ func (h *Handlers) partnerReport(c echo.Context, asPDF bool) error {
 	}
 	if asPDF {
 		if err != nil {
-			return h.errorPage(c, http.StatusNotFound, noData(loc, y))
+			return pageError{http.StatusNotFound, noData(loc, y)}
 		}
 		b, err := loc.ReportPDF(loc.PartnerReport(f, threshold), h.Now(), loc.SuppressionNote(threshold))
 		if err != nil {
@@ -263,7 +240,7 @@ func (h *Handlers) PupilDossierPDF(c echo.Context) error {
 	}
 	y, err := h.reportYear(c)
 	if err != nil {
-		return handled(err)
+		return err
 	}
 	d, err := models.LoadPupilDossier(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
 	if err != nil {

@@ -97,10 +97,8 @@ func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s Scope, partnerID uin
 		Month   string
 		N       int
 	}
-	month := "substr(" + parisDateSQL(db.Dialector.Name(), "referrals.sent_at") + ", 1, 7)"
-	if db.Dialector.Name() == DialectPostgres {
-		month = "to_char(referrals.sent_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"
-	}
+	dialect := db.Dialector.Name()
+	month := monthOfDateSQL(dialect, parisDateSQL(dialect, "referrals.sent_at"))
 	if err := sent().Select("referrals.status, referrals.reason, referrals.outcome, " + month + " AS month, COUNT(*) AS n").
 		Group("referrals.status, referrals.reason, referrals.outcome, " + month).Scan(&rows).Error; err != nil {
 		return f, fmt.Errorf("models: referrals to partner %d in %s: %w", partnerID, y, err)

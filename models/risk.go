@@ -191,20 +191,20 @@ func (r RiskReason) Text() string {
 			threshold = "seuil de vigilance"
 		}
 		s = fmt.Sprintf("%s d'absence %s en %s (%s : %s)", plural(r.Value, "demi-journée", "demi-journées"),
-			pluralWord(r.Value, "non justifiée", "non justifiées"), monthText(r.Month), threshold, frenchNumber(r.Threshold, 2))
+			pluralWord(r.Value, "non justifiée", "non justifiées"), monthText(r.Month), threshold, FrenchNumber(r.Threshold, 2))
 	case RuleChronicAbsence:
 		s = fmt.Sprintf("taux d'absence de %s sur l'année scolaire %s (seuil : %s)",
 			frenchPercent(r.Value), r.Year, frenchPercent(r.Threshold))
 	case RuleExclusions:
 		s = plural(r.Value, "exclusion temporaire", "exclusions temporaires") + " cette année scolaire"
 		if r.Threshold > 1 {
-			s += fmt.Sprintf(" (seuil : %s)", frenchNumber(r.Threshold, 2))
+			s += fmt.Sprintf(" (seuil : %s)", FrenchNumber(r.Threshold, 2))
 		}
 	case RuleIncidents:
 		s = fmt.Sprintf("%s cette année scolaire (seuil : %s)", plural(r.Value, "incident", "incidents"),
-			frenchNumber(r.Threshold, 2))
+			FrenchNumber(r.Threshold, 2))
 	case RuleLowAverage:
-		s = fmt.Sprintf("moyenne du trimestre %s/20 (sous %s/20)", frenchNumber(r.Value, 2), frenchNumber(r.Threshold, 2))
+		s = fmt.Sprintf("moyenne du trimestre %s/20 (sous %s/20)", FrenchNumber(r.Value, 2), FrenchNumber(r.Threshold, 2))
 	case RuleAverageDrop:
 		s = fmt.Sprintf("baisse de %s depuis le trimestre précédent", plural(r.Value, "point", "points"))
 	default:
@@ -593,9 +593,9 @@ func monthText(m Month) string {
 
 func hundredths(v float64) float64 { return math.Round(v*100) / 100 }
 
-// frenchNumber writes v the French way, with at most decimals decimals and no trailing zero:
+// FrenchNumber writes v the French way, with at most decimals decimals and no trailing zero:
 // a decimal comma and a non-breaking space between thousands ("1 234,5").
-func frenchNumber(v float64, decimals int) string {
+func FrenchNumber(v float64, decimals int) string {
 	s := strconv.FormatFloat(v, 'f', decimals, 64)
 	sign := ""
 	if strings.HasPrefix(s, "-") {
@@ -622,13 +622,13 @@ func frenchNumber(v float64, decimals int) string {
 
 // frenchPercent writes a rate (0.125) as "12,5 %", with a non-breaking space before the sign.
 func frenchPercent(rate float64) string {
-	return frenchNumber(rate*100, 1) + "\u00a0%"
+	return FrenchNumber(rate*100, 1) + "\u00a0%"
 }
 
 // plural writes "1 exclusion temporaire" or "2 exclusions temporaires": in French, under 2 is
 // singular.
 func plural(n float64, one, many string) string {
-	return frenchNumber(n, 2) + " " + pluralWord(n, one, many)
+	return FrenchNumber(n, 2) + " " + pluralWord(n, one, many)
 }
 
 func pluralWord(n float64, one, many string) string {

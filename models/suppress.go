@@ -33,10 +33,6 @@ type CountTable struct {
 	// ColTotals: a total row is printed (the sum of each column); with RowTotals, the grand
 	// total too.
 	ColTotals bool
-	// HideRowTotals and HideColTotals (optional, by index) mask printed margins whatever their
-	// value: a figure that another table of the same report masks must be masked here too, or
-	// the reader would find it there.
-	HideRowTotals, HideColTotals []bool
 }
 
 // Protected is a CountTable after suppression: every value (the cells as given, the margins
@@ -167,18 +163,11 @@ func newSuppression(t CountTable, rows, cols, threshold int) *suppression {
 			add(1+i, 1+rows+j, t.Cells[i][j], true, true)
 		}
 	}
-	hide := func(forced []bool, i int) {
-		if i < len(forced) && forced[i] && s.edges[len(s.edges)-1].printed && s.edges[len(s.edges)-1].mask == MaskShown {
-			s.edges[len(s.edges)-1].mask = MaskComplementary
-		}
-	}
 	for i := range rows {
 		add(source, 1+i, rowSums[i], false, t.RowTotals)
-		hide(t.HideRowTotals, i)
 	}
 	for j := range cols {
 		add(1+rows+j, sink, colSums[j], false, t.ColTotals)
-		hide(t.HideColTotals, j)
 	}
 	add(sink, source, total, false, t.RowTotals && t.ColTotals)
 	return s

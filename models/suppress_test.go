@@ -730,32 +730,6 @@ func (s *solver) solve(changed int) bool {
 	return false
 }
 
-// A margin masked by another table of the report is masked here too, and the table is still
-// protected around it: the attacker cannot recompute it from the grand total and the other
-// column.
-func TestProtectHiddenMargins(t *testing.T) {
-	for _, hide := range []models.CountTable{
-		{Cells: [][]int{{10, 20}, {30, 40}}, RowTotals: true, ColTotals: true, HideColTotals: []bool{true, false}},
-		{Cells: [][]int{{10, 20}, {30, 40}}, RowTotals: true, ColTotals: true, HideRowTotals: []bool{false, true}},
-		{Cells: [][]int{{3, 20, 7}, {30, 0, 12}}, RowTotals: true, HideRowTotals: []bool{true}},
-	} {
-		p := models.Protect(hide, 5)
-		for j, h := range hide.HideColTotals {
-			if h && p.ColTotalMasks[j] != models.MaskComplementary {
-				t.Errorf("forced column total %d printed: %v", j, p.ColTotalMasks)
-			}
-		}
-		for i, h := range hide.HideRowTotals {
-			if h && p.RowTotalMasks[i] != models.MaskComplementary {
-				t.Errorf("forced row total %d printed: %v", i, p.RowTotalMasks)
-			}
-		}
-		if leak := attack(p); leak != "" {
-			t.Errorf("%v: %s", hide.Cells, leak)
-		}
-	}
-}
-
 func TestTransport(t *testing.T) {
 	flow := models.Transport([]int{3, 0, 4}, []int{2, 5})
 	want := [][]int{{2, 1}, {0, 0}, {0, 4}}

@@ -73,48 +73,22 @@ type ReportTable struct {
 	Masked bool
 }
 
-// Masked tells whether the chart has values left out by small-count protection.
-func (c *ReportChart) Masked() bool {
-	for _, s := range c.Series {
-		for _, v := range s.Values {
-			if math.IsNaN(v) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Number writes a whole number with the language's thousands separator (a no-break space in
 // French).
 func (l *Localizer) Number(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	sep := ","
 	if l.lang == "fr" {
-		sep = "\u00a0"
+		return models.FrenchNumber(float64(n), 0)
 	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return strings.ReplaceAll(models.FrenchNumber(float64(n), 0), "\u00a0", ",")
 }
 
 // Fixed writes a number with one decimal at most, in the language's notation.
 func (l *Localizer) Fixed(f float64) string {
-	s := strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64)
+	s := models.FrenchNumber(f, 1)
 	if l.lang == "fr" {
-		s = strings.ReplaceAll(s, ".", ",")
+		return s
 	}
-	return s
+	return strings.NewReplacer("\u00a0", ",", ",", ".").Replace(s)
 }
 
 // Percent writes part/whole as a percentage with one decimal ("66,7 %"), or a dash when whole
@@ -198,14 +172,6 @@ func (l *Localizer) monthLabels(y models.SchoolYear) []string {
 	return out
 }
 
-// chartData turns a chart's protected table into the chart's accessible data table.
-func chartData(t *ReportTable) ReportTable {
-	if t == nil {
-		return ReportTable{}
-	}
-	return *t
-}
-
 // monthCells turns series of twelve monthly counts into table rows.
 func monthCells(series ...[12]int) [][]int {
 	cells := make([][]int, len(series))
@@ -230,7 +196,7 @@ func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, n
 		}
 		c.Series = append(c.Series, s)
 	}
-	c.Data = chartData(l.protectedTable(title, append([]string{l.T("report.col.indicator")}, months...), names, p))
+	c.Data = *(l.protectedTable(title, append([]string{l.T("report.col.indicator")}, months...), names, p))
 	for _, row := range c.Data.Rows {
 		for j := elapsed; j < 12; j++ {
 			row[1+j] = "–"
@@ -249,7 +215,7 @@ func barChart(title string, categories, names []string, p models.Protected, data
 		}
 		c.Series = append(c.Series, s)
 	}
-	c.Data = chartData(data)
+	c.Data = *data
 	return c
 }
 

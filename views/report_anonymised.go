@@ -8,9 +8,10 @@ import "mediation/models"
 //     (commune, type, label) are derived from those protected tables, a group's figure being
 //     printed only when every establishment figure behind it is, so that they tell nothing
 //     the establishment tables do not;
-//   - a figure printed in several places (a total in a table and among the key figures, the
-//     year's new files in the activity table and in the months table) has the same mask
-//     everywhere: the tables that share it are protected again with it hidden until they agree;
+//   - tables that break one total down in different ways (the new files by establishment and
+//     by month, a partner's referrals by status, reason, month and establishment) are
+//     protected together, as one network (protectBreakdowns), so that a figure printed in
+//     several places has one mask and nothing can be worked out from the tables together;
 //   - a median is printed only over a number of referrals at least the threshold.
 
 // metroActivityColumns are the columns of the activity tables: new files, follow-ups, meetings
@@ -25,7 +26,8 @@ type metroTables struct {
 	status, activity, exits, month models.Protected
 }
 
-// protectMetro protects the establishment tables and the months table together.
+// protectMetro protects the establishment tables, the activity columns with the months that
+// break the same totals down.
 func protectMetro(m models.MetropolitanFigures, threshold int) metroTables {
 	t := metroTables{threshold: threshold, establishments: m.Groups[models.ByEstablishment]}
 	var status, activity, exits [][]int
@@ -235,7 +237,7 @@ func partnerStatusRows(l *Localizer, f models.PartnerFigures) ([]string, [][]int
 }
 
 // PartnerReport is the anonymised report of the referrals addressed to one partner. Its
-// tables all add up to the referrals received, whose mask they share.
+// tables all add up to the referrals received, and are protected together.
 func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report {
 	r := Report{Title: l.T("report.partner.title"), Year: f.Year.String(), Scope: f.Partner.Name}
 	statusLabels, statusCells := partnerStatusRows(l, f)

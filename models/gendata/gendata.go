@@ -260,7 +260,7 @@ func (p *planner) insertPupils(ctx context.Context, db *gorm.DB, ids refs, sum *
 		if p.opt.Progress != nil && (sum.Pupils*10/len(p.pupils) > reported || sum.Pupils == len(p.pupils)) {
 			reported = sum.Pupils * 10 / len(p.pupils)
 			fmt.Fprintf(p.opt.Progress, "  %s dossiers élèves sur %s, %s suivis, %s rencontres, %s orientations…\n",
-				frenchInt(sum.Pupils), frenchInt(len(p.pupils)), frenchInt(sum.FollowUps), frenchInt(sum.Meetings), frenchInt(sum.Referrals))
+				intText(sum.Pupils), intText(len(p.pupils)), intText(sum.FollowUps), intText(sum.Meetings), intText(sum.Referrals))
 		}
 	}
 	return ctx.Err()

@@ -29,9 +29,9 @@ func (s Summary) Print(w io.Writer) {
 	}{
 		{"établissements", s.Establishments, ""},
 		{"organismes partenaires", s.Partners, ""},
-		{"comptes", s.Users, fmt.Sprintf("rattachements à un établissement : %s", frenchInt(s.UserEstablishments))},
-		{"dossiers élèves", s.Pupils, fmt.Sprintf("ouverts : %s (risque faible %s, modéré %s, élevé %s)", frenchInt(open),
-			frenchInt(s.OpenByRisk[models.RiskLow]), frenchInt(s.OpenByRisk[models.RiskMedium]), frenchInt(s.OpenByRisk[models.RiskHigh]))},
+		{"comptes", s.Users, fmt.Sprintf("rattachements à un établissement : %s", intText(s.UserEstablishments))},
+		{"dossiers élèves", s.Pupils, fmt.Sprintf("ouverts : %s (risque faible %s, modéré %s, élevé %s)", intText(open),
+			intText(s.OpenByRisk[models.RiskLow]), intText(s.OpenByRisk[models.RiskMedium]), intText(s.OpenByRisk[models.RiskHigh]))},
 		{"responsables légaux", s.Guardians, ""},
 		{"changements de statut", s.StatusChanges, ""},
 		{"indicateurs mensuels", s.Indicators, ""},
@@ -43,7 +43,7 @@ func (s Summary) Print(w io.Writer) {
 		{"étapes d'orientation", s.Transitions, ""},
 	}
 	for _, r := range rows {
-		line := fmt.Sprintf("  %-24s %10s", r.label, frenchInt(r.n))
+		line := fmt.Sprintf("  %-24s %10s", r.label, intText(r.n))
 		if r.note != "" {
 			line += "   " + r.note
 		}
@@ -71,26 +71,14 @@ func (s Summary) Print(w io.Writer) {
 			label = ""
 		}
 		if rest := len(accounts) - len(shown); rest > 0 {
-			fmt.Fprintf(w, "  %-22s … et %s autres, jusqu'à %s\n", "", frenchInt(rest), accounts[len(accounts)-1].Email)
+			fmt.Fprintf(w, "  %-22s … et %s autres, jusqu'à %s\n", "", intText(rest), accounts[len(accounts)-1].Email)
 		}
 	}
 }
 
-// frenchInt writes 1000000 as "1 000 000".
-func frenchInt(n int) string {
-	s := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(c)
-	}
-	return sign + b.String()
+// intText writes 1000000 as "1 000 000", with plain spaces for any terminal.
+func intText(n int) string {
+	return strings.ReplaceAll(models.FrenchNumber(float64(n), 0), "\u00a0", " ")
 }
 
 // frenchDuration writes "2 min 41 s" or "8,4 s".
