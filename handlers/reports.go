@@ -98,26 +98,53 @@ func (h *Handlers) establishmentReport(c echo.Context, asPDF bool) error {
 	uai := models.NormalizeUAI(c.Param("uai"))
 	loc := h.localizer(c)
 	sum, err := models.LoadEstablishmentSummary(c.Request().Context(), h.DB, currentScope(c), uai, y, h.Now(), true)
-	if err != nil && !errors.Is(err, models.ErrNoData) {
-		return notFound(err)
+	full := func() views.Report { return loc.EstablishmentReport(sum) }
+	page := func() ReportPage {
+		p := ReportPage{Page: h.page(c, "report.establishment.title"), Years: sum.Years, Action: "/establishments/" + url.PathEscape(uai)}
+		p.Title = sum.Establishment.Name
+		return p
+	}
+	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: full, page: full, file: fmt.Sprintf("synthese-%s-%s.pdf", uai, y),
+		recordType: "establishment", recordID: uai, link: fmt.Sprintf("/establishments/%s/report.pdf?year=%s", url.PathEscape(uai), y)}, page)
+}
+
+// reportAnswer is what a report route needs to answer with the PDF or the page.
+type reportAnswer struct {
+	// pdf lays the whole report out; page the part the page shows (it may differ: the
+	// metropolitan overview shows one grouping).
+	pdf, page func() views.Report
+	// note is the legend of the small-count marks, for the anonymised reports.
+	note                       string
+	file, recordType, recordID string
+	link                       string // the page's PDF
+}
+
+// answerReport sends the PDF (audited) or renders the page of a report whose figures loadErr
+// says were loaded, absent for the year (ErrNoData), or not found. A year without data is a
+// message on the page, and a 404 with the same message for the PDF.
+func (h *Handlers) answerReport(c echo.Context, asPDF bool, y models.SchoolYear, loadErr error, a reportAnswer, newPage func() ReportPage) error {
+	loc := h.localizer(c)
+	empty := errors.Is(loadErr, models.ErrNoData)
+	if loadErr != nil && !empty {
+		return notFound(loadErr)
 	}
 	if asPDF {
-		if err != nil {
+		if empty {
 			return pageError{http.StatusNotFound, noData(loc, y)}
 		}
-		b, err := loc.ReportPDF(loc.EstablishmentReport(sum), h.Now(), "")
+		b, err := loc.ReportPDF(a.pdf(), h.Now(), a.note)
 		if err != nil {
 			return err
 		}
-		return h.sendPDF(c, b, fmt.Sprintf("synthese-%s-%s.pdf", uai, y), "establishment", uai, y.String())
+		return h.sendPDF(c, b, a.file, a.recordType, a.recordID, y.String())
 	}
-	p := ReportPage{Page: h.page(c, "report.establishment.title"), Report: loc.EstablishmentReport(sum), Years: sum.Years,
-		Year: y.String(), Action: "/establishments/" + url.PathEscape(uai)}
-	p.Title = sum.Establishment.Name
-	if err != nil {
+	p := newPage() // only now: a page takes the session's flash message
+	p.Year, p.Note, p.Report = y.String(), a.note, a.page()
+	if empty {
 		p.NoData = noData(loc, y)
+		p.Report.Sections = nil
 	} else {
-		p.PDF = fmt.Sprintf("/establishments/%s/report.pdf?year=%s", url.PathEscape(uai), y)
+		p.PDF = a.link
 	}
 	return h.render(c, http.StatusOK, "report", p)
 }
@@ -150,35 +177,25 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 	}
 	loc := h.localizer(c)
 	m, err := models.LoadMetropolitanFigures(c.Request().Context(), h.DB, y, h.Now())
-	if err != nil && !errors.Is(err, models.ErrNoData) {
-		return err
-	}
-	if asPDF {
-		if err != nil {
-			return pageError{http.StatusNotFound, noData(loc, y)}
+	note := loc.SuppressionNote(threshold)
+	overview := func() views.Report {
+		if err != nil { // no data: the title alone
+			return views.Report{Title: loc.T("report.metropolitan.title")}
 		}
-		b, err := loc.ReportPDF(loc.MetropolitanReport(m, threshold), h.Now(), loc.SuppressionNote(threshold))
-		if err != nil {
-			return err
+		return loc.MetropolitanOverview(m, g, threshold)
+	}
+	page := func() ReportPage {
+		p := ReportPage{Page: h.page(c, "report.metropolitan.title"), Years: m.Years, Action: "/reports/metropolitan",
+			Hidden: map[string]string{"by": string(g)}}
+		for _, gg := range []models.Grouping{models.ByType, models.ByPriority, models.ByCommune, models.ByEstablishment} {
+			p.Groupings = append(p.Groupings, views.NavItem{Href: fmt.Sprintf("/reports/metropolitan?year=%s&by=%s", y, gg),
+				Label: loc.T("report.group." + string(gg)), Current: gg == g})
 		}
-		return h.sendPDF(c, b, fmt.Sprintf("rapport-metropolitain-%s.pdf", y), "report", "metropolitan", y.String())
+		return p
 	}
-	report := views.Report{Title: loc.T("report.metropolitan.title")}
-	if err == nil {
-		report = loc.MetropolitanOverview(m, g, threshold)
-	}
-	p := ReportPage{Page: h.page(c, "report.metropolitan.title"), Report: report, Years: m.Years, Year: y.String(),
-		Action: "/reports/metropolitan", Hidden: map[string]string{"by": string(g)}, Note: loc.SuppressionNote(threshold)}
-	for _, gg := range []models.Grouping{models.ByType, models.ByPriority, models.ByCommune, models.ByEstablishment} {
-		p.Groupings = append(p.Groupings, views.NavItem{Href: fmt.Sprintf("/reports/metropolitan?year=%s&by=%s", y, gg),
-			Label: loc.T("report.group." + string(gg)), Current: gg == g})
-	}
-	if err != nil {
-		p.NoData = noData(loc, y)
-	} else {
-		p.PDF = "/reports/metropolitan.pdf?year=" + y.String()
-	}
-	return h.render(c, http.StatusOK, "report", p)
+	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: func() views.Report { return loc.MetropolitanReport(m, threshold) },
+		page: overview, note: note, file: fmt.Sprintf("rapport-metropolitain-%s.pdf", y), recordType: "report",
+		recordID: "metropolitan", link: "/reports/metropolitan.pdf?year=" + y.String()}, page)
 }
 
 // PartnerReport shows the anonymised figures of the referrals sent to a partner, to its agents
@@ -207,28 +224,13 @@ func (h *Handlers) partnerReport(c echo.Context, asPDF bool) error {
 	}
 	loc := h.localizer(c)
 	f, err := models.LoadPartnerFigures(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
-	if err != nil && !errors.Is(err, models.ErrNoData) {
-		return notFound(err)
+	report := func() views.Report { return loc.PartnerReport(f, threshold) }
+	page := func() ReportPage {
+		return ReportPage{Page: h.page(c, "report.partner.title"), Years: f.Years, Action: fmt.Sprintf("/partners/%d/report", id)}
 	}
-	if asPDF {
-		if err != nil {
-			return pageError{http.StatusNotFound, noData(loc, y)}
-		}
-		b, err := loc.ReportPDF(loc.PartnerReport(f, threshold), h.Now(), loc.SuppressionNote(threshold))
-		if err != nil {
-			return err
-		}
-		return h.sendPDF(c, b, fmt.Sprintf("rapport-partenaire-%d-%s.pdf", id, y), "partner", strconv.Itoa(int(id)), y.String())
-	}
-	p := ReportPage{Page: h.page(c, "report.partner.title"), Report: loc.PartnerReport(f, threshold), Years: f.Years, Year: y.String(),
-		Action: fmt.Sprintf("/partners/%d/report", id), Note: loc.SuppressionNote(threshold)}
-	if err != nil {
-		p.NoData = noData(loc, y)
-		p.Report.Sections = nil
-	} else {
-		p.PDF = fmt.Sprintf("/partners/%d/report.pdf?year=%s", id, y)
-	}
-	return h.render(c, http.StatusOK, "report", p)
+	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: report, page: report, note: loc.SuppressionNote(threshold),
+		file: fmt.Sprintf("rapport-partenaire-%d-%s.pdf", id, y), recordType: "partner", recordID: strconv.Itoa(int(id)),
+		link: fmt.Sprintf("/partners/%d/report.pdf?year=%s", id, y)}, page)
 }
 
 // PupilDossierPDF prints a pupil's dossier for a school year; restricted notes are in it only
