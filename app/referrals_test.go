@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/http"
@@ -246,7 +247,7 @@ func TestPartnerInbox(t *testing.T) {
 			return len(rowLinks.FindAllString(r.Body, -1))
 		}
 		var want int64
-		db.Model(&models.Referral{}).Where("partner_organisation_id = ? AND status <> ?", caf.ID, models.ReferralDraft).Count(&want)
+		must(t, db.Model(&models.Referral{}).Where("partner_organisation_id = ? AND sent_at IS NOT NULL", caf.ID).Count(&want).Error)
 		if got := count(""); got != int(want) {
 			t.Errorf("inbox: %d rows, want %d", got, want)
 		}
@@ -267,7 +268,7 @@ func TestPartnerInbox(t *testing.T) {
 		var jaures models.Establishment
 		db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures)
 		db.Model(&models.Referral{}).Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-			Where("referrals.partner_organisation_id = ? AND referrals.status <> ? AND pupils.establishment_id = ?", caf.ID, models.ReferralDraft, jaures.ID).
+			Where("referrals.partner_organisation_id = ? AND referrals.sent_at IS NOT NULL AND pupils.establishment_id = ?", caf.ID, jaures.ID).
 			Count(&want)
 		if got := count(fmt.Sprintf("?establishment=%d", jaures.ID)); got != int(want) {
 			t.Errorf("inbox, Jaurès: %d rows, want %d", got, want)
@@ -374,4 +375,77 @@ func referralRoutes(t *testing.T, db *gorm.DB) []route {
 		routes = append(routes, route{"POST", path + "/" + a, answer})
 	}
 	return routes
+}
+
+// A draft withdrawn before it was sent never had the family's consent: the partner it named
+// finds it nowhere (inbox, counts, its page, its report), while a sent-then-withdrawn one stays
+// in its inbox. The issue's finding: today the withdrawn draft showed the pupil and guardians.
+func TestWithdrawnDraftNeverReachesThePartner(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		target := findCAFPupil(t, db)
+		var caf models.PartnerOrganisation
+		must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
+		partner := s.client(t)
+		partner.login("caf@demo.test")
+		homeBefore := partner.get("/").Body
+		reportBefore := partner.get(fmt.Sprintf("/partners/%d/report", caf.ID))
+
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		request := "Demande jamais envoyée : la famille n'a pas consenti."
+		r := med.post(fmt.Sprintf("/pupils/%d/referrals", target.pupil.ID), url.Values{
+			"partner_organisation_id": {fmt.Sprint(caf.ID)}, "reason": {"housing"}, "request": {request}})
+		m := referralLocation.FindStringSubmatch(r.Location)
+		if r.Status != http.StatusSeeOther || m == nil {
+			t.Fatalf("draft: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
+		}
+		path := r.Location
+		if r := med.post(path+"/withdraw", url.Values{"version": {"1"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("withdraw the draft: %d %s", r.Status, excerpt(r.Body))
+		}
+		var ref models.Referral
+		must(t, db.Where("id = ?", m[1]).Take(&ref).Error)
+		if ref.Status != models.ReferralWithdrawn || ref.SentAt != nil {
+			t.Fatalf("the draft is %s, sent at %v", ref.Status, ref.SentAt)
+		}
+
+		if r := partner.get(path); r.Status != http.StatusNotFound {
+			t.Errorf("the CAF reads the withdrawn draft: %d", r.Status)
+		}
+		if r := partner.post(path+"/acknowledge", url.Values{"version": {fmt.Sprint(ref.Version)}}); r.Status != http.StatusNotFound {
+			t.Errorf("the CAF acts on the withdrawn draft: %d", r.Status)
+		}
+		for _, q := range []string{"", "?status=withdrawn", "?status=draft"} {
+			if r := partner.get("/referrals" + q); r.Status != http.StatusOK || strings.Contains(r.Body, `href="`+path+`"`) ||
+				strings.Contains(r.Body, html.EscapeString(request)) {
+				t.Errorf("the CAF's inbox%s lists the withdrawn draft (%d)", q, r.Status)
+			}
+		}
+		if home := partner.get("/").Body; home != homeBefore {
+			t.Error("the CAF's home counts changed with a draft it never received")
+		}
+		if r := partner.get(fmt.Sprintf("/partners/%d/report", caf.ID)); r.Status != reportBefore.Status || r.Body != reportBefore.Body {
+			t.Error("the CAF's report changed with a draft it never received")
+		}
+		// What the partner does see is exactly what reached it.
+		var reached int64
+		must(t, db.Model(&models.Referral{}).Where("partner_organisation_id = ? AND sent_at IS NOT NULL", caf.ID).Count(&reached).Error)
+		var visible int64
+		must(t, models.ScopeOf(mustUser(t, db, "caf@demo.test")).Referrals(db.Table("referrals")).Count(&visible).Error)
+		if visible != reached || reached == 0 {
+			t.Errorf("the CAF's scope holds %d referrals, %d reached it", visible, reached)
+		}
+	})
+}
+
+// mustUser loads an account with its establishments by email.
+func mustUser(t *testing.T, db *gorm.DB, email string) models.User {
+	t.Helper()
+	var u models.User
+	must(t, db.Where("email = ?", email).Take(&u).Error)
+	u, err := models.UserByID(context.Background(), db, u.ID)
+	must(t, err)
+	return u
 }

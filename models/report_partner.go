@@ -77,11 +77,12 @@ func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s Scope, partnerID uin
 	start, end := y.Start().UTC(), y.End().UTC()
 	sent := func() *gorm.DB {
 		return db.Table("referrals").Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-			Where("referrals.partner_organisation_id = ? AND referrals.sent_at >= ? AND referrals.sent_at < ?", partnerID, start, end)
+			Where("referrals.partner_organisation_id = ? AND "+ReachedPartner+" AND referrals.sent_at >= ? AND referrals.sent_at < ?",
+				partnerID, start, end)
 	}
 	f.Years, err = reportYears(ctx, db, now, func(q *gorm.DB) *gorm.DB {
 		return q.Where("pupils.id IN (?)", db.Session(&gorm.Session{NewDB: true}).Table("referrals").Select("pupil_id").
-			Where("partner_organisation_id = ? AND sent_at IS NOT NULL", partnerID))
+			Where("referrals.partner_organisation_id = ? AND "+ReachedPartner, partnerID))
 	})
 	if err != nil {
 		return f, err

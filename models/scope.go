@@ -73,13 +73,19 @@ func (s Scope) Pupils(db *gorm.DB) *gorm.DB {
 	return db.Where("pupils.establishment_id IN ?", s.EstablishmentIDs)
 }
 
+// ReachedPartner is the one rule of what a partner organisation may ever see of a referral: it
+// was sent, which needs the family's consent. The status is not the rule: a draft withdrawn
+// before sending is "withdrawn" like a sent one, and never reached anybody. Every query that
+// shows partners referrals, their counts or figures filters on it.
+const ReachedPartner = "referrals.sent_at IS NOT NULL"
+
 // Referrals restricts a query on the referrals table to those the scope may read: a partner
-// sees the referrals sent to its organisation (never drafts), the establishment roles those of
-// their pupils.
+// sees the referrals that reached its organisation (ReachedPartner: never a draft, even a
+// withdrawn one), the establishment roles those of their pupils.
 func (s Scope) Referrals(db *gorm.DB) *gorm.DB {
 	switch {
 	case s.Role == RolePartner && s.PartnerID != 0:
-		return db.Where("referrals.partner_organisation_id = ? AND referrals.status <> ?", s.PartnerID, ReferralDraft)
+		return db.Where("referrals.partner_organisation_id = ? AND "+ReachedPartner, s.PartnerID)
 	case s.SeesPupilFiles():
 		return db.Where("referrals.pupil_id IN (?)",
 			db.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("id").
