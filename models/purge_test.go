@@ -89,26 +89,22 @@ func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
 
 // With several instances on one PostgreSQL, only the one that holds the lock purges.
 func TestPurgeLock(t *testing.T) {
-	for _, b := range dbtest.Backends() {
-		if b.Name != "postgres" {
-			continue
-		}
-		db := dbtest.OpenMigrated(t, b.New(t))
-		sqlDB, _ := db.DB()
-		conn, err := sqlDB.Conn(context.Background())
-		must(t, err)
-		defer conn.Close()
-		var got bool
-		must(t, conn.QueryRowContext(context.Background(), "SELECT pg_try_advisory_lock(741852002)").Scan(&got))
-		if !got {
-			t.Fatal("could not take the lock")
-		}
-		if _, ran, err := models.PurgeOnce(context.Background(), db, time.Now(), models.Actor{}); ran || err != nil {
-			t.Errorf("purge ran while another instance holds the lock: ran=%v err=%v", ran, err)
-		}
-		conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(741852002)")
-		if _, ran, err := models.PurgeOnce(context.Background(), db, time.Now(), models.Actor{}); !ran || err != nil {
-			t.Errorf("purge did not run once the lock was free: ran=%v err=%v", ran, err)
-		}
+	b := dbtest.PostgresOnly(t)
+	db := dbtest.OpenMigrated(t, b.New(t))
+	sqlDB, _ := db.DB()
+	conn, err := sqlDB.Conn(context.Background())
+	must(t, err)
+	defer conn.Close()
+	var got bool
+	must(t, conn.QueryRowContext(context.Background(), "SELECT pg_try_advisory_lock(741852002)").Scan(&got))
+	if !got {
+		t.Fatal("could not take the lock")
+	}
+	if _, ran, err := models.PurgeOnce(context.Background(), db, time.Now(), models.Actor{}); ran || err != nil {
+		t.Errorf("purge ran while another instance holds the lock: ran=%v err=%v", ran, err)
+	}
+	conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(741852002)")
+	if _, ran, err := models.PurgeOnce(context.Background(), db, time.Now(), models.Actor{}); !ran || err != nil {
+		t.Errorf("purge did not run once the lock was free: ran=%v err=%v", ran, err)
 	}
 }

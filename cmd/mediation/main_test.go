@@ -128,15 +128,11 @@ func TestMigrateTwiceAndStatus(t *testing.T) {
 }
 
 func TestServeRefusesAnOutdatedPostgresSchema(t *testing.T) {
-	for _, b := range dbtest.Backends() {
-		if b.Name != "postgres" {
-			continue
-		}
-		u := b.New(t)
-		code, _, errOut := mediation(t, "", nil, "serve", "--addr", "127.0.0.1:0", dbFlag(u))
-		if code != 1 || !strings.Contains(errOut, "mediation migrate") {
-			t.Errorf("serve on an unmigrated PostgreSQL: exit %d, %q", code, errOut)
-		}
+	b := dbtest.PostgresOnly(t)
+	u := b.New(t)
+	code, _, errOut := mediation(t, "", nil, "serve", "--addr", "127.0.0.1:0", dbFlag(u))
+	if code != 1 || !strings.Contains(errOut, "mediation migrate") {
+		t.Errorf("serve on an unmigrated PostgreSQL: exit %d, %q", code, errOut)
 	}
 }
 

@@ -37,6 +37,16 @@ func Backends() []Backend {
 	return b
 }
 
+// PostgresOnly returns the PostgreSQL backend, or skips the test when no PostgreSQL URL is
+// given: a test that only means something on PostgreSQL reports SKIP without one, never PASS.
+func PostgresOnly(t testing.TB) Backend {
+	t.Helper()
+	if os.Getenv(EnvURL) == "" {
+		t.Skipf("%s is not set: this test needs PostgreSQL", EnvURL)
+	}
+	return Backend{Name: "postgres", New: newPostgres}
+}
+
 // Each runs f as a parallel subtest on every backend with an empty, unmigrated database.
 func Each(t *testing.T, f func(t *testing.T, u models.DatabaseURL)) {
 	t.Helper()
