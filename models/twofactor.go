@@ -188,23 +188,17 @@ func replaceRecoveryCodes(tx *gorm.DB, userID uint, now time.Time) ([]string, er
 	return codes, nil
 }
 
-// codeRequired and codeWrong are the messages of the code field.
-const (
-	codeRequired = "Saisissez le code à 6 chiffres affiché par l'application."
-	codeWrong    = "Code incorrect ou déjà utilisé : saisissez le code affiché maintenant par l'application."
-)
-
 // EnableSecondFactor turns the second factor on with a secret the user has just added to their
 // app, once a code from that app proves it: only then is the secret stored. It replaces any
 // previous secret and recovery codes, and returns the new recovery codes, to show once.
 func EnableSecondFactor(ctx context.Context, db *gorm.DB, actor Actor, userID uint, secret, code string, now time.Time) ([]string, error) {
 	code = normalizeCode(code)
 	if code == "" {
-		return nil, ValidationError{"code": codeRequired}
+		return nil, ValidationError{"code": "Saisissez le code à 6 chiffres affiché par l'application."}
 	}
 	step, ok := matchTOTP(secret, code, now, 0)
 	if !isTOTPCode(code) || !ok {
-		return nil, ValidationError{"code": codeWrong}
+		return nil, ValidationError{"code": "Code incorrect ou déjà utilisé : saisissez le code affiché maintenant par l'application."}
 	}
 	var codes []string
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
