@@ -110,7 +110,9 @@ func (h *Handlers) openSession(c echo.Context, u models.User, detail string) err
 	if err := h.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	for _, k := range []string{sessionPendingUser, sessionPendingAt, sessionPendingNext} {
+	// Nothing of a previous state of this browser carries over to the account signing in: no
+	// code pending, no enrolment demanded or secret offered to another account.
+	for _, k := range []string{sessionPendingUser, sessionPendingAt, sessionPendingNext, sessionMustEnrol, sessionEnrolSecret} {
 		h.Sessions.Remove(ctx, k)
 	}
 	h.Sessions.Put(ctx, sessionUser, int64(u.ID))

@@ -35,7 +35,11 @@ func (h *Handlers) awaitSecondFactor(c echo.Context, u models.User, next string)
 	if err := h.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	h.Sessions.Remove(ctx, sessionMustEnrol)
+	// A browser signed in as someone else who types this account's password is that someone
+	// no longer: the session holds only the account waiting for its code.
+	for _, k := range []string{sessionUser, sessionAuthAt, sessionSeenAt, sessionMustEnrol, sessionEnrolSecret} {
+		h.Sessions.Remove(ctx, k)
+	}
 	h.Sessions.Put(ctx, sessionPendingUser, int64(u.ID))
 	h.Sessions.Put(ctx, sessionPendingAt, h.Now().Unix())
 	h.Sessions.Put(ctx, sessionPendingNext, next)
