@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -86,6 +87,30 @@ func AddUser(ctx context.Context, cfg Config, n NewAccount) (models.User, error)
 			"user", fmt.Sprint(user.ID), "role="+string(user.Role))
 	})
 	return user, err
+}
+
+// ResetSecondFactor removes the second factor and recovery codes of the account with that
+// email, audited as done from the command line, and says what it did.
+func ResetSecondFactor(ctx context.Context, cfg Config, email string, out io.Writer) error {
+	cfg.setDefaults()
+	db, _, err := openReady(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	u, removed, err := models.ResetSecondFactorByEmail(ctx, db, models.Actor{Email: "cli"}, email, cfg.Now())
+	if errors.Is(err, models.ErrNotFound) {
+		return fmt.Errorf("aucun compte n'a l'adresse %s", models.NormalizeEmail(email))
+	}
+	if err != nil {
+		return fmt.Errorf("réinitialisation impossible : %w", err)
+	}
+	if !removed {
+		fmt.Fprintf(out, "Le compte %s n'avait pas de double authentification : rien n'a changé.\n", u.Email)
+		return nil
+	}
+	fmt.Fprintf(out, "Double authentification du compte %s réinitialisée : clé et codes de secours supprimés.\n", u.Email)
+	return nil
 }
 
 // Purge anonymises the closed files past their retention period (or, dry, counts them) and

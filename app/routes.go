@@ -34,6 +34,8 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	web := e.Group("", echo.WrapMiddleware(a.Sessions.LoadAndSave), h.LoadUser)
 	web.GET("/login", h.LoginForm)
 	web.POST("/login", h.Login)
+	web.GET("/login/code", h.LoginCodeForm)
+	web.POST("/login/code", h.LoginCode)
 	web.POST("/language", h.SetLanguage)
 
 	signedIn := web.Group("", h.RequireLogin)
@@ -41,6 +43,10 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.POST("/logout", h.Logout)
 	signedIn.GET("/account/password", h.PasswordForm)
 	signedIn.POST("/account/password", h.ChangePassword)
+	signedIn.GET("/account/security", h.Security)
+	signedIn.POST("/account/security", h.EnrolSecondFactor)
+	signedIn.POST("/account/security/disable", h.DisableSecondFactor)
+	signedIn.POST("/account/security/recovery-codes", h.RegenerateRecoveryCodes)
 
 	// Pupil files: the establishment roles read them, mediators work on them. The scope decides
 	// which files; anything outside it is not found.
@@ -71,6 +77,8 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	policy := handlers.RequireRoles(models.RoleCoordinator, models.RoleAdmin)
 	signedIn.GET("/settings/risk", h.RiskRulesForm, policy)
 	signedIn.POST("/settings/risk", h.SaveRiskRules, policy)
+	signedIn.GET("/settings/security", h.SecuritySettingsForm, policy)
+	signedIn.POST("/settings/security", h.SaveSecuritySettings, policy)
 
 	admin := signedIn.Group("/admin", handlers.RequireRoles(models.RoleAdmin))
 	admin.GET("/users", h.Users)
@@ -79,6 +87,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	admin.GET("/users/:id", h.EditUserForm)
 	admin.POST("/users/:id", h.UpdateUser)
 	admin.POST("/users/:id/password", h.ResetUserPassword)
+	admin.POST("/users/:id/second-factor/reset", h.ResetUserSecondFactor)
 	admin.GET("/imports", h.ImportForm)
 	admin.POST("/imports", h.UploadImport, middleware.BodyLimit(fmt.Sprintf("%dM", handlers.ImportMaxBytes>>20+1)))
 	admin.POST("/imports/:token/apply", h.ApplyImport)

@@ -13,7 +13,7 @@ import (
 const signedOut = ""
 
 // everyAccount lists the pages that every signed-in account opens.
-var everyAccount = []string{"/", "/account/password"}
+var everyAccount = []string{"/", "/account/password", "/account/security"}
 
 // pages lists, for each account, the pages it opens besides everyAccount's: one demo account per
 // role. Each page is checked by axe-core, at 375 px and by the Nu HTML checker. A new page is
@@ -24,7 +24,7 @@ var pages = []struct {
 }{
 	{signedOut, []string{"/login"}},
 	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1", "/admin/imports", "/admin/audit", "/admin/audit?action=login"}},
-	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk", "/settings/reports", "/reports/metropolitan",
+	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk", "/settings/reports", "/settings/security", "/reports/metropolitan",
 		"/reports/metropolitan?by=establishment", "/partners/1/report"}},
 	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings",
 		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X"}},
@@ -114,6 +114,7 @@ var flows = []flow{
 		}
 		b.check(t, "the worklist with the new action")
 	}},
+	{"caf@demo.test", "two-factor sign-in: enrolment, recovery codes, the code step", secondFactorFlow},
 	{"admin@demo.test", "password form with errors", func(t *testing.T, b *browser) {
 		b.open(t, "/account/password")
 		b.fill(t, map[string]string{"#current_password": "pas-le-bon", "#new_password": "court", "#confirm_password": "autre"})
@@ -198,4 +199,46 @@ func checkEveryRoleIsVisited(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("no account of these roles in the pages table: %s", strings.Join(missing, ", "))
 	}
+}
+
+// secondFactorFlow turns the second factor on with a code computed from the secret shown, then
+// signs in again through the code step, with a wrong code first, then a recovery code.
+func secondFactorFlow(t *testing.T, b *browser) {
+	b.open(t, "/account/security")
+	secret := b.text(t, "#totp-secret")
+	code, err := models.TOTPCode(secret, fixedNow)
+	if err != nil {
+		t.Fatalf("secret %q: %v", secret, err)
+	}
+	b.fill(t, map[string]string{"#code": "000000"})
+	if code == "000000" {
+		b.fill(t, map[string]string{"#code": "111111"})
+	}
+	b.click(t, `form[action="/account/security"] button[type="submit"]`, http.StatusUnprocessableEntity)
+	b.check(t, "/account/security with a wrong code")
+	b.fill(t, map[string]string{"#code": code})
+	b.click(t, `form[action="/account/security"] button[type="submit"]`, http.StatusOK)
+	if n := b.count(t, "#recovery-codes li"); n != 10 {
+		t.Fatalf("enrolment shows %d recovery codes, want 10", n)
+	}
+	b.check(t, "the recovery codes")
+	recovery := b.text(t, "#recovery-codes li code")
+	b.visit(t, "/account/security")
+	b.logout(t)
+	b.open(t, "/login")
+	b.fill(t, map[string]string{"#email": "caf@demo.test", "#password": demodata.Password})
+	b.click(t, `form[action="/login"] button[type="submit"]`, http.StatusOK)
+	if p := b.location(t); p != "/login/code" {
+		t.Fatalf("the password of an enrolled account led to %s, want /login/code", p)
+	}
+	b.check(t, "/login/code")
+	b.fill(t, map[string]string{"#code": "pas-un-code"})
+	b.click(t, `form[action="/login/code"] button[type="submit"]`, http.StatusUnauthorized)
+	b.check(t, "/login/code with a wrong code")
+	b.fill(t, map[string]string{"#code": recovery})
+	b.click(t, `form[action="/login/code"] button[type="submit"]`, http.StatusOK)
+	if p := b.location(t); p != "/" {
+		t.Fatalf("a recovery code led to %s, want /", p)
+	}
+	b.who = "caf@demo.test"
 }

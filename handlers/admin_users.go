@@ -36,6 +36,8 @@ type UserFormPage struct {
 	Roles          []models.Role
 	Errors         map[string]string
 	Self           bool
+	// SecondFactor tells whether the account has turned its second factor on.
+	SecondFactor bool
 }
 
 // Selected tells whether the establishment is among the account's.
@@ -92,6 +94,9 @@ func (h *Handlers) EditUserForm(c echo.Context) error {
 	}
 	p, err := h.userForm(c, u.ID, accountOf(u))
 	if err != nil {
+		return err
+	}
+	if p.SecondFactor, err = models.HasSecondFactor(c.Request().Context(), h.DB, u.ID); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, "admin_user_form", p)

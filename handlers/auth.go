@@ -81,8 +81,39 @@ func (h *Handlers) Login(c echo.Context) error {
 	if err := models.RecordLoginAttempt(ctx, h.DB, now, u.Email, ip, true); err != nil {
 		return err
 	}
+	enrolled, err := models.HasSecondFactor(ctx, h.DB, u.ID)
+	if err != nil {
+		return err
+	}
+	if enrolled {
+		return h.awaitSecondFactor(c, u, p.Next)
+	}
+	required, err := models.RoleRequiresTwoFactor(ctx, h.DB, u.Role)
+	if err != nil {
+		return err
+	}
+	if err := h.openSession(c, u, ""); err != nil {
+		return err
+	}
+	if required {
+		h.Sessions.Put(ctx, sessionMustEnrol, true)
+	}
+	return h.afterLogin(c, u, p.Next)
+}
+
+// openSession signs the account in: a new session id (no fixation), the times that idle and
+// absolute expiry count from, the last login, and the audit log (detail says how the second
+// factor was proved, if it was). Both the password step and the code step end here.
+func (h *Handlers) openSession(c echo.Context, u models.User, detail string) error {
+	ctx := c.Request().Context()
+	now := h.Now()
 	if err := h.Sessions.RenewToken(ctx); err != nil {
 		return err
+	}
+	// Nothing of a previous state of this browser carries over to the account signing in: no
+	// code pending, no enrolment demanded or secret offered to another account.
+	for _, k := range []string{sessionPendingUser, sessionPendingAt, sessionPendingNext, sessionMustEnrol, sessionEnrolSecret} {
+		h.Sessions.Remove(ctx, k)
 	}
 	h.Sessions.Put(ctx, sessionUser, int64(u.ID))
 	h.Sessions.Put(ctx, sessionAuthAt, now.Unix())
@@ -91,13 +122,19 @@ func (h *Handlers) Login(c echo.Context) error {
 		return err
 	}
 	c.Set(contextUser, &u)
-	if err := h.audit(c, models.AuditLogin, "user", fmt.Sprint(u.ID), ""); err != nil {
-		return err
-	}
-	if u.MustChangePassword {
+	return h.audit(c, models.AuditLogin, "user", fmt.Sprint(u.ID), detail)
+}
+
+// afterLogin goes where a new session must go first: the password form after a temporary
+// password, enrolment when the role requires a second factor, else the page asked for.
+func (h *Handlers) afterLogin(c echo.Context, u models.User, next string) error {
+	switch {
+	case u.MustChangePassword:
 		return redirect(c, "/account/password")
+	case h.Sessions.GetBool(c.Request().Context(), sessionMustEnrol):
+		return redirect(c, "/account/security")
 	}
-	return redirect(c, p.Next)
+	return redirect(c, next)
 }
 
 func (h *Handlers) failedLogin(ctx context.Context, c echo.Context, email, ip string) error {

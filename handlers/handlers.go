@@ -62,7 +62,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	}
 	if u := currentUser(c); u != nil {
 		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}
-		if !u.MustChangePassword {
+		if mustEnrol, _ := c.Get(contextMustEnrol).(bool); !u.MustChangePassword && !mustEnrol {
 			var partner uint
 			if u.PartnerOrganisationID != nil {
 				partner = *u.PartnerOrganisationID
@@ -107,7 +107,8 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 			views.NavItem{Href: "/admin/audit", Label: loc.T("nav.audit")})
 	}
 	if role == models.RoleCoordinator || role == models.RoleAdmin {
-		items = append(items, views.NavItem{Href: "/settings/risk", Label: loc.T("nav.risk_rules")})
+		items = append(items, views.NavItem{Href: "/settings/risk", Label: loc.T("nav.risk_rules")},
+			views.NavItem{Href: "/settings/security", Label: loc.T("nav.security_settings")})
 	}
 	items = append(items, views.NavItem{Href: "/account/password", Label: loc.T("nav.account")})
 	for i := range items {

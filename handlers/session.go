@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,6 +23,17 @@ const (
 	contextScope   = "scope"
 	contextExpired = "session_expired"
 	contextSession = "session_loaded"
+	// A password accepted for an account with a second factor: the session is not signed in,
+	// it holds the account waiting for its code, since when, and where to go after.
+	sessionPendingUser = "pending_uid"
+	sessionPendingAt   = "pending_at"
+	sessionPendingNext = "pending_next"
+	// sessionMustEnrol marks a session signed in with the password alone by an account whose
+	// role requires a second factor: it reaches nothing but enrolment until it has one.
+	sessionMustEnrol = "must_enrol"
+	// sessionEnrolSecret is the secret offered for enrolment, until a code confirms it.
+	sessionEnrolSecret = "enrol_secret"
+	contextMustEnrol   = "must_enrol"
 )
 
 // currentUser is the signed-in user, nil for a visitor.
@@ -94,6 +106,12 @@ func (h *Handlers) RequireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if u.MustChangePassword && c.Path() != "/account/password" && c.Path() != "/logout" {
 			return redirect(c, "/account/password")
+		}
+		if h.Sessions.GetBool(c.Request().Context(), sessionMustEnrol) {
+			c.Set(contextMustEnrol, true)
+			if !strings.HasPrefix(c.Path(), "/account/security") && c.Path() != "/logout" {
+				return redirect(c, "/account/security")
+			}
 		}
 		return next(c)
 	}

@@ -91,6 +91,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 		&models.FollowUp{}, &models.NextAction{}, &models.Meeting{}, &models.MeetingParticipant{},
 		&models.Referral{}, &models.ReferralTransition{}, &models.AuditEvent{}, &models.Setting{},
 		&models.Session{}, &models.LoginAttempt{}, &models.ImportUpload{},
+		&models.SecondFactor{}, &models.RecoveryCode{},
 	}
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		for _, m := range live {

@@ -25,6 +25,11 @@ const (
 	AuditImported       = "imported"
 	AuditPurged         = "purged"
 	AuditDemoLoaded     = "demo_loaded"
+	// The second factor of an account: turned on, turned off (by its owner, an administrator
+	// or the command line; the detail says which), recovery codes replaced.
+	AuditTwoFactorEnabled         = "two_factor_enabled"
+	AuditTwoFactorDisabled        = "two_factor_disabled"
+	AuditRecoveryCodesRegenerated = "recovery_codes_regenerated"
 )
 
 // Actor is who did something, and from where; the command line is an actor without an account.

@@ -54,6 +54,8 @@ Commandes :
   serve      lance le serveur web (--demo charge d'abord les données de démonstration)
   migrate    applique les migrations du schéma (--status les liste)
   user add   crée un compte
+  user reset-2fa --email ADRESSE
+             supprime la double authentification d'un compte (téléphone perdu)
   demo       charge les données de démonstration dans une base vide
   generate   remplit une base vide d'une métropole synthétique pour les mesures (--scale metro|small, --seed N)
   import establishments FICHIER
@@ -112,11 +114,15 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		if len(rest) > 0 && rest[0] == "add" {
 			return userAdd(ctx, rest[1:], e)
 		}
+		if len(rest) > 0 && rest[0] == "reset-2fa" {
+			return userResetSecondFactor(ctx, rest[1:], e)
+		}
 		if len(rest) > 0 && (rest[0] == "--help" || rest[0] == "-h") {
-			fmt.Fprintln(e.stdout, "Usage : mediation user add [options]   (mediation user add --help)")
+			fmt.Fprintln(e.stdout, "Usage : mediation user add [options]   (mediation user add --help)\n"+
+				"        mediation user reset-2fa --email ADRESSE   (mediation user reset-2fa --help)")
 			return nil
 		}
-		fmt.Fprintln(e.stderr, "mediation : sous-commande attendue : mediation user add [options]")
+		fmt.Fprintln(e.stderr, "mediation : sous-commande attendue : mediation user add|reset-2fa [options]")
 		return errUsage
 	case "demo":
 		return demo(ctx, rest, e)
@@ -434,6 +440,27 @@ func userAdd(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "Mot de passe provisoire (affiché une seule fois, à changer à la première connexion) : %s\n", password)
 	}
 	return nil
+}
+
+// userResetSecondFactor removes an account's second factor, for someone who lost their phone
+// and recovery codes.
+func userResetSecondFactor(ctx context.Context, args []string, e env) error {
+	fs := newFlags("user reset-2fa", "user reset-2fa --email ADRESSE [--database URL]\n\n"+
+		"Supprime la clé de double authentification et les codes de secours du compte (inscrit au journal d'audit) :\n"+
+		"il se connecte ensuite avec son seul mot de passe, et doit réactiver la double authentification si son rôle l'exige.", e)
+	email := fs.String("email", "", "adresse électronique du compte (obligatoire)")
+	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
+	if err := parse(fs, args, e); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*email) == "" {
+		return errors.New("option obligatoire manquante : --email")
+	}
+	cfg, err := config(e, *database, "")
+	if err != nil {
+		return err
+	}
+	return app.ResetSecondFactor(ctx, cfg, *email, e.stdout)
 }
 
 // readPassword generates a password, asks for one twice at a terminal, or reads the first line

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"mediation/models"
 	"mediation/models/dbtest"
@@ -32,7 +34,7 @@ func dbFlag(u models.DatabaseURL) string {
 
 func TestHelpEverywhere(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "--help"},
-		{"user", "add", "--help"}, {"demo", "--help"}, {"purge", "--help"}, {"import", "pupils", "--help"}} {
+		{"user", "add", "--help"}, {"user", "reset-2fa", "--help"}, {"demo", "--help"}, {"purge", "--help"}, {"import", "pupils", "--help"}} {
 		code, out, _ := mediation(t, "", nil, args...)
 		if code != 0 || !strings.Contains(out, "Usage") {
 			t.Errorf("%v: exit %d, stdout %q", args, code, out)
@@ -272,6 +274,58 @@ func TestGenerateRefusesANonEmptyDatabase(t *testing.T) {
 		db.Model(&models.Pupil{}).Count(&after)
 		if after != before {
 			t.Errorf("a refused generate changed the pupils: %d, then %d", before, after)
+		}
+	})
+}
+
+func TestUserResetSecondFactor(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		db := dbtest.OpenMigrated(t, u)
+		code, _, errOut := mediation(t, "une phrase de passe assez longue\n", nil,
+			"user", "add", "--email", "c@example.org", "--name", "Coordination", "--role", "coordinator", dbFlag(u))
+		if code != 0 {
+			t.Fatalf("user add: %d %q", code, errOut)
+		}
+		var user models.User
+		if err := db.Where("email = ?", "c@example.org").Take(&user).Error; err != nil {
+			t.Fatal(err)
+		}
+		secret, err := models.NewTOTPSecret()
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 11, 25, 10, 0, 0, 0, models.Paris)
+		totp, err := models.TOTPCode(secret, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := models.EnableSecondFactor(context.Background(), db, models.Actor{Email: "test"}, user.ID, secret, totp, now); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := mediation(t, "", nil, "user", "reset-2fa", "--email", "C@example.org", dbFlag(u))
+		if code != 0 || !strings.Contains(out, "réinitialisée") {
+			t.Fatalf("reset-2fa: %d %q %q", code, out, errOut)
+		}
+		if on, err := models.HasSecondFactor(context.Background(), db, user.ID); err != nil || on {
+			t.Errorf("still on after reset-2fa (%v)", err)
+		}
+		var audited int64
+		if err := db.Model(&models.AuditEvent{}).Where("action = ? AND record_id = ? AND actor_email = ? AND detail = ?",
+			models.AuditTwoFactorDisabled, fmt.Sprint(user.ID), "cli", "by=cli").Count(&audited).Error; err != nil {
+			t.Fatal(err)
+		}
+		if audited != 1 {
+			t.Errorf("%d audit events for the reset, want 1", audited)
+		}
+		if code, out, _ := mediation(t, "", nil, "user", "reset-2fa", "--email", "c@example.org", dbFlag(u)); code != 0 || !strings.Contains(out, "rien n'a changé") {
+			t.Errorf("reset-2fa again: %d %q", code, out)
+		}
+		if code, _, errOut := mediation(t, "", nil, "user", "reset-2fa", "--email", "nobody@example.org", dbFlag(u)); code != 1 ||
+			!strings.Contains(errOut, "aucun compte") || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("unknown email: %d %q", code, errOut)
+		}
+		if code, _, errOut := mediation(t, "", nil, "user", "reset-2fa", dbFlag(u)); code != 1 || !strings.Contains(errOut, "--email") {
+			t.Errorf("no email: %d %q", code, errOut)
 		}
 	})
 }
