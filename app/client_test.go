@@ -38,6 +38,10 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// testHashing is a cheap Argon2id (64 KiB, one pass) for the suite's many logins; production's
+// cost is checked by TestProductionHashingIsAboveOWASP and used by the load test.
+var testHashing = models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}}
+
 // site is the application with the demo data, served over real HTTP.
 type site struct {
 	App   *app.App
@@ -53,7 +57,7 @@ func newDemoSite(t *testing.T, u models.DatabaseURL) *site {
 	if u.Dialect == models.DialectPostgres {
 		dbtest.OpenMigrated(t, u)
 	}
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: dbURLString(u), Now: clk.Now,
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: dbURLString(u), Now: clk.Now, Hashing: testHashing,
 		Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
