@@ -53,12 +53,22 @@ type site struct {
 // and serves it.
 func newDemoSite(t *testing.T, u models.DatabaseURL) *site {
 	t.Helper()
+	return newDemoSiteWith(t, u, nil)
+}
+
+// newDemoSiteWith is newDemoSite with a configuration that configure may change first.
+func newDemoSiteWith(t *testing.T, u models.DatabaseURL, configure func(*app.Config)) *site {
+	t.Helper()
 	clk := &clock{now: fixedNow}
 	if u.Dialect == models.DialectPostgres {
 		dbtest.OpenMigrated(t, u)
 	}
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: dbURLString(u), Now: clk.Now, Hashing: testHashing,
-		Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))})
+	cfg := app.Config{DatabaseURL: dbURLString(u), Now: clk.Now, Hashing: testHashing,
+		Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a, err := app.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}
