@@ -94,7 +94,9 @@ func (h *Handlers) Login(c echo.Context) error {
 	}
 	u := *account
 	// The right password: this browser's or this account's failures are forgiven; the
-	// address's attempt is given back, so that a school's morning logins never add up.
+	// address's attempt is given back, so that a school's morning logins never add up. A
+	// trusted browser's success leaves the untrusted clients' count alone: forgiving it would
+	// give whoever is guessing from elsewhere five more tries.
 	if trusted {
 		err = h.Throttle.Forgive(ctx, h.DB, keys...)
 	} else {
