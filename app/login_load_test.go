@@ -22,9 +22,10 @@ import (
 )
 
 // loadCeilingMiB is the most the resident memory of the process may grow during a burst of
-// logins: the hasher's slots times production's 46 MiB (the hasher collects each block as its
+// logins: the hasher's slots times production's 46 MiB (the hasher hands each block back as its
 // computation ends), plus 64 MiB for the 100 connections, their goroutines and their database
-// work (SQLite's page caches): 156 MiB with two slots. Measured: +50 to +140 MiB.
+// work (about 11 MiB measured with cheap hashing): 156 MiB with two slots. Measured: +50 to
+// +110 MiB.
 func loadCeilingMiB(h *models.Hasher) int {
 	return h.Concurrency()*int(h.Params().MemoryKiB)/1024 + 64
 }

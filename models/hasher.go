@@ -6,7 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"runtime"
+	"runtime/debug"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -39,6 +39,10 @@ type HasherConfig struct {
 	// OnCompute, when set, is called before each Argon2 computation: tests count them.
 	OnCompute func()
 }
+
+// releaseAboveKiB is the Argon2 memory above which a computation's block is handed back to
+// the system as soon as it ends.
+const releaseAboveKiB = 8 * 1024
 
 // ErrHasherBusy says that the password hasher had no free slot within its wait: the caller
 // answers 503 and the client tries again a moment later.
@@ -134,10 +138,13 @@ func (h *Hasher) compute(ctx context.Context, password string, salt []byte, p Ar
 		h.onCompute()
 	}
 	key := argon2.IDKey([]byte(password), salt, p.Iterations, p.MemoryKiB, p.Parallelism, keyLen)
-	// Argon2's memory (46 MiB) is garbage as soon as the key is out. Collected now, while the
-	// slot is still held, its pages serve the next computation; left to the collector's pace,
-	// several such blocks pile up (up to twice the live heap) before it runs. Some
-	// milliseconds against hundreds for the hash.
-	runtime.GC()
+	// Argon2's block (46 MiB) is garbage as soon as the key is out. Left to the collector's
+	// pace, several such blocks stay resident (the heap may grow to twice what is live, and a
+	// fragmented heap does not always reuse a freed block); handed back now, while the slot is
+	// still held, the resident memory stays at one block per slot. Some milliseconds against
+	// hundreds for the hash; small blocks are not worth it.
+	if p.MemoryKiB >= releaseAboveKiB {
+		debug.FreeOSMemory()
+	}
 	return key, nil
 }
