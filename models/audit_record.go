@@ -14,19 +14,17 @@ const (
 	AuditLoginFailed    = "login_failed"
 	AuditLogout         = "logout"
 	AuditPasswordChange = "password_changed"
-	// AuditPasswordCheckFailed is a wrong current password on the password-change page.
-	AuditPasswordCheckFailed = "password_check_failed"
-	AuditUserCreated         = "user_created"
-	AuditUserChanged         = "user_changed"
-	AuditPupilViewed         = "pupil_viewed"
-	AuditCreated             = "created"
-	AuditChanged             = "changed"
-	AuditDeleted             = "deleted"
-	AuditPDFExported         = "pdf_exported"
-	AuditExported            = "exported"
-	AuditImported            = "imported"
-	AuditPurged              = "purged"
-	AuditDemoLoaded          = "demo_loaded"
+	AuditUserCreated    = "user_created"
+	AuditUserChanged    = "user_changed"
+	AuditPupilViewed    = "pupil_viewed"
+	AuditCreated        = "created"
+	AuditChanged        = "changed"
+	AuditDeleted        = "deleted"
+	AuditPDFExported    = "pdf_exported"
+	AuditExported       = "exported"
+	AuditImported       = "imported"
+	AuditPurged         = "purged"
+	AuditDemoLoaded     = "demo_loaded"
 )
 
 // Actor is who did something, and from where; the command line is an actor without an account.
@@ -56,3 +54,7 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n])
 }
+
+// AuditPasswordCheckFailed is a wrong current password on the password-change page: a stolen
+// session guessing the password shows in the log.
+const AuditPasswordCheckFailed = "password_check_failed"
