@@ -128,7 +128,7 @@ func TestAdministratorManagesAccounts(t *testing.T) {
 				t.Errorf("audit event %s has no address", e.Action)
 			}
 		}
-		want := "user_created login password_changed user_changed password_changed"
+		want := "user_created login password_check_failed password_changed user_changed login_failed password_changed"
 		if strings.Join(actions, " ") != want {
 			t.Errorf("audit trail %q, want %q", strings.Join(actions, " "), want)
 		}

@@ -52,6 +52,9 @@ type Config struct {
 	SecureCookies bool
 	// Throttle limits failed logins; zero means models.DefaultThrottle.
 	Throttle models.Throttle
+	// Hashing bounds and prices password hashing; its zero value is production's (Argon2id
+	// 46 MiB, t=2, two at once, 5 s of waiting at most). Tests pass cheap parameters here.
+	Hashing models.HasherConfig
 }
 
 // Defaults of the configuration.
@@ -86,6 +89,9 @@ func (c *Config) setDefaults() {
 	if c.Throttle.Max <= 0 || c.Throttle.Window <= 0 {
 		c.Throttle = models.DefaultThrottle
 	}
+	if c.Throttle.AddressMax <= 0 {
+		c.Throttle.AddressMax = models.DefaultThrottle.AddressMax
+	}
 }
 
 // App is the running application.
@@ -97,6 +103,8 @@ type App struct {
 	Sessions *scs.SessionManager
 	Echo     *echo.Echo
 	Log      *slog.Logger
+	// Hasher computes every password hash and check of the application, a few at a time.
+	Hasher *models.Hasher
 }
 
 // New opens the database, makes sure its schema is current (migrating the embedded SQLite by
@@ -117,8 +125,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		models.Close(db)
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: db, DBURL: u, Views: v, Log: cfg.Logger, Sessions: newSessions(db, cfg)}
-	a.Echo = a.router(extractor)
+	secrets, err := models.LoadLoginSecrets(ctx, db, cfg.Now())
+	if err != nil {
+		models.Close(db)
+		return nil, fmt.Errorf("lecture de la clé de connexion impossible : %w", err)
+	}
+	a := &App{Config: cfg, DB: db, DBURL: u, Views: v, Log: cfg.Logger, Sessions: newSessions(db, cfg),
+		Hasher: models.NewHasher(cfg.Hashing)}
+	a.Echo = a.router(extractor, secrets)
 	return a, nil
 }
 
@@ -175,12 +189,12 @@ func ensureSchema(ctx context.Context, db *gorm.DB, u models.DatabaseURL, log *s
 }
 
 // router builds Echo with the middleware every request goes through, then the routes.
-func (a *App) router(extractor echo.IPExtractor) *echo.Echo {
+func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = extractor
 	h := &handlers.Handlers{DB: a.DB, Views: a.Views, Log: a.Log, Now: a.Config.Now, Sessions: a.Sessions,
-		Throttle: a.Config.Throttle, IdleTimeout: a.Config.SessionIdle, Lifetime: a.Config.SessionLifetime,
+		Throttle: a.Config.Throttle, Hasher: a.Hasher, LoginSecrets: secrets, IdleTimeout: a.Config.SessionIdle, Lifetime: a.Config.SessionLifetime,
 		SecureCookies: a.Config.SecureCookies, Importers: map[string]handlers.Importer{}}
 	for kind, run := range Importers {
 		h.Importers[kind] = run

@@ -38,7 +38,7 @@ func seedEstablishment(tb testing.TB, u models.DatabaseURL, n, m, firstFollowUps
 	ctx := context.Background()
 	clk := &clock{now: fixedNow}
 	db := dbtest.OpenMigrated(tb, u)
-	hash, err := models.HashPassword(demodata.Password, models.DefaultArgon2)
+	hash, err := models.NewHasher(testHashing).Hash(ctx, demodata.Password)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func seedEstablishment(tb testing.TB, u models.DatabaseURL, n, m, firstFollowUps
 		must(tb, db.CreateInBatches(&actions, 1000).Error)
 	}
 	must(tb, models.RecomputeRisk(ctx, db, models.DefaultRiskRules, models.MonthOf(fixedNow)))
-	a, err := app.New(ctx, app.Config{DatabaseURL: dbURLString(u), Now: clk.Now,
+	a, err := app.New(ctx, app.Config{DatabaseURL: dbURLString(u), Now: clk.Now, Hashing: testHashing,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		tb.Fatal(err)
@@ -352,7 +352,7 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 }
 
 func mustHash(t *testing.T) string {
-	h, err := models.HashPassword(demodata.Password, models.DefaultArgon2)
+	h, err := models.NewHasher(testHashing).Hash(context.Background(), demodata.Password)
 	must(t, err)
 	return h
 }

@@ -38,6 +38,10 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// testHashing is a cheap Argon2id (64 KiB, one pass) for the suite's many logins; production's
+// cost is checked by TestProductionHashingIsAboveOWASP and used by the load test.
+var testHashing = models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}}
+
 // site is the application with the demo data, served over real HTTP.
 type site struct {
 	App   *app.App
@@ -49,12 +53,22 @@ type site struct {
 // and serves it.
 func newDemoSite(t *testing.T, u models.DatabaseURL) *site {
 	t.Helper()
+	return newDemoSiteWith(t, u, nil)
+}
+
+// newDemoSiteWith is newDemoSite with a configuration that configure may change first.
+func newDemoSiteWith(t *testing.T, u models.DatabaseURL, configure func(*app.Config)) *site {
+	t.Helper()
 	clk := &clock{now: fixedNow}
 	if u.Dialect == models.DialectPostgres {
 		dbtest.OpenMigrated(t, u)
 	}
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: dbURLString(u), Now: clk.Now,
-		Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))})
+	cfg := app.Config{DatabaseURL: dbURLString(u), Now: clk.Now, Hashing: testHashing,
+		Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a, err := app.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}

@@ -68,7 +68,7 @@ func AddUser(ctx context.Context, cfg Config, n NewAccount) (models.User, error)
 	if err := models.ValidatePassword(n.Password, n.Email); err != nil {
 		return models.User{}, err
 	}
-	hash, err := models.HashPassword(n.Password, models.DefaultArgon2)
+	hash, err := models.NewHasher(cfg.Hashing).Hash(ctx, n.Password)
 	if err != nil {
 		return models.User{}, err
 	}

@@ -14,7 +14,7 @@ import (
 // already, then prints the demo accounts. On a database holding other data it refuses:
 // fictitious files must never mix with real ones.
 func (a *App) LoadDemo(ctx context.Context, out io.Writer) error {
-	sum, err := demodata.Load(ctx, a.DB, a.Config.Now())
+	sum, err := demodata.Load(ctx, a.DB, a.Hasher, a.Config.Now())
 	if err != nil {
 		return fmt.Errorf("chargement des données de démonstration impossible : %w", err)
 	}

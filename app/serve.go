@@ -63,7 +63,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// housekeeping forgets expired sessions and old login attempts and brings the stored risk
+// housekeeping forgets expired sessions and old login throttling counters and brings the stored risk
 // levels up to date, now and then every interval, until ctx ends. Several instances may do it
 // at once: each step is idempotent.
 func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
@@ -87,7 +87,7 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		if _, err := (models.SessionStore{DB: a.DB}).DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: sessions", "error", err)
 		}
-		if err := models.DeleteOldLoginAttempts(ctx, a.DB, now); err != nil && ctx.Err() == nil {
+		if err := models.DeleteOldLoginThrottles(ctx, a.DB, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: login attempts", "error", err)
 		}
 		if err := models.DeleteOldUploads(ctx, a.DB, now); err != nil && ctx.Err() == nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,17 +28,35 @@ func (h *Handlers) PasswordForm(c echo.Context) error {
 }
 
 // ChangePassword checks the current password and the policy, then stores the new hash and
-// renews the session id.
+// renews the session id. Wrong current passwords are audited and throttled per account: past
+// the limit, the session ends, so that a stolen session cannot guess the password.
 func (h *Handlers) ChangePassword(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
 	p := PasswordPage{Page: h.page(c, "password.title"), Forced: u.MustChangePassword, Errors: map[string]string{}}
 	current, next, confirm := c.FormValue("current_password"), c.FormValue("new_password"), c.FormValue("confirm_password")
-	if _, err := models.Authenticate(ctx, h.DB, u.Email, current); err != nil {
-		if !errors.Is(err, models.ErrBadCredentials) {
+	key := h.Throttle.Key(fmt.Sprintf("password:%d", u.ID))
+	wait, err := h.Throttle.Reserve(ctx, h.DB, h.Now(), key)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return h.endSessionAfterGuessing(c, u)
+	}
+	ok, err := h.Hasher.Check(ctx, u.PasswordHash, current)
+	if errors.Is(err, models.ErrHasherBusy) {
+		if rerr := h.Throttle.Release(context.WithoutCancel(ctx), h.DB, key); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	if err != nil || !ok {
+		p.Errors["current_password"] = p.T("password.current_wrong")
+		if err := h.audit(c, models.AuditPasswordCheckFailed, "user", fmt.Sprint(u.ID), "current password wrong"); err != nil {
 			return err
 		}
-		p.Errors["current_password"] = p.T("password.current_wrong")
+	} else if err := h.Throttle.Forgive(ctx, h.DB, key); err != nil {
+		return err
 	}
 	var v models.ValidationError
 	if err := models.ValidatePassword(next, u.Email); errors.As(err, &v) {
@@ -48,10 +67,21 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	if confirm != next {
 		p.Errors["confirm_password"] = p.T("password.confirm_mismatch")
 	}
+	if len(p.Errors) == 0 {
+		// The hash, not what was typed, says whether the new password is the current (or
+		// temporary) one again.
+		same, err := h.Hasher.Check(ctx, u.PasswordHash, next)
+		if err != nil {
+			return err
+		}
+		if same {
+			p.Errors["new_password"] = p.T("password.same_as_current")
+		}
+	}
 	if len(p.Errors) > 0 {
 		return h.render(c, http.StatusUnprocessableEntity, "password", p)
 	}
-	hash, err := models.HashPassword(next, models.DefaultArgon2)
+	hash, err := h.Hasher.Hash(ctx, next)
 	if err != nil {
 		return err
 	}
@@ -66,6 +96,20 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	}
 	h.flash(c, "flash.password_changed")
 	return redirect(c, "/")
+}
+
+// endSessionAfterGuessing ends the session of an account whose current password was given
+// wrong too often on the password-change page: whoever holds it must sign in again.
+func (h *Handlers) endSessionAfterGuessing(c echo.Context, u *models.User) error {
+	if err := h.audit(c, models.AuditPasswordCheckFailed, "user", fmt.Sprint(u.ID), "throttled, session ended"); err != nil {
+		return err
+	}
+	if err := h.Sessions.Destroy(c.Request().Context()); err != nil {
+		return err
+	}
+	c.Set(contextUser, nil)
+	h.flash(c, "login.password_guessing")
+	return redirect(c, "/login")
 }
 
 // SetLanguage switches the interface language: on the account for a signed-in user, in a

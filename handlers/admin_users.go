@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -106,7 +107,7 @@ func (h *Handlers) EditUserForm(c echo.Context) error {
 func (h *Handlers) CreateUser(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := bindAccount(c)
-	password, hash, err := temporaryPassword()
+	password, hash, err := h.temporaryPassword(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func (h *Handlers) ResetUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	password, hash, err := temporaryPassword()
+	password, hash, err := h.temporaryPassword(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -174,11 +175,11 @@ func (h *Handlers) ResetUserPassword(c echo.Context) error {
 }
 
 // temporaryPassword generates a password to show once, and its hash.
-func temporaryPassword() (password, hash string, err error) {
+func (h *Handlers) temporaryPassword(ctx context.Context) (password, hash string, err error) {
 	if password, err = models.GeneratePassword(); err != nil {
 		return "", "", err
 	}
-	hash, err = models.HashPassword(password, models.DefaultArgon2)
+	hash, err = h.Hasher.Hash(ctx, password)
 	return password, hash, err
 }
 

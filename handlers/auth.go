@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,7 +33,8 @@ func (h *Handlers) LoginForm(c echo.Context) error {
 	return h.render(c, http.StatusOK, "login", p)
 }
 
-// Login checks the credentials, throttled per account and per address, then opens a session
+// Login checks the credentials, throttled before any password is checked (per device cookie
+// for the owner's usual browser, else per account and per address), then opens a session
 // under a new id (no fixation) and goes to the page asked for.
 func (h *Handlers) Login(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -49,36 +51,61 @@ func (h *Handlers) Login(c echo.Context) error {
 		return h.render(c, http.StatusUnprocessableEntity, "login", p)
 	}
 	now := h.Now()
-	ip := c.RealIP()
-	wait, err := h.Throttle.Wait(ctx, h.DB, now, p.Email, ip)
+	var account *models.User
+	switch u, err := models.AccountByEmail(ctx, h.DB, p.Email); {
+	case err == nil:
+		account = &u
+	case !errors.Is(err, models.ErrNotFound):
+		return err
+	}
+	keys, trusted := h.loginThrottleKeys(c, p.Email, account)
+	wait, err := h.Throttle.Reserve(ctx, h.DB, now, keys...)
 	if err != nil {
 		return err
 	}
 	if wait > 0 {
 		minutes := int(math.Ceil(wait.Minutes()))
 		p.Error = p.T("login.throttled", "Count", minutes)
-		if err := h.audit(c, models.AuditLoginFailed, "", "", "throttled email="+models.NormalizeEmail(p.Email)); err != nil {
+		if err := h.auditFailedLogin(c, account, "throttled"); err != nil {
 			return err
 		}
 		c.Response().Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
 		return h.render(c, http.StatusTooManyRequests, "login", p)
 	}
-	u, err := models.Authenticate(ctx, h.DB, p.Email, password)
+	err = models.Authenticate(ctx, h.Hasher, account, password)
 	switch {
 	case errors.Is(err, models.ErrBadCredentials), errors.Is(err, models.ErrAccountInactive):
-		if err := h.failedLogin(ctx, c, p.Email, ip); err != nil {
-			return err
-		}
+		detail := ""
 		p.Error = p.T("login.failed")
 		status := http.StatusUnauthorized
 		if errors.Is(err, models.ErrAccountInactive) {
-			p.Error, status = p.T("login.inactive"), http.StatusForbidden
+			p.Error, status, detail = p.T("login.inactive"), http.StatusForbidden, "inactive"
+		}
+		if err := h.auditFailedLogin(c, account, detail); err != nil {
+			return err
 		}
 		return h.render(c, status, "login", p)
 	case err != nil:
+		// No password was checked (the hasher was busy): the attempt does not count.
+		if rerr := h.Throttle.Release(context.WithoutCancel(ctx), h.DB, keys...); rerr != nil {
+			return errors.Join(err, rerr)
+		}
 		return err
 	}
-	if err := models.RecordLoginAttempt(ctx, h.DB, now, u.Email, ip, true); err != nil {
+	u := *account
+	// The right password: this browser's or this account's failures are forgiven; the
+	// address's attempt is given back, so that a school's morning logins never add up. A
+	// trusted browser's success leaves the untrusted clients' count alone: forgiving it would
+	// give whoever is guessing from elsewhere five more tries.
+	if trusted {
+		err = h.Throttle.Forgive(ctx, h.DB, keys...)
+	} else {
+		err = errors.Join(h.Throttle.Forgive(ctx, h.DB, keys[0]), h.Throttle.Release(ctx, h.DB, keys[1]))
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.rehashIfWeak(c, u, password); err != nil {
 		return err
 	}
 	enrolled, err := models.HasSecondFactor(ctx, h.DB, u.ID)
@@ -118,6 +145,9 @@ func (h *Handlers) openSession(c echo.Context, u models.User, detail string) err
 	h.Sessions.Put(ctx, sessionUser, int64(u.ID))
 	h.Sessions.Put(ctx, sessionAuthAt, now.Unix())
 	h.Sessions.Put(ctx, sessionSeenAt, now.Unix())
+	if err := h.trustDevice(c, u); err != nil {
+		return err
+	}
 	if err := models.TouchLastLogin(ctx, h.DB, u.ID, now); err != nil {
 		return err
 	}
@@ -137,11 +167,63 @@ func (h *Handlers) afterLogin(c echo.Context, u models.User, next string) error 
 	return redirect(c, next)
 }
 
-func (h *Handlers) failedLogin(ctx context.Context, c echo.Context, email, ip string) error {
-	if err := models.RecordLoginAttempt(ctx, h.DB, h.Now(), email, ip, false); err != nil {
+// deviceCookie is the long-lived cookie that makes a browser trusted for the account it names
+// (OWASP's device cookies): its failures lock only itself out.
+const deviceCookie = "mediation_device"
+
+// deviceCookieLifetime is how long a browser stays trusted after its last successful login.
+const deviceCookieLifetime = 365 * 24 * time.Hour
+
+// loginThrottleKeys chooses the counters of a login attempt: the device cookie's when the
+// browser presents a valid one naming the account tried (trusted), else the account's (by the
+// keyed hash of the email, known or not) and the address's, in that order.
+func (h *Handlers) loginThrottleKeys(c echo.Context, email string, account *models.User) ([]models.ThrottleKey, bool) {
+	if ck, err := c.Cookie(deviceCookie); err == nil && account != nil {
+		if id, nonce, err := h.LoginSecrets.DeviceCookie(ck.Value); err == nil && id == account.ID {
+			return []models.ThrottleKey{h.Throttle.DeviceKey(nonce)}, true
+		}
+	}
+	return []models.ThrottleKey{h.Throttle.AccountKey(h.LoginSecrets.EmailKey(email)), h.Throttle.AddressKey(c.RealIP())}, false
+}
+
+// trustDevice gives the browser, where a session has just been opened for u, a signed device
+// cookie naming u: its next attempts on u are counted apart from everybody else's.
+func (h *Handlers) trustDevice(c echo.Context, u models.User) error {
+	value, err := h.LoginSecrets.NewDeviceCookie(u.ID)
+	if err != nil {
 		return err
 	}
-	return h.audit(c, models.AuditLoginFailed, "", "", "email="+models.NormalizeEmail(email))
+	c.SetCookie(&http.Cookie{
+		Name: deviceCookie, Value: value, Path: "/login", MaxAge: int(deviceCookieLifetime.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.SecureCookies,
+	})
+	return nil
+}
+
+// rehashIfWeak stores a new hash of the right password when the stored one was made with
+// weaker parameters than the current ones. A busy hasher leaves it for the next login.
+func (h *Handlers) rehashIfWeak(c echo.Context, u models.User, password string) error {
+	if !h.Hasher.NeedsRehash(u.PasswordHash) {
+		return nil
+	}
+	ctx := c.Request().Context()
+	hash, err := h.Hasher.Hash(ctx, password)
+	if errors.Is(err, models.ErrHasherBusy) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return models.SetPasswordHash(ctx, h.DB, u.ID, hash)
+}
+
+// auditFailedLogin records a failed login on the account tried; for an unknown email nothing
+// typed is kept (a password typed in the email field would stay in the log).
+func (h *Handlers) auditFailedLogin(c echo.Context, account *models.User, detail string) error {
+	if account == nil {
+		return h.audit(c, models.AuditLoginFailed, "", "", strings.TrimSpace("unknown account "+detail))
+	}
+	return h.audit(c, models.AuditLoginFailed, "user", fmt.Sprint(account.ID), detail)
 }
 
 // Logout ends the session.

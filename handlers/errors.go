@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"mediation/models"
 	"mediation/views"
 )
 
@@ -27,13 +28,20 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	status := http.StatusInternalServerError
 	var he *echo.HTTPError
 	var pe pageError
+	busy := errors.Is(err, models.ErrHasherBusy)
 	switch {
+	case busy:
+		// Too many password checks at once: the client tries again in a moment.
+		status = http.StatusServiceUnavailable
+		c.Response().Header().Set("Retry-After", "5")
 	case errors.As(err, &pe):
 		status = pe.status
 	case errors.As(err, &he):
 		status = he.Code
 	}
-	if status >= 500 {
+	if busy {
+		h.Log.Warn("password hasher busy", "request_id", requestID(c), "path", c.Request().URL.Path)
+	} else if status >= 500 {
 		h.Log.Error("request failed", "request_id", requestID(c), "method", c.Request().Method,
 			"path", c.Request().URL.Path, "error", err)
 	}
@@ -47,6 +55,9 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	p.Message = p.T(key + ".message")
 	if pe.message != "" {
 		p.Message = pe.message
+	}
+	if busy {
+		p.Message = p.T("login.busy")
 	}
 	if rerr := h.render(c, status, "error", p); rerr != nil {
 		h.Log.Error("render error page", "request_id", requestID(c), "error", rerr)

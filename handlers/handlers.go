@@ -25,8 +25,12 @@ type Handlers struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 	Sessions *scs.SessionManager
-	// Throttle limits login attempts per account and per address.
+	// Throttle limits login attempts per device cookie, per account and per address.
 	Throttle models.Throttle
+	// Hasher computes every password hash and check, a few at a time.
+	Hasher *models.Hasher
+	// LoginSecrets signs device cookies and hides emails in the throttling counters.
+	LoginSecrets models.LoginSecrets
 	// IdleTimeout ends a session unused for that long; Lifetime ends any session that old.
 	IdleTimeout time.Duration
 	Lifetime    time.Duration

@@ -132,7 +132,7 @@ func (h *Handlers) Home(c echo.Context) error {
 			return err
 		}
 		events, err := models.RecentAuditEvents(ctx, h.DB, []string{models.AuditLogin, models.AuditLoginFailed,
-			models.AuditUserCreated, models.AuditUserChanged, models.AuditPasswordChange}, 15)
+			models.AuditUserCreated, models.AuditUserChanged, models.AuditPasswordChange, models.AuditPasswordCheckFailed}, 15)
 		if err != nil {
 			return err
 		}

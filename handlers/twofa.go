@@ -128,6 +128,9 @@ func (h *Handlers) LoginCode(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := h.codeAccepted(c, u.ID); err != nil {
+		return err
+	}
 	next := safeRedirect(h.Sessions.GetString(ctx, sessionPendingNext))
 	if err := h.openSession(c, u, "second_factor="+string(method)); err != nil {
 		return err
@@ -142,22 +145,27 @@ func (h *Handlers) LoginCode(c echo.Context) error {
 	return h.afterLogin(c, u, next)
 }
 
-// codeThrottle says how long the next code of an account must wait. Codes are counted apart
-// from passwords, under the key "2fa:<id>", per account only: a wrong code means the password
-// was right, so the address is not what to hold.
+// codeThrottle counts one code attempt of an account, before the code is checked, and says how
+// long to wait when the account is over its limit (nothing is then counted). Codes are counted
+// apart from passwords, under "2fa:<id>", per account only: a wrong code means the password was
+// right, so the address is not what to hold.
 func (h *Handlers) codeThrottle(c echo.Context, userID uint) (time.Duration, error) {
-	return h.Throttle.Wait(c.Request().Context(), h.DB, h.Now(), codeThrottleKey(userID), "")
+	return h.Throttle.Reserve(c.Request().Context(), h.DB, h.Now(), h.codeThrottleKey(userID))
 }
 
-// codeFailed counts a wrong code for the throttle and audits it as a failed login.
+// codeFailed audits a wrong code as a failed login; codeThrottle already counted it.
 func (h *Handlers) codeFailed(c echo.Context, userID uint, detail string) error {
-	if err := models.RecordLoginAttempt(c.Request().Context(), h.DB, h.Now(), codeThrottleKey(userID), "", false); err != nil {
-		return err
-	}
 	return h.audit(c, models.AuditLoginFailed, "user", fmt.Sprint(userID), detail)
 }
 
-func codeThrottleKey(userID uint) string { return fmt.Sprintf("2fa:%d", userID) }
+// codeAccepted clears the account's code counter: the right code was given.
+func (h *Handlers) codeAccepted(c echo.Context, userID uint) error {
+	return h.Throttle.Forgive(c.Request().Context(), h.DB, h.codeThrottleKey(userID))
+}
+
+func (h *Handlers) codeThrottleKey(userID uint) models.ThrottleKey {
+	return h.Throttle.Key(fmt.Sprintf("2fa:%d", userID))
+}
 
 // SecurityPage is the account's second factor: its state, or how to turn it on.
 type SecurityPage struct {
@@ -290,7 +298,10 @@ func (h *Handlers) checkOwnCode(c echo.Context, field string) (string, int, erro
 		}
 		return loc.T("twofa.code_wrong"), http.StatusUnprocessableEntity, nil
 	}
-	return "", 0, err
+	if err != nil {
+		return "", 0, err
+	}
+	return "", 0, h.codeAccepted(c, u.ID)
 }
 
 // DisableSecondFactor turns one's second factor off with a current code (or a recovery code),

@@ -30,13 +30,3 @@ type Session struct {
 	Data   []byte
 	Expiry time.Time
 }
-
-// LoginAttempt counts login attempts per account and per client address, so that throttling
-// holds across instances.
-type LoginAttempt struct {
-	ID       uint
-	Email    string
-	RemoteIP string
-	At       time.Time
-	Success  bool
-}

@@ -82,7 +82,7 @@ func EachAuditEvent(ctx context.Context, db *gorm.DB, f AuditFilter, fn func(Aud
 }
 
 // AuditActions lists the actions the log holds, for the filter.
-var AuditActions = []string{AuditLogin, AuditLoginFailed, AuditLogout, AuditPasswordChange, AuditUserCreated, AuditUserChanged,
+var AuditActions = []string{AuditLogin, AuditLoginFailed, AuditLogout, AuditPasswordChange, AuditPasswordCheckFailed, AuditUserCreated, AuditUserChanged,
 	AuditPupilViewed, AuditCreated, AuditChanged, AuditDeleted, AuditPDFExported, AuditExported, AuditImported, AuditPurged, AuditDemoLoaded,
 	AuditTwoFactorEnabled, AuditTwoFactorDisabled, AuditRecoveryCodesRegenerated}
 

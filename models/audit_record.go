@@ -59,3 +59,7 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n])
 }
+
+// AuditPasswordCheckFailed is a wrong current password on the password-change page: a stolen
+// session guessing the password shows in the log.
+const AuditPasswordCheckFailed = "password_check_failed"

@@ -2,7 +2,6 @@ package models
 
 import (
 	"crypto/rand"
-	"crypto/subtle"
 	_ "embed"
 	"encoding/base64"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -22,46 +22,16 @@ type Argon2Params struct {
 	Parallelism uint8
 }
 
-// DefaultArgon2 is above OWASP's minimum for Argon2id (46 MiB, 1 iteration, 1 lane): 46 MiB
-// and 2 iterations.
-var DefaultArgon2 = Argon2Params{MemoryKiB: 47104, Iterations: 2, Parallelism: 1}
-
 const (
 	argonSaltLen = 16
 	argonKeyLen  = 32
 )
 
-// HashPassword returns the PHC string of an Argon2id hash of password with a fresh salt:
-// $argon2id$v=19$m=47104,t=2,p=1$salt$hash.
-func HashPassword(password string, p Argon2Params) (string, error) {
-	salt := make([]byte, argonSaltLen)
-	if _, err := rand.Read(salt); err != nil {
-		return "", fmt.Errorf("models: password salt: %w", err)
-	}
-	key := argon2.IDKey([]byte(password), salt, p.Iterations, p.MemoryKiB, p.Parallelism, argonKeyLen)
-	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Iterations,
-		p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
-}
+var base64Raw = base64.RawStdEncoding
 
 var errBadHash = errors.New("models: malformed password hash")
 
-// CheckPassword tells whether password matches the encoded hash, in constant time.
-func CheckPassword(encoded, password string) (bool, error) {
-	p, salt, key, err := decodeHash(encoded)
-	if err != nil {
-		return false, err
-	}
-	got := argon2.IDKey([]byte(password), salt, p.Iterations, p.MemoryKiB, p.Parallelism, uint32(len(key)))
-	return subtle.ConstantTimeCompare(got, key) == 1, nil
-}
-
-// NeedsRehash tells whether the hash was made with weaker parameters than p.
-func NeedsRehash(encoded string, p Argon2Params) bool {
-	old, _, _, err := decodeHash(encoded)
-	return err != nil || old.MemoryKiB < p.MemoryKiB || old.Iterations < p.Iterations
-}
-
+// decodeHash reads the parameters, salt and key of a PHC string made by Hasher.Hash.
 func decodeHash(encoded string) (Argon2Params, []byte, []byte, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
@@ -76,29 +46,12 @@ func decodeHash(encoded string) (Argon2Params, []byte, []byte, error) {
 		p.MemoryKiB == 0 || p.Iterations == 0 || p.Parallelism == 0 {
 		return Argon2Params{}, nil, nil, errBadHash
 	}
-	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
-	key, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	salt, err1 := base64Raw.DecodeString(parts[4])
+	key, err2 := base64Raw.DecodeString(parts[5])
 	if err1 != nil || err2 != nil || len(key) == 0 {
 		return Argon2Params{}, nil, nil, errBadHash
 	}
 	return p, salt, key, nil
-}
-
-// dummyHash is checked against when the email is unknown, so that a login takes the same time
-// whether the account exists or not.
-var dummyHash = mustHash("mediation-dummy-password")
-
-func mustHash(pw string) string {
-	h, err := HashPassword(pw, DefaultArgon2)
-	if err != nil {
-		panic(err)
-	}
-	return h
-}
-
-// SpendPasswordCheck does the work of one password check for nothing, for unknown accounts.
-func SpendPasswordCheck(password string) {
-	CheckPassword(dummyHash, password)
 }
 
 // MinPasswordLength is the policy's minimum, in characters.
@@ -117,8 +70,14 @@ var commonPasswords = func() map[string]bool {
 	return m
 }()
 
+// MinPasswordScore is the least zxcvbn score (0 to 4) a new password must reach: 3 is "safely
+// unguessable" (about 10^8 guesses), what an attacker holding a stolen hash would need.
+const MinPasswordScore = 3
+
 // ValidatePassword applies the password policy and says in French what is wrong: at least 12
-// characters, not a common password, not the email or its local part.
+// characters, not a common password, not the email or its local part, and hard enough to guess
+// for a strength estimator (zxcvbn), which sees keyboard rows (qwertyuiopas), repeats
+// (aaaaaaaaaaaab), sequences, dates and dictionary words that the list alone misses.
 func ValidatePassword(password, email string) error {
 	lower := strings.ToLower(password)
 	email = strings.ToLower(strings.TrimSpace(email))
@@ -130,8 +89,21 @@ func ValidatePassword(password, email string) error {
 		return ValidationError{"password": "Ce mot de passe est trop courant : choisissez-en un autre, par exemple une phrase de plusieurs mots."}
 	case email != "" && (strings.Contains(lower, email) || (len(local) >= 3 && strings.Contains(lower, local))):
 		return ValidationError{"password": "Le mot de passe ne doit pas contenir votre adresse électronique."}
+	case zxcvbn.PasswordStrength(password, passwordContext(email, local)).Score < MinPasswordScore:
+		return ValidationError{"password": "Ce mot de passe est trop facile à deviner (suite de touches, répétition, mot courant…) : allongez-le, par exemple avec plusieurs mots sans rapport entre eux."}
 	}
 	return nil
+}
+
+// passwordContext lists the words of the account and of the product that a password should
+// not be built on: the estimator counts them as guessed at once.
+func passwordContext(email, local string) []string {
+	words := []string{"mediation", "médiation", "college", "collège", "lycee", "lycée", "ecole", "école", "lille", "metropole"}
+	if email != "" {
+		words = append(words, email, local)
+		words = append(words, strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '-' || r == '_' })...)
+	}
+	return words
 }
 
 func singleCharacter(s string) bool {

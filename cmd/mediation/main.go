@@ -194,7 +194,10 @@ func parse(fs *flag.FlagSet, args []string, e env) error {
 
 // config gathers the configuration: flags first, then the environment, then the defaults.
 func config(e env, database, addr string) (app.Config, error) {
-	cfg := app.Config{DatabaseURL: database, Addr: addr}
+	// Production's password hashing, said here rather than inherited: Argon2id at
+	// ProductionArgon2, a few computations at once, a bounded wait for a turn.
+	cfg := app.Config{DatabaseURL: database, Addr: addr, Hashing: models.HasherConfig{
+		Params: models.ProductionArgon2(), Concurrency: models.DefaultHashConcurrency, Wait: models.DefaultHashWait}}
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = e.getenv("MEDIATION_DATABASE_URL")
 	}
@@ -214,7 +217,8 @@ func config(e env, database, addr string) (app.Config, error) {
 	for _, d := range []struct {
 		name string
 		dst  *time.Duration
-	}{{"MEDIATION_SESSION_IDLE", &cfg.SessionIdle}, {"MEDIATION_SESSION_LIFETIME", &cfg.SessionLifetime}} {
+	}{{"MEDIATION_SESSION_IDLE", &cfg.SessionIdle}, {"MEDIATION_SESSION_LIFETIME", &cfg.SessionLifetime},
+		{"MEDIATION_HASH_WAIT", &cfg.Hashing.Wait}} {
 		if v := e.getenv(d.name); v != "" {
 			dur, err := time.ParseDuration(v)
 			if err != nil || dur <= 0 {
@@ -222,6 +226,13 @@ func config(e env, database, addr string) (app.Config, error) {
 			}
 			*d.dst = dur
 		}
+	}
+	if v := e.getenv("MEDIATION_HASH_CONCURRENCY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			return cfg, fmt.Errorf("MEDIATION_HASH_CONCURRENCY « %s » invalide : un nombre de 1 à 64", v)
+		}
+		cfg.Hashing.Concurrency = n
 	}
 	log, err := logger(e)
 	if err != nil {

@@ -158,6 +158,11 @@ func TestUserAdd(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, "12 caractères") {
 			t.Errorf("short password: %d %q", code, errOut)
 		}
+		code, _, errOut = mediation(t, "qwertyuiopas\n", nil,
+			"user", "add", "--email", "x@example.org", "--name", "X", "--role", "admin", dbFlag(u))
+		if code != 1 || !strings.Contains(errOut, "trop facile à deviner") {
+			t.Errorf("keyboard-row password: %d %q", code, errOut)
+		}
 		code, _, errOut = mediation(t, "une phrase de passe assez longue\n", nil,
 			"user", "add", "--email", "m@example.org", "--name", "M", "--role", "mediator", "--establishment", "0599999X", dbFlag(u))
 		if code != 1 || !strings.Contains(errOut, "0599999X inconnu") {

@@ -64,14 +64,14 @@ var errAlreadyLoaded = errors.New("demodata: already loaded")
 
 // Load fills an empty database with the demo set, dated relative to now, in one transaction.
 // Loading again does nothing and says so; a database with other data is refused (ErrNotEmpty).
-func Load(ctx context.Context, db *gorm.DB, now time.Time) (Summary, error) {
+func Load(ctx context.Context, db *gorm.DB, hasher *models.Hasher, now time.Time) (Summary, error) {
 	db = db.WithContext(ctx)
 	if err := checkEmpty(db); errors.Is(err, errAlreadyLoaded) {
 		return Summary{AlreadyLoaded: true}, nil
 	} else if err != nil {
 		return Summary{}, err
 	}
-	hashes, err := hashPasswords(len(accountSpecs))
+	hashes, err := hashPasswords(ctx, hasher, len(accountSpecs))
 	if err != nil {
 		return Summary{}, err
 	}
@@ -135,21 +135,24 @@ func checkEmpty(db *gorm.DB) error {
 	return nil
 }
 
-// hashPasswords hashes Password once per account, a few at a time: Argon2id is meant to be
-// slow, and ten hashes in a row would cost most of the loading time.
-func hashPasswords(n int) ([]string, error) {
+// hashPasswords hashes Password once per account, with as many workers as the hasher runs
+// computations at once (so that none waits for a slot): Argon2id is meant to be slow, and ten
+// hashes in a row would cost most of the loading time.
+func hashPasswords(ctx context.Context, hasher *models.Hasher, n int) ([]string, error) {
 	hashes := make([]string, n)
 	errs := make([]error, n)
-	sem := make(chan struct{}, 4) // each hash takes 46 MiB
-	var wg sync.WaitGroup
+	next := make(chan int, n)
 	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			hashes[i], errs[i] = models.HashPassword(Password, models.DefaultArgon2)
-		}()
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range hasher.Concurrency() {
+		wg.Go(func() {
+			for i := range next {
+				hashes[i], errs[i] = hasher.Hash(ctx, Password)
+			}
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {

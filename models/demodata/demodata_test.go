@@ -65,7 +65,7 @@ func TestLoad(t *testing.T) {
 				ctx := context.Background()
 				now := day.now
 				start := time.Now()
-				sum, err := Load(ctx, db, now)
+				sum, err := Load(ctx, db, testHasher, now)
 				if err != nil {
 					t.Fatalf("Load: %v", err)
 				}
@@ -205,7 +205,7 @@ func TestLoad(t *testing.T) {
 				checkStoredRisk(t, db, now, day.name == "november")
 
 				// Loading again changes nothing.
-				again, err := Load(ctx, db, now.Add(24*time.Hour))
+				again, err := Load(ctx, db, testHasher, now.Add(24*time.Hour))
 				if err != nil || !again.AlreadyLoaded {
 					t.Fatalf("second Load = %+v, %v; want AlreadyLoaded", again, err)
 				}
@@ -268,7 +268,7 @@ func TestLoadRefusesOtherData(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := tableCounts(t, db)
-		sum, err := Load(ctx, db, loadDays[0].now)
+		sum, err := Load(ctx, db, testHasher, loadDays[0].now)
 		if !errors.Is(err, ErrNotEmpty) {
 			t.Fatalf("Load on a database with an establishment = %+v, %v; want ErrNotEmpty", sum, err)
 		}
@@ -285,7 +285,7 @@ func TestLoadTwiceAtOnce(t *testing.T) {
 		errs := make(chan error, 2)
 		for range 2 {
 			go func() {
-				sum, err := Load(context.Background(), db, loadDays[0].now)
+				sum, err := Load(context.Background(), db, testHasher, loadDays[0].now)
 				results <- sum
 				errs <- err
 			}()
@@ -712,3 +712,6 @@ func checkDataset(d dataset, now time.Time) []string {
 	}
 	return problems
 }
+
+// testHasher is a cheap Argon2id: the demo accounts' hashes are not what these tests check.
+var testHasher = models.NewHasher(models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}})

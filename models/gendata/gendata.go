@@ -165,7 +165,7 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 	}
 	// Every account shares the demo password: one hash, computed once (Argon2id is slow on
 	// purpose, and so would be 900 of them).
-	hash, err := models.HashPassword(demodata.Password, models.DefaultArgon2)
+	hash, err := models.NewHasher(models.HasherConfig{}).Hash(ctx, demodata.Password)
 	if err != nil {
 		return Summary{}, fmt.Errorf("gendata: hash the demo password: %w", err)
 	}
