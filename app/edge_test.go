@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -119,6 +120,99 @@ func TestUploadsAreRefusedBeforeTheirBodyIsRead(t *testing.T) {
 		r = admin.upload("/admin/imports", map[string]string{"kind": "establishments", "encoding": "auto"}, "annuaire.csv", []byte(directory))
 		if r.Status != http.StatusOK || !applyForm.MatchString(r.Body) {
 			t.Errorf("normal upload: %d %s", r.Status, excerpt(r.Body))
+		}
+	})
+}
+
+// TestControlCharactersAndInvalidUTF8AreRefused: a NUL byte, another control character or
+// bytes that are not UTF-8, in a form, a query or a path, give a 400 with a French message on
+// both databases, and nothing is written.
+func TestControlCharactersAndInvalidUTF8AreRefused(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		mp := findMeetingPupil(t, db)
+		var caf models.PartnerOrganisation
+		must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
+		file := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
+		today := models.Today(fixedNow).Format("2006-01-02")
+
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		med.get(file)
+		visitor := s.client(t)
+		visitor.get("/login")
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		admin.get("/admin/imports")
+
+		pupil := func(last, first string) url.Values {
+			return url.Values{"establishment_id": {fmt.Sprint(mp.pupil.EstablishmentID)}, "last_name": {last}, "first_name": {first},
+				"birth_date": {"03/10/2012"}, "class_level": {"4e"}, "class_name": {"4e B"}}
+		}
+		followUp := func(note string) url.Values {
+			return url.Values{"occurred_on": {today}, "kind": {"family_phone"}, "duration_minutes": {"20"}, "note": {note}}
+		}
+		meeting := scheduleForm(mp, "2026-11-26", "10:30")
+		meeting.Set("purpose", "Point\x00sur l'assiduité")
+		status := url.Values{"status": {"monitoring"}, "comment": {"Passage en veille\x07"}, "version": {fmt.Sprint(mp.pupil.Version)}}
+		cases := []struct {
+			name string
+			send func() response
+		}{
+			{"pupil with a NUL", func() response { return med.post("/pupils", pupil("Van\x00houtte", "Inès")) }},
+			{"pupil in Latin-1", func() response { return med.post("/pupils", pupil("Vanhoutte", "In\xe8s")) }},
+			{"follow-up note with a NUL", func() response { return med.post(file+"/followups", followUp("Appel\x00 à la mère")) }},
+			{"follow-up note with an escape", func() response { return med.post(file+"/followups", followUp("Appel \x1b[31m")) }},
+			{"meeting", func() response { return med.post(file+"/meetings", meeting) }},
+			{"referral", func() response {
+				return med.post(file+"/referrals", url.Values{"partner_organisation_id": {fmt.Sprint(caf.ID)}, "reason": {"housing"},
+					"request": {"Aide au logement\x00, dossier en attente."}})
+			}},
+			{"status comment", func() response { return med.post(file+"/status", status) }},
+			{"login email", func() response {
+				return visitor.post("/login", url.Values{"email": {"mediation@demo.test\x00"}, "password": {"pas le bon mot de passe"}})
+			}},
+			{"login email not UTF-8", func() response {
+				return visitor.post("/login", url.Values{"email": {"m\xe9diation@demo.test"}, "password": {"pas le bon mot de passe"}})
+			}},
+			{"search with a NUL", func() response { return med.get("/pupils?q=%00") }},
+			{"search not UTF-8", func() response { return med.get("/pupils?q=%FF") }},
+			{"establishment NUL", func() response { return med.get("/establishments/%00") }},
+			{"establishment not UTF-8", func() response { return med.get("/establishments/0590%E9") }},
+			{"upload field", func() response {
+				return admin.upload("/admin/imports", map[string]string{"kind": "establishments", "encoding": "auto\x00"}, "annuaire.csv", []byte("a;b\n"))
+			}},
+			{"upload file name", func() response {
+				return admin.upload("/admin/imports", map[string]string{"kind": "establishments"}, "annuaire\x00.csv", []byte("a;b\n"))
+			}},
+		}
+		tables := []string{"pupils", "follow_ups", "meetings", "referrals", "pupil_status_changes", "login_attempts", "audit_events", "import_uploads"}
+		count := func() map[string]int64 {
+			n := map[string]int64{}
+			for _, table := range tables {
+				var c int64
+				must(t, db.Table(table).Count(&c).Error)
+				n[table] = c
+			}
+			return n
+		}
+		before := count()
+		for _, c := range cases {
+			r := c.send()
+			if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "caractères non valides") {
+				t.Errorf("%s: %d, want 400 with the French message (%s)", c.name, r.Status, excerpt(r.Body))
+			}
+		}
+		after := count()
+		for _, table := range tables {
+			if after[table] != before[table] {
+				t.Errorf("%s: %d rows → %d after refused requests", table, before[table], after[table])
+			}
+		}
+		// Tabs and line breaks are text: a note in several lines is kept.
+		if r := med.post(file+"/followups", followUp("Appel à la mère :\r\n\t- rendez-vous pris")); r.Status != http.StatusSeeOther {
+			t.Errorf("a note in several lines: %d %s", r.Status, excerpt(r.Body))
 		}
 	})
 }
