@@ -12,6 +12,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/dbtest"
+	"mediation/models/demodata"
 )
 
 // countingSite serves the same application on a second server that counts the bytes the
@@ -213,6 +214,58 @@ func TestControlCharactersAndInvalidUTF8AreRefused(t *testing.T) {
 		// Tabs and line breaks are text: a note in several lines is kept.
 		if r := med.post(file+"/followups", followUp("Appel à la mère :\r\n\t- rendez-vous pris")); r.Status != http.StatusSeeOther {
 			t.Errorf("a note in several lines: %d %s", r.Status, excerpt(r.Body))
+		}
+	})
+}
+
+// TestPasswordChangeEndsTheOtherSessions: changing one's password ends the account's other
+// sessions and keeps this one; an administrator's reset ends them all.
+func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		here, elsewhere := s.client(t), s.client(t)
+		here.login("mediation@demo.test")
+		elsewhere.login("mediation@demo.test")
+		if r := elsewhere.get("/"); r.Status != http.StatusOK {
+			t.Fatalf("second session: %d", r.Status)
+		}
+		here.get("/account/password")
+		next := "Tournesol bleu, marée haute sur 7 falaises"
+		r := here.post("/account/password", url.Values{"current_password": {demodata.Password}, "new_password": {next}, "confirm_password": {next}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("password change: %d %s", r.Status, excerpt(r.Body))
+		}
+		if r := here.get("/"); r.Status != http.StatusOK {
+			t.Errorf("the session that changed the password ended: %d", r.Status)
+		}
+		if r := elsewhere.get("/"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/login") {
+			t.Errorf("the other session survived the password change: %d → %q", r.Status, r.Location)
+		}
+
+		var head models.User
+		must(t, db.Where("email = ?", "direction@demo.test").Take(&head).Error)
+		office, home := s.client(t), s.client(t)
+		office.login(head.Email)
+		home.login(head.Email)
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		admin.get(fmt.Sprintf("/admin/users/%d", head.ID))
+		if r := admin.post(fmt.Sprintf("/admin/users/%d/password", head.ID), nil); r.Status != http.StatusOK {
+			t.Fatalf("reset: %d %s", r.Status, excerpt(r.Body))
+		}
+		for name, cl := range map[string]*client{"office": office, "home": home} {
+			if r := cl.get("/"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/login") {
+				t.Errorf("%s session survived the administrator's reset: %d → %q", name, r.Status, r.Location)
+			}
+		}
+		var left int64
+		must(t, db.Model(&models.Session{}).Where("user_id = ?", head.ID).Count(&left).Error)
+		if left != 0 {
+			t.Errorf("%d sessions of the reset account left in the store", left)
+		}
+		if r := admin.get("/admin/users"); r.Status != http.StatusOK {
+			t.Errorf("the administrator was signed out: %d", r.Status)
 		}
 	})
 }

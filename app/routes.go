@@ -16,7 +16,7 @@ import (
 // as long as the browser; scs's own timeouts back up the ones LoadUser checks on our clock.
 func newSessions(db *gorm.DB, cfg Config) *scs.SessionManager {
 	s := scs.New()
-	s.Store = models.SessionStore{DB: db}
+	s.Store = models.SessionStore{DB: db, Codec: s.Codec}
 	s.Lifetime = cfg.SessionLifetime
 	s.IdleTimeout = cfg.SessionIdle
 	s.Cookie.Name = "mediation_session"

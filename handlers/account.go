@@ -26,8 +26,8 @@ func (h *Handlers) PasswordForm(c echo.Context) error {
 	return h.render(c, http.StatusOK, "password", p)
 }
 
-// ChangePassword checks the current password and the policy, then stores the new hash and
-// renews the session id.
+// ChangePassword checks the current password and the policy, then stores the new hash, renews
+// the session id and ends the account's other sessions.
 func (h *Handlers) ChangePassword(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
@@ -59,6 +59,10 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 		return err
 	}
 	if err := h.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	// Whoever else knew the old password loses their sessions; this one goes on.
+	if _, err := models.EndSessions(ctx, h.DB, u.ID, h.Sessions.Token(ctx)); err != nil {
 		return err
 	}
 	if err := h.audit(c, models.AuditPasswordChange, "user", fmt.Sprint(u.ID), "by=self"); err != nil {

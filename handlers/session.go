@@ -14,7 +14,7 @@ import (
 // Session keys. Times are Unix seconds of the application's clock, so that idle and absolute
 // expiry follow the injected clock in tests.
 const (
-	sessionUser    = "uid"
+	sessionUser    = models.SessionUserKey
 	sessionAuthAt  = "auth_at"
 	sessionSeenAt  = "seen_at"
 	sessionFlash   = "flash"

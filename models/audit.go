@@ -29,6 +29,9 @@ type Session struct {
 	Token  string `gorm:"primaryKey"`
 	Data   []byte
 	Expiry time.Time
+	// UserID is the signed-in account, read from Data when the session is stored; nil before
+	// sign-in.
+	UserID *uint
 }
 
 // LoginAttempt counts login attempts per account and per client address, so that throttling
