@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"mediation/models"
 	"mediation/models/dbtest"
@@ -266,6 +267,59 @@ func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
 		}
 		if r := admin.get("/admin/users"); r.Status != http.StatusOK {
 			t.Errorf("the administrator was signed out: %d", r.Status)
+		}
+	})
+}
+
+// TestCSRFTokenIsRotatedAtLoginAndLogout: a token read before signing in no longer passes once
+// signed in, nor the signed-in one after signing out.
+func TestCSRFTokenIsRotatedAtLoginAndLogout(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		cl := s.client(t)
+		cl.get("/login")
+		before := cl.csrf
+		cl.login("mediation@demo.test")
+		cl.get("/")
+		if cl.csrf == "" || cl.csrf == before {
+			t.Fatalf("token after login %q, before %q", cl.csrf, before)
+		}
+		signedIn := cl.csrf
+		if r := cl.post("/logout", url.Values{"_csrf": {before}}); r.Status != http.StatusForbidden {
+			t.Errorf("the token from before login still passes: %d", r.Status)
+		}
+		if r := cl.post("/logout", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("logout with the current token: %d", r.Status)
+		}
+		cl.get("/login")
+		if cl.csrf == "" || cl.csrf == signedIn {
+			t.Fatalf("token after logout %q, signed in %q", cl.csrf, signedIn)
+		}
+		r := cl.post("/login", url.Values{"email": {"mediation@demo.test"}, "password": {demodata.Password}, "_csrf": {signedIn}})
+		if r.Status != http.StatusForbidden {
+			t.Errorf("the signed-in token still passes after logout: %d", r.Status)
+		}
+	})
+}
+
+// TestIdleTimeoutIsNeverShorterThanConfigured: the last request, not the last time the session
+// was written, starts the 30 idle minutes; the session ends at most a minute after them.
+func TestIdleTimeoutIsNeverShorterThanConfigured(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		cl := s.client(t)
+		cl.login("mediation@demo.test")
+		s.Clock.Advance(50 * time.Second)
+		if r := cl.get("/"); r.Status != http.StatusOK {
+			t.Fatalf("50 s after login: %d", r.Status)
+		}
+		s.Clock.Advance(29*time.Minute + 50*time.Second)
+		if r := cl.get("/"); r.Status != http.StatusOK {
+			t.Fatalf("29 min 50 s after the last request: %d → %q", r.Status, r.Location)
+		}
+		s.Clock.Advance(31 * time.Minute)
+		if r := cl.get("/"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/login") {
+			t.Errorf("31 idle minutes: %d → %q", r.Status, r.Location)
 		}
 	})
 }

@@ -13,12 +13,12 @@ import (
 )
 
 // newSessions keeps sessions in our database so that instances share them. The cookie lives
-// as long as the browser; scs's own timeouts back up the ones LoadUser checks on our clock.
+// as long as the browser; scs's lifetime backs up the one LoadUser checks on our clock. The idle
+// timeout is LoadUser's alone: scs's own would write every session on every request.
 func newSessions(db *gorm.DB, cfg Config) *scs.SessionManager {
 	s := scs.New()
 	s.Store = models.SessionStore{DB: db, Codec: s.Codec}
 	s.Lifetime = cfg.SessionLifetime
-	s.IdleTimeout = cfg.SessionIdle
 	s.Cookie.Name = "mediation_session"
 	s.Cookie.HttpOnly = true
 	s.Cookie.SameSite = http.SameSiteLaxMode

@@ -33,7 +33,7 @@ func (h *Handlers) LoginForm(c echo.Context) error {
 }
 
 // Login checks the credentials, throttled per account and per address, then opens a session
-// under a new id (no fixation) and goes to the page asked for.
+// under a new id and a new CSRF token (no fixation) and goes to the page asked for.
 func (h *Handlers) Login(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := LoginPage{Page: h.page(c, "login.title"), Email: strings.TrimSpace(c.FormValue("email")),
@@ -87,6 +87,7 @@ func (h *Handlers) Login(c echo.Context) error {
 	h.Sessions.Put(ctx, sessionUser, int64(u.ID))
 	h.Sessions.Put(ctx, sessionAuthAt, now.Unix())
 	h.Sessions.Put(ctx, sessionSeenAt, now.Unix())
+	h.rotateCSRF(c)
 	if err := models.TouchLastLogin(ctx, h.DB, u.ID, now); err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func (h *Handlers) failedLogin(ctx context.Context, c echo.Context, email, ip st
 	return h.audit(c, models.AuditLoginFailed, "", "", "email="+models.NormalizeEmail(email))
 }
 
-// Logout ends the session.
+// Logout ends the session and its CSRF token.
 func (h *Handlers) Logout(c echo.Context) error {
 	if u := currentUser(c); u != nil {
 		if err := h.audit(c, models.AuditLogout, "user", fmt.Sprint(u.ID), ""); err != nil {
@@ -118,6 +119,7 @@ func (h *Handlers) Logout(c echo.Context) error {
 		return err
 	}
 	c.Set(contextUser, nil)
+	h.rotateCSRF(c)
 	h.flash(c, "flash.logged_out")
 	return redirect(c, "/login")
 }
