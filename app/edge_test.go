@@ -309,9 +309,19 @@ func TestIdleTimeoutIsNeverShorterThanConfigured(t *testing.T) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
 		cl.login("mediation@demo.test")
+		stored := func() models.Session {
+			var row models.Session
+			must(t, s.App.DB.Where("token = ?", cl.cookie("mediation_session")).Take(&row).Error)
+			return row
+		}
+		first := stored()
 		s.Clock.Advance(50 * time.Second)
 		if r := cl.get("/"); r.Status != http.StatusOK {
 			t.Fatalf("50 s after login: %d", r.Status)
+		}
+		// A request within the minute does not write the session.
+		if again := stored(); !again.Expiry.Equal(first.Expiry) || string(again.Data) != string(first.Data) {
+			t.Errorf("the session was written again 50 s after login: expiry %v → %v", first.Expiry, again.Expiry)
 		}
 		s.Clock.Advance(29*time.Minute + 50*time.Second)
 		if r := cl.get("/"); r.Status != http.StatusOK {
