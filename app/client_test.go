@@ -154,7 +154,7 @@ func (c *client) post(path string, form url.Values) response {
 	return c.do(req)
 }
 
-// login signs in through the form and checks that it worked.
+// login signs in through the form, checks that it worked and reads the new CSRF token.
 func (c *client) login(email string) {
 	c.t.Helper()
 	c.get("/login")
@@ -162,6 +162,9 @@ func (c *client) login(email string) {
 	if r.Status != http.StatusSeeOther {
 		c.t.Fatalf("login %s: %d %s", email, r.Status, excerpt(r.Body))
 	}
+	// The CSRF token is rotated at login: read it from a page without side effects (the home
+	// page would mark the worklist as seen).
+	c.get("/account/password")
 }
 
 func (c *client) cookie(name string) string {

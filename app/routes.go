@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/alexedwards/scs/v2"
@@ -14,12 +13,12 @@ import (
 )
 
 // newSessions keeps sessions in our database so that instances share them. The cookie lives
-// as long as the browser; scs's own timeouts back up the ones LoadUser checks on our clock.
+// as long as the browser; scs's lifetime backs up the one LoadUser checks on our clock. The idle
+// timeout is LoadUser's alone: scs's own would write every session on every request.
 func newSessions(db *gorm.DB, cfg Config) *scs.SessionManager {
 	s := scs.New()
-	s.Store = models.SessionStore{DB: db}
+	s.Store = models.SessionStore{DB: db, Codec: s.Codec}
 	s.Lifetime = cfg.SessionLifetime
-	s.IdleTimeout = cfg.SessionIdle
 	s.Cookie.Name = "mediation_session"
 	s.Cookie.HttpOnly = true
 	s.Cookie.SameSite = http.SameSiteLaxMode
@@ -29,16 +28,40 @@ func newSessions(db *gorm.DB, cfg Config) *scs.SessionManager {
 	return s
 }
 
-// routes lists every page. Each group says who may reach it; anything else answers 404.
-func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
-	web := e.Group("", echo.WrapMiddleware(a.Sessions.LoadAndSave), h.LoadUser)
-	web.GET("/login", h.LoginForm)
-	web.POST("/login", h.Login)
-	web.GET("/login/code", h.LoginCodeForm)
-	web.POST("/login/code", h.LoginCode)
-	web.POST("/language", h.SetLanguage)
+// csrf checks the token of every form post (echo's double-submit cookie).
+func (a *App) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     handlers.CSRFCookie,
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieSecure:   a.Config.SecureCookies,
+		ErrorHandler:   func(err error, c echo.Context) error { return echo.ErrForbidden },
+	})
+}
 
-	signedIn := web.Group("", h.RequireLogin)
+// routes lists every page. Each group says who may reach it; anything else answers 404.
+//
+// Order matters for what a request costs before it is refused: the session and the user are
+// loaded first (from the cookie only), then the group refuses a visitor or another role, and only
+// then is the body read, by the input check (CheckInput) and the CSRF check. So an anonymous
+// upload is turned away without a byte of its body being read. Every group of pages ends with
+// CheckInput and CSRF: register pages on one of these groups, never on sessions itself.
+func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
+	csrf := a.csrf()
+	sessions := e.Group("", echo.WrapMiddleware(a.Sessions.LoadAndSave), h.LoadUser)
+	public := sessions.Group("", h.CheckInput, csrf)
+	public.GET("/login", h.LoginForm)
+	public.POST("/login", h.Login)
+	public.GET("/login/code", h.LoginCodeForm)
+	public.POST("/login/code", h.LoginCode)
+	public.POST("/language", h.SetLanguage)
+
+	// Routes whose role is checked on the route itself read the body of a signed-in user of
+	// another role (within the 2 MiB limit) before answering 404; the groups below check theirs
+	// first.
+	signedIn := sessions.Group("", h.RequireLogin, h.CheckInput, csrf)
 	signedIn.GET("/", h.Home)
 	signedIn.POST("/logout", h.Logout)
 	signedIn.GET("/account/password", h.PasswordForm)
@@ -80,7 +103,9 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.GET("/settings/security", h.SecuritySettingsForm, policy)
 	signedIn.POST("/settings/security", h.SaveSecuritySettings, policy)
 
-	admin := signedIn.Group("/admin", handlers.RequireRoles(models.RoleAdmin))
+	// The administrator's pages check the role before reading a body: the import upload may
+	// be large.
+	admin := sessions.Group("/admin", h.RequireLogin, handlers.RequireRoles(models.RoleAdmin), h.CheckInput, csrf)
 	admin.GET("/users", h.Users)
 	admin.GET("/users/new", h.NewUserForm)
 	admin.POST("/users", h.CreateUser)
@@ -89,7 +114,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	admin.POST("/users/:id/password", h.ResetUserPassword)
 	admin.POST("/users/:id/second-factor/reset", h.ResetUserSecondFactor)
 	admin.GET("/imports", h.ImportForm)
-	admin.POST("/imports", h.UploadImport, middleware.BodyLimit(fmt.Sprintf("%dM", handlers.ImportMaxBytes>>20+1)))
+	admin.POST("/imports", h.UploadImport)
 	admin.POST("/imports/:token/apply", h.ApplyImport)
 	admin.GET("/audit", h.AuditLog)
 	admin.GET("/audit.csv", h.AuditCSV)

@@ -368,6 +368,10 @@ func TestAdministratorResetsSecondFactor(t *testing.T) {
 		if on, err := models.HasSecondFactor(t.Context(), s.App.DB, uid); err != nil || on {
 			t.Errorf("still on after the reset (%v)", err)
 		}
+		// The reset answers a lost or stolen phone: the account's open session ends.
+		if r := cl.get("/"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/login") {
+			t.Errorf("the account's session survived the reset: %d → %q", r.Status, r.Location)
+		}
 		if auditCount(t, s, models.AuditTwoFactorDisabled, fmt.Sprint(uid), "by=admin") != 1 {
 			t.Error("reset not audited")
 		}

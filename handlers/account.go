@@ -27,9 +27,10 @@ func (h *Handlers) PasswordForm(c echo.Context) error {
 	return h.render(c, http.StatusOK, "password", p)
 }
 
-// ChangePassword checks the current password and the policy, then stores the new hash and
-// renews the session id. Wrong current passwords are audited and throttled per account: past
-// the limit, the session ends, so that a stolen session cannot guess the password.
+// ChangePassword checks the current password and the policy, then stores the new hash, renews
+// the session id and ends the account's other sessions. Wrong current passwords are audited and
+// throttled per account: past the limit, the session ends, so that a stolen session cannot guess
+// the password.
 func (h *Handlers) ChangePassword(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
@@ -89,6 +90,10 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 		return err
 	}
 	if err := h.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	// Whoever else knew the old password loses their sessions; this one goes on.
+	if _, err := models.EndSessions(ctx, h.DB, u.ID, h.Sessions.Token(ctx)); err != nil {
 		return err
 	}
 	if err := h.audit(c, models.AuditPasswordChange, "user", fmt.Sprint(u.ID), "by=self"); err != nil {

@@ -144,6 +144,11 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
+	if before.Active && !after.Active {
+		if err := h.endSessions(c, after.ID); err != nil {
+			return err
+		}
+	}
 	if changes := accountChanges(before, after); changes != "" {
 		if err := h.audit(c, models.AuditUserChanged, "user", fmt.Sprint(after.ID), changes); err != nil {
 			return err
@@ -153,8 +158,8 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	return redirect(c, "/admin/users")
 }
 
-// ResetUserPassword sets a generated temporary password, shown once; its owner must change it
-// at the next login.
+// ResetUserPassword sets a generated temporary password, shown once, and ends the account's
+// sessions; its owner must change it at the next login.
 func (h *Handlers) ResetUserPassword(c echo.Context) error {
 	u, err := h.userParam(c)
 	if err != nil {
@@ -167,11 +172,26 @@ func (h *Handlers) ResetUserPassword(c echo.Context) error {
 	if err := models.SetPassword(c.Request().Context(), h.DB, u.ID, hash, true); err != nil {
 		return err
 	}
+	if err := h.endSessions(c, u.ID); err != nil {
+		return err
+	}
 	if err := h.audit(c, models.AuditPasswordChange, "user", fmt.Sprint(u.ID), "by=admin temporary"); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, "admin_user_password",
 		TemporaryPasswordPage{Page: h.page(c, "admin.users.password_reset"), Account: u, Password: password})
+}
+
+// endSessions ends the sessions of an account an administrator reset or deactivated; the
+// administrator's own session stays when the account is theirs.
+func (h *Handlers) endSessions(c echo.Context, userID uint) error {
+	ctx := c.Request().Context()
+	except := ""
+	if userID == currentUser(c).ID {
+		except = h.Sessions.Token(ctx)
+	}
+	_, err := models.EndSessions(ctx, h.DB, userID, except)
+	return err
 }
 
 // temporaryPassword generates a password to show once, and its hash.

@@ -35,7 +35,7 @@ func (h *Handlers) LoginForm(c echo.Context) error {
 
 // Login checks the credentials, throttled before any password is checked (per device cookie
 // for the owner's usual browser, else per account and per address), then opens a session
-// under a new id (no fixation) and goes to the page asked for.
+// under a new id and a new CSRF token (no fixation) and goes to the page asked for.
 func (h *Handlers) Login(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := LoginPage{Page: h.page(c, "login.title"), Email: strings.TrimSpace(c.FormValue("email")),
@@ -148,6 +148,7 @@ func (h *Handlers) openSession(c echo.Context, u models.User, detail string) err
 	if err := h.trustDevice(c, u); err != nil {
 		return err
 	}
+	h.rotateCSRF(c)
 	if err := models.TouchLastLogin(ctx, h.DB, u.ID, now); err != nil {
 		return err
 	}
@@ -226,7 +227,7 @@ func (h *Handlers) auditFailedLogin(c echo.Context, account *models.User, detail
 	return h.audit(c, models.AuditLoginFailed, "user", fmt.Sprint(account.ID), detail)
 }
 
-// Logout ends the session.
+// Logout ends the session and its CSRF token.
 func (h *Handlers) Logout(c echo.Context) error {
 	if u := currentUser(c); u != nil {
 		if err := h.audit(c, models.AuditLogout, "user", fmt.Sprint(u.ID), ""); err != nil {
@@ -237,6 +238,7 @@ func (h *Handlers) Logout(c echo.Context) error {
 		return err
 	}
 	c.Set(contextUser, nil)
+	h.rotateCSRF(c)
 	h.flash(c, "flash.logged_out")
 	return redirect(c, "/login")
 }

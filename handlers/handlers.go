@@ -63,6 +63,9 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	p := views.Page{Localizer: loc, RequestID: requestID(c), Title: loc.T(title), Path: c.Request().URL.RequestURI()}
 	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
 		p.CSRFToken = tok
+	} else if ck, err := c.Cookie(CSRFCookie); err == nil {
+		// A request refused before the CSRF check (CheckInput) still shows forms that work.
+		p.CSRFToken = ck.Value
 	}
 	if u := currentUser(c); u != nil {
 		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}

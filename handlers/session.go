@@ -15,7 +15,7 @@ import (
 // Session keys. Times are Unix seconds of the application's clock, so that idle and absolute
 // expiry follow the injected clock in tests.
 const (
-	sessionUser    = "uid"
+	sessionUser    = models.SessionUserKey
 	sessionAuthAt  = "auth_at"
 	sessionSeenAt  = "seen_at"
 	sessionFlash   = "flash"
@@ -48,6 +48,12 @@ func currentScope(c echo.Context) models.Scope {
 	return s
 }
 
+// seenAtStep is how often an active session records its last request (seen_at): writing the
+// session on every request would cost a database write each. The last request may thus be up
+// to one step later than seen_at, so the idle check allows one step more: a session ends after
+// at least IdleTimeout without a request, never earlier, and at most one step later.
+const seenAtStep = time.Minute
+
 // LoadUser reads the session, ends it when idle or too old, and puts the active user and its
 // scope in the request context. A deactivated account loses its session on its next request.
 func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
@@ -61,7 +67,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		now := h.Now()
 		authAt := time.Unix(h.Sessions.GetInt64(ctx, sessionAuthAt), 0)
 		seenAt := time.Unix(h.Sessions.GetInt64(ctx, sessionSeenAt), 0)
-		if now.Sub(authAt) > h.Lifetime || now.Sub(seenAt) > h.IdleTimeout {
+		if now.Sub(authAt) > h.Lifetime || now.Sub(seenAt) >= h.IdleTimeout+seenAtStep {
 			if err := h.Sessions.Destroy(ctx); err != nil {
 				return err
 			}
@@ -78,9 +84,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		// Writing the session on every request would cost a write each; a minute's precision
-		// is enough for an idle timeout of half an hour.
-		if now.Sub(seenAt) >= time.Minute {
+		if now.Sub(seenAt) >= seenAtStep {
 			h.Sessions.Put(ctx, sessionSeenAt, now.Unix())
 		}
 		c.Set(contextUser, &u)

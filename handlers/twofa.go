@@ -43,6 +43,7 @@ func (h *Handlers) awaitSecondFactor(c echo.Context, u models.User, next string)
 	h.Sessions.Put(ctx, sessionPendingUser, int64(u.ID))
 	h.Sessions.Put(ctx, sessionPendingAt, h.Now().Unix())
 	h.Sessions.Put(ctx, sessionPendingNext, next)
+	h.rotateCSRF(c)
 	return redirect(c, "/login/code")
 }
 
@@ -403,6 +404,10 @@ func (h *Handlers) ResetUserSecondFactor(c echo.Context) error {
 	}
 	removed, err := models.DisableSecondFactor(c.Request().Context(), h.DB, actor(c), u.ID, h.Now(), "by=admin")
 	if err != nil {
+		return err
+	}
+	// A reset answers a lost or stolen phone: whoever holds a session of the account leaves.
+	if err := h.endSessions(c, u.ID); err != nil {
 		return err
 	}
 	if removed {

@@ -29,4 +29,7 @@ type Session struct {
 	Token  string `gorm:"primaryKey"`
 	Data   []byte
 	Expiry time.Time
+	// UserID is the signed-in account, read from Data when the session is stored; nil before
+	// sign-in.
+	UserID *uint
 }

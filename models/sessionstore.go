@@ -6,14 +6,21 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
+
+// SessionUserKey is the session key that holds the signed-in account's id (an int64).
+const SessionUserKey = "uid"
 
 // SessionStore keeps the login sessions in our own database, so that every instance sharing
 // one PostgreSQL sees the same sessions. It implements scs's Store and CtxStore.
 type SessionStore struct {
 	DB *gorm.DB
+	// Codec decodes the session data to find its account (SessionUserKey); it must be the
+	// session manager's. Nil means scs's default, gob.
+	Codec scs.Codec
 }
 
 // Find returns the data of an unexpired session.
@@ -39,17 +46,41 @@ func (s SessionStore) Commit(token string, b []byte, expiry time.Time) error {
 	return s.CommitCtx(context.Background(), token, b, expiry)
 }
 
-// CommitCtx stores or replaces a session.
+// CommitCtx stores or replaces a session, with the account it belongs to so that
+// EndSessions finds it.
 func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	codec := s.Codec
+	if codec == nil {
+		codec = scs.GobCodec{}
+	}
+	_, values, err := codec.Decode(b)
+	if err != nil {
+		return fmt.Errorf("models: commit session: decode: %w", err)
+	}
 	row := Session{Token: token, Data: b, Expiry: expiry.UTC()}
-	err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{
+	if id, ok := values[SessionUserKey].(int64); ok && id > 0 {
+		uid := uint(id)
+		row.UserID = &uid
+	}
+	err = s.DB.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "token"}},
-		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry"}),
+		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "user_id"}),
 	}).Create(&row).Error
 	if err != nil {
 		return fmt.Errorf("models: commit session: %w", err)
 	}
 	return nil
+}
+
+// EndSessions ends every session of an account but the one whose token is exceptToken (the
+// session making the change; "" ends them all), and returns how many ended. A password change
+// or reset calls it so that whoever held the old password loses their sessions at once.
+func EndSessions(ctx context.Context, db *gorm.DB, userID uint, exceptToken string) (int64, error) {
+	res := db.WithContext(ctx).Where("user_id = ? AND token <> ?", userID, exceptToken).Delete(&Session{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("models: end sessions of user %d: %w", userID, res.Error)
+	}
+	return res.RowsAffected, nil
 }
 
 // Delete removes a session; an unknown token is not an error.

@@ -393,9 +393,9 @@ func SaveTwoFactorRoles(ctx context.Context, db *gorm.DB, actor Actor, now time.
 	})
 }
 
-// ResetSecondFactorByEmail removes the second factor of the account with that email, as the
-// command line does; ErrNotFound when there is no such account. It reports whether there was
-// a second factor to remove.
+// ResetSecondFactorByEmail removes the second factor of the account with that email and ends its
+// sessions, as the command line does; ErrNotFound when there is no such account. It reports
+// whether there was a second factor to remove.
 func ResetSecondFactorByEmail(ctx context.Context, db *gorm.DB, actor Actor, email string, now time.Time) (User, bool, error) {
 	var u User
 	err := db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error
@@ -406,5 +406,10 @@ func ResetSecondFactorByEmail(ctx context.Context, db *gorm.DB, actor Actor, ema
 		return User{}, false, fmt.Errorf("models: find account %s: %w", NormalizeEmail(email), err)
 	}
 	removed, err := DisableSecondFactor(ctx, db, actor, u.ID, now, "by=cli")
+	if err != nil {
+		return u, removed, err
+	}
+	// A reset answers a lost or stolen phone: whoever holds a session of the account leaves.
+	_, err = EndSessions(ctx, db, u.ID, "")
 	return u, removed, err
 }
