@@ -128,7 +128,23 @@ func (c *client) do(req *http.Request) response {
 	if m := csrfField.FindStringSubmatch(r.Body); m != nil {
 		c.csrf = m[1]
 	}
+	// The token is rotated at login and logout (its cookie cleared): the next form must be read
+	// again, as a browser would.
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "_csrf" && (ck.MaxAge < 0 || ck.Value == "") {
+			c.csrf = ""
+		}
+	}
 	return r
+}
+
+// readToken reads a form of the site for a fresh CSRF token: the login form for a visitor (or a
+// sign-in waiting for its code), the password form for a signed-in account.
+func (c *client) readToken() {
+	c.t.Helper()
+	if c.get("/login"); c.csrf == "" {
+		c.get("/account/password")
+	}
 }
 
 func (c *client) get(path string) response {
@@ -145,7 +161,7 @@ func (c *client) post(path string, form url.Values) response {
 	}
 	if _, ok := form["_csrf"]; !ok {
 		if c.csrf == "" {
-			c.get("/login")
+			c.readToken()
 		}
 		form.Set("_csrf", c.csrf)
 	}
@@ -164,7 +180,7 @@ func (c *client) login(email string) {
 	}
 	// The CSRF token is rotated at login: read it from a page without side effects (the home
 	// page would mark the worklist as seen).
-	c.get("/account/password")
+	c.readToken()
 }
 
 func (c *client) cookie(name string) string {

@@ -189,7 +189,7 @@ func TestControlCharactersAndInvalidUTF8AreRefused(t *testing.T) {
 				return admin.upload("/admin/imports", map[string]string{"kind": "establishments"}, "annuaire\x00.csv", []byte("a;b\n"))
 			}},
 		}
-		tables := []string{"pupils", "follow_ups", "meetings", "referrals", "pupil_status_changes", "login_attempts", "audit_events", "import_uploads"}
+		tables := []string{"pupils", "follow_ups", "meetings", "referrals", "pupil_status_changes", "login_throttles", "audit_events", "import_uploads"}
 		count := func() map[string]int64 {
 			n := map[string]int64{}
 			for _, table := range tables {
