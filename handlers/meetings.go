@@ -554,9 +554,13 @@ func (h *Handlers) MeetingCalendar(c echo.Context) error {
 	if err := h.audit(c, models.AuditPupilViewed, "meeting", fmt.Sprint(id), fmt.Sprintf("pupil %d, calendar file", d.Pupil.ID)); err != nil {
 		return err
 	}
+	family, err := models.MeetingFamilyNames(c.Request().Context(), h.DB, d)
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="rencontre-%d.ics"`, id))
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", models.MeetingICS(d.Meeting, d.Pupil.FirstName, d.Pupil.LastName, h.Now()))
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", models.MeetingICS(d.Meeting, d.Pupil.FirstName, d.Pupil.LastName, family, h.Now()))
 }
 
 // MeetingWeek is one week of the meetings page.

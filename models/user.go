@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -69,7 +68,7 @@ func (a *Account) validate() ValidationError {
 		a.Locale = LocaleFrench
 	}
 	v := ValidationError{}
-	if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Address != a.Email || len(a.Email) > 254 {
+	if !ValidEmail(a.Email) {
 		v.Add("email", "Adresse électronique invalide.")
 	}
 	if a.DisplayName == "" {

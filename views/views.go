@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/url"
 	"path"
 	"reflect"
 	"strconv"
@@ -228,6 +229,15 @@ var funcs = template.FuncMap{
 			r = r.Elem()
 		}
 		return fmt.Sprint(r.Interface())
+	},
+	// mailto is the href of a link to an address: "mailto:" and the address escaped, or nothing
+	// when the address is not a plain one (stored before validation was strict, or imported),
+	// so that no stored text ever becomes a link of another scheme.
+	"mailto": func(addr string) template.URL {
+		if !models.ValidEmail(addr) {
+			return ""
+		}
+		return template.URL("mailto:" + url.PathEscape(addr))
 	},
 	"inc":   func(i int) int { return i + 1 },
 	"minus": func(a, b int) int { return a - b },
