@@ -186,6 +186,15 @@ func (a *App) router(extractor echo.IPExtractor) *echo.Echo {
 		h.Importers[kind] = run
 	}
 	e.HTTPErrorHandler = h.HandleError
+	// The session is read from the database before any handler runs: its failure (an outage)
+	// goes through the same error handler, so that it is a French 503 and not scs's plain 500.
+	a.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if res, ok := w.(*echo.Response); ok && res.Committed {
+			a.Log.Error("session not saved", "error", models.RedactedError(err))
+			return
+		}
+		h.HandleError(err, e.NewContext(r, w))
+	}
 
 	e.Pre(dropForeignRequestID)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}))
@@ -272,7 +281,8 @@ func newRequestID() string {
 }
 
 // requestLogger writes one structured line per request: id, method, path (never the query,
-// which may hold a searched name), status, duration.
+// which may hold a searched name, and with the value of any :token parameter masked: an import
+// token is a capability), status, duration.
 func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		HandleError:  true,
@@ -286,7 +296,7 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			attrs := []slog.Attr{
 				slog.String("request_id", v.RequestID), slog.String("method", v.Method),
-				slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.String("path", logPath(c, v.URIPath)), slog.Int("status", v.Status),
 				slog.Float64("duration_ms", float64(v.Latency.Microseconds())/1000), slog.String("ip", v.RemoteIP),
 			}
 			level := slog.LevelInfo
@@ -297,6 +307,16 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 			return nil
 		},
 	})
+}
+
+// logPath is the request's path with the values of the route's token parameters masked.
+func logPath(c echo.Context, path string) string {
+	for i, name := range c.ParamNames() {
+		if strings.Contains(name, "token") && i < len(c.ParamValues()) && c.ParamValues()[i] != "" {
+			path = strings.Replace(path, c.ParamValues()[i], "…", 1)
+		}
+	}
+	return path
 }
 
 // noStore keeps pages, which may hold nominative data, out of every cache.
