@@ -188,13 +188,20 @@ func (a *App) router(extractor echo.IPExtractor) *echo.Echo {
 	e.HTTPErrorHandler = h.HandleError
 	// The session is read from the database before any handler runs: its failure (an outage)
 	// goes through the same error handler, so that it is a French 503 and not scs's plain 500.
+	// The request carries its Echo context (keepEchoContext) so that the error page is the
+	// usual one, with the request id and the CSRF token of its forms.
 	a.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		if res, ok := w.(*echo.Response); ok && res.Committed {
 			a.Log.Error("session not saved", "error", models.RedactedError(err))
 			return
 		}
-		h.HandleError(err, e.NewContext(r, w))
+		c, ok := r.Context().Value(echoContextKey{}).(echo.Context)
+		if !ok {
+			c = e.NewContext(r, w)
+		}
+		h.HandleError(err, c)
 	}
+
 
 	e.Pre(dropForeignRequestID)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}))
@@ -225,6 +232,7 @@ func (a *App) router(extractor echo.IPExtractor) *echo.Echo {
 		},
 		ErrorHandler: func(err error, c echo.Context) error { return echo.ErrForbidden },
 	}))
+	e.Use(keepEchoContext)
 
 	e.GET("/healthz", h.Healthz)
 	e.GET("/readyz", h.Readyz)
@@ -317,6 +325,18 @@ func logPath(c echo.Context, path string) string {
 		}
 	}
 	return path
+}
+
+// echoContextKey carries a request's Echo context in its context.Context.
+type echoContextKey struct{}
+
+// keepEchoContext puts the Echo context in the request's context, for the code that only sees
+// the http.Request (the session manager's error function).
+func keepEchoContext(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), echoContextKey{}, c)))
+		return next(c)
+	}
 }
 
 // noStore keeps pages, which may hold nominative data, out of every cache.

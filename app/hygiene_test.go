@@ -1,12 +1,18 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
+	"mediation/app"
 	"mediation/models"
 	"mediation/models/dbtest"
 )
@@ -51,6 +57,120 @@ func TestGuardianEmailIsAPlainAddress(t *testing.T) {
 		for _, bad := range []string{`href="javascript`, `mailto:javascript`, `href="mailto:javascript`} {
 			if strings.Contains(page.Body, bad) {
 				t.Errorf("the referral page links %q", bad)
+			}
+		}
+	})
+}
+
+// outageSite is the demo site whose database the test can take away: SQLite by closing the
+// pool, PostgreSQL by cutting the TCP proxy the application reaches it through.
+type outageSite struct {
+	*site
+	log *syncBuffer
+	cut func()
+}
+
+func newOutageSite(t *testing.T, u models.DatabaseURL) *outageSite {
+	t.Helper()
+	clk := &clock{now: fixedNow}
+	dsn := dbURLString(u)
+	var p *proxy
+	if u.Dialect == models.DialectPostgres {
+		dbtest.OpenMigrated(t, u)
+		target, _ := url.Parse(u.DSN)
+		p = startProxy(t, target.Host)
+		target.Host = p.addr
+		dsn = target.String()
+	}
+	buf := &syncBuffer{}
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: dsn, Now: clk.Now,
+		Logger: slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatalf("app.New: %v", err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if err := a.LoadDemo(context.Background(), io.Discard); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	srv := httptest.NewServer(a.Echo)
+	t.Cleanup(srv.Close)
+	o := &outageSite{site: &site{App: a, URL: srv.URL, Clock: clk}, log: buf}
+	o.cut = func() {
+		if p != nil {
+			p.cut()
+			return
+		}
+		sqlDB, err := a.DB.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sqlDB.Close()
+	}
+	return o
+}
+
+// syncBuffer is a log destination shared by the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// During a database outage a page and a form post answer 503 with Retry-After and a French
+// message, for a signed-in user (whose session is read from the database) and for a visitor
+// signing in; the log says what failed without the typed email or password.
+func TestDatabaseOutageAnswers503(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newOutageSite(t, u)
+		target := findCAFPupil(t, s.App.DB)
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		path := fmt.Sprintf("/pupils/%d", target.pupil.ID)
+		if r := med.get(path); r.Status != http.StatusOK {
+			t.Fatalf("before the outage: %d", r.Status)
+		}
+		visitor := s.client(t)
+		visitor.get("/login")
+
+		s.cut()
+		const typedEmail, typedPassword = "typed.secret@exemple.test", "TypedPassw0rdSecret"
+		checks := []struct {
+			what string
+			do   func() response
+		}{
+			{"page", func() response { return med.get(path) }},
+			{"follow-up form", func() response {
+				return med.post(path+"/followups", url.Values{"occurred_on": {"2026-11-25"}, "kind": {"family_phone"}, "duration_minutes": {"20"}})
+			}},
+			{"login form", func() response {
+				return visitor.post("/login", url.Values{"email": {typedEmail}, "password": {typedPassword}})
+			}},
+		}
+		for _, c := range checks {
+			r := c.do()
+			if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" ||
+				!strings.Contains(r.Body, "La base de données ne répond pas pour le moment") {
+				t.Errorf("%s during the outage: %d, Retry-After %q: %s", c.what, r.Status, r.Header.Get("Retry-After"), excerpt(r.Body))
+			}
+		}
+		log := s.log.String()
+		if !strings.Contains(log, "status=503") {
+			t.Errorf("the outage is not in the log:\n%s", log)
+		}
+		for _, secret := range []string{typedEmail, typedPassword, "typed.secret"} {
+			if strings.Contains(log, secret) {
+				t.Errorf("the log holds %q", secret)
 			}
 		}
 	})

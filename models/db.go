@@ -106,7 +106,7 @@ func Open(ctx context.Context, d DatabaseURL, opts OpenOptions) (*gorm.DB, error
 		return nil, err
 	}
 	if opts.Logger != nil {
-		db.Logger = newDBLogger(opts.Logger, opts.SlowThreshold)
+		db.Logger = newDBLogger(opts.Logger, opts.SlowThreshold, d.Dialect)
 	}
 	return db, nil
 }

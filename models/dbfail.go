@@ -112,23 +112,33 @@ func redactQuoted(msg string) string {
 
 var emailLike = regexp.MustCompile(`[^\s@"'<>()]+@[^\s@"'<>()]+`)
 
-// sqlLiteral matches a string literal in a statement, which gorm never writes (values travel as
-// parameters) but a hand-written statement could.
-var sqlLiteral = regexp.MustCompile(`'(?:[^']|'')*'`)
+// Literals in a statement. gorm binds values as parameters, and ParamsFilter keeps them out of
+// the SQL it gives the logger; but its Scan and Row paths go through a recorder that writes the
+// values into the SQL (PostgreSQL quotes them '…', SQLite "…", numbers bare), and a
+// hand-written statement may hold literals of its own. So every literal goes, whatever the path.
+var (
+	singleQuoted = regexp.MustCompile(`'(?:[^']|'')*'`)
+	doubleQuoted = regexp.MustCompile(`"(?:[^"]|"")*"`)
+	// A number not part of a name or a $1 placeholder.
+	bareNumber = regexp.MustCompile(`(^|[^\w$.])-?\d+(?:\.\d+)?\b`)
+	// gorm's explainer writes an unbound $1 as $1$.
+	explainedPlaceholder = regexp.MustCompile(`\$(\d+)\$`)
+)
 
 // dbLogger is gorm's logger for the application: failed and slow statements, each with its
 // duration, its shape (the SQL with its placeholders, never the values bound to them; literals
 // replaced too) and, for a failure, its redacted error.
 type dbLogger struct {
-	log  *slog.Logger
-	slow time.Duration
+	log     *slog.Logger
+	slow    time.Duration
+	dialect string
 }
 
-func newDBLogger(log *slog.Logger, slow time.Duration) *dbLogger {
+func newDBLogger(log *slog.Logger, slow time.Duration, dialect string) *dbLogger {
 	if slow <= 0 {
 		slow = 500 * time.Millisecond
 	}
-	return &dbLogger{log: log, slow: slow}
+	return &dbLogger{log: log, slow: slow, dialect: dialect}
 }
 
 // LogMode is part of gorm's logger interface; the level is fixed (failures and slow statements).
@@ -165,7 +175,7 @@ func (l *dbLogger) Trace(ctx context.Context, begin time.Time, fc func() (string
 	sql, rows := fc()
 	attrs := []slog.Attr{
 		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-		slog.String("sql", StatementShape(sql)),
+		slog.String("sql", StatementShape(l.dialect, sql)),
 		slog.Int64("rows", rows),
 	}
 	if failed {
@@ -176,10 +186,16 @@ func (l *dbLogger) Trace(ctx context.Context, begin time.Time, fc func() (string
 	l.log.LogAttrs(ctx, slog.LevelWarn, "slow database statement", attrs...)
 }
 
-// StatementShape is a statement with its literals replaced by ?, bounded in length: what a log
-// may say of a statement.
-func StatementShape(sql string) string {
-	sql = sqlLiteral.ReplaceAllString(sql, "?")
+// StatementShape is a statement with its literals (strings, numbers) replaced by ?, bounded in
+// length: what a log may say of a statement. On SQLite a double-quoted text is a value (gorm
+// quotes names with backticks there); on PostgreSQL it is a name and stays.
+func StatementShape(dialect, sql string) string {
+	sql = singleQuoted.ReplaceAllString(sql, "?")
+	if dialect != DialectPostgres {
+		sql = doubleQuoted.ReplaceAllString(sql, "?")
+	}
+	sql = bareNumber.ReplaceAllString(sql, "${1}?")
+	sql = explainedPlaceholder.ReplaceAllString(sql, "$$$1")
 	sql = strings.Join(strings.Fields(sql), " ")
 	if len(sql) > 1000 {
 		sql = sql[:1000] + "…"
