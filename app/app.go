@@ -202,7 +202,6 @@ func (a *App) router(extractor echo.IPExtractor) *echo.Echo {
 		h.HandleError(err, c)
 	}
 
-
 	e.Pre(dropForeignRequestID)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}))
 	e.Use(requestLogger(a.Log))
