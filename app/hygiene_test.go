@@ -15,6 +15,7 @@ import (
 	"mediation/app"
 	"mediation/models"
 	"mediation/models/dbtest"
+	"mediation/models/demodata"
 )
 
 // A guardian's address of « javascript:alert(1)//@x.test » is refused beside the field, and an
@@ -172,6 +173,40 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 			if strings.Contains(log, secret) {
 				t.Errorf("the log holds %q", secret)
 			}
+		}
+	})
+}
+
+// The audit export neutralises a request id that the client chose (« -… » would be a formula
+// in a spreadsheet) and ends with the line that says the file is complete.
+func TestAuditCSVNeutralisesClientValues(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		admin := s.client(t)
+		admin.get("/login")
+		form := url.Values{"email": {"admin@demo.test"}, "password": {demodata.Password}, "_csrf": {admin.csrf}}
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Request-ID", "-2-1-cmd-calc")
+		if r := admin.do(req); r.Status != http.StatusSeeOther {
+			t.Fatalf("login: %d", r.Status)
+		}
+		r := admin.get("/admin/audit.csv?action=login")
+		if r.Status != http.StatusOK {
+			t.Fatalf("audit CSV: %d", r.Status)
+		}
+		if !strings.Contains(r.Body, ";'-2-1-cmd-calc\n") {
+			t.Errorf("the client's request id is not neutralised:\n%s", r.Body)
+		}
+		for _, line := range strings.Split(r.Body, "\n") {
+			for _, cellText := range strings.Split(line, ";") {
+				if cellText != "" && strings.ContainsRune("=+-@\t\r", rune(cellText[0])) {
+					t.Errorf("cell %q of line %q starts like a formula", cellText, line)
+				}
+			}
+		}
+		if !strings.HasSuffix(r.Body, "\n# fin de l'export\n") {
+			t.Errorf("the export does not end with its final line: …%s", r.Body[max(0, len(r.Body)-200):])
 		}
 	})
 }

@@ -135,7 +135,7 @@ func writeAuditCSV(w io.Writer, start func(), each func(func(models.AuditEvent) 
 	}
 	// A comment line of its own, never a cell: it cannot be confused with an event.
 	cw.Flush()
-	if _, werr := io.WriteString(w, "# "+last+"\r\n"); werr != nil && err == nil {
+	if _, werr := io.WriteString(w, "# "+last+"\n"); werr != nil && err == nil {
 		err = werr
 	}
 	if ferr := cw.Error(); ferr != nil && err == nil {
