@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"gorm.io/gorm"
 
 	"mediation/app"
 	"mediation/models"
@@ -207,6 +210,133 @@ func TestAuditCSVNeutralisesClientValues(t *testing.T) {
 		}
 		if !strings.HasSuffix(r.Body, "\n# fin de l'export\n") {
 			t.Errorf("the export does not end with its final line: …%s", r.Body[max(0, len(r.Body)-200):])
+		}
+	})
+}
+
+// Several administrators (or one double click) create the same account at once: one account is
+// created, every other post gets the form again with the field message, never a 500. The same
+// from the command line.
+func TestConcurrentCreationOfOneAccount(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		const n = 4
+		admins := make([]*client, n)
+		for i := range admins {
+			admins[i] = s.client(t)
+			admins[i].login("admin@demo.test")
+			admins[i].get("/admin/users/new")
+		}
+		form := func() url.Values {
+			return url.Values{"email": {"double@demo.test"}, "display_name": {"Double"}, "role": {"coordinator"},
+				"locale": {"fr"}, "active": {"on"}}
+		}
+		statuses := make([]int, n)
+		bodies := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range admins {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := admins[i].post("/admin/users", form())
+				statuses[i], bodies[i] = r.Status, r.Body
+			}()
+		}
+		wg.Wait()
+		created := 0
+		for i, st := range statuses {
+			switch {
+			case st == http.StatusCreated:
+				created++
+			case st == http.StatusUnprocessableEntity && strings.Contains(bodies[i], "Un compte existe déjà avec cette adresse."):
+			default:
+				t.Errorf("post %d: %d %s", i, st, excerpt(bodies[i]))
+			}
+		}
+		var accounts int64
+		must(t, s.App.DB.Model(&models.User{}).Where("email = ?", "double@demo.test").Count(&accounts).Error)
+		if created != 1 || accounts != 1 {
+			t.Errorf("%d answered created, %d stored; want 1 and 1", created, accounts)
+		}
+
+		// mediation user add, three at once.
+		errs := make([]error, 3)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = app.AddUser(context.Background(), app.Config{DatabaseURL: dbURLString(u)}, app.NewAccount{
+					Password: "une phrase de passe solide 2026", NewUser: models.NewUser{Email: "cli.double@demo.test",
+						DisplayName: "CLI", Role: models.RoleCoordinator, Locale: "fr"}})
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			var v models.ValidationError
+			switch {
+			case err == nil:
+				ok++
+			case errors.As(err, &v) && v["email"] == "Un compte existe déjà avec cette adresse.":
+			default:
+				t.Errorf("user add: %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d command-line creations succeeded, want 1", ok)
+		}
+	})
+}
+
+// An account change and its audit event commit together: when the audit event cannot be
+// written, the change is not made either, so that a change answered as failed has not happened
+// (and no change escapes the log).
+func TestAccountChangesCommitWithTheirAuditEvent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		var target models.User
+		must(t, db.Where("email = ?", "mediation2@demo.test").Take(&target).Error)
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		admin.get("/admin/users/new")
+		// From now on the audit log refuses every event.
+		must(t, db.Callback().Create().Before("gorm:create").Register("test:audit_down", func(tx *gorm.DB) {
+			if tx.Statement.Table == "audit_events" {
+				tx.AddError(errors.New("audit log unavailable"))
+			}
+		}))
+		r := admin.post("/admin/users", url.Values{"email": {"orphan@demo.test"}, "display_name": {"Orphan"},
+			"role": {"coordinator"}, "locale": {"fr"}, "active": {"on"}})
+		if r.Status < 500 {
+			t.Errorf("create without audit: %d", r.Status)
+		}
+		var n int64
+		must(t, db.Model(&models.User{}).Where("email = ?", "orphan@demo.test").Count(&n).Error)
+		if n != 0 {
+			t.Error("an account was created though its creation was answered as failed and is not in the log")
+		}
+		admin.get(fmt.Sprintf("/admin/users/%d", target.ID))
+		form := url.Values{"email": {target.Email}, "display_name": {"Renamed"}, "role": {"mediator"}, "locale": {"fr"}, "active": {"on"}}
+		var est []uint
+		must(t, db.Model(&models.UserEstablishment{}).Where("user_id = ?", target.ID).Pluck("establishment_id", &est).Error)
+		for _, id := range est {
+			form.Add("establishments", fmt.Sprint(id))
+		}
+		if r := admin.post(fmt.Sprintf("/admin/users/%d", target.ID), form); r.Status < 500 {
+			t.Errorf("update without audit: %d", r.Status)
+		}
+		var after models.User
+		must(t, db.Take(&after, target.ID).Error)
+		if after.DisplayName != target.DisplayName {
+			t.Error("an account was changed though the change was answered as failed")
+		}
+		if r := admin.post(fmt.Sprintf("/admin/users/%d/password", target.ID), nil); r.Status < 500 {
+			t.Errorf("password reset without audit: %d", r.Status)
+		}
+		must(t, db.Take(&after, target.ID).Error)
+		if after.PasswordHash != target.PasswordHash || after.MustChangePassword != target.MustChangePassword {
+			t.Error("a password was reset though the reset was answered as failed")
 		}
 	})
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -55,13 +54,10 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := models.SetPassword(ctx, h.DB, u.ID, hash, false); err != nil {
+	if err := models.SetPasswordAudited(ctx, h.DB, actor(c), h.Now(), u.ID, hash, false, "by=self"); err != nil {
 		return err
 	}
 	if err := h.Sessions.RenewToken(ctx); err != nil {
-		return err
-	}
-	if err := h.audit(c, models.AuditPasswordChange, "user", fmt.Sprint(u.ID), "by=self"); err != nil {
 		return err
 	}
 	h.flash(c, "flash.password_changed")

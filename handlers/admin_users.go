@@ -105,14 +105,11 @@ func (h *Handlers) CreateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := models.SaveAccount(ctx, h.DB, 0, a, hash, true)
+	u, err := models.CreateAccount(ctx, h.DB, actor(c), h.Now(), a, hash, true)
 	var v models.ValidationError
 	if errors.As(err, &v) {
 		return h.userFormErrors(c, 0, a, v)
 	} else if err != nil {
-		return err
-	}
-	if err := h.audit(c, models.AuditUserCreated, "user", fmt.Sprint(u.ID), "role="+string(u.Role)); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusCreated, "admin_user_password",
@@ -131,17 +128,14 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	if before.ID == currentUser(c).ID && (!a.Active || a.Role != models.RoleAdmin) {
 		return h.userFormErrors(c, before.ID, a, models.ValidationError{"active": "Vous ne pouvez ni désactiver votre propre compte ni changer votre propre rôle."})
 	}
-	after, err := models.SaveAccount(ctx, h.DB, before.ID, a, "", false)
+	_, err = models.UpdateAccount(ctx, h.DB, actor(c), h.Now(), before.ID, a, func(after models.User) string {
+		return accountChanges(before, after)
+	})
 	var v models.ValidationError
 	if errors.As(err, &v) {
 		return h.userFormErrors(c, before.ID, a, v)
 	} else if err != nil {
 		return err
-	}
-	if changes := accountChanges(before, after); changes != "" {
-		if err := h.audit(c, models.AuditUserChanged, "user", fmt.Sprint(after.ID), changes); err != nil {
-			return err
-		}
 	}
 	h.flash(c, "flash.user_saved")
 	return redirect(c, "/admin/users")
@@ -158,10 +152,7 @@ func (h *Handlers) ResetUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := models.SetPassword(c.Request().Context(), h.DB, u.ID, hash, true); err != nil {
-		return err
-	}
-	if err := h.audit(c, models.AuditPasswordChange, "user", fmt.Sprint(u.ID), "by=admin temporary"); err != nil {
+	if err := models.SetPasswordAudited(c.Request().Context(), h.DB, actor(c), h.Now(), u.ID, hash, true, "by=admin temporary"); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, "admin_user_password",

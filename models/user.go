@@ -147,7 +147,11 @@ func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordH
 		}
 		u.Email, u.DisplayName, u.Role, u.Locale, u.Active = a.Email, a.DisplayName, a.Role, a.Locale, a.Active
 		u.PartnerOrganisationID = a.PartnerOrganisationID
-		if err := tx.Omit("Establishments").Save(&u).Error; err != nil {
+		// The count above misses an account created at the same moment by another request:
+		// the unique index decides, and its violation is the same message.
+		if err := tx.Omit("Establishments").Save(&u).Error; errors.Is(err, gorm.ErrDuplicatedKey) {
+			return ValidationError{"email": "Un compte existe déjà avec cette adresse."}
+		} else if err != nil {
 			return err
 		}
 		if err := tx.Where("user_id = ?", u.ID).Delete(&UserEstablishment{}).Error; err != nil {
