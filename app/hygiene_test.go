@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -338,5 +339,97 @@ func TestAccountChangesCommitWithTheirAuditEvent(t *testing.T) {
 		if after.PasswordHash != target.PasswordHash || after.MustChangePassword != target.MustChangePassword {
 			t.Error("a password was reset though the reset was answered as failed")
 		}
+	})
+}
+
+// formToken reads the idempotency token of the form that posts to action on a page.
+func formToken(t *testing.T, page, action string) string {
+	t.Helper()
+	i := strings.Index(page, `action="`+action+`"`)
+	if i < 0 {
+		t.Fatalf("no form posting to %s", action)
+	}
+	m := regexp.MustCompile(`name="_submission" value="([0-9a-f]{32})"`).FindStringSubmatch(page[i:])
+	if m == nil {
+		t.Fatalf("the form posting to %s has no submission token", action)
+	}
+	return m[1]
+}
+
+// Ten parallel submits of one follow-up form (one token) create one follow-up, and each answer
+// leads where the first did. A pupil file sent twice is created once; every creation form
+// carries its token; a malformed token is refused.
+func TestCreationFormsAreIdempotent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		target := findCAFPupil(t, db)
+		path := fmt.Sprintf("/pupils/%d", target.pupil.ID)
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		page := med.get(path)
+		for _, action := range []string{path + "/followups", path + "/guardians", path + "/meetings", path + "/referrals"} {
+			formToken(t, page.Body, action)
+		}
+		token := formToken(t, page.Body, path+"/followups")
+		count := func() int64 {
+			var n int64
+			must(t, db.Model(&models.FollowUp{}).Where("pupil_id = ?", target.pupil.ID).Count(&n).Error)
+			return n
+		}
+		before := count()
+		const n = 10
+		answers := make([]response, n)
+		var wg sync.WaitGroup
+		for i := range answers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				answers[i] = med.post(path+"/followups", url.Values{"occurred_on": {"2026-11-25"}, "kind": {"family_phone"},
+					"duration_minutes": {"20"}, "note": {"Appel unique."}, "_submission": {token}})
+			}()
+		}
+		wg.Wait()
+		for i, r := range answers {
+			if r.Status != http.StatusSeeOther || r.Location != path {
+				t.Errorf("submit %d: %d → %q, want 303 → %s", i, r.Status, r.Location, path)
+			}
+		}
+		if got := count() - before; got != 1 {
+			t.Errorf("%d parallel submits of one form created %d follow-ups, want 1", n, got)
+		}
+		// Another form (another token) creates again.
+		if r := med.post(path+"/followups", url.Values{"occurred_on": {"2026-11-25"}, "kind": {"family_phone"},
+			"duration_minutes": {"20"}, "_submission": {formToken(t, med.get(path).Body, path+"/followups")}}); r.Status != http.StatusSeeOther || count()-before != 2 {
+			t.Errorf("a new form: %d, %d created", r.Status, count()-before)
+		}
+		// A pupil file sent twice: created once, the repeat leads to it.
+		newForm := med.get("/pupils/new")
+		ptoken := formToken(t, newForm.Body, "/pupils")
+		form := func() url.Values {
+			return url.Values{"establishment_id": {fmt.Sprint(target.pupil.EstablishmentID)}, "last_name": {"Doublon"}, "first_name": {"Léa"},
+				"birth_date": {"03/10/2012"}, "class_level": {"4e"}, "class_name": {"4e B"}, "_submission": {ptoken}}
+		}
+		first := med.post("/pupils", form())
+		second := med.post("/pupils", form())
+		var pupils int64
+		must(t, db.Model(&models.Pupil{}).Where("last_name = ?", "Doublon").Count(&pupils).Error)
+		if first.Status != http.StatusSeeOther || second.Status != http.StatusSeeOther || second.Location != first.Location || pupils != 1 {
+			t.Errorf("pupil sent twice: %d → %q, %d → %q, %d stored", first.Status, first.Location, second.Status, second.Location, pupils)
+		}
+		if r := med.get(second.Location); !strings.Contains(r.Body, "Ce formulaire avait déjà été envoyé") {
+			t.Error("the repeat does not say that the form had been sent already")
+		}
+		if r := med.post(path+"/followups", url.Values{"occurred_on": {"2026-11-25"}, "kind": {"family_phone"},
+			"duration_minutes": {"20"}, "_submission": {"bad token!"}}); r.Status != http.StatusBadRequest {
+			t.Errorf("malformed token: %d", r.Status)
+		}
+		// The other creation forms carry a token too.
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		formToken(t, admin.get("/admin/users/new").Body, "/admin/users")
+		coord := s.client(t)
+		coord.login("coordination@demo.test")
+		formToken(t, coord.get("/partners/new").Body, "/partners")
 	})
 }

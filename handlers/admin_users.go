@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/views"
@@ -105,7 +106,17 @@ func (h *Handlers) CreateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := models.CreateAccount(ctx, h.DB, actor(c), h.Now(), a, hash, true)
+	var u models.User
+	replay, err := h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+		var err error
+		u, err = models.CreateAccount(ctx, tx, actor(c), h.Now(), a, hash, true)
+		// The temporary password is shown once, to the first answer; a repeat leads to the
+		// account, where the administrator can reset it.
+		return fmt.Sprintf("/admin/users/%d", u.ID), err
+	})
+	if replay != "" {
+		return h.replayed(c, replay)
+	}
 	var v models.ValidationError
 	if errors.As(err, &v) {
 		return h.userFormErrors(c, 0, a, v)

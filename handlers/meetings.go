@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/views"
@@ -212,9 +213,17 @@ func (h *Handlers) ScheduleMeeting(c echo.Context) error {
 	}
 	in, v := bindMeeting(c)
 	var m models.Meeting
+	var replay string
 	err = v.OrNil()
 	if err == nil {
-		m, err = models.ScheduleMeeting(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, in)
+		replay, err = h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+			var err error
+			m, err = models.ScheduleMeeting(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), id, in)
+			return fmt.Sprintf("/meetings/%d", m.ID), err
+		})
+	}
+	if replay != "" {
+		return h.replayed(c, replay)
 	}
 	var ve models.ValidationError
 	switch {

@@ -21,6 +21,7 @@ func all() []*gormigrate.Migration {
 		m0002PupilRisk(),
 		m0003WorklistSeen(),
 		m0004ImportUploads(),
+		m0008FormSubmissions(),
 	}
 }
 

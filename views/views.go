@@ -5,7 +5,9 @@ package views
 
 import (
 	"bytes"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -238,6 +240,15 @@ var funcs = template.FuncMap{
 			return ""
 		}
 		return template.URL("mailto:" + url.PathEscape(addr))
+	},
+	// formToken is a fresh idempotency token for a creation form (models.SubmitOnce): random,
+	// so that each form rendered is one submission however often it is sent.
+	"formToken": func() (string, error) {
+		b := make([]byte, 16)
+		if _, err := rand.Read(b); err != nil {
+			return "", fmt.Errorf("views: form token: %w", err)
+		}
+		return hex.EncodeToString(b), nil
 	},
 	"inc":   func(i int) int { return i + 1 },
 	"minus": func(a, b int) int { return a - b },
