@@ -37,8 +37,10 @@ func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
 	}
+	// An io.EOF alone is left out: a request body cut short ends with one too, and that is not
+	// the database's doing. A connection lost mid-message is io.ErrUnexpectedEOF.
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}
 	var ne net.Error

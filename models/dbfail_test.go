@@ -3,8 +3,12 @@ package models_test
 import (
 	"bytes"
 	"context"
+	"database/sql/driver"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -114,5 +118,56 @@ func TestStatementShape(t *testing.T) {
 		if got := models.StatementShape(tc.dialect, tc.sql); got != tc.want {
 			t.Errorf("%s %s:\n got %s\nwant %s", tc.dialect, tc.sql, got, tc.want)
 		}
+	}
+}
+
+// fakeSQLState and fakeSQLiteCode stand for the drivers' errors, which expose their codes.
+type fakeSQLState struct{ code, msg string }
+
+func (e fakeSQLState) Error() string    { return e.msg }
+func (e fakeSQLState) SQLState() string { return e.code }
+
+type fakeSQLiteCode struct {
+	code int
+	msg  string
+}
+
+func (e fakeSQLiteCode) Error() string { return e.msg }
+func (e fakeSQLiteCode) Code() int     { return e.code }
+
+// What counts as an outage (503) and what does not; and what a logged error keeps.
+func TestIsUnavailableAndRedactedError(t *testing.T) {
+	wrap := func(err error) error { return fmt.Errorf("models: load pupil 42: %w", err) }
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{wrap(context.DeadlineExceeded), true},
+		{wrap(driver.ErrBadConn), true},
+		{wrap(&net.OpError{Op: "dial", Err: errors.New("connection refused")}), true},
+		{wrap(errors.New("sql: database is closed")), true},
+		{wrap(fakeSQLState{"57P01", "terminating connection due to administrator command"}), true},
+		{wrap(fakeSQLState{"08006", "connection failure"}), true},
+		{wrap(fakeSQLState{"57014", "canceling statement due to statement timeout"}), true},
+		{wrap(fakeSQLiteCode{5, "database is locked"}), true},
+		{wrap(fakeSQLiteCode{517, "database is locked (busy snapshot)"}), true},
+		{wrap(fakeSQLState{"23505", `duplicate key value violates unique constraint "users_email_key"`}), false},
+		{wrap(fakeSQLiteCode{2067, "UNIQUE constraint failed: users.email"}), false},
+		{wrap(models.ErrNotFound), false},
+		{models.ValidationError{"email": "non"}, false},
+		{wrap(io.EOF), false},
+		{nil, false},
+	} {
+		if got := models.IsUnavailable(tc.err); got != tc.want {
+			t.Errorf("IsUnavailable(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+	got := models.RedactedError(wrap(fakeSQLState{"22P02", `invalid input syntax for type integer: "nadia@x.test"`}))
+	if got != "models: load pupil 42: postgres SQLSTATE 22P02" {
+		t.Errorf("redacted %q", got)
+	}
+	got = models.RedactedError(fmt.Errorf("models: find user %s: %w", "nadia@x.test", errors.New(`bad value "secret"`)))
+	if strings.Contains(got, "nadia") || strings.Contains(got, "secret") {
+		t.Errorf("redacted %q", got)
 	}
 }
