@@ -173,7 +173,7 @@ func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordH
 	case errors.Is(err, ErrNotFound):
 		return User{}, ErrNotFound
 	case err != nil:
-		return User{}, fmt.Errorf("models: save account %s: %w", a.Email, err)
+		return User{}, fmt.Errorf("models: save account %d: %w", id, err) // no email: errors are logged
 	}
 	return saved, nil
 }
