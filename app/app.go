@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -202,6 +203,21 @@ func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *e
 		h.Importers[kind] = run
 	}
 	e.HTTPErrorHandler = h.HandleError
+	// The session is read from the database before any handler runs: its failure (an outage)
+	// goes through the same error handler, so that it is a French 503 and not scs's plain 500.
+	// The request carries its Echo context (keepEchoContext) so that the error page is the
+	// usual one, with the request id and the CSRF token of its forms.
+	a.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if res, ok := w.(*echo.Response); ok && res.Committed {
+			a.Log.Error("session not saved", "error", models.RedactedError(err))
+			return
+		}
+		c, ok := r.Context().Value(echoContextKey{}).(echo.Context)
+		if !ok {
+			c = e.NewContext(r, w)
+		}
+		h.HandleError(err, c)
+	}
 
 	e.Pre(dropForeignRequestID)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}))
@@ -218,6 +234,7 @@ func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *e
 	e.Use(noStore)
 	// No route is exempt from a body limit; the import upload has a larger one of its own.
 	e.Use(h.LimitBodies(bodyLimit, map[string]int64{"POST /admin/imports": importBodyLimit}))
+	e.Use(keepEchoContext)
 
 	e.GET("/healthz", h.Healthz)
 	e.GET("/readyz", h.Readyz)
@@ -274,7 +291,8 @@ func newRequestID() string {
 }
 
 // requestLogger writes one structured line per request: id, method, path (never the query,
-// which may hold a searched name), status, duration.
+// which may hold a searched name, and with the value of any :token parameter masked: an import
+// token is a capability), status, duration.
 func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		HandleError:  true,
@@ -288,7 +306,7 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			attrs := []slog.Attr{
 				slog.String("request_id", v.RequestID), slog.String("method", v.Method),
-				slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.String("path", logPath(c, v.URIPath)), slog.Int("status", v.Status),
 				slog.Float64("duration_ms", float64(v.Latency.Microseconds())/1000), slog.String("ip", v.RemoteIP),
 			}
 			level := slog.LevelInfo
@@ -299,6 +317,28 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 			return nil
 		},
 	})
+}
+
+// logPath is the request's path with the values of the route's token parameters masked.
+func logPath(c echo.Context, path string) string {
+	for i, name := range c.ParamNames() {
+		if strings.Contains(name, "token") && i < len(c.ParamValues()) && c.ParamValues()[i] != "" {
+			path = strings.Replace(path, c.ParamValues()[i], "…", 1)
+		}
+	}
+	return path
+}
+
+// echoContextKey carries a request's Echo context in its context.Context.
+type echoContextKey struct{}
+
+// keepEchoContext puts the Echo context in the request's context, for the code that only sees
+// the http.Request (the session manager's error function).
+func keepEchoContext(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), echoContextKey{}, c)))
+		return next(c)
+	}
 }
 
 // noStore keeps pages, which may hold nominative data, out of every cache.

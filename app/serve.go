@@ -78,27 +78,30 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 			res, ran, err := models.PurgeOnce(ctx, a.DB, now, models.Actor{Email: "purge"})
 			switch {
 			case err != nil && ctx.Err() == nil:
-				a.Log.Error("housekeeping: purge", "error", err)
+				a.Log.Error("housekeeping: purge", "error", models.RedactedError(err))
 			case ran:
 				lastPurge = now
 				a.Log.Info("purge", "anonymised", res.Pupils, "cutoff", res.Cutoff.Format(time.DateOnly))
 			}
 		}
 		if _, err := (models.SessionStore{DB: a.DB}).DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
-			a.Log.Warn("housekeeping: sessions", "error", err)
+			a.Log.Warn("housekeeping: sessions", "error", models.RedactedError(err))
 		}
 		if err := models.DeleteOldLoginThrottles(ctx, a.DB, now); err != nil && ctx.Err() == nil {
-			a.Log.Warn("housekeeping: login attempts", "error", err)
+			a.Log.Warn("housekeeping: login attempts", "error", models.RedactedError(err))
 		}
 		if err := models.DeleteOldUploads(ctx, a.DB, now); err != nil && ctx.Err() == nil {
-			a.Log.Warn("housekeeping: import uploads", "error", err)
+			a.Log.Warn("housekeeping: import uploads", "error", models.RedactedError(err))
+		}
+		if err := models.DeleteOldSubmissions(ctx, a.DB, now); err != nil && ctx.Err() == nil {
+			a.Log.Warn("housekeeping: form submissions", "error", models.RedactedError(err))
 		}
 		// Risk levels age: a month's absences stop counting, the school year starts again on
 		// 1 September. Recomputing them all is cheap (about a second for 15,000 pupils).
 		if rules, err := models.LoadRiskRules(ctx, a.DB); err != nil {
-			a.Log.Warn("housekeeping: risk rules", "error", err)
+			a.Log.Warn("housekeeping: risk rules", "error", models.RedactedError(err))
 		} else if err := models.RecomputeRisk(ctx, a.DB, rules, models.MonthOf(now)); err != nil && ctx.Err() == nil {
-			a.Log.Warn("housekeeping: risk levels", "error", err)
+			a.Log.Warn("housekeeping: risk levels", "error", models.RedactedError(err))
 		}
 		select {
 		case <-ctx.Done():

@@ -86,17 +86,12 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := models.SetPassword(ctx, h.DB, u.ID, hash, false); err != nil {
-		return err
-	}
+	// A new session id for this browser; whoever else knew the old password loses their
+	// sessions, in the transaction that changes it.
 	if err := h.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	// Whoever else knew the old password loses their sessions; this one goes on.
-	if _, err := models.EndSessions(ctx, h.DB, u.ID, h.Sessions.Token(ctx)); err != nil {
-		return err
-	}
-	if err := h.audit(c, models.AuditPasswordChange, "user", fmt.Sprint(u.ID), "by=self"); err != nil {
+	if err := models.SetPasswordAudited(ctx, h.DB, actor(c), h.Now(), u.ID, hash, false, "by=self", h.Sessions.Token(ctx)); err != nil {
 		return err
 	}
 	h.flash(c, "flash.password_changed")

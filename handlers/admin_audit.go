@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -72,29 +73,90 @@ func (h *Handlers) AuditLog(c echo.Context) error {
 }
 
 // AuditCSV exports the matching events as CSV (semicolons, UTF-8 with BOM for spreadsheets),
-// streamed, oldest first.
+// streamed, oldest first. Every cell is neutralised against formulas, and the file ends with a
+// line that says whether it is complete: a reader (or a script) that does not find the final
+// « # fin de l'export » knows the file was cut. A failure before the first line is sent gets an
+// error page instead (503 during an outage).
 func (h *Handlers) AuditCSV(c echo.Context) error {
 	f, _, _ := bindAuditFilter(c)
+	loc := h.localizer(c)
 	res := c.Response()
-	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="journal-audit-%s.csv"`, h.Now().In(models.Paris).Format("2006-01-02")))
-	res.WriteHeader(http.StatusOK)
-	res.Write([]byte("\ufeff"))
-	w := csv.NewWriter(res)
-	w.Comma = ';'
-	w.Write([]string{"date", "utilisateur", "adresse", "action", "type", "identifiant", "détail", "requête"})
-	err := models.EachAuditEvent(c.Request().Context(), h.DB, f, func(e models.AuditEvent) error {
-		return w.Write([]string{e.At.In(models.Paris).Format("2006-01-02 15:04:05"), cell(e.ActorEmail), e.RemoteIP, e.Action,
-			e.RecordType, cell(e.RecordID), cell(e.Detail), e.RequestID})
-	})
-	w.Flush()
+	start := func() {
+		res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+		res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="journal-audit-%s.csv"`, h.Now().In(models.Paris).Format("2006-01-02")))
+		res.WriteHeader(http.StatusOK)
+	}
+	each := func(fn func(models.AuditEvent) error) error {
+		return models.EachAuditEvent(c.Request().Context(), h.DB, f, fn)
+	}
+	started, err := writeAuditCSV(res, start, each, loc.T("hygiene.audit_csv.end"), loc.T("hygiene.audit_csv.incomplete"))
+	if err != nil && !started {
+		return err
+	}
 	if err != nil {
-		h.Log.Error("audit export interrupted", "request_id", requestID(c), "error", err)
+		h.Log.Error("audit export interrupted", "request_id", requestID(c), "error", models.RedactedError(err))
 	}
 	return nil
 }
 
-// cell keeps a value from being read as a formula by a spreadsheet.
+// writeAuditCSV writes the export to w, calling start before the first byte: the first row is
+// read before anything is sent, so that a database that does not answer gets an error page and
+// not an empty file. It reports whether anything was sent, and the error that cut the export;
+// after a cut the last line is incomplete, otherwise end.
+func writeAuditCSV(w io.Writer, start func(), each func(func(models.AuditEvent) error) error, end, incomplete string) (bool, error) {
+	var cw *csv.Writer
+	begin := func() error {
+		if cw != nil {
+			return nil
+		}
+		start()
+		if _, err := w.Write([]byte("\ufeff")); err != nil {
+			return err
+		}
+		cw = csv.NewWriter(w)
+		cw.Comma = ';'
+		return cw.Write([]string{"date", "utilisateur", "adresse", "action", "type", "identifiant", "détail", "requête"})
+	}
+	err := each(func(e models.AuditEvent) error {
+		if err := begin(); err != nil {
+			return err
+		}
+		return cw.Write(auditCSVRow(e))
+	})
+	if err != nil && cw == nil {
+		return false, err
+	}
+	if berr := begin(); berr != nil {
+		return true, berr
+	}
+	last := end
+	if err != nil {
+		last = incomplete
+	}
+	// A comment line of its own, never a cell: it cannot be confused with an event.
+	cw.Flush()
+	if _, werr := io.WriteString(w, "# "+last+"\n"); werr != nil && err == nil {
+		err = werr
+	}
+	if ferr := cw.Error(); ferr != nil && err == nil {
+		err = ferr
+	}
+	return true, err
+}
+
+// auditCSVRow is one event as CSV cells, each neutralised: the request id and the address may
+// come from the client, and the record ids and details from anywhere.
+func auditCSVRow(e models.AuditEvent) []string {
+	row := []string{e.At.In(models.Paris).Format("2006-01-02 15:04:05"), e.ActorEmail, e.RemoteIP, e.Action,
+		e.RecordType, e.RecordID, e.Detail, e.RequestID}
+	for i := range row {
+		row[i] = cell(row[i])
+	}
+	return row
+}
+
+// cell keeps a value from being read as a formula by a spreadsheet: a cell that starts with
+// =, +, -, @, a tab or a carriage return gets a leading apostrophe.
 func cell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s

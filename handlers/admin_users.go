@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/views"
@@ -111,14 +112,21 @@ func (h *Handlers) CreateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := models.SaveAccount(ctx, h.DB, 0, a, hash, true)
+	var u models.User
+	replay, err := h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+		var err error
+		u, err = models.CreateAccount(ctx, tx, actor(c), h.Now(), a, hash, true)
+		// The temporary password is shown once, to the first answer; a repeat leads to the
+		// account, where the administrator can reset it.
+		return fmt.Sprintf("/admin/users/%d", u.ID), err
+	})
+	if replay != "" {
+		return h.replayed(c, replay)
+	}
 	var v models.ValidationError
 	if errors.As(err, &v) {
 		return h.userFormErrors(c, 0, a, v)
 	} else if err != nil {
-		return err
-	}
-	if err := h.audit(c, models.AuditUserCreated, "user", fmt.Sprint(u.ID), "role="+string(u.Role)); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusCreated, "admin_user_password",
@@ -137,20 +145,17 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	if before.ID == currentUser(c).ID && (!a.Active || a.Role != models.RoleAdmin) {
 		return h.userFormErrors(c, before.ID, a, models.ValidationError{"active": "Vous ne pouvez ni désactiver votre propre compte ni changer votre propre rôle."})
 	}
-	after, err := models.SaveAccount(ctx, h.DB, before.ID, a, "", false)
+	_, err = models.UpdateAccount(ctx, h.DB, actor(c), h.Now(), before.ID, a, func(after models.User) string {
+		return accountChanges(before, after)
+	})
 	var v models.ValidationError
 	if errors.As(err, &v) {
 		return h.userFormErrors(c, before.ID, a, v)
 	} else if err != nil {
 		return err
 	}
-	if before.Active && !after.Active {
-		if err := h.endSessions(c, after.ID); err != nil {
-			return err
-		}
-	}
-	if changes := accountChanges(before, after); changes != "" {
-		if err := h.audit(c, models.AuditUserChanged, "user", fmt.Sprint(after.ID), changes); err != nil {
+	if before.Active && !a.Active {
+		if err := h.endSessions(c, before.ID); err != nil {
 			return err
 		}
 	}
@@ -169,13 +174,8 @@ func (h *Handlers) ResetUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := models.SetPassword(c.Request().Context(), h.DB, u.ID, hash, true); err != nil {
-		return err
-	}
-	if err := h.endSessions(c, u.ID); err != nil {
-		return err
-	}
-	if err := h.audit(c, models.AuditPasswordChange, "user", fmt.Sprint(u.ID), "by=admin temporary"); err != nil {
+	if err := models.SetPasswordAudited(c.Request().Context(), h.DB, actor(c), h.Now(), u.ID, hash, true, "by=admin temporary",
+		h.keptSession(c, u.ID)); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, "admin_user_password",
@@ -185,13 +185,17 @@ func (h *Handlers) ResetUserPassword(c echo.Context) error {
 // endSessions ends the sessions of an account an administrator reset or deactivated; the
 // administrator's own session stays when the account is theirs.
 func (h *Handlers) endSessions(c echo.Context, userID uint) error {
-	ctx := c.Request().Context()
-	except := ""
-	if userID == currentUser(c).ID {
-		except = h.Sessions.Token(ctx)
-	}
-	_, err := models.EndSessions(ctx, h.DB, userID, except)
+	_, err := models.EndSessions(c.Request().Context(), h.DB, userID, h.keptSession(c, userID))
 	return err
+}
+
+// keptSession is the session that survives ending an account's sessions by an administrator:
+// the administrator's own, when the account is theirs; none otherwise.
+func (h *Handlers) keptSession(c echo.Context, userID uint) string {
+	if userID == currentUser(c).ID {
+		return h.Sessions.Token(c.Request().Context())
+	}
+	return ""
 }
 
 // temporaryPassword generates a password to show once, and its hash.

@@ -19,8 +19,14 @@ type ErrorPage struct {
 	Message string
 }
 
-// HandleError is Echo's error handler: it logs server errors once, with the request id, and
-// answers with a French page (or plain text for the probes and non-HTML clients).
+// RetryAfterSeconds is what a 503 asks the client to wait: a database restart or failover
+// takes about that long.
+const RetryAfterSeconds = "30"
+
+// HandleError is Echo's error handler: it logs server errors once, with the request id and
+// without any value (models.RedactedError), and answers with a French page (or plain text for
+// the probes and non-HTML clients). A database that cannot be reached or is busy gives 503
+// with Retry-After, not 500: nothing is wrong with the request, it can be sent again.
 func (h *Handlers) HandleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -29,21 +35,27 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	var pe pageError
 	busy := errors.Is(err, models.ErrHasherBusy)
+	outage := false
+	retryAfter := RetryAfterSeconds
 	switch {
 	case busy:
 		// Too many password checks at once: the client tries again in a moment.
-		status = http.StatusServiceUnavailable
-		c.Response().Header().Set("Retry-After", "5")
+		status, retryAfter = http.StatusServiceUnavailable, "5"
 	case errors.As(err, &pe):
 		status = pe.status
 	case errors.As(err, &he):
 		status = he.Code
+	case models.IsUnavailable(err):
+		status, outage = http.StatusServiceUnavailable, true
 	}
 	if busy {
 		h.Log.Warn("password hasher busy", "request_id", requestID(c), "path", c.Request().URL.Path)
 	} else if status >= 500 {
 		h.Log.Error("request failed", "request_id", requestID(c), "method", c.Request().Method,
-			"path", c.Request().URL.Path, "error", err)
+			"route", c.Path(), "status", status, "error", models.RedactedError(err))
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", retryAfter)
 	}
 	key := errorKey(status)
 	if c.Request().Method == http.MethodHead {
@@ -53,6 +65,9 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	p := ErrorPage{Page: h.page(c, key+".title")}
 	p.Heading = p.T(key + ".title")
 	p.Message = p.T(key + ".message")
+	if outage {
+		p.Message = p.T("hygiene.unavailable")
+	}
 	if pe.message != "" {
 		p.Message = pe.message
 	}
@@ -60,7 +75,7 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 		p.Message = p.T("login.busy")
 	}
 	if rerr := h.render(c, status, "error", p); rerr != nil {
-		h.Log.Error("render error page", "request_id", requestID(c), "error", rerr)
+		h.Log.Error("render error page", "request_id", requestID(c), "error", models.RedactedError(rerr))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/views"
@@ -41,9 +42,16 @@ func (h *Handlers) CreateFollowUp(c echo.Context) error {
 		return err
 	}
 	in, v := bindFollowUp(c)
+	var replay string
 	err = v.OrNil()
 	if err == nil {
-		_, err = models.CreateFollowUp(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, in)
+		replay, err = h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+			_, err := models.CreateFollowUp(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), id, in)
+			return fmt.Sprintf("/pupils/%d", id), err
+		})
+	}
+	if replay != "" {
+		return h.replayed(c, replay)
 	}
 	return h.afterPupilEdit(c, id, "followup", err, "flash.followup_saved")
 }

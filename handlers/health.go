@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"mediation/models"
 )
 
 // Healthz tells that the process is alive; it touches nothing else.
@@ -26,7 +28,8 @@ func (h *Handlers) Readyz(c echo.Context) error {
 		err = h.DB.WithContext(ctx).Exec("SELECT 1").Error
 	}
 	if err != nil {
-		h.Log.Warn("readiness: database unreachable", "error", err)
+		h.Log.Warn("readiness: database unreachable", "error", models.RedactedError(err))
+		c.Response().Header().Set("Retry-After", RetryAfterSeconds)
 		return c.String(http.StatusServiceUnavailable, "indisponible : base de données injoignable\n")
 	}
 	return c.String(http.StatusOK, "prêt\n")

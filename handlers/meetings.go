@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/views"
@@ -212,9 +213,17 @@ func (h *Handlers) ScheduleMeeting(c echo.Context) error {
 	}
 	in, v := bindMeeting(c)
 	var m models.Meeting
+	var replay string
 	err = v.OrNil()
 	if err == nil {
-		m, err = models.ScheduleMeeting(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, in)
+		replay, err = h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+			var err error
+			m, err = models.ScheduleMeeting(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), id, in)
+			return fmt.Sprintf("/meetings/%d", m.ID), err
+		})
+	}
+	if replay != "" {
+		return h.replayed(c, replay)
 	}
 	var ve models.ValidationError
 	switch {
@@ -554,9 +563,13 @@ func (h *Handlers) MeetingCalendar(c echo.Context) error {
 	if err := h.audit(c, models.AuditPupilViewed, "meeting", fmt.Sprint(id), fmt.Sprintf("pupil %d, calendar file", d.Pupil.ID)); err != nil {
 		return err
 	}
+	family, err := models.MeetingFamilyNames(c.Request().Context(), h.DB, d)
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="rencontre-%d.ics"`, id))
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", models.MeetingICS(d.Meeting, d.Pupil.FirstName, d.Pupil.LastName, h.Now()))
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", models.MeetingICS(d.Meeting, d.Pupil.FirstName, d.Pupil.LastName, family, h.Now()))
 }
 
 // MeetingWeek is one week of the meetings page.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/views"
@@ -109,7 +110,14 @@ func (h *Handlers) savePartner(c echo.Context, id uint) error {
 	err := v.OrNil()
 	if err == nil {
 		if id == 0 {
-			_, err = models.CreatePartner(ctx, h.DB, actor(c), h.Now(), in)
+			var replay string
+			replay, err = h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+				_, err := models.CreatePartner(ctx, tx, actor(c), h.Now(), in)
+				return "/partners", err
+			})
+			if replay != "" {
+				return h.replayed(c, replay)
+			}
 		} else {
 			_, err = models.UpdatePartner(ctx, h.DB, actor(c), h.Now(), id, in)
 		}

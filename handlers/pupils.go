@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/views"
@@ -344,9 +345,17 @@ func (h *Handlers) CreatePupil(c echo.Context) error {
 	in, v := bindPupil(c)
 	guardians := []models.GuardianInput{bindGuardian(c, "guardian0_"), bindGuardian(c, "guardian1_")}
 	var p models.Pupil
+	var replay string
 	err := v.OrNil()
 	if err == nil {
-		p, err = models.CreatePupil(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), in, guardians)
+		replay, err = h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+			var err error
+			p, err = models.CreatePupil(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), in, guardians)
+			return fmt.Sprintf("/pupils/%d", p.ID), err
+		})
+	}
+	if replay != "" {
+		return h.replayed(c, replay)
 	}
 	var ve models.ValidationError
 	if errors.As(err, &ve) {
@@ -472,7 +481,12 @@ func (h *Handlers) AddGuardian(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = models.AddGuardian(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, bindGuardian(c, ""))
+	replay, err := h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+		return fmt.Sprintf("/pupils/%d", id), models.AddGuardian(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), id, bindGuardian(c, ""))
+	})
+	if replay != "" {
+		return h.replayed(c, replay)
+	}
 	return h.afterPupilEdit(c, id, "guardian", err, "flash.guardian_saved")
 }
 

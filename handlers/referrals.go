@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/views"
@@ -224,7 +225,15 @@ func (h *Handlers) CreateReferral(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := models.CreateReferral(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, bindReferral(c))
+	var r models.Referral
+	replay, err := h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+		var err error
+		r, err = models.CreateReferral(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), id, bindReferral(c))
+		return fmt.Sprintf("/referrals/%d", r.ID), err
+	})
+	if replay != "" {
+		return h.replayed(c, replay)
+	}
 	var ve models.ValidationError
 	switch {
 	case errors.As(err, &ve):

@@ -86,7 +86,7 @@ func (h *Handlers) SaveRiskRules(c echo.Context) error {
 	}
 	err := v.OrNil()
 	if err == nil {
-		err = models.SaveRiskRules(c.Request().Context(), h.DB, h.Now(), r)
+		err = models.SaveRiskRulesAudited(c.Request().Context(), h.DB, actor(c), h.Now(), r)
 	}
 	var ve models.ValidationError
 	if errors.As(err, &ve) {
@@ -94,9 +94,6 @@ func (h *Handlers) SaveRiskRules(c echo.Context) error {
 		p.Errors = fieldErrors(p.Localizer, ve)
 		return h.render(c, http.StatusUnprocessableEntity, "risk_rules", p)
 	} else if err != nil {
-		return err
-	}
-	if err := h.audit(c, models.AuditChanged, "setting", models.RiskRulesKey, "risk rules"); err != nil {
 		return err
 	}
 	h.flash(c, "flash.risk_rules_saved")

@@ -24,6 +24,7 @@ func all() []*gormigrate.Migration {
 		m0005SessionUser(),
 		m0006LoginThrottles(),
 		m0007SecondFactor(),
+		m0008FormSubmissions(),
 	}
 }
 

@@ -79,8 +79,11 @@ type OpenOptions struct {
 	MaxOpenConns int
 	// StatementTimeout bounds every PostgreSQL statement (default 30 s).
 	StatementTimeout time.Duration
-	// Logger receives slow queries and database errors; nil discards them.
+	// Logger receives slow queries and database errors, without the values bound to them; nil
+	// discards them.
 	Logger *slog.Logger
+	// SlowThreshold is the duration from which a statement is logged as slow (default 500 ms).
+	SlowThreshold time.Duration
 }
 
 // Open connects to the database and checks that it answers. Every failure comes back as one
@@ -103,9 +106,7 @@ func Open(ctx context.Context, d DatabaseURL, opts OpenOptions) (*gorm.DB, error
 		return nil, err
 	}
 	if opts.Logger != nil {
-		db.Logger = logger.NewSlogLogger(opts.Logger, logger.Config{
-			SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true,
-		})
+		db.Logger = newDBLogger(opts.Logger, opts.SlowThreshold, d.Dialect)
 	}
 	return db, nil
 }

@@ -2,18 +2,25 @@ package models
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+	"gorm.io/gorm"
 )
 
 // The calendar file (RFC 5545) of a meeting leaves our system: it lands in mail boxes, phones
 // and shared agendas. It therefore carries only what a diary needs — when, where, what about —
 // and names the pupil by first name and initial (« Inès V. »). No surname, no guardian, no
-// participant list, no recap. The pupil's surname is also masked where it was typed in the
-// place or purpose.
+// participant list, no recap. The pupil's surname and the guardians' names are also masked
+// where they were typed in the place or purpose, however they were typed: any case, with or
+// without accents, with a hyphen, an apostrophe or a space inside or not (« Van-Houtte »,
+// « VANHOUTTE », « N'Diaye », « Ndiaye », « Lefèvre », « lefevre »).
 
 // icsDomain makes the UID of a meeting unique worldwide and stable across downloads, so that a
 // calendar updates the event (by its SEQUENCE, the meeting's version) instead of adding one.
@@ -34,10 +41,16 @@ func PupilShortName(firstName, lastName string) string {
 // LOCATION the place, DESCRIPTION the purpose, and STATUS CONFIRMED, or CANCELLED for a
 // postponed or cancelled meeting (the new date of a postponed meeting is another event). Lines
 // end with CRLF, text is escaped and lines are folded at 75 octets, never inside a UTF-8
-// character.
-func MeetingICS(m Meeting, pupilFirstName, pupilLastName string, stamp time.Time) []byte {
+// character. otherNames are the names of the family (the guardians'), masked in free text too.
+func MeetingICS(m Meeting, pupilFirstName, pupilLastName string, otherNames []string, stamp time.Time) []byte {
 	short := PupilShortName(pupilFirstName, pupilLastName)
-	mask := func(s string) string { return maskWord(s, strings.TrimSpace(pupilLastName), initialOf(pupilLastName)) }
+	masks := nameMasks(append([]string{pupilLastName}, otherNames...))
+	mask := func(s string) string {
+		for _, nm := range masks {
+			s = maskWord(s, nm, initialOf(nm))
+		}
+		return s
+	}
 	summary := "Rencontre famille–école — " + short
 	status := "CONFIRMED"
 	switch m.Status {
@@ -134,24 +147,151 @@ func foldLine(b *bytes.Buffer, s string) {
 	}
 }
 
-// maskWord replaces each whole-word occurrence of word in s, whatever its case, by with.
+// nameParticles are the short words of compound surnames that say nothing by themselves;
+// civilities are the titles typed before a guardian's name. Neither is masked alone.
+var nameParticles = map[string]bool{"de": true, "du": true, "des": true, "la": true, "le": true, "les": true,
+	"van": true, "von": true, "der": true, "den": true, "da": true, "dos": true, "das": true, "di": true, "el": true,
+	"al": true, "ben": true, "bin": true, "mme": true, "mr": true, "mlle": true, "m": true, "madame": true,
+	"monsieur": true, "mademoiselle": true, "et": true}
+
+// nameMasks lists what to mask for the given names, longest first so that a whole compound name
+// goes before its parts: each name whole, each of its space-separated words and each of their
+// parts (« Ould-Hamouda », « Hamouda ») of three letters or more that
+// is not a particle or a civility (« Da Silva » masks « Silva » alone too).
+func nameMasks(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(w string) {
+		w = strings.TrimSpace(w)
+		key := foldName(w)
+		if len([]rune(key)) < 2 || nameParticles[key] || seen[key] {
+			return
+		}
+		seen[key] = true
+		out = append(out, w)
+	}
+	for _, n := range names {
+		add(n)
+		// The words between spaces (« Ould-Hamouda »), then their parts (« Hamouda »).
+		for _, sep := range []func(rune) bool{unicode.IsSpace, func(r rune) bool { return !isNameRune(r) }} {
+			for _, w := range strings.FieldsFunc(n, sep) {
+				if len([]rune(foldName(w))) >= 3 {
+					add(w)
+				}
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(foldName(out[i])) > len(foldName(out[j])) })
+	return out
+}
+
+// isNameRune is a letter or digit: what a name is made of, as opposed to its separators.
+func isNameRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isNameSeparator is what may stand between the parts of a name as people type it: a space
+// (breaking or not), a hyphen or dash, an apostrophe (straight or typographic), a dot.
+func isNameSeparator(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune("-‐‑‒–—'’ʼ‘`´.", r)
+}
+
+// foldRune is a letter or digit as names compare: lower case, accents dropped, ligatures spelt
+// out (« É » → "e", « œ » → "oe"); "" for anything else.
+func foldRune(r rune) string {
+	if !isNameRune(r) {
+		return ""
+	}
+	switch unicode.ToLower(r) {
+	case 'œ':
+		return "oe"
+	case 'æ':
+		return "ae"
+	case 'ß':
+		return "ss"
+	}
+	var b strings.Builder
+	for _, d := range norm.NFD.String(string(unicode.ToLower(r))) {
+		if !unicode.Is(unicode.Mn, d) {
+			b.WriteRune(d)
+		}
+	}
+	return b.String()
+}
+
+// foldName is a name's letters and digits folded, separators left out: « Van-Houtte » and
+// « vanhoutte » fold alike.
+func foldName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteString(foldRune(r))
+	}
+	return b.String()
+}
+
+// maskWord replaces each whole-word occurrence of word in s by with. Occurrences are compared
+// folded (case, accents, ligatures), and one separator (space, hyphen, apostrophe, dot) may
+// stand or not between any two letters of the text: « Van Houtte », « VAN-HOUTTE » and
+// « Vanhoutte » all match "Vanhoutte", and "N'Diaye" matches « Ndiaye ».
 func maskWord(s, word, with string) string {
-	if word == "" {
+	key := foldName(word)
+	if key == "" {
 		return s
 	}
-	src, target := []rune(s), []rune(word)
-	var out []rune
-	isLetter := func(i int) bool {
-		return i >= 0 && i < len(src) && (unicode.IsLetter(src[i]) || unicode.IsDigit(src[i]))
+	src := []rune(s)
+	folded := make([]string, len(src))
+	for i, r := range src {
+		folded[i] = foldRune(r)
 	}
+	// match returns the end of an occurrence starting at i, or -1.
+	match := func(i int) int {
+		k, j := 0, i
+		for k < len(key) {
+			switch {
+			case j >= len(src):
+				return -1
+			case folded[j] != "":
+				if !strings.HasPrefix(key[k:], folded[j]) {
+					return -1
+				}
+				k += len(folded[j])
+				j++
+			case j > i && isNameSeparator(src[j]) && j+1 < len(src) && folded[j+1] != "":
+				j++
+			default:
+				return -1
+			}
+		}
+		if j < len(src) && folded[j] != "" {
+			return -1
+		}
+		return j
+	}
+	var out []rune
 	for i := 0; i < len(src); {
-		if i+len(target) <= len(src) && strings.EqualFold(string(src[i:i+len(target)]), word) && !isLetter(i-1) && !isLetter(i+len(target)) {
-			out = append(out, []rune(with)...)
-			i += len(target)
-			continue
+		if folded[i] != "" && (i == 0 || folded[i-1] == "") {
+			if end := match(i); end > 0 {
+				out = append(out, []rune(with)...)
+				i = end
+				continue
+			}
 		}
 		out = append(out, src[i])
 		i++
 	}
 	return string(out)
+}
+
+// MeetingFamilyNames lists the names a meeting's calendar file must mask besides the pupil's
+// surname: the pupil's guardians and the meeting's guardian participants. d comes from
+// LoadMeeting, which checked the scope.
+func MeetingFamilyNames(ctx context.Context, db *gorm.DB, d MeetingDetail) ([]string, error) {
+	var names []string
+	if err := db.WithContext(ctx).Model(&Guardian{}).Where("pupil_id = ?", d.Pupil.ID).Order("id").Pluck("name", &names).Error; err != nil {
+		return nil, fmt.Errorf("models: guardians of meeting %d: %w", d.Meeting.ID, err)
+	}
+	for _, p := range d.Participants {
+		if p.Role == ParticipantGuardian && p.Name != "" {
+			names = append(names, p.Name)
+		}
+	}
+	return names, nil
 }

@@ -91,7 +91,7 @@ func TestMeetingICS(t *testing.T) {
 	m := models.Meeting{ID: 42, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, models.Paris), DurationMinutes: 45,
 		Place: "Salle des familles, bâtiment Vanhoutte-Nord; 1er étage", Purpose: purpose, Status: models.MeetingPlanned, Version: 3}
 	stamp := time.Date(2026, 11, 20, 9, 30, 15, 0, models.Paris)
-	out := models.MeetingICS(m, "Inès", "Vanhoutte", stamp)
+	out := models.MeetingICS(m, "Inès", "Vanhoutte", nil, stamp)
 	props := parseICS(t, out)
 
 	var names []string
@@ -151,7 +151,7 @@ func TestMeetingICS(t *testing.T) {
 	// A cancelled or postponed meeting is a cancelled event; the UID stays, the sequence follows.
 	for status, suffix := range map[models.MeetingStatus]string{models.MeetingCancelled: " (annulée)", models.MeetingPostponed: " (reportée)"} {
 		m.Status, m.Version = status, 4
-		props := parseICS(t, models.MeetingICS(m, "Inès", "Vanhoutte", stamp))
+		props := parseICS(t, models.MeetingICS(m, "Inès", "Vanhoutte", nil, stamp))
 		got := map[string]string{}
 		for _, p := range props {
 			got[p.name] = p.value
@@ -168,7 +168,7 @@ func TestICSFoldingAtEveryOffset(t *testing.T) {
 	for pad := 0; pad < 8; pad++ {
 		purpose := strings.Repeat("x", pad) + strings.Repeat("éà€😀œ", 40)
 		m := models.Meeting{ID: 7, ScheduledAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), DurationMinutes: 60, Purpose: purpose, Version: 1}
-		props := parseICS(t, models.MeetingICS(m, "Noé", "", time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)))
+		props := parseICS(t, models.MeetingICS(m, "Noé", "", nil, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)))
 		for _, p := range props {
 			if p.name == "DESCRIPTION" && unescapeText(t, p.value) != purpose {
 				t.Errorf("pad %d: description does not come back whole", pad)
@@ -180,5 +180,42 @@ func TestICSFoldingAtEveryOffset(t *testing.T) {
 	}
 	if got := models.PupilShortName("Inès", " d'Almeida"); got != "Inès D." {
 		t.Errorf("short name %q", got)
+	}
+}
+
+// The family's names never leave in the calendar file, however they were typed in the place or
+// the purpose: case, accents, ligatures, and a hyphen, apostrophe or space inside the name or
+// not. Words that merely contain the name, and the pupil's first name, stay.
+func TestMeetingICSMasksNameVariants(t *testing.T) {
+	stamp := time.Date(2026, 11, 20, 9, 30, 0, 0, models.Paris)
+	for _, tc := range []struct {
+		last     string
+		guardian []string
+		purpose  string
+		want     string
+	}{
+		{"Vanhoutte", nil, "famille VANHOUTTE", "famille V."},
+		{"Vanhoutte", nil, "famille Van Houtte, Van-Houtte et van houtte", "famille V., V. et V."},
+		{"Van Houtte", nil, "famille Vanhoutte", "famille V."},
+		{"Lefèvre", nil, "M. LEFEVRE et Mme lefèvre, Lefévre", "M. L. et Mme L., L."},
+		{"Lefevre", nil, "Mme LEFÈVRE", "Mme L."},
+		{"N'Diaye", nil, "famille Ndiaye, N’Diaye, N Diaye, n-diaye", "famille N., N., N., N."},
+		{"Œuvray", nil, "chez les Oeuvray", "chez les Œ."},
+		{"Da Silva", nil, "M. Silva viendra ; la famille DA SILVA", "M. S. viendra ; la famille D."},
+		{"Martin", nil, "Martine et Martinez, pas Martin", "Martine et Martinez, pas M."},
+		{"Martin", []string{"Mme Fatima Benali"}, "avec Mme BENALI (Fatima) et Mme Ben-Ali", "avec Mme B. (F.) et Mme B."},
+		{"Martin", []string{"Karim Ould-Hamouda"}, "rappeler M. Ouldhamouda, M. ould hamouda", "rappeler M. O., M. O."},
+	} {
+		m := models.Meeting{ID: 1, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, models.Paris), DurationMinutes: 30,
+			Place: tc.purpose, Purpose: tc.purpose, Version: 1}
+		got := map[string]string{}
+		for _, p := range parseICS(t, models.MeetingICS(m, "Inès", tc.last, tc.guardian, stamp)) {
+			got[p.name] = unescapeText(t, p.value)
+		}
+		for _, name := range []string{"LOCATION", "DESCRIPTION"} {
+			if got[name] != tc.want {
+				t.Errorf("%s with %q: %s = %q, want %q", tc.purpose, tc.last, name, got[name], tc.want)
+			}
+		}
 	}
 }

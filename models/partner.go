@@ -45,7 +45,7 @@ func (in *PartnerInput) validate() ValidationError {
 	if len([]rune(in.ContactName)) > 200 {
 		v.Add("contact_name", "200 caractères au plus.")
 	}
-	if in.ContactEmail != "" && (!strings.Contains(in.ContactEmail, "@") || len(in.ContactEmail) > 254 || strings.ContainsAny(in.ContactEmail, " <>")) {
+	if in.ContactEmail != "" && !ValidEmail(in.ContactEmail) {
 		v.Add("contact_email", "Adresse électronique invalide.")
 	}
 	if in.ContactPhone != "" && !phonePattern.MatchString(in.ContactPhone) {

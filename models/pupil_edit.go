@@ -146,7 +146,7 @@ func (g *GuardianInput) validate(prefix string, v ValidationError) {
 	if g.Phone != "" && !phonePattern.MatchString(g.Phone) {
 		v.Add(prefix+"phone", "Numéro de téléphone invalide.")
 	}
-	if g.Email != "" && (!strings.Contains(g.Email, "@") || len(g.Email) > 254 || strings.ContainsAny(g.Email, " <>")) {
+	if g.Email != "" && !ValidEmail(g.Email) {
 		v.Add(prefix+"email", "Adresse électronique invalide.")
 	}
 	if len([]rune(g.HomeLanguage)) > 50 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -69,7 +68,7 @@ func (a *Account) validate() ValidationError {
 		a.Locale = LocaleFrench
 	}
 	v := ValidationError{}
-	if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Address != a.Email || len(a.Email) > 254 {
+	if !ValidEmail(a.Email) {
 		v.Add("email", "Adresse électronique invalide.")
 	}
 	if a.DisplayName == "" {
@@ -148,7 +147,11 @@ func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordH
 		}
 		u.Email, u.DisplayName, u.Role, u.Locale, u.Active = a.Email, a.DisplayName, a.Role, a.Locale, a.Active
 		u.PartnerOrganisationID = a.PartnerOrganisationID
-		if err := tx.Omit("Establishments").Save(&u).Error; err != nil {
+		// The count above misses an account created at the same moment by another request:
+		// the unique index decides, and its violation is the same message.
+		if err := tx.Omit("Establishments").Save(&u).Error; errors.Is(err, gorm.ErrDuplicatedKey) {
+			return ValidationError{"email": "Un compte existe déjà avec cette adresse."}
+		} else if err != nil {
 			return err
 		}
 		if err := tx.Where("user_id = ?", u.ID).Delete(&UserEstablishment{}).Error; err != nil {
@@ -170,7 +173,7 @@ func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordH
 	case errors.Is(err, ErrNotFound):
 		return User{}, ErrNotFound
 	case err != nil:
-		return User{}, fmt.Errorf("models: save account %s: %w", a.Email, err)
+		return User{}, fmt.Errorf("models: save account %d: %w", id, err) // no email: errors are logged
 	}
 	return saved, nil
 }

@@ -5,11 +5,14 @@ package views
 
 import (
 	"bytes"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/url"
 	"path"
 	"reflect"
 	"strconv"
@@ -228,6 +231,24 @@ var funcs = template.FuncMap{
 			r = r.Elem()
 		}
 		return fmt.Sprint(r.Interface())
+	},
+	// mailto is the href of a link to an address: "mailto:" and the address escaped, or nothing
+	// when the address is not a plain one (stored before validation was strict, or imported),
+	// so that no stored text ever becomes a link of another scheme.
+	"mailto": func(addr string) template.URL {
+		if !models.ValidEmail(addr) {
+			return ""
+		}
+		return template.URL("mailto:" + url.PathEscape(addr))
+	},
+	// formToken is a fresh idempotency token for a creation form (models.SubmitOnce): random,
+	// so that each form rendered is one submission however often it is sent.
+	"formToken": func() (string, error) {
+		b := make([]byte, 16)
+		if _, err := rand.Read(b); err != nil {
+			return "", fmt.Errorf("views: form token: %w", err)
+		}
+		return hex.EncodeToString(b), nil
 	},
 	"inc":   func(i int) int { return i + 1 },
 	"minus": func(a, b int) int { return a - b },
