@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"gorm.io/gorm"
 
 	"mediation/migrations"
@@ -61,7 +62,11 @@ func TestDatabaseLogsHoldNoValues(t *testing.T) {
 			email  = "nadia.secret@exemple.test"
 			search = "vanhouttesecret"
 		)
-		if err := (models.SessionStore{DB: db}).CommitCtx(ctx, token, []byte("data"), time.Now().Add(time.Hour)); err != nil {
+		data, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{models.SessionUserKey: int64(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := (models.SessionStore{DB: db}).CommitCtx(ctx, token, data, time.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := (models.SessionStore{DB: db}).FindCtx(ctx, token); err != nil {
