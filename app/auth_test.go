@@ -57,7 +57,7 @@ func TestEachRoleSignsInToItsHome(t *testing.T) {
 		}
 		// The coordinator and the administrator never see a pupil's name.
 		var names []string
-		s.App.DB.Model(&models.Pupil{}).Limit(40).Pluck("last_name", &names)
+		dbtest.Must(t, s.App.DB.Model(&models.Pupil{}).Limit(40).Pluck("last_name", &names).Error)
 		for _, email := range []string{"coordination@demo.test", "admin@demo.test"} {
 			cl := s.client(t)
 			cl.login(email)
@@ -90,7 +90,7 @@ func TestWrongCredentialsAreOneMessage(t *testing.T) {
 			t.Errorf("empty form: %d %s", r.Status, excerpt(r.Body))
 		}
 		var failed int64
-		s.App.DB.Model(&models.AuditEvent{}).Where("action = ?", models.AuditLoginFailed).Count(&failed)
+		dbtest.Must(t, s.App.DB.Model(&models.AuditEvent{}).Where("action = ?", models.AuditLoginFailed).Count(&failed).Error)
 		if failed != 2 {
 			t.Errorf("%d failed logins audited, want 2", failed)
 		}
@@ -205,7 +205,7 @@ func TestCSRFRefusals(t *testing.T) {
 		cl := s.client(t)
 		cl.login("admin@demo.test")
 		var before int64
-		s.App.DB.Model(&models.User{}).Count(&before)
+		dbtest.Must(t, s.App.DB.Model(&models.User{}).Count(&before).Error)
 		form := url.Values{"email": {"nouveau@demo.test"}, "display_name": {"Nouveau"}, "role": {"coordinator"}, "locale": {"fr"}, "active": {"on"}}
 		for _, token := range []string{"", "wrong-token"} {
 			f := url.Values{}
@@ -224,7 +224,7 @@ func TestCSRFRefusals(t *testing.T) {
 			t.Error("a refused logout signed out")
 		}
 		var after int64
-		s.App.DB.Model(&models.User{}).Count(&after)
+		dbtest.Must(t, s.App.DB.Model(&models.User{}).Count(&after).Error)
 		if after != before {
 			t.Errorf("accounts %d → %d after refused posts", before, after)
 		}
@@ -296,7 +296,7 @@ func TestLanguageSwitch(t *testing.T) {
 			t.Errorf("signed-in page not in English: %s", excerpt(r.Body))
 		}
 		var locale string
-		s.App.DB.Model(&models.User{}).Where("email = ?", "mediation@demo.test").Pluck("locale", &locale)
+		dbtest.Must(t, s.App.DB.Model(&models.User{}).Where("email = ?", "mediation@demo.test").Pluck("locale", &locale).Error)
 		if locale != "en" {
 			t.Errorf("the preference was not stored: %q", locale)
 		}

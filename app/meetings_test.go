@@ -74,7 +74,7 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 			t.Fatalf("the file has no schedule form: %d", file.Status)
 		}
 		var before int64
-		db.Model(&models.Meeting{}).Count(&before)
+		dbtest.Must(t, db.Model(&models.Meeting{}).Count(&before).Error)
 
 		// Bad input: 422, a message beside the field, what was typed kept, nothing stored.
 		bad := []struct {
@@ -105,7 +105,7 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 			t.Error("the French message of a meeting in the past is missing")
 		}
 		var after int64
-		db.Model(&models.Meeting{}).Count(&after)
+		dbtest.Must(t, db.Model(&models.Meeting{}).Count(&after).Error)
 		if after != before {
 			t.Fatalf("%d refused meetings stored", after-before)
 		}
@@ -211,7 +211,7 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 			t.Fatalf("recap: %d %s", r.Status, excerpt(r.Body))
 		}
 		var actions []models.NextAction
-		db.Where("meeting_id = ?", meeting.ID).Order("id").Find(&actions)
+		dbtest.Must(t, db.Where("meeting_id = ?", meeting.ID).Order("id").Find(&actions).Error)
 		if len(actions) != 2 || actions[0].OwnerUserID == nil || *actions[0].OwnerUserID != mp.mediator.ID || actions[1].OwnerLabel != "la famille" {
 			t.Fatalf("recap actions: %+v", actions)
 		}
@@ -282,12 +282,12 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 		}
 		// Views and calendar downloads are in the audit log, without content.
 		var viewed int64
-		db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ? AND action = ?", "meeting", m[1], models.AuditPupilViewed).Count(&viewed)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ? AND action = ?", "meeting", m[1], models.AuditPupilViewed).Count(&viewed).Error)
 		if viewed < 5 {
 			t.Errorf("%d views of the meeting audited", viewed)
 		}
 		var leaked int64
-		db.Model(&models.AuditEvent{}).Where("record_type = ? AND (detail LIKE ? OR detail LIKE ?)", "meeting", "%Fiche%", "%Bureau%").Count(&leaked)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("record_type = ? AND (detail LIKE ? OR detail LIKE ?)", "meeting", "%Fiche%", "%Bureau%").Count(&leaked).Error)
 		if leaked != 0 {
 			t.Error("meeting content in the audit log")
 		}

@@ -61,7 +61,7 @@ func TestConcurrentMigrateAppliesOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int64
-		a.Table(migrations.TableName).Count(&n)
+		dbtest.Must(t, a.Table(migrations.TableName).Count(&n).Error)
 		if int(n) != len(migrations.IDs()) {
 			t.Fatalf("%d rows in %s, want %d", n, migrations.TableName, len(migrations.IDs()))
 		}

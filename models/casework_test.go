@@ -122,7 +122,7 @@ func TestStatusTransitions(t *testing.T) {
 			}
 			if !c.ok {
 				var now models.Pupil
-				db.Take(&now, p.ID)
+				dbtest.Must(t, db.Take(&now, p.ID).Error)
 				if now.Status != c.from || now.Version != p.Version {
 					t.Errorf("%s → %s refused but changed the file: %s v%d", c.from, c.to, now.Status, now.Version)
 				}
@@ -141,7 +141,7 @@ func TestStatusTransitions(t *testing.T) {
 			t.Errorf("other establishment: %v", err)
 		}
 		var steps int64
-		db.Model(&models.PupilStatusChange{}).Where("pupil_id = ?", p.ID).Count(&steps)
+		dbtest.Must(t, db.Model(&models.PupilStatusChange{}).Where("pupil_id = ?", p.ID).Count(&steps).Error)
 		if steps != 1 {
 			t.Errorf("%d history steps after refused changes, want 1", steps)
 		}
@@ -181,7 +181,7 @@ func TestPupilValidation(t *testing.T) {
 			t.Errorf("guardian without name: %v", err)
 		}
 		var n int64
-		db.Model(&models.Pupil{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&n).Error)
 		if n != 0 {
 			t.Errorf("%d files stored after refused input", n)
 		}
@@ -222,20 +222,20 @@ func TestIndicatorValidation(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.MonthlyIndicator{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Count(&n).Error)
 		if n != 0 {
 			t.Fatalf("%d months stored after refused input", n)
 		}
 		// A valid month raises the stored risk, a second save of the month replaces it.
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 5, TemporaryExclusions: 1}))
 		var got models.Pupil
-		db.Take(&got, p.ID)
+		dbtest.Must(t, db.Take(&got, p.ID).Error)
 		if got.RiskLevel != models.RiskHigh || got.RiskScore != 4 {
 			t.Errorf("risk after 5 unjustified half-days and an exclusion: %s %d", got.RiskLevel, got.RiskScore)
 		}
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 1}))
-		db.Take(&got, p.ID)
-		db.Model(&models.MonthlyIndicator{}).Count(&n)
+		dbtest.Must(t, db.Take(&got, p.ID).Error)
+		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Count(&n).Error)
 		if n != 1 || got.RiskLevel != models.RiskLow {
 			t.Errorf("after correction: %d months, risk %s", n, got.RiskLevel)
 		}
@@ -274,7 +274,7 @@ func TestFollowUpRules(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.FollowUp{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.FollowUp{}).Count(&n).Error)
 		if n != 0 {
 			t.Fatalf("%d follow-ups stored after refused input", n)
 		}
@@ -312,7 +312,7 @@ func TestFollowUpRules(t *testing.T) {
 		if audit.Detail == "" || contains(audit.Detail, "Secret") {
 			t.Errorf("deletion audit detail %q", audit.Detail)
 		}
-		db.Model(&models.NextAction{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.NextAction{}).Count(&n).Error)
 		if n != 0 {
 			t.Errorf("the deleted follow-up's action survives")
 		}
@@ -402,7 +402,7 @@ func TestStaleIdentityEdit(t *testing.T) {
 			t.Fatalf("stale edit: %v", err)
 		}
 		var now models.Pupil
-		db.Take(&now, p.ID)
+		dbtest.Must(t, db.Take(&now, p.ID).Error)
 		if now.FirstName != "Corrigé" || now.Version != first.Version {
 			t.Errorf("the stale edit overwrote: %s v%d", now.FirstName, now.Version)
 		}

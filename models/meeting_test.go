@@ -160,7 +160,7 @@ func TestMeetingEditIsLocked(t *testing.T) {
 			t.Errorf("stale status change: %v", err)
 		}
 		var now models.Meeting
-		db.Take(&now, m.ID)
+		dbtest.Must(t, db.Take(&now, m.ID).Error)
 		if now.Place != "Bureau du CPE" || now.Status != models.MeetingPlanned || now.Version != 2 {
 			t.Errorf("a stale change went through: %+v", now)
 		}
@@ -238,7 +238,7 @@ func TestMeetingStatusTransitions(t *testing.T) {
 					t.Errorf("%s, %s accepted (%v)", from, c.name, err)
 				case !ok:
 					var now models.Meeting
-					db.Take(&now, m.ID)
+					dbtest.Must(t, db.Take(&now, m.ID).Error)
 					if now.Status != from || now.Version != m.Version {
 						t.Errorf("%s, %s refused but changed the meeting: %s v%d", from, c.name, now.Status, now.Version)
 					}
@@ -374,7 +374,7 @@ func TestRecapBecomesNextActions(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.NextAction{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.NextAction{}).Count(&n).Error)
 		if n != 0 {
 			t.Fatalf("%d actions stored after refused recaps", n)
 		}
@@ -410,12 +410,12 @@ func TestRecapBecomesNextActions(t *testing.T) {
 		if !errors.As(err, &v) || v["actions"] == "" {
 			t.Errorf("a sixth action: %v", err)
 		}
-		db.Model(&models.NextAction{}).Where("meeting_id = ?", m.ID).Count(&n)
+		dbtest.Must(t, db.Model(&models.NextAction{}).Where("meeting_id = ?", m.ID).Count(&n).Error)
 		if n != 3 {
 			t.Errorf("%d actions, want 3", n)
 		}
 		var audits []models.AuditEvent
-		db.Where("record_type = ?", "meeting").Find(&audits)
+		dbtest.Must(t, db.Where("record_type = ?", "meeting").Find(&audits).Error)
 		for _, a := range audits {
 			if strings.Contains(a.Detail, "Fiche") || strings.Contains(a.Detail, "Appeler") || strings.Contains(a.Detail, "Vanhoutte") {
 				t.Errorf("the audit log holds content: %q", a.Detail)

@@ -228,7 +228,7 @@ func TestConstraintsProtectTheData(t *testing.T) {
 		r.Status = models.ReferralDraft
 		must(t, db.Create(&r).Error)
 		var n int64
-		db.Model(&models.Referral{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.Referral{}).Count(&n).Error)
 		if n != 1 {
 			t.Errorf("%d referrals stored, want the draft only", n)
 		}
@@ -266,7 +266,7 @@ func TestConcurrentWritesDoNotFail(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.Setting{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.Setting{}).Count(&n).Error)
 		if n != workers*each {
 			t.Errorf("%d rows, want %d", n, workers*each)
 		}

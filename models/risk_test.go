@@ -395,7 +395,7 @@ func TestRiskRulesStored(t *testing.T) {
 		// Saving again replaces the same setting.
 		must(t, models.SaveRiskRules(ctx, db, now.Add(time.Hour), models.DefaultRiskRules))
 		var n int64
-		db.Model(&models.Setting{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.Setting{}).Count(&n).Error)
 		if got := storedRisk(t, db, p.ID); n != 1 || got != "medium 2" {
 			t.Errorf("%d settings, stored risk %s; want 1 and medium 2", n, got)
 		}
@@ -562,7 +562,7 @@ func TestRecomputeRiskAtScale(t *testing.T) {
 				CASE WHEN k % 3 = 2 THEN ((p.id * 31 + k * 7) % 160) / 10.0 + 4 END, 'import', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
 			FROM pupils p CROSS JOIN g`).Error)
 		var n int64
-		db.Model(&models.MonthlyIndicator{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Count(&n).Error)
 		t.Logf("filled %d indicators in %v", n, time.Since(start).Round(time.Millisecond))
 
 		for _, run := range []string{"first (every pupil changes)", "again (nothing changes)", "after ANALYZE"} {
@@ -577,7 +577,7 @@ func TestRecomputeRiskAtScale(t *testing.T) {
 			RiskLevel models.RiskLevel
 			N         int
 		}
-		db.Model(&models.Pupil{}).Select("risk_level, COUNT(*) AS n").Group("risk_level").Scan(&levels)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Select("risk_level, COUNT(*) AS n").Group("risk_level").Scan(&levels).Error)
 		t.Logf("levels: %+v", levels)
 		var one models.Pupil
 		must(t, db.Select("id, risk_level, risk_score").Order("id DESC").Take(&one).Error)

@@ -270,13 +270,13 @@ func TestGenerateRefusesANonEmptyDatabase(t *testing.T) {
 		}
 		db := dbtest.Open(t, u)
 		var before int64
-		db.Model(&models.Pupil{}).Count(&before)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&before).Error)
 		code, _, errOut := mediation(t, "", nil, "generate", "--scale", "small", dbFlag(u))
 		if code != 1 || !strings.HasPrefix(errOut, "mediation : ") || !strings.Contains(errOut, "base vide") {
 			t.Errorf("generate on the demo set: exit %d, %q", code, errOut)
 		}
 		var after int64
-		db.Model(&models.Pupil{}).Count(&after)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&after).Error)
 		if after != before {
 			t.Errorf("a refused generate changed the pupils: %d, then %d", before, after)
 		}

@@ -118,3 +118,13 @@ func newPostgres(t testing.TB) models.DatabaseURL {
 	u.RawQuery = q.Encode()
 	return models.DatabaseURL{Dialect: models.DialectPostgres, DSN: u.String()}
 }
+
+// Must fails the test when err is set. Tests wrap every query in it (dbtest.Must(t,
+// db.….Count(&n).Error)): a query that fails — a renamed column, a missing table — would
+// otherwise leave its result at zero, and a check that expects zero rows would pass.
+func Must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}

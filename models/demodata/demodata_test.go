@@ -113,7 +113,7 @@ func TestLoad(t *testing.T) {
 					}
 				}
 				var partners []models.PartnerOrganisation
-				db.Order("id").Find(&partners)
+				dbtest.Must(t, db.Order("id").Find(&partners).Error)
 				for _, p := range partners[:2] {
 					statuses := distinct[models.ReferralStatus](t, db, "referrals", "status", "partner_organisation_id = ?", p.ID)
 					for _, s := range models.ReferralStatuses {
@@ -131,21 +131,21 @@ func TestLoad(t *testing.T) {
 				}
 
 				var ests []models.Establishment
-				db.Find(&ests)
+				dbtest.Must(t, db.Find(&ests).Error)
 				for _, e := range ests {
 					if err := models.ValidateUAI(e.UAI); err != nil {
 						t.Errorf("%s: UAI %s: %v", e.Name, e.UAI, err)
 					}
 					var mediators int64
-					db.Table("user_establishments").Joins("JOIN users ON users.id = user_establishments.user_id").
-						Where("user_establishments.establishment_id = ? AND users.role = ?", e.ID, models.RoleMediator).Count(&mediators)
+					dbtest.Must(t, db.Table("user_establishments").Joins("JOIN users ON users.id = user_establishments.user_id").
+						Where("user_establishments.establishment_id = ? AND users.role = ?", e.ID, models.RoleMediator).Count(&mediators).Error)
 					if mediators == 0 {
 						t.Errorf("%s has no mediator", e.Name)
 					}
 				}
 
 				var referrals []models.Referral
-				db.Find(&referrals)
+				dbtest.Must(t, db.Find(&referrals).Error)
 				for _, r := range referrals {
 					consent := r.ConsentGivenBy != "" && r.ConsentGivenOn != nil && r.ConsentMethod != nil
 					if r.Status != models.ReferralDraft && !consent {
@@ -196,8 +196,8 @@ func TestLoad(t *testing.T) {
 
 				// Every file's status is the one its history ends with.
 				var mismatched int64
-				db.Table("pupils").Where(`status <> (SELECT c.to_status FROM pupil_status_changes c
-					WHERE c.pupil_id = pupils.id ORDER BY c.changed_at DESC, c.id DESC LIMIT 1)`).Count(&mismatched)
+				dbtest.Must(t, db.Table("pupils").Where(`status <> (SELECT c.to_status FROM pupil_status_changes c
+					WHERE c.pupil_id = pupils.id ORDER BY c.changed_at DESC, c.id DESC LIMIT 1)`).Count(&mismatched).Error)
 				if mismatched > 0 {
 					t.Errorf("%d files whose status is not the last of their history", mismatched)
 				}

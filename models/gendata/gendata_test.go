@@ -169,7 +169,7 @@ func TestGenerateCoversEveryCase(t *testing.T) {
 		// Every partner has answered referrals; the waiting ones are those of the last days or
 		// weeks, too few at this scale for every partner to have them all.
 		var partners []models.PartnerOrganisation
-		db.Order("id").Find(&partners)
+		dbtest.Must(t, db.Order("id").Find(&partners).Error)
 		for _, p := range partners {
 			for _, s := range []models.ReferralStatus{models.ReferralAccepted, models.ReferralDeclined, models.ReferralClosed, models.ReferralWithdrawn} {
 				exists(p.Name+": referral "+string(s), "SELECT COUNT(*) FROM referrals WHERE partner_organisation_id = ? AND status = ?", p.ID, s)
@@ -220,7 +220,7 @@ func checkInvariants(t *testing.T, db *gorm.DB, now time.Time) {
 	}
 	// Establishments, accounts.
 	var uais []string
-	db.Model(&models.Establishment{}).Order("id").Pluck("uai", &uais)
+	dbtest.Must(t, db.Model(&models.Establishment{}).Order("id").Pluck("uai", &uais).Error)
 	seen := map[string]bool{}
 	for _, u := range uais {
 		if err := models.ValidateUAI(u); err != nil || !strings.HasPrefix(u, "059") || seen[u] {
