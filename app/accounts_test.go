@@ -15,6 +15,7 @@ import (
 var shownPassword = regexp.MustCompile(`<code>([A-Za-z0-9]{20})</code>`)
 
 func TestAdministratorManagesAccounts(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -160,6 +161,7 @@ type route struct {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	all := models.Roles
 	admin := []models.Role{models.RoleAdmin}
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {

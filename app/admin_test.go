@@ -36,6 +36,7 @@ func (c *client) upload(path string, fields map[string]string, filename string, 
 var applyForm = regexp.MustCompile(`action="(/admin/imports/[0-9a-f]+/apply)"`)
 
 func TestAdministratorImportsAFile(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB

@@ -12,6 +12,7 @@ import (
 )
 
 func TestEachRoleSignsInToItsHome(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cases := []struct {
@@ -72,6 +73,7 @@ func TestEachRoleSignsInToItsHome(t *testing.T) {
 }
 
 func TestWrongCredentialsAreOneMessage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -98,6 +100,7 @@ func TestWrongCredentialsAreOneMessage(t *testing.T) {
 }
 
 func TestLoginThrottling(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -122,6 +125,7 @@ func TestLoginThrottling(t *testing.T) {
 }
 
 func TestSessionFixationAndRenewal(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -155,6 +159,7 @@ func TestSessionFixationAndRenewal(t *testing.T) {
 }
 
 func TestIdleAndAbsoluteExpiry(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -200,6 +205,7 @@ func TestIdleAndAbsoluteExpiry(t *testing.T) {
 }
 
 func TestCSRFRefusals(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -232,6 +238,7 @@ func TestCSRFRefusals(t *testing.T) {
 }
 
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -264,6 +271,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -276,6 +284,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestLanguageSwitch(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		visitor := s.client(t)

@@ -143,6 +143,7 @@ func TestQueriesDoNotGrowWithRows(t *testing.T) {
 var pupilLink = regexp.MustCompile(`href="/pupils/(\d+)"`)
 
 func TestPupilPagesAndScope(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -211,6 +212,7 @@ func TestPupilPagesAndScope(t *testing.T) {
 }
 
 func TestMediatorWorksOnAFile(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -396,6 +398,7 @@ func caseworkRoutes(t *testing.T, db *gorm.DB) []route {
 }
 
 func TestRiskRulesAreConfigurable(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -445,6 +448,7 @@ func TestRiskRulesAreConfigurable(t *testing.T) {
 
 // The worklist gathers meetings and referrals too; answers are new only once.
 func TestWorklistMeetingsAndReferrals(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		med := s.client(t)

@@ -62,6 +62,7 @@ func scheduleForm(mp meetingPupil, date, clock string) url.Values {
 // is noted, the recap's actions reach the worklist; the head teacher sees and records too;
 // anyone else finds nothing.
 func TestMeetingFlowOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -295,6 +296,7 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 }
 
 func TestMeetingStatusAndListsOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -356,6 +358,7 @@ func TestMeetingStatusAndListsOverHTTP(t *testing.T) {
 // The number of SQL statements of the meeting pages does not depend on how many meetings,
 // participants or actions they show.
 func TestMeetingPagesQueriesDoNotGrow(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB

@@ -50,6 +50,7 @@ var referralLocation = regexp.MustCompile(`^/referrals/(\d+)$`)
 // sends once however many clicks; the CAF acknowledges and accepts, the Département, another
 // establishment's mediator and the coordinator find nothing; the mediator reads the answer.
 func TestReferralFlowOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -227,6 +228,7 @@ func TestReferralFlowOverHTTP(t *testing.T) {
 // The inbox filters by status, establishment and delay, and marks the overdue referrals; the
 // partner's home links each count to it.
 func TestPartnerInbox(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -289,6 +291,7 @@ func TestPartnerInbox(t *testing.T) {
 
 // The coordination manages the partner organisations; nobody else reaches the pages.
 func TestPartnerOrganisationPages(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -381,6 +384,7 @@ func referralRoutes(t *testing.T, db *gorm.DB) []route {
 // finds it nowhere (inbox, counts, its page, its report), while a sent-then-withdrawn one stays
 // in its inbox. The issue's finding: today the withdrawn draft showed the pupil and guardians.
 func TestWithdrawnDraftNeverReachesThePartner(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB

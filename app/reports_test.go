@@ -134,6 +134,7 @@ func samePage(t *testing.T, what, page, text string) {
 }
 
 func TestEstablishmentDashboardAndPDF(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -204,6 +205,7 @@ func pupilNames(t *testing.T, db *gorm.DB) []string {
 }
 
 func TestAnonymisedReports(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -279,6 +281,7 @@ func TestAnonymisedReports(t *testing.T) {
 }
 
 func TestPupilDossierPDF(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -327,6 +330,7 @@ func TestPupilDossierPDF(t *testing.T) {
 
 // TestConcurrentPDFs generates the four kinds of PDF at once (run it with -race).
 func TestConcurrentPDFs(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		var jaures models.Establishment
@@ -371,6 +375,7 @@ func TestConcurrentPDFs(t *testing.T) {
 }
 
 func TestSmallCountThresholdSetting(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		coord := s.client(t)

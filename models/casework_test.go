@@ -73,6 +73,7 @@ func (w *world) followUp(t *testing.T, p models.Pupil, daysAgo int, action model
 }
 
 func TestStatusTransitions(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		cases := []struct {
@@ -149,6 +150,7 @@ func TestStatusTransitions(t *testing.T) {
 }
 
 func TestPupilValidation(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		good := models.PupilInput{EstablishmentID: w.a.ID, LastName: "Martin", FirstName: "Léa", BirthDate: time.Date(2013, 1, 5, 0, 0, 0, 0, time.UTC), ClassLevel: models.Level4e}
@@ -197,6 +199,7 @@ func TestPupilValidation(t *testing.T) {
 }
 
 func TestIndicatorValidation(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -246,6 +249,7 @@ func TestIndicatorValidation(t *testing.T) {
 }
 
 func TestFollowUpRules(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -321,6 +325,7 @@ func TestFollowUpRules(t *testing.T) {
 
 // The worklist, case by case, with a fixed clock.
 func TestWorklist(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		today := models.Today(w.now)
@@ -389,6 +394,7 @@ func TestWorklist(t *testing.T) {
 }
 
 func TestStaleIdentityEdit(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, false)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestImportPupilsAndIndicators(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

@@ -27,6 +27,7 @@ func importDirectory(t *testing.T, db *gorm.DB, data string, opts models.ImportO
 }
 
 func TestImportTheDirectorySample(t *testing.T) {
+	t.Parallel()
 	// The national directory's layout, as shared/samples gives it (UTF-8 with BOM, ';').
 	sample, err := os.ReadFile("testdata/annuaire-education-sample.csv")
 	if err != nil {
@@ -57,6 +58,7 @@ func TestImportTheDirectorySample(t *testing.T) {
 }
 
 func TestImportEstablishmentsCases(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		count := func() int64 {
 			var n int64

@@ -44,6 +44,7 @@ func meetingCount(t *testing.T, db *gorm.DB) (meetings, participants int64) {
 }
 
 func TestScheduleMeeting(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -137,6 +138,7 @@ func TestScheduleMeeting(t *testing.T) {
 }
 
 func TestMeetingEditIsLocked(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -177,6 +179,7 @@ func TestMeetingEditIsLocked(t *testing.T) {
 
 // Every status × every way of changing it.
 func TestMeetingStatusTransitions(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -255,6 +258,7 @@ func TestMeetingStatusTransitions(t *testing.T) {
 }
 
 func TestAttendance(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -328,6 +332,7 @@ func TestAttendance(t *testing.T) {
 }
 
 func TestRecapBecomesNextActions(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -434,6 +439,7 @@ func TestRecapBecomesNextActions(t *testing.T) {
 }
 
 func TestMeetingLists(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		mine := w.pupil(t, true) // referent medA

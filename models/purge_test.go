@@ -12,6 +12,7 @@ import (
 )
 
 func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		ctx := context.Background()
@@ -89,6 +90,7 @@ func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
 
 // With several instances on one PostgreSQL, only the one that holds the lock purges.
 func TestPurgeLock(t *testing.T) {
+	t.Parallel()
 	b := dbtest.PostgresOnly(t)
 	db := dbtest.OpenMigrated(t, b.New(t))
 	sqlDB, _ := db.DB()

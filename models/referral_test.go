@@ -129,6 +129,7 @@ func (w *referralWorld) snapshot(t *testing.T, id uint) snapshot {
 // the moves of the lifecycle go through, dated, attributed and audited; every other one is
 // refused and changes nothing.
 func TestReferralStateMachine(t *testing.T) {
+	t.Parallel()
 	type move struct {
 		from   models.ReferralStatus
 		action models.ReferralAction
@@ -260,6 +261,7 @@ func TestReferralStateMachine(t *testing.T) {
 
 // The bad inputs of the issue, each refused with a French message that says why.
 func TestReferralRefusals(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		field := func(err error, name string) string {
@@ -365,6 +367,7 @@ func TestReferralRefusals(t *testing.T) {
 
 // No consent, no referral: a draft without the family's consent is not sent, and says why.
 func TestReferralConsent(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		r := w.draft(t, false)
@@ -423,6 +426,7 @@ func TestReferralConsent(t *testing.T) {
 // calendar days from the Paris date it was sent on; the lists (SQL) and ReferralOverdue (Go)
 // agree, across midnight and the summer-time changes.
 func TestReferralOverdue(t *testing.T) {
+	t.Parallel()
 	paris := func(y int, m time.Month, d, h, min int) time.Time {
 		return time.Date(y, m, d, h, min, 0, 0, models.Paris)
 	}
@@ -499,6 +503,7 @@ func TestReferralOverdue(t *testing.T) {
 // Two agents of the organisation answering at once leave one consistent state; a double click
 // on "send" sends once.
 func TestReferralConcurrency(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		for round := range 4 {
@@ -572,6 +577,7 @@ func TestReferralConcurrency(t *testing.T) {
 // The lists: each role sees its referrals, with the related rows joined; the worklist's two
 // parts follow their rules.
 func TestReferralLists(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		draft := w.draft(t, true)
@@ -691,6 +697,7 @@ func TestReferralLists(t *testing.T) {
 }
 
 func TestPartnerOrganisations(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		var v models.ValidationError

@@ -13,6 +13,7 @@ import (
 
 // The four reports from the command line, and each of their failures as one clear line.
 func TestReportCommand(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		if u.Dialect == models.DialectPostgres {
 			dbtest.OpenMigrated(t, u)

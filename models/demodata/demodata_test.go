@@ -59,6 +59,7 @@ func distinct[T ~string](t *testing.T, db *gorm.DB, table, column string, where 
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	for _, day := range loadDays {
 		t.Run(day.name, func(t *testing.T) {
 			dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
@@ -260,6 +261,7 @@ func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time, allLevels bool) {
 }
 
 func TestLoadRefusesOtherData(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		real := models.Establishment{UAI: "0590001Q", Name: "Collège réel", Type: models.TypeCollege,
@@ -280,6 +282,7 @@ func TestLoadRefusesOtherData(t *testing.T) {
 
 // Two instances started with --demo on one database: one loads, the other finds it loaded.
 func TestLoadTwiceAtOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		results := make(chan Summary, 2)
 		errs := make(chan error, 2)
@@ -309,6 +312,7 @@ func TestLoadTwiceAtOnce(t *testing.T) {
 }
 
 func TestAccounts(t *testing.T) {
+	t.Parallel()
 	want := map[string]models.Role{
 		"admin@demo.test": models.RoleAdmin, "coordination@demo.test": models.RoleCoordinator,
 		"mediation@demo.test": models.RoleMediator, "mediation2@demo.test": models.RoleMediator,
@@ -334,6 +338,7 @@ func TestAccounts(t *testing.T) {
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
+	t.Parallel()
 	hashes := fakeHashes()
 	a, b := generate(loadDays[0].now, hashes), generate(loadDays[0].now, hashes)
 	if !reflect.DeepEqual(a, b) {
@@ -353,6 +358,7 @@ func fakeHashes() []string {
 // in memory: what the database cannot check (dates in the past, histories that agree with the
 // status, timestamps that follow the lifecycle), and that everything the demo must show is there.
 func TestGenerateEveryDay(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, time.June, 1, 9, 30, 0, 0, models.Paris)
 	for i := 0; i < 730; i += 4 {
 		now := start.AddDate(0, 0, i).Add(time.Duration(i%11) * time.Hour)
