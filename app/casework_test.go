@@ -112,23 +112,46 @@ func must(tb testing.TB, err error) {
 	}
 }
 
-// The number of SQL statements of a page does not depend on how many rows it shows.
+// The number of SQL statements of a page does not depend on how many rows it shows: the
+// casework pages, the meeting and referral lists, and the dashboards of each report.
 func TestQueriesDoNotGrowWithRows(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			counts := map[string][]int64{}
-			for _, size := range []struct{ pupils, followUps, first int }{{3, 6, 1}, {120, 1500, 60}} {
+			shows := map[string]string{"/meetings": `href="/meetings/`, "/referrals": `href="/referrals/`,
+				"/reports/metropolitan?by=establishment": "Collège Test "}
+			for _, size := range []struct{ pupils, followUps, first, meetings, referrals, establishments int }{
+				{3, 6, 1, 2, 2, 1}, {120, 1500, 60, 60, 80, 8}} {
 				s := seedEstablishment(t, b.New(t), size.pupils, size.followUps, size.first)
+				readers := seedMeetingsAndReferrals(t, s, size.meetings, size.referrals, size.establishments)
 				counter := dbtest.CountQueries(s.site.App.DB)
-				cl := s.site.client(t)
-				cl.login(s.mediator)
-				for _, path := range []string{"/pupils", "/pupils?sort=contact", fmt.Sprintf("/pupils/%d", s.pupils[0]), "/"} {
-					counter.Reset()
-					if r := cl.get(path); r.Status != http.StatusOK {
-						t.Fatalf("GET %s: %d", path, r.Status)
+				pages := []struct {
+					who   string
+					paths []string
+				}{
+					{s.mediator, []string{"/pupils", "/pupils?sort=contact", fmt.Sprintf("/pupils/%d", s.pupils[0]), "/",
+						"/meetings", "/referrals", "/establishments/" + readers.uai}},
+					{readers.coordinator, []string{"/reports/metropolitan?by=establishment", "/reports/metropolitan?by=commune",
+						"/reports/metropolitan?by=type", fmt.Sprintf("/partners/%d/report", readers.partnerID)}},
+					{readers.partner, []string{"/referrals", fmt.Sprintf("/partners/%d/report", readers.partnerID)}},
+				}
+				for _, p := range pages {
+					cl := s.site.client(t)
+					cl.login(p.who)
+					for _, path := range p.paths {
+						counter.Reset()
+						r := cl.get(path)
+						if r.Status != http.StatusOK {
+							t.Fatalf("%s GET %s: %d", p.who, path, r.Status)
+						}
+						// With many rows, the lists show many of them: the guard counts real work.
+						if want, ok := shows[path]; ok && size.meetings > 10 && strings.Count(r.Body, want) < 10 {
+							t.Errorf("%s GET %s: %d × %q, want many", p.who, path, strings.Count(r.Body, want), want)
+						}
+						key := p.who[:4] + " " + path
+						counts[key] = append(counts[key], counter.Count())
 					}
-					counts[path] = append(counts[path], counter.Count())
 				}
 			}
 			for path, c := range counts {
