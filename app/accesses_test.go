@@ -33,6 +33,7 @@ var accessRow = regexp.MustCompile(`(?s)<tr><th scope="row">.*?</tr>`)
 // A mediator sees on a file who consulted or changed it, and when, newest first; the head
 // teacher reads the file without its history; other establishments get nothing.
 func TestPupilAccessHistory(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB

@@ -15,12 +15,13 @@ import (
 var shownPassword = regexp.MustCompile(`<code>([A-Za-z0-9]{20})</code>`)
 
 func TestAdministratorManagesAccounts(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
 		var jaures, camus models.Establishment
-		db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures)
-		db.Where("name = ?", "Collège Albert Camus").Take(&camus)
+		dbtest.Must(t, db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures).Error)
+		dbtest.Must(t, db.Where("name = ?", "Collège Albert Camus").Take(&camus).Error)
 		admin := s.client(t)
 		admin.login("admin@demo.test")
 
@@ -50,7 +51,7 @@ func TestAdministratorManagesAccounts(t *testing.T) {
 			t.Fatal("the temporary password is not shown")
 		}
 		var created models.User
-		db.Preload("Establishments").Where("email = ?", "nouvelle.mediatrice@demo.test").Take(&created)
+		dbtest.Must(t, db.Preload("Establishments").Where("email = ?", "nouvelle.mediatrice@demo.test").Take(&created).Error)
 		if !created.MustChangePassword || len(created.Establishments) != 2 {
 			t.Fatalf("created account: %+v", created)
 		}
@@ -103,7 +104,7 @@ func TestAdministratorManagesAccounts(t *testing.T) {
 
 		// An administrator cannot lock themselves out.
 		var self models.User
-		db.Where("email = ?", "admin@demo.test").Take(&self)
+		dbtest.Must(t, db.Where("email = ?", "admin@demo.test").Take(&self).Error)
 		r = admin.post(fmt.Sprintf("/admin/users/%d", self.ID), url.Values{"email": {self.Email}, "display_name": {self.DisplayName}, "role": {"admin"}, "locale": {"fr"}})
 		if r.Status != http.StatusUnprocessableEntity {
 			t.Errorf("self-deactivation: %d", r.Status)
@@ -117,7 +118,7 @@ func TestAdministratorManagesAccounts(t *testing.T) {
 
 		// Every change is in the audit log, without any password.
 		var events []models.AuditEvent
-		db.Where("record_type = ? AND record_id = ?", "user", fmt.Sprint(created.ID)).Order("id").Find(&events)
+		dbtest.Must(t, db.Where("record_type = ? AND record_id = ?", "user", fmt.Sprint(created.ID)).Order("id").Find(&events).Error)
 		var actions []string
 		for _, e := range events {
 			actions = append(actions, e.Action)
@@ -133,7 +134,7 @@ func TestAdministratorManagesAccounts(t *testing.T) {
 			t.Errorf("audit trail %q, want %q", strings.Join(actions, " "), want)
 		}
 		var changed models.AuditEvent
-		db.Where("action = ? AND record_id = ?", models.AuditUserChanged, fmt.Sprint(created.ID)).Take(&changed)
+		dbtest.Must(t, db.Where("action = ? AND record_id = ?", models.AuditUserChanged, fmt.Sprint(created.ID)).Take(&changed).Error)
 		if !strings.Contains(changed.Detail, "role: mediator → head_teacher") || !strings.Contains(changed.Detail, "active: true → false") {
 			t.Errorf("change detail %q", changed.Detail)
 		}
@@ -160,12 +161,13 @@ type route struct {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	all := models.Roles
 	admin := []models.Role{models.RoleAdmin}
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		var target models.User
-		s.App.DB.Where("email = ?", "mediation4@demo.test").Take(&target)
+		dbtest.Must(t, s.App.DB.Where("email = ?", "mediation4@demo.test").Take(&target).Error)
 		routes := []route{
 			{"GET", "/", all},
 			{"GET", "/account/password", all},

@@ -36,6 +36,7 @@ func (c *client) upload(path string, fields map[string]string, filename string, 
 var applyForm = regexp.MustCompile(`action="(/admin/imports/[0-9a-f]+/apply)"`)
 
 func TestAdministratorImportsAFile(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -54,14 +55,14 @@ func TestAdministratorImportsAFile(t *testing.T) {
 			t.Errorf("wrong file: %d %s", r.Status, excerpt(r.Body))
 		}
 		var before int64
-		db.Model(&models.Establishment{}).Count(&before)
+		dbtest.Must(t, db.Model(&models.Establishment{}).Count(&before).Error)
 		r = admin.upload("/admin/imports", map[string]string{"kind": "establishments", "encoding": "auto"}, "annuaire.csv", []byte(directory))
 		m := applyForm.FindStringSubmatch(r.Body)
 		if r.Status != http.StatusOK || m == nil || !strings.Contains(r.Body, "Ce que l&#39;import de annuaire.csv ferait") {
 			t.Fatalf("preview: %d %s", r.Status, excerpt(r.Body))
 		}
 		var after int64
-		db.Model(&models.Establishment{}).Count(&after)
+		dbtest.Must(t, db.Model(&models.Establishment{}).Count(&after).Error)
 		if after != before {
 			t.Fatal("the preview stored establishments")
 		}
@@ -75,7 +76,7 @@ func TestAdministratorImportsAFile(t *testing.T) {
 		if r.Status != http.StatusOK || !strings.Contains(r.Body, "appliqué") {
 			t.Fatalf("apply: %d %s", r.Status, excerpt(r.Body))
 		}
-		db.Model(&models.Establishment{}).Count(&after)
+		dbtest.Must(t, db.Model(&models.Establishment{}).Count(&after).Error)
 		if after != before+1 {
 			t.Errorf("%d establishments after the import, want %d", after, before+1)
 		}

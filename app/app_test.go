@@ -55,6 +55,7 @@ func get(t *testing.T, a *app.App, path string, header ...string) *httptest.Resp
 }
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		a := newApp(t, u)
 		for _, path := range []string{"/healthz", "/readyz"} {
@@ -66,6 +67,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestPagesAreFrenchWithSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		a := newApp(t, u)
 		rec := get(t, a, "/login")
@@ -108,6 +110,7 @@ func TestPagesAreFrenchWithSecurityHeaders(t *testing.T) {
 }
 
 func TestErrorPagesShowRequestIDAndNoInternals(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		a := newApp(t, u)
 		a.Echo.GET("/boom", func(c echo.Context) error {
@@ -144,6 +147,7 @@ func TestErrorPagesShowRequestIDAndNoInternals(t *testing.T) {
 // administrator without a token, is refused (the administrator's group checks the role first,
 // the others the token before their route's role).
 func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		admin := s.client(t)
@@ -167,6 +171,7 @@ func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
 }
 
 func TestClientCannotSpoofItsAddress(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		a := newApp(t, u)
 		a.Echo.GET("/ip", func(c echo.Context) error { return c.String(http.StatusOK, c.RealIP()) })
@@ -180,6 +185,7 @@ func TestClientCannotSpoofItsAddress(t *testing.T) {
 // Readiness answers 503 while the database is unreachable and 200 again once it is back,
 // without a restart. The database is reached through a proxy that the test cuts.
 func TestReadinessFollowsTheDatabase(t *testing.T) {
+	t.Parallel()
 	b := dbtest.PostgresOnly(t)
 	t.Run(b.Name, func(t *testing.T) {
 		u := b.New(t)
@@ -217,6 +223,7 @@ func TestReadinessFollowsTheDatabase(t *testing.T) {
 // Graceful shutdown: once the context ends, the server lets the in-flight request finish and
 // refuses new connections.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, err := app.New(context.Background(), app.Config{DatabaseURL: "sqlite:" + dir + "/g.db", Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second})
 	if err != nil {
@@ -333,6 +340,7 @@ func (p *proxy) restore(t *testing.T) {
 // Behind a configured proxy, the client address comes from X-Forwarded-For; the same header
 // from anyone else is ignored.
 func TestTrustedProxy(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, err := app.New(context.Background(), app.Config{DatabaseURL: "sqlite:" + dir + "/p.db", TrustedProxies: []string{"192.0.2.10"}})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestEachRoleSignsInToItsHome(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cases := []struct {
@@ -57,7 +58,7 @@ func TestEachRoleSignsInToItsHome(t *testing.T) {
 		}
 		// The coordinator and the administrator never see a pupil's name.
 		var names []string
-		s.App.DB.Model(&models.Pupil{}).Limit(40).Pluck("last_name", &names)
+		dbtest.Must(t, s.App.DB.Model(&models.Pupil{}).Limit(40).Pluck("last_name", &names).Error)
 		for _, email := range []string{"coordination@demo.test", "admin@demo.test"} {
 			cl := s.client(t)
 			cl.login(email)
@@ -72,6 +73,7 @@ func TestEachRoleSignsInToItsHome(t *testing.T) {
 }
 
 func TestWrongCredentialsAreOneMessage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -90,7 +92,7 @@ func TestWrongCredentialsAreOneMessage(t *testing.T) {
 			t.Errorf("empty form: %d %s", r.Status, excerpt(r.Body))
 		}
 		var failed int64
-		s.App.DB.Model(&models.AuditEvent{}).Where("action = ?", models.AuditLoginFailed).Count(&failed)
+		dbtest.Must(t, s.App.DB.Model(&models.AuditEvent{}).Where("action = ?", models.AuditLoginFailed).Count(&failed).Error)
 		if failed != 2 {
 			t.Errorf("%d failed logins audited, want 2", failed)
 		}
@@ -98,6 +100,7 @@ func TestWrongCredentialsAreOneMessage(t *testing.T) {
 }
 
 func TestLoginThrottling(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -122,6 +125,7 @@ func TestLoginThrottling(t *testing.T) {
 }
 
 func TestSessionFixationAndRenewal(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -155,6 +159,7 @@ func TestSessionFixationAndRenewal(t *testing.T) {
 }
 
 func TestIdleAndAbsoluteExpiry(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -200,12 +205,13 @@ func TestIdleAndAbsoluteExpiry(t *testing.T) {
 }
 
 func TestCSRFRefusals(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
 		cl.login("admin@demo.test")
 		var before int64
-		s.App.DB.Model(&models.User{}).Count(&before)
+		dbtest.Must(t, s.App.DB.Model(&models.User{}).Count(&before).Error)
 		form := url.Values{"email": {"nouveau@demo.test"}, "display_name": {"Nouveau"}, "role": {"coordinator"}, "locale": {"fr"}, "active": {"on"}}
 		for _, token := range []string{"", "wrong-token"} {
 			f := url.Values{}
@@ -224,7 +230,7 @@ func TestCSRFRefusals(t *testing.T) {
 			t.Error("a refused logout signed out")
 		}
 		var after int64
-		s.App.DB.Model(&models.User{}).Count(&after)
+		dbtest.Must(t, s.App.DB.Model(&models.User{}).Count(&after).Error)
 		if after != before {
 			t.Errorf("accounts %d → %d after refused posts", before, after)
 		}
@@ -232,6 +238,7 @@ func TestCSRFRefusals(t *testing.T) {
 }
 
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -264,6 +271,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -276,6 +284,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestLanguageSwitch(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		visitor := s.client(t)
@@ -296,7 +305,7 @@ func TestLanguageSwitch(t *testing.T) {
 			t.Errorf("signed-in page not in English: %s", excerpt(r.Body))
 		}
 		var locale string
-		s.App.DB.Model(&models.User{}).Where("email = ?", "mediation@demo.test").Pluck("locale", &locale)
+		dbtest.Must(t, s.App.DB.Model(&models.User{}).Where("email = ?", "mediation@demo.test").Pluck("locale", &locale).Error)
 		if locale != "en" {
 			t.Errorf("the preference was not stored: %q", locale)
 		}

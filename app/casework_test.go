@@ -112,23 +112,46 @@ func must(tb testing.TB, err error) {
 	}
 }
 
-// The number of SQL statements of a page does not depend on how many rows it shows.
+// The number of SQL statements of a page does not depend on how many rows it shows: the
+// casework pages, the meeting and referral lists, and the dashboards of each report.
 func TestQueriesDoNotGrowWithRows(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			counts := map[string][]int64{}
-			for _, size := range []struct{ pupils, followUps, first int }{{3, 6, 1}, {120, 1500, 60}} {
+			shows := map[string]string{"/meetings": `href="/meetings/`, "/referrals": `href="/referrals/`,
+				"/reports/metropolitan?by=establishment": "Collège Test "}
+			for _, size := range []struct{ pupils, followUps, first, meetings, referrals, establishments int }{
+				{3, 6, 1, 2, 2, 1}, {120, 1500, 60, 60, 80, 8}} {
 				s := seedEstablishment(t, b.New(t), size.pupils, size.followUps, size.first)
+				readers := seedMeetingsAndReferrals(t, s, size.meetings, size.referrals, size.establishments)
 				counter := dbtest.CountQueries(s.site.App.DB)
-				cl := s.site.client(t)
-				cl.login(s.mediator)
-				for _, path := range []string{"/pupils", "/pupils?sort=contact", fmt.Sprintf("/pupils/%d", s.pupils[0]), "/"} {
-					counter.Reset()
-					if r := cl.get(path); r.Status != http.StatusOK {
-						t.Fatalf("GET %s: %d", path, r.Status)
+				pages := []struct {
+					who   string
+					paths []string
+				}{
+					{s.mediator, []string{"/pupils", "/pupils?sort=contact", fmt.Sprintf("/pupils/%d", s.pupils[0]), "/",
+						"/meetings", "/referrals", "/establishments/" + readers.uai}},
+					{readers.coordinator, []string{"/reports/metropolitan?by=establishment", "/reports/metropolitan?by=commune",
+						"/reports/metropolitan?by=type", fmt.Sprintf("/partners/%d/report", readers.partnerID)}},
+					{readers.partner, []string{"/referrals", fmt.Sprintf("/partners/%d/report", readers.partnerID)}},
+				}
+				for _, p := range pages {
+					cl := s.site.client(t)
+					cl.login(p.who)
+					for _, path := range p.paths {
+						counter.Reset()
+						r := cl.get(path)
+						if r.Status != http.StatusOK {
+							t.Fatalf("%s GET %s: %d", p.who, path, r.Status)
+						}
+						// With many rows, the lists show many of them: the guard counts real work.
+						if want, ok := shows[path]; ok && size.meetings > 10 && strings.Count(r.Body, want) < 10 {
+							t.Errorf("%s GET %s: %d × %q, want many", p.who, path, strings.Count(r.Body, want), want)
+						}
+						key := p.who[:4] + " " + path
+						counts[key] = append(counts[key], counter.Count())
 					}
-					counts[path] = append(counts[path], counter.Count())
 				}
 			}
 			for path, c := range counts {
@@ -143,11 +166,12 @@ func TestQueriesDoNotGrowWithRows(t *testing.T) {
 var pupilLink = regexp.MustCompile(`href="/pupils/(\d+)"`)
 
 func TestPupilPagesAndScope(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
 		var jaures models.Establishment
-		db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures)
+		dbtest.Must(t, db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures).Error)
 		var restricted models.FollowUp
 		must(t, db.Joins("JOIN pupils ON pupils.id = follow_ups.pupil_id").
 			Where("follow_ups.restricted = ? AND pupils.establishment_id = ? AND pupils.anonymised_at IS NULL", true, jaures.ID).
@@ -181,12 +205,12 @@ func TestPupilPagesAndScope(t *testing.T) {
 		}
 		// Every view of a file is in the audit log, without any note.
 		var views int64
-		db.Model(&models.AuditEvent{}).Where("action = ? AND record_id = ?", models.AuditPupilViewed, fmt.Sprint(restricted.PupilID)).Count(&views)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_id = ?", models.AuditPupilViewed, fmt.Sprint(restricted.PupilID)).Count(&views).Error)
 		if views != 2 {
 			t.Errorf("%d views audited, want 2", views)
 		}
 		var leaked int64
-		db.Model(&models.AuditEvent{}).Where("detail LIKE ?", "%"+restricted.Note[:min(20, len(restricted.Note))]+"%").Count(&leaked)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("detail LIKE ?", "%"+restricted.Note[:min(20, len(restricted.Note))]+"%").Count(&leaked).Error)
 		if leaked != 0 {
 			t.Error("a note is in the audit log")
 		}
@@ -200,7 +224,7 @@ func TestPupilPagesAndScope(t *testing.T) {
 		}
 		// The head teacher's list holds only their establishment.
 		var other models.Pupil
-		db.Where("establishment_id <> ? AND anonymised_at IS NULL", jaures.ID).Take(&other)
+		dbtest.Must(t, db.Where("establishment_id <> ? AND anonymised_at IS NULL", jaures.ID).Take(&other).Error)
 		body := head.get("/pupils").Body
 		for _, m := range pupilLink.FindAllStringSubmatch(body, -1) {
 			if m[1] == fmt.Sprint(other.ID) {
@@ -211,17 +235,18 @@ func TestPupilPagesAndScope(t *testing.T) {
 }
 
 func TestMediatorWorksOnAFile(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
 		var jaures models.Establishment
-		db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures)
+		dbtest.Must(t, db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures).Error)
 		med := s.client(t)
 		med.login("mediation@demo.test")
 		med.get("/pupils/new")
 		// Bad input: 422, messages beside the fields, nothing stored.
 		var before int64
-		db.Model(&models.Pupil{}).Count(&before)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&before).Error)
 		r := med.post("/pupils", url.Values{"establishment_id": {fmt.Sprint(jaures.ID)}, "last_name": {"Vanhoutte"}, "first_name": {"Inès"},
 			"birth_date": {"2031-02-03"}, "class_level": {"CM2"}})
 		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="birth_date-error"`) || !strings.Contains(r.Body, `id="class_level-error"`) {
@@ -231,7 +256,7 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 			t.Error("what was typed is lost")
 		}
 		var after int64
-		db.Model(&models.Pupil{}).Count(&after)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&after).Error)
 		if after != before {
 			t.Fatal("a refused file was stored")
 		}
@@ -249,7 +274,7 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 			}
 		}
 		var p models.Pupil
-		db.Where("last_name = ?", "Vanhoutte").Take(&p)
+		dbtest.Must(t, db.Where("last_name = ?", "Vanhoutte").Take(&p).Error)
 		// A follow-up with a next action due in two days, then bad ones.
 		today := models.Today(fixedNow)
 		r = med.post(path+"/followups", url.Values{"occurred_on": {today.Format("2006-01-02")}, "kind": {"family_phone"}, "duration_minutes": {"1000"}})
@@ -281,13 +306,13 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 			{url.Values{"status": {"active"}, "comment": {"Nouvelles absences"}}, http.StatusSeeOther},
 		}
 		for i, st := range steps {
-			db.Take(&p, p.ID)
+			dbtest.Must(t, db.Take(&p, p.ID).Error)
 			st.form.Set("version", fmt.Sprint(p.Version))
 			if r := med.post(path+"/status", st.form); r.Status != st.want {
 				t.Errorf("status step %d (%v): %d, want %d", i, st.form, r.Status, st.want)
 			}
 		}
-		db.Take(&p, p.ID)
+		dbtest.Must(t, db.Take(&p, p.ID).Error)
 		if p.Status != models.StatusActive || p.ExitReason != nil {
 			t.Errorf("after reopening: %s %v", p.Status, p.ExitReason)
 		}
@@ -305,7 +330,7 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 			}
 		}
 		// Two edits of the identity on the same version: the second is refused and says why.
-		db.Take(&p, p.ID)
+		dbtest.Must(t, db.Take(&p, p.ID).Error)
 		identity := url.Values{"version": {fmt.Sprint(p.Version)}, "establishment_id": {fmt.Sprint(jaures.ID)}, "last_name": {"Vanhoutte"},
 			"first_name": {"Inès"}, "birth_date": {"2012-10-03"}, "class_level": {"3e"}, "class_name": {"3e A"}}
 		if r := med.post(path, identity); r.Status != http.StatusSeeOther {
@@ -316,13 +341,13 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 		if r.Status != http.StatusConflict || !strings.Contains(r.Body, "a été modifié par") || !strings.Contains(r.Body, "3e A") {
 			t.Errorf("stale edit: %d %s", r.Status, excerpt(r.Body))
 		}
-		db.Take(&p, p.ID)
+		dbtest.Must(t, db.Take(&p, p.ID).Error)
 		if p.ClassName != "3e A" {
 			t.Errorf("the stale edit overwrote: %q", p.ClassName)
 		}
 		// The author edits and deletes a follow-up; another mediator of the establishment cannot.
 		var fu models.FollowUp
-		db.Where("pupil_id = ?", p.ID).Take(&fu)
+		dbtest.Must(t, db.Where("pupil_id = ?", p.ID).Take(&fu).Error)
 		colleague, err := models.SaveAccount(context.Background(), db, 0, models.Account{Email: "collegue@demo.test", DisplayName: "Collègue",
 			Role: models.RoleMediator, EstablishmentIDs: []uint{jaures.ID}, Active: true}, mustHash(t), false)
 		must(t, err)
@@ -344,7 +369,7 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 			t.Errorf("the author deletes: %d", r.Status)
 		}
 		var deleted int64
-		db.Model(&models.AuditEvent{}).Where("action = ? AND record_type = ? AND record_id = ?", models.AuditDeleted, "follow_up", fmt.Sprint(fu.ID)).Count(&deleted)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type = ? AND record_id = ?", models.AuditDeleted, "follow_up", fmt.Sprint(fu.ID)).Count(&deleted).Error)
 		if deleted != 1 {
 			t.Error("the deletion is not audited")
 		}
@@ -361,9 +386,9 @@ func mustHash(t *testing.T) string {
 // the others for mediators only.
 func caseworkRoutes(t *testing.T, db *gorm.DB) []route {
 	var jaures models.Establishment
-	db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures)
+	dbtest.Must(t, db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures).Error)
 	var author models.User
-	db.Where("email = ?", "mediation@demo.test").Take(&author)
+	dbtest.Must(t, db.Where("email = ?", "mediation@demo.test").Take(&author).Error)
 	var fu models.FollowUp
 	must(t, db.Joins("JOIN pupils ON pupils.id = follow_ups.pupil_id").
 		Where("pupils.establishment_id = ? AND pupils.anonymised_at IS NULL AND follow_ups.author_id = ?", jaures.ID, author.ID).
@@ -371,9 +396,9 @@ func caseworkRoutes(t *testing.T, db *gorm.DB) []route {
 	var p models.Pupil
 	must(t, db.Take(&p, fu.PupilID).Error)
 	var g models.Guardian
-	db.Where("pupil_id = ?", p.ID).Take(&g)
+	dbtest.Must(t, db.Where("pupil_id = ?", p.ID).Take(&g).Error)
 	var a models.NextAction
-	db.Where("pupil_id = ?", p.ID).Take(&a)
+	dbtest.Must(t, db.Where("pupil_id = ?", p.ID).Take(&a).Error)
 	read := []models.Role{models.RoleMediator, models.RoleHeadTeacher}
 	work := []models.Role{models.RoleMediator}
 	id := p.ID
@@ -396,12 +421,13 @@ func caseworkRoutes(t *testing.T, db *gorm.DB) []route {
 }
 
 func TestRiskRulesAreConfigurable(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
 		count := func(level models.RiskLevel) int64 {
 			var n int64
-			db.Model(&models.Pupil{}).Where("risk_level = ?", level).Count(&n)
+			dbtest.Must(t, db.Model(&models.Pupil{}).Where("risk_level = ?", level).Count(&n).Error)
 			return n
 		}
 		highBefore := count(models.RiskHigh)
@@ -445,6 +471,7 @@ func TestRiskRulesAreConfigurable(t *testing.T) {
 
 // The worklist gathers meetings and referrals too; answers are new only once.
 func TestWorklistMeetingsAndReferrals(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		med := s.client(t)

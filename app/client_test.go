@@ -68,6 +68,15 @@ func newDemoSiteWith(t *testing.T, u models.DatabaseURL, configure func(*app.Con
 	if configure != nil {
 		configure(&cfg)
 	}
+	// On SQLite the database starts as a copy of the demo loaded once (same clock, same
+	// hashing); LoadDemo below then finds it loaded, as it would on a restart.
+	if u.Dialect == models.DialectSQLite && cfg.Now().Equal(fixedNow) && cfg.Hashing.Params == testHashing.Params {
+		image, err := demoSQLite()
+		if err != nil {
+			t.Fatalf("demo template: %v", err)
+		}
+		dbtest.WriteSQLite(t, u, image)
+	}
 	a, err := app.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
@@ -80,6 +89,23 @@ func newDemoSiteWith(t *testing.T, u models.DatabaseURL, configure func(*app.Con
 	t.Cleanup(srv.Close)
 	return &site{App: a, URL: srv.URL, Clock: clk}
 }
+
+// demoSQLite is the image of a SQLite database on which the application loaded the demo at
+// fixedNow with testHashing, made once per run of the package: loading the demo is most of a
+// test's time, and a hundred tests start from it. PostgreSQL tests still load it each time.
+var demoSQLite = sync.OnceValues(func() ([]byte, error) {
+	return dbtest.SQLiteImage(func(ctx context.Context, u models.DatabaseURL) error {
+		// The application is built on the template's database as on any other: its own
+		// migrations and start, then the demo.
+		a, err := app.New(ctx, app.Config{DatabaseURL: dbURLString(u), Now: func() time.Time { return fixedNow },
+			Hashing: testHashing, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return a.LoadDemo(ctx, io.Discard)
+	})
+})
 
 // testLog sends the application's error logs to the test's log.
 type testLog struct{ t *testing.T }

@@ -73,6 +73,7 @@ func (c *client) bigUpload(size int64, declared bool) response {
 // TestUploadsAreRefusedBeforeTheirBodyIsRead: a visitor's or another role's upload is refused
 // without its body being read, an oversize one at once, and a normal one still works.
 func TestUploadsAreRefusedBeforeTheirBodyIsRead(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s, read := countingSite(t, newDemoSite(t, u))
 		const few = 4 << 10
@@ -130,6 +131,7 @@ func TestUploadsAreRefusedBeforeTheirBodyIsRead(t *testing.T) {
 // bytes that are not UTF-8, in a form, a query or a path, give a 400 with a French message on
 // both databases, and nothing is written.
 func TestControlCharactersAndInvalidUTF8AreRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -222,6 +224,7 @@ func TestControlCharactersAndInvalidUTF8AreRefused(t *testing.T) {
 // TestPasswordChangeEndsTheOtherSessions: changing one's password ends the account's other
 // sessions and keeps this one; an administrator's reset ends them all.
 func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -274,6 +277,7 @@ func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
 // TestCSRFTokenIsRotatedAtLoginAndLogout: a token read before signing in no longer passes once
 // signed in, nor the signed-in one after signing out.
 func TestCSRFTokenIsRotatedAtLoginAndLogout(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -305,6 +309,7 @@ func TestCSRFTokenIsRotatedAtLoginAndLogout(t *testing.T) {
 // TestIdleTimeoutIsNeverShorterThanConfigured: the last request, not the last time the session
 // was written, starts the 30 idle minutes; the session ends at most a minute after them.
 func TestIdleTimeoutIsNeverShorterThanConfigured(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)

@@ -26,6 +26,7 @@ import (
 // address stored before the check (or by an import) never becomes a link of another scheme on
 // the pages that link addresses: the referral page, seen by the mediator and the partner.
 func TestGuardianEmailIsAPlainAddress(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -136,6 +137,7 @@ func (s *syncBuffer) String() string {
 // message, for a signed-in user (whose session is read from the database) and for a visitor
 // signing in; the log says what failed without the typed email or password.
 func TestDatabaseOutageAnswers503(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newOutageSite(t, u)
 		target := findCAFPupil(t, s.App.DB)
@@ -184,6 +186,7 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 // The audit export neutralises a request id that the client chose (« -… » would be a formula
 // in a spreadsheet) and ends with the line that says the file is complete.
 func TestAuditCSVNeutralisesClientValues(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		admin := s.client(t)
@@ -219,6 +222,7 @@ func TestAuditCSVNeutralisesClientValues(t *testing.T) {
 // created, every other post gets the form again with the field message, never a 500. The same
 // from the command line.
 func TestConcurrentCreationOfOneAccount(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		const n = 4
@@ -293,6 +297,7 @@ func TestConcurrentCreationOfOneAccount(t *testing.T) {
 // written, the change is not made either, so that a change answered as failed has not happened
 // (and no change escapes the log).
 func TestAccountChangesCommitWithTheirAuditEvent(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -360,6 +365,7 @@ func formToken(t *testing.T, page, action string) string {
 // leads where the first did. A pupil file sent twice is created once; every creation form
 // carries its token; a malformed token is refused.
 func TestCreationFormsAreIdempotent(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB

@@ -12,6 +12,7 @@ import (
 // A file that cannot be imported is explained in the administrator's language: French by
 // default, English for an account set to English.
 func TestImportFileErrorsInTheAccountsLanguage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		files := []struct {

@@ -27,6 +27,7 @@ func (c *client) wrongLogin(email string) response {
 // the attempt is counted before the password is checked, atomically: at most the allowed
 // number of checks run, the others are refused at once.
 func TestConcurrentWrongLoginsAreCountedBeforeHashing(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		var checks atomic.Int32
 		s := newDemoSiteWith(t, u, func(c *app.Config) {
@@ -63,6 +64,7 @@ func TestConcurrentWrongLoginsAreCountedBeforeHashing(t *testing.T) {
 // cookies, an attacker's failures lock out untrusted clients only: the owner's usual browser
 // still gets in, and its own failures lock out only itself.
 func TestLockoutSparesTheOwnersBrowser(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		owner := s.client(t)
@@ -122,6 +124,7 @@ func TestLockoutSparesTheOwnersBrowser(t *testing.T) {
 // Issue 11, item 7: five failures from one address blocked everybody behind it (a school's
 // NAT). The address has a limit of its own, twenty times higher, for untrusted clients.
 func TestAddressLimitSparesASchool(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		trusted := s.client(t)
@@ -163,6 +166,7 @@ func TestAddressLimitSparesASchool(t *testing.T) {
 // Issue 11, item 9: a failed login kept the email as typed (a password typed there with it).
 // Nothing typed is stored for an unknown account; a known one is named by its id.
 func TestFailedLoginStoresNothingTyped(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -205,6 +209,7 @@ func TestFailedLoginStoresNothingTyped(t *testing.T) {
 // Issue 11, item 2: password checks wait for a free slot a bounded time, then the request is
 // answered 503 with Retry-After and a French message, and the attempt does not count.
 func TestBusyHasherAnswers503(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		hold := make(chan struct{})
 		var holding atomic.Bool
@@ -246,6 +251,7 @@ func TestBusyHasherAnswers503(t *testing.T) {
 
 // A hash made with weaker parameters than the current ones is replaced at the next login.
 func TestLoginRehashesWeakHashes(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		ctx := context.Background()
@@ -271,6 +277,7 @@ func TestLoginRehashesWeakHashes(t *testing.T) {
 // Issue 11, item 8: the current password on the password-change page could be guessed without
 // limit or trace. Each wrong one is audited; past the limit the session ends.
 func TestPasswordChangeGuessingEndsTheSession(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)
@@ -321,6 +328,7 @@ func TestPasswordChangeGuessingEndsTheSession(t *testing.T) {
 // Issue 11, item 9: weak passwords passed (a keyboard row, a repeat), and the temporary one
 // could be kept.
 func TestWeakAndTemporaryPasswordsRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		cl := s.client(t)

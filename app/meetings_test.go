@@ -62,6 +62,7 @@ func scheduleForm(mp meetingPupil, date, clock string) url.Values {
 // is noted, the recap's actions reach the worklist; the head teacher sees and records too;
 // anyone else finds nothing.
 func TestMeetingFlowOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -74,7 +75,7 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 			t.Fatalf("the file has no schedule form: %d", file.Status)
 		}
 		var before int64
-		db.Model(&models.Meeting{}).Count(&before)
+		dbtest.Must(t, db.Model(&models.Meeting{}).Count(&before).Error)
 
 		// Bad input: 422, a message beside the field, what was typed kept, nothing stored.
 		bad := []struct {
@@ -105,7 +106,7 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 			t.Error("the French message of a meeting in the past is missing")
 		}
 		var after int64
-		db.Model(&models.Meeting{}).Count(&after)
+		dbtest.Must(t, db.Model(&models.Meeting{}).Count(&after).Error)
 		if after != before {
 			t.Fatalf("%d refused meetings stored", after-before)
 		}
@@ -211,7 +212,7 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 			t.Fatalf("recap: %d %s", r.Status, excerpt(r.Body))
 		}
 		var actions []models.NextAction
-		db.Where("meeting_id = ?", meeting.ID).Order("id").Find(&actions)
+		dbtest.Must(t, db.Where("meeting_id = ?", meeting.ID).Order("id").Find(&actions).Error)
 		if len(actions) != 2 || actions[0].OwnerUserID == nil || *actions[0].OwnerUserID != mp.mediator.ID || actions[1].OwnerLabel != "la famille" {
 			t.Fatalf("recap actions: %+v", actions)
 		}
@@ -282,12 +283,12 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 		}
 		// Views and calendar downloads are in the audit log, without content.
 		var viewed int64
-		db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ? AND action = ?", "meeting", m[1], models.AuditPupilViewed).Count(&viewed)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ? AND action = ?", "meeting", m[1], models.AuditPupilViewed).Count(&viewed).Error)
 		if viewed < 5 {
 			t.Errorf("%d views of the meeting audited", viewed)
 		}
 		var leaked int64
-		db.Model(&models.AuditEvent{}).Where("record_type = ? AND (detail LIKE ? OR detail LIKE ?)", "meeting", "%Fiche%", "%Bureau%").Count(&leaked)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("record_type = ? AND (detail LIKE ? OR detail LIKE ?)", "meeting", "%Fiche%", "%Bureau%").Count(&leaked).Error)
 		if leaked != 0 {
 			t.Error("meeting content in the audit log")
 		}
@@ -295,6 +296,7 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 }
 
 func TestMeetingStatusAndListsOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -356,6 +358,7 @@ func TestMeetingStatusAndListsOverHTTP(t *testing.T) {
 // The number of SQL statements of the meeting pages does not depend on how many meetings,
 // participants or actions they show.
 func TestMeetingPagesQueriesDoNotGrow(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB

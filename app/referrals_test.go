@@ -50,6 +50,7 @@ var referralLocation = regexp.MustCompile(`^/referrals/(\d+)$`)
 // sends once however many clicks; the CAF acknowledges and accepts, the Département, another
 // establishment's mediator and the coordinator find nothing; the mediator reads the answer.
 func TestReferralFlowOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -66,7 +67,7 @@ func TestReferralFlowOverHTTP(t *testing.T) {
 		}
 		// Bad draft: 422 on the file, messages beside the fields, nothing stored.
 		var before int64
-		db.Model(&models.Referral{}).Count(&before)
+		dbtest.Must(t, db.Model(&models.Referral{}).Count(&before).Error)
 		r := med.post(filePath+"/referrals", url.Values{"reason": {"bogus"}, "request": {"  "}})
 		for _, id := range []string{"referral-partner-error", "referral-reason-error", "referral-request-error"} {
 			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="`+id+`"`) {
@@ -74,7 +75,7 @@ func TestReferralFlowOverHTTP(t *testing.T) {
 			}
 		}
 		var after int64
-		db.Model(&models.Referral{}).Count(&after)
+		dbtest.Must(t, db.Model(&models.Referral{}).Count(&after).Error)
 		if after != before {
 			t.Fatal("a refused draft was stored")
 		}
@@ -132,7 +133,7 @@ func TestReferralFlowOverHTTP(t *testing.T) {
 			t.Errorf("second send: %d %s", r.Status, excerpt(r.Body))
 		}
 		var sends int64
-		db.Model(&models.ReferralTransition{}).Where("referral_id = ? AND to_status = ?", ref.ID, models.ReferralSent).Count(&sends)
+		dbtest.Must(t, db.Model(&models.ReferralTransition{}).Where("referral_id = ? AND to_status = ?", ref.ID, models.ReferralSent).Count(&sends).Error)
 		if sends != 1 {
 			t.Errorf("%d send transitions, want 1", sends)
 		}
@@ -145,7 +146,7 @@ func TestReferralFlowOverHTTP(t *testing.T) {
 		}
 		page = partner.get(path)
 		var guardian models.Guardian
-		db.Where("pupil_id = ?", target.pupil.ID).Order("id").Take(&guardian)
+		dbtest.Must(t, db.Where("pupil_id = ?", target.pupil.ID).Order("id").Take(&guardian).Error)
 		for _, want := range []string{html.EscapeString(request), target.pupil.FirstName, target.pupil.BirthDate.Format("02/01/2006"),
 			html.EscapeString(guardian.Name), "Mme Martin, mère", `action="` + path + `/acknowledge"`} {
 			if page.Status != http.StatusOK || !strings.Contains(page.Body, want) {
@@ -215,9 +216,9 @@ func TestReferralFlowOverHTTP(t *testing.T) {
 		}
 		// Each step is in the audit log, without the request.
 		var steps, leaked int64
-		db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ? AND action IN ?", "referral", fmt.Sprint(ref.ID),
-			[]string{models.AuditCreated, models.AuditChanged}).Count(&steps)
-		db.Model(&models.AuditEvent{}).Where("detail LIKE ?", "%aide au logement%").Count(&leaked)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ? AND action IN ?", "referral", fmt.Sprint(ref.ID),
+			[]string{models.AuditCreated, models.AuditChanged}).Count(&steps).Error)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("detail LIKE ?", "%aide au logement%").Count(&leaked).Error)
 		if steps != 5 || leaked != 0 { // created, consent, sent, acknowledged, accepted
 			t.Errorf("%d audit events for the referral (want 5), %d with the request", steps, leaked)
 		}
@@ -227,6 +228,7 @@ func TestReferralFlowOverHTTP(t *testing.T) {
 // The inbox filters by status, establishment and delay, and marks the overdue referrals; the
 // partner's home links each count to it.
 func TestPartnerInbox(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -252,7 +254,7 @@ func TestPartnerInbox(t *testing.T) {
 			t.Errorf("inbox: %d rows, want %d", got, want)
 		}
 		for _, st := range []models.ReferralStatus{models.ReferralSent, models.ReferralAccepted, models.ReferralClosed} {
-			db.Model(&models.Referral{}).Where("partner_organisation_id = ? AND status = ?", caf.ID, st).Count(&want)
+			dbtest.Must(t, db.Model(&models.Referral{}).Where("partner_organisation_id = ? AND status = ?", caf.ID, st).Count(&want).Error)
 			if got := count("?status=" + string(st)); got != int(want) || want == 0 {
 				t.Errorf("inbox, %s: %d rows, want %d", st, got, want)
 			}
@@ -266,10 +268,10 @@ func TestPartnerInbox(t *testing.T) {
 			t.Errorf("overdue filter: %d rows, %d marks", n, strings.Count(overdue.Body, ">En retard</span>"))
 		}
 		var jaures models.Establishment
-		db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures)
-		db.Model(&models.Referral{}).Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
+		dbtest.Must(t, db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures).Error)
+		dbtest.Must(t, db.Model(&models.Referral{}).Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
 			Where("referrals.partner_organisation_id = ? AND referrals.sent_at IS NOT NULL AND pupils.establishment_id = ?", caf.ID, jaures.ID).
-			Count(&want)
+			Count(&want).Error)
 		if got := count(fmt.Sprintf("?establishment=%d", jaures.ID)); got != int(want) {
 			t.Errorf("inbox, Jaurès: %d rows, want %d", got, want)
 		}
@@ -289,6 +291,7 @@ func TestPartnerInbox(t *testing.T) {
 
 // The coordination manages the partner organisations; nobody else reaches the pages.
 func TestPartnerOrganisationPages(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -321,7 +324,7 @@ func TestPartnerOrganisationPages(t *testing.T) {
 		if r := coord.post(edit, url.Values{"name": {"Mission locale de Roubaix"}, "kind": {"mission_locale"}, "response_days": {"21"}}); r.Status != http.StatusSeeOther {
 			t.Errorf("update: %d", r.Status)
 		}
-		db.Take(&p, p.ID)
+		dbtest.Must(t, db.Take(&p, p.ID).Error)
 		if p.ResponseDays != 21 || p.Active {
 			t.Errorf("updated: %+v", p)
 		}
@@ -381,6 +384,7 @@ func referralRoutes(t *testing.T, db *gorm.DB) []route {
 // finds it nowhere (inbox, counts, its page, its report), while a sent-then-withdrawn one stays
 // in its inbox. The issue's finding: today the withdrawn draft showed the pupil and guardians.
 func TestWithdrawnDraftNeverReachesThePartner(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB

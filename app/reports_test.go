@@ -134,6 +134,7 @@ func samePage(t *testing.T, what, page, text string) {
 }
 
 func TestEstablishmentDashboardAndPDF(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -160,7 +161,7 @@ func TestEstablishmentDashboardAndPDF(t *testing.T) {
 			t.Fatalf("PDF: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
 		}
 		var audited int64
-		db.Model(&models.AuditEvent{}).Where("action = ? AND record_type = ? AND record_id = ?", models.AuditExported, "establishment", jaures.UAI).Count(&audited)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type = ? AND record_id = ?", models.AuditExported, "establishment", jaures.UAI).Count(&audited).Error)
 		if audited != 1 {
 			t.Errorf("%d audit events for the PDF, want 1", audited)
 		}
@@ -204,6 +205,7 @@ func pupilNames(t *testing.T, db *gorm.DB) []string {
 }
 
 func TestAnonymisedReports(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -271,7 +273,7 @@ func TestAnonymisedReports(t *testing.T) {
 			t.Errorf("another partner's report: %d", r.Status)
 		}
 		var audited int64
-		db.Model(&models.AuditEvent{}).Where("action = ? AND record_type IN ?", models.AuditExported, []string{"report", "partner"}).Count(&audited)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type IN ?", models.AuditExported, []string{"report", "partner"}).Count(&audited).Error)
 		if audited != 2 {
 			t.Errorf("%d audit events for the anonymised PDFs, want 2", audited)
 		}
@@ -279,6 +281,7 @@ func TestAnonymisedReports(t *testing.T) {
 }
 
 func TestPupilDossierPDF(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
@@ -327,6 +330,7 @@ func TestPupilDossierPDF(t *testing.T) {
 
 // TestConcurrentPDFs generates the four kinds of PDF at once (run it with -race).
 func TestConcurrentPDFs(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		var jaures models.Establishment
@@ -371,6 +375,7 @@ func TestConcurrentPDFs(t *testing.T) {
 }
 
 func TestSmallCountThresholdSetting(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		coord := s.client(t)

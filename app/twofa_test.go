@@ -99,6 +99,7 @@ func auditCount(t *testing.T, s *site, action, recordID, detail string) int64 {
 }
 
 func TestSecondFactorEnrolAndSignIn(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		const email = "mediation@demo.test"
@@ -241,6 +242,7 @@ func storedSecret(t *testing.T, s *site, email string) string {
 }
 
 func TestWrongCodesAreThrottledAndAudited(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		const email = "caf@demo.test"
@@ -285,6 +287,7 @@ func TestWrongCodesAreThrottledAndAudited(t *testing.T) {
 }
 
 func TestRoleRequiringSecondFactorForcesEnrolment(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		coord := s.client(t)
@@ -344,6 +347,7 @@ func TestRoleRequiringSecondFactorForcesEnrolment(t *testing.T) {
 }
 
 func TestAdministratorResetsSecondFactor(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		const email = "departement@demo.test"
@@ -391,6 +395,7 @@ func TestAdministratorResetsSecondFactor(t *testing.T) {
 // A session whose password was accepted but whose code was not reaches no page but the code
 // form: every route of the router is tried.
 func TestPendingSecondFactorReachesNothing(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		const email = "admin@demo.test"

@@ -14,6 +14,7 @@ import (
 // and only a complete one ends with the final marker. A failure before the first row sends
 // nothing, so that the error page can be shown instead.
 func TestAuditCSVSaysWhetherItIsComplete(t *testing.T) {
+	t.Parallel()
 	events := []models.AuditEvent{
 		{At: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), ActorEmail: "a@x.test", Action: "login", RequestID: "-1+1-calc"},
 		{At: time.Date(2026, 11, 25, 9, 1, 0, 0, time.UTC), ActorEmail: "=cmd@x.test", Action: "login", RemoteIP: "@ip", RecordID: "+1", Detail: "\tx"},

@@ -3,6 +3,7 @@ package handlers
 import "testing"
 
 func TestPageLinks(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		page       int
 		total      int64

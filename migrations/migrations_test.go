@@ -16,6 +16,7 @@ import (
 )
 
 func TestMigrateFromEmptyThenAgain(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		db := dbtest.Open(t, u)
 		ctx := context.Background()
@@ -45,6 +46,7 @@ func TestMigrateFromEmptyThenAgain(t *testing.T) {
 }
 
 func TestConcurrentMigrateAppliesOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		a, b := dbtest.Open(t, u), dbtest.Open(t, u)
 		var wg sync.WaitGroup
@@ -61,7 +63,7 @@ func TestConcurrentMigrateAppliesOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int64
-		a.Table(migrations.TableName).Count(&n)
+		dbtest.Must(t, a.Table(migrations.TableName).Count(&n).Error)
 		if int(n) != len(migrations.IDs()) {
 			t.Fatalf("%d rows in %s, want %d", n, migrations.TableName, len(migrations.IDs()))
 		}
@@ -69,6 +71,7 @@ func TestConcurrentMigrateAppliesOnce(t *testing.T) {
 }
 
 func TestUnknownMigrationRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		if err := db.Table(migrations.TableName).Create(map[string]any{"id": "9999_future"}).Error; err != nil {
 			t.Fatal(err)
@@ -85,6 +88,7 @@ func TestUnknownMigrationRefused(t *testing.T) {
 
 // Every field of every live model has its column in the migrated schema, on both databases.
 func TestSchemaMatchesModels(t *testing.T) {
+	t.Parallel()
 	live := []any{
 		&models.Establishment{}, &models.PartnerOrganisation{}, &models.User{}, &models.UserEstablishment{},
 		&models.Pupil{}, &models.Guardian{}, &models.PupilStatusChange{}, &models.MonthlyIndicator{},

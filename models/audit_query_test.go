@@ -16,6 +16,7 @@ import (
 // referrals, newest first, with who did them and their role; nothing of another file; and
 // only a mediator of the establishment reads it.
 func TestPupilAccessHistory(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		p := w.pupilA // opened, then made active, at w.now

@@ -73,6 +73,7 @@ func (w *world) followUp(t *testing.T, p models.Pupil, daysAgo int, action model
 }
 
 func TestStatusTransitions(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		cases := []struct {
@@ -122,7 +123,7 @@ func TestStatusTransitions(t *testing.T) {
 			}
 			if !c.ok {
 				var now models.Pupil
-				db.Take(&now, p.ID)
+				dbtest.Must(t, db.Take(&now, p.ID).Error)
 				if now.Status != c.from || now.Version != p.Version {
 					t.Errorf("%s → %s refused but changed the file: %s v%d", c.from, c.to, now.Status, now.Version)
 				}
@@ -141,7 +142,7 @@ func TestStatusTransitions(t *testing.T) {
 			t.Errorf("other establishment: %v", err)
 		}
 		var steps int64
-		db.Model(&models.PupilStatusChange{}).Where("pupil_id = ?", p.ID).Count(&steps)
+		dbtest.Must(t, db.Model(&models.PupilStatusChange{}).Where("pupil_id = ?", p.ID).Count(&steps).Error)
 		if steps != 1 {
 			t.Errorf("%d history steps after refused changes, want 1", steps)
 		}
@@ -149,6 +150,7 @@ func TestStatusTransitions(t *testing.T) {
 }
 
 func TestPupilValidation(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		good := models.PupilInput{EstablishmentID: w.a.ID, LastName: "Martin", FirstName: "Léa", BirthDate: time.Date(2013, 1, 5, 0, 0, 0, 0, time.UTC), ClassLevel: models.Level4e}
@@ -181,7 +183,7 @@ func TestPupilValidation(t *testing.T) {
 			t.Errorf("guardian without name: %v", err)
 		}
 		var n int64
-		db.Model(&models.Pupil{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&n).Error)
 		if n != 0 {
 			t.Errorf("%d files stored after refused input", n)
 		}
@@ -197,6 +199,7 @@ func TestPupilValidation(t *testing.T) {
 }
 
 func TestIndicatorValidation(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -222,20 +225,20 @@ func TestIndicatorValidation(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.MonthlyIndicator{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Count(&n).Error)
 		if n != 0 {
 			t.Fatalf("%d months stored after refused input", n)
 		}
 		// A valid month raises the stored risk, a second save of the month replaces it.
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 5, TemporaryExclusions: 1}))
 		var got models.Pupil
-		db.Take(&got, p.ID)
+		dbtest.Must(t, db.Take(&got, p.ID).Error)
 		if got.RiskLevel != models.RiskHigh || got.RiskScore != 4 {
 			t.Errorf("risk after 5 unjustified half-days and an exclusion: %s %d", got.RiskLevel, got.RiskScore)
 		}
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 1}))
-		db.Take(&got, p.ID)
-		db.Model(&models.MonthlyIndicator{}).Count(&n)
+		dbtest.Must(t, db.Take(&got, p.ID).Error)
+		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Count(&n).Error)
 		if n != 1 || got.RiskLevel != models.RiskLow {
 			t.Errorf("after correction: %d months, risk %s", n, got.RiskLevel)
 		}
@@ -246,6 +249,7 @@ func TestIndicatorValidation(t *testing.T) {
 }
 
 func TestFollowUpRules(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -274,7 +278,7 @@ func TestFollowUpRules(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.FollowUp{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.FollowUp{}).Count(&n).Error)
 		if n != 0 {
 			t.Fatalf("%d follow-ups stored after refused input", n)
 		}
@@ -312,7 +316,7 @@ func TestFollowUpRules(t *testing.T) {
 		if audit.Detail == "" || contains(audit.Detail, "Secret") {
 			t.Errorf("deletion audit detail %q", audit.Detail)
 		}
-		db.Model(&models.NextAction{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.NextAction{}).Count(&n).Error)
 		if n != 0 {
 			t.Errorf("the deleted follow-up's action survives")
 		}
@@ -321,6 +325,7 @@ func TestFollowUpRules(t *testing.T) {
 
 // The worklist, case by case, with a fixed clock.
 func TestWorklist(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		today := models.Today(w.now)
@@ -389,6 +394,7 @@ func TestWorklist(t *testing.T) {
 }
 
 func TestStaleIdentityEdit(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, false)
@@ -402,7 +408,7 @@ func TestStaleIdentityEdit(t *testing.T) {
 			t.Fatalf("stale edit: %v", err)
 		}
 		var now models.Pupil
-		db.Take(&now, p.ID)
+		dbtest.Must(t, db.Take(&now, p.ID).Error)
 		if now.FirstName != "Corrigé" || now.Version != first.Version {
 			t.Errorf("the stale edit overwrote: %s v%d", now.FirstName, now.Version)
 		}

@@ -44,6 +44,7 @@ func (s *syncBuffer) String() string {
 // or that fail carry a session token, a password hash, an email and a searched name, and the
 // log holds the statements' shapes and errors' codes, never one of those values.
 func TestDatabaseLogsHoldNoValues(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		ctx := context.Background()
 		var buf syncBuffer
@@ -115,6 +116,7 @@ func TestDatabaseLogsHoldNoValues(t *testing.T) {
 // A statement's shape keeps its names and placeholders and loses its values, as each driver's
 // explainer writes them.
 func TestStatementShape(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ dialect, sql, want string }{
 		{models.DialectSQLite, "SELECT * FROM `sessions` WHERE token = \"abc\"\"def\" AND expiry > 1700000000 LIMIT 1", "SELECT * FROM `sessions` WHERE token = ? AND expiry > ? LIMIT ?"},
 		{models.DialectPostgres, `SELECT * FROM "users" WHERE email = 'a''b@x.test' AND id IN (1,2) AND t_ab12 = $1$`, `SELECT * FROM "users" WHERE email = ? AND id IN (?,?) AND t_ab12 = $1`},
@@ -142,6 +144,7 @@ func (e fakeSQLiteCode) Code() int     { return e.code }
 
 // What counts as an outage (503) and what does not; and what a logged error keeps.
 func TestIsUnavailableAndRedactedError(t *testing.T) {
+	t.Parallel()
 	wrap := func(err error) error { return fmt.Errorf("models: load pupil 42: %w", err) }
 	for _, tc := range []struct {
 		err  error

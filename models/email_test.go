@@ -9,6 +9,7 @@ import (
 // One strict address check serves accounts, guardians and partners: a plain mailbox, never
 // something a browser would read as another URL scheme or as markup.
 func TestValidEmail(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		addr string
 		ok   bool

@@ -13,6 +13,7 @@ import (
 )
 
 func TestImportPupilsAndIndicators(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -35,7 +36,7 @@ func TestImportPupilsAndIndicators(t *testing.T) {
 			t.Errorf("Léa: %+v", lea)
 		}
 		var steps int64
-		db.Model(&models.PupilStatusChange{}).Where("pupil_id = ?", lea.ID).Count(&steps)
+		dbtest.Must(t, db.Model(&models.PupilStatusChange{}).Where("pupil_id = ?", lea.ID).Count(&steps).Error)
 		if steps != 1 {
 			t.Errorf("%d history steps for an imported file, want 1", steps)
 		}

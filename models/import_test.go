@@ -27,6 +27,7 @@ func importDirectory(t *testing.T, db *gorm.DB, data string, opts models.ImportO
 }
 
 func TestImportTheDirectorySample(t *testing.T) {
+	t.Parallel()
 	// The national directory's layout, as shared/samples gives it (UTF-8 with BOM, ';').
 	sample, err := os.ReadFile("testdata/annuaire-education-sample.csv")
 	if err != nil {
@@ -57,10 +58,11 @@ func TestImportTheDirectorySample(t *testing.T) {
 }
 
 func TestImportEstablishmentsCases(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		count := func() int64 {
 			var n int64
-			db.Model(&models.Establishment{}).Count(&n)
+			dbtest.Must(t, db.Model(&models.Establishment{}).Count(&n).Error)
 			return n
 		}
 		good := directoryHeader +
@@ -88,8 +90,8 @@ func TestImportEstablishmentsCases(t *testing.T) {
 			t.Fatalf("skip invalid: %+v %v", res, err)
 		}
 		var pro, closed models.Establishment
-		db.Where("uai = ?", "0595222F").Take(&pro)
-		db.Where("uai = ?", "0595444X").Take(&closed)
+		dbtest.Must(t, db.Where("uai = ?", "0595222F").Take(&pro).Error)
+		dbtest.Must(t, db.Where("uai = ?", "0595444X").Take(&closed).Error)
 		if pro.Type != models.TypeLyceePro || pro.Sector != models.SectorPrivate || pro.Name != `Lycée professionnel "Les Hauts"; site 2` {
 			t.Errorf("quoted line: %+v", pro)
 		}
@@ -113,7 +115,7 @@ func TestImportEstablishmentsCases(t *testing.T) {
 			}
 		}
 		var audits int64
-		db.Model(&models.AuditEvent{}).Where("action = ?", models.AuditImported).Count(&audits)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ?", models.AuditImported).Count(&audits).Error)
 		if audits != 2 {
 			t.Errorf("%d imports audited, want 2 (the applied ones)", audits)
 		}
@@ -131,7 +133,7 @@ func FuzzImportEstablishments(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		models.ImportEstablishments(context.Background(), db, bytes.NewReader(data), models.ImportOptions{DryRun: true}, models.Actor{}, importNow)
 		var n int64
-		db.Model(&models.Establishment{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.Establishment{}).Count(&n).Error)
 		if n != 0 {
 			t.Fatalf("a dry run stored %d establishments", n)
 		}

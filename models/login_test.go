@@ -19,6 +19,7 @@ import (
 var cheapArgon2 = models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}
 
 func TestPasswordHashing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := models.NewHasher(models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 1024, Iterations: 2, Parallelism: 1}})
 	hash, err := h.Hash(ctx, "une phrase de passe")
@@ -56,6 +57,7 @@ func TestPasswordHashing(t *testing.T) {
 // The cost that production inherits when nothing is configured stays at or above OWASP's
 // minimum for Argon2id: m=19 MiB with t=2, or m=46 MiB with t=1, one lane.
 func TestProductionHashingIsAboveOWASP(t *testing.T) {
+	t.Parallel()
 	h := models.NewHasher(models.HasherConfig{})
 	p := h.Params()
 	if p != models.ProductionArgon2() {
@@ -73,6 +75,7 @@ func TestProductionHashingIsAboveOWASP(t *testing.T) {
 // No more than Concurrency computations run at once; a caller that cannot get a slot within
 // Wait gets ErrHasherBusy, and no computation.
 func TestHasherIsBounded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	hold := make(chan struct{})
 	var running, peak, computed atomic.Int32
@@ -113,6 +116,7 @@ func TestHasherIsBounded(t *testing.T) {
 }
 
 func TestThrottleReserve(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		th := models.Throttle{Max: 3, AddressMax: 10, Window: 15 * time.Minute}
@@ -184,6 +188,7 @@ func TestThrottleReserve(t *testing.T) {
 // attempts all got through. Reservations of one key from many connections let exactly Max
 // through.
 func TestThrottleHoldsUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		th := models.Throttle{Max: 5, AddressMax: 100, Window: 15 * time.Minute}
@@ -211,6 +216,7 @@ func TestThrottleHoldsUnderConcurrency(t *testing.T) {
 }
 
 func TestLoginSecrets(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)

@@ -85,6 +85,7 @@ func unescapeText(t *testing.T, s string) string {
 }
 
 func TestMeetingICS(t *testing.T) {
+	t.Parallel()
 	purpose := "Bilan du trimestre avec la famille Vanhoutte ; présentation du dispositif « Devoirs faits », " +
 		"de l'aide aux devoirs, du tutorat, et des démarches d'orientation vers la Mission locale — rendez-vous pris.\n" +
 		"Prévoir l'interprète (néerlandais) ; chemin d'accès : C:\\bâtiment B."
@@ -165,6 +166,7 @@ func TestMeetingICS(t *testing.T) {
 
 // Folding never splits a character, whatever falls on the 75th octet.
 func TestICSFoldingAtEveryOffset(t *testing.T) {
+	t.Parallel()
 	for pad := 0; pad < 8; pad++ {
 		purpose := strings.Repeat("x", pad) + strings.Repeat("éà€😀œ", 40)
 		m := models.Meeting{ID: 7, ScheduledAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), DurationMinutes: 60, Purpose: purpose, Version: 1}
@@ -187,6 +189,7 @@ func TestICSFoldingAtEveryOffset(t *testing.T) {
 // the purpose: case, accents, ligatures, and a hyphen, apostrophe or space inside the name or
 // not. Words that merely contain the name, and the pupil's first name, stay.
 func TestMeetingICSMasksNameVariants(t *testing.T) {
+	t.Parallel()
 	stamp := time.Date(2026, 11, 20, 9, 30, 0, 0, models.Paris)
 	for _, tc := range []struct {
 		last     string

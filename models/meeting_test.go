@@ -44,6 +44,7 @@ func meetingCount(t *testing.T, db *gorm.DB) (meetings, participants int64) {
 }
 
 func TestScheduleMeeting(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -137,6 +138,7 @@ func TestScheduleMeeting(t *testing.T) {
 }
 
 func TestMeetingEditIsLocked(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -160,7 +162,7 @@ func TestMeetingEditIsLocked(t *testing.T) {
 			t.Errorf("stale status change: %v", err)
 		}
 		var now models.Meeting
-		db.Take(&now, m.ID)
+		dbtest.Must(t, db.Take(&now, m.ID).Error)
 		if now.Place != "Bureau du CPE" || now.Status != models.MeetingPlanned || now.Version != 2 {
 			t.Errorf("a stale change went through: %+v", now)
 		}
@@ -177,6 +179,7 @@ func TestMeetingEditIsLocked(t *testing.T) {
 
 // Every status × every way of changing it.
 func TestMeetingStatusTransitions(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -238,7 +241,7 @@ func TestMeetingStatusTransitions(t *testing.T) {
 					t.Errorf("%s, %s accepted (%v)", from, c.name, err)
 				case !ok:
 					var now models.Meeting
-					db.Take(&now, m.ID)
+					dbtest.Must(t, db.Take(&now, m.ID).Error)
 					if now.Status != from || now.Version != m.Version {
 						t.Errorf("%s, %s refused but changed the meeting: %s v%d", from, c.name, now.Status, now.Version)
 					}
@@ -255,6 +258,7 @@ func TestMeetingStatusTransitions(t *testing.T) {
 }
 
 func TestAttendance(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -328,6 +332,7 @@ func TestAttendance(t *testing.T) {
 }
 
 func TestRecapBecomesNextActions(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
@@ -374,7 +379,7 @@ func TestRecapBecomesNextActions(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.NextAction{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.NextAction{}).Count(&n).Error)
 		if n != 0 {
 			t.Fatalf("%d actions stored after refused recaps", n)
 		}
@@ -410,12 +415,12 @@ func TestRecapBecomesNextActions(t *testing.T) {
 		if !errors.As(err, &v) || v["actions"] == "" {
 			t.Errorf("a sixth action: %v", err)
 		}
-		db.Model(&models.NextAction{}).Where("meeting_id = ?", m.ID).Count(&n)
+		dbtest.Must(t, db.Model(&models.NextAction{}).Where("meeting_id = ?", m.ID).Count(&n).Error)
 		if n != 3 {
 			t.Errorf("%d actions, want 3", n)
 		}
 		var audits []models.AuditEvent
-		db.Where("record_type = ?", "meeting").Find(&audits)
+		dbtest.Must(t, db.Where("record_type = ?", "meeting").Find(&audits).Error)
 		for _, a := range audits {
 			if strings.Contains(a.Detail, "Fiche") || strings.Contains(a.Detail, "Appeler") || strings.Contains(a.Detail, "Vanhoutte") {
 				t.Errorf("the audit log holds content: %q", a.Detail)
@@ -434,6 +439,7 @@ func TestRecapBecomesNextActions(t *testing.T) {
 }
 
 func TestMeetingLists(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		mine := w.pupil(t, true) // referent medA

@@ -16,6 +16,7 @@ import (
 )
 
 func TestValidateUAI(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		code string
 		ok   bool
@@ -47,6 +48,7 @@ func TestValidateUAI(t *testing.T) {
 }
 
 func TestSchoolYearEdges(t *testing.T) {
+	t.Parallel()
 	at := func(y int, m time.Month, d, h, min int) time.Time {
 		return time.Date(y, m, d, h, min, 0, 0, models.Paris)
 	}
@@ -97,6 +99,7 @@ func TestSchoolYearEdges(t *testing.T) {
 }
 
 func TestPasswordPolicy(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		pw, email string
 		ok        bool
@@ -126,6 +129,7 @@ func TestPasswordPolicy(t *testing.T) {
 }
 
 func TestScopeRules(t *testing.T) {
+	t.Parallel()
 	partner := uint(7)
 	est := []models.Establishment{{ID: 1}, {ID: 2}}
 	mediator := models.ScopeOf(models.User{ID: 1, Role: models.RoleMediator, Active: true, Establishments: est})
@@ -153,6 +157,7 @@ func TestScopeRules(t *testing.T) {
 // The scope filters in SQL: a query through it returns the files of the user's establishments
 // and nothing else, on both databases.
 func TestScopeFiltersPupilsInSQL(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		e1 := models.Establishment{UAI: "0750654D", Name: "A", Type: models.TypeCollege, Sector: models.SectorPublic, Commune: "Lille", PostalCode: "59000", PriorityEducation: models.PriorityNone, Active: true}
 		e2 := models.Establishment{UAI: "0590001F", Name: "B", Type: models.TypeCollege, Sector: models.SectorPublic, Commune: "Roubaix", PostalCode: "59100", PriorityEducation: models.PriorityREP, Active: true}
@@ -185,6 +190,7 @@ func TestScopeFiltersPupilsInSQL(t *testing.T) {
 // The database refuses what the code would refuse: unknown statuses, duplicate UAI or email,
 // a referral sent without consent.
 func TestConstraintsProtectTheData(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		e := models.Establishment{UAI: "0750654D", Name: "A", Type: models.TypeCollege, Sector: models.SectorPublic, Commune: "Lille", PostalCode: "59000", PriorityEducation: models.PriorityNone, Active: true}
 		must(t, db.Create(&e).Error)
@@ -228,7 +234,7 @@ func TestConstraintsProtectTheData(t *testing.T) {
 		r.Status = models.ReferralDraft
 		must(t, db.Create(&r).Error)
 		var n int64
-		db.Model(&models.Referral{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.Referral{}).Count(&n).Error)
 		if n != 1 {
 			t.Errorf("%d referrals stored, want the draft only", n)
 		}
@@ -239,6 +245,7 @@ func TestConstraintsProtectTheData(t *testing.T) {
 // PostgreSQL: each transaction reads then writes, the pattern that deadlocks SQLite's deferred
 // transactions.
 func TestConcurrentWritesDoNotFail(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		const workers, each = 8, 15
 		var wg sync.WaitGroup
@@ -266,7 +273,7 @@ func TestConcurrentWritesDoNotFail(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.Setting{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.Setting{}).Count(&n).Error)
 		if n != workers*each {
 			t.Errorf("%d rows, want %d", n, workers*each)
 		}
@@ -274,6 +281,7 @@ func TestConcurrentWritesDoNotFail(t *testing.T) {
 }
 
 func TestCreateUserValidates(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		_, err := models.CreateUser(ctx, db, models.NewUser{Email: "not-an-email", Role: "boss", PasswordHash: "h"})

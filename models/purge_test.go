@@ -12,6 +12,7 @@ import (
 )
 
 func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		ctx := context.Background()
@@ -31,7 +32,7 @@ func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
 		count := func() (files []models.EstablishmentFiles, followUps int64) {
 			files, err := models.FilesByEstablishment(ctx, db, w.scopeA)
 			must(t, err)
-			db.Model(&models.FollowUp{}).Count(&followUps)
+			dbtest.Must(t, db.Model(&models.FollowUp{}).Count(&followUps).Error)
 			return files, followUps
 		}
 		filesBefore, fuBefore := count()
@@ -47,7 +48,7 @@ func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
 			t.Fatalf("dry run on 1 September 2027: %+v %v", dry, err)
 		}
 		var p models.Pupil
-		db.Take(&p, old.ID)
+		dbtest.Must(t, db.Take(&p, old.ID).Error)
 		if p.AnonymisedAt != nil || p.LastName != old.LastName {
 			t.Fatal("the dry run changed the file")
 		}
@@ -55,19 +56,19 @@ func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
 		if err != nil || res.Pupils != 1 {
 			t.Fatalf("on 1 September 2027: %+v %v", res, err)
 		}
-		db.Take(&p, old.ID)
+		dbtest.Must(t, db.Take(&p, old.ID).Error)
 		if p.AnonymisedAt == nil || p.LastName == old.LastName || p.INE != nil || p.BirthDate.Month() != time.July || p.BirthDate.Year() != old.BirthDate.Year() {
 			t.Errorf("anonymised file: %+v", p)
 		}
 		var notes, guardians int64
-		db.Model(&models.FollowUp{}).Where("pupil_id = ? AND note <> ''", old.ID).Count(&notes)
-		db.Model(&models.Guardian{}).Where("pupil_id = ?", old.ID).Count(&guardians)
+		dbtest.Must(t, db.Model(&models.FollowUp{}).Where("pupil_id = ? AND note <> ''", old.ID).Count(&notes).Error)
+		dbtest.Must(t, db.Model(&models.Guardian{}).Where("pupil_id = ?", old.ID).Count(&guardians).Error)
 		if notes != 0 || guardians != 0 {
 			t.Errorf("after the purge: %d notes, %d guardians", notes, guardians)
 		}
 		for _, id := range []uint{recent.ID, open.ID} {
 			var kept models.Pupil
-			db.Take(&kept, id)
+			dbtest.Must(t, db.Take(&kept, id).Error)
 			if kept.AnonymisedAt != nil {
 				t.Errorf("file %d anonymised too early", id)
 			}
@@ -89,6 +90,7 @@ func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
 
 // With several instances on one PostgreSQL, only the one that holds the lock purges.
 func TestPurgeLock(t *testing.T) {
+	t.Parallel()
 	b := dbtest.PostgresOnly(t)
 	db := dbtest.OpenMigrated(t, b.New(t))
 	sqlDB, _ := db.DB()

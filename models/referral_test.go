@@ -120,8 +120,8 @@ func (w *referralWorld) snapshot(t *testing.T, id uint) snapshot {
 	t.Helper()
 	var s snapshot
 	must(t, w.db.Take(&s.r, id).Error)
-	w.db.Model(&models.ReferralTransition{}).Where("referral_id = ?", id).Count(&s.transitions)
-	w.db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ?", "referral", fmt.Sprint(id)).Count(&s.audits)
+	dbtest.Must(t, w.db.Model(&models.ReferralTransition{}).Where("referral_id = ?", id).Count(&s.transitions).Error)
+	dbtest.Must(t, w.db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ?", "referral", fmt.Sprint(id)).Count(&s.audits).Error)
 	return s
 }
 
@@ -129,6 +129,7 @@ func (w *referralWorld) snapshot(t *testing.T, id uint) snapshot {
 // the moves of the lifecycle go through, dated, attributed and audited; every other one is
 // refused and changes nothing.
 func TestReferralStateMachine(t *testing.T) {
+	t.Parallel()
 	type move struct {
 		from   models.ReferralStatus
 		action models.ReferralAction
@@ -222,7 +223,7 @@ func TestReferralStateMachine(t *testing.T) {
 							after.transitions-before.transitions, after.audits-before.audits)
 					}
 					var last models.ReferralTransition
-					db.Where("referral_id = ?", r.ID).Order("id DESC").Take(&last)
+					dbtest.Must(t, db.Where("referral_id = ?", r.ID).Order("id DESC").Take(&last).Error)
 					if last.FromStatus != st || last.ToStatus != to || last.ActorID == nil || *last.ActorID != *who.actor.UserID ||
 						!last.At.Equal(w.now) || last.Comment != "Un commentaire" {
 						t.Errorf("%s: transition %+v", name, last)
@@ -251,7 +252,7 @@ func TestReferralStateMachine(t *testing.T) {
 		}
 		// What the audit log says of a referral never holds what is asked of the partner.
 		var leaked int64
-		db.Model(&models.AuditEvent{}).Where("record_type = ? AND detail LIKE ?", "referral", "%allocation%").Count(&leaked)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("record_type = ? AND detail LIKE ?", "referral", "%allocation%").Count(&leaked).Error)
 		if leaked != 0 {
 			t.Error("the request text is in the audit log")
 		}
@@ -260,6 +261,7 @@ func TestReferralStateMachine(t *testing.T) {
 
 // The bad inputs of the issue, each refused with a French message that says why.
 func TestReferralRefusals(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		field := func(err error, name string) string {
@@ -365,6 +367,7 @@ func TestReferralRefusals(t *testing.T) {
 
 // No consent, no referral: a draft without the family's consent is not sent, and says why.
 func TestReferralConsent(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		r := w.draft(t, false)
@@ -423,6 +426,7 @@ func TestReferralConsent(t *testing.T) {
 // calendar days from the Paris date it was sent on; the lists (SQL) and ReferralOverdue (Go)
 // agree, across midnight and the summer-time changes.
 func TestReferralOverdue(t *testing.T) {
+	t.Parallel()
 	paris := func(y int, m time.Month, d, h, min int) time.Time {
 		return time.Date(y, m, d, h, min, 0, 0, models.Paris)
 	}
@@ -499,6 +503,7 @@ func TestReferralOverdue(t *testing.T) {
 // Two agents of the organisation answering at once leave one consistent state; a double click
 // on "send" sends once.
 func TestReferralConcurrency(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		for round := range 4 {
@@ -530,7 +535,7 @@ func TestReferralConcurrency(t *testing.T) {
 			var got models.Referral
 			must(t, db.Take(&got, r.ID).Error)
 			var answers int64
-			db.Model(&models.ReferralTransition{}).Where("referral_id = ? AND from_status = ?", r.ID, models.ReferralAcknowledged).Count(&answers)
+			dbtest.Must(t, db.Model(&models.ReferralTransition{}).Where("referral_id = ? AND from_status = ?", r.ID, models.ReferralAcknowledged).Count(&answers).Error)
 			consistent := (got.Status == models.ReferralAccepted && got.DeclineReason == "") ||
 				(got.Status == models.ReferralDeclined && got.DeclineReason == "Réponse")
 			if ok != 1 || answers != 1 || got.Version != r.Version+1 || got.AnsweredAt == nil || !consistent {
@@ -562,7 +567,7 @@ func TestReferralConcurrency(t *testing.T) {
 			}
 		}
 		var sends int64
-		db.Model(&models.ReferralTransition{}).Where("referral_id = ? AND to_status = ?", r.ID, models.ReferralSent).Count(&sends)
+		dbtest.Must(t, db.Model(&models.ReferralTransition{}).Where("referral_id = ? AND to_status = ?", r.ID, models.ReferralSent).Count(&sends).Error)
 		if failed != 2 || sends != 1 {
 			t.Errorf("double send: %d refused, %d transitions, want 2 and 1", failed, sends)
 		}
@@ -572,6 +577,7 @@ func TestReferralConcurrency(t *testing.T) {
 // The lists: each role sees its referrals, with the related rows joined; the worklist's two
 // parts follow their rules.
 func TestReferralLists(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		draft := w.draft(t, true)
@@ -691,6 +697,7 @@ func TestReferralLists(t *testing.T) {
 }
 
 func TestPartnerOrganisations(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
 		var v models.ValidationError
@@ -733,7 +740,7 @@ func TestPartnerOrganisations(t *testing.T) {
 			t.Errorf("%d active organisations, want 3", len(active))
 		}
 		var audits int64
-		db.Model(&models.AuditEvent{}).Where("record_type = ?", "partner_organisation").Count(&audits)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("record_type = ?", "partner_organisation").Count(&audits).Error)
 		if audits != 4 {
 			t.Errorf("%d audit events on organisations, want 4", audits)
 		}

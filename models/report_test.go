@@ -165,6 +165,7 @@ func newReportWorld(t *testing.T, db *gorm.DB) *reportWorld {
 var year2526 = models.SchoolYear{StartYear: 2025}
 
 func TestEstablishmentSummaryFigures(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
 		s, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526, w.now, true)
@@ -250,6 +251,7 @@ func TestEstablishmentSummaryFigures(t *testing.T) {
 }
 
 func TestMetropolitanFigures(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
 		m, err := models.LoadMetropolitanFigures(w.ctx, db, year2526, w.now)
@@ -283,6 +285,7 @@ func TestMetropolitanFigures(t *testing.T) {
 }
 
 func TestPartnerFigures(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
 		coordinator := models.Scope{Role: models.RoleCoordinator, UserID: 99}
@@ -316,6 +319,7 @@ func TestPartnerFigures(t *testing.T) {
 // TestReportsSurviveThePurge: anonymising closed files at the end of their retention changes
 // no figure of past reports, and the anonymised metropolitan PDF stays the same byte for byte.
 func TestReportsSurviveThePurge(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
 		v, err := views.New()

@@ -51,6 +51,7 @@ func ruleCodes(a models.RiskAssessment) []string {
 // Every threshold of DESIGN.md at its edge, with the default rules, as of November 2026
 // unless the case says otherwise.
 func TestAssessAtEveryEdge(t *testing.T) {
+	t.Parallel()
 	const (
 		alert    = models.RuleMonthlyAlert
 		watch    = models.RuleMonthlyWatch
@@ -167,6 +168,7 @@ func TestAssessAtEveryEdge(t *testing.T) {
 
 // The same figures give another level when an administrator changes the rules.
 func TestAssessWithOtherRules(t *testing.T) {
+	t.Parallel()
 	ind := indicators(
 		row{m: "2026-03", avg: avg(12)},
 		row{m: "2026-09", unj: 4, just: 1, school: 40},
@@ -216,6 +218,7 @@ func TestAssessWithOtherRules(t *testing.T) {
 }
 
 func TestRiskRulesValidate(t *testing.T) {
+	t.Parallel()
 	if err := models.DefaultRiskRules.Validate(); err != nil {
 		t.Fatalf("the default rules are refused: %v", err)
 	}
@@ -260,6 +263,7 @@ func TestRiskRulesValidate(t *testing.T) {
 // The reasons read as French sentences, with French numbers: decimal comma, a non-breaking
 // space before % and between thousands.
 func TestRiskReasonText(t *testing.T) {
+	t.Parallel()
 	texts := func(a models.RiskAssessment) []string {
 		var out []string
 		for _, r := range a.Reasons {
@@ -328,6 +332,7 @@ func TestRiskReasonText(t *testing.T) {
 }
 
 func TestRiskHistory(t *testing.T) {
+	t.Parallel()
 	ind := indicators(
 		row{m: "2026-06", unj: 9, excl: 1},            // last school year: no assessment
 		row{m: "2026-09", unj: 2, school: 40},         // watch, 5 % → low
@@ -360,6 +365,7 @@ func TestRiskHistory(t *testing.T) {
 }
 
 func TestRiskRulesStored(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, time.November, 25, 10, 0, 0, 0, models.Paris)
@@ -395,7 +401,7 @@ func TestRiskRulesStored(t *testing.T) {
 		// Saving again replaces the same setting.
 		must(t, models.SaveRiskRules(ctx, db, now.Add(time.Hour), models.DefaultRiskRules))
 		var n int64
-		db.Model(&models.Setting{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.Setting{}).Count(&n).Error)
 		if got := storedRisk(t, db, p.ID); n != 1 || got != "medium 2" {
 			t.Errorf("%d settings, stored risk %s; want 1 and medium 2", n, got)
 		}
@@ -434,6 +440,7 @@ func TestRiskRulesStored(t *testing.T) {
 // pupils than one batch and more months than it reads; it touches neither version nor
 // updated_at, and with ids it recomputes only those pupils.
 func TestRecomputeRisk(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		est := newEstablishment(t, db, "0590001F")
@@ -538,6 +545,7 @@ func TestRecomputeRisk(t *testing.T) {
 // TestRecomputeRiskAtScale times RecomputeRisk on the metropolitan volume (15,000 pupils, 60
 // months each). It takes a while to fill, so it runs only when MEDIATION_TEST_SCALE is set.
 func TestRecomputeRiskAtScale(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("MEDIATION_TEST_SCALE") == "" {
 		t.Skip("set MEDIATION_TEST_SCALE=1 to time RecomputeRisk on 15,000 pupils × 60 months")
 	}
@@ -562,7 +570,7 @@ func TestRecomputeRiskAtScale(t *testing.T) {
 				CASE WHEN k % 3 = 2 THEN ((p.id * 31 + k * 7) % 160) / 10.0 + 4 END, 'import', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
 			FROM pupils p CROSS JOIN g`).Error)
 		var n int64
-		db.Model(&models.MonthlyIndicator{}).Count(&n)
+		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Count(&n).Error)
 		t.Logf("filled %d indicators in %v", n, time.Since(start).Round(time.Millisecond))
 
 		for _, run := range []string{"first (every pupil changes)", "again (nothing changes)", "after ANALYZE"} {
@@ -577,7 +585,7 @@ func TestRecomputeRiskAtScale(t *testing.T) {
 			RiskLevel models.RiskLevel
 			N         int
 		}
-		db.Model(&models.Pupil{}).Select("risk_level, COUNT(*) AS n").Group("risk_level").Scan(&levels)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Select("risk_level, COUNT(*) AS n").Group("risk_level").Scan(&levels).Error)
 		t.Logf("levels: %+v", levels)
 		var one models.Pupil
 		must(t, db.Select("id, risk_level, risk_score").Order("id DESC").Take(&one).Error)

@@ -15,6 +15,7 @@ import (
 // TestSessionStoreRecordsTheAccountAndEndsItsSessions: a stored session carries the account of
 // its data, and EndSessions ends that account's sessions but the one kept.
 func TestSessionStoreRecordsTheAccountAndEndsItsSessions(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		store := models.SessionStore{DB: db}

@@ -16,6 +16,7 @@ import (
 // same token and creates); a repeat creates nothing and gets the first location; tokens older
 // than a day are forgotten by the daily housekeeping.
 func TestSubmitOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)

@@ -57,6 +57,7 @@ func maskGrid(p models.Protected) []string {
 }
 
 func TestProtect(t *testing.T) {
+	t.Parallel()
 	both := func(cells ...[]int) models.CountTable {
 		return models.CountTable{Cells: cells, RowTotals: true, ColTotals: true}
 	}
@@ -233,6 +234,7 @@ func TestProtect(t *testing.T) {
 }
 
 func TestProtectKeepsTheFigures(t *testing.T) {
+	t.Parallel()
 	table := models.CountTable{Cells: [][]int{{4, 0, 0}, {5, 6, 7}}, RowTotals: true, ColTotals: true}
 	p := models.Protect(table, 5)
 	if !reflect.DeepEqual(p.RowTotals, []int{4, 18}) || !reflect.DeepEqual(p.ColTotals, []int{9, 6, 7}) || p.Total != 22 {
@@ -249,6 +251,7 @@ func TestProtectKeepsTheFigures(t *testing.T) {
 }
 
 func TestMaskMasked(t *testing.T) {
+	t.Parallel()
 	for m, want := range map[models.Mask]bool{
 		models.MaskShown: false, models.MaskPrimary: true, models.MaskComplementary: true,
 	} {
@@ -259,6 +262,7 @@ func TestMaskMasked(t *testing.T) {
 }
 
 func TestProtectPanicsOnBadTables(t *testing.T) {
+	t.Parallel()
 	for name, cells := range map[string][][]int{
 		"ragged":   {{1, 2}, {3}},
 		"negative": {{1, -2}},
@@ -278,6 +282,7 @@ func TestProtectPanicsOnBadTables(t *testing.T) {
 // who sees only the printed table search every consistent table: each masked figure must take
 // at least two values.
 func TestProtectAgainstAttacker(t *testing.T) {
+	t.Parallel()
 	tables, escalated := 0, 0
 	for seed := range uint64(4) {
 		r := rand.New(rand.NewPCG(seed, 2025))
@@ -315,6 +320,7 @@ func TestProtectAgainstAttacker(t *testing.T) {
 // TestProtectAttackerFindsLeaks makes sure the attacker of TestProtectAgainstAttacker is not
 // blind: with one complementary cell printed again, it recomputes the small count.
 func TestProtectAttackerFindsLeaks(t *testing.T) {
+	t.Parallel()
 	table := models.CountTable{Cells: [][]int{{10, 2, 8}, {7, 9, 6}, {5, 6, 11}}, RowTotals: true, ColTotals: true}
 	p := models.Protect(table, 5)
 	if err := attack(p); err != "" {
@@ -335,6 +341,7 @@ func TestProtectAttackerFindsLeaks(t *testing.T) {
 // TestProtectLargeTable is the size of a metropolitan report by establishment: 200 rows,
 // 5 columns and both margins, with many small counts.
 func TestProtectLargeTable(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 7))
 	table := models.CountTable{RowTotals: true, ColTotals: true}
 	for range 200 {
@@ -731,6 +738,7 @@ func (s *solver) solve(changed int) bool {
 }
 
 func TestTransport(t *testing.T) {
+	t.Parallel()
 	flow := models.Transport([]int{3, 0, 4}, []int{2, 5})
 	want := [][]int{{2, 1}, {0, 0}, {0, 4}}
 	for i := range want {
@@ -746,6 +754,7 @@ func TestTransport(t *testing.T) {
 // the total printed "< 5", the four months could only be 1 each and the total 4. As one
 // network, a secret mark must free them: a month is no longer known to be at least 1.
 func TestProtectNetworkLinksBreakdowns(t *testing.T) {
+	t.Parallel()
 	// hub 0, sink 1; part A: one cell 2→3; part B: four cells 4→5, 6→7, 8→9, 10→11.
 	edges := []models.NetworkEdge{
 		{From: 2, To: 3, Value: 4, Printed: true},

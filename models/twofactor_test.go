@@ -36,6 +36,7 @@ func totpCode(t *testing.T, secret string, at time.Time) string {
 // A secret is stored only once a code proves it; a code then passes once, with one step of
 // skew either way; a recovery code passes once; a reset removes everything, audited.
 func TestSecondFactorLifecycle(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 25, 9, 0, 10, 0, time.UTC)
@@ -168,6 +169,7 @@ func TestSecondFactorLifecycle(t *testing.T) {
 }
 
 func TestTwoFactorRolesSetting(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)

@@ -12,6 +12,7 @@ import (
 // columns) are French formats that serve as message IDs: each has its French and its English
 // text in the catalogs, and keeps the placeholders of its values.
 func TestFileErrorsAreTranslated(t *testing.T) {
+	t.Parallel()
 	fr, en := catalog(t, "fr.json"), catalog(t, "en.json")
 	sources := []struct {
 		glob string
@@ -59,6 +60,7 @@ func TestFileErrorsAreTranslated(t *testing.T) {
 
 // A file error reads in the page's language, with its values.
 func TestFileErrorInEnglish(t *testing.T) {
+	t.Parallel()
 	v, err := New()
 	if err != nil {
 		t.Fatal(err)

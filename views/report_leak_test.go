@@ -164,6 +164,7 @@ func contains(xs []int, x int) bool {
 }
 
 func TestLeakPartnerAttacker(t *testing.T) {
+	t.Parallel()
 	// the hand-made cases
 	r0 := models.ReferralReasons[0]
 	attackPartner(t, "A", partner(map[models.ReferralStatus]int{models.ReferralSent: 9, models.ReferralAcknowledged: 1, models.ReferralAccepted: 10},
@@ -198,6 +199,7 @@ func lineBounds(vals []int, masks []models.Mask, th int) (lo, hi int) {
 // TestLeakMetroRandom: the hidden total of new files (or follow-ups) cannot be pinned by the
 // months table and the activity table together.
 func TestLeakMetroRandom(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 5))
 	leaks, rounds := 0, 2000
 	for range rounds {
@@ -233,6 +235,7 @@ func TestLeakMetroRandom(t *testing.T) {
 
 // TestLeakPartnerRandom attacks random small partner reports.
 func TestLeakPartnerRandom(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 5))
 	small := func() int { return [...]int{0, 0, 1, 2, 3, 4, 6, 9}[r.IntN(8)] }
 	for round := range 150 {

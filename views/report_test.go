@@ -73,6 +73,7 @@ func checkReport(t *testing.T, r Report) {
 }
 
 func TestReportsAreTranslated(t *testing.T) {
+	t.Parallel()
 	v, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -116,6 +117,7 @@ func TestReportsAreTranslated(t *testing.T) {
 }
 
 func TestProtectedCellsAndCharts(t *testing.T) {
+	t.Parallel()
 	v, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -197,6 +199,7 @@ func randomMetro(r *rand.Rand, n int) models.MetropolitanFigures {
 // TestMetropolitanTablesAgree: the groupings say nothing the establishment tables do not, a
 // figure printed in two tables has one mask, and no small count is printed anywhere.
 func TestMetropolitanTablesAgree(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 11))
 	for round := range 200 {
 		m := randomMetro(r, 1+r.IntN(12))

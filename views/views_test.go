@@ -48,6 +48,7 @@ func catalog(t *testing.T, name string) map[string]any {
 // Every message the templates and enumerations use exists in French and in English, and the
 // two catalogs hold the same messages.
 func TestCatalogsAreComplete(t *testing.T) {
+	t.Parallel()
 	fr, en := catalog(t, "fr.json"), catalog(t, "en.json")
 	var missing []string
 	for k := range fr {
@@ -108,6 +109,7 @@ func TestCatalogsAreComplete(t *testing.T) {
 }
 
 func TestPluralsAndLanguages(t *testing.T) {
+	t.Parallel()
 	v, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +142,7 @@ func strs[T ~string](vs []T) []string {
 // The French messages that models and handlers give form fields have their English version in
 // the catalog (the French text is the message's id).
 func TestFieldMessagesAreTranslated(t *testing.T) {
+	t.Parallel()
 	en := catalog(t, "en.json")
 	add := regexp.MustCompile(`\.Add\([a-zA-Z0-9_+"]+, "((?:[^"\\]|\\.)*)"\)`)
 	literal := regexp.MustCompile(`ValidationError\{"[a-z0-9_]+": "((?:[^"\\]|\\.)*)"\}`)

@@ -33,6 +33,7 @@ func dbFlag(u models.DatabaseURL) string {
 }
 
 func TestHelpEverywhere(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "--help"},
 		{"user", "add", "--help"}, {"user", "reset-2fa", "--help"}, {"demo", "--help"}, {"purge", "--help"}, {"import", "pupils", "--help"}} {
 		code, out, _ := mediation(t, "", nil, args...)
@@ -46,6 +47,7 @@ func TestHelpEverywhere(t *testing.T) {
 }
 
 func TestMisuseExitsWithTwo(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{}, {"frobnicate"}, {"migrate", "--nope"}, {"user"}, {"serve", "extra"}} {
 		if code, _, errOut := mediation(t, "", nil, args...); code != 2 || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
@@ -55,6 +57,7 @@ func TestMisuseExitsWithTwo(t *testing.T) {
 
 // Each failure is one clear line on stderr and a non-zero exit, never a stack trace.
 func TestFailuresAreOneClearLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -98,6 +101,7 @@ func TestFailuresAreOneClearLine(t *testing.T) {
 }
 
 func TestReadOnlySQLiteDirectory(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() == 0 {
 		t.Skip("root writes anywhere: the /dev/null case of TestFailuresAreOneClearLine covers an unwritable path")
 	}
@@ -111,6 +115,7 @@ func TestReadOnlySQLiteDirectory(t *testing.T) {
 }
 
 func TestMigrateTwiceAndStatus(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		code, out, errOut := mediation(t, "", nil, "migrate", "--status", dbFlag(u))
 		if code != 0 || !strings.Contains(out, "en attente  0001_initial") {
@@ -130,6 +135,7 @@ func TestMigrateTwiceAndStatus(t *testing.T) {
 }
 
 func TestServeRefusesAnOutdatedPostgresSchema(t *testing.T) {
+	t.Parallel()
 	b := dbtest.PostgresOnly(t)
 	u := b.New(t)
 	code, _, errOut := mediation(t, "", nil, "serve", "--addr", "127.0.0.1:0", dbFlag(u))
@@ -139,6 +145,7 @@ func TestServeRefusesAnOutdatedPostgresSchema(t *testing.T) {
 }
 
 func TestUserAdd(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		if u.Dialect == models.DialectPostgres {
 			dbtest.OpenMigrated(t, u)
@@ -181,6 +188,7 @@ func TestUserAdd(t *testing.T) {
 }
 
 func TestDemoTwice(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		if u.Dialect == models.DialectPostgres {
 			dbtest.OpenMigrated(t, u)
@@ -197,6 +205,7 @@ func TestDemoTwice(t *testing.T) {
 }
 
 func TestImportEstablishments(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		if u.Dialect == models.DialectPostgres {
 			dbtest.OpenMigrated(t, u)
@@ -226,6 +235,7 @@ func TestImportEstablishments(t *testing.T) {
 }
 
 func TestPurgeCommand(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		if u.Dialect == models.DialectPostgres {
 			dbtest.OpenMigrated(t, u)
@@ -241,6 +251,7 @@ func TestPurgeCommand(t *testing.T) {
 }
 
 func TestGenerateCommandUsage(t *testing.T) {
+	t.Parallel()
 	code, out, _ := mediation(t, "", nil, "generate", "--help")
 	if code != 0 || !strings.Contains(out, "Usage : mediation generate") || !strings.Contains(out, "--scale") || !strings.Contains(out, "--seed") {
 		t.Errorf("generate --help: exit %d, %q", code, out)
@@ -261,6 +272,7 @@ func TestGenerateCommandUsage(t *testing.T) {
 
 // generate never mixes its data with other data: on the demo set it refuses, untouched.
 func TestGenerateRefusesANonEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		if u.Dialect == models.DialectPostgres {
 			dbtest.OpenMigrated(t, u)
@@ -270,13 +282,13 @@ func TestGenerateRefusesANonEmptyDatabase(t *testing.T) {
 		}
 		db := dbtest.Open(t, u)
 		var before int64
-		db.Model(&models.Pupil{}).Count(&before)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&before).Error)
 		code, _, errOut := mediation(t, "", nil, "generate", "--scale", "small", dbFlag(u))
 		if code != 1 || !strings.HasPrefix(errOut, "mediation : ") || !strings.Contains(errOut, "base vide") {
 			t.Errorf("generate on the demo set: exit %d, %q", code, errOut)
 		}
 		var after int64
-		db.Model(&models.Pupil{}).Count(&after)
+		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&after).Error)
 		if after != before {
 			t.Errorf("a refused generate changed the pupils: %d, then %d", before, after)
 		}
@@ -284,6 +296,7 @@ func TestGenerateRefusesANonEmptyDatabase(t *testing.T) {
 }
 
 func TestUserResetSecondFactor(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		db := dbtest.OpenMigrated(t, u)
 		code, _, errOut := mediation(t, "une phrase de passe assez longue\n", nil,

@@ -13,6 +13,7 @@ import (
 
 // The four reports from the command line, and each of their failures as one clear line.
 func TestReportCommand(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		if u.Dialect == models.DialectPostgres {
 			dbtest.OpenMigrated(t, u)
@@ -49,7 +50,7 @@ func TestReportCommand(t *testing.T) {
 			}
 		}
 		var audited int64
-		db.Model(&models.AuditEvent{}).Where("action = ? AND actor_email = ?", models.AuditExported, "cli").Count(&audited)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND actor_email = ?", models.AuditExported, "cli").Count(&audited).Error)
 		if audited != 4 {
 			t.Errorf("%d audit events, want 4", audited)
 		}

@@ -38,6 +38,7 @@ func latin1(t *testing.T, s string) string {
 }
 
 func TestMessyFiles(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		data     string
@@ -86,6 +87,7 @@ func TestMessyFiles(t *testing.T) {
 }
 
 func TestRefusedFiles(t *testing.T) {
+	t.Parallel()
 	long := "a;b\n" + strings.Repeat("1;2\n", 1000)
 	cases := []struct {
 		name string
@@ -116,6 +118,7 @@ func TestRefusedFiles(t *testing.T) {
 }
 
 func TestChosenEncoding(t *testing.T) {
+	t.Parallel()
 	recs, _, err := readAll(t, latin1(t, "nom\nGaël\n"), Options{Encoding: "latin-1"})
 	if err != nil || recs[0].Fields["nom"] != "Gaël" {
 		t.Errorf("latin-1 chosen: %v %v", recs, err)
@@ -123,6 +126,7 @@ func TestChosenEncoding(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Identifiant_de_l_etablissement": "identifiant_de_l_etablissement", " Nom établissement ": "nom_etablissement",
 		"Date de naissance": "date_de_naissance", "N° INE": "n_ine", "Cœur": "coeur", "__x__": "x",

@@ -7,6 +7,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,9 +68,19 @@ func EachMigrated(t *testing.T, f func(t *testing.T, db *gorm.DB)) {
 	})
 }
 
-// OpenMigrated opens the database and applies every migration.
+// OpenMigrated opens the database and applies every migration. A fresh SQLite database starts
+// as a copy of a migrated template, on which the migrations then find nothing to do.
 func OpenMigrated(t testing.TB, u models.DatabaseURL) *gorm.DB {
 	t.Helper()
+	if u.Dialect == models.DialectSQLite {
+		if fi, err := os.Stat(u.Path); errors.Is(err, fs.ErrNotExist) || (err == nil && fi.Size() == 0) {
+			image, err := migratedSQLite()
+			if err != nil {
+				t.Fatalf("migrated template: %v", err)
+			}
+			WriteSQLite(t, u, image)
+		}
+	}
 	db := Open(t, u)
 	if _, err := migrations.Migrate(context.Background(), db); err != nil {
 		t.Fatalf("migrate: %v", err)
@@ -117,4 +129,14 @@ func newPostgres(t testing.TB) models.DatabaseURL {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return models.DatabaseURL{Dialect: models.DialectPostgres, DSN: u.String()}
+}
+
+// Must fails the test when err is set. Tests wrap every query in it (dbtest.Must(t,
+// db.….Count(&n).Error)): a query that fails — a renamed column, a missing table — would
+// otherwise leave its result at zero, and a check that expects zero rows would pass.
+func Must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
 }

@@ -59,6 +59,7 @@ func distinct[T ~string](t *testing.T, db *gorm.DB, table, column string, where 
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	for _, day := range loadDays {
 		t.Run(day.name, func(t *testing.T) {
 			dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
@@ -113,7 +114,7 @@ func TestLoad(t *testing.T) {
 					}
 				}
 				var partners []models.PartnerOrganisation
-				db.Order("id").Find(&partners)
+				dbtest.Must(t, db.Order("id").Find(&partners).Error)
 				for _, p := range partners[:2] {
 					statuses := distinct[models.ReferralStatus](t, db, "referrals", "status", "partner_organisation_id = ?", p.ID)
 					for _, s := range models.ReferralStatuses {
@@ -131,21 +132,21 @@ func TestLoad(t *testing.T) {
 				}
 
 				var ests []models.Establishment
-				db.Find(&ests)
+				dbtest.Must(t, db.Find(&ests).Error)
 				for _, e := range ests {
 					if err := models.ValidateUAI(e.UAI); err != nil {
 						t.Errorf("%s: UAI %s: %v", e.Name, e.UAI, err)
 					}
 					var mediators int64
-					db.Table("user_establishments").Joins("JOIN users ON users.id = user_establishments.user_id").
-						Where("user_establishments.establishment_id = ? AND users.role = ?", e.ID, models.RoleMediator).Count(&mediators)
+					dbtest.Must(t, db.Table("user_establishments").Joins("JOIN users ON users.id = user_establishments.user_id").
+						Where("user_establishments.establishment_id = ? AND users.role = ?", e.ID, models.RoleMediator).Count(&mediators).Error)
 					if mediators == 0 {
 						t.Errorf("%s has no mediator", e.Name)
 					}
 				}
 
 				var referrals []models.Referral
-				db.Find(&referrals)
+				dbtest.Must(t, db.Find(&referrals).Error)
 				for _, r := range referrals {
 					consent := r.ConsentGivenBy != "" && r.ConsentGivenOn != nil && r.ConsentMethod != nil
 					if r.Status != models.ReferralDraft && !consent {
@@ -196,8 +197,8 @@ func TestLoad(t *testing.T) {
 
 				// Every file's status is the one its history ends with.
 				var mismatched int64
-				db.Table("pupils").Where(`status <> (SELECT c.to_status FROM pupil_status_changes c
-					WHERE c.pupil_id = pupils.id ORDER BY c.changed_at DESC, c.id DESC LIMIT 1)`).Count(&mismatched)
+				dbtest.Must(t, db.Table("pupils").Where(`status <> (SELECT c.to_status FROM pupil_status_changes c
+					WHERE c.pupil_id = pupils.id ORDER BY c.changed_at DESC, c.id DESC LIMIT 1)`).Count(&mismatched).Error)
 				if mismatched > 0 {
 					t.Errorf("%d files whose status is not the last of their history", mismatched)
 				}
@@ -260,6 +261,7 @@ func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time, allLevels bool) {
 }
 
 func TestLoadRefusesOtherData(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		real := models.Establishment{UAI: "0590001Q", Name: "Collège réel", Type: models.TypeCollege,
@@ -280,6 +282,7 @@ func TestLoadRefusesOtherData(t *testing.T) {
 
 // Two instances started with --demo on one database: one loads, the other finds it loaded.
 func TestLoadTwiceAtOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		results := make(chan Summary, 2)
 		errs := make(chan error, 2)
@@ -309,6 +312,7 @@ func TestLoadTwiceAtOnce(t *testing.T) {
 }
 
 func TestAccounts(t *testing.T) {
+	t.Parallel()
 	want := map[string]models.Role{
 		"admin@demo.test": models.RoleAdmin, "coordination@demo.test": models.RoleCoordinator,
 		"mediation@demo.test": models.RoleMediator, "mediation2@demo.test": models.RoleMediator,
@@ -334,6 +338,7 @@ func TestAccounts(t *testing.T) {
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
+	t.Parallel()
 	hashes := fakeHashes()
 	a, b := generate(loadDays[0].now, hashes), generate(loadDays[0].now, hashes)
 	if !reflect.DeepEqual(a, b) {
@@ -353,6 +358,7 @@ func fakeHashes() []string {
 // in memory: what the database cannot check (dates in the past, histories that agree with the
 // status, timestamps that follow the lifecycle), and that everything the demo must show is there.
 func TestGenerateEveryDay(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, time.June, 1, 9, 30, 0, 0, models.Paris)
 	for i := 0; i < 730; i += 4 {
 		now := start.AddDate(0, 0, i).Add(time.Duration(i%11) * time.Hour)

@@ -49,6 +49,7 @@ func tableCounts(t *testing.T, db *gorm.DB) map[string]int64 {
 }
 
 func TestGenerate(t *testing.T) {
+	t.Parallel()
 	size, _ := scaleTiny.Size()
 	for _, gd := range genDays {
 		t.Run(gd.name, func(t *testing.T) {
@@ -126,6 +127,7 @@ func TestGenerate(t *testing.T) {
 // The larger draws show what the tiny scale is too small for: every status, exit reason and
 // outcome, reopened files, overdue referrals.
 func TestGenerateCoversEveryCase(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates 1,500 files")
 	}
@@ -169,7 +171,7 @@ func TestGenerateCoversEveryCase(t *testing.T) {
 		// Every partner has answered referrals; the waiting ones are those of the last days or
 		// weeks, too few at this scale for every partner to have them all.
 		var partners []models.PartnerOrganisation
-		db.Order("id").Find(&partners)
+		dbtest.Must(t, db.Order("id").Find(&partners).Error)
 		for _, p := range partners {
 			for _, s := range []models.ReferralStatus{models.ReferralAccepted, models.ReferralDeclined, models.ReferralClosed, models.ReferralWithdrawn} {
 				exists(p.Name+": referral "+string(s), "SELECT COUNT(*) FROM referrals WHERE partner_organisation_id = ? AND status = ?", p.ID, s)
@@ -220,7 +222,7 @@ func checkInvariants(t *testing.T, db *gorm.DB, now time.Time) {
 	}
 	// Establishments, accounts.
 	var uais []string
-	db.Model(&models.Establishment{}).Order("id").Pluck("uai", &uais)
+	dbtest.Must(t, db.Model(&models.Establishment{}).Order("id").Pluck("uai", &uais).Error)
 	seen := map[string]bool{}
 	for _, u := range uais {
 		if err := models.ValidateUAI(u); err != nil || !strings.HasPrefix(u, "059") || seen[u] {
@@ -426,6 +428,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 
 // The rows of a file do not depend on how the files are cut into chunks.
 func TestChunksDoNotChangeTheRows(t *testing.T) {
+	t.Parallel()
 	size, _ := scaleTiny.Size()
 	p := newPlanner(Options{Scale: scaleTiny, Seed: 3, Now: genDays[0].now.UTC()}, size)
 	p.plan()
@@ -449,6 +452,7 @@ func TestChunksDoNotChangeTheRows(t *testing.T) {
 }
 
 func TestGenerateRefusesADatabaseWithData(t *testing.T) {
+	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		est := models.Establishment{UAI: "0590001F", Name: "Collège existant", Type: models.TypeCollege, Sector: models.SectorPublic,
@@ -468,6 +472,7 @@ func TestGenerateRefusesADatabaseWithData(t *testing.T) {
 }
 
 func TestScales(t *testing.T) {
+	t.Parallel()
 	metro, _ := ScaleMetro.Size()
 	if metro != (Size{Establishments: 200, Mediators: 700, Pupils: 15_000, FollowUps: 1_000_000, Meetings: 100_000,
 		Referrals: 50_000, NextActions: 6_000}) {
@@ -494,6 +499,7 @@ func TestScales(t *testing.T) {
 }
 
 func TestAllocate(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		total   int
 		weights []float64
@@ -517,6 +523,7 @@ func TestAllocate(t *testing.T) {
 }
 
 func TestPrint(t *testing.T) {
+	t.Parallel()
 	s := Summary{Scale: ScaleSmall, Seed: 4, Now: genDays[0].now, Elapsed: 83 * time.Second, Pupils: 1500, FollowUps: 100_000,
 		OpenByRisk: map[models.RiskLevel]int{models.RiskLow: 200, models.RiskMedium: 100, models.RiskHigh: 50}}
 	s.Accounts = append(s.Accounts, Account{Email: "admin@metro.test", Role: models.RoleAdmin, Description: "comptes"})

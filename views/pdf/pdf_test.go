@@ -176,6 +176,7 @@ func run(t *testing.T, name string, args ...string) string {
 
 // TestText reads the sample back with pdftotext, as a reader would see it.
 func TestText(t *testing.T) {
+	t.Parallel()
 	needTool(t, "pdftotext")
 	file := writeTemp(t, sampleBytes(t))
 
@@ -304,6 +305,7 @@ func utf16(s string) []byte {
 // TestNoBreakSpace: the figure with U+202F and U+00A0 reaches the page with U+00A0 twice (the
 // font lacks U+202F), which readers copy as no-break spaces.
 func TestNoBreakSpace(t *testing.T) {
+	t.Parallel()
 	content := pageContent(t, sampleBytes(t))
 	if !bytes.Contains(content, utf16("Le cœur du dispositif")) {
 		t.Fatalf("text not found in the inflated pages: the test does not read them right")
@@ -320,6 +322,7 @@ func TestNoBreakSpace(t *testing.T) {
 
 // TestQPDFCheck checks the structure of the file.
 func TestQPDFCheck(t *testing.T) {
+	t.Parallel()
 	needTool(t, "qpdf")
 	out := run(t, "qpdf", "--check", writeTemp(t, sampleBytes(t)))
 	if !strings.Contains(out, "No syntax or stream encoding errors") {
@@ -329,6 +332,7 @@ func TestQPDFCheck(t *testing.T) {
 
 // TestMetadata checks what a reader shows in the document properties.
 func TestMetadata(t *testing.T) {
+	t.Parallel()
 	b := sampleBytes(t)
 	if !bytes.Contains(b, []byte("/Lang (fr-FR)")) {
 		t.Errorf("the catalog has no /Lang (fr-FR)")
@@ -358,6 +362,7 @@ func TestMetadata(t *testing.T) {
 
 // TestReproducible: the same input gives the same bytes.
 func TestReproducible(t *testing.T) {
+	t.Parallel()
 	a, b := sampleBytes(t), sampleBytes(t)
 	if !bytes.Equal(a, b) {
 		t.Errorf("two builds differ (%d and %d bytes)", len(a), len(b))
@@ -367,6 +372,7 @@ func TestReproducible(t *testing.T) {
 // TestParallel builds documents concurrently; run with -race. Each one must equal the one
 // built alone, which would not hold if documents shared state.
 func TestParallel(t *testing.T) {
+	t.Parallel()
 	want := sampleBytes(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
@@ -390,6 +396,7 @@ func TestParallel(t *testing.T) {
 
 // TestWriteTwice: Write and Bytes give the same document however often they are called.
 func TestWriteTwice(t *testing.T) {
+	t.Parallel()
 	d := New(sampleMeta())
 	d.Paragraph("Bonjour")
 	var a, b bytes.Buffer
@@ -413,6 +420,7 @@ func TestWriteTwice(t *testing.T) {
 
 // TestDegenerate: blocks without data never fail nor produce NaN coordinates.
 func TestDegenerate(t *testing.T) {
+	t.Parallel()
 	d := New(Meta{Generated: generated})
 	d.Heading("")
 	d.Paragraph("")
@@ -437,6 +445,7 @@ func TestDegenerate(t *testing.T) {
 }
 
 func TestClean(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"plain ASCII", "plain ASCII"},
 		{"12\u202f345\u00a0€", "12\u00a0345\u00a0€"},
@@ -458,6 +467,7 @@ func TestClean(t *testing.T) {
 // TestFontCoverage: the three faces draw the same characters, all those clean lets through
 // for French text among them.
 func TestFontCoverage(t *testing.T) {
+	t.Parallel()
 	faces := map[string][]byte{"bold": gobold.TTF, "italic": goitalic.TTF, "regular": goregular.TTF}
 	for name, ttf := range faces {
 		f, err := sfnt.Parse(ttf)
@@ -480,6 +490,7 @@ func TestFontCoverage(t *testing.T) {
 }
 
 func TestNiceAxis(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		lo, hi  float64
 		integer bool
@@ -507,6 +518,7 @@ func TestNiceAxis(t *testing.T) {
 
 // TestPageText: the footer format may reorder its arguments.
 func TestPageText(t *testing.T) {
+	t.Parallel()
 	needTool(t, "pdftotext")
 	m := sampleMeta()
 	m.PageText = "%[2]s pages, page %[1]d"
@@ -578,6 +590,7 @@ func BenchmarkFonts(b *testing.B) {
 // TestCrowdedCharts: labels too long for their slot turn upright under the bars and stay
 // whole for text extraction; fifty horizontal bars squeeze onto one page.
 func TestCrowdedCharts(t *testing.T) {
+	t.Parallel()
 	d := New(sampleMeta())
 	cats := make([]string, 20)
 	a, b := make([]float64, 20), make([]float64, 20)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		first          string
 		girl           bool
@@ -35,6 +36,7 @@ func TestText(t *testing.T) {
 // Every kind, reason and status the generators draw has texts: a missing key would panic on
 // an empty list.
 func TestEveryKeyHasTexts(t *testing.T) {
+	t.Parallel()
 	for _, k := range models.FollowUpKinds {
 		if len(FollowUpNotes[k]) == 0 {
 			t.Errorf("no note for the follow-up kind %s", k)
@@ -63,6 +65,7 @@ func TestEveryKeyHasTexts(t *testing.T) {
 }
 
 func TestDraws(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	kinds := map[models.FollowUpKind]bool{}
 	statuses := map[models.MeetingStatus]bool{}

@@ -6,6 +6,7 @@ import (
 )
 
 func TestEaster(t *testing.T) {
+	t.Parallel()
 	for y, want := range map[int]string{2024: "2024-03-31", 2025: "2025-04-20", 2026: "2026-04-05", 2027: "2027-03-28",
 		2038: "2038-04-25"} {
 		if got := easter(y).Format(time.DateOnly); got != want {
@@ -15,6 +16,7 @@ func TestEaster(t *testing.T) {
 }
 
 func TestDays(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		day                             string
 		holiday, business, school, work bool
