@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"mediation/app"
 	"mediation/models"
@@ -45,7 +46,9 @@ func TestLoginBurstStaysUnderMemoryCeiling(t *testing.T) {
 		}
 		var checks atomic.Int32
 		a, err := app.New(ctx, app.Config{DatabaseURL: dbURLString(u), Now: (&clock{now: fixedNow}).Now,
-			Hashing: models.HasherConfig{Params: models.ProductionArgon2(), OnCompute: func() { checks.Add(1) }},
+			// Production's cost and slots; a longer wait than production's 5 s, so that a loaded
+			// CI machine does not turn a slow hash into a 503 (the busy path has its own test).
+			Hashing: models.HasherConfig{Params: models.ProductionArgon2(), Wait: 2 * time.Minute, OnCompute: func() { checks.Add(1) }},
 			Logger:  slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))})
 		if err != nil {
 			t.Fatal(err)
