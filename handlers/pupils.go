@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
@@ -258,20 +257,6 @@ type PupilFormPage struct {
 	Stale *StaleNotice
 }
 
-// StaleNotice says who changed the file meanwhile and what differs from what was typed.
-type StaleNotice struct {
-	Who     string
-	At      time.Time
-	Changes []FieldChange
-}
-
-// FieldChange is one field whose current value differs from the one typed.
-type FieldChange struct {
-	Field   string
-	Typed   string
-	Current string
-}
-
 // Get returns a value of the form.
 func (p PupilFormPage) Get(name string) string { return p.Values[name] }
 
@@ -429,21 +414,13 @@ func (h *Handlers) UpdatePupil(c echo.Context) error {
 		return h.render(c, http.StatusUnprocessableEntity, "pupil_form", page)
 	case errors.As(err, &stale):
 		typed := formValues(c)
-		page, perr := h.pupilForm(c, id, stale.Current.Version, typed)
+		page, perr := h.pupilForm(c, id, stale.Version, typed)
 		if perr != nil {
 			return perr
 		}
-		who, at, perr := models.LastChange(ctx, h.DB, "pupil", id)
-		if perr != nil {
-			return perr
-		}
-		page.Stale = &StaleNotice{Who: who, At: at}
-		current := pupilValues(stale.Current)
-		for _, field := range []string{"establishment_id", "last_name", "first_name", "birth_date", "class_level", "class_name", "ine", "referent_id"} {
-			if strings.TrimSpace(typed[field]) != current[field] {
-				page.Stale.Changes = append(page.Stale.Changes, FieldChange{Field: field, Typed: typed[field], Current: current[field]})
-			}
-		}
+		current, _ := stale.Current.(models.Pupil)
+		page.Stale = staleNotice(page.Localizer, stale, typed, pupilValues(current),
+			"establishment_id", "last_name", "first_name", "birth_date", "class_level", "class_name", "ine", "referent_id")
 		return h.render(c, http.StatusConflict, "pupil_form", page)
 	case err != nil:
 		return notFound(err)
@@ -467,7 +444,7 @@ func (h *Handlers) ChangePupilStatus(c echo.Context) error {
 	case errors.As(err, &ve):
 		return h.pupilFormFailed(c, id, "status", ve)
 	case errors.As(err, &stale):
-		return h.pupilFormFailed(c, id, "status", models.ValidationError{"status": "Le dossier a été modifié entre-temps : son statut actuel est affiché, recommencez si besoin."})
+		return h.pupilFormFailed(c, id, "status", models.ValidationError{"status": stale.Message})
 	case err != nil:
 		return notFound(err)
 	}

@@ -103,8 +103,8 @@ type ReferralPage struct {
 	Today          string
 	// NoConsent explains, next to the send button, why a draft cannot be sent yet.
 	NoConsent string
-	// Notice says why a step changed nothing: someone acted meanwhile, or a double click.
-	Notice string
+	// Stale says why a step changed nothing: someone acted meanwhile, or a double click.
+	Stale *StaleNotice
 	// Form is the form that failed ("draft", "consent", or an action), with its values and
 	// messages.
 	Form   string
@@ -187,7 +187,7 @@ func (h *Handlers) referralPage(c echo.Context, id uint, form string, values url
 // with the notice of a step that changed nothing (409), or answers 404 outside the scope.
 func (h *Handlers) referralFailed(c echo.Context, id uint, form string, err error) error {
 	var ve models.ValidationError
-	var stale *models.ReferralStaleError
+	var stale *models.StaleError
 	switch {
 	case errors.As(err, &ve):
 		values, _ := c.FormParams()
@@ -201,7 +201,7 @@ func (h *Handlers) referralFailed(c echo.Context, id uint, form string, err erro
 		if perr != nil {
 			return perr
 		}
-		p.Notice = p.T(stale.Message)
+		p.Stale = staleNotice(p.Localizer, stale, nil, nil)
 		return h.render(c, http.StatusConflict, "referral", p)
 	}
 	return notFound(err)
