@@ -102,4 +102,3 @@ func visibleFollowUps(q *gorm.DB, s Scope) *gorm.DB {
 	}
 	return q.Where("follow_ups.restricted = ?", false)
 }
-
