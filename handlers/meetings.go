@@ -543,7 +543,7 @@ func (h *Handlers) WriteRecap(c echo.Context) error {
 }
 
 // MeetingCalendar downloads the meeting as an iCalendar file (RFC 5545), which names the pupil
-// by first name and initial only; see models.MeetingICS. The download is in the audit log.
+// by first name and initial only; see views.MeetingICS. The download is in the audit log.
 func (h *Handlers) MeetingCalendar(c echo.Context) error {
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -562,7 +562,7 @@ func (h *Handlers) MeetingCalendar(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="rencontre-%d.ics"`, id))
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", models.MeetingICS(d.Meeting, d.Pupil.FirstName, d.Pupil.LastName, family, h.Now()))
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", views.MeetingICS(d.Meeting, d.Pupil.FirstName, d.Pupil.LastName, family, h.Now()))
 }
 
 // MeetingWeek is one week of the meetings page.
