@@ -26,10 +26,7 @@ type PupilsPage struct {
 	Risks          []models.RiskLevel
 	Levels         []models.ClassLevel
 	CanCreate      bool
-	PrevPage       string
-	NextPage       string
-	PageNumber     int
-	PageCount      int
+	Pages          Pagination
 }
 
 // Pupils lists the files of the user's scope with search, filters, sort and pages.
@@ -55,8 +52,7 @@ func (h *Handlers) Pupils(c echo.Context) error {
 	if id, err := strconv.ParseUint(c.QueryParam("referent"), 10, 32); err == nil {
 		f.ReferentID = uint(id)
 	}
-	f.Page, _ = strconv.Atoi(c.QueryParam("page"))
-	f.Page = max(f.Page, 1)
+	f.Page = pageParam(c)
 	list, err := models.ListPupils(ctx, h.DB, s, f)
 	if err != nil {
 		return err
@@ -71,30 +67,10 @@ func (h *Handlers) Pupils(c echo.Context) error {
 	}
 	p := PupilsPage{Page: h.page(c, "pupils.title"), List: list, Filter: f, Establishments: es, Mediators: uniqueMediators(mediators),
 		Statuses: models.PupilStatuses, Risks: models.RiskLevels, Levels: models.ClassLevels,
-		CanCreate: currentUser(c).Role == models.RoleMediator, PageNumber: f.Page}
-	p.PageCount = int((list.Total + models.PupilsPerPage - 1) / models.PupilsPerPage)
-	link := func(n int) string {
-		v := url.Values{}
-		for k, val := range map[string]string{"q": f.Query, "status": string(f.Status), "risk": string(f.Risk), "level": string(f.ClassLevel), "sort": f.Sort} {
-			if val != "" {
-				v.Set(k, val)
-			}
-		}
-		if f.EstablishmentID != 0 {
-			v.Set("establishment", fmt.Sprint(f.EstablishmentID))
-		}
-		if f.ReferentID != 0 {
-			v.Set("referent", fmt.Sprint(f.ReferentID))
-		}
-		v.Set("page", strconv.Itoa(n))
-		return "/pupils?" + v.Encode()
-	}
-	if f.Page > 1 {
-		p.PrevPage = link(f.Page - 1)
-	}
-	if f.Page < p.PageCount {
-		p.NextPage = link(f.Page + 1)
-	}
+		CanCreate: currentUser(c).Role == models.RoleMediator}
+	p.Pages = paginate("/pupils", map[string]string{"q": f.Query, "status": string(f.Status), "risk": string(f.Risk),
+		"level": string(f.ClassLevel), "sort": f.Sort, "establishment": idParam(f.EstablishmentID), "referent": idParam(f.ReferentID)},
+		f.Page, models.PupilsPerPage, list.Total)
 	return h.render(c, http.StatusOK, "pupils", p)
 }
 
