@@ -53,3 +53,34 @@ func TestPageLinksOfEveryList(t *testing.T) {
 		}
 	})
 }
+
+// TestListFiltersStaySelected: the filter forms of the lists (drawn by one partial) show the
+// choices the list is filtered by, translated.
+func TestListFiltersStaySelected(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		for _, tc := range []struct {
+			email, path string
+			want        []string
+		}{
+			{"mediation@demo.test", "/pupils?status=active&risk=high&level=4e", []string{
+				`<option value="active" selected>Suivi actif</option>`, `<option value="high" selected>Élevé</option>`, `<option value="4e" selected>4e</option>`}},
+			{"mediation@demo.test", "/meetings?status=held", []string{`<option value="held" selected>Tenue</option>`}},
+			{"caf@demo.test", "/referrals?status=accepted", []string{`<option value="accepted" selected>Acceptée</option>`}},
+			{"admin@demo.test", "/admin/users?role=partner", []string{`<option value="partner" selected>Partenaire</option>`}},
+			{"admin@demo.test", "/admin/audit?action=created", []string{`<option value="created" selected>Création</option>`}},
+		} {
+			c := s.client(t)
+			c.login(tc.email)
+			r := c.get(tc.path)
+			if r.Status != http.StatusOK {
+				t.Fatalf("%s: %d", tc.path, r.Status)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(r.Body, want) {
+					t.Errorf("%s: no %s", tc.path, want)
+				}
+			}
+		}
+	})
+}
