@@ -147,7 +147,7 @@ func openDatabase(ctx context.Context, cfg Config) (*gorm.DB, models.DatabaseURL
 	if err != nil {
 		return nil, u, err
 	}
-	db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: cfg.MaxDBConns, Logger: cfg.Logger})
+	db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: cfg.MaxDBConns, Logger: cfg.Logger, Now: cfg.Now})
 	return db, u, err
 }
 

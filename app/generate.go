@@ -25,7 +25,7 @@ func Generate(ctx context.Context, cfg Config, scale gendata.Scale, seed uint64,
 		return err
 	}
 	// No logger: every batch of a bulk load would be reported as a slow query.
-	db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: cfg.MaxDBConns, StatementTimeout: generateStatementTimeout})
+	db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: cfg.MaxDBConns, StatementTimeout: generateStatementTimeout, Now: cfg.Now})
 	if err != nil {
 		return err
 	}

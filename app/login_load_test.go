@@ -3,7 +3,6 @@ package app_test
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -131,6 +130,6 @@ func procStatusKiB(t *testing.T, field string) int {
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	t.Fatal(fmt.Sprintf("no %s in /proc/self/status", field))
+	t.Fatalf("no %s in /proc/self/status", field)
 	return 0
 }

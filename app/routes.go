@@ -17,7 +17,7 @@ import (
 // timeout is LoadUser's alone: scs's own would write every session on every request.
 func newSessions(db *gorm.DB, cfg Config) *scs.SessionManager {
 	s := scs.New()
-	s.Store = models.SessionStore{DB: db, Codec: s.Codec}
+	s.Store = models.SessionStore{DB: db, Codec: s.Codec, Now: cfg.Now}
 	s.Lifetime = cfg.SessionLifetime
 	s.Cookie.Name = "mediation_session"
 	s.Cookie.HttpOnly = true

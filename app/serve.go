@@ -84,7 +84,7 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 				a.Log.Info("purge", "anonymised", res.Pupils, "cutoff", res.Cutoff.Format(time.DateOnly))
 			}
 		}
-		if _, err := (models.SessionStore{DB: a.DB}).DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
+		if _, err := (models.SessionStore{DB: a.DB, Now: a.Config.Now}).DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: sessions", "error", models.RedactedError(err))
 		}
 		if err := models.DeleteOldLoginThrottles(ctx, a.DB, now); err != nil && ctx.Err() == nil {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,8 +24,7 @@ type AuditPage struct {
 	From, To string
 	Actions  []string
 	Query    string
-	PrevPage string
-	NextPage string
+	Pages    Pagination
 }
 
 func bindAuditFilter(c echo.Context) (models.AuditFilter, string, string) {
@@ -47,8 +45,7 @@ func bindAuditFilter(c echo.Context) (models.AuditFilter, string, string) {
 	} else {
 		to = ""
 	}
-	f.Page, _ = strconv.Atoi(c.QueryParam("page"))
-	f.Page = max(f.Page, 1)
+	f.Page = pageParam(c)
 	return f, from, to
 }
 
@@ -68,7 +65,7 @@ func (h *Handlers) AuditLog(c echo.Context) error {
 		}
 	}
 	p.Query = v.Encode()
-	p.PrevPage, p.NextPage = pageLinks("/admin/audit", params, f.Page, models.AuditPerPage, total)
+	p.Pages = paginate("/admin/audit", params, f.Page, models.AuditPerPage, total)
 	return h.render(c, http.StatusOK, "admin_audit", p)
 }
 

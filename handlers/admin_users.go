@@ -19,12 +19,11 @@ import (
 // UsersPage is the administrator's account list.
 type UsersPage struct {
 	views.Page
-	Users    []models.User
-	Total    int64
-	Filter   models.UserFilter
-	Roles    []models.Role
-	PrevPage string
-	NextPage string
+	Users  []models.User
+	Total  int64
+	Filter models.UserFilter
+	Roles  []models.Role
+	Pages  Pagination
 }
 
 // UserFormPage is the form that creates or edits an account.
@@ -67,14 +66,13 @@ func (h *Handlers) Users(c echo.Context) error {
 	if f.State != "active" && f.State != "inactive" {
 		f.State = ""
 	}
-	f.Page, _ = strconv.Atoi(c.QueryParam("page"))
-	f.Page = max(f.Page, 1)
+	f.Page = pageParam(c)
 	users, total, err := models.ListUsers(c.Request().Context(), h.DB, f)
 	if err != nil {
 		return err
 	}
 	p := UsersPage{Page: h.page(c, "admin.users.title"), Users: users, Total: total, Filter: f, Roles: models.Roles}
-	p.PrevPage, p.NextPage = pageLinks("/admin/users", map[string]string{"role": string(f.Role), "state": f.State, "q": f.Query},
+	p.Pages = paginate("/admin/users", map[string]string{"role": string(f.Role), "state": f.State, "q": f.Query},
 		f.Page, models.UsersPerPage, total)
 	return h.render(c, http.StatusOK, "admin_users", p)
 }

@@ -96,9 +96,25 @@ func notFound(err error) error {
 	return err
 }
 
-// pageLinks returns the addresses of the previous and next pages of a list filtered by params
-// (empty values left out), or "" where there is none.
-func pageLinks(path string, params map[string]string, page, perPage int, total int64) (prev, next string) {
+// Pagination is where a list stands among its pages, and the links to its neighbours ("" where
+// there is none); every paged list fills one with paginate and shows it with the "pagination"
+// partial.
+type Pagination struct {
+	// Number is the page shown, from 1; Count how many pages the list has.
+	Number, Count int
+	Prev, Next    string
+}
+
+// pageParam reads the page asked for in the query: 1 when it is missing or not a number.
+func pageParam(c echo.Context) int {
+	n, _ := strconv.Atoi(c.QueryParam("page"))
+	return max(n, 1)
+}
+
+// paginate places page of a list of total rows, perPage a page, and links its neighbours at
+// path with the filter params (empty values left out, so that links stay short).
+func paginate(path string, params map[string]string, page, perPage int, total int64) Pagination {
+	p := Pagination{Number: page, Count: int((total + int64(perPage) - 1) / int64(perPage))}
 	link := func(n int) string {
 		v := url.Values{}
 		for k, val := range params {
@@ -110,10 +126,18 @@ func pageLinks(path string, params map[string]string, page, perPage int, total i
 		return path + "?" + v.Encode()
 	}
 	if page > 1 {
-		prev = link(page - 1)
+		p.Prev = link(page - 1)
 	}
 	if int64(page*perPage) < total {
-		next = link(page + 1)
+		p.Next = link(page + 1)
 	}
-	return prev, next
+	return p
+}
+
+// idParam writes an optional id filter as a query value: "" for none.
+func idParam(id uint) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatUint(uint64(id), 10)
 }

@@ -15,9 +15,9 @@ func TestPageLinks(t *testing.T) {
 		{3, 101, "/x?page=2&q=a", ""},
 	}
 	for _, c := range cases {
-		prev, next := pageLinks("/x", map[string]string{"q": "a", "role": ""}, c.page, 50, c.total)
-		if prev != c.prev || next != c.next {
-			t.Errorf("page %d of %d: %q %q, want %q %q", c.page, c.total, prev, next, c.prev, c.next)
+		p := paginate("/x", map[string]string{"q": "a", "role": ""}, c.page, 50, c.total)
+		if p.Prev != c.prev || p.Next != c.next || p.Number != c.page || p.Count != int(c.total+49)/50 {
+			t.Errorf("page %d of %d: %+v, want %q %q", c.page, c.total, p, c.prev, c.next)
 		}
 	}
 }

@@ -434,20 +434,17 @@ func (h *Handlers) meetingFormFailed(c echo.Context, id uint, form string, statu
 	return h.render(c, status, "meeting", p)
 }
 
-// staleMeeting is what a sub-form other than the edit says when the meeting changed meanwhile.
-var staleMeeting = models.ValidationError{"stale": "La rencontre a été modifiée entre-temps : son état actuel est affiché, recommencez si besoin."}
-
 // afterMeetingChange redirects to the meeting after a change, or re-renders it with the
 // sub-form's messages (422, or 409 when the meeting changed meanwhile), or answers 404
 // outside the scope.
 func (h *Handlers) afterMeetingChange(c echo.Context, id uint, form string, err error, flash string) error {
 	var ve models.ValidationError
-	var stale *models.MeetingStaleError
+	var stale *models.StaleError
 	switch {
 	case errors.As(err, &ve):
 		return h.meetingFormFailed(c, id, form, http.StatusUnprocessableEntity, ve)
 	case errors.As(err, &stale):
-		return h.meetingFormFailed(c, id, form, http.StatusConflict, staleMeeting)
+		return h.meetingFormFailed(c, id, form, http.StatusConflict, models.ValidationError{"stale": stale.Message})
 	case err != nil:
 		return notFound(err)
 	}
@@ -469,19 +466,15 @@ func (h *Handlers) UpdateMeeting(c echo.Context) error {
 	if err == nil {
 		_, err = models.UpdateMeeting(ctx, h.DB, currentScope(c), actor(c), h.Now(), id, version, in)
 	}
-	var stale *models.MeetingStaleError
+	var stale *models.StaleError
 	if errors.As(err, &stale) {
 		p, perr := h.meetingPage(c, id, "edit", formValues(c), nil)
 		if perr != nil {
 			return perr
 		}
-		who, at, perr := models.LastChange(ctx, h.DB, "meeting", id)
-		if perr != nil {
-			return perr
-		}
-		p.Stale = &StaleNotice{Who: who, At: at}
+		p.Stale = staleNotice(p.Localizer, stale, nil, nil)
 		if p.Edit != nil {
-			p.Edit.Version = stale.Current.Version
+			p.Edit.Version = stale.Version
 		}
 		return h.render(c, http.StatusConflict, "meeting", p)
 	}
@@ -550,7 +543,7 @@ func (h *Handlers) WriteRecap(c echo.Context) error {
 }
 
 // MeetingCalendar downloads the meeting as an iCalendar file (RFC 5545), which names the pupil
-// by first name and initial only; see models.MeetingICS. The download is in the audit log.
+// by first name and initial only; see views.MeetingICS. The download is in the audit log.
 func (h *Handlers) MeetingCalendar(c echo.Context) error {
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -569,7 +562,7 @@ func (h *Handlers) MeetingCalendar(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="rencontre-%d.ics"`, id))
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", models.MeetingICS(d.Meeting, d.Pupil.FirstName, d.Pupil.LastName, family, h.Now()))
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", views.MeetingICS(d.Meeting, d.Pupil.FirstName, d.Pupil.LastName, family, h.Now()))
 }
 
 // MeetingWeek is one week of the meetings page.

@@ -29,5 +29,9 @@ func (h *Handlers) ExportPupil(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="dossier-%d.json"`, id))
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, b)
+	return c.Blob(http.StatusOK, jsonUTF8, b)
 }
+
+// jsonUTF8 is the export's media type, as it has always been sent (echo deprecated its constant
+// for it: JSON is UTF-8 anyway; the charset stays so that the download does not change).
+const jsonUTF8 = "application/json; charset=UTF-8"

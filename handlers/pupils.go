@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
@@ -27,10 +26,7 @@ type PupilsPage struct {
 	Risks          []models.RiskLevel
 	Levels         []models.ClassLevel
 	CanCreate      bool
-	PrevPage       string
-	NextPage       string
-	PageNumber     int
-	PageCount      int
+	Pages          Pagination
 }
 
 // Pupils lists the files of the user's scope with search, filters, sort and pages.
@@ -56,8 +52,7 @@ func (h *Handlers) Pupils(c echo.Context) error {
 	if id, err := strconv.ParseUint(c.QueryParam("referent"), 10, 32); err == nil {
 		f.ReferentID = uint(id)
 	}
-	f.Page, _ = strconv.Atoi(c.QueryParam("page"))
-	f.Page = max(f.Page, 1)
+	f.Page = pageParam(c)
 	list, err := models.ListPupils(ctx, h.DB, s, f)
 	if err != nil {
 		return err
@@ -72,30 +67,10 @@ func (h *Handlers) Pupils(c echo.Context) error {
 	}
 	p := PupilsPage{Page: h.page(c, "pupils.title"), List: list, Filter: f, Establishments: es, Mediators: uniqueMediators(mediators),
 		Statuses: models.PupilStatuses, Risks: models.RiskLevels, Levels: models.ClassLevels,
-		CanCreate: currentUser(c).Role == models.RoleMediator, PageNumber: f.Page}
-	p.PageCount = int((list.Total + models.PupilsPerPage - 1) / models.PupilsPerPage)
-	link := func(n int) string {
-		v := url.Values{}
-		for k, val := range map[string]string{"q": f.Query, "status": string(f.Status), "risk": string(f.Risk), "level": string(f.ClassLevel), "sort": f.Sort} {
-			if val != "" {
-				v.Set(k, val)
-			}
-		}
-		if f.EstablishmentID != 0 {
-			v.Set("establishment", fmt.Sprint(f.EstablishmentID))
-		}
-		if f.ReferentID != 0 {
-			v.Set("referent", fmt.Sprint(f.ReferentID))
-		}
-		v.Set("page", strconv.Itoa(n))
-		return "/pupils?" + v.Encode()
-	}
-	if f.Page > 1 {
-		p.PrevPage = link(f.Page - 1)
-	}
-	if f.Page < p.PageCount {
-		p.NextPage = link(f.Page + 1)
-	}
+		CanCreate: currentUser(c).Role == models.RoleMediator}
+	p.Pages = paginate("/pupils", map[string]string{"q": f.Query, "status": string(f.Status), "risk": string(f.Risk),
+		"level": string(f.ClassLevel), "sort": f.Sort, "establishment": idParam(f.EstablishmentID), "referent": idParam(f.ReferentID)},
+		f.Page, models.PupilsPerPage, list.Total)
 	return h.render(c, http.StatusOK, "pupils", p)
 }
 
@@ -258,20 +233,6 @@ type PupilFormPage struct {
 	Stale *StaleNotice
 }
 
-// StaleNotice says who changed the file meanwhile and what differs from what was typed.
-type StaleNotice struct {
-	Who     string
-	At      time.Time
-	Changes []FieldChange
-}
-
-// FieldChange is one field whose current value differs from the one typed.
-type FieldChange struct {
-	Field   string
-	Typed   string
-	Current string
-}
-
 // Get returns a value of the form.
 func (p PupilFormPage) Get(name string) string { return p.Values[name] }
 
@@ -429,21 +390,13 @@ func (h *Handlers) UpdatePupil(c echo.Context) error {
 		return h.render(c, http.StatusUnprocessableEntity, "pupil_form", page)
 	case errors.As(err, &stale):
 		typed := formValues(c)
-		page, perr := h.pupilForm(c, id, stale.Current.Version, typed)
+		page, perr := h.pupilForm(c, id, stale.Version, typed)
 		if perr != nil {
 			return perr
 		}
-		who, at, perr := models.LastChange(ctx, h.DB, "pupil", id)
-		if perr != nil {
-			return perr
-		}
-		page.Stale = &StaleNotice{Who: who, At: at}
-		current := pupilValues(stale.Current)
-		for _, field := range []string{"establishment_id", "last_name", "first_name", "birth_date", "class_level", "class_name", "ine", "referent_id"} {
-			if strings.TrimSpace(typed[field]) != current[field] {
-				page.Stale.Changes = append(page.Stale.Changes, FieldChange{Field: field, Typed: typed[field], Current: current[field]})
-			}
-		}
+		current, _ := stale.Current.(models.Pupil)
+		page.Stale = staleNotice(page.Localizer, stale, typed, pupilValues(current),
+			"establishment_id", "last_name", "first_name", "birth_date", "class_level", "class_name", "ine", "referent_id")
 		return h.render(c, http.StatusConflict, "pupil_form", page)
 	case err != nil:
 		return notFound(err)
@@ -467,7 +420,7 @@ func (h *Handlers) ChangePupilStatus(c echo.Context) error {
 	case errors.As(err, &ve):
 		return h.pupilFormFailed(c, id, "status", ve)
 	case errors.As(err, &stale):
-		return h.pupilFormFailed(c, id, "status", models.ValidationError{"status": "Le dossier a été modifié entre-temps : son statut actuel est affiché, recommencez si besoin."})
+		return h.pupilFormFailed(c, id, "status", models.ValidationError{"status": stale.Message})
 	case err != nil:
 		return notFound(err)
 	}

@@ -23,10 +23,7 @@ type ReferralsPage struct {
 	Establishments []models.Establishment
 	Statuses       []models.ReferralStatus
 	IsPartner      bool
-	PrevPage       string
-	NextPage       string
-	PageNumber     int
-	PageCount      int
+	Pages          Pagination
 }
 
 // Referrals lists the referrals of the scope with filters by status, establishment and delay.
@@ -49,8 +46,7 @@ func (h *Handlers) Referrals(c echo.Context) error {
 			}
 		}
 	}
-	f.Page, _ = strconv.Atoi(c.QueryParam("page"))
-	f.Page = max(f.Page, 1)
+	f.Page = pageParam(c)
 	list, err := models.ListReferrals(ctx, h.DB, s, h.Now(), f)
 	if err != nil {
 		return err
@@ -62,28 +58,13 @@ func (h *Handlers) Referrals(c echo.Context) error {
 		}
 	}
 	p := ReferralsPage{Page: h.page(c, "referrals.title"), List: list, Filter: f, Establishments: es, Statuses: statuses,
-		IsPartner: isPartner, PageNumber: f.Page}
-	p.PageCount = int((list.Total + models.ReferralsPerPage - 1) / models.ReferralsPerPage)
-	link := func(n int) string {
-		v := url.Values{}
-		if f.Status != "" {
-			v.Set("status", string(f.Status))
-		}
-		if f.EstablishmentID != 0 {
-			v.Set("establishment", fmt.Sprint(f.EstablishmentID))
-		}
-		if f.Overdue {
-			v.Set("overdue", "1")
-		}
-		v.Set("page", strconv.Itoa(n))
-		return "/referrals?" + v.Encode()
+		IsPartner: isPartner}
+	overdue := ""
+	if f.Overdue {
+		overdue = "1"
 	}
-	if f.Page > 1 {
-		p.PrevPage = link(f.Page - 1)
-	}
-	if f.Page < p.PageCount {
-		p.NextPage = link(f.Page + 1)
-	}
+	p.Pages = paginate("/referrals", map[string]string{"status": string(f.Status), "establishment": idParam(f.EstablishmentID), "overdue": overdue},
+		f.Page, models.ReferralsPerPage, list.Total)
 	return h.render(c, http.StatusOK, "referrals", p)
 }
 
@@ -103,8 +84,8 @@ type ReferralPage struct {
 	Today          string
 	// NoConsent explains, next to the send button, why a draft cannot be sent yet.
 	NoConsent string
-	// Notice says why a step changed nothing: someone acted meanwhile, or a double click.
-	Notice string
+	// Stale says why a step changed nothing: someone acted meanwhile, or a double click.
+	Stale *StaleNotice
 	// Form is the form that failed ("draft", "consent", or an action), with its values and
 	// messages.
 	Form   string
@@ -187,7 +168,7 @@ func (h *Handlers) referralPage(c echo.Context, id uint, form string, values url
 // with the notice of a step that changed nothing (409), or answers 404 outside the scope.
 func (h *Handlers) referralFailed(c echo.Context, id uint, form string, err error) error {
 	var ve models.ValidationError
-	var stale *models.ReferralStaleError
+	var stale *models.StaleError
 	switch {
 	case errors.As(err, &ve):
 		values, _ := c.FormParams()
@@ -201,7 +182,7 @@ func (h *Handlers) referralFailed(c echo.Context, id uint, form string, err erro
 		if perr != nil {
 			return perr
 		}
-		p.Notice = p.T(stale.Message)
+		p.Stale = staleNotice(p.Localizer, stale, nil, nil)
 		return h.render(c, http.StatusConflict, "referral", p)
 	}
 	return notFound(err)

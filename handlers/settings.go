@@ -22,12 +22,6 @@ type RiskRulesPage struct {
 // Get returns a value of the form.
 func (p RiskRulesPage) Get(name string) string { return p.Values[name] }
 
-// riskRuleFields are the form's fields, in the order of the rules; the absence rate is typed
-// as a percentage.
-var riskRuleFields = []string{"monthly_alert_half_days", "monthly_alert_points", "monthly_watch_half_days", "monthly_watch_points",
-	"chronic_absence_rate", "chronic_absence_points", "exclusions", "exclusion_points", "incidents", "incident_points",
-	"low_average", "low_average_points", "average_drop", "average_drop_points", "medium_from", "high_from"}
-
 func riskRuleValues(r models.RiskRules) map[string]string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	i := strconv.Itoa

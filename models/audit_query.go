@@ -55,8 +55,7 @@ func ListAuditEvents(ctx context.Context, db *gorm.DB, f AuditFilter) ([]AuditEv
 		return nil, 0, fmt.Errorf("models: count audit events: %w", err)
 	}
 	var es []AuditEvent
-	page := max(f.Page, 1)
-	if err := q.Order("at DESC, id DESC").Offset((page - 1) * AuditPerPage).Limit(AuditPerPage).Find(&es).Error; err != nil {
+	if err := onPage(q.Order("at DESC, id DESC"), f.Page, AuditPerPage).Find(&es).Error; err != nil {
 		return nil, 0, fmt.Errorf("models: list audit events: %w", err)
 	}
 	return es, total, nil

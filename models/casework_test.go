@@ -404,7 +404,7 @@ func TestStaleIdentityEdit(t *testing.T) {
 		in.FirstName = "Écrasé"
 		_, err = models.UpdatePupil(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, p.Version, in)
 		var stale *models.StaleError
-		if !errors.As(err, &stale) || stale.Current.FirstName != "Corrigé" {
+		if !errors.As(err, &stale) || stale.Current.(models.Pupil).FirstName != "Corrigé" {
 			t.Fatalf("stale edit: %v", err)
 		}
 		var now models.Pupil

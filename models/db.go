@@ -84,6 +84,10 @@ type OpenOptions struct {
 	Logger *slog.Logger
 	// SlowThreshold is the duration from which a statement is logged as slow (default 500 ms).
 	SlowThreshold time.Duration
+	// Now is the application's clock, which GORM uses for the timestamps it fills in itself
+	// (CreatedAt, UpdatedAt left zero), so that they agree with the times the application
+	// writes; nil means time.Now.
+	Now func() time.Time
 }
 
 // Open connects to the database and checks that it answers. Every failure comes back as one
@@ -91,7 +95,11 @@ type OpenOptions struct {
 func Open(ctx context.Context, d DatabaseURL, opts OpenOptions) (*gorm.DB, error) {
 	// gorm would log a failed connection itself; the caller reports it once, so the logger
 	// comes in only once the database is open.
-	cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true, NowFunc: func() time.Time { return time.Now().UTC() }}
+	clock := opts.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true, NowFunc: func() time.Time { return clock().UTC() }}
 	var db *gorm.DB
 	var err error
 	switch d.Dialect {

@@ -180,16 +180,14 @@ func (in MeetingInput) participants(meetingID uint, kept []int) []MeetingPartici
 	return out
 }
 
-// MeetingStaleError refuses a change based on an old version of a meeting; Current is the
-// meeting as it is now.
-type MeetingStaleError struct {
-	Current Meeting
+// msgMeetingChanged refuses a change based on a meeting shown before someone else changed it.
+const msgMeetingChanged = "La rencontre a été modifiée entre-temps : son état actuel est affiché, recommencez si besoin."
+
+// staleMeeting refuses a change based on another version than current's; tx carries the
+// request's context.
+func staleMeeting(tx *gorm.DB, current Meeting) error {
+	return staleError(tx.Statement.Context, tx, "meeting", current.ID, current.Version, current, msgMeetingChanged)
 }
-
-func (e *MeetingStaleError) Error() string { return "models: stale meeting version" }
-
-// Is makes errors.Is(err, ErrStale) true.
-func (e *MeetingStaleError) Is(target error) bool { return target == ErrStale }
 
 // meetingInScope loads a meeting of a file the scope may read, with its participants, or
 // ErrNotFound.
@@ -214,7 +212,7 @@ func meetingInScope(tx *gorm.DB, s Scope, id uint) (Meeting, Pupil, error) {
 }
 
 // bumpMeeting applies changes if the meeting is still at version, and moves it to the next
-// version; otherwise it changes nothing and returns a *MeetingStaleError.
+// version; otherwise it changes nothing and returns a *StaleError.
 func bumpMeeting(tx *gorm.DB, s Scope, now time.Time, id uint, version int, changes map[string]any) error {
 	changes["version"], changes["updated_at"] = version+1, now.UTC()
 	res := tx.Model(&Meeting{}).Where("id = ? AND version = ?", id, version).Updates(changes)
@@ -226,7 +224,7 @@ func bumpMeeting(tx *gorm.DB, s Scope, now time.Time, id uint, version int, chan
 		if err != nil {
 			return err
 		}
-		return &MeetingStaleError{Current: latest}
+		return staleMeeting(tx, latest)
 	}
 	return nil
 }
@@ -264,7 +262,7 @@ func ScheduleMeeting(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now
 		return RecordAudit(ctx, tx, now, actor, AuditCreated, "meeting", fmt.Sprint(m.ID),
 			fmt.Sprintf("pupil %d, %d participants", pupilID, len(kept)))
 	})
-	return m, wrapMeeting(err, "schedule meeting")
+	return m, wrapEdit(err, "schedule meeting")
 }
 
 // UpdateMeeting reschedules or edits a planned meeting if version is still the current one; its
@@ -279,7 +277,7 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 			return err
 		}
 		if current.Version != version {
-			return &MeetingStaleError{Current: current}
+			return staleMeeting(tx, current)
 		}
 		if current.Status != MeetingPlanned {
 			return ValidationError{"status": "Seule une rencontre prévue peut être modifiée."}
@@ -308,7 +306,7 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id),
 			"edited: "+strings.Join(changedMeetingFields(current, updated), ", "))
 	})
-	return updated, wrapMeeting(err, "update meeting")
+	return updated, wrapEdit(err, "update meeting")
 }
 
 // changedMeetingFields names what an edit changed, never the values.
@@ -362,7 +360,7 @@ func ChangeMeetingStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor,
 			return err
 		}
 		if current.Version != version {
-			return &MeetingStaleError{Current: current}
+			return staleMeeting(tx, current)
 		}
 		switch {
 		case to == MeetingHeld || to == MeetingFamilyAbsent:
@@ -378,7 +376,7 @@ func ChangeMeetingStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor,
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id), fmt.Sprintf("status: %s → %s", current.Status, to))
 	})
-	return updated, wrapMeeting(err, "change meeting status")
+	return updated, wrapEdit(err, "change meeting status")
 }
 
 // AttendanceOutcome is the status that an attendance gives a meeting: the family is absent
@@ -405,7 +403,7 @@ func RecordAttendance(ctx context.Context, db *gorm.DB, s Scope, actor Actor, no
 			return err
 		}
 		if current.Version != version {
-			return &MeetingStaleError{Current: current}
+			return staleMeeting(tx, current)
 		}
 		switch {
 		case current.Status == MeetingPostponed || current.Status == MeetingCancelled:
@@ -452,7 +450,7 @@ func RecordAttendance(ctx context.Context, db *gorm.DB, s Scope, actor Actor, no
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id),
 			fmt.Sprintf("attendance: %d of %d present, status %s → %s", len(yes), len(current.Participants), current.Status, to))
 	})
-	return updated, wrapMeeting(err, "record attendance")
+	return updated, wrapEdit(err, "record attendance")
 }
 
 // RecapAction is one "who does what by when" row of a recap. The owner is one of the
@@ -489,7 +487,7 @@ func WriteRecap(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time
 			return err
 		}
 		if current.Version != version {
-			return &MeetingStaleError{Current: current}
+			return staleMeeting(tx, current)
 		}
 		if current.Status != MeetingHeld {
 			return ValidationError{"decisions": "Le compte rendu s'écrit sur une rencontre tenue, une fois la présence notée."}
@@ -544,7 +542,7 @@ func WriteRecap(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id), fmt.Sprintf("recap written, %d actions added", len(kept)))
 	})
-	return updated, wrapMeeting(err, "write recap")
+	return updated, wrapEdit(err, "write recap")
 }
 
 // validate checks a recap row: what, by when (not before the meeting's day, within a year),
@@ -599,14 +597,4 @@ func checkActionOwners(tx *gorm.DB, establishmentID uint, actions []RecapAction,
 		}
 	}
 	return nil
-}
-
-// wrapMeeting passes the errors callers act on (validation, not found, stale) unwrapped, and
-// wraps the others with context.
-func wrapMeeting(err error, what string) error {
-	var stale *MeetingStaleError
-	if errors.As(err, &stale) {
-		return stale
-	}
-	return wrapEdit(err, what)
 }

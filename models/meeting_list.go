@@ -197,7 +197,7 @@ func LoadMeeting(ctx context.Context, db *gorm.DB, s Scope, id uint) (MeetingDet
 	db = db.WithContext(ctx)
 	m, p, err := meetingInScope(db, s, id)
 	if err != nil {
-		return d, wrapMeeting(err, "load meeting")
+		return d, wrapEdit(err, "load meeting")
 	}
 	d.Meeting, d.Pupil = m, p
 	if err := db.Take(&d.Establishment, p.EstablishmentID).Error; err != nil {

@@ -153,8 +153,8 @@ func TestMeetingEditIsLocked(t *testing.T) {
 		// A second edit based on version 1 is refused and changes nothing.
 		in.Place = "Ailleurs"
 		_, err = models.UpdateMeeting(w.ctx, db, w.scopeA, w.actorA, w.now, m.ID, m.Version, in)
-		var stale *models.MeetingStaleError
-		if !errors.As(err, &stale) || !errors.Is(err, models.ErrStale) || stale.Current.Place != "Bureau du CPE" {
+		var stale *models.StaleError
+		if !errors.As(err, &stale) || !errors.Is(err, models.ErrStale) || stale.Current.(models.Meeting).Place != "Bureau du CPE" {
 			t.Fatalf("stale edit: %v", err)
 		}
 		_, err = models.ChangeMeetingStatus(w.ctx, db, w.scopeA, w.actorA, w.now, m.ID, m.Version, models.MeetingCancelled)

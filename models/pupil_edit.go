@@ -205,15 +205,13 @@ func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 	return p, wrapEdit(err, "create pupil")
 }
 
-// StaleError refuses an edit based on an old version; Current is the record as it is now.
-type StaleError struct {
-	Current Pupil
+// msgPupilChanged refuses a change based on a file shown before someone else changed it.
+const msgPupilChanged = "Le dossier a été modifié entre-temps : son statut actuel est affiché, recommencez si besoin."
+
+// stalePupil refuses a change based on another version than current's.
+func stalePupil(ctx context.Context, tx *gorm.DB, current Pupil) error {
+	return staleError(ctx, tx, "pupil", current.ID, current.Version, current, msgPupilChanged)
 }
-
-func (e *StaleError) Error() string { return "models: stale pupil version" }
-
-// Is makes errors.Is(err, ErrStale) true.
-func (e *StaleError) Is(target error) bool { return target == ErrStale }
 
 // UpdatePupil changes a file's identity if version is still the current one; otherwise it
 // changes nothing and returns a *StaleError with the current file.
@@ -226,7 +224,7 @@ func UpdatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 			return err
 		}
 		if current.Version != version {
-			return &StaleError{Current: current}
+			return stalePupil(ctx, tx, current)
 		}
 		if err := in.checkAssignments(tx, s, v); err != nil {
 			return err
@@ -251,7 +249,7 @@ func UpdatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 			if err != nil {
 				return err
 			}
-			return &StaleError{Current: latest}
+			return stalePupil(ctx, tx, latest)
 		}
 		updated, err = pupilInScope(ctx, tx, s, id)
 		if err != nil {
@@ -323,7 +321,7 @@ func ChangeStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now ti
 			return err
 		}
 		if current.Version != version {
-			return &StaleError{Current: current}
+			return stalePupil(ctx, tx, current)
 		}
 		v := ValidationError{}
 		if !CanMove(current.Status, to) {
@@ -351,7 +349,7 @@ func ChangeStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now ti
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return &StaleError{Current: current}
+			return stalePupil(ctx, tx, current)
 		}
 		from := current.Status
 		step := PupilStatusChange{PupilID: id, FromStatus: &from, ToStatus: to, ExitReason: exitPtr, Comment: comment,

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -102,22 +101,4 @@ func visibleFollowUps(q *gorm.DB, s Scope) *gorm.DB {
 		return q
 	}
 	return q.Where("follow_ups.restricted = ?", false)
-}
-
-// LastChange tells who last changed a record and when, from the audit log.
-func LastChange(ctx context.Context, db *gorm.DB, recordType string, recordID uint) (who string, at time.Time, err error) {
-	var e AuditEvent
-	err = db.WithContext(ctx).Where("record_type = ? AND record_id = ? AND action IN ?", recordType, fmt.Sprint(recordID),
-		[]string{AuditCreated, AuditChanged}).Order("at DESC, id DESC").Limit(1).Find(&e).Error
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("models: last change of %s %d: %w", recordType, recordID, err)
-	}
-	if e.UserID != nil {
-		var name string
-		db.WithContext(ctx).Model(&User{}).Where("id = ?", *e.UserID).Pluck("display_name", &name)
-		if name != "" {
-			return name, e.At, nil
-		}
-	}
-	return e.ActorEmail, e.At, nil
 }

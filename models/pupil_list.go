@@ -96,13 +96,12 @@ func ListPupils(ctx context.Context, db *gorm.DB, s Scope, f PupilFilter) (Pupil
 	case "contact":
 		order = "last_follow_up ASC NULLS FIRST, " + order
 	}
-	page := max(f.Page, 1)
-	err := filtered(true).
-		Select("pupils.*, establishments.name AS establishment_name, users.display_name AS referent_name, " +
+	err := onPage(filtered(true).
+		Select("pupils.*, establishments.name AS establishment_name, users.display_name AS referent_name, "+
 			"(SELECT MAX(fu.occurred_on) FROM follow_ups fu WHERE fu.pupil_id = pupils.id) AS last_follow_up").
 		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
 		Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
-		Order(order).Offset((page - 1) * PupilsPerPage).Limit(PupilsPerPage).
+		Order(order), f.Page, PupilsPerPage).
 		Scan(&out.Rows).Error
 	if err != nil {
 		return out, fmt.Errorf("models: list pupils: %w", err)

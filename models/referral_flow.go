@@ -130,31 +130,19 @@ const MsgNoConsent = "Pas de consentement, pas d'orientation : enregistrez d'abo
 // msgReferralChanged refuses a step based on a page shown before someone else acted.
 const msgReferralChanged = "L'orientation a été modifiée entre-temps : voici son état actuel, recommencez si besoin."
 
-// ReferralStaleError refuses a step or an edit based on an old version of the referral: someone
-// acted in between, or the same form was sent twice. Message says which, in French; Current is
-// the referral as it is now.
-type ReferralStaleError struct {
-	Current Referral
-	Message string
-}
-
-func (e *ReferralStaleError) Error() string { return "models: stale referral version" }
-
-// Is makes errors.Is(err, ErrStale) true.
-func (e *ReferralStaleError) Is(target error) bool { return target == ErrStale }
-
-// staleReferral explains why a step based on an old version changes nothing: when the referral
-// already stands where this action leads, the step was a repeat (double click).
-func staleReferral(current Referral, action ReferralAction, role Role) *ReferralStaleError {
-	e := &ReferralStaleError{Current: current, Message: msgReferralChanged}
+// staleReferral refuses a change based on another version than current's: someone acted in
+// between (msgReferralChanged), or the same step was sent twice, when the referral already
+// stands where action leads (a double click: referralAlreadyDone says so).
+func staleReferral(ctx context.Context, tx *gorm.DB, current Referral, action ReferralAction, role Role) error {
+	message := msgReferralChanged
 	if msg, ok := referralAlreadyDone[action]; ok {
 		for m, to := range referralMachine {
 			if m.action == action && m.role == role && to == current.Status {
-				e.Message = msg
+				message = msg
 			}
 		}
 	}
-	return e
+	return staleError(ctx, tx, "referral", current.ID, current.Version, current, message)
 }
 
 // HasConsent tells whether the family's consent is recorded in full: who, when and how.
@@ -243,7 +231,7 @@ func CreateReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		return RecordAudit(ctx, tx, now, actor, AuditCreated, "referral", fmt.Sprint(r.ID),
 			fmt.Sprintf("pupil %d, partner %d, reason %s", pupilID, in.PartnerOrganisationID, in.Reason))
 	})
-	return r, wrapReferral(err, "create referral")
+	return r, wrapEdit(err, "create referral")
 }
 
 // referralInScope loads a referral the scope may read, on a pupil file still in use, or
@@ -274,7 +262,7 @@ func referralDraftInScope(ctx context.Context, tx *gorm.DB, s Scope, id uint, ve
 		return r, err
 	}
 	if r.Version != version {
-		return r, &ReferralStaleError{Current: r, Message: msgReferralChanged}
+		return r, staleError(ctx, tx, "referral", r.ID, r.Version, r, msgReferralChanged)
 	}
 	if r.Status != ReferralDraft {
 		return r, ValidationError{field: "Cette orientation n'est plus un brouillon : elle ne peut plus être modifiée."}
@@ -290,7 +278,7 @@ func saveReferralDraft(tx *gorm.DB, current Referral, version int, now time.Time
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return &ReferralStaleError{Current: current, Message: msgReferralChanged}
+		return staleError(tx.Statement.Context, tx, "referral", current.ID, current.Version, current, msgReferralChanged)
 	}
 	return nil
 }
@@ -331,7 +319,7 @@ func UpdateReferralDraft(ctx context.Context, db *gorm.DB, s Scope, actor Actor,
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "referral", fmt.Sprint(id), "draft: "+strings.Join(changed, ", "))
 	})
-	return updated, wrapReferral(err, "update referral draft")
+	return updated, wrapEdit(err, "update referral draft")
 }
 
 // ConsentInput is the family's consent as the mediator records it.
@@ -389,7 +377,7 @@ func RecordConsent(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "referral", fmt.Sprint(id), "consent recorded: "+string(in.Method))
 	})
-	return updated, wrapReferral(err, "record consent")
+	return updated, wrapEdit(err, "record consent")
 }
 
 // StepInput is what an action carries besides itself: a comment (the decline reason when
@@ -424,7 +412,7 @@ func (in *StepInput) validate(action ReferralAction) ValidationError {
 // consent. The step bumps the version with a conditional UPDATE (id, version and status), sets
 // the step's timestamp, and is recorded as a dated, attributed transition and in the audit log,
 // all in one transaction: of two identical or concurrent steps on one version, one goes
-// through and the other gets a *ReferralStaleError that says why, and changes nothing.
+// through and the other gets a *StaleError that says why, and changes nothing.
 //
 // A referral outside the scope, or an action the role never takes, is ErrNotFound; a move not
 // allowed from the current status, a missing reason, outcome or consent is a ValidationError
@@ -442,7 +430,7 @@ func ActOnReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 			return err
 		}
 		if current.Version != version {
-			return staleReferral(current, action, s.Role)
+			return staleReferral(ctx, tx, current, action, s.Role)
 		}
 		to, ok := NextReferralStatus(current.Status, action, s.Role)
 		if !ok {
@@ -483,7 +471,7 @@ func ActOnReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 			if err != nil {
 				return err
 			}
-			return staleReferral(latest, action, s.Role)
+			return staleReferral(ctx, tx, latest, action, s.Role)
 		}
 		step := ReferralTransition{ReferralID: id, FromStatus: current.Status, ToStatus: to, ActorID: actor.UserID, At: at,
 			Comment: in.Comment}
@@ -496,15 +484,5 @@ func ActOnReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "referral", fmt.Sprint(id),
 			fmt.Sprintf("%s: %s → %s", action, current.Status, to))
 	})
-	return updated, wrapReferral(err, string(action)+" referral")
-}
-
-// wrapReferral passes the errors callers act on (validation, not found, stale) unwrapped, and
-// wraps the others with context.
-func wrapReferral(err error, what string) error {
-	var stale *ReferralStaleError
-	if errors.As(err, &stale) {
-		return stale
-	}
-	return wrapEdit(err, what)
+	return updated, wrapEdit(err, string(action)+" referral")
 }

@@ -141,10 +141,9 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 	if err := count.Count(&out.Total).Error; err != nil {
 		return out, fmt.Errorf("models: count referrals: %w", err)
 	}
-	page := max(f.Page, 1)
-	err := filter(referralRows(db, s, now, "")).
-		Order("overdue DESC, COALESCE(referrals.sent_at, referrals.created_at) DESC, referrals.id DESC").
-		Offset((page - 1) * ReferralsPerPage).Limit(ReferralsPerPage).Scan(&out.Rows).Error
+	err := onPage(filter(referralRows(db, s, now, "")).
+		Order("overdue DESC, COALESCE(referrals.sent_at, referrals.created_at) DESC, referrals.id DESC"), f.Page, ReferralsPerPage).
+		Scan(&out.Rows).Error
 	if err != nil {
 		return out, fmt.Errorf("models: list referrals: %w", err)
 	}

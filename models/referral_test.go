@@ -524,7 +524,7 @@ func TestReferralConcurrency(t *testing.T) {
 			wg.Wait()
 			ok := 0
 			for _, err := range errs {
-				var stale *models.ReferralStaleError
+				var stale *models.StaleError
 				switch {
 				case err == nil:
 					ok++
@@ -557,12 +557,12 @@ func TestReferralConcurrency(t *testing.T) {
 		_, again := models.ActOnReferral(w.ctx, db, w.scopeA, w.actorA, w.now, r.ID, r.Version, models.ActionSend, models.StepInput{})
 		failed := 0
 		for _, err := range append(errs, again) {
-			var stale *models.ReferralStaleError
+			var stale *models.StaleError
 			if err == nil {
 				continue
 			}
 			failed++
-			if !errors.As(err, &stale) || !strings.Contains(stale.Message, "déjà été envoyée") || stale.Current.Status != models.ReferralSent {
+			if !errors.As(err, &stale) || !strings.Contains(stale.Message, "déjà été envoyée") || stale.Current.(models.Referral).Status != models.ReferralSent {
 				t.Errorf("second send: %v", err)
 			}
 		}

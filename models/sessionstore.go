@@ -21,6 +21,16 @@ type SessionStore struct {
 	// Codec decodes the session data to find its account (SessionUserKey); it must be the
 	// session manager's. Nil means scs's default, gob.
 	Codec scs.Codec
+	// Now is the application's clock, the one the housekeeping deletes expired sessions with;
+	// nil means time.Now.
+	Now func() time.Time
+}
+
+func (s SessionStore) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
 }
 
 // Find returns the data of an unexpired session.
@@ -31,7 +41,7 @@ func (s SessionStore) Find(token string) ([]byte, bool, error) {
 // FindCtx returns the data of an unexpired session.
 func (s SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var row Session
-	err := s.DB.WithContext(ctx).Where("token = ? AND expiry > ?", token, time.Now().UTC()).Take(&row).Error
+	err := s.DB.WithContext(ctx).Where("token = ? AND expiry > ?", token, s.now().UTC()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, false, nil
 	}
@@ -47,7 +57,10 @@ func (s SessionStore) Commit(token string, b []byte, expiry time.Time) error {
 }
 
 // CommitCtx stores or replaces a session, with the account it belongs to so that
-// EndSessions finds it.
+// EndSessions finds it. scs reckons expiry on the system clock, which it cannot be given; the
+// store keeps the same time left on the application's clock, so that finding a session and
+// deleting the expired ones agree with each other and with the rest of the application (with
+// the system clock, this changes nothing).
 func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	codec := s.Codec
 	if codec == nil {
@@ -57,7 +70,7 @@ func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, exp
 	if err != nil {
 		return fmt.Errorf("models: commit session: decode: %w", err)
 	}
-	row := Session{Token: token, Data: b, Expiry: expiry.UTC()}
+	row := Session{Token: token, Data: b, Expiry: s.now().Add(time.Until(expiry)).UTC()}
 	if id, ok := values[SessionUserKey].(int64); ok && id > 0 {
 		uid := uint(id)
 		row.UserID = &uid

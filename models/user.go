@@ -260,10 +260,9 @@ func ListUsers(ctx context.Context, db *gorm.DB, f UserFilter) ([]User, int64, e
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("models: count users: %w", err)
 	}
-	page := max(f.Page, 1)
 	var users []User
-	err := q.Preload("Establishments", func(q *gorm.DB) *gorm.DB { return q.Order("name") }).Preload("PartnerOrganisation").
-		Order("email").Offset((page - 1) * UsersPerPage).Limit(UsersPerPage).Find(&users).Error
+	err := onPage(q.Preload("Establishments", func(q *gorm.DB) *gorm.DB { return q.Order("name") }).Preload("PartnerOrganisation").
+		Order("email"), f.Page, UsersPerPage).Find(&users).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("models: list users: %w", err)
 	}

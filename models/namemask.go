@@ -1,33 +1,24 @@
 package models
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 )
 
-// The calendar file (RFC 5545) of a meeting leaves our system: it lands in mail boxes, phones
-// and shared agendas. It therefore carries only what a diary needs — when, where, what about —
-// and names the pupil by first name and initial (« Inès V. »). No surname, no guardian, no
-// participant list, no recap. The pupil's surname and the guardians' names are also masked
-// where they were typed in the place or purpose, however they were typed: any case, with or
-// without accents, with a hyphen, an apostrophe or a space inside or not (« Van-Houtte »,
-// « VANHOUTTE », « N'Diaye », « Ndiaye », « Lefèvre », « lefevre »).
-
-// icsDomain makes the UID of a meeting unique worldwide and stable across downloads, so that a
-// calendar updates the event (by its SEQUENCE, the meeting's version) instead of adding one.
-const icsDomain = "mediation.lille-metropole"
-
-// icsTime writes an instant in UTC, as DTSTART:20261125T130000Z.
-const icsTime = "20060102T150405Z"
+// A meeting's calendar file, and whatever else about a pupil leaves our system (it lands in
+// mail boxes, phones and shared agendas), names the pupil by first name and initial
+// (« Inès V. ») and carries no surname of the family. The pupil's surname and the guardians'
+// names are also masked where they were typed in free text (a place, a purpose), however they
+// were typed: any case, with or without accents, with a hyphen, an apostrophe or a space inside
+// or not (« Van-Houtte », « VANHOUTTE », « N'Diaye », « Ndiaye », « Lefèvre », « lefevre »).
+// This is a privacy rule, so it lives here beside the data it protects; the views that write
+// such files (views.MeetingICS) call it.
 
 // PupilShortName is how a pupil is named outside our system: first name and the initial of the
 // last name, « Inès V. ».
@@ -35,55 +26,22 @@ func PupilShortName(firstName, lastName string) string {
 	return strings.TrimSpace(strings.TrimSpace(firstName) + " " + initialOf(lastName))
 }
 
-// MeetingICS writes a meeting as an iCalendar file with one event: UID
-// meeting-<id>@mediation.lille-metropole, SEQUENCE the meeting's version, DTSTAMP the time of
-// the download, DTSTART and DTEND in UTC, SUMMARY « Rencontre famille–école — Inès V. »,
-// LOCATION the place, DESCRIPTION the purpose, and STATUS CONFIRMED, or CANCELLED for a
-// postponed or cancelled meeting (the new date of a postponed meeting is another event). Lines
-// end with CRLF, text is escaped and lines are folded at 75 octets, never inside a UTF-8
-// character. otherNames are the names of the family (the guardians'), masked in free text too.
-func MeetingICS(m Meeting, pupilFirstName, pupilLastName string, otherNames []string, stamp time.Time) []byte {
-	short := PupilShortName(pupilFirstName, pupilLastName)
-	masks := nameMasks(append([]string{pupilLastName}, otherNames...))
-	mask := func(s string) string {
-		for _, nm := range masks {
-			s = maskWord(s, nm, initialOf(nm))
-		}
-		return s
+// NameMask replaces a family's names in free text by their initials.
+type NameMask struct {
+	// masks are the names and their parts to mask, longest first (nameMasks).
+	masks []string
+}
+
+// NewNameMask masks the given names (the pupil's surname, the guardians'), each whole and each
+// of its significant parts.
+func NewNameMask(names ...string) NameMask { return NameMask{masks: nameMasks(names)} }
+
+// Apply returns s with every occurrence of the names, however typed, replaced by its initial.
+func (m NameMask) Apply(s string) string {
+	for _, nm := range m.masks {
+		s = maskWord(s, nm, initialOf(nm))
 	}
-	summary := "Rencontre famille–école — " + short
-	status := "CONFIRMED"
-	switch m.Status {
-	case MeetingCancelled:
-		status, summary = "CANCELLED", summary+" (annulée)"
-	case MeetingPostponed:
-		status, summary = "CANCELLED", summary+" (reportée)"
-	}
-	var b bytes.Buffer
-	line := func(name, value string) { foldLine(&b, name+":"+value) }
-	line("BEGIN", "VCALENDAR")
-	line("VERSION", "2.0")
-	line("PRODID", "-//Mediation scolaire//Lille Metropole//FR")
-	line("CALSCALE", "GREGORIAN")
-	line("METHOD", "PUBLISH")
-	line("BEGIN", "VEVENT")
-	line("UID", fmt.Sprintf("meeting-%d@%s", m.ID, icsDomain))
-	line("SEQUENCE", fmt.Sprint(max(m.Version, 0)))
-	line("DTSTAMP", stamp.UTC().Format(icsTime))
-	line("DTSTART", m.ScheduledAt.UTC().Format(icsTime))
-	line("DTEND", m.Ends().UTC().Format(icsTime))
-	line("SUMMARY", icsText(summary))
-	if m.Place != "" {
-		line("LOCATION", icsText(mask(m.Place)))
-	}
-	if m.Purpose != "" {
-		line("DESCRIPTION", icsText(mask(m.Purpose)))
-	}
-	line("STATUS", status)
-	line("TRANSP", "OPAQUE")
-	line("END", "VEVENT")
-	line("END", "VCALENDAR")
-	return b.Bytes()
+	return s
 }
 
 // initialOf is the first letter of a name, in capital, with a point: « V. ».
@@ -94,57 +52,6 @@ func initialOf(lastName string) string {
 		}
 	}
 	return ""
-}
-
-// icsText escapes a TEXT value (RFC 5545, 3.3.11): backslash, semicolon and comma get a
-// backslash, a line break becomes \n, other control characters are dropped.
-func icsText(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\\' || r == ';' || r == ',':
-			b.WriteRune('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteRune(r)
-		case unicode.IsControl(r):
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// foldLine writes a content line ended by CRLF, folded (RFC 5545, 3.1) so that no line is
-// longer than 75 octets: each continuation starts with a space, and a fold never falls inside
-// a UTF-8 character.
-func foldLine(b *bytes.Buffer, s string) {
-	const limit = 75
-	first := true
-	for {
-		room := limit
-		if !first {
-			room-- // the leading space counts
-			b.WriteByte(' ')
-		}
-		if len(s) <= room {
-			b.WriteString(s)
-			b.WriteString("\r\n")
-			return
-		}
-		cut := room
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		b.WriteString(s[:cut])
-		b.WriteString("\r\n")
-		s = s[cut:]
-		first = false
-	}
 }
 
 // nameParticles are the short words of compound surnames that say nothing by themselves;

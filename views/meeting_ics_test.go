@@ -1,4 +1,4 @@
-package models_test
+package views_test
 
 import (
 	"strings"
@@ -7,7 +7,11 @@ import (
 	"unicode/utf8"
 
 	"mediation/models"
+	"mediation/views"
 )
+
+// parisWinter is Paris time in November (UTC+1), the month of every date below.
+var parisWinter = time.FixedZone("CET", 3600)
 
 // icsProperty is one unfolded content line: NAME;PARAMS:VALUE.
 type icsProperty struct {
@@ -89,10 +93,10 @@ func TestMeetingICS(t *testing.T) {
 	purpose := "Bilan du trimestre avec la famille Vanhoutte ; présentation du dispositif « Devoirs faits », " +
 		"de l'aide aux devoirs, du tutorat, et des démarches d'orientation vers la Mission locale — rendez-vous pris.\n" +
 		"Prévoir l'interprète (néerlandais) ; chemin d'accès : C:\\bâtiment B."
-	m := models.Meeting{ID: 42, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, models.Paris), DurationMinutes: 45,
+	m := models.Meeting{ID: 42, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, parisWinter), DurationMinutes: 45,
 		Place: "Salle des familles, bâtiment Vanhoutte-Nord; 1er étage", Purpose: purpose, Status: models.MeetingPlanned, Version: 3}
-	stamp := time.Date(2026, 11, 20, 9, 30, 15, 0, models.Paris)
-	out := models.MeetingICS(m, "Inès", "Vanhoutte", nil, stamp)
+	stamp := time.Date(2026, 11, 20, 9, 30, 15, 0, parisWinter)
+	out := views.MeetingICS(m, "Inès", "Vanhoutte", nil, stamp)
 	props := parseICS(t, out)
 
 	var names []string
@@ -152,7 +156,7 @@ func TestMeetingICS(t *testing.T) {
 	// A cancelled or postponed meeting is a cancelled event; the UID stays, the sequence follows.
 	for status, suffix := range map[models.MeetingStatus]string{models.MeetingCancelled: " (annulée)", models.MeetingPostponed: " (reportée)"} {
 		m.Status, m.Version = status, 4
-		props := parseICS(t, models.MeetingICS(m, "Inès", "Vanhoutte", nil, stamp))
+		props := parseICS(t, views.MeetingICS(m, "Inès", "Vanhoutte", nil, stamp))
 		got := map[string]string{}
 		for _, p := range props {
 			got[p.name] = p.value
@@ -170,7 +174,7 @@ func TestICSFoldingAtEveryOffset(t *testing.T) {
 	for pad := 0; pad < 8; pad++ {
 		purpose := strings.Repeat("x", pad) + strings.Repeat("éà€😀œ", 40)
 		m := models.Meeting{ID: 7, ScheduledAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), DurationMinutes: 60, Purpose: purpose, Version: 1}
-		props := parseICS(t, models.MeetingICS(m, "Noé", "", nil, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)))
+		props := parseICS(t, views.MeetingICS(m, "Noé", "", nil, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)))
 		for _, p := range props {
 			if p.name == "DESCRIPTION" && unescapeText(t, p.value) != purpose {
 				t.Errorf("pad %d: description does not come back whole", pad)
@@ -190,7 +194,7 @@ func TestICSFoldingAtEveryOffset(t *testing.T) {
 // not. Words that merely contain the name, and the pupil's first name, stay.
 func TestMeetingICSMasksNameVariants(t *testing.T) {
 	t.Parallel()
-	stamp := time.Date(2026, 11, 20, 9, 30, 0, 0, models.Paris)
+	stamp := time.Date(2026, 11, 20, 9, 30, 0, 0, parisWinter)
 	for _, tc := range []struct {
 		last     string
 		guardian []string
@@ -209,10 +213,10 @@ func TestMeetingICSMasksNameVariants(t *testing.T) {
 		{"Martin", []string{"Mme Fatima Benali"}, "avec Mme BENALI (Fatima) et Mme Ben-Ali", "avec Mme B. (F.) et Mme B."},
 		{"Martin", []string{"Karim Ould-Hamouda"}, "rappeler M. Ouldhamouda, M. ould hamouda", "rappeler M. O., M. O."},
 	} {
-		m := models.Meeting{ID: 1, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, models.Paris), DurationMinutes: 30,
+		m := models.Meeting{ID: 1, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, parisWinter), DurationMinutes: 30,
 			Place: tc.purpose, Purpose: tc.purpose, Version: 1}
 		got := map[string]string{}
-		for _, p := range parseICS(t, models.MeetingICS(m, "Inès", tc.last, tc.guardian, stamp)) {
+		for _, p := range parseICS(t, views.MeetingICS(m, "Inès", tc.last, tc.guardian, stamp)) {
 			got[p.name] = unescapeText(t, p.value)
 		}
 		for _, name := range []string{"LOCATION", "DESCRIPTION"} {
