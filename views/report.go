@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/disclosure"
 )
 
 // Report is a report as both the web page and the PDF show it: the builders below turn the
@@ -105,18 +106,18 @@ func (l *Localizer) Percent(part, whole int) string {
 }
 
 // cell writes a count of a protected table: the figure, "< threshold" or the secret mark.
-func (l *Localizer) cell(n int, m models.Mask, threshold int) string {
+func (l *Localizer) cell(n int, m disclosure.Mask, threshold int) string {
 	switch m {
-	case models.MaskPrimary:
+	case disclosure.MaskPrimary:
 		return "<\u00a0" + strconv.Itoa(threshold)
-	case models.MaskComplementary:
+	case disclosure.MaskComplementary:
 		return l.T("report.secret")
 	}
 	return l.Number(n)
 }
 
 // value is a count for a chart: NaN when masked.
-func value(n int, m models.Mask) float64 {
+func value(n int, m disclosure.Mask) float64 {
 	if m.Masked() {
 		return math.NaN()
 	}
@@ -125,7 +126,7 @@ func value(n int, m models.Mask) float64 {
 
 // protectedTable writes a protected table with its row labels and column headers; the first
 // header names the rows. A total column and a total row are added when the table has them.
-func (l *Localizer) protectedTable(caption string, headers, rowLabels []string, p models.Protected) *ReportTable {
+func (l *Localizer) protectedTable(caption string, headers, rowLabels []string, p disclosure.Protected) *ReportTable {
 	t := &ReportTable{Caption: caption, Headers: headers, Numeric: make([]bool, len(headers))}
 	for i := 1; i < len(headers); i++ {
 		t.Numeric[i] = true
@@ -160,7 +161,7 @@ func (l *Localizer) protectedTable(caption string, headers, rowLabels []string, 
 
 // plainTable is protectedTable without protection, for the nominative reports.
 func (l *Localizer) plainTable(caption string, headers, rowLabels []string, cells [][]int, rowTotals, colTotals bool) *ReportTable {
-	return l.protectedTable(caption, headers, rowLabels, models.Protect(models.CountTable{Cells: cells, RowTotals: rowTotals, ColTotals: colTotals}, 0))
+	return l.protectedTable(caption, headers, rowLabels, disclosure.Protect(disclosure.CountTable{Cells: cells, RowTotals: rowTotals, ColTotals: colTotals}, 0))
 }
 
 // monthLabels are the short names of the months of a school year.
@@ -183,7 +184,7 @@ func monthCells(series ...[12]int) [][]int {
 
 // monthChart draws the rows of a protected table of twelve months as lines, with their table;
 // the months not begun yet (from elapsed on) are left out of the lines.
-func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, names []string, p models.Protected) *ReportChart {
+func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, names []string, p disclosure.Protected) *ReportChart {
 	months := l.monthLabels(y)
 	c := &ReportChart{Title: title, Line: true, Categories: months}
 	for i, name := range names {
@@ -206,7 +207,7 @@ func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, n
 }
 
 // barChart draws the columns of a protected table as series over its rows.
-func barChart(title string, categories, names []string, p models.Protected, data *ReportTable, horizontal bool) *ReportChart {
+func barChart(title string, categories, names []string, p disclosure.Protected, data *ReportTable, horizontal bool) *ReportChart {
 	c := &ReportChart{Title: title, Categories: categories, Horizontal: horizontal}
 	for j, name := range names {
 		s := ChartSeries{Name: name, Values: make([]float64, len(categories))}
@@ -296,7 +297,7 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 			cells[i] = append(cells[i], a.StatusRisk[st][rk])
 		}
 	}
-	p := models.Protect(models.CountTable{Cells: cells, RowTotals: true, ColTotals: true}, 0)
+	p := disclosure.Protect(disclosure.CountTable{Cells: cells, RowTotals: true, ColTotals: true}, 0)
 	title := l.T("report.section.status_risk")
 	table := l.protectedTable(title, append([]string{l.T("report.col.status")}, risks...), statuses, p)
 	r.Sections = append(r.Sections, ReportSection{ID: "status", Heading: title, Text: []string{l.T("report.text.status_risk")},
@@ -305,7 +306,7 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 	title = l.T("report.section.months")
 	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
 		Chart: l.monthChart(title, s.Year, s.Elapsed, []string{l.T("report.fig.new_files"), l.T("report.fig.follow_ups")},
-			models.Protect(models.CountTable{Cells: monthCells(a.NewFilesByMonth, a.FollowUpsByMonth), RowTotals: true}, 0))})
+			disclosure.Protect(disclosure.CountTable{Cells: monthCells(a.NewFilesByMonth, a.FollowUpsByMonth), RowTotals: true}, 0))})
 
 	title = l.T("report.section.kinds")
 	r.Sections = append(r.Sections, ReportSection{ID: "kinds", Heading: title,
@@ -336,7 +337,7 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 
 	title = l.T("report.section.exits")
 	reasons := enumLabels(l, "exit.", models.ExitReasons)
-	p = models.Protect(models.CountTable{Cells: column(models.ExitReasons, a.ExitsByReason), ColTotals: true}, 0)
+	p = disclosure.Protect(disclosure.CountTable{Cells: column(models.ExitReasons, a.ExitsByReason), ColTotals: true}, 0)
 	table = l.protectedTable(title, []string{l.T("report.col.exit_reason"), l.T("report.col.count")}, reasons, p)
 	r.Sections = append(r.Sections, ReportSection{ID: "exits", Heading: title,
 		Chart: barChart(title, reasons, []string{l.T("report.col.count")}, p, table, true)})

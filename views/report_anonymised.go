@@ -1,8 +1,11 @@
 package views
 
-import "mediation/models"
+import (
+	"mediation/models"
+	"mediation/models/disclosure"
+)
 
-// The anonymised reports hide small counts in every table (models.Protect), and make sure no
+// The anonymised reports hide small counts in every table (disclosure.Protect), and make sure no
 // hidden count can be recomputed from another table of the same report:
 //   - the metropolitan figures are protected once, by establishment; the other groupings
 //     (commune, type, label) are derived from those protected tables, a group's figure being
@@ -23,7 +26,7 @@ type metroTables struct {
 	threshold int
 	// establishments are the rows, in the order of m.Groups[ByEstablishment].
 	establishments                 []models.ActivityGroup
-	status, activity, exits, month models.Protected
+	status, activity, exits, month disclosure.Protected
 }
 
 // protectMetro protects the establishment tables, the activity columns with the months that
@@ -45,24 +48,24 @@ func protectMetro(m models.MetropolitanFigures, threshold int) metroTables {
 		}
 		exits = append(exits, row)
 	}
-	t.status = models.Protect(models.CountTable{Cells: status, RowTotals: true, ColTotals: true}, threshold)
-	t.exits = models.Protect(models.CountTable{Cells: exits, RowTotals: true, ColTotals: true}, threshold)
+	t.status = disclosure.Protect(disclosure.CountTable{Cells: status, RowTotals: true, ColTotals: true}, threshold)
+	t.exits = disclosure.Protect(disclosure.CountTable{Cells: exits, RowTotals: true, ColTotals: true}, threshold)
 	// Meetings and referrals: each column on its own. New files and follow-ups: each column
 	// with the months that break the same total down, as one network.
 	rest := make([][]int, len(activity))
 	for i, row := range activity {
 		rest[i] = row[2:]
 	}
-	p := models.Protect(models.CountTable{Cells: rest, ColTotals: true}, threshold)
-	t.activity = models.Protected{Threshold: threshold, Cells: activity, Masks: make([][]models.Mask, len(activity)),
-		ColTotals: make([]int, metroActivityColumns), ColTotalMasks: make([]models.Mask, metroActivityColumns)}
+	p := disclosure.Protect(disclosure.CountTable{Cells: rest, ColTotals: true}, threshold)
+	t.activity = disclosure.Protected{Threshold: threshold, Cells: activity, Masks: make([][]disclosure.Mask, len(activity)),
+		ColTotals: make([]int, metroActivityColumns), ColTotalMasks: make([]disclosure.Mask, metroActivityColumns)}
 	for i := range activity {
-		t.activity.Masks[i] = append(make([]models.Mask, 2), p.Masks[i]...)
+		t.activity.Masks[i] = append(make([]disclosure.Mask, 2), p.Masks[i]...)
 	}
 	copy(t.activity.ColTotals[2:], p.ColTotals)
 	copy(t.activity.ColTotalMasks[2:], p.ColTotalMasks)
-	t.month = models.Protected{Threshold: threshold, Cells: make([][]int, 2), Masks: make([][]models.Mask, 2),
-		RowTotals: make([]int, 2), RowTotalMasks: make([]models.Mask, 2)}
+	t.month = disclosure.Protected{Threshold: threshold, Cells: make([][]int, 2), Masks: make([][]disclosure.Mask, 2),
+		RowTotals: make([]int, 2), RowTotalMasks: make([]disclosure.Mask, 2)}
 	for k, months := range [][12]int{m.Total.NewFilesByMonth, m.Total.FollowUpsByMonth} {
 		col := make([]int, len(activity))
 		total := 0
@@ -84,7 +87,7 @@ func protectMetro(m models.MetropolitanFigures, threshold int) metroTables {
 // derive sums the establishment rows of a protected table into the groups of a grouping. A
 // group's figure is printed only when every figure it adds up is; the totals are the
 // establishment table's, masks included.
-func (t metroTables) derive(p models.Protected, m models.MetropolitanFigures, g models.Grouping) models.Protected {
+func (t metroTables) derive(p disclosure.Protected, m models.MetropolitanFigures, g models.Grouping) disclosure.Protected {
 	if g == models.ByEstablishment {
 		return p
 	}
@@ -97,26 +100,26 @@ func (t metroTables) derive(p models.Protected, m models.MetropolitanFigures, g 
 	if len(p.Cells) > 0 {
 		cols = len(p.Cells[0])
 	}
-	out := models.Protected{Threshold: p.Threshold, Cells: make([][]int, len(groups)), Masks: make([][]models.Mask, len(groups)),
+	out := disclosure.Protected{Threshold: p.Threshold, Cells: make([][]int, len(groups)), Masks: make([][]disclosure.Mask, len(groups)),
 		ColTotals: p.ColTotals, ColTotalMasks: p.ColTotalMasks, Total: p.Total, TotalMask: p.TotalMask}
 	for i := range groups {
-		out.Cells[i], out.Masks[i] = make([]int, cols), make([]models.Mask, cols)
+		out.Cells[i], out.Masks[i] = make([]int, cols), make([]disclosure.Mask, cols)
 	}
 	if p.RowTotals != nil {
-		out.RowTotals, out.RowTotalMasks = make([]int, len(groups)), make([]models.Mask, len(groups))
+		out.RowTotals, out.RowTotalMasks = make([]int, len(groups)), make([]disclosure.Mask, len(groups))
 	}
 	for e, ag := range t.establishments {
 		gi := index[m.GroupOf[ag.Key][g]]
 		for j := range cols {
 			out.Cells[gi][j] += p.Cells[e][j]
 			if p.Masks[e][j].Masked() {
-				out.Masks[gi][j] = models.MaskComplementary
+				out.Masks[gi][j] = disclosure.MaskComplementary
 			}
 		}
 		if p.RowTotals != nil {
 			out.RowTotals[gi] += p.RowTotals[e]
 			if p.RowTotalMasks[e].Masked() {
-				out.RowTotalMasks[gi] = models.MaskComplementary
+				out.RowTotalMasks[gi] = disclosure.MaskComplementary
 			}
 		}
 	}
@@ -124,7 +127,7 @@ func (t metroTables) derive(p models.Protected, m models.MetropolitanFigures, g 
 }
 
 // shown writes a figure with its mask.
-func (t metroTables) shown(l *Localizer, n int, m models.Mask) string {
+func (t metroTables) shown(l *Localizer, n int, m disclosure.Mask) string {
 	return l.cell(n, m, t.threshold)
 }
 
@@ -269,7 +272,7 @@ func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report
 	statuses := columnTable(statusFlat, masks[0], f.Sent, mark, threshold)
 	reasons := columnTable(reasonCells, masks[1], f.Sent, mark, threshold)
 	months := rowTable(f.SentByMonth[:], masks[2], f.Sent, mark, threshold)
-	establishments := models.Protected{Threshold: threshold}
+	establishments := disclosure.Protected{Threshold: threshold}
 	if len(estFlat) > 0 {
 		establishments = columnTable(estFlat, masks[3], f.Sent, mark, threshold)
 	}
@@ -297,7 +300,7 @@ func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report
 		if !ok {
 			return secret
 		}
-		p := models.Protect(models.CountTable{Cells: [][]int{{n}}}, threshold)
+		p := disclosure.Protect(disclosure.CountTable{Cells: [][]int{{n}}}, threshold)
 		return l.cell(n, p.Masks[0][0], threshold)
 	}
 	median := func(rt models.ReplyTime, ok bool) string {
@@ -317,7 +320,7 @@ func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report
 	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
 		Chart: l.monthChart(title, f.Year, f.Elapsed, []string{l.T("report.fig.received")}, months)})
 	count := []string{l.T("report.col.count")}
-	section := func(id, title, first string, labels []string, p models.Protected, chart bool) ReportSection {
+	section := func(id, title, first string, labels []string, p disclosure.Protected, chart bool) ReportSection {
 		t := l.protectedTable(title, append([]string{first}, count...), labels, p)
 		if !chart {
 			return ReportSection{ID: id, Heading: title, Table: t}
@@ -336,10 +339,10 @@ func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report
 // adds up to total): the cells of one part cannot be worked out from the others. The parts
 // form a chain network, each cell an edge, consecutive parts joined by edges not printed.
 // It returns the masks of each part's cells, and of the total.
-func protectBreakdowns(total int, parts [][]int, threshold int) ([][]models.Mask, models.Mask) {
+func protectBreakdowns(total int, parts [][]int, threshold int) ([][]disclosure.Mask, disclosure.Mask) {
 	const hub, sink = 0, 1
 	nodes := 2
-	var edges []models.NetworkEdge
+	var edges []disclosure.NetworkEdge
 	type layer struct{ in, out int }
 	layers := make([][]layer, len(parts))
 	cellEdge := make([][]int, len(parts))
@@ -349,30 +352,30 @@ func protectBreakdowns(total int, parts [][]int, threshold int) ([][]models.Mask
 			nodes += 2
 			layers[k] = append(layers[k], l)
 			cellEdge[k] = append(cellEdge[k], len(edges))
-			edges = append(edges, models.NetworkEdge{From: l.in, To: l.out, Value: v, Printed: true})
+			edges = append(edges, disclosure.NetworkEdge{From: l.in, To: l.out, Value: v, Printed: true})
 		}
 	}
 	// The hub feeds the first part, the last part drains to the sink, consecutive parts are
 	// joined by a flow with the true values on both sides.
 	for i, l := range layers[0] {
-		edges = append(edges, models.NetworkEdge{From: hub, To: l.in, Value: parts[0][i]})
+		edges = append(edges, disclosure.NetworkEdge{From: hub, To: l.in, Value: parts[0][i]})
 	}
 	for k := 0; k+1 < len(parts); k++ {
-		flow := models.Transport(parts[k], parts[k+1])
+		flow := disclosure.Transport(parts[k], parts[k+1])
 		for i, a := range layers[k] {
 			for j, b := range layers[k+1] {
-				edges = append(edges, models.NetworkEdge{From: a.out, To: b.in, Value: flow[i][j]})
+				edges = append(edges, disclosure.NetworkEdge{From: a.out, To: b.in, Value: flow[i][j]})
 			}
 		}
 	}
 	last := len(parts) - 1
 	for i, l := range layers[last] {
-		edges = append(edges, models.NetworkEdge{From: l.out, To: sink, Value: parts[last][i]})
+		edges = append(edges, disclosure.NetworkEdge{From: l.out, To: sink, Value: parts[last][i]})
 	}
 	totalEdge := len(edges)
-	edges = append(edges, models.NetworkEdge{From: sink, To: hub, Value: total, Printed: true, Margin: true})
-	masks := models.ProtectNetwork(nodes, edges, threshold)
-	out := make([][]models.Mask, len(parts))
+	edges = append(edges, disclosure.NetworkEdge{From: sink, To: hub, Value: total, Printed: true, Margin: true})
+	masks := disclosure.ProtectNetwork(nodes, edges, threshold)
+	out := make([][]disclosure.Mask, len(parts))
 	for k := range parts {
 		for _, e := range cellEdge[k] {
 			out[k] = append(out[k], masks[e])
@@ -382,17 +385,17 @@ func protectBreakdowns(total int, parts [][]int, threshold int) ([][]models.Mask
 }
 
 // columnTable is a one-column protected table with its total, from masks already decided.
-func columnTable(cells []int, masks []models.Mask, total int, totalMask models.Mask, threshold int) models.Protected {
-	p := models.Protected{Threshold: threshold, ColTotals: []int{total}, ColTotalMasks: []models.Mask{totalMask}}
+func columnTable(cells []int, masks []disclosure.Mask, total int, totalMask disclosure.Mask, threshold int) disclosure.Protected {
+	p := disclosure.Protected{Threshold: threshold, ColTotals: []int{total}, ColTotalMasks: []disclosure.Mask{totalMask}}
 	for i, v := range cells {
 		p.Cells = append(p.Cells, []int{v})
-		p.Masks = append(p.Masks, []models.Mask{masks[i]})
+		p.Masks = append(p.Masks, []disclosure.Mask{masks[i]})
 	}
 	return p
 }
 
 // rowTable is a one-row protected table with its total, from masks already decided.
-func rowTable(cells []int, masks []models.Mask, total int, totalMask models.Mask, threshold int) models.Protected {
-	return models.Protected{Threshold: threshold, Cells: [][]int{cells}, Masks: [][]models.Mask{masks},
-		RowTotals: []int{total}, RowTotalMasks: []models.Mask{totalMask}}
+func rowTable(cells []int, masks []disclosure.Mask, total int, totalMask disclosure.Mask, threshold int) disclosure.Protected {
+	return disclosure.Protected{Threshold: threshold, Cells: [][]int{cells}, Masks: [][]disclosure.Mask{masks},
+		RowTotals: []int{total}, RowTotalMasks: []disclosure.Mask{totalMask}}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"mediation/models"
+	"mediation/models/disclosure"
 )
 
 func partner(byStatus map[models.ReferralStatus]int, byOutcome map[models.ReferralOutcome]int, reason map[models.ReferralReason]int, month [12]int, onTime, overdue, ack, answered int) models.PartnerFigures {
@@ -175,14 +176,14 @@ func TestLeakPartnerAttacker(t *testing.T) {
 }
 
 // bounds of a shared total from one line of a protected table: shown sum plus the masked cells' ranges.
-func lineBounds(vals []int, masks []models.Mask, th int) (lo, hi int) {
+func lineBounds(vals []int, masks []disclosure.Mask, th int) (lo, hi int) {
 	inf := false
 	for i, v := range vals {
 		switch masks[i] {
-		case models.MaskShown:
+		case disclosure.MaskShown:
 			lo += v
 			hi += v
-		case models.MaskPrimary:
+		case disclosure.MaskPrimary:
 			lo++
 			hi += th - 1
 		default:
@@ -210,14 +211,14 @@ func TestLeakMetroRandom(t *testing.T) {
 			}
 			lo1, hi1 := lineBounds(tb.month.Cells[k], tb.month.Masks[k], th)
 			var col []int
-			var cm []models.Mask
+			var cm []disclosure.Mask
 			for e := range tb.activity.Cells {
 				col = append(col, tb.activity.Cells[e][k])
 				cm = append(cm, tb.activity.Masks[e][k])
 			}
 			lo2, hi2 := lineBounds(col, cm, th)
 			lo, hi := max(lo1, lo2), min(hi1, hi2)
-			if tb.activity.ColTotalMasks[k] == models.MaskPrimary {
+			if tb.activity.ColTotalMasks[k] == disclosure.MaskPrimary {
 				lo, hi = max(lo, 1), min(hi, th-1)
 			}
 			if lo == hi {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/disclosure"
 )
 
 // sampleActivity is an activity with a few small counts.
@@ -122,7 +123,7 @@ func TestProtectedCellsAndCharts(t *testing.T) {
 	}
 	l := v.Localizer("fr")
 	c := l.monthChart("t", models.SchoolYear{StartYear: 2025}, 12, []string{"a"},
-		models.Protect(models.CountTable{Cells: monthCells([12]int{3, 10, 0}), RowTotals: true}, 5))
+		disclosure.Protect(disclosure.CountTable{Cells: monthCells([12]int{3, 10, 0}), RowTotals: true}, 5))
 	if !math.IsNaN(c.Series[0].Values[0]) || c.Series[0].Values[2] != 0 {
 		t.Errorf("chart values %v: a small count must not be drawn, a zero must", c.Series[0].Values)
 	}
@@ -203,11 +204,11 @@ func TestMetropolitanTablesAgree(t *testing.T) {
 		threshold := 3 + r.IntN(4)
 		tables := protectMetro(m, threshold)
 		for k := range 2 {
-			if tables.month.RowTotalMasks[k] != models.MaskShown != tables.activity.ColTotalMasks[k].Masked() {
+			if tables.month.RowTotalMasks[k] != disclosure.MaskShown != tables.activity.ColTotalMasks[k].Masked() {
 				t.Fatalf("round %d: the months total %d and the activity total disagree on their mask", round, k)
 			}
 		}
-		for _, p := range []models.Protected{tables.status, tables.activity, tables.exits} {
+		for _, p := range []disclosure.Protected{tables.status, tables.activity, tables.exits} {
 			for _, g := range models.Groupings {
 				d := tables.derive(p, m, g)
 				for e, ag := range tables.establishments {

@@ -1,4 +1,4 @@
-package models
+package disclosure
 
 import "fmt"
 
@@ -88,11 +88,11 @@ func Protect(t CountTable, threshold int) Protected {
 	}
 	for i, row := range t.Cells {
 		if len(row) != cols {
-			panic(fmt.Sprintf("models: protect counts: row %d has %d cells, row 0 has %d", i, len(row), cols))
+			panic(fmt.Sprintf("disclosure: protect counts: row %d has %d cells, row 0 has %d", i, len(row), cols))
 		}
 		for j, n := range row {
 			if n < 0 {
-				panic(fmt.Sprintf("models: protect counts: cell (%d, %d) is negative: %d", i, j, n))
+				panic(fmt.Sprintf("disclosure: protect counts: cell (%d, %d) is negative: %d", i, j, n))
 			}
 		}
 	}
@@ -397,7 +397,7 @@ func (s *suppression) fix(e int) {
 		}
 	}
 	if !found {
-		panic(fmt.Sprintf("models: protect counts: no cycle through edge %d", e)) // cannot happen, see above
+		panic(fmt.Sprintf("disclosure: protect counts: no cycle through edge %d", e)) // cannot happen, see above
 	}
 	s.open(e, bestFwd)
 	for _, st := range bestPath {
@@ -534,7 +534,7 @@ func ProtectNetwork(nodes int, edges []NetworkEdge, threshold int) []Mask {
 	var margins, cells []int
 	for i, e := range edges {
 		if e.Value < 0 || e.From < 0 || e.From >= nodes || e.To < 0 || e.To >= nodes {
-			panic(fmt.Sprintf("models: protect network: bad edge %d %+v", i, e))
+			panic(fmt.Sprintf("disclosure: protect network: bad edge %d %+v", i, e))
 		}
 		ce := countEdge{from: e.From, to: e.To, value: e.Value, inner: !e.Margin, printed: e.Printed}
 		if e.Printed && e.Value >= 1 && e.Value < threshold {
