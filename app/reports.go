@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/reports"
 	"mediation/views"
 )
 
@@ -60,7 +61,7 @@ func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) err
 	now := cfg.Now()
 	b, name, record, err := buildReport(ctx, db, loc, r, y, now)
 	switch {
-	case errors.Is(err, models.ErrNoData):
+	case errors.Is(err, reports.ErrNoData):
 		return fmt.Errorf("aucune donnée pour l'année scolaire %s : choisissez une autre année avec --year", y)
 	case err != nil:
 		return err
@@ -89,7 +90,7 @@ func buildReport(ctx context.Context, db *gorm.DB, loc *views.Localizer, r Repor
 	switch r.Kind {
 	case "establishment":
 		uai := models.NormalizeUAI(r.UAI)
-		e, err := models.EstablishmentByUAI(ctx, db, uai)
+		e, err := reports.EstablishmentByUAI(ctx, db, uai)
 		if errors.Is(err, models.ErrNotFound) {
 			return nil, "", none, fmt.Errorf("établissement « %s » inconnu : vérifiez le code UAI", r.UAI)
 		}
@@ -97,28 +98,28 @@ func buildReport(ctx context.Context, db *gorm.DB, loc *views.Localizer, r Repor
 			return nil, "", none, err
 		}
 		s := models.Scope{Role: models.RoleHeadTeacher, EstablishmentIDs: []uint{e.ID}}
-		sum, err := models.LoadEstablishmentSummary(ctx, db, s, uai, y, now, true)
+		sum, err := reports.LoadEstablishmentSummary(ctx, db, s, uai, y, now, true)
 		if err != nil {
 			return nil, "", none, err
 		}
 		b, err := loc.ReportPDF(loc.EstablishmentReport(sum), now, "")
 		return b, fmt.Sprintf("synthese-%s-%s.pdf", uai, y), [2]string{"establishment", uai}, err
 	case "metropolitan":
-		m, err := models.LoadMetropolitanFigures(ctx, db, y, now)
+		m, err := reports.LoadMetropolitanFigures(ctx, db, y, now)
 		if err != nil {
 			return nil, "", none, err
 		}
 		b, err := loc.ReportPDF(loc.MetropolitanReport(m, threshold), now, loc.SuppressionNote(threshold))
 		return b, fmt.Sprintf("rapport-metropolitain-%s.pdf", y), [2]string{"report", "metropolitan"}, err
 	case "partner":
-		p, err := models.PartnerByName(ctx, db, r.Partner)
+		p, err := reports.PartnerByName(ctx, db, r.Partner)
 		if errors.Is(err, models.ErrNotFound) {
 			return nil, "", none, fmt.Errorf("organisme partenaire « %s » inconnu : donnez son nom exact", r.Partner)
 		}
 		if err != nil {
 			return nil, "", none, err
 		}
-		f, err := models.LoadPartnerFigures(ctx, db, models.Scope{Role: models.RoleCoordinator}, p.ID, y, now)
+		f, err := reports.LoadPartnerFigures(ctx, db, models.Scope{Role: models.RoleCoordinator}, p.ID, y, now)
 		if err != nil {
 			return nil, "", none, err
 		}
@@ -134,7 +135,7 @@ func buildReport(ctx context.Context, db *gorm.DB, loc *views.Localizer, r Repor
 			return nil, "", none, err
 		}
 		s := models.Scope{Role: models.RoleHeadTeacher, EstablishmentIDs: []uint{p.EstablishmentID}}
-		d, err := models.LoadPupilDossier(ctx, db, s, p.ID, y, now)
+		d, err := reports.LoadPupilDossier(ctx, db, s, p.ID, y, now)
 		if err != nil {
 			return nil, "", none, err
 		}

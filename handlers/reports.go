@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"mediation/models"
+	"mediation/models/reports"
 	"mediation/views"
 )
 
@@ -97,7 +98,7 @@ func (h *Handlers) establishmentReport(c echo.Context, asPDF bool) error {
 	}
 	uai := models.NormalizeUAI(c.Param("uai"))
 	loc := h.localizer(c)
-	sum, err := models.LoadEstablishmentSummary(c.Request().Context(), h.DB, currentScope(c), uai, y, h.Now(), true)
+	sum, err := reports.LoadEstablishmentSummary(c.Request().Context(), h.DB, currentScope(c), uai, y, h.Now(), true)
 	full := func() views.Report { return loc.EstablishmentReport(sum) }
 	page := func() ReportPage {
 		p := ReportPage{Page: h.page(c, "report.establishment.title"), Years: sum.Years, Action: "/establishments/" + url.PathEscape(uai)}
@@ -124,7 +125,7 @@ type reportAnswer struct {
 // message on the page, and a 404 with the same message for the PDF.
 func (h *Handlers) answerReport(c echo.Context, asPDF bool, y models.SchoolYear, loadErr error, a reportAnswer, newPage func() ReportPage) error {
 	loc := h.localizer(c)
-	empty := errors.Is(loadErr, models.ErrNoData)
+	empty := errors.Is(loadErr, reports.ErrNoData)
 	if loadErr != nil && !empty {
 		return notFound(loadErr)
 	}
@@ -164,9 +165,9 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 	if err != nil {
 		return err
 	}
-	g := models.Grouping(c.QueryParam("by"))
+	g := reports.Grouping(c.QueryParam("by"))
 	if g == "" {
-		g = models.ByType
+		g = reports.ByType
 	}
 	if !g.Valid() {
 		return echo.ErrNotFound
@@ -176,7 +177,7 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 		return err
 	}
 	loc := h.localizer(c)
-	m, err := models.LoadMetropolitanFigures(c.Request().Context(), h.DB, y, h.Now())
+	m, err := reports.LoadMetropolitanFigures(c.Request().Context(), h.DB, y, h.Now())
 	note := loc.SuppressionNote(threshold)
 	overview := func() views.Report {
 		if err != nil { // no data: the title alone
@@ -187,7 +188,7 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 	page := func() ReportPage {
 		p := ReportPage{Page: h.page(c, "report.metropolitan.title"), Years: m.Years, Action: "/reports/metropolitan",
 			Hidden: map[string]string{"by": string(g)}}
-		for _, gg := range []models.Grouping{models.ByType, models.ByPriority, models.ByCommune, models.ByEstablishment} {
+		for _, gg := range []reports.Grouping{reports.ByType, reports.ByPriority, reports.ByCommune, reports.ByEstablishment} {
 			p.Groupings = append(p.Groupings, views.NavItem{Href: fmt.Sprintf("/reports/metropolitan?year=%s&by=%s", y, gg),
 				Label: loc.T("report.group." + string(gg)), Current: gg == g})
 		}
@@ -223,7 +224,7 @@ func (h *Handlers) partnerReport(c echo.Context, asPDF bool) error {
 		return err
 	}
 	loc := h.localizer(c)
-	f, err := models.LoadPartnerFigures(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
+	f, err := reports.LoadPartnerFigures(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
 	report := func() views.Report { return loc.PartnerReport(f, threshold) }
 	page := func() ReportPage {
 		return ReportPage{Page: h.page(c, "report.partner.title"), Years: f.Years, Action: fmt.Sprintf("/partners/%d/report", id)}
@@ -244,7 +245,7 @@ func (h *Handlers) PupilDossierPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := models.LoadPupilDossier(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
+	d, err := reports.LoadPupilDossier(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
 	if err != nil {
 		return notFound(err)
 	}

@@ -147,7 +147,7 @@ func ExportPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, now tim
 			m.TemporaryExclusions, m.Incidents, m.TermAverage})
 	}
 	var fus []FollowUpRow // all of them, not only the latest shown on the page
-	err = visibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
+	err = VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
 		Select("follow_ups.*, users.display_name AS author_name").Joins("JOIN users ON users.id = follow_ups.author_id").
 		Order("follow_ups.occurred_on, follow_ups.id").Scan(&fus).Error
 	if err != nil {

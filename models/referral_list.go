@@ -51,10 +51,10 @@ func ReferralOverdue(status ReferralStatus, sentAt *time.Time, responseDays int,
 	return status == ReferralSent && sentAt != nil && Today(now).After(ReplyDueOn(*sentAt, responseDays))
 }
 
-// parisDateSQL is the SQL for the Paris civil date of a timestamp column, as 'YYYY-MM-DD' text
+// ParisDateSQL is the SQL for the Paris civil date of a timestamp column, as 'YYYY-MM-DD' text
 // on SQLite and a date on PostgreSQL. SQLite has no time zones: the offset follows the EU rule
 // (summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC).
-func parisDateSQL(dialect, column string) string {
+func ParisDateSQL(dialect, column string) string {
 	if dialect == DialectPostgres {
 		return "(" + column + " AT TIME ZONE 'Europe/Paris')::date"
 	}
@@ -69,7 +69,7 @@ func parisDateSQL(dialect, column string) string {
 // ReferralOverdue) on the Paris date of now; it needs the referral's organisation joined as
 // partner_organisations, and takes its argument from the returned slice.
 func OverdueSQL(db *gorm.DB, now time.Time) (string, []any) {
-	sent := parisDateSQL(db.Dialector.Name(), "referrals.sent_at")
+	sent := ParisDateSQL(db.Dialector.Name(), "referrals.sent_at")
 	today := Today(now).Format(time.DateOnly)
 	if db.Dialector.Name() == DialectPostgres {
 		return "(referrals.status = 'sent' AND " + sent + " + CAST(partner_organisations.response_days AS integer) < CAST(? AS date))", []any{today}

@@ -246,7 +246,7 @@ type RiskAssessment struct {
 //     the drops compared.
 func (r RiskRules) Assess(indicators []MonthlyIndicator, asOf Month) RiskAssessment {
 	out := RiskAssessment{Month: asOf}
-	now, ok := monthIndex(asOf)
+	now, ok := MonthIndex(asOf)
 	if !ok {
 		out.Level = r.Level(0)
 		return out
@@ -262,7 +262,7 @@ func (r RiskRules) Assess(indicators []MonthlyIndicator, asOf Month) RiskAssessm
 	var averagedMonths []int
 	for i := range indicators {
 		ind := &indicators[i]
-		m, ok := monthIndex(ind.Month)
+		m, ok := MonthIndex(ind.Month)
 		if !ok || m > now {
 			continue
 		}
@@ -347,7 +347,7 @@ func (r RiskRules) Assess(indicators []MonthlyIndicator, asOf Month) RiskAssessm
 // 22 months (a previous term up to 11 months before a term up to 11 months before asOf), further
 // than the school year and the month before. RecomputeRisk loads only these months.
 func riskWindow(asOf Month) (from, to Month, ok bool) {
-	now, ok := monthIndex(asOf)
+	now, ok := MonthIndex(asOf)
 	if !ok {
 		return "", "", false
 	}
@@ -560,9 +560,9 @@ func loadRiskIndicators(tx *gorm.DB, ids []uint, first, last uint, from, to Mont
 	return out, nil
 }
 
-// monthIndex reads "2026-11" as a count of months (year×12 + month−1), without the cost of
+// MonthIndex reads "2026-11" as a count of months (year×12 + month−1), without the cost of
 // parsing a time: RecomputeRisk reads it for every indicator of every pupil.
-func monthIndex(m Month) (int, bool) {
+func MonthIndex(m Month) (int, bool) {
 	s := string(m)
 	if len(s) != 7 || s[4] != '-' {
 		return 0, false
@@ -584,7 +584,7 @@ var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "j
 
 // monthText writes "novembre 2026".
 func monthText(m Month) string {
-	i, ok := monthIndex(m)
+	i, ok := MonthIndex(m)
 	if !ok {
 		return string(m)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/disclosure"
+	"mediation/models/reports"
 )
 
 // Report is a report as both the web page and the PDF show it: the builders below turn the
@@ -268,7 +269,7 @@ func (l *Localizer) hours(minutes int) string {
 }
 
 // median writes a median number of days, or a dash when nothing was counted.
-func (l *Localizer) median(rt models.ReplyTime) string {
+func (l *Localizer) median(rt reports.ReplyTime) string {
 	if rt.Acknowledged == 0 {
 		return "–"
 	}
@@ -277,7 +278,7 @@ func (l *Localizer) median(rt models.ReplyTime) string {
 
 // EstablishmentReport is the establishment summary, with the nominative list of the files
 // followed when the figures hold it.
-func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
+func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 	e := s.Establishment
 	r := Report{Title: l.T("report.establishment.title"), Year: s.Year.String(),
 		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, l.T("establishment.type."+string(e.Type)), e.UAI)}
@@ -366,7 +367,7 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 }
 
 // replyText says how fast partners acknowledged referrals.
-func (l *Localizer) replyText(rt models.ReplyTime) string {
+func (l *Localizer) replyText(rt reports.ReplyTime) string {
 	if rt.Acknowledged == 0 {
 		return l.T("report.text.no_reply")
 	}
@@ -374,15 +375,15 @@ func (l *Localizer) replyText(rt models.ReplyTime) string {
 }
 
 // groupLabels writes the keys of the groups of a grouping.
-func (l *Localizer) groupLabels(g models.Grouping, groups []models.ActivityGroup, names map[string]string) []string {
+func (l *Localizer) groupLabels(g reports.Grouping, groups []reports.ActivityGroup, names map[string]string) []string {
 	out := make([]string, len(groups))
 	for i, ag := range groups {
 		switch g {
-		case models.ByType:
+		case reports.ByType:
 			out[i] = l.T("establishment.type." + ag.Key)
-		case models.ByPriority:
+		case reports.ByPriority:
 			out[i] = l.T("priority." + ag.Key)
-		case models.ByEstablishment:
+		case reports.ByEstablishment:
 			out[i] = names[ag.Key]
 		default:
 			out[i] = ag.Key
@@ -413,7 +414,7 @@ func (l *Localizer) SuppressionNote(threshold int) string {
 
 // DossierReport is a pupil's dossier. Restricted follow-ups are already left out of d by its
 // loader when the reader may not see them.
-func (l *Localizer) DossierReport(d models.PupilDossier) Report {
+func (l *Localizer) DossierReport(d reports.PupilDossier) Report {
 	p := d.Pupil
 	r := Report{Title: l.T("report.dossier.title"), Year: d.Year.String(),
 		Scope: fmt.Sprintf("%s %s — %s", strings.ToUpper(p.LastName), p.FirstName, d.Establishment.Name)}

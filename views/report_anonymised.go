@@ -3,6 +3,7 @@ package views
 import (
 	"mediation/models"
 	"mediation/models/disclosure"
+	"mediation/models/reports"
 )
 
 // The anonymised reports hide small counts in every table (disclosure.Protect), and make sure no
@@ -25,14 +26,14 @@ const metroActivityColumns = 5
 type metroTables struct {
 	threshold int
 	// establishments are the rows, in the order of m.Groups[ByEstablishment].
-	establishments                 []models.ActivityGroup
+	establishments                 []reports.ActivityGroup
 	status, activity, exits, month disclosure.Protected
 }
 
 // protectMetro protects the establishment tables, the activity columns with the months that
 // break the same totals down.
-func protectMetro(m models.MetropolitanFigures, threshold int) metroTables {
-	t := metroTables{threshold: threshold, establishments: m.Groups[models.ByEstablishment]}
+func protectMetro(m reports.MetropolitanFigures, threshold int) metroTables {
+	t := metroTables{threshold: threshold, establishments: m.Groups[reports.ByEstablishment]}
 	var status, activity, exits [][]int
 	for _, ag := range t.establishments {
 		var row []int
@@ -87,8 +88,8 @@ func protectMetro(m models.MetropolitanFigures, threshold int) metroTables {
 // derive sums the establishment rows of a protected table into the groups of a grouping. A
 // group's figure is printed only when every figure it adds up is; the totals are the
 // establishment table's, masks included.
-func (t metroTables) derive(p disclosure.Protected, m models.MetropolitanFigures, g models.Grouping) disclosure.Protected {
-	if g == models.ByEstablishment {
+func (t metroTables) derive(p disclosure.Protected, m reports.MetropolitanFigures, g reports.Grouping) disclosure.Protected {
+	if g == reports.ByEstablishment {
 		return p
 	}
 	groups := m.Groups[g]
@@ -133,13 +134,13 @@ func (t metroTables) shown(l *Localizer, n int, m disclosure.Mask) string {
 
 // MetropolitanOverview is the metropolitan report as the overview page shows it: the key
 // figures, the months, and the tables of the grouping chosen.
-func (l *Localizer) MetropolitanOverview(m models.MetropolitanFigures, g models.Grouping, threshold int) Report {
-	r := l.metropolitanReport(m, threshold, []models.Grouping{g})
+func (l *Localizer) MetropolitanOverview(m reports.MetropolitanFigures, g reports.Grouping, threshold int) Report {
+	r := l.metropolitanReport(m, threshold, []reports.Grouping{g})
 	r.Sections = r.Sections[:len(r.Sections)-2] // neither the exits by type nor the annex
 	return r
 }
 
-func (l *Localizer) metropolitanSections(m models.MetropolitanFigures, t metroTables, g models.Grouping) []ReportSection {
+func (l *Localizer) metropolitanSections(m reports.MetropolitanFigures, t metroTables, g reports.Grouping) []ReportSection {
 	labels := l.groupLabels(g, m.Groups[g], m.Names)
 	by := l.T("report.by." + string(g))
 	first := l.T("report.group." + string(g))
@@ -149,7 +150,7 @@ func (l *Localizer) metropolitanSections(m models.MetropolitanFigures, t metroTa
 	statuses := enumLabels(l, "report.status.", models.PupilStatuses)
 	table := l.protectedTable(title, append([]string{first}, statuses...), labels, p)
 	sections := []ReportSection{{ID: "status-" + string(g), Heading: title, Table: table}}
-	if g == models.ByType || g == models.ByPriority {
+	if g == reports.ByType || g == reports.ByPriority {
 		sections[0].Chart = barChart(title, labels, statuses, p, table, false)
 		sections[0].Table = nil
 	}
@@ -162,11 +163,11 @@ func (l *Localizer) metropolitanSections(m models.MetropolitanFigures, t metroTa
 
 // MetropolitanReport is the anonymised metropolitan report: counts only, small counts
 // protected across all its tables, with its methodology annex.
-func (l *Localizer) MetropolitanReport(m models.MetropolitanFigures, threshold int) Report {
-	return l.metropolitanReport(m, threshold, models.Groupings)
+func (l *Localizer) MetropolitanReport(m reports.MetropolitanFigures, threshold int) Report {
+	return l.metropolitanReport(m, threshold, reports.Groupings)
 }
 
-func (l *Localizer) metropolitanReport(m models.MetropolitanFigures, threshold int, groupings []models.Grouping) Report {
+func (l *Localizer) metropolitanReport(m reports.MetropolitanFigures, threshold int, groupings []reports.Grouping) Report {
 	t := protectMetro(m, threshold)
 	r := Report{Title: l.T("report.metropolitan.title"), Year: m.Year.String(),
 		Scope: l.T("report.metropolitan.scope", "Count", m.Establishments, "N", l.Number(m.Establishments))}
@@ -202,14 +203,14 @@ func (l *Localizer) metropolitanReport(m models.MetropolitanFigures, threshold i
 	title = l.T("report.section.exits_by_type")
 	r.Sections = append(r.Sections, ReportSection{ID: "exits", Heading: title,
 		Table: l.protectedTable(title, append([]string{l.T("report.group.type")}, enumLabels(l, "exit.", models.ExitReasons)...),
-			l.groupLabels(models.ByType, m.Groups[models.ByType], m.Names), t.derive(t.exits, m, models.ByType))})
+			l.groupLabels(reports.ByType, m.Groups[reports.ByType], m.Names), t.derive(t.exits, m, reports.ByType))})
 	r.Sections = append(r.Sections, l.methodology(threshold, true))
 	return r
 }
 
 // protectedMedian writes a median only over enough referrals that it describes no one in
 // particular.
-func (l *Localizer) protectedMedian(rt models.ReplyTime, threshold int) string {
+func (l *Localizer) protectedMedian(rt reports.ReplyTime, threshold int) string {
 	if rt.Acknowledged > 0 && rt.Acknowledged < threshold {
 		return l.T("report.secret")
 	}
@@ -218,7 +219,7 @@ func (l *Localizer) protectedMedian(rt models.ReplyTime, threshold int) string {
 
 // partnerStatusRows are the rows of the partner's status table: the statuses, the closed ones
 // split by outcome.
-func partnerStatusRows(l *Localizer, f models.PartnerFigures) ([]string, [][]int) {
+func partnerStatusRows(l *Localizer, f reports.PartnerFigures) ([]string, [][]int) {
 	var labels []string
 	var cells [][]int
 	for _, st := range []models.ReferralStatus{models.ReferralSent, models.ReferralAcknowledged, models.ReferralAccepted,
@@ -241,7 +242,7 @@ func partnerStatusRows(l *Localizer, f models.PartnerFigures) ([]string, [][]int
 
 // PartnerReport is the anonymised report of the referrals addressed to one partner. Its
 // tables all add up to the referrals received, and are protected together.
-func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report {
+func (l *Localizer) PartnerReport(f reports.PartnerFigures, threshold int) Report {
 	r := Report{Title: l.T("report.partner.title"), Year: f.Year.String(), Scope: f.Partner.Name}
 	statusLabels, statusCells := partnerStatusRows(l, f)
 	reasonLabels := enumLabels(l, "referral.reason.", models.ReferralReasons)
@@ -303,7 +304,7 @@ func (l *Localizer) PartnerReport(f models.PartnerFigures, threshold int) Report
 		p := disclosure.Protect(disclosure.CountTable{Cells: [][]int{{n}}}, threshold)
 		return l.cell(n, p.Masks[0][0], threshold)
 	}
-	median := func(rt models.ReplyTime, ok bool) string {
+	median := func(rt reports.ReplyTime, ok bool) string {
 		if !ok {
 			return secret
 		}

@@ -10,23 +10,24 @@ import (
 
 	"mediation/models"
 	"mediation/models/disclosure"
+	"mediation/models/reports"
 )
 
-func partner(byStatus map[models.ReferralStatus]int, byOutcome map[models.ReferralOutcome]int, reason map[models.ReferralReason]int, month [12]int, onTime, overdue, ack, answered int) models.PartnerFigures {
-	f := models.PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF", ResponseDays: 10}, Year: models.SchoolYear{StartYear: 2025}, Elapsed: 12,
+func partner(byStatus map[models.ReferralStatus]int, byOutcome map[models.ReferralOutcome]int, reason map[models.ReferralReason]int, month [12]int, onTime, overdue, ack, answered int) reports.PartnerFigures {
+	f := reports.PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF", ResponseDays: 10}, Year: models.SchoolYear{StartYear: 2025}, Elapsed: 12,
 		ByStatus: byStatus, ByOutcome: byOutcome, ByReason: reason, SentByMonth: month, OnTime: onTime, Overdue: overdue}
 	for _, n := range byStatus {
 		f.Sent += n
 	}
-	f.ByEstablishment = []models.KeyCount{{Key: "A", N: f.Sent}}
-	f.ReplyTime = models.ReplyTime{Acknowledged: ack, MedianDays: 3}
-	f.AnswerMedian = models.ReplyTime{Acknowledged: answered, MedianDays: 8}
+	f.ByEstablishment = []reports.KeyCount{{Key: "A", N: f.Sent}}
+	f.ReplyTime = reports.ReplyTime{Acknowledged: ack, MedianDays: 3}
+	f.AnswerMedian = reports.ReplyTime{Acknowledged: answered, MedianDays: 8}
 	return f
 }
 
 // attackPartner: exact range of each masked status cell given the status table, the total,
 // overdue, on time and the two medians' secrecy.
-func attackPartner(t *testing.T, name string, f models.PartnerFigures, threshold int) {
+func attackPartner(t *testing.T, name string, f reports.PartnerFigures, threshold int) {
 	v, _ := New()
 	l := v.Localizer("fr")
 	labels, cells := partnerStatusRows(l, f)

@@ -11,11 +11,12 @@ import (
 
 	"mediation/models"
 	"mediation/models/disclosure"
+	"mediation/models/reports"
 )
 
 // sampleActivity is an activity with a few small counts.
-func sampleActivity() models.Activity {
-	a := models.Activity{
+func sampleActivity() reports.Activity {
+	a := reports.Activity{
 		StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{
 			models.StatusActive:     {models.RiskHigh: 12, models.RiskLow: 3},
 			models.StatusIdentified: {models.RiskMedium: 2},
@@ -80,29 +81,29 @@ func TestReportsAreTranslated(t *testing.T) {
 	}
 	y := models.SchoolYear{StartYear: 2025}
 	est := models.Establishment{UAI: "0590101X", Name: "Collège Test", Type: models.TypeCollege, Commune: "Lille", PriorityEducation: models.PriorityREP}
-	sum := models.EstablishmentSummary{Establishment: est, Year: y, Elapsed: 4, Activity: sampleActivity(),
-		ReplyTime:          models.ReplyTime{Acknowledged: 4, MedianDays: 3.5},
-		ReferralsByPartner: []models.PartnerReferrals{{Partner: "CAF du Nord", ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 3}}},
-		Pupils:             []models.SummaryPupil{{LastName: "Martin", FirstName: "Léa", ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: models.RiskHigh}}}
-	group := func(key string) models.ActivityGroup {
-		return models.ActivityGroup{Key: key, Activity: sampleActivity()}
+	sum := reports.EstablishmentSummary{Establishment: est, Year: y, Elapsed: 4, Activity: sampleActivity(),
+		ReplyTime:          reports.ReplyTime{Acknowledged: 4, MedianDays: 3.5},
+		ReferralsByPartner: []reports.PartnerReferrals{{Partner: "CAF du Nord", ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 3}}},
+		Pupils:             []reports.SummaryPupil{{LastName: "Martin", FirstName: "Léa", ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: models.RiskHigh}}}
+	group := func(key string) reports.ActivityGroup {
+		return reports.ActivityGroup{Key: key, Activity: sampleActivity()}
 	}
-	metro := models.MetropolitanFigures{Year: y, Total: sampleActivity(), Establishments: 2, Reporting: 2,
-		Groups: map[models.Grouping][]models.ActivityGroup{
-			models.ByType:          {group("college"), group("lycee_pro")},
-			models.ByPriority:      {group("rep"), group("none")},
-			models.ByCommune:       {group("Lille"), group("Roubaix")},
-			models.ByEstablishment: {group("0590101X"), group("0590102Y")},
+	metro := reports.MetropolitanFigures{Year: y, Total: sampleActivity(), Establishments: 2, Reporting: 2,
+		Groups: map[reports.Grouping][]reports.ActivityGroup{
+			reports.ByType:          {group("college"), group("lycee_pro")},
+			reports.ByPriority:      {group("rep"), group("none")},
+			reports.ByCommune:       {group("Lille"), group("Roubaix")},
+			reports.ByEstablishment: {group("0590101X"), group("0590102Y")},
 		}, Names: map[string]string{"0590101X": "Collège A (Lille)", "0590102Y": "LP B (Roubaix)"},
-		GroupOf: map[string]map[models.Grouping]string{
-			"0590101X": {models.ByType: "college", models.ByPriority: "rep", models.ByCommune: "Lille", models.ByEstablishment: "0590101X"},
-			"0590102Y": {models.ByType: "lycee_pro", models.ByPriority: "none", models.ByCommune: "Roubaix", models.ByEstablishment: "0590102Y"},
+		GroupOf: map[string]map[reports.Grouping]string{
+			"0590101X": {reports.ByType: "college", reports.ByPriority: "rep", reports.ByCommune: "Lille", reports.ByEstablishment: "0590101X"},
+			"0590102Y": {reports.ByType: "lycee_pro", reports.ByPriority: "none", reports.ByCommune: "Roubaix", reports.ByEstablishment: "0590102Y"},
 		}}
-	partner := models.PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF du Nord", ResponseDays: 15}, Year: y, Sent: 11,
+	partner := reports.PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF du Nord", ResponseDays: 15}, Year: y, Sent: 11,
 		ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 3, models.ReferralClosed: 8}, ByReason: map[models.ReferralReason]int{models.ReasonHealth: 11},
-		ByOutcome: map[models.ReferralOutcome]int{models.OutcomeSupportInPlace: 8}, ByEstablishment: []models.KeyCount{{Key: "Collège A", N: 11}}}
+		ByOutcome: map[models.ReferralOutcome]int{models.OutcomeSupportInPlace: 8}, ByEstablishment: []reports.KeyCount{{Key: "Collège A", N: 11}}}
 	ine := "1234567890A"
-	dossier := models.PupilDossier{Year: y, PupilFile: models.PupilFile{Pupil: models.Pupil{LastName: "Martin", FirstName: "Léa", INE: &ine,
+	dossier := reports.PupilDossier{Year: y, PupilFile: models.PupilFile{Pupil: models.Pupil{LastName: "Martin", FirstName: "Léa", INE: &ine,
 		ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: models.RiskLow}, Establishment: est}}
 	for _, lang := range []string{"fr", "en"} {
 		l := v.Localizer(lang)
@@ -145,17 +146,17 @@ func TestProtectedCellsAndCharts(t *testing.T) {
 }
 
 // randomMetro is a metropolis of n establishments with small, random figures.
-func randomMetro(r *rand.Rand, n int) models.MetropolitanFigures {
-	m := models.MetropolitanFigures{Year: models.SchoolYear{StartYear: 2025}, Elapsed: 12, Groups: map[models.Grouping][]models.ActivityGroup{},
-		Names: map[string]string{}, GroupOf: map[string]map[models.Grouping]string{}}
-	total := models.Activity{}
-	groups := map[models.Grouping]map[string]*models.ActivityGroup{}
-	for _, g := range models.Groupings {
-		groups[g] = map[string]*models.ActivityGroup{}
+func randomMetro(r *rand.Rand, n int) reports.MetropolitanFigures {
+	m := reports.MetropolitanFigures{Year: models.SchoolYear{StartYear: 2025}, Elapsed: 12, Groups: map[reports.Grouping][]reports.ActivityGroup{},
+		Names: map[string]string{}, GroupOf: map[string]map[reports.Grouping]string{}}
+	total := reports.Activity{}
+	groups := map[reports.Grouping]map[string]*reports.ActivityGroup{}
+	for _, g := range reports.Groupings {
+		groups[g] = map[string]*reports.ActivityGroup{}
 	}
 	small := func() int { return [...]int{0, 0, 1, 2, 3, 4, 5, 6, 9, 14}[r.IntN(10)] }
 	for i := range n {
-		a := models.Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
+		a := reports.Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
 			MeetingsByStatus:  map[models.MeetingStatus]int{models.MeetingHeld: small(), models.MeetingFamilyAbsent: small()},
 			ReferralsByStatus: map[models.ReferralStatus]int{models.ReferralSent: small()}, ExitsByReason: map[models.ExitReason]int{}}
 		for _, st := range models.PupilStatuses {
@@ -168,20 +169,20 @@ func randomMetro(r *rand.Rand, n int) models.MetropolitanFigures {
 			a.NewFilesByMonth[j], a.FollowUpsByMonth[j] = small()%3, small()
 		}
 		uai := fmt.Sprintf("E%03d", i)
-		keys := map[models.Grouping]string{models.ByEstablishment: uai, models.ByCommune: []string{"Lille", "Roubaix", "Hem"}[r.IntN(3)],
-			models.ByType: string(models.EstablishmentTypes[r.IntN(3)]), models.ByPriority: string(models.PriorityLabels[r.IntN(3)])}
+		keys := map[reports.Grouping]string{reports.ByEstablishment: uai, reports.ByCommune: []string{"Lille", "Roubaix", "Hem"}[r.IntN(3)],
+			reports.ByType: string(models.EstablishmentTypes[r.IntN(3)]), reports.ByPriority: string(models.PriorityLabels[r.IntN(3)])}
 		m.Names[uai], m.GroupOf[uai] = uai, keys
 		for g, k := range keys {
 			if groups[g][k] == nil {
-				groups[g][k] = &models.ActivityGroup{Key: k, Activity: models.Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{},
+				groups[g][k] = &reports.ActivityGroup{Key: k, Activity: reports.Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{},
 					FollowUpsByKind: map[models.FollowUpKind]int{}, MeetingsByStatus: map[models.MeetingStatus]int{},
 					ReferralsByStatus: map[models.ReferralStatus]int{}, ExitsByReason: map[models.ExitReason]int{}}}
-				m.Groups[g] = append(m.Groups[g], models.ActivityGroup{Key: k})
+				m.Groups[g] = append(m.Groups[g], reports.ActivityGroup{Key: k})
 			}
 			groups[g][k].Activity.Add(&a)
 		}
 		if total.StatusRisk == nil {
-			total = models.Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
+			total = reports.Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
 				MeetingsByStatus: map[models.MeetingStatus]int{}, ReferralsByStatus: map[models.ReferralStatus]int{}, ExitsByReason: map[models.ExitReason]int{}}
 		}
 		total.Add(&a)
@@ -209,7 +210,7 @@ func TestMetropolitanTablesAgree(t *testing.T) {
 			}
 		}
 		for _, p := range []disclosure.Protected{tables.status, tables.activity, tables.exits} {
-			for _, g := range models.Groupings {
+			for _, g := range reports.Groupings {
 				d := tables.derive(p, m, g)
 				for e, ag := range tables.establishments {
 					gi := -1

@@ -1,4 +1,4 @@
-package models_test
+package reports_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/dbtest"
+	"mediation/models/reports"
 	"mediation/views"
 )
 
@@ -167,7 +168,7 @@ var year2526 = models.SchoolYear{StartYear: 2025}
 func TestEstablishmentSummaryFigures(t *testing.T) {
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
-		s, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526, w.now, true)
+		s, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526, w.now, true)
 		must(t, err)
 		checks := []struct {
 			name      string
@@ -218,7 +219,7 @@ func TestEstablishmentSummaryFigures(t *testing.T) {
 		}
 		// A head teacher's list does not count Aubert's restricted follow-up of October.
 		head := models.Scope{Role: models.RoleHeadTeacher, EstablishmentIDs: []uint{w.e1.ID}}
-		hs, err := models.LoadEstablishmentSummary(w.ctx, db, head, w.e1.UAI, year2526, w.now, true)
+		hs, err := reports.LoadEstablishmentSummary(w.ctx, db, head, w.e1.UAI, year2526, w.now, true)
 		must(t, err)
 		if hs.Pupils[0].FollowUps != 2 || hs.FollowUps() != s.FollowUps() {
 			t.Errorf("head teacher: Aubert has %d follow-ups listed (want 2), %d counted (want %d)", hs.Pupils[0].FollowUps, hs.FollowUps(), s.FollowUps())
@@ -227,21 +228,21 @@ func TestEstablishmentSummaryFigures(t *testing.T) {
 			t.Errorf("years %v", s.Years)
 		}
 
-		prev, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526.Previous(), w.now, false)
+		prev, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526.Previous(), w.now, false)
 		must(t, err)
 		if prev.FilesFollowed() != 2 || prev.Exits() != 1 || prev.ExitsByReason[models.ExitEndOfSchooling] != 1 || prev.MeetingsHeld() != 1 {
 			t.Errorf("2024-2025: files %d exits %v held %d", prev.FilesFollowed(), prev.ExitsByReason, prev.MeetingsHeld())
 		}
-		if _, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, models.SchoolYear{StartYear: 2019}, w.now, false); !errors.Is(err, models.ErrNoData) {
+		if _, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, models.SchoolYear{StartYear: 2019}, w.now, false); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("2019-2020: %v, want ErrNoData", err)
 		}
-		if _, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, "0000000A", year2526, w.now, false); !errors.Is(err, models.ErrNotFound) {
+		if _, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, "0000000A", year2526, w.now, false); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("unknown UAI: %v", err)
 		}
-		if _, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e3.UAI, year2526, w.now, false); !errors.Is(err, models.ErrNotFound) {
+		if _, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e3.UAI, year2526, w.now, false); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("establishment outside the scope: %v", err)
 		}
-		e2, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e2.UAI, year2526, w.now, false)
+		e2, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e2.UAI, year2526, w.now, false)
 		must(t, err)
 		if e2.FilesByStatus(models.StatusMonitoring) != 1 || e2.ReplyTime.MedianDays != 20 || e2.Meetings() != 1 || e2.MeetingsByStatus[models.MeetingPlanned] != 1 {
 			t.Errorf("E2: %+v", e2.Activity)
@@ -252,7 +253,7 @@ func TestEstablishmentSummaryFigures(t *testing.T) {
 func TestMetropolitanFigures(t *testing.T) {
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
-		m, err := models.LoadMetropolitanFigures(w.ctx, db, year2526, w.now)
+		m, err := reports.LoadMetropolitanFigures(w.ctx, db, year2526, w.now)
 		must(t, err)
 		if m.Total.FilesFollowed() != 5 || m.Total.NewFiles() != 4 || m.Total.FollowUps() != 5 || m.Total.Referrals() != 4 || m.Total.Exits() != 2 {
 			t.Errorf("totals: files %d new %d follow-ups %d referrals %d exits %d", m.Total.FilesFollowed(), m.Total.NewFiles(),
@@ -261,22 +262,22 @@ func TestMetropolitanFigures(t *testing.T) {
 		if m.Establishments != 2 || m.Reporting != 2 || m.ReplyTime.MedianDays != 5 || m.ReplyTime.Acknowledged != 3 {
 			t.Errorf("establishments %d reporting %d reply %+v", m.Establishments, m.Reporting, m.ReplyTime)
 		}
-		types := m.Groups[models.ByType]
+		types := m.Groups[reports.ByType]
 		if len(types) != 2 || types[0].Key != string(models.TypeCollege) || types[0].FilesFollowed() != 4 || types[1].FilesFollowed() != 1 {
 			t.Errorf("by type %+v", types)
 		}
-		labels := m.Groups[models.ByPriority]
+		labels := m.Groups[reports.ByPriority]
 		if len(labels) != 2 || labels[0].Key != string(models.PriorityREPPlus) || labels[0].Exits() != 2 {
 			t.Errorf("by label %+v", labels)
 		}
-		communes := m.Groups[models.ByCommune]
+		communes := m.Groups[reports.ByCommune]
 		if len(communes) != 2 || communes[0].Key != "Lille" || communes[1].Key != "Roubaix" {
 			t.Errorf("by commune %+v", communes)
 		}
-		if est := m.Groups[models.ByEstablishment]; len(est) != 2 || est[0].Key != w.e1.UAI {
+		if est := m.Groups[reports.ByEstablishment]; len(est) != 2 || est[0].Key != w.e1.UAI {
 			t.Errorf("by establishment %+v", est)
 		}
-		if _, err := models.LoadMetropolitanFigures(w.ctx, db, models.SchoolYear{StartYear: 2030}, w.now); !errors.Is(err, models.ErrNoData) {
+		if _, err := reports.LoadMetropolitanFigures(w.ctx, db, models.SchoolYear{StartYear: 2030}, w.now); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("2030-2031: %v", err)
 		}
 	})
@@ -286,7 +287,7 @@ func TestPartnerFigures(t *testing.T) {
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
 		coordinator := models.Scope{Role: models.RoleCoordinator, UserID: 99}
-		f, err := models.LoadPartnerFigures(w.ctx, db, coordinator, w.p1.ID, year2526, w.now)
+		f, err := reports.LoadPartnerFigures(w.ctx, db, coordinator, w.p1.ID, year2526, w.now)
 		must(t, err)
 		if f.Sent != 3 || f.ByReason[models.ReasonSocialRights] != 2 || f.ByOutcome[models.OutcomeSupportInPlace] != 1 {
 			t.Errorf("sent %d by reason %v outcomes %v", f.Sent, f.ByReason, f.ByOutcome)
@@ -298,16 +299,16 @@ func TestPartnerFigures(t *testing.T) {
 			t.Errorf("by establishment %v by month %v", f.ByEstablishment, f.SentByMonth)
 		}
 		own := models.Scope{Role: models.RolePartner, PartnerID: w.p1.ID, UserID: 98}
-		if _, err := models.LoadPartnerFigures(w.ctx, db, own, w.p1.ID, year2526, w.now); err != nil {
+		if _, err := reports.LoadPartnerFigures(w.ctx, db, own, w.p1.ID, year2526, w.now); err != nil {
 			t.Errorf("own partner: %v", err)
 		}
-		if _, err := models.LoadPartnerFigures(w.ctx, db, own, w.p2.ID, year2526, w.now); !errors.Is(err, models.ErrNotFound) {
+		if _, err := reports.LoadPartnerFigures(w.ctx, db, own, w.p2.ID, year2526, w.now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other partner: %v", err)
 		}
-		if _, err := models.LoadPartnerFigures(w.ctx, db, w.scope1, w.p1.ID, year2526, w.now); !errors.Is(err, models.ErrNotFound) {
+		if _, err := reports.LoadPartnerFigures(w.ctx, db, w.scope1, w.p1.ID, year2526, w.now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("mediator: %v", err)
 		}
-		if _, err := models.LoadPartnerFigures(w.ctx, db, coordinator, w.p2.ID, models.SchoolYear{StartYear: 2020}, w.now); !errors.Is(err, models.ErrNoData) {
+		if _, err := reports.LoadPartnerFigures(w.ctx, db, coordinator, w.p2.ID, models.SchoolYear{StartYear: 2020}, w.now); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("no data: %v", err)
 		}
 	})
@@ -323,14 +324,14 @@ func TestReportsSurviveThePurge(t *testing.T) {
 		loc := v.Localizer("fr")
 		later := paris(2027, time.October, 1, 10) // Bernard and Caron are past their retention
 		type snapshot struct {
-			metro   models.MetropolitanFigures
-			summary models.EstablishmentSummary
+			metro   reports.MetropolitanFigures
+			summary reports.EstablishmentSummary
 			pdf     []byte
 		}
 		take := func(y models.SchoolYear) snapshot {
-			m, err := models.LoadMetropolitanFigures(w.ctx, db, y, later)
+			m, err := reports.LoadMetropolitanFigures(w.ctx, db, y, later)
 			must(t, err)
-			s, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, y, later, true)
+			s, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, y, later, true)
 			must(t, err)
 			b, err := loc.ReportPDF(loc.MetropolitanReport(m, 5), later, loc.SuppressionNote(5))
 			must(t, err)
