@@ -83,10 +83,6 @@ func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) err
 // file name and the audit record (type, id).
 func buildReport(ctx context.Context, db *gorm.DB, loc *views.Localizer, r ReportRequest, y models.SchoolYear, now time.Time) ([]byte, string, [2]string, error) {
 	var none [2]string
-	threshold, err := models.LoadSmallCountThreshold(ctx, db)
-	if err != nil {
-		return nil, "", none, err
-	}
 	switch r.Kind {
 	case "establishment":
 		uai := models.NormalizeUAI(r.UAI)
@@ -105,11 +101,11 @@ func buildReport(ctx context.Context, db *gorm.DB, loc *views.Localizer, r Repor
 		b, err := loc.ReportPDF(loc.EstablishmentReport(sum), now, "")
 		return b, fmt.Sprintf("synthese-%s-%s.pdf", uai, y), [2]string{"establishment", uai}, err
 	case "metropolitan":
-		m, err := reports.LoadMetropolitanFigures(ctx, db, y, now)
+		m, err := reports.LoadMetropolitan(ctx, db, y, now)
 		if err != nil {
 			return nil, "", none, err
 		}
-		b, err := loc.ReportPDF(loc.MetropolitanReport(m, threshold), now, loc.SuppressionNote(threshold))
+		b, err := loc.ReportPDF(loc.MetropolitanReport(m), now, loc.SuppressionNote(m.Threshold()))
 		return b, fmt.Sprintf("rapport-metropolitain-%s.pdf", y), [2]string{"report", "metropolitan"}, err
 	case "partner":
 		p, err := reports.PartnerByName(ctx, db, r.Partner)
@@ -119,11 +115,11 @@ func buildReport(ctx context.Context, db *gorm.DB, loc *views.Localizer, r Repor
 		if err != nil {
 			return nil, "", none, err
 		}
-		f, err := reports.LoadPartnerFigures(ctx, db, models.Scope{Role: models.RoleCoordinator}, p.ID, y, now)
+		f, err := reports.LoadPartner(ctx, db, models.Scope{Role: models.RoleCoordinator}, p.ID, y, now)
 		if err != nil {
 			return nil, "", none, err
 		}
-		b, err := loc.ReportPDF(loc.PartnerReport(f, threshold), now, loc.SuppressionNote(threshold))
+		b, err := loc.ReportPDF(loc.PartnerReport(f), now, loc.SuppressionNote(f.Threshold()))
 		return b, fmt.Sprintf("rapport-partenaire-%d-%s.pdf", p.ID, y), [2]string{"partner", strconv.Itoa(int(p.ID))}, err
 	case "pupil":
 		var p models.Pupil

@@ -172,18 +172,14 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 	if !g.Valid() {
 		return echo.ErrNotFound
 	}
-	threshold, err := h.threshold(c)
-	if err != nil {
-		return err
-	}
 	loc := h.localizer(c)
-	m, err := reports.LoadMetropolitanFigures(c.Request().Context(), h.DB, y, h.Now())
-	note := loc.SuppressionNote(threshold)
+	m, err := reports.LoadMetropolitan(c.Request().Context(), h.DB, y, h.Now())
+	note := loc.SuppressionNote(m.Threshold())
 	overview := func() views.Report {
 		if err != nil { // no data: the title alone
 			return views.Report{Title: loc.T("report.metropolitan.title")}
 		}
-		return loc.MetropolitanOverview(m, g, threshold)
+		return loc.MetropolitanOverview(m, g)
 	}
 	page := func() ReportPage {
 		p := ReportPage{Page: h.page(c, "report.metropolitan.title"), Years: m.Years, Action: "/reports/metropolitan",
@@ -194,7 +190,7 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 		}
 		return p
 	}
-	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: func() views.Report { return loc.MetropolitanReport(m, threshold) },
+	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: func() views.Report { return loc.MetropolitanReport(m) },
 		page: overview, note: note, file: fmt.Sprintf("rapport-metropolitain-%s.pdf", y), recordType: "report",
 		recordID: "metropolitan", link: "/reports/metropolitan.pdf?year=" + y.String()}, page)
 }
@@ -219,17 +215,13 @@ func (h *Handlers) partnerReport(c echo.Context, asPDF bool) error {
 	if err != nil {
 		return err
 	}
-	threshold, err := h.threshold(c)
-	if err != nil {
-		return err
-	}
 	loc := h.localizer(c)
-	f, err := reports.LoadPartnerFigures(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
-	report := func() views.Report { return loc.PartnerReport(f, threshold) }
+	f, err := reports.LoadPartner(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
+	report := func() views.Report { return loc.PartnerReport(f) }
 	page := func() ReportPage {
 		return ReportPage{Page: h.page(c, "report.partner.title"), Years: f.Years, Action: fmt.Sprintf("/partners/%d/report", id)}
 	}
-	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: report, page: report, note: loc.SuppressionNote(threshold),
+	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: report, page: report, note: loc.SuppressionNote(f.Threshold()),
 		file: fmt.Sprintf("rapport-partenaire-%d-%s.pdf", id, y), recordType: "partner", recordID: strconv.Itoa(int(id)),
 		link: fmt.Sprintf("/partners/%d/report.pdf?year=%s", id, y)}, page)
 }

@@ -162,7 +162,7 @@ func (l *Localizer) protectedTable(caption string, headers, rowLabels []string, 
 
 // plainTable is protectedTable without protection, for the nominative reports.
 func (l *Localizer) plainTable(caption string, headers, rowLabels []string, cells [][]int, rowTotals, colTotals bool) *ReportTable {
-	return l.protectedTable(caption, headers, rowLabels, disclosure.Protect(disclosure.CountTable{Cells: cells, RowTotals: rowTotals, ColTotals: colTotals}, 0))
+	return l.protectedTable(caption, headers, rowLabels, disclosure.Plain(disclosure.CountTable{Cells: cells, RowTotals: rowTotals, ColTotals: colTotals}))
 }
 
 // monthLabels are the short names of the months of a school year.
@@ -298,7 +298,7 @@ func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 			cells[i] = append(cells[i], a.StatusRisk[st][rk])
 		}
 	}
-	p := disclosure.Protect(disclosure.CountTable{Cells: cells, RowTotals: true, ColTotals: true}, 0)
+	p := disclosure.Plain(disclosure.CountTable{Cells: cells, RowTotals: true, ColTotals: true})
 	title := l.T("report.section.status_risk")
 	table := l.protectedTable(title, append([]string{l.T("report.col.status")}, risks...), statuses, p)
 	r.Sections = append(r.Sections, ReportSection{ID: "status", Heading: title, Text: []string{l.T("report.text.status_risk")},
@@ -307,7 +307,7 @@ func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 	title = l.T("report.section.months")
 	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
 		Chart: l.monthChart(title, s.Year, s.Elapsed, []string{l.T("report.fig.new_files"), l.T("report.fig.follow_ups")},
-			disclosure.Protect(disclosure.CountTable{Cells: monthCells(a.NewFilesByMonth, a.FollowUpsByMonth), RowTotals: true}, 0))})
+			disclosure.Plain(disclosure.CountTable{Cells: monthCells(a.NewFilesByMonth, a.FollowUpsByMonth), RowTotals: true}))})
 
 	title = l.T("report.section.kinds")
 	r.Sections = append(r.Sections, ReportSection{ID: "kinds", Heading: title,
@@ -338,7 +338,7 @@ func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 
 	title = l.T("report.section.exits")
 	reasons := enumLabels(l, "exit.", models.ExitReasons)
-	p = disclosure.Protect(disclosure.CountTable{Cells: column(models.ExitReasons, a.ExitsByReason), ColTotals: true}, 0)
+	p = disclosure.Plain(disclosure.CountTable{Cells: column(models.ExitReasons, a.ExitsByReason), ColTotals: true})
 	table = l.protectedTable(title, []string{l.T("report.col.exit_reason"), l.T("report.col.count")}, reasons, p)
 	r.Sections = append(r.Sections, ReportSection{ID: "exits", Heading: title,
 		Chart: barChart(title, reasons, []string{l.T("report.col.count")}, p, table, true)})
@@ -375,18 +375,18 @@ func (l *Localizer) replyText(rt reports.ReplyTime) string {
 }
 
 // groupLabels writes the keys of the groups of a grouping.
-func (l *Localizer) groupLabels(g reports.Grouping, groups []reports.ActivityGroup, names map[string]string) []string {
-	out := make([]string, len(groups))
-	for i, ag := range groups {
+func (l *Localizer) groupLabels(g reports.Grouping, keys []string, names map[string]string) []string {
+	out := make([]string, len(keys))
+	for i, key := range keys {
 		switch g {
 		case reports.ByType:
-			out[i] = l.T("establishment.type." + ag.Key)
+			out[i] = l.T("establishment.type." + key)
 		case reports.ByPriority:
-			out[i] = l.T("priority." + ag.Key)
+			out[i] = l.T("priority." + key)
 		case reports.ByEstablishment:
-			out[i] = names[ag.Key]
+			out[i] = names[key]
 		default:
-			out[i] = ag.Key
+			out[i] = key
 		}
 	}
 	return out

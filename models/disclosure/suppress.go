@@ -101,6 +101,33 @@ func Protect(t CountTable, threshold int) Protected {
 	return s.result(t, rows, cols)
 }
 
+// Plain is t with every count printed and its margins computed: the form of the tables of the
+// nominative reports, which stay inside the establishment and hide nothing. It gives what
+// Protect gives with a threshold of 0, without the search.
+func Plain(t CountTable) Protected {
+	rows := len(t.Cells)
+	cols := 0
+	if rows > 0 {
+		cols = len(t.Cells[0])
+	}
+	rowSums, colSums, total := tableSums(t.Cells, rows, cols)
+	p := Protected{Cells: make([][]int, rows), Masks: make([][]Mask, rows)}
+	for i := range rows {
+		p.Cells[i] = append([]int(nil), t.Cells[i]...)
+		p.Masks[i] = make([]Mask, cols)
+	}
+	if t.RowTotals {
+		p.RowTotals, p.RowTotalMasks = rowSums, make([]Mask, rows)
+	}
+	if t.ColTotals {
+		p.ColTotals, p.ColTotalMasks = colSums, make([]Mask, cols)
+	}
+	if t.RowTotals && t.ColTotals {
+		p.Total = total
+	}
+	return p
+}
+
 // suppression is a CountTable as a circulation. Nodes: the source 0, row i at 1+i, column j
 // at 1+rows+j, the sink at 1+rows+cols. Edges: cell (i, j) from row i to column j (index
 // i*cols+j), row total i from the source to row i, column total j from column j to the sink,

@@ -773,3 +773,16 @@ func TestProtectNetworkLinksBreakdowns(t *testing.T) {
 		t.Errorf("no secret mark: every figure is pinned (%v)", masks)
 	}
 }
+
+// TestPlainIsProtectWithoutThreshold: the nominative tables are what Protect gives with a
+// threshold of 0, every figure printed.
+func TestPlainIsProtectWithoutThreshold(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for range 200 {
+		table, _ := randomTable(r, r.IntN(6), 1+r.IntN(6))
+		table.RowTotals, table.ColTotals = r.IntN(2) == 0, r.IntN(2) == 0
+		if got, want := disclosure.Plain(table), disclosure.Protect(table, 0); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Plain(%v) = %+v, Protect with threshold 0 gives %+v", table, got, want)
+		}
+	}
+}

@@ -57,9 +57,9 @@ type MetropolitanFigures struct {
 	GroupOf map[string]map[Grouping]string
 }
 
-// LoadMetropolitanFigures computes the metropolitan figures for the year, or ErrNoData.
+// loadMetropolitanFigures computes the metropolitan figures for the year, or ErrNoData.
 // They hold counts only: no pupil's name, birth date or identifier.
-func LoadMetropolitanFigures(ctx context.Context, db *gorm.DB, y models.SchoolYear, now time.Time) (MetropolitanFigures, error) {
+func loadMetropolitanFigures(ctx context.Context, db *gorm.DB, y models.SchoolYear, now time.Time) (MetropolitanFigures, error) {
 	m := MetropolitanFigures{Year: y, Elapsed: monthsElapsed(y, now), Groups: map[Grouping][]ActivityGroup{}, Names: map[string]string{},
 		GroupOf: map[string]map[Grouping]string{}}
 	var err error

@@ -62,9 +62,9 @@ func partnerScope(s models.Scope, partnerID uint) bool {
 	return s.Role == models.RoleCoordinator || (s.Role == models.RolePartner && s.PartnerID == partnerID)
 }
 
-// LoadPartnerFigures computes the figures of the referrals sent to the partner in the year,
+// loadPartnerFigures computes the figures of the referrals sent to the partner in the year,
 // for a scope allowed to read them (else models.ErrNotFound), or ErrNoData.
-func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y models.SchoolYear, now time.Time) (PartnerFigures, error) {
+func loadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y models.SchoolYear, now time.Time) (PartnerFigures, error) {
 	f := PartnerFigures{Year: y, Elapsed: monthsElapsed(y, now), ByStatus: map[models.ReferralStatus]int{}, ByReason: map[models.ReferralReason]int{},
 		ByOutcome: map[models.ReferralOutcome]int{}}
 	if !partnerScope(s, partnerID) {

@@ -333,7 +333,7 @@ func TestReportsSurviveThePurge(t *testing.T) {
 			must(t, err)
 			s, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, y, later, true)
 			must(t, err)
-			b, err := loc.ReportPDF(loc.MetropolitanReport(m, 5), later, loc.SuppressionNote(5))
+			b, err := loc.ReportPDF(loc.MetropolitanReport(reports.ProtectMetropolitan(m, 5)), later, loc.SuppressionNote(5))
 			must(t, err)
 			return snapshot{m, s, b}
 		}
