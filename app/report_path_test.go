@@ -12,6 +12,7 @@ import (
 
 	"mediation/app"
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -34,7 +35,7 @@ func TestReportCommandAndWebGiveOnePDF(t *testing.T) {
 		coord := s.client(t)
 		coord.login("coordination@demo.test")
 		dir := t.TempDir()
-		y := models.SchoolYearOf(fixedNow).String()
+		y := calendar.SchoolYearOf(fixedNow).String()
 		for _, c := range []struct {
 			web        *client
 			path       string

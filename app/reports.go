@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/reports"
 	"mediation/reporting"
 	"mediation/views"
@@ -40,10 +41,10 @@ var cliActor = models.Actor{Email: "cli"}
 // establishment), and the pupil's dossier leaves restricted notes out, as for a head teacher.
 func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) error {
 	cfg.setDefaults()
-	y := models.SchoolYearOf(cfg.Now())
+	y := calendar.SchoolYearOf(cfg.Now())
 	if r.Year != "" {
 		var err error
-		if y, err = models.ParseSchoolYear(r.Year); err != nil {
+		if y, err = calendar.ParseSchoolYear(r.Year); err != nil {
 			return err
 		}
 	}

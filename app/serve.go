@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // Listen opens the listening socket, saying plainly when the port is taken. The command opens
@@ -100,7 +101,7 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		// 1 September. Recomputing them all is cheap (about a second for 15,000 pupils).
 		if rules, err := models.LoadRiskRules(ctx, a.DB); err != nil {
 			a.Log.Warn("housekeeping: risk rules", "error", models.RedactedError(err))
-		} else if err := models.RecomputeRisk(ctx, a.DB, rules, models.MonthOf(now)); err != nil && ctx.Err() == nil {
+		} else if err := models.RecomputeRisk(ctx, a.DB, rules, calendar.MonthOf(now)); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: risk levels", "error", models.RedactedError(err))
 		}
 		select {

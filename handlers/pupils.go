@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/views"
 )
 
@@ -205,12 +206,12 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 		return PupilPage{}, err
 	}
 	now := h.Now()
-	month := models.MonthOf(now)
+	month := calendar.MonthOf(now)
 	p := PupilPage{
 		Page: h.page(c, "pupil.title"), File: file, Risk: rules.Assess(file.Indicators, month),
-		RiskHistory: rules.History(file.Indicators, models.SchoolYearOf(now), month),
+		RiskHistory: rules.History(file.Indicators, calendar.SchoolYearOf(now), month),
 		CanEdit:     currentUser(c).Role == models.RoleMediator, NextStatuses: models.NextStatuses(file.Pupil.Status),
-		ExitReasons: models.ExitReasons, Kinds: models.FollowUpKinds, Today: dateValue(models.Today(now)), ThisMonth: string(month),
+		ExitReasons: models.ExitReasons, Kinds: models.FollowUpKinds, Today: dateValue(calendar.Today(now)), ThisMonth: string(month),
 		Form: form, Errors: errs, Values: map[string]string{},
 	}
 	p.Title = file.Pupil.FirstName + " " + file.Pupil.LastName
@@ -525,7 +526,7 @@ func (h *Handlers) SaveIndicators(c echo.Context) error {
 		return err
 	}
 	v := models.ValidationError{}
-	in := models.IndicatorInput{Month: models.Month(strings.TrimSpace(c.FormValue("month")))}
+	in := models.IndicatorInput{Month: calendar.Month(strings.TrimSpace(c.FormValue("month")))}
 	ints := []struct {
 		name string
 		dst  *int

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/reports"
 	"mediation/reporting"
 	"mediation/views"
@@ -19,7 +20,7 @@ import (
 type ReportPage struct {
 	views.Page
 	Report views.Report
-	Years  []models.SchoolYear
+	Years  []calendar.SchoolYear
 	Year   string
 	// Action is where the year picker goes; Hidden are the other parameters it keeps.
 	Action string
@@ -35,12 +36,12 @@ type ReportPage struct {
 
 // reportYear reads the year parameter: empty is the current school year; a malformed one is a
 // 400 with the French message of ParseSchoolYear.
-func (h *Handlers) reportYear(c echo.Context) (models.SchoolYear, error) {
+func (h *Handlers) reportYear(c echo.Context) (calendar.SchoolYear, error) {
 	raw := c.QueryParam("year")
 	if raw == "" {
-		return models.SchoolYearOf(h.Now()), nil
+		return calendar.SchoolYearOf(h.Now()), nil
 	}
-	y, err := models.ParseSchoolYear(raw)
+	y, err := calendar.ParseSchoolYear(raw)
 	if err != nil {
 		loc := h.localizer(c)
 		return y, pageError{http.StatusBadRequest, loc.T("report.bad_year", "Year", raw)}
@@ -49,7 +50,7 @@ func (h *Handlers) reportYear(c echo.Context) (models.SchoolYear, error) {
 }
 
 // noData is the message of a year without figures.
-func noData(loc *views.Localizer, y models.SchoolYear) string {
+func noData(loc *views.Localizer, y calendar.SchoolYear) string {
 	return loc.T("report.no_data", "Year", y.String())
 }
 

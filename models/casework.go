@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mediation/models/calendar"
 	"strings"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 
 // IndicatorInput is one month of a pupil's indicators as a form gives it.
 type IndicatorInput struct {
-	Month               Month
+	Month               calendar.Month
 	UnjustifiedHalfDays int
 	JustifiedHalfDays   int
 	SchoolHalfDays      *int
@@ -22,28 +23,16 @@ type IndicatorInput struct {
 	TermAverage         *float64
 }
 
-// MaxHalfDays is the number of half-days of school a month can hold at most: two a weekday.
-func (m Month) MaxHalfDays() int {
-	first := m.First()
-	n := 0
-	for d := first; d.Month() == first.Month(); d = d.AddDate(0, 0, 1) {
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n += 2
-		}
-	}
-	return n
-}
-
 func (in IndicatorInput) validate(now time.Time) ValidationError {
 	v := ValidationError{}
-	if _, err := ParseMonth(string(in.Month)); err != nil {
+	if _, err := calendar.ParseMonth(string(in.Month)); err != nil {
 		v.Add("month", "Mois invalide : choisissez un mois (aaaa-mm).")
 		return v
 	}
-	if in.Month > MonthOf(now) {
+	if in.Month > calendar.MonthOf(now) {
 		v.Add("month", "Ce mois n'est pas encore commencé.")
 	}
-	if in.Month < MonthOf(now.AddDate(-5, 0, 0)) {
+	if in.Month < calendar.MonthOf(now.AddDate(-5, 0, 0)) {
 		v.Add("month", "Ce mois est trop ancien (plus de cinq ans).")
 	}
 	limit := in.Month.MaxHalfDays()
@@ -109,7 +98,7 @@ func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err != nil {
 			return err
 		}
-		if err := RecomputeRisk(ctx, tx, rules, MonthOf(now), pupilID); err != nil {
+		if err := RecomputeRisk(ctx, tx, rules, calendar.MonthOf(now), pupilID); err != nil {
 			return err
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(pupilID), "indicators "+string(in.Month))
@@ -140,7 +129,7 @@ const MaxFollowUpMinutes = 720
 
 func (in *FollowUpInput) validate(now time.Time) ValidationError {
 	v := ValidationError{}
-	today := Today(now)
+	today := calendar.Today(now)
 	in.Note = strings.TrimSpace(in.Note)
 	switch {
 	case in.OccurredOn.IsZero():
@@ -223,13 +212,13 @@ func CreateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err := v.OrNil(); err != nil {
 			return err
 		}
-		fu = FollowUp{PupilID: pupilID, AuthorID: *actor.UserID, OccurredOn: Date(in.OccurredOn), Kind: in.Kind,
+		fu = FollowUp{PupilID: pupilID, AuthorID: *actor.UserID, OccurredOn: calendar.Date(in.OccurredOn), Kind: in.Kind,
 			DurationMinutes: in.DurationMinutes, Note: in.Note, Restricted: in.Restricted && s.SeesRestrictedNotes()}
 		if err := tx.Create(&fu).Error; err != nil {
 			return err
 		}
 		if in.Action.Description != "" {
-			a := NextAction{PupilID: pupilID, FollowUpID: &fu.ID, Description: in.Action.Description, DueOn: Date(in.Action.DueOn),
+			a := NextAction{PupilID: pupilID, FollowUpID: &fu.ID, Description: in.Action.Description, DueOn: calendar.Date(in.Action.DueOn),
 				OwnerUserID: in.Action.OwnerUserID, OwnerLabel: in.Action.OwnerLabel, CreatedByID: actor.UserID}
 			if a.OwnerUserID == nil && a.OwnerLabel == "" {
 				a.OwnerUserID = actor.UserID
@@ -273,7 +262,7 @@ func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err := v.OrNil(); err != nil {
 			return err
 		}
-		fu.OccurredOn, fu.Kind, fu.DurationMinutes, fu.Note = Date(in.OccurredOn), in.Kind, in.DurationMinutes, in.Note
+		fu.OccurredOn, fu.Kind, fu.DurationMinutes, fu.Note = calendar.Date(in.OccurredOn), in.Kind, in.DurationMinutes, in.Note
 		fu.Restricted = in.Restricted && s.SeesRestrictedNotes()
 		if err := tx.Save(&fu).Error; err != nil {
 			return err

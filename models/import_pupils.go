@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"mediation/models/calendar"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +44,7 @@ func parseCivilDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{"02/01/2006", "2/1/2006", "02-01-2006", "02.01.2006", "2006-01-02", "2006-01-02 15:04:05"} {
 		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			return Date(t), true
+			return calendar.Date(t), true
 		}
 	}
 	return time.Time{}, false
@@ -270,7 +271,7 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 				res.Updated++
 			default:
 				created = append(created, Pupil{EstablishmentID: estID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: in.BirthDate,
-					ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.ine(), Status: StatusIdentified, IdentifiedOn: Today(now),
+					ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.ine(), Status: StatusIdentified, IdentifiedOn: calendar.Today(now),
 					RiskLevel: RiskLow, Version: 1})
 				res.Created++
 				if len(created) >= importBatch {
@@ -299,7 +300,7 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 		// One query reads the batch's months that are there already: those identical are
 		// unchanged and not written again, the others updated.
 		ids := make([]uint, 0, len(rows))
-		months := make([]Month, 0, 12)
+		months := make([]calendar.Month, 0, 12)
 		for _, r := range rows {
 			ids = append(ids, r.PupilID)
 			if !oneOf(r.Month, months) {
@@ -416,7 +417,7 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 			if err != nil {
 				return err
 			}
-			return RecomputeRisk(ctx, tx, rules, MonthOf(now), ids...)
+			return RecomputeRisk(ctx, tx, rules, calendar.MonthOf(now), ids...)
 		},
 	})
 }
@@ -437,27 +438,27 @@ var monthsByName = map[string]time.Month{"janvier": 1, "fevrier": 2, "mars": 3, 
 
 // monthOf reads a month as exports write it: 2026-11, 11/2026, « novembre 2026 », or the date
 // a period starts.
-func monthOf(rec csvimport.Record) (Month, bool) {
+func monthOf(rec csvimport.Record) (calendar.Month, bool) {
 	v := rec.Get(colMonth...)
 	if v == "" {
 		if t, ok := parseCivilDate(rec.Get(colMonthDate...)); ok {
-			return MonthOf(time.Date(t.Year(), t.Month(), 1, 12, 0, 0, 0, Paris)), true
+			return calendar.MonthOf(time.Date(t.Year(), t.Month(), 1, 12, 0, 0, 0, calendar.Paris)), true
 		}
 		return "", false
 	}
-	if m, err := ParseMonth(v); err == nil {
+	if m, err := calendar.ParseMonth(v); err == nil {
 		return m, true
 	}
 	for _, layout := range []string{"01/2006", "1/2006", "01-2006", "2006/01"} {
 		if t, err := time.Parse(layout, v); err == nil {
-			return Month(t.Format("2006-01")), true
+			return calendar.Month(t.Format("2006-01")), true
 		}
 	}
 	parts := strings.Split(csvimport.Normalize(v), "_")
 	if len(parts) == 2 {
 		if m, ok := monthsByName[parts[0]]; ok {
 			if y, err := strconv.Atoi(parts[1]); err == nil {
-				return Month(fmt.Sprintf("%04d-%02d", y, m)), true
+				return calendar.Month(fmt.Sprintf("%04d-%02d", y, m)), true
 			}
 		}
 	}

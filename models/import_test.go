@@ -13,11 +13,12 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/csvimport"
 	"mediation/models/dbtest"
 )
 
-var importNow = time.Date(2026, 11, 25, 10, 0, 0, 0, models.Paris)
+var importNow = time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)
 
 const directoryHeader = "Identifiant_de_l_etablissement;Nom_etablissement;Type_etablissement;Statut_public_prive;Code_postal;Nom_commune;Appartenance_Education_Prioritaire;etat;libelle_nature\n"
 

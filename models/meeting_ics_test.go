@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // icsProperty is one unfolded content line: NAME;PARAMS:VALUE.
@@ -88,9 +89,9 @@ func TestMeetingICS(t *testing.T) {
 	purpose := "Bilan du trimestre avec la famille Vanhoutte ; présentation du dispositif « Devoirs faits », " +
 		"de l'aide aux devoirs, du tutorat, et des démarches d'orientation vers la Mission locale — rendez-vous pris.\n" +
 		"Prévoir l'interprète (néerlandais) ; chemin d'accès : C:\\bâtiment B."
-	m := models.Meeting{ID: 42, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, models.Paris), DurationMinutes: 45,
+	m := models.Meeting{ID: 42, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, calendar.Paris), DurationMinutes: 45,
 		Place: "Salle des familles, bâtiment Vanhoutte-Nord; 1er étage", Purpose: purpose, Status: models.MeetingPlanned, Version: 3}
-	stamp := time.Date(2026, 11, 20, 9, 30, 15, 0, models.Paris)
+	stamp := time.Date(2026, 11, 20, 9, 30, 15, 0, calendar.Paris)
 	out := models.MeetingICS(m, "Inès", "Vanhoutte", nil, stamp)
 	props := parseICS(t, out)
 
@@ -187,7 +188,7 @@ func TestICSFoldingAtEveryOffset(t *testing.T) {
 // the purpose: case, accents, ligatures, and a hyphen, apostrophe or space inside the name or
 // not. Words that merely contain the name, and the pupil's first name, stay.
 func TestMeetingICSMasksNameVariants(t *testing.T) {
-	stamp := time.Date(2026, 11, 20, 9, 30, 0, 0, models.Paris)
+	stamp := time.Date(2026, 11, 20, 9, 30, 0, 0, calendar.Paris)
 	for _, tc := range []struct {
 		last     string
 		guardian []string
@@ -206,7 +207,7 @@ func TestMeetingICSMasksNameVariants(t *testing.T) {
 		{"Martin", []string{"Mme Fatima Benali"}, "avec Mme BENALI (Fatima) et Mme Ben-Ali", "avec Mme B. (F.) et Mme B."},
 		{"Martin", []string{"Karim Ould-Hamouda"}, "rappeler M. Ouldhamouda, M. ould hamouda", "rappeler M. O., M. O."},
 	} {
-		m := models.Meeting{ID: 1, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, models.Paris), DurationMinutes: 30,
+		m := models.Meeting{ID: 1, ScheduledAt: time.Date(2026, 11, 25, 14, 0, 0, 0, calendar.Paris), DurationMinutes: 30,
 			Place: tc.purpose, Purpose: tc.purpose, Version: 1}
 		got := map[string]string{}
 		for _, p := range parseICS(t, models.MeetingICS(m, "Inès", tc.last, tc.guardian, stamp)) {

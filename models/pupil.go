@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"mediation/models/calendar"
+	"time"
+)
 
 // Pupil is a pupil file (dossier élève): the nominative record that mediators follow.
 // Version protects edits against overwriting a change made in between (optimistic locking).
@@ -59,7 +62,7 @@ type PupilStatusChange struct {
 type MonthlyIndicator struct {
 	ID                  uint
 	PupilID             uint
-	Month               Month
+	Month               calendar.Month
 	UnjustifiedHalfDays int
 	JustifiedHalfDays   int
 	SchoolHalfDays      *int

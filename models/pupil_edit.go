@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mediation/models/calendar"
 	"regexp"
 	"strings"
 	"time"
@@ -46,7 +47,7 @@ func (in *PupilInput) validate(now time.Time) ValidationError {
 			v.Add(field, "100 caractères au plus.")
 		}
 	}
-	today := Today(now)
+	today := calendar.Today(now)
 	switch {
 	case in.BirthDate.IsZero():
 		v.Add("birth_date", "La date de naissance est obligatoire (jj/mm/aaaa).")
@@ -172,9 +173,9 @@ func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		kept = append(kept, guardians[i])
 	}
 	p := Pupil{
-		EstablishmentID: in.EstablishmentID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: Date(in.BirthDate),
+		EstablishmentID: in.EstablishmentID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: calendar.Date(in.BirthDate),
 		ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.ine(), ReferentMediatorID: in.ReferentID,
-		Status: StatusIdentified, IdentifiedOn: Today(now), Version: 1,
+		Status: StatusIdentified, IdentifiedOn: calendar.Today(now), Version: 1,
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := in.checkAssignments(tx, s, v); err != nil {
@@ -239,7 +240,7 @@ func UpdatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		}
 		changes := map[string]any{
 			"establishment_id": in.EstablishmentID, "last_name": in.LastName, "first_name": in.FirstName,
-			"birth_date": Date(in.BirthDate), "class_level": in.ClassLevel, "class_name": in.ClassName, "ine": in.ine(),
+			"birth_date": calendar.Date(in.BirthDate), "class_level": in.ClassLevel, "class_name": in.ClassName, "ine": in.ine(),
 			"referent_mediator_id": in.ReferentID, "version": version + 1, "updated_at": now.UTC(),
 		}
 		res := tx.Model(&Pupil{}).Where("id = ? AND version = ?", id, version).Updates(changes)

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"mediation/models/calendar"
 	"time"
 
 	"gorm.io/gorm"
@@ -62,13 +63,13 @@ type (
 		By         string       `json:"by"`
 	}
 	ExportIndicator struct {
-		Month               Month    `json:"month"`
-		UnjustifiedHalfDays int      `json:"unjustified_half_days"`
-		JustifiedHalfDays   int      `json:"justified_half_days"`
-		SchoolHalfDays      *int     `json:"school_half_days"`
-		TemporaryExclusions int      `json:"temporary_exclusions"`
-		Incidents           int      `json:"incidents"`
-		TermAverage         *float64 `json:"term_average"`
+		Month               calendar.Month `json:"month"`
+		UnjustifiedHalfDays int            `json:"unjustified_half_days"`
+		JustifiedHalfDays   int            `json:"justified_half_days"`
+		SchoolHalfDays      *int           `json:"school_half_days"`
+		TemporaryExclusions int            `json:"temporary_exclusions"`
+		Incidents           int            `json:"incidents"`
+		TermAverage         *float64       `json:"term_average"`
 	}
 	ExportFollowUp struct {
 		Date       string       `json:"date"`

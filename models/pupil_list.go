@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mediation/models/calendar"
 	"strings"
 
 	"gorm.io/gorm"
@@ -30,7 +31,7 @@ type PupilRow struct {
 	Pupil
 	EstablishmentName string
 	ReferentName      string
-	LastFollowUp      DBTime
+	LastFollowUp      calendar.DBTime
 }
 
 // PupilList is a page of the list with its counts.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mediation/models/calendar"
 	"strconv"
 	"time"
 
@@ -45,7 +46,7 @@ func loadIntSetting(ctx context.Context, db *gorm.DB, key string, def, min, max 
 // start of the school year `years` before now's (a file closed in 2025-2026, kept one year,
 // is anonymised from 1 September 2027).
 func PurgeCutoff(now time.Time, years int) time.Time {
-	return SchoolYear{StartYear: SchoolYearOf(now).StartYear - years}.Start()
+	return calendar.SchoolYear{StartYear: calendar.SchoolYearOf(now).StartYear - years}.Start()
 }
 
 // PurgeResult counts what a purge anonymised or deleted.

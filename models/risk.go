@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"mediation/models/calendar"
 	"slices"
 	"strconv"
 	"strings"
@@ -167,9 +168,9 @@ type RiskReason struct {
 	Points int
 	// Month is the month of the figure: the month of the half-days (monthly rules) or of the
 	// term average (average rules). Empty for the school-year rules.
-	Month Month
+	Month calendar.Month
 	// Year is the school year of the school-year rules.
-	Year SchoolYear
+	Year calendar.SchoolYear
 	// Value is the figure: half-days, rate (0.12), exclusions, incidents, average, or the drop
 	// in points.
 	Value float64
@@ -177,7 +178,7 @@ type RiskReason struct {
 	Threshold float64
 	// Previous and PreviousMonth are the previous term's average and month (RuleAverageDrop).
 	Previous      float64
-	PreviousMonth Month
+	PreviousMonth calendar.Month
 }
 
 // Text is the reason as one French sentence, e.g. « 5 demi-journées d'absence non justifiées
@@ -222,7 +223,7 @@ type RiskAssessment struct {
 	Score   int
 	Reasons []RiskReason
 	// Month is the month the assessment is made for (asOf).
-	Month Month
+	Month calendar.Month
 }
 
 // Assess computes a pupil's risk as of the month asOf from their monthly indicators, given in
@@ -244,15 +245,15 @@ type RiskAssessment struct {
 //     term is the latest average entered before it, within the 12 months before its month; a
 //     fall of at least the threshold counts. Averages are kept to the hundredth, and so are
 //     the drops compared.
-func (r RiskRules) Assess(indicators []MonthlyIndicator, asOf Month) RiskAssessment {
+func (r RiskRules) Assess(indicators []MonthlyIndicator, asOf calendar.Month) RiskAssessment {
 	out := RiskAssessment{Month: asOf}
-	now, ok := MonthIndex(asOf)
+	now, ok := calendar.MonthIndex(asOf)
 	if !ok {
 		out.Level = r.Level(0)
 		return out
 	}
 	yearStart := now - (now%12+4)%12 // the September of asOf's school year
-	year := SchoolYear{StartYear: yearStart / 12}
+	year := calendar.SchoolYear{StartYear: yearStart / 12}
 
 	latest := -1 // month index of the latest row up to asOf
 	var latestRow *MonthlyIndicator
@@ -262,7 +263,7 @@ func (r RiskRules) Assess(indicators []MonthlyIndicator, asOf Month) RiskAssessm
 	var averagedMonths []int
 	for i := range indicators {
 		ind := &indicators[i]
-		m, ok := MonthIndex(ind.Month)
+		m, ok := calendar.MonthIndex(ind.Month)
 		if !ok || m > now {
 			continue
 		}
@@ -346,8 +347,8 @@ func (r RiskRules) Assess(indicators []MonthlyIndicator, asOf Month) RiskAssessm
 // riskWindow is the range of months Assess reads for asOf: the average rules look back at most
 // 22 months (a previous term up to 11 months before a term up to 11 months before asOf), further
 // than the school year and the month before. RecomputeRisk loads only these months.
-func riskWindow(asOf Month) (from, to Month, ok bool) {
-	now, ok := MonthIndex(asOf)
+func riskWindow(asOf calendar.Month) (from, to calendar.Month, ok bool) {
+	now, ok := calendar.MonthIndex(asOf)
 	if !ok {
 		return "", "", false
 	}
@@ -356,8 +357,8 @@ func riskWindow(asOf Month) (from, to Month, ok bool) {
 
 // History assesses the pupil as of each month of the school year, up to upTo, that has
 // indicators: the risk history shown on a pupil's file, oldest first.
-func (r RiskRules) History(indicators []MonthlyIndicator, year SchoolYear, upTo Month) []RiskAssessment {
-	has := make(map[Month]bool, len(indicators))
+func (r RiskRules) History(indicators []MonthlyIndicator, year calendar.SchoolYear, upTo calendar.Month) []RiskAssessment {
+	has := make(map[calendar.Month]bool, len(indicators))
 	for _, ind := range indicators {
 		has[ind.Month] = true
 	}
@@ -416,7 +417,7 @@ func SaveRiskRules(ctx context.Context, db *gorm.DB, now time.Time, rules RiskRu
 		if err != nil {
 			return fmt.Errorf("models: save setting %s: %w", RiskRulesKey, err)
 		}
-		return RecomputeRisk(ctx, tx, rules, MonthOf(now))
+		return RecomputeRisk(ctx, tx, rules, calendar.MonthOf(now))
 	})
 }
 
@@ -431,7 +432,7 @@ const riskBatch = 500
 // touches neither version nor updated_at: the risk is derived, not an edit, and must not make
 // a form that is open on the file stale. It runs in one transaction (a savepoint inside the
 // caller's).
-func RecomputeRisk(ctx context.Context, db *gorm.DB, rules RiskRules, asOf Month, pupilIDs ...uint) error {
+func RecomputeRisk(ctx context.Context, db *gorm.DB, rules RiskRules, asOf calendar.Month, pupilIDs ...uint) error {
 	from, to, ok := riskWindow(asOf)
 	if !ok {
 		return fmt.Errorf("models: recompute risk: month %q is invalid", asOf)
@@ -466,7 +467,7 @@ func RecomputeRisk(ctx context.Context, db *gorm.DB, rules RiskRules, asOf Month
 
 // recomputeRiskBatch recomputes the pupils that pupils selects and returns the highest id seen
 // (0 when there was none).
-func recomputeRiskBatch(tx *gorm.DB, rules RiskRules, asOf, from, to Month, pupils *gorm.DB) (uint, error) {
+func recomputeRiskBatch(tx *gorm.DB, rules RiskRules, asOf, from, to calendar.Month, pupils *gorm.DB) (uint, error) {
 	var stored []struct {
 		ID        uint
 		RiskLevel RiskLevel
@@ -527,7 +528,7 @@ func recomputeRiskBatch(tx *gorm.DB, rules RiskRules, asOf, from, to Month, pupi
 // before the table has statistics, instead of reading every pupil's months through the month
 // index. It scans the columns itself: GORM's reflection took most of the time of a
 // recomputation of every pupil.
-func loadRiskIndicators(tx *gorm.DB, ids []uint, first, last uint, from, to Month) (map[uint][]MonthlyIndicator, error) {
+func loadRiskIndicators(tx *gorm.DB, ids []uint, first, last uint, from, to calendar.Month) (map[uint][]MonthlyIndicator, error) {
 	rows, err := tx.Model(&MonthlyIndicator{}).
 		Select("pupil_id, month, unjustified_half_days, justified_half_days, school_half_days, temporary_exclusions, incidents, term_average").
 		Where("pupil_id IN ? AND pupil_id BETWEEN ? AND ? AND month BETWEEN ? AND ?", ids, first, last, from, to).
@@ -560,31 +561,16 @@ func loadRiskIndicators(tx *gorm.DB, ids []uint, first, last uint, from, to Mont
 	return out, nil
 }
 
-// MonthIndex reads "2026-11" as a count of months (year×12 + month−1), without the cost of
-// parsing a time: RecomputeRisk reads it for every indicator of every pupil.
-func MonthIndex(m Month) (int, bool) {
-	s := string(m)
-	if len(s) != 7 || s[4] != '-' {
-		return 0, false
-	}
-	y, err1 := strconv.Atoi(s[:4])
-	mo, err2 := strconv.Atoi(s[5:])
-	if err1 != nil || err2 != nil || mo < 1 || mo > 12 || s[0] == '+' || s[0] == '-' || s[5] == '+' {
-		return 0, false
-	}
-	return y*12 + mo - 1, true
-}
-
-func monthAt(i int) Month {
-	return Month(fmt.Sprintf("%04d-%02d", i/12, i%12+1))
+func monthAt(i int) calendar.Month {
+	return calendar.Month(fmt.Sprintf("%04d-%02d", i/12, i%12+1))
 }
 
 var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
 	"septembre", "octobre", "novembre", "décembre"}
 
 // monthText writes "novembre 2026".
-func monthText(m Month) string {
-	i, ok := MonthIndex(m)
+func monthText(m calendar.Month) string {
+	i, ok := calendar.MonthIndex(m)
 	if !ok {
 		return string(m)
 	}

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -30,7 +31,7 @@ func avg(v float64) *float64 { return &v }
 func indicators(rows ...row) []models.MonthlyIndicator {
 	out := make([]models.MonthlyIndicator, len(rows))
 	for i, r := range rows {
-		out[i] = models.MonthlyIndicator{Month: models.Month(r.m), UnjustifiedHalfDays: r.unj, JustifiedHalfDays: r.just,
+		out[i] = models.MonthlyIndicator{Month: calendar.Month(r.m), UnjustifiedHalfDays: r.unj, JustifiedHalfDays: r.just,
 			TemporaryExclusions: r.excl, Incidents: r.inc, TermAverage: r.avg}
 		if r.school > 0 {
 			school := r.school
@@ -146,9 +147,9 @@ func TestAssessAtEveryEdge(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			asOf := models.Month("2026-11")
+			asOf := calendar.Month("2026-11")
 			if c.asOf != "" {
-				asOf = models.Month(c.asOf)
+				asOf = calendar.Month(c.asOf)
 			}
 			ind := indicators(c.rows...)
 			// Any order: the result is the same reversed.
@@ -304,9 +305,9 @@ func TestRiskReasonText(t *testing.T) {
 		reason models.RiskReason
 		want   string
 	}{
-		{models.RiskReason{Rule: models.RuleChronicAbsence, Points: 2, Year: models.SchoolYear{StartYear: 2026}, Value: 0.125, Threshold: 0.1},
+		{models.RiskReason{Rule: models.RuleChronicAbsence, Points: 2, Year: calendar.SchoolYear{StartYear: 2026}, Value: 0.125, Threshold: 0.1},
 			"taux d'absence de 12,5\u00a0% sur l'année scolaire 2026-2027 (seuil\u00a0: 10\u00a0%)\u00a0: +2"},
-		{models.RiskReason{Rule: models.RuleChronicAbsence, Points: 2, Year: models.SchoolYear{StartYear: 2025}, Value: 0.12, Threshold: 0.075},
+		{models.RiskReason{Rule: models.RuleChronicAbsence, Points: 2, Year: calendar.SchoolYear{StartYear: 2025}, Value: 0.12, Threshold: 0.075},
 			"taux d'absence de 12\u00a0% sur l'année scolaire 2025-2026 (seuil\u00a0: 7,5\u00a0%)\u00a0: +2"},
 		{models.RiskReason{Rule: models.RuleMonthlyAlert, Points: 2, Month: "2027-02", Value: 1, Threshold: 1},
 			"1 demi-journée d'absence non justifiée en février 2027 (seuil d'alerte\u00a0: 1)\u00a0: +2"},
@@ -335,7 +336,7 @@ func TestRiskHistory(t *testing.T) {
 		row{m: "2026-11", unj: 9, school: 40},         // alert, 12.5 % → high
 		row{m: "2027-01", unj: 0, school: 40, inc: 3}, // after upTo
 	)
-	h := models.DefaultRiskRules.History(ind, models.SchoolYear{StartYear: 2026}, "2026-12")
+	h := models.DefaultRiskRules.History(ind, calendar.SchoolYear{StartYear: 2026}, "2026-12")
 	var got []string
 	for _, a := range h {
 		got = append(got, fmt.Sprintf("%s %s %d", a.Month, a.Level, a.Score))
@@ -350,10 +351,10 @@ func TestRiskHistory(t *testing.T) {
 			t.Errorf("History at %s = %+v, Assess = %+v", a.Month, a, b)
 		}
 	}
-	if h := models.DefaultRiskRules.History(ind, models.SchoolYear{StartYear: 2026}, "2026-08"); len(h) != 0 {
+	if h := models.DefaultRiskRules.History(ind, calendar.SchoolYear{StartYear: 2026}, "2026-08"); len(h) != 0 {
 		t.Errorf("History up to before the year = %v, want nothing", h)
 	}
-	if h := models.DefaultRiskRules.History(ind, models.SchoolYear{StartYear: 2025}, "2027-12"); len(h) != 1 || h[0].Month != "2026-06" ||
+	if h := models.DefaultRiskRules.History(ind, calendar.SchoolYear{StartYear: 2025}, "2027-12"); len(h) != 1 || h[0].Month != "2026-06" ||
 		h[0].Level != models.RiskHigh {
 		t.Errorf("History of 2025-2026 = %+v, want June only, high", h)
 	}
@@ -362,7 +363,7 @@ func TestRiskHistory(t *testing.T) {
 func TestRiskRulesStored(t *testing.T) {
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		now := time.Date(2026, time.November, 25, 10, 0, 0, 0, models.Paris)
+		now := time.Date(2026, time.November, 25, 10, 0, 0, 0, calendar.Paris)
 		rules, err := models.LoadRiskRules(ctx, db)
 		if err != nil || rules != models.DefaultRiskRules {
 			t.Fatalf("nothing stored: LoadRiskRules = %+v, %v; want the defaults", rules, err)
@@ -454,7 +455,7 @@ func TestRecomputeRisk(t *testing.T) {
 				if r.IntN(6) == 0 {
 					continue // months without figures
 				}
-				m := models.Month(fmt.Sprintf("%04d-%02d", 2023+(7+k)/12, (7+k)%12+1))
+				m := calendar.Month(fmt.Sprintf("%04d-%02d", 2023+(7+k)/12, (7+k)%12+1))
 				ind := models.MonthlyIndicator{PupilID: p.ID, Month: m, UnjustifiedHalfDays: r.IntN(7), JustifiedHalfDays: r.IntN(4),
 					Source: models.SourceImport}
 				if r.IntN(4) > 0 {
@@ -479,7 +480,7 @@ func TestRecomputeRisk(t *testing.T) {
 		var before []models.Pupil
 		must(t, db.Order("id").Find(&before).Error)
 
-		check := func(asOf models.Month) map[models.RiskLevel]int {
+		check := func(asOf calendar.Month) map[models.RiskLevel]int {
 			t.Helper()
 			var stored []models.Pupil
 			must(t, db.Order("id").Find(&stored).Error)
@@ -496,7 +497,7 @@ func TestRecomputeRisk(t *testing.T) {
 			}
 			return levels
 		}
-		for _, asOf := range []models.Month{"2026-11", "2026-09", "2025-08"} {
+		for _, asOf := range []calendar.Month{"2026-11", "2026-09", "2025-08"} {
 			start := time.Now()
 			must(t, models.RecomputeRisk(ctx, db, models.DefaultRiskRules, asOf))
 			t.Logf("as of %s: %d pupils in %v: %v", asOf, pupils, time.Since(start).Round(time.Millisecond), check(asOf))

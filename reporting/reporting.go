@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/reports"
 	"mediation/views"
 )
@@ -46,7 +47,7 @@ type Request struct {
 	// Scope is what the reader may see; the loaders filter on it (anything outside is
 	// models.ErrNotFound).
 	Scope models.Scope
-	Year  models.SchoolYear
+	Year  calendar.SchoolYear
 	Now   time.Time
 	// The target: UAI for the establishment summary, ID for a partner or a pupil.
 	UAI string
@@ -58,9 +59,9 @@ type Request struct {
 // Assembled is a report loaded and ready to lay out, as a page or a PDF.
 type Assembled struct {
 	Kind Kind
-	Year models.SchoolYear
+	Year calendar.SchoolYear
 	// Years are the school years with figures, for the year picker.
-	Years []models.SchoolYear
+	Years []calendar.SchoolYear
 	// Name names the target for a page title: the establishment's name (empty otherwise).
 	Name string
 	// Note is the legend of the small-count marks of the anonymised reports.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/disclosure"
 	"mediation/models/reports"
 )
@@ -166,7 +167,7 @@ func (l *Localizer) plainTable(caption string, headers, rowLabels []string, cell
 }
 
 // monthLabels are the short names of the months of a school year.
-func (l *Localizer) monthLabels(y models.SchoolYear) []string {
+func (l *Localizer) monthLabels(y calendar.SchoolYear) []string {
 	out := make([]string, 12)
 	for i, m := range y.Months() {
 		out[i] = l.T("report.month." + strconv.Itoa(int(m.First().Month())))
@@ -185,7 +186,7 @@ func monthCells(series ...[12]int) [][]int {
 
 // monthChart draws the rows of a protected table of twelve months as lines, with their table;
 // the months not begun yet (from elapsed on) are left out of the lines.
-func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, names []string, p disclosure.Protected) *ReportChart {
+func (l *Localizer) monthChart(title string, y calendar.SchoolYear, elapsed int, names []string, p disclosure.Protected) *ReportChart {
 	months := l.monthLabels(y)
 	c := &ReportChart{Title: title, Line: true, Categories: months}
 	for i, name := range names {
@@ -457,7 +458,7 @@ func (l *Localizer) DossierReport(d reports.PupilDossier) Report {
 		if c.ExitReason != nil {
 			reason = l.T("exit." + string(*c.ExitReason))
 		}
-		h.Rows = append(h.Rows, []string{c.ChangedAt.In(models.Paris).Format("02/01/2006"), l.T("report.status." + string(c.ToStatus)), reason, c.ChangedByName})
+		h.Rows = append(h.Rows, []string{c.ChangedAt.In(calendar.Paris).Format("02/01/2006"), l.T("report.status." + string(c.ToStatus)), reason, c.ChangedByName})
 	}
 	r.Sections = append(r.Sections, ReportSection{ID: "history", Heading: h.Caption, Table: h})
 
@@ -489,7 +490,7 @@ func (l *Localizer) DossierReport(d reports.PupilDossier) Report {
 	mt := &ReportTable{Caption: l.T("report.dossier.meetings"), Headers: []string{l.T("report.col.date"), l.T("report.col.meeting_status"),
 		l.T("report.dossier.purpose")}, Empty: l.T("report.empty.none")}
 	for _, m := range d.Meetings {
-		mt.Rows = append(mt.Rows, []string{m.ScheduledAt.In(models.Paris).Format("02/01/2006 15:04"), l.T("meeting.status." + string(m.Status)), m.Purpose})
+		mt.Rows = append(mt.Rows, []string{m.ScheduledAt.In(calendar.Paris).Format("02/01/2006 15:04"), l.T("meeting.status." + string(m.Status)), m.Purpose})
 	}
 	r.Sections = append(r.Sections, ReportSection{ID: "meetings", Heading: mt.Caption, Table: mt})
 
@@ -498,7 +499,7 @@ func (l *Localizer) DossierReport(d reports.PupilDossier) Report {
 	for _, x := range d.Referrals {
 		sent := ""
 		if x.SentAt != nil {
-			sent = x.SentAt.In(models.Paris).Format("02/01/2006")
+			sent = x.SentAt.In(calendar.Paris).Format("02/01/2006")
 		}
 		rf.Rows = append(rf.Rows, []string{x.PartnerName, l.T("referral.reason." + string(x.Reason)), l.T("referral.status." + string(x.Status)), sent})
 	}
@@ -520,6 +521,6 @@ func (l *Localizer) days(d float64) string {
 
 // GeneratedText says when a report was generated, in Paris time.
 func (l *Localizer) GeneratedText(t time.Time) string {
-	p := t.In(models.Paris)
+	p := t.In(calendar.Paris)
 	return l.T("report.generated", "Date", p.Format("02/01/2006"), "Time", p.Format("15:04"))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/disclosure"
 	"mediation/models/reports"
 )
@@ -77,7 +78,7 @@ func TestReportsAreTranslated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	y := models.SchoolYear{StartYear: 2025}
+	y := calendar.SchoolYear{StartYear: 2025}
 	est := models.Establishment{UAI: "0590101X", Name: "Collège Test", Type: models.TypeCollege, Commune: "Lille", PriorityEducation: models.PriorityREP}
 	sum := reports.EstablishmentSummary{Establishment: est, Year: y, Elapsed: 4, Activity: sampleActivity(),
 		ReplyTime:          reports.ReplyTime{Acknowledged: 4, MedianDays: 3.5},
@@ -107,7 +108,7 @@ func TestReportsAreTranslated(t *testing.T) {
 		l := v.Localizer(lang)
 		for _, r := range []Report{l.EstablishmentReport(sum), l.MetropolitanReport(reports.ProtectMetropolitan(metro, 5)), l.PartnerReport(reports.ProtectPartner(partner, 5)), l.DossierReport(dossier)} {
 			checkReport(t, r)
-			b, err := l.ReportPDF(r, time.Date(2026, 11, 25, 10, 0, 0, 0, models.Paris), l.SuppressionNote(5))
+			b, err := l.ReportPDF(r, time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris), l.SuppressionNote(5))
 			if err != nil || !strings.HasPrefix(string(b), "%PDF-") {
 				t.Errorf("%s %s: PDF %v", lang, r.Title, err)
 			}
@@ -121,7 +122,7 @@ func TestProtectedCellsAndCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := v.Localizer("fr")
-	c := l.monthChart("t", models.SchoolYear{StartYear: 2025}, 12, []string{"a"},
+	c := l.monthChart("t", calendar.SchoolYear{StartYear: 2025}, 12, []string{"a"},
 		disclosure.Protect(disclosure.CountTable{Cells: monthCells([12]int{3, 10, 0}), RowTotals: true}, 5))
 	if !math.IsNaN(c.Series[0].Values[0]) || c.Series[0].Values[2] != 0 {
 		t.Errorf("chart values %v: a small count must not be drawn, a zero must", c.Series[0].Values)

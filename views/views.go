@@ -23,6 +23,7 @@ import (
 	"golang.org/x/text/language"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 //go:embed templates/*.html templates/pages templates/partials locales
@@ -157,7 +158,7 @@ var monthNames = map[string][12]string{
 }
 
 // MonthName writes a month as « novembre 2026 ».
-func (l *Localizer) MonthName(m models.Month) string {
+func (l *Localizer) MonthName(m calendar.Month) string {
 	t := m.First()
 	if t.IsZero() {
 		return string(m)
@@ -292,7 +293,7 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(parts, "")
 	},
-	"dbdate": func(t models.DBTime) string {
+	"dbdate": func(t calendar.DBTime) string {
 		if !t.Valid {
 			return ""
 		}

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -21,8 +22,8 @@ var loadDays = []struct {
 	name string
 	now  time.Time
 }{
-	{"november", time.Date(2026, time.November, 25, 10, 0, 0, 0, models.Paris)},
-	{"rentree", time.Date(2026, time.September, 2, 10, 0, 0, 0, models.Paris)},
+	{"november", time.Date(2026, time.November, 25, 10, 0, 0, 0, calendar.Paris)},
+	{"rentree", time.Date(2026, time.September, 2, 10, 0, 0, 0, calendar.Paris)},
 }
 
 // tableCounts reads the row counts that Summary reports, and those it does not.
@@ -238,7 +239,7 @@ func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time, allLevels bool) {
 	levels := map[models.RiskLevel]int{}
 	for _, p := range pupils {
 		levels[p.RiskLevel]++
-		a := models.DefaultRiskRules.Assess(byPupil[p.ID], models.MonthOf(now))
+		a := models.DefaultRiskRules.Assess(byPupil[p.ID], calendar.MonthOf(now))
 		if p.RiskLevel != a.Level || p.RiskScore != a.Score {
 			t.Errorf("pupil %d: stored %s (%d), Assess gives %s (%d): %v", p.ID, p.RiskLevel, p.RiskScore, a.Level, a.Score, a.Reasons)
 		}
@@ -353,7 +354,7 @@ func fakeHashes() []string {
 // in memory: what the database cannot check (dates in the past, histories that agree with the
 // status, timestamps that follow the lifecycle), and that everything the demo must show is there.
 func TestGenerateEveryDay(t *testing.T) {
-	start := time.Date(2026, time.June, 1, 9, 30, 0, 0, models.Paris)
+	start := time.Date(2026, time.June, 1, 9, 30, 0, 0, calendar.Paris)
 	for i := 0; i < 730; i += 4 {
 		now := start.AddDate(0, 0, i).Add(time.Duration(i%11) * time.Hour)
 		d := generate(now, fakeHashes())
@@ -456,9 +457,9 @@ func checkDataset(d dataset, now time.Time) []string {
 			stale = true
 		}
 		// Age at the start of the school year of the file's level.
-		ref := models.SchoolYearOf(now)
+		ref := calendar.SchoolYearOf(now)
 		if closed {
-			ref = models.SchoolYearOf(*p.ClosedAt)
+			ref = calendar.SchoolYearOf(*p.ClosedAt)
 		}
 		age := ref.StartYear - p.BirthDate.Year()
 		if want := levelAge[p.ClassLevel]; age < want || age > want+4 {

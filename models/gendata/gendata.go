@@ -25,6 +25,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/demodata"
 )
 
@@ -197,7 +198,7 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	if err := models.RecomputeRisk(ctx, db, rules, models.MonthOf(opt.Now)); err != nil {
+	if err := models.RecomputeRisk(ctx, db, rules, calendar.MonthOf(opt.Now)); err != nil {
 		return sum, fmt.Errorf("gendata: risk levels: %w", err)
 	}
 	if err := analyze(db); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/demodata"
 )
 
@@ -17,7 +18,7 @@ const shownPerRole = 3
 // Print writes what was generated and the accounts to log in with, in French.
 func (s Summary) Print(w io.Writer) {
 	fmt.Fprintf(w, "Données de test « %s » générées (graine %d, au %s) en %s :\n", s.Scale, s.Seed,
-		s.Now.In(models.Paris).Format("02/01/2006"), frenchDuration(s.Elapsed))
+		s.Now.In(calendar.Paris).Format("02/01/2006"), frenchDuration(s.Elapsed))
 	open := 0
 	for _, n := range s.OpenByRisk {
 		open += n

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/disclosure"
 )
 
@@ -101,8 +102,8 @@ const metroActivityColumns = 5
 // Metropolitan is the anonymised metropolitan report, protected: counts only, small counts
 // hidden across all its tables.
 type Metropolitan struct {
-	Year  models.SchoolYear
-	Years []models.SchoolYear
+	Year  calendar.SchoolYear
+	Years []calendar.SchoolYear
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 	// Establishments counts the establishments in the report; Reporting those with any figure.
@@ -121,7 +122,7 @@ type Metropolitan struct {
 
 // LoadMetropolitan loads and protects the metropolitan figures of the year, with the
 // small-count threshold in force, or ErrNoData (with the years that have data).
-func LoadMetropolitan(ctx context.Context, db *gorm.DB, y models.SchoolYear, now time.Time) (Metropolitan, error) {
+func LoadMetropolitan(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, now time.Time) (Metropolitan, error) {
 	threshold, err := models.LoadSmallCountThreshold(ctx, db)
 	if err != nil {
 		return Metropolitan{Year: y}, err
@@ -284,8 +285,8 @@ type StatusRow struct {
 // tables all add up to the referrals received, and are protected together.
 type Partner struct {
 	Partner models.PartnerOrganisation
-	Year    models.SchoolYear
-	Years   []models.SchoolYear
+	Year    calendar.SchoolYear
+	Years   []calendar.SchoolYear
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 
@@ -300,7 +301,7 @@ type Partner struct {
 // LoadPartner loads and protects the figures of the referrals sent to the partner in the
 // year, with the small-count threshold in force, for a scope allowed to read them (else
 // models.ErrNotFound), or ErrNoData (with the years that have data).
-func LoadPartner(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y models.SchoolYear, now time.Time) (Partner, error) {
+func LoadPartner(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y calendar.SchoolYear, now time.Time) (Partner, error) {
 	threshold, err := models.LoadSmallCountThreshold(ctx, db)
 	if err != nil {
 		return Partner{Year: y}, err

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/disclosure"
 )
 
 // randomMetro is a metropolis of n establishments with small, random figures.
 func randomMetro(r *rand.Rand, n int) MetropolitanFigures {
-	m := MetropolitanFigures{Year: models.SchoolYear{StartYear: 2025}, Elapsed: 12, Groups: map[Grouping][]ActivityGroup{},
+	m := MetropolitanFigures{Year: calendar.SchoolYear{StartYear: 2025}, Elapsed: 12, Groups: map[Grouping][]ActivityGroup{},
 		Names: map[string]string{}, GroupOf: map[string]map[Grouping]string{}}
 	total := Activity{}
 	groups := map[Grouping]map[string]*ActivityGroup{}

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // PupilDossier is what the printed dossier of a pupil holds, for a meeting or for the family
@@ -15,14 +16,14 @@ import (
 // a school year. Restricted follow-ups are left out, in SQL, for a scope that may not read them.
 type PupilDossier struct {
 	models.PupilFile
-	Year       models.SchoolYear
+	Year       calendar.SchoolYear
 	Meetings   []models.MeetingRow
 	Referrals  []models.ReferralRow
 	Restricted bool // the dossier includes restricted follow-ups
 }
 
 // LoadPupilDossier loads the dossier of a file within the scope, or models.ErrNotFound.
-func LoadPupilDossier(ctx context.Context, db *gorm.DB, s models.Scope, id uint, y models.SchoolYear, now time.Time) (PupilDossier, error) {
+func LoadPupilDossier(ctx context.Context, db *gorm.DB, s models.Scope, id uint, y calendar.SchoolYear, now time.Time) (PupilDossier, error) {
 	d := PupilDossier{Year: y, Restricted: s.SeesRestrictedNotes()}
 	f, err := models.LoadPupilFile(ctx, db, s, id)
 	if err != nil {
@@ -33,7 +34,7 @@ func LoadPupilDossier(ctx context.Context, db *gorm.DB, s models.Scope, id uint,
 	}
 	d.PupilFile = f
 	db = db.WithContext(ctx)
-	dayStart, dayEnd := models.Date(y.Start()), models.Date(y.End())
+	dayStart, dayEnd := calendar.Date(y.Start()), calendar.Date(y.End())
 	err = models.VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
 		Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd).
 		Select("follow_ups.*, users.display_name AS author_name").

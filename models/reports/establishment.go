@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // PartnerReferrals counts the referrals of the year addressed to one partner, by status.
@@ -33,15 +34,15 @@ type SummaryPupil struct {
 	RiskLevel    models.RiskLevel
 	ReferentName string
 	FollowUps    int
-	LastFollowUp models.DBTime
+	LastFollowUp calendar.DBTime
 }
 
 // EstablishmentSummary is the establishment's dashboard and summary report for a school year.
 type EstablishmentSummary struct {
 	Establishment models.Establishment
-	Year          models.SchoolYear
+	Year          calendar.SchoolYear
 	// Years are the school years that can be chosen, newest first.
-	Years []models.SchoolYear
+	Years []calendar.SchoolYear
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 	Activity
@@ -68,7 +69,7 @@ func EstablishmentByUAI(ctx context.Context, db *gorm.DB, uai string) (models.Es
 // LoadEstablishmentSummary computes the figures of an establishment the scope covers for the
 // year, or models.ErrNotFound (unknown, or outside the scope), or ErrNoData (nothing that year).
 // withPupils adds the nominative list of files followed.
-func LoadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, uai string, y models.SchoolYear, now time.Time, withPupils bool) (EstablishmentSummary, error) {
+func LoadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, uai string, y calendar.SchoolYear, now time.Time, withPupils bool) (EstablishmentSummary, error) {
 	var sum EstablishmentSummary
 	e, err := EstablishmentByUAI(ctx, db, uai)
 	if err != nil {
@@ -117,7 +118,7 @@ func LoadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, 
 
 // referralsByPartner counts the referrals sent in the year from the establishments, by partner
 // and status.
-func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y models.SchoolYear) ([]PartnerReferrals, error) {
+func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear) ([]PartnerReferrals, error) {
 	var rows []struct {
 		PartnerID uint
 		Partner   string
@@ -158,8 +159,8 @@ func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y models.S
 // at the end of the year and the follow-ups of the year the scope may see, by name. Anonymised
 // files are counted in the figures but not listed: what is left of them could still point to
 // a pupil.
-func pupilsFollowed(ctx context.Context, db *gorm.DB, s models.Scope, establishmentID uint, y models.SchoolYear) ([]SummaryPupil, error) {
-	dayStart, dayEnd := models.Date(y.Start()), models.Date(y.End())
+func pupilsFollowed(ctx context.Context, db *gorm.DB, s models.Scope, establishmentID uint, y calendar.SchoolYear) ([]SummaryPupil, error) {
+	dayStart, dayEnd := calendar.Date(y.Start()), calendar.Date(y.End())
 	fresh := db.Session(&gorm.Session{NewDB: true})
 	counts := models.VisibleFollowUps(fresh.Table("follow_ups"), s).
 		Select("follow_ups.pupil_id, COUNT(*) AS n, MAX(follow_ups.occurred_on) AS last_on").

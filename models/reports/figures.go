@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // The figures of the reports and dashboards. Every count is an aggregate computed by SQL,
@@ -164,8 +165,8 @@ func sumMap[K comparable](m map[K]int) int {
 
 // yearMonth returns the position of a 'YYYY-MM' month in the school year (0 for September), or
 // -1 outside it.
-func yearMonth(y models.SchoolYear, month string) int {
-	i, ok := models.MonthIndex(models.Month(month))
+func yearMonth(y calendar.SchoolYear, month string) int {
+	i, ok := calendar.MonthIndex(calendar.Month(month))
 	if !ok || i < y.StartYear*12+8 || i >= y.StartYear*12+20 {
 		return -1
 	}
@@ -195,7 +196,7 @@ const statusAtEndSQL = `pupil_status_changes.id = (SELECT s2.id FROM pupil_statu
 
 // activityByEstablishment computes the Activity of each establishment of ids (nil: all) for
 // the year, with one grouped query per kind of figure.
-func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y models.SchoolYear) (map[uint]*Activity, error) {
+func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear) (map[uint]*Activity, error) {
 	db = db.WithContext(ctx)
 	dialect := db.Dialector.Name()
 	out := map[uint]*Activity{}
@@ -208,7 +209,7 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y mod
 		return a
 	}
 	start, end := y.Start().UTC(), y.End().UTC()
-	dayStart, dayEnd := models.Date(y.Start()), models.Date(y.End())
+	dayStart, dayEnd := calendar.Date(y.Start()), calendar.Date(y.End())
 
 	var files []struct {
 		EstablishmentID uint
@@ -325,13 +326,13 @@ type ReplyTime struct {
 
 // medianReplyTime computes the reply time of the referrals sent in the year that the filter
 // keeps (a query on referrals joined with pupils), with the median computed by SQL.
-func medianReplyTime(ctx context.Context, db *gorm.DB, y models.SchoolYear, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
+func medianReplyTime(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
 	return medianDays(ctx, db, y, "referrals.acknowledged_at", filter)
 }
 
 // medianDays computes the median number of days from sending to the time in column, over the
 // referrals sent in the year that the filter keeps and that have that time.
-func medianDays(ctx context.Context, db *gorm.DB, y models.SchoolYear, column string, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
+func medianDays(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, column string, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
 	db = db.WithContext(ctx)
 	inner := filter(db.Table("referrals").Select(replyDaysSQL(db.Dialector.Name(), column)+" AS d").
 		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
@@ -357,7 +358,7 @@ func medianDays(ctx context.Context, db *gorm.DB, y models.SchoolYear, column st
 }
 
 // monthsElapsed is the number of months of the school year begun by now: 12 for a past year.
-func monthsElapsed(y models.SchoolYear, now time.Time) int {
+func monthsElapsed(y calendar.SchoolYear, now time.Time) int {
 	n := 0
 	for _, m := range y.Months() {
 		if !m.First().After(now) {
@@ -369,8 +370,8 @@ func monthsElapsed(y models.SchoolYear, now time.Time) int {
 
 // checkYear refuses a school year after the current one: open files would count as followed
 // in it, but nothing has happened there yet.
-func checkYear(y models.SchoolYear, now time.Time) error {
-	if y.StartYear > models.SchoolYearOf(now).StartYear {
+func checkYear(y calendar.SchoolYear, now time.Time) error {
+	if y.StartYear > calendar.SchoolYearOf(now).StartYear {
 		return ErrNoData
 	}
 	return nil
@@ -378,17 +379,17 @@ func checkYear(y models.SchoolYear, now time.Time) error {
 
 // reportYears lists the school years from the first file opened up to the current one, newest
 // first, for the year pickers.
-func reportYears(ctx context.Context, db *gorm.DB, now time.Time, filter func(*gorm.DB) *gorm.DB) ([]models.SchoolYear, error) {
-	var first models.DBTime
+func reportYears(ctx context.Context, db *gorm.DB, now time.Time, filter func(*gorm.DB) *gorm.DB) ([]calendar.SchoolYear, error) {
+	var first calendar.DBTime
 	if err := filter(db.WithContext(ctx).Table("pupils").Select("MIN(pupils.identified_on)")).Scan(&first).Error; err != nil {
 		return nil, fmt.Errorf("reports: first file: %w", err)
 	}
-	current := models.SchoolYearOf(now)
+	current := calendar.SchoolYearOf(now)
 	from := current
 	if first.Valid {
-		from = models.SchoolYearOf(first.Time)
+		from = calendar.SchoolYearOf(first.Time)
 	}
-	var years []models.SchoolYear
+	var years []calendar.SchoolYear
 	for y := current; y.StartYear >= from.StartYear; y = y.Previous() {
 		years = append(years, y)
 	}

@@ -9,11 +9,12 @@ import (
 	"testing"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/disclosure"
 )
 
 func partner(byStatus map[models.ReferralStatus]int, byOutcome map[models.ReferralOutcome]int, reason map[models.ReferralReason]int, month [12]int, onTime, overdue, ack, answered int) PartnerFigures {
-	f := PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF", ResponseDays: 10}, Year: models.SchoolYear{StartYear: 2025}, Elapsed: 12,
+	f := PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF", ResponseDays: 10}, Year: calendar.SchoolYear{StartYear: 2025}, Elapsed: 12,
 		ByStatus: byStatus, ByOutcome: byOutcome, ByReason: reason, SentByMonth: month, OnTime: onTime, Overdue: overdue}
 	for _, n := range byStatus {
 		f.Sent += n

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // Grouping is how the metropolitan figures are broken down.
@@ -39,8 +40,8 @@ type ActivityGroup struct {
 
 // MetropolitanFigures are the anonymised figures of every establishment for a school year.
 type MetropolitanFigures struct {
-	Year  models.SchoolYear
-	Years []models.SchoolYear
+	Year  calendar.SchoolYear
+	Years []calendar.SchoolYear
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 	Total   Activity
@@ -59,7 +60,7 @@ type MetropolitanFigures struct {
 
 // loadMetropolitanFigures computes the metropolitan figures for the year, or ErrNoData.
 // They hold counts only: no pupil's name, birth date or identifier.
-func loadMetropolitanFigures(ctx context.Context, db *gorm.DB, y models.SchoolYear, now time.Time) (MetropolitanFigures, error) {
+func loadMetropolitanFigures(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, now time.Time) (MetropolitanFigures, error) {
 	m := MetropolitanFigures{Year: y, Elapsed: monthsElapsed(y, now), Groups: map[Grouping][]ActivityGroup{}, Names: map[string]string{},
 		GroupOf: map[string]map[Grouping]string{}}
 	var err error

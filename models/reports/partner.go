@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // KeyCount is one line of a breakdown: a key (an enumeration value or a name) and its count.
@@ -23,8 +24,8 @@ type KeyCount struct {
 // organisation and sent in a school year.
 type PartnerFigures struct {
 	Partner models.PartnerOrganisation
-	Year    models.SchoolYear
-	Years   []models.SchoolYear
+	Year    calendar.SchoolYear
+	Years   []calendar.SchoolYear
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 	// Sent counts the referrals sent in the year (every status).
@@ -64,7 +65,7 @@ func partnerScope(s models.Scope, partnerID uint) bool {
 
 // loadPartnerFigures computes the figures of the referrals sent to the partner in the year,
 // for a scope allowed to read them (else models.ErrNotFound), or ErrNoData.
-func loadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y models.SchoolYear, now time.Time) (PartnerFigures, error) {
+func loadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y calendar.SchoolYear, now time.Time) (PartnerFigures, error) {
 	f := PartnerFigures{Year: y, Elapsed: monthsElapsed(y, now), ByStatus: map[models.ReferralStatus]int{}, ByReason: map[models.ReferralReason]int{},
 		ByOutcome: map[models.ReferralOutcome]int{}}
 	if !partnerScope(s, partnerID) {

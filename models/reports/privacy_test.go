@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // TestProtectedFiguresHideMaskedCounts: what leaves this package of an anonymised report
 // holds no masked count, not even where a view would not print it.
 func TestProtectedFiguresHideMaskedCounts(t *testing.T) {
-	f := PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF", ResponseDays: 10}, Year: models.SchoolYear{StartYear: 2025},
+	f := PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF", ResponseDays: 10}, Year: calendar.SchoolYear{StartYear: 2025},
 		Elapsed: 12, Sent: 9, ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 2, models.ReferralAccepted: 7},
 		ByReason: map[models.ReferralReason]int{models.ReferralReasons[0]: 9}, ByOutcome: map[models.ReferralOutcome]int{},
 		SentByMonth: [12]int{2, 7}, OnTime: 3, Overdue: 2, ByEstablishment: []KeyCount{{Key: "A", N: 9}},

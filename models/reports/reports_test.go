@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 	"mediation/models/reports"
 	"mediation/views"
@@ -39,7 +40,7 @@ func uai(t *testing.T, seven string) string {
 }
 
 func paris(y int, m time.Month, d, h int) time.Time {
-	return time.Date(y, m, d, h, 0, 0, 0, models.Paris)
+	return time.Date(y, m, d, h, 0, 0, 0, calendar.Paris)
 }
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
@@ -74,7 +75,7 @@ func newReportWorld(t *testing.T, db *gorm.DB) *reportWorld {
 	pupil := func(e models.Establishment, name string, risk models.RiskLevel, steps ...step) models.Pupil {
 		last := steps[len(steps)-1]
 		p := models.Pupil{EstablishmentID: e.ID, LastName: name, FirstName: "Camille", BirthDate: day(2011, 5, 4),
-			ClassLevel: models.Level4e, ClassName: "4e B", Status: last.to, IdentifiedOn: models.Date(steps[0].at),
+			ClassLevel: models.Level4e, ClassName: "4e B", Status: last.to, IdentifiedOn: calendar.Date(steps[0].at),
 			RiskLevel: risk, Version: 1, ReferentMediatorID: &author}
 		if last.to == models.StatusClosed {
 			at := last.at.UTC()
@@ -163,7 +164,7 @@ func newReportWorld(t *testing.T, db *gorm.DB) *reportWorld {
 	return w
 }
 
-var year2526 = models.SchoolYear{StartYear: 2025}
+var year2526 = calendar.SchoolYear{StartYear: 2025}
 
 func TestEstablishmentSummaryFigures(t *testing.T) {
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
@@ -233,7 +234,7 @@ func TestEstablishmentSummaryFigures(t *testing.T) {
 		if prev.FilesFollowed() != 2 || prev.Exits() != 1 || prev.ExitsByReason[models.ExitEndOfSchooling] != 1 || prev.MeetingsHeld() != 1 {
 			t.Errorf("2024-2025: files %d exits %v held %d", prev.FilesFollowed(), prev.ExitsByReason, prev.MeetingsHeld())
 		}
-		if _, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, models.SchoolYear{StartYear: 2019}, w.now, false); !errors.Is(err, reports.ErrNoData) {
+		if _, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, calendar.SchoolYear{StartYear: 2019}, w.now, false); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("2019-2020: %v, want ErrNoData", err)
 		}
 		if _, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, "0000000A", year2526, w.now, false); !errors.Is(err, models.ErrNotFound) {
@@ -277,7 +278,7 @@ func TestMetropolitanFigures(t *testing.T) {
 		if est := m.Groups[reports.ByEstablishment]; len(est) != 2 || est[0].Key != w.e1.UAI {
 			t.Errorf("by establishment %+v", est)
 		}
-		if _, err := reports.LoadMetropolitanFigures(w.ctx, db, models.SchoolYear{StartYear: 2030}, w.now); !errors.Is(err, reports.ErrNoData) {
+		if _, err := reports.LoadMetropolitanFigures(w.ctx, db, calendar.SchoolYear{StartYear: 2030}, w.now); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("2030-2031: %v", err)
 		}
 	})
@@ -308,7 +309,7 @@ func TestPartnerFigures(t *testing.T) {
 		if _, err := reports.LoadPartnerFigures(w.ctx, db, w.scope1, w.p1.ID, year2526, w.now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("mediator: %v", err)
 		}
-		if _, err := reports.LoadPartnerFigures(w.ctx, db, coordinator, w.p2.ID, models.SchoolYear{StartYear: 2020}, w.now); !errors.Is(err, reports.ErrNoData) {
+		if _, err := reports.LoadPartnerFigures(w.ctx, db, coordinator, w.p2.ID, calendar.SchoolYear{StartYear: 2020}, w.now); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("no data: %v", err)
 		}
 	})
@@ -328,7 +329,7 @@ func TestReportsSurviveThePurge(t *testing.T) {
 			summary reports.EstablishmentSummary
 			pdf     []byte
 		}
-		take := func(y models.SchoolYear) snapshot {
+		take := func(y calendar.SchoolYear) snapshot {
 			m, err := reports.LoadMetropolitanFigures(w.ctx, db, y, later)
 			must(t, err)
 			s, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, y, later, true)
@@ -337,8 +338,8 @@ func TestReportsSurviveThePurge(t *testing.T) {
 			must(t, err)
 			return snapshot{m, s, b}
 		}
-		years := []models.SchoolYear{year2526.Previous(), year2526}
-		before := map[models.SchoolYear]snapshot{}
+		years := []calendar.SchoolYear{year2526.Previous(), year2526}
+		before := map[calendar.SchoolYear]snapshot{}
 		for _, y := range years {
 			before[y] = take(y)
 		}
