@@ -3,11 +3,12 @@ package models
 import (
 	"context"
 	"fmt"
-	"mediation/models/calendar"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // AuditFilter narrows the audit log.

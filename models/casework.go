@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mediation/models/calendar"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"mediation/models/calendar"
 )
 
 // IndicatorInput is one month of a pupil's indicators as a form gives it.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"mediation/models/calendar"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"mediation/models/calendar"
 	"mediation/models/csvimport"
 )
 

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mediation/models/calendar"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // Bounds of a meeting, as the database's CHECK constraints and column sizes hold them.

@@ -3,10 +3,11 @@ package models
 import (
 	"context"
 	"fmt"
-	"mediation/models/calendar"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // MeetingRow is a meeting as a list shows it, with its pupil, establishment and organiser

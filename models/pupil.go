@@ -1,8 +1,9 @@
 package models
 
 import (
-	"mediation/models/calendar"
 	"time"
+
+	"mediation/models/calendar"
 )
 
 // Pupil is a pupil file (dossier élève): the nominative record that mediators follow.

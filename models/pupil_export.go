@@ -3,10 +3,11 @@ package models
 import (
 	"context"
 	"fmt"
-	"mediation/models/calendar"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // PupilExport is everything held about a pupil, for the family's right of access (RGPD art.

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mediation/models/calendar"
 	"strings"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // PupilFilter narrows and orders the pupil list.

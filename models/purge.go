@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mediation/models/calendar"
 	"strconv"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // RetentionKey is the setting that holds how many school years a closed file is kept after

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mediation/models/calendar"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // ReferralAction is a step someone takes on a referral. Every action but feedback moves the

@@ -3,10 +3,11 @@ package models
 import (
 	"context"
 	"fmt"
-	"mediation/models/calendar"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // ReferralRow is a referral as a list shows it: the pupil, the establishment, the organisation,

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"mediation/models/calendar"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"mediation/models/calendar"
 )
 
 // RiskLevel is the dropout risk of a pupil, computed from the monthly indicators by the rules

@@ -3,10 +3,11 @@ package models
 import (
 	"context"
 	"fmt"
-	"mediation/models/calendar"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // Worklist thresholds of DESIGN.md.
