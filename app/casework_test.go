@@ -21,6 +21,7 @@ import (
 	"mediation/models/calendar"
 	"mediation/models/dbtest"
 	"mediation/models/demodata"
+	"mediation/models/risk"
 )
 
 // seeded is an establishment filled in bulk with pupils and follow-ups, for query counts and
@@ -94,7 +95,7 @@ func seedEstablishment(tb testing.TB, u models.DatabaseURL, n, m, firstFollowUps
 	if len(actions) > 0 {
 		must(tb, db.CreateInBatches(&actions, 1000).Error)
 	}
-	must(tb, models.RecomputeRisk(ctx, db, models.DefaultRiskRules, calendar.MonthOf(fixedNow)))
+	must(tb, models.RecomputeRisk(ctx, db, risk.DefaultRules, calendar.MonthOf(fixedNow)))
 	a, err := app.New(ctx, app.Config{DatabaseURL: dbURLString(u), Now: clk.Now, Hashing: testHashing,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -400,12 +401,12 @@ func TestRiskRulesAreConfigurable(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
-		count := func(level models.RiskLevel) int64 {
+		count := func(level risk.Level) int64 {
 			var n int64
 			db.Model(&models.Pupil{}).Where("risk_level = ?", level).Count(&n)
 			return n
 		}
-		highBefore := count(models.RiskHigh)
+		highBefore := count(risk.High)
 		coord := s.client(t)
 		coord.login("coordination@demo.test")
 		form := coord.get("/settings/risk")
@@ -433,7 +434,7 @@ func TestRiskRulesAreConfigurable(t *testing.T) {
 		if r := coord.post("/settings/risk", values); r.Status != http.StatusSeeOther {
 			t.Fatalf("save rules: %d %s", r.Status, excerpt(r.Body))
 		}
-		if after := count(models.RiskHigh); after >= highBefore {
+		if after := count(risk.High); after >= highBefore {
 			t.Errorf("high-risk pupils %d → %d after raising the threshold", highBefore, after)
 		}
 		rules, err := models.LoadRiskRules(context.Background(), db)

@@ -14,6 +14,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/calendar"
+	"mediation/models/risk"
 	"mediation/views"
 )
 
@@ -25,7 +26,7 @@ type PupilsPage struct {
 	Establishments []models.Establishment
 	Mediators      []models.MediatorOption
 	Statuses       []models.PupilStatus
-	Risks          []models.RiskLevel
+	Risks          []risk.Level
 	Levels         []models.ClassLevel
 	CanCreate      bool
 	PrevPage       string
@@ -39,7 +40,7 @@ func (h *Handlers) Pupils(c echo.Context) error {
 	ctx := c.Request().Context()
 	s := currentScope(c)
 	f := models.PupilFilter{
-		Query: c.QueryParam("q"), Status: models.PupilStatus(c.QueryParam("status")), Risk: models.RiskLevel(c.QueryParam("risk")),
+		Query: c.QueryParam("q"), Status: models.PupilStatus(c.QueryParam("status")), Risk: risk.Level(c.QueryParam("risk")),
 		ClassLevel: models.ClassLevel(c.QueryParam("level")), Sort: c.QueryParam("sort"),
 	}
 	if !f.Status.Valid() {
@@ -72,7 +73,7 @@ func (h *Handlers) Pupils(c echo.Context) error {
 		return err
 	}
 	p := PupilsPage{Page: h.page(c, "pupils.title"), List: list, Filter: f, Establishments: es, Mediators: uniqueMediators(mediators),
-		Statuses: models.PupilStatuses, Risks: models.RiskLevels, Levels: models.ClassLevels,
+		Statuses: models.PupilStatuses, Risks: risk.Levels, Levels: models.ClassLevels,
 		CanCreate: currentUser(c).Role == models.RoleMediator, PageNumber: f.Page}
 	p.PageCount = int((list.Total + models.PupilsPerPage - 1) / models.PupilsPerPage)
 	link := func(n int) string {
@@ -116,8 +117,8 @@ func uniqueMediators(ms []models.MediatorOption) []models.MediatorOption {
 type PupilPage struct {
 	views.Page
 	File         models.PupilFile
-	Risk         models.RiskAssessment
-	RiskHistory  []models.RiskAssessment
+	Risk         risk.Assessment
+	RiskHistory  []risk.Assessment
 	CanEdit      bool
 	Mediators    []models.MediatorOption
 	NextStatuses []models.PupilStatus
@@ -207,9 +208,10 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 	}
 	now := h.Now()
 	month := calendar.MonthOf(now)
+	indicators := models.RiskIndicators(file.Indicators)
 	p := PupilPage{
-		Page: h.page(c, "pupil.title"), File: file, Risk: rules.Assess(file.Indicators, month),
-		RiskHistory: rules.History(file.Indicators, calendar.SchoolYearOf(now), month),
+		Page: h.page(c, "pupil.title"), File: file, Risk: rules.Assess(indicators, month),
+		RiskHistory: rules.History(indicators, calendar.SchoolYearOf(now), month),
 		CanEdit:     currentUser(c).Role == models.RoleMediator, NextStatuses: models.NextStatuses(file.Pupil.Status),
 		ExitReasons: models.ExitReasons, Kinds: models.FollowUpKinds, Today: dateValue(calendar.Today(now)), ThisMonth: string(month),
 		Form: form, Errors: errs, Values: map[string]string{},

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"mediation/models"
+	"mediation/models/risk"
 	"mediation/views"
 )
 
@@ -28,7 +29,7 @@ var riskRuleFields = []string{"monthly_alert_half_days", "monthly_alert_points",
 	"chronic_absence_rate", "chronic_absence_points", "exclusions", "exclusion_points", "incidents", "incident_points",
 	"low_average", "low_average_points", "average_drop", "average_drop_points", "medium_from", "high_from"}
 
-func riskRuleValues(r models.RiskRules) map[string]string {
+func riskRuleValues(r risk.Rules) map[string]string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	i := strconv.Itoa
 	return map[string]string{
@@ -68,7 +69,7 @@ func (h *Handlers) SaveRiskRules(c echo.Context) error {
 		}
 		return n
 	}
-	r := models.RiskRules{
+	r := risk.Rules{
 		MonthlyAlertHalfDays: whole("monthly_alert_half_days"), MonthlyAlertPoints: whole("monthly_alert_points"),
 		MonthlyWatchHalfDays: whole("monthly_watch_half_days"), MonthlyWatchPoints: whole("monthly_watch_points"),
 		ChronicAbsenceRate: num("chronic_absence_rate") / 100, ChronicAbsencePoints: whole("chronic_absence_points"),
@@ -79,7 +80,7 @@ func (h *Handlers) SaveRiskRules(c echo.Context) error {
 	}
 	// Every field gets its message at once: what does not parse, and what the rules refuse.
 	var ruleErrs models.ValidationError
-	if errors.As(r.Validate(), &ruleErrs) {
+	if errors.As(models.ValidateRiskRules(r), &ruleErrs) {
 		for field, msg := range ruleErrs {
 			v.Add(field, msg)
 		}

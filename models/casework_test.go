@@ -12,6 +12,7 @@ import (
 	"mediation/models"
 	"mediation/models/calendar"
 	"mediation/models/dbtest"
+	"mediation/models/risk"
 )
 
 // world is a small metropolis: establishments A and B, a mediator of each, and the clock.
@@ -231,13 +232,13 @@ func TestIndicatorValidation(t *testing.T) {
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 5, TemporaryExclusions: 1}))
 		var got models.Pupil
 		db.Take(&got, p.ID)
-		if got.RiskLevel != models.RiskHigh || got.RiskScore != 4 {
+		if got.RiskLevel != risk.High || got.RiskScore != 4 {
 			t.Errorf("risk after 5 unjustified half-days and an exclusion: %s %d", got.RiskLevel, got.RiskScore)
 		}
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 1}))
 		db.Take(&got, p.ID)
 		db.Model(&models.MonthlyIndicator{}).Count(&n)
-		if n != 1 || got.RiskLevel != models.RiskLow {
+		if n != 1 || got.RiskLevel != risk.Low {
 			t.Errorf("after correction: %d months, risk %s", n, got.RiskLevel)
 		}
 		if err := models.SaveIndicators(w.ctx, db, w.scopeB, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11"}); !errors.Is(err, models.ErrNotFound) {

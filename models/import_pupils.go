@@ -15,6 +15,7 @@ import (
 
 	"mediation/models/calendar"
 	"mediation/models/csvimport"
+	"mediation/models/risk"
 )
 
 // Column names of class lists and attendance exports (SIECLE, Pronote…), with their variants.
@@ -272,7 +273,7 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 			default:
 				created = append(created, Pupil{EstablishmentID: estID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: in.BirthDate,
 					ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.ine(), Status: StatusIdentified, IdentifiedOn: calendar.Today(now),
-					RiskLevel: RiskLow, Version: 1})
+					RiskLevel: risk.Low, Version: 1})
 				res.Created++
 				if len(created) >= importBatch {
 					return flush(tx)

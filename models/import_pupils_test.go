@@ -10,6 +10,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/dbtest"
+	"mediation/models/risk"
 )
 
 func TestImportPupilsAndIndicators(t *testing.T) {
@@ -69,7 +70,7 @@ func TestImportPupilsAndIndicators(t *testing.T) {
 			t.Fatalf("attendance: %+v %v", res, err)
 		}
 		must(t, db.Take(&lea, lea.ID).Error)
-		if lea.RiskLevel != models.RiskMedium && lea.RiskLevel != models.RiskHigh {
+		if lea.RiskLevel != risk.Medium && lea.RiskLevel != risk.High {
 			t.Errorf("Léa's risk after 6 unjustified half-days: %s", lea.RiskLevel)
 		}
 		if res, err := impInd(attendance); err != nil || res.Unchanged != 2 || res.Created+res.Updated != 0 {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // Pupil is a pupil file (dossier élève): the nominative record that mediators follow.
@@ -23,7 +24,7 @@ type Pupil struct {
 	IdentifiedOn       time.Time
 	ClosedAt           *time.Time
 	AnonymisedAt       *time.Time
-	RiskLevel          RiskLevel `gorm:"default:low"` // stored by RecomputeRisk, for lists to filter and sort by
+	RiskLevel          risk.Level `gorm:"default:low"` // stored by RecomputeRisk, for lists to filter and sort by
 	RiskScore          int
 	Version            int
 	CreatedAt          time.Time

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // PupilExport is everything held about a pupil, for the family's right of access (RGPD art.
@@ -44,7 +45,7 @@ type (
 		Status       PupilStatus `json:"status"`
 		ExitReason   *ExitReason `json:"exit_reason"`
 		IdentifiedOn string      `json:"identified_on"`
-		RiskLevel    RiskLevel   `json:"risk_level"`
+		RiskLevel    risk.Level  `json:"risk_level"`
 		Referent     string      `json:"referent"`
 	}
 	ExportGuardian struct {

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // PupilFilter narrows and orders the pupil list.
@@ -16,7 +17,7 @@ type PupilFilter struct {
 	Query           string
 	EstablishmentID uint
 	Status          PupilStatus
-	Risk            RiskLevel
+	Risk            risk.Level
 	ClassLevel      ClassLevel
 	ReferentID      uint
 	// Sort is "name" (default), "risk", "status", "identified" or "contact".

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // Worklist thresholds of DESIGN.md.
@@ -25,7 +26,7 @@ type WorkPupil struct {
 	FirstName       string
 	ClassName       string
 	EstablishmentID uint
-	RiskLevel       RiskLevel
+	RiskLevel       risk.Level
 	LastFollowUp    calendar.DBTime
 	IdentifiedOn    time.Time
 }

@@ -11,6 +11,7 @@ import (
 	"mediation/models/calendar"
 	"mediation/models/disclosure"
 	"mediation/models/reports"
+	"mediation/models/risk"
 )
 
 // Report is a report as both the web page and the PDF show it: the builders below turn the
@@ -80,14 +81,14 @@ type ReportTable struct {
 // French).
 func (l *Localizer) Number(n int) string {
 	if l.lang == "fr" {
-		return models.FrenchNumber(float64(n), 0)
+		return risk.FrenchNumber(float64(n), 0)
 	}
-	return strings.ReplaceAll(models.FrenchNumber(float64(n), 0), "\u00a0", ",")
+	return strings.ReplaceAll(risk.FrenchNumber(float64(n), 0), "\u00a0", ",")
 }
 
 // Fixed writes a number with one decimal at most, in the language's notation.
 func (l *Localizer) Fixed(f float64) string {
-	s := models.FrenchNumber(f, 1)
+	s := risk.FrenchNumber(f, 1)
 	if l.lang == "fr" {
 		return s
 	}
@@ -292,10 +293,10 @@ func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 			exits: l.Number(a.Exits())})})
 
 	statuses := enumLabels(l, "report.status.", models.PupilStatuses)
-	risks := enumLabels(l, "risk.", models.RiskLevels)
+	risks := enumLabels(l, "risk.", risk.Levels)
 	cells := make([][]int, len(models.PupilStatuses))
 	for i, st := range models.PupilStatuses {
-		for _, rk := range models.RiskLevels {
+		for _, rk := range risk.Levels {
 			cells[i] = append(cells[i], a.StatusRisk[st][rk])
 		}
 	}

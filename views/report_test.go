@@ -11,16 +11,17 @@ import (
 	"mediation/models/calendar"
 	"mediation/models/disclosure"
 	"mediation/models/reports"
+	"mediation/models/risk"
 )
 
 // sampleActivity is an activity with a few small counts.
 func sampleActivity() reports.Activity {
 	a := reports.Activity{
-		StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{
-			models.StatusActive:     {models.RiskHigh: 12, models.RiskLow: 3},
-			models.StatusIdentified: {models.RiskMedium: 2},
+		StatusRisk: map[models.PupilStatus]map[risk.Level]int{
+			models.StatusActive:     {risk.High: 12, risk.Low: 3},
+			models.StatusIdentified: {risk.Medium: 2},
 			models.StatusMonitoring: {},
-			models.StatusClosed:     {models.RiskLow: 7},
+			models.StatusClosed:     {risk.Low: 7},
 		},
 		FollowUpsByKind:   map[models.FollowUpKind]int{models.FollowUpPupilInterview: 30, models.FollowUpHomeVisit: 2},
 		FollowUpMinutes:   1234,
@@ -83,7 +84,7 @@ func TestReportsAreTranslated(t *testing.T) {
 	sum := reports.EstablishmentSummary{Establishment: est, Year: y, Elapsed: 4, Activity: sampleActivity(),
 		ReplyTime:          reports.ReplyTime{Acknowledged: 4, MedianDays: 3.5},
 		ReferralsByPartner: []reports.PartnerReferrals{{Partner: "CAF du Nord", ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 3}}},
-		Pupils:             []reports.SummaryPupil{{LastName: "Martin", FirstName: "Léa", ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: models.RiskHigh}}}
+		Pupils:             []reports.SummaryPupil{{LastName: "Martin", FirstName: "Léa", ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: risk.High}}}
 	group := func(key string) reports.ActivityGroup {
 		return reports.ActivityGroup{Key: key, Activity: sampleActivity()}
 	}
@@ -103,7 +104,7 @@ func TestReportsAreTranslated(t *testing.T) {
 		ByOutcome: map[models.ReferralOutcome]int{models.OutcomeSupportInPlace: 8}, ByEstablishment: []reports.KeyCount{{Key: "Collège A", N: 11}}}
 	ine := "1234567890A"
 	dossier := reports.PupilDossier{Year: y, PupilFile: models.PupilFile{Pupil: models.Pupil{LastName: "Martin", FirstName: "Léa", INE: &ine,
-		ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: models.RiskLow}, Establishment: est}}
+		ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: risk.Low}, Establishment: est}}
 	for _, lang := range []string{"fr", "en"} {
 		l := v.Localizer(lang)
 		for _, r := range []Report{l.EstablishmentReport(sum), l.MetropolitanReport(reports.ProtectMetropolitan(metro, 5)), l.PartnerReport(reports.ProtectPartner(partner, 5)), l.DossierReport(dossier)} {

@@ -24,6 +24,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 //go:embed templates/*.html templates/pages templates/partials locales
@@ -179,7 +180,7 @@ func (l *Localizer) Decimal(f *float64) string {
 }
 
 // RiskReason explains one rule of a risk level in the page's language.
-func (l *Localizer) RiskReason(r models.RiskReason) string {
+func (l *Localizer) RiskReason(r risk.Reason) string {
 	if l.lang == "fr" {
 		return r.Text()
 	}

@@ -14,6 +14,7 @@ import (
 	"mediation/models"
 	"mediation/models/calendar"
 	"mediation/models/dbtest"
+	"mediation/models/risk"
 )
 
 // The fixed days the demo is loaded on: late November (a school year well under way) and the
@@ -236,10 +237,10 @@ func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time, allLevels bool) {
 	for _, m := range indicators {
 		byPupil[m.PupilID] = append(byPupil[m.PupilID], m)
 	}
-	levels := map[models.RiskLevel]int{}
+	levels := map[risk.Level]int{}
 	for _, p := range pupils {
 		levels[p.RiskLevel]++
-		a := models.DefaultRiskRules.Assess(byPupil[p.ID], calendar.MonthOf(now))
+		a := risk.DefaultRules.Assess(models.RiskIndicators(byPupil[p.ID]), calendar.MonthOf(now))
 		if p.RiskLevel != a.Level || p.RiskScore != a.Score {
 			t.Errorf("pupil %d: stored %s (%d), Assess gives %s (%d): %v", p.ID, p.RiskLevel, p.RiskScore, a.Level, a.Score, a.Reasons)
 		}
@@ -248,11 +249,11 @@ func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time, allLevels bool) {
 		}
 	}
 	t.Logf("risk levels: %v", levels)
-	if levels[models.RiskLow] == 0 {
+	if levels[risk.Low] == 0 {
 		t.Error("no pupil at low risk")
 	}
 	if allLevels {
-		for _, l := range models.RiskLevels {
+		for _, l := range risk.Levels {
 			if levels[l] == 0 {
 				t.Errorf("no pupil at %s risk", l)
 			}

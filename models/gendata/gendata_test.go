@@ -16,6 +16,7 @@ import (
 	"mediation/models"
 	"mediation/models/calendar"
 	"mediation/models/dbtest"
+	"mediation/models/risk"
 )
 
 // The days the data is generated for: a school year well under way, the day after the start
@@ -191,7 +192,7 @@ func TestGenerateCoversEveryCase(t *testing.T) {
 		exists("next action overdue", "SELECT COUNT(*) FROM next_actions WHERE done_at IS NULL AND due_on < ?", calendar.Today(now))
 		exists("next action due this week", "SELECT COUNT(*) FROM next_actions WHERE done_at IS NULL AND due_on >= ? AND due_on <= ?",
 			calendar.Today(now), calendar.Today(now).AddDate(0, 0, 7))
-		for _, l := range models.RiskLevels {
+		for _, l := range risk.Levels {
 			if sum.OpenByRisk[l] == 0 {
 				t.Errorf("no open file at %s risk: %v", l, sum.OpenByRisk)
 			}
@@ -350,7 +351,7 @@ func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time) {
 	}
 	wrong := 0
 	for _, p := range pupils {
-		a := models.DefaultRiskRules.Assess(byPupil[p.ID], calendar.MonthOf(now))
+		a := risk.DefaultRules.Assess(models.RiskIndicators(byPupil[p.ID]), calendar.MonthOf(now))
 		if p.RiskLevel != a.Level || p.RiskScore != a.Score {
 			wrong++
 		}
@@ -519,7 +520,7 @@ func TestAllocate(t *testing.T) {
 
 func TestPrint(t *testing.T) {
 	s := Summary{Scale: ScaleSmall, Seed: 4, Now: genDays[0].now, Elapsed: 83 * time.Second, Pupils: 1500, FollowUps: 100_000,
-		OpenByRisk: map[models.RiskLevel]int{models.RiskLow: 200, models.RiskMedium: 100, models.RiskHigh: 50}}
+		OpenByRisk: map[risk.Level]int{risk.Low: 200, risk.Medium: 100, risk.High: 50}}
 	s.Accounts = append(s.Accounts, Account{Email: "admin@metro.test", Role: models.RoleAdmin, Description: "comptes"})
 	for i := range 70 {
 		s.Accounts = append(s.Accounts, Account{Email: fmt.Sprintf("mediateur%03d@metro.test", i+1), Role: models.RoleMediator, Description: "médiation"})

@@ -10,6 +10,7 @@ import (
 	"mediation/models"
 	"mediation/models/calendar"
 	"mediation/models/demodata"
+	"mediation/models/risk"
 )
 
 // shownPerRole is how many accounts of a numerous role Print lists before "… et N autres".
@@ -32,7 +33,7 @@ func (s Summary) Print(w io.Writer) {
 		{"organismes partenaires", s.Partners, ""},
 		{"comptes", s.Users, fmt.Sprintf("rattachements à un établissement : %s", intText(s.UserEstablishments))},
 		{"dossiers élèves", s.Pupils, fmt.Sprintf("ouverts : %s (risque faible %s, modéré %s, élevé %s)", intText(open),
-			intText(s.OpenByRisk[models.RiskLow]), intText(s.OpenByRisk[models.RiskMedium]), intText(s.OpenByRisk[models.RiskHigh]))},
+			intText(s.OpenByRisk[risk.Low]), intText(s.OpenByRisk[risk.Medium]), intText(s.OpenByRisk[risk.High]))},
 		{"responsables légaux", s.Guardians, ""},
 		{"changements de statut", s.StatusChanges, ""},
 		{"indicateurs mensuels", s.Indicators, ""},
@@ -79,7 +80,7 @@ func (s Summary) Print(w io.Writer) {
 
 // intText writes 1000000 as "1 000 000", with plain spaces for any terminal.
 func intText(n int) string {
-	return strings.ReplaceAll(models.FrenchNumber(float64(n), 0), "\u00a0", " ")
+	return strings.ReplaceAll(risk.FrenchNumber(float64(n), 0), "\u00a0", " ")
 }
 
 // frenchDuration writes "2 min 41 s" or "8,4 s".

@@ -8,6 +8,7 @@ import (
 	"mediation/models"
 	"mediation/models/calendar"
 	"mediation/models/disclosure"
+	"mediation/models/risk"
 )
 
 // randomMetro is a metropolis of n establishments with small, random figures.
@@ -21,11 +22,11 @@ func randomMetro(r *rand.Rand, n int) MetropolitanFigures {
 	}
 	small := func() int { return [...]int{0, 0, 1, 2, 3, 4, 5, 6, 9, 14}[r.IntN(10)] }
 	for i := range n {
-		a := Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
+		a := Activity{StatusRisk: map[models.PupilStatus]map[risk.Level]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
 			MeetingsByStatus:  map[models.MeetingStatus]int{models.MeetingHeld: small(), models.MeetingFamilyAbsent: small()},
 			ReferralsByStatus: map[models.ReferralStatus]int{models.ReferralSent: small()}, ExitsByReason: map[models.ExitReason]int{}}
 		for _, st := range models.PupilStatuses {
-			a.StatusRisk[st] = map[models.RiskLevel]int{models.RiskLow: small()}
+			a.StatusRisk[st] = map[risk.Level]int{risk.Low: small()}
 		}
 		for _, e := range models.ExitReasons[:3] {
 			a.ExitsByReason[e] = small()
@@ -39,7 +40,7 @@ func randomMetro(r *rand.Rand, n int) MetropolitanFigures {
 		m.Names[uai], m.GroupOf[uai] = uai, keys
 		for g, k := range keys {
 			if groups[g][k] == nil {
-				groups[g][k] = &ActivityGroup{Key: k, Activity: Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{},
+				groups[g][k] = &ActivityGroup{Key: k, Activity: Activity{StatusRisk: map[models.PupilStatus]map[risk.Level]int{},
 					FollowUpsByKind: map[models.FollowUpKind]int{}, MeetingsByStatus: map[models.MeetingStatus]int{},
 					ReferralsByStatus: map[models.ReferralStatus]int{}, ExitsByReason: map[models.ExitReason]int{}}}
 				m.Groups[g] = append(m.Groups[g], ActivityGroup{Key: k})
@@ -47,7 +48,7 @@ func randomMetro(r *rand.Rand, n int) MetropolitanFigures {
 			groups[g][k].Activity.Add(&a)
 		}
 		if total.StatusRisk == nil {
-			total = Activity{StatusRisk: map[models.PupilStatus]map[models.RiskLevel]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
+			total = Activity{StatusRisk: map[models.PupilStatus]map[risk.Level]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
 				MeetingsByStatus: map[models.MeetingStatus]int{}, ReferralsByStatus: map[models.ReferralStatus]int{}, ExitsByReason: map[models.ExitReason]int{}}
 		}
 		total.Add(&a)

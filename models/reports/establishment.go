@@ -11,6 +11,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // PartnerReferrals counts the referrals of the year addressed to one partner, by status.
@@ -31,7 +32,7 @@ type SummaryPupil struct {
 	ClassLevel   models.ClassLevel
 	ClassName    string
 	Status       models.PupilStatus
-	RiskLevel    models.RiskLevel
+	RiskLevel    risk.Level
 	ReferentName string
 	FollowUps    int
 	LastFollowUp calendar.DBTime

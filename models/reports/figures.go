@@ -10,6 +10,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // The figures of the reports and dashboards. Every count is an aggregate computed by SQL,
@@ -36,7 +37,7 @@ var ErrNoData = errors.New("reports: no data for this school year")
 // Activity is the set of figures of one school year over one or several establishments.
 type Activity struct {
 	// StatusRisk counts the files followed by status at the end of the year and risk level.
-	StatusRisk        map[models.PupilStatus]map[models.RiskLevel]int
+	StatusRisk        map[models.PupilStatus]map[risk.Level]int
 	NewFilesByMonth   [12]int
 	FollowUpsByKind   map[models.FollowUpKind]int
 	FollowUpsByMonth  [12]int
@@ -48,14 +49,14 @@ type Activity struct {
 
 func newActivity() *Activity {
 	a := &Activity{
-		StatusRisk:        map[models.PupilStatus]map[models.RiskLevel]int{},
+		StatusRisk:        map[models.PupilStatus]map[risk.Level]int{},
 		FollowUpsByKind:   map[models.FollowUpKind]int{},
 		MeetingsByStatus:  map[models.MeetingStatus]int{},
 		ReferralsByStatus: map[models.ReferralStatus]int{},
 		ExitsByReason:     map[models.ExitReason]int{},
 	}
 	for _, s := range models.PupilStatuses {
-		a.StatusRisk[s] = map[models.RiskLevel]int{}
+		a.StatusRisk[s] = map[risk.Level]int{}
 	}
 	return a
 }
@@ -64,7 +65,7 @@ func newActivity() *Activity {
 func (a *Activity) Add(b *Activity) {
 	for s, byRisk := range b.StatusRisk {
 		if a.StatusRisk[s] == nil {
-			a.StatusRisk[s] = map[models.RiskLevel]int{}
+			a.StatusRisk[s] = map[risk.Level]int{}
 		}
 		for r, n := range byRisk {
 			a.StatusRisk[s][r] += n
@@ -99,7 +100,7 @@ func (a *Activity) FilesByStatus(s models.PupilStatus) int {
 }
 
 // FilesByRisk counts the files followed by risk level.
-func (a *Activity) FilesByRisk(r models.RiskLevel) int {
+func (a *Activity) FilesByRisk(r risk.Level) int {
 	n := 0
 	for _, byRisk := range a.StatusRisk {
 		n += byRisk[r]
@@ -214,7 +215,7 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y cal
 	var files []struct {
 		EstablishmentID uint
 		Status          models.PupilStatus
-		RiskLevel       models.RiskLevel
+		RiskLevel       risk.Level
 		N               int
 	}
 	q := db.Table("pupils").

@@ -14,6 +14,7 @@ import (
 	"mediation/models/calendar"
 	"mediation/models/dbtest"
 	"mediation/models/reports"
+	"mediation/models/risk"
 	"mediation/views"
 )
 
@@ -72,7 +73,7 @@ func newReportWorld(t *testing.T, db *gorm.DB) *reportWorld {
 		at     time.Time
 		reason models.ExitReason
 	}
-	pupil := func(e models.Establishment, name string, risk models.RiskLevel, steps ...step) models.Pupil {
+	pupil := func(e models.Establishment, name string, risk risk.Level, steps ...step) models.Pupil {
 		last := steps[len(steps)-1]
 		p := models.Pupil{EstablishmentID: e.ID, LastName: name, FirstName: "Camille", BirthDate: day(2011, 5, 4),
 			ClassLevel: models.Level4e, ClassName: "4e B", Status: last.to, IdentifiedOn: calendar.Date(steps[0].at),
@@ -100,14 +101,14 @@ func newReportWorld(t *testing.T, db *gorm.DB) *reportWorld {
 	// Followed in 2025-2026: Aubert (active), Caron (closed in December), Dupont (identified in
 	// February), Evrard (closed in November then reopened: active) in E1; Fournier (monitoring)
 	// in E2. Bernard was closed before the year began.
-	aubert := pupil(w.e1, "Aubert", models.RiskHigh, step{id, paris(2025, 9, 10, 9), ""}, step{act, paris(2025, 10, 1, 9), ""})
-	pupil(w.e1, "Bernard", models.RiskLow, step{id, paris(2024, 5, 1, 9), ""}, step{act, paris(2024, 5, 2, 9), ""},
+	aubert := pupil(w.e1, "Aubert", risk.High, step{id, paris(2025, 9, 10, 9), ""}, step{act, paris(2025, 10, 1, 9), ""})
+	pupil(w.e1, "Bernard", risk.Low, step{id, paris(2024, 5, 1, 9), ""}, step{act, paris(2024, 5, 2, 9), ""},
 		step{clo, paris(2025, 6, 30, 9), models.ExitEndOfSchooling})
-	caron := pupil(w.e1, "Caron", models.RiskLow, step{id, paris(2024, 10, 1, 9), ""}, step{clo, paris(2025, 12, 1, 9), models.ExitReEngaged})
-	dupont := pupil(w.e1, "Dupont", models.RiskMedium, step{id, paris(2026, 2, 3, 9), ""})
-	evrard := pupil(w.e1, "Evrard", models.RiskLow, step{id, paris(2025, 9, 20, 9), ""}, step{clo, paris(2025, 11, 5, 9), models.ExitMovedAway},
+	caron := pupil(w.e1, "Caron", risk.Low, step{id, paris(2024, 10, 1, 9), ""}, step{clo, paris(2025, 12, 1, 9), models.ExitReEngaged})
+	dupont := pupil(w.e1, "Dupont", risk.Medium, step{id, paris(2026, 2, 3, 9), ""})
+	evrard := pupil(w.e1, "Evrard", risk.Low, step{id, paris(2025, 9, 20, 9), ""}, step{clo, paris(2025, 11, 5, 9), models.ExitMovedAway},
 		step{act, paris(2026, 1, 10, 9), ""})
-	fournier := pupil(w.e2, "Fournier", models.RiskMedium, step{id, paris(2025, 11, 15, 9), ""}, step{act, paris(2025, 11, 20, 9), ""},
+	fournier := pupil(w.e2, "Fournier", risk.Medium, step{id, paris(2025, 11, 15, 9), ""}, step{act, paris(2025, 11, 20, 9), ""},
 		step{mon, paris(2026, 1, 5, 9), ""})
 
 	followUp := func(p models.Pupil, on time.Time, kind models.FollowUpKind, minutes int, restricted bool) {
@@ -180,9 +181,9 @@ func TestEstablishmentSummaryFigures(t *testing.T) {
 			{"closed", s.FilesByStatus(models.StatusClosed), 1},
 			{"identified", s.FilesByStatus(models.StatusIdentified), 1},
 			{"monitoring", s.FilesByStatus(models.StatusMonitoring), 0},
-			{"high risk", s.FilesByRisk(models.RiskHigh), 1},
-			{"low risk", s.FilesByRisk(models.RiskLow), 2},
-			{"active and low risk", s.StatusRisk[models.StatusActive][models.RiskLow], 1},
+			{"high risk", s.FilesByRisk(risk.High), 1},
+			{"low risk", s.FilesByRisk(risk.Low), 2},
+			{"active and low risk", s.StatusRisk[models.StatusActive][risk.Low], 1},
 			{"new files", s.NewFiles(), 3},
 			{"new files in September", s.NewFilesByMonth[0], 2},
 			{"new files in February", s.NewFilesByMonth[5], 1},
