@@ -12,6 +12,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/calendar"
+	"mediation/models/imports"
 )
 
 // Listen opens the listening socket, saying plainly when the port is taken. The command opens
@@ -91,7 +92,7 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		if err := models.DeleteOldLoginThrottles(ctx, a.DB, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: login attempts", "error", models.RedactedError(err))
 		}
-		if err := models.DeleteOldUploads(ctx, a.DB, now); err != nil && ctx.Err() == nil {
+		if err := imports.DeleteOldUploads(ctx, a.DB, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: import uploads", "error", models.RedactedError(err))
 		}
 		if err := models.DeleteOldSubmissions(ctx, a.DB, now); err != nil && ctx.Err() == nil {

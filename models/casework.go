@@ -24,7 +24,9 @@ type IndicatorInput struct {
 	TermAverage         *float64
 }
 
-func (in IndicatorInput) validate(now time.Time) ValidationError {
+// Validate checks a month of indicators, in French, field by field: the form and the importer
+// share it.
+func (in IndicatorInput) Validate(now time.Time) ValidationError {
 	v := ValidationError{}
 	if _, err := calendar.ParseMonth(string(in.Month)); err != nil {
 		v.Add("month", "Mois invalide : choisissez un mois (aaaa-mm).")
@@ -76,7 +78,7 @@ func (in IndicatorInput) validate(now time.Time) ValidationError {
 // SaveIndicators records (or replaces) a month of indicators of a file of the scope, then
 // recomputes the pupil's risk level, in one transaction.
 func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID uint, in IndicatorInput) error {
-	if err := in.validate(now).OrNil(); err != nil {
+	if err := in.Validate(now).OrNil(); err != nil {
 		return err
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -12,6 +12,9 @@ import (
 	"mediation/models/calendar"
 )
 
+// errRollback ends a dry run's transaction without an error for the caller.
+var errRollback = errors.New("dry run")
+
 // RetentionKey is the setting that holds how many school years a closed file is kept after
 // the school year of its closure.
 const RetentionKey = "retention.school_years"
