@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -48,7 +49,7 @@ func TestPupilAccessHistory(t *testing.T) {
 			return html.EscapeString(acc.DisplayName)
 		}
 		mediator, head := nameOf("mediation@demo.test"), nameOf("direction@demo.test")
-		at := func(d time.Duration) string { return fixedNow.Add(d).In(models.Paris).Format("02/01/2006 15:04") }
+		at := func(d time.Duration) string { return fixedNow.Add(d).In(calendar.Paris).Format("02/01/2006 15:04") }
 
 		med := s.client(t)
 		med.login("mediation@demo.test")
@@ -78,7 +79,7 @@ func TestPupilAccessHistory(t *testing.T) {
 
 		// The mediator logs a follow-up, then opens the file again.
 		s.Clock.Advance(10 * time.Minute)
-		today := models.Today(s.Clock.Now()).Format("2006-01-02")
+		today := calendar.Today(s.Clock.Now()).Format("2006-01-02")
 		if r := med.post(path+"/followups", url.Values{"occurred_on": {today}, "kind": {"family_phone"}, "duration_minutes": {"20"}}); r.Status != http.StatusSeeOther ||
 			!strings.HasPrefix(r.Location, path) {
 			t.Fatalf("follow-up: %d %s", r.Status, excerpt(r.Body))

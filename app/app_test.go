@@ -17,10 +17,11 @@ import (
 
 	"mediation/app"
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
-var fixedNow = time.Date(2026, 11, 25, 10, 0, 0, 0, models.Paris)
+var fixedNow = time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)
 
 // newApp builds the application on a fresh database of the backend.
 func newApp(t *testing.T, u models.DatabaseURL) *app.App {

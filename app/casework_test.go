@@ -18,8 +18,10 @@ import (
 
 	"mediation/app"
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 	"mediation/models/demodata"
+	"mediation/models/risk"
 )
 
 // seeded is an establishment filled in bulk with pupils and follow-ups, for query counts and
@@ -49,7 +51,7 @@ func seedEstablishment(tb testing.TB, u models.DatabaseURL, n, m, firstFollowUps
 		Role: models.RoleMediator, EstablishmentIDs: []uint{e.ID}, Active: true}, hash, false)
 	must(tb, err)
 	rng := rand.New(rand.NewPCG(1, 2))
-	today := models.Today(fixedNow)
+	today := calendar.Today(fixedNow)
 	statuses := []models.PupilStatus{models.StatusActive, models.StatusActive, models.StatusMonitoring, models.StatusIdentified}
 	pupils := make([]models.Pupil, n)
 	for i := range pupils {
@@ -81,7 +83,7 @@ func seedEstablishment(tb testing.TB, u models.DatabaseURL, n, m, firstFollowUps
 	school := 36
 	for i, id := range ids {
 		for k := 0; k < 12; k++ {
-			inds = append(inds, models.MonthlyIndicator{PupilID: id, Month: models.MonthOf(fixedNow.AddDate(0, -k, 0)),
+			inds = append(inds, models.MonthlyIndicator{PupilID: id, Month: calendar.MonthOf(fixedNow.AddDate(0, -k, 0)),
 				UnjustifiedHalfDays: rng.IntN(6), JustifiedHalfDays: rng.IntN(4), SchoolHalfDays: &school, Source: models.SourceImport})
 		}
 		if i%3 == 0 {
@@ -93,7 +95,7 @@ func seedEstablishment(tb testing.TB, u models.DatabaseURL, n, m, firstFollowUps
 	if len(actions) > 0 {
 		must(tb, db.CreateInBatches(&actions, 1000).Error)
 	}
-	must(tb, models.RecomputeRisk(ctx, db, models.DefaultRiskRules, models.MonthOf(fixedNow)))
+	must(tb, models.RecomputeRisk(ctx, db, risk.DefaultRules, calendar.MonthOf(fixedNow)))
 	a, err := app.New(ctx, app.Config{DatabaseURL: dbURLString(u), Now: clk.Now, Hashing: testHashing,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -276,7 +278,7 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 		var p models.Pupil
 		dbtest.Must(t, db.Where("last_name = ?", "Vanhoutte").Take(&p).Error)
 		// A follow-up with a next action due in two days, then bad ones.
-		today := models.Today(fixedNow)
+		today := calendar.Today(fixedNow)
 		r = med.post(path+"/followups", url.Values{"occurred_on": {today.Format("2006-01-02")}, "kind": {"family_phone"}, "duration_minutes": {"1000"}})
 		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="duration_minutes-error"`) {
 			t.Errorf("absurd duration: %d", r.Status)
@@ -425,12 +427,12 @@ func TestRiskRulesAreConfigurable(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
 		db := s.App.DB
-		count := func(level models.RiskLevel) int64 {
+		count := func(level risk.Level) int64 {
 			var n int64
 			dbtest.Must(t, db.Model(&models.Pupil{}).Where("risk_level = ?", level).Count(&n).Error)
 			return n
 		}
-		highBefore := count(models.RiskHigh)
+		highBefore := count(risk.High)
 		coord := s.client(t)
 		coord.login("coordination@demo.test")
 		form := coord.get("/settings/risk")
@@ -458,7 +460,7 @@ func TestRiskRulesAreConfigurable(t *testing.T) {
 		if r := coord.post("/settings/risk", values); r.Status != http.StatusSeeOther {
 			t.Fatalf("save rules: %d %s", r.Status, excerpt(r.Body))
 		}
-		if after := count(models.RiskHigh); after >= highBefore {
+		if after := count(risk.High); after >= highBefore {
 			t.Errorf("high-risk pupils %d → %d after raising the threshold", highBefore, after)
 		}
 		rules, err := models.LoadRiskRules(context.Background(), db)

@@ -11,6 +11,7 @@ import (
 
 	"mediation/migrations"
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // Migrate applies the pending migrations, or with statusOnly lists applied and pending ones.
@@ -130,7 +131,7 @@ func Purge(ctx context.Context, cfg Config, dryRun bool, out io.Writer) error {
 	if dryRun {
 		verb = "à anonymiser (essai, rien n'a changé)"
 	}
-	fmt.Fprintf(out, "Dossiers clos avant le %s %s : %d\n", res.Cutoff.In(models.Paris).Format("02/01/2006"), verb, res.Pupils)
+	fmt.Fprintf(out, "Dossiers clos avant le %s %s : %d\n", res.Cutoff.In(calendar.Paris).Format("02/01/2006"), verb, res.Pupils)
 	fmt.Fprintf(out, "  responsables légaux supprimés  %d\n  notes de suivi effacées        %d\n  actions effacées               %d\n"+
 		"  rencontres effacées            %d\n  orientations effacées          %d\n", res.Guardians, res.FollowUps, res.Actions, res.Meetings, res.Referrals)
 	return nil

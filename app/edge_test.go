@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 	"mediation/models/demodata"
 )
@@ -139,7 +140,7 @@ func TestControlCharactersAndInvalidUTF8AreRefused(t *testing.T) {
 		var caf models.PartnerOrganisation
 		must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
 		file := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
-		today := models.Today(fixedNow).Format("2006-01-02")
+		today := calendar.Today(fixedNow).Format("2006-01-02")
 
 		med := s.client(t)
 		med.login("mediation@demo.test")

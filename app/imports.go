@@ -12,20 +12,21 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/imports"
 )
 
 // Importers are the imports the command and the upload page offer, by name.
-var Importers = map[string]func(ctx context.Context, db *gorm.DB, r io.Reader, opts models.PupilImportOptions, actor models.Actor, now time.Time) (models.ImportResult, error){
-	"establishments": func(ctx context.Context, db *gorm.DB, r io.Reader, opts models.PupilImportOptions, actor models.Actor, now time.Time) (models.ImportResult, error) {
-		return models.ImportEstablishments(ctx, db, r, opts.ImportOptions, actor, now)
+var Importers = map[string]func(ctx context.Context, db *gorm.DB, r io.Reader, opts imports.PupilImportOptions, actor models.Actor, now time.Time) (imports.ImportResult, error){
+	"establishments": func(ctx context.Context, db *gorm.DB, r io.Reader, opts imports.PupilImportOptions, actor models.Actor, now time.Time) (imports.ImportResult, error) {
+		return imports.ImportEstablishments(ctx, db, r, opts.ImportOptions, actor, now)
 	},
-	"pupils":     models.ImportPupils,
-	"indicators": models.ImportIndicators,
+	"pupils":     imports.ImportPupils,
+	"indicators": imports.ImportIndicators,
 }
 
 // Import reads a file with the named importer and prints what it created, updated, left
 // unchanged and skipped, and every invalid line (or, dry, what it would).
-func Import(ctx context.Context, cfg Config, kind, path string, opts models.PupilImportOptions, out io.Writer) error {
+func Import(ctx context.Context, cfg Config, kind, path string, opts imports.PupilImportOptions, out io.Writer) error {
 	run, ok := Importers[kind]
 	if !ok {
 		return fmt.Errorf("import « %s » inconnu : establishments, pupils ou indicators", kind)
@@ -57,7 +58,7 @@ func Import(ctx context.Context, cfg Config, kind, path string, opts models.Pupi
 }
 
 // PrintImportResult writes an import's figures and its invalid lines in French.
-func PrintImportResult(out io.Writer, path string, res models.ImportResult) {
+func PrintImportResult(out io.Writer, path string, res imports.ImportResult) {
 	switch {
 	case res.DryRun && res.InvalidCount == 0:
 		fmt.Fprintf(out, "Essai (--dry-run) : rien n'a été enregistré. L'import de %s ferait :\n", path)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 	"mediation/models/demodata"
 )
@@ -53,7 +54,7 @@ func seedMeetingsAndReferrals(tb testing.TB, s *seeded, meetings, referrals, est
 		for k := 0; k < 3; k++ {
 			p := models.Pupil{EstablishmentID: e.ID, LastName: fmt.Sprintf("Autre%d", k), FirstName: "Prénom",
 				BirthDate: time.Date(2012, 3, 1+k, 0, 0, 0, 0, time.UTC), ClassLevel: models.Level2nde, ClassName: "2nde A",
-				Status: models.StatusActive, IdentifiedOn: models.Today(fixedNow).AddDate(0, -k-1, 0), Version: 1}
+				Status: models.StatusActive, IdentifiedOn: calendar.Today(fixedNow).AddDate(0, -k-1, 0), Version: 1}
 			dbtest.Must(tb, db.Create(&p).Error)
 		}
 	}
@@ -66,7 +67,7 @@ func seedMeetingsAndReferrals(tb testing.TB, s *seeded, meetings, referrals, est
 			Participants: []models.MeetingParticipant{{Role: models.ParticipantGuardian, Name: "Parent"}, {Role: models.ParticipantCPE, Name: "CPE"}}}
 		dbtest.Must(tb, db.Create(&m).Error)
 		dbtest.Must(tb, db.Create(&models.NextAction{PupilID: m.PupilID, MeetingID: &m.ID, Description: "Rappeler la famille",
-			DueOn: models.Today(fixedNow).AddDate(0, 0, rng.IntN(20)-5), OwnerUserID: &med.ID}).Error)
+			DueOn: calendar.Today(fixedNow).AddDate(0, 0, rng.IntN(20)-5), OwnerUserID: &med.ID}).Error)
 	}
 
 	for i := 0; i < referrals; i++ {

@@ -17,6 +17,7 @@ import (
 
 	"mediation/app"
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // BenchmarkReports measures the dashboards and PDFs on a generated metropolis (200
@@ -79,7 +80,7 @@ func BenchmarkReports(b *testing.B) {
 		{"partner-pdf", coordClient, fmt.Sprintf("/partners/%d/report.pdf", partner.PartnerOrganisationID)},
 	}
 	// The same for the last full school year, which holds a whole year of activity.
-	last := "?year=" + models.SchoolYearOf(time.Now()).Previous().String()
+	last := "?year=" + calendar.SchoolYearOf(time.Now()).Previous().String()
 	for _, p := range pages[:5] {
 		pages = append(pages, struct {
 			name string

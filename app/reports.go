@@ -7,12 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"time"
 
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/reports"
+	"mediation/reporting"
 	"mediation/views"
 )
 
@@ -30,7 +31,7 @@ type ReportRequest struct {
 }
 
 // ReportKinds are the reports the command line produces.
-var ReportKinds = []string{"establishment", "metropolitan", "partner", "pupil"}
+var ReportKinds = []string{string(reporting.Establishment), string(reporting.Metropolitan), string(reporting.Partner), string(reporting.Pupil)}
 
 // cliActor is who the audit log records for the command line.
 var cliActor = models.Actor{Email: "cli"}
@@ -40,10 +41,10 @@ var cliActor = models.Actor{Email: "cli"}
 // establishment), and the pupil's dossier leaves restricted notes out, as for a head teacher.
 func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) error {
 	cfg.setDefaults()
-	y := models.SchoolYearOf(cfg.Now())
+	y := calendar.SchoolYearOf(cfg.Now())
 	if r.Year != "" {
 		var err error
-		if y, err = models.ParseSchoolYear(r.Year); err != nil {
+		if y, err = calendar.ParseSchoolYear(r.Year); err != nil {
 			return err
 		}
 	}
@@ -58,90 +59,73 @@ func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) err
 	defer models.Close(db)
 	loc := v.Localizer("fr")
 	now := cfg.Now()
-	b, name, record, err := buildReport(ctx, db, loc, r, y, now)
+	req, err := reportTarget(ctx, db, r)
+	if err != nil {
+		return err
+	}
+	req.Year, req.Now = y, now
+	a, err := reporting.Assemble(ctx, db, loc, req)
+	var b []byte
+	if err == nil {
+		b, err = a.PDF(ctx, db, loc, cliActor, now)
+	}
 	switch {
-	case errors.Is(err, models.ErrNoData):
+	case errors.Is(err, reports.ErrNoData):
 		return fmt.Errorf("aucune donnée pour l'année scolaire %s : choisissez une autre année avec --year", y)
 	case err != nil:
 		return err
 	}
 	if r.Output == "" {
-		r.Output = name
+		r.Output = a.File
 	}
 	if err := writeFileAtomic(r.Output, b); err != nil {
 		return fmt.Errorf("écriture de %s impossible : %w", r.Output, err)
-	}
-	if err := models.RecordAudit(ctx, db, now, cliActor, models.AuditExported, record[0], record[1], "pdf "+y.String()); err != nil {
-		return err
 	}
 	fmt.Fprintf(out, "Rapport écrit : %s (%s Ko)\n", r.Output, loc.Number((len(b)+1023)/1024))
 	return nil
 }
 
-// buildReport loads the figures of one report and lays them out; it returns the PDF, a default
-// file name and the audit record (type, id).
-func buildReport(ctx context.Context, db *gorm.DB, loc *views.Localizer, r ReportRequest, y models.SchoolYear, now time.Time) ([]byte, string, [2]string, error) {
-	var none [2]string
-	threshold, err := models.LoadSmallCountThreshold(ctx, db)
-	if err != nil {
-		return nil, "", none, err
-	}
-	switch r.Kind {
-	case "establishment":
-		uai := models.NormalizeUAI(r.UAI)
-		e, err := models.EstablishmentByUAI(ctx, db, uai)
+// reportTarget resolves what the command line asked for, and the scope it reads with: it
+// acts for the server's operator, as a head teacher of the establishment for the
+// establishment summary and the pupil's dossier, as the coordination for a partner.
+func reportTarget(ctx context.Context, db *gorm.DB, r ReportRequest) (reporting.Request, error) {
+	req := reporting.Request{Kind: reporting.Kind(r.Kind)}
+	switch req.Kind {
+	case reporting.Establishment:
+		req.UAI = models.NormalizeUAI(r.UAI)
+		e, err := reports.EstablishmentByUAI(ctx, db, req.UAI)
 		if errors.Is(err, models.ErrNotFound) {
-			return nil, "", none, fmt.Errorf("établissement « %s » inconnu : vérifiez le code UAI", r.UAI)
+			return req, fmt.Errorf("établissement « %s » inconnu : vérifiez le code UAI", r.UAI)
 		}
 		if err != nil {
-			return nil, "", none, err
+			return req, err
 		}
-		s := models.Scope{Role: models.RoleHeadTeacher, EstablishmentIDs: []uint{e.ID}}
-		sum, err := models.LoadEstablishmentSummary(ctx, db, s, uai, y, now, true)
-		if err != nil {
-			return nil, "", none, err
-		}
-		b, err := loc.ReportPDF(loc.EstablishmentReport(sum), now, "")
-		return b, fmt.Sprintf("synthese-%s-%s.pdf", uai, y), [2]string{"establishment", uai}, err
-	case "metropolitan":
-		m, err := models.LoadMetropolitanFigures(ctx, db, y, now)
-		if err != nil {
-			return nil, "", none, err
-		}
-		b, err := loc.ReportPDF(loc.MetropolitanReport(m, threshold), now, loc.SuppressionNote(threshold))
-		return b, fmt.Sprintf("rapport-metropolitain-%s.pdf", y), [2]string{"report", "metropolitan"}, err
-	case "partner":
-		p, err := models.PartnerByName(ctx, db, r.Partner)
+		req.Scope = models.Scope{Role: models.RoleHeadTeacher, EstablishmentIDs: []uint{e.ID}}
+	case reporting.Metropolitan:
+		req.Scope = models.Scope{Role: models.RoleCoordinator}
+	case reporting.Partner:
+		p, err := reports.PartnerByName(ctx, db, r.Partner)
 		if errors.Is(err, models.ErrNotFound) {
-			return nil, "", none, fmt.Errorf("organisme partenaire « %s » inconnu : donnez son nom exact", r.Partner)
+			return req, fmt.Errorf("organisme partenaire « %s » inconnu : donnez son nom exact", r.Partner)
 		}
 		if err != nil {
-			return nil, "", none, err
+			return req, err
 		}
-		f, err := models.LoadPartnerFigures(ctx, db, models.Scope{Role: models.RoleCoordinator}, p.ID, y, now)
-		if err != nil {
-			return nil, "", none, err
-		}
-		b, err := loc.ReportPDF(loc.PartnerReport(f, threshold), now, loc.SuppressionNote(threshold))
-		return b, fmt.Sprintf("rapport-partenaire-%d-%s.pdf", p.ID, y), [2]string{"partner", strconv.Itoa(int(p.ID))}, err
-	case "pupil":
+		req.ID, req.Scope = p.ID, models.Scope{Role: models.RoleCoordinator}
+	case reporting.Pupil:
 		var p models.Pupil
 		err := db.WithContext(ctx).Select("id, establishment_id").Where("anonymised_at IS NULL").Take(&p, r.PupilID).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, "", none, fmt.Errorf("dossier élève n° %d introuvable", r.PupilID)
+			return req, fmt.Errorf("dossier élève n° %d introuvable", r.PupilID)
 		}
 		if err != nil {
-			return nil, "", none, err
+			return req, err
 		}
-		s := models.Scope{Role: models.RoleHeadTeacher, EstablishmentIDs: []uint{p.EstablishmentID}}
-		d, err := models.LoadPupilDossier(ctx, db, s, p.ID, y, now)
-		if err != nil {
-			return nil, "", none, err
-		}
-		b, err := loc.ReportPDF(loc.DossierReport(d), now, "")
-		return b, fmt.Sprintf("dossier-%d-%s.pdf", p.ID, y), [2]string{"pupil", strconv.Itoa(int(p.ID))}, err
+		req.ID, req.Scope = p.ID, models.Scope{Role: models.RoleHeadTeacher, EstablishmentIDs: []uint{p.EstablishmentID}}
+	default:
+		return req, fmt.Errorf("rapport « %s » inconnu", r.Kind)
 	}
-	return nil, "", none, fmt.Errorf("rapport « %s » inconnu", r.Kind)
+	return req, nil
 }
 
 // writeFileAtomic writes the file through a temporary file in the same directory, so that a

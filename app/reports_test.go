@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -289,7 +290,7 @@ func TestPupilDossierPDF(t *testing.T) {
 		must(t, db.Joins("JOIN pupils ON pupils.id = follow_ups.pupil_id").
 			Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
 			Where("follow_ups.restricted = ? AND establishments.name = ? AND pupils.anonymised_at IS NULL AND follow_ups.occurred_on >= ?",
-				true, "Collège Jean Jaurès", models.Date(models.SchoolYearOf(fixedNow).Start())).
+				true, "Collège Jean Jaurès", calendar.Date(calendar.SchoolYearOf(fixedNow).Start())).
 			Order("follow_ups.id").Take(&fu).Error)
 		var p models.Pupil
 		must(t, db.Take(&p, fu.PupilID).Error)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/imports"
 )
 
 // Listen opens the listening socket, saying plainly when the port is taken. The command opens
@@ -90,7 +92,7 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		if err := models.DeleteOldLoginThrottles(ctx, a.DB, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: login attempts", "error", models.RedactedError(err))
 		}
-		if err := models.DeleteOldUploads(ctx, a.DB, now); err != nil && ctx.Err() == nil {
+		if err := imports.DeleteOldUploads(ctx, a.DB, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: import uploads", "error", models.RedactedError(err))
 		}
 		if err := models.DeleteOldSubmissions(ctx, a.DB, now); err != nil && ctx.Err() == nil {
@@ -100,7 +102,7 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		// 1 September. Recomputing them all is cheap (about a second for 15,000 pupils).
 		if rules, err := models.LoadRiskRules(ctx, a.DB); err != nil {
 			a.Log.Warn("housekeeping: risk rules", "error", models.RedactedError(err))
-		} else if err := models.RecomputeRisk(ctx, a.DB, rules, models.MonthOf(now)); err != nil && ctx.Err() == nil {
+		} else if err := models.RecomputeRisk(ctx, a.DB, rules, calendar.MonthOf(now)); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: risk levels", "error", models.RedactedError(err))
 		}
 		select {

@@ -28,12 +28,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"mediation/app"
-	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/demodata"
 )
 
 // fixedNow is the clock of the application under test, as in the other packages' tests.
-var fixedNow = time.Date(2026, 11, 25, 10, 0, 0, 0, models.Paris)
+var fixedNow = time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)
 
 // Widths of the checks: axe-core runs on a desktop window, the overflow check on a phone.
 const (

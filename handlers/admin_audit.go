@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/views"
 )
 
@@ -80,7 +81,7 @@ func (h *Handlers) AuditCSV(c echo.Context) error {
 	res := c.Response()
 	start := func() {
 		res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-		res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="journal-audit-%s.csv"`, h.Now().In(models.Paris).Format("2006-01-02")))
+		res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="journal-audit-%s.csv"`, h.Now().In(calendar.Paris).Format("2006-01-02")))
 		res.WriteHeader(http.StatusOK)
 	}
 	each := func(fn func(models.AuditEvent) error) error {
@@ -144,7 +145,7 @@ func writeAuditCSV(w io.Writer, start func(), each func(func(models.AuditEvent) 
 // auditCSVRow is one event as CSV cells, each neutralised: the request id and the address may
 // come from the client, and the record ids and details from anywhere.
 func auditCSVRow(e models.AuditEvent) []string {
-	row := []string{e.At.In(models.Paris).Format("2006-01-02 15:04:05"), e.ActorEmail, e.RemoteIP, e.Action,
+	row := []string{e.At.In(calendar.Paris).Format("2006-01-02 15:04:05"), e.ActorEmail, e.RemoteIP, e.Action,
 		e.RecordType, e.RecordID, e.Detail, e.RequestID}
 	for i := range row {
 		row[i] = cell(row[i])

@@ -13,12 +13,13 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
-	"mediation/models/csvimport"
+	"mediation/models/imports"
+	"mediation/models/imports/csvimport"
 	"mediation/views"
 )
 
 // Importer runs one kind of import; app gives the handlers the list.
-type Importer func(ctx context.Context, db *gorm.DB, r io.Reader, opts models.PupilImportOptions, actor models.Actor, now time.Time) (models.ImportResult, error)
+type Importer func(ctx context.Context, db *gorm.DB, r io.Reader, opts imports.PupilImportOptions, actor models.Actor, now time.Time) (imports.ImportResult, error)
 
 // ImportKinds are the imports offered, in the order of the form.
 var ImportKinds = []string{"establishments", "pupils", "indicators"}
@@ -31,7 +32,7 @@ type ImportPage struct {
 	Values         map[string]string
 	Errors         map[string]string
 	// Preview is set once a file was read; Token applies it.
-	Preview  *models.ImportResult
+	Preview  *imports.ImportResult
 	Token    string
 	Filename string
 	Kind     string
@@ -61,8 +62,8 @@ func (h *Handlers) ImportForm(c echo.Context) error {
 	return h.render(c, http.StatusOK, "admin_import", p)
 }
 
-func importOptions(v url.Values) models.PupilImportOptions {
-	return models.PupilImportOptions{UAI: v.Get("uai"), ImportOptions: models.ImportOptions{
+func importOptions(v url.Values) imports.PupilImportOptions {
+	return imports.PupilImportOptions{UAI: v.Get("uai"), ImportOptions: imports.ImportOptions{
 		SkipInvalid: v.Get("skip_invalid") == "on", CSV: csvimport.Options{Encoding: v.Get("encoding"), MaxBytes: ImportMaxBytes}}}
 }
 
@@ -111,12 +112,12 @@ func (h *Handlers) UploadImport(c echo.Context) error {
 	case errors.As(err, &fe):
 		p.FileError = fileErrorText(p.Localizer, fe)
 		return h.render(c, http.StatusUnprocessableEntity, "admin_import", p)
-	case err != nil && !errors.Is(err, models.ErrInvalidLines):
+	case err != nil && !errors.Is(err, imports.ErrInvalidLines):
 		return err
 	}
 	p.Preview = &res
 	options := url.Values{"uai": {opts.UAI}, "encoding": {form.Get("encoding")}, "skip_invalid": {form.Get("skip_invalid")}}
-	if p.Token, err = models.SaveUpload(ctx, h.DB, h.Now(), currentUser(c).ID, kind, fh.Filename, options.Encode(), data); err != nil {
+	if p.Token, err = imports.SaveUpload(ctx, h.DB, h.Now(), currentUser(c).ID, kind, fh.Filename, options.Encode(), data); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, "admin_import", p)
@@ -138,7 +139,7 @@ func fileErrorText(l *views.Localizer, fe *csvimport.Error) string {
 // ApplyImport runs an uploaded file for real.
 func (h *Handlers) ApplyImport(c echo.Context) error {
 	ctx := c.Request().Context()
-	up, err := models.UploadOf(ctx, h.DB, h.Now(), currentUser(c).ID, c.Param("token"))
+	up, err := imports.UploadOf(ctx, h.DB, h.Now(), currentUser(c).ID, c.Param("token"))
 	if err != nil {
 		return notFound(err)
 	}
@@ -159,13 +160,13 @@ func (h *Handlers) ApplyImport(c echo.Context) error {
 	case errors.As(err, &fe):
 		p.FileError = fileErrorText(p.Localizer, fe)
 		return h.render(c, http.StatusUnprocessableEntity, "admin_import", p)
-	case errors.Is(err, models.ErrInvalidLines):
+	case errors.Is(err, imports.ErrInvalidLines):
 		p.Token = up.Token
 		return h.render(c, http.StatusUnprocessableEntity, "admin_import", p)
 	case err != nil:
 		return err
 	}
-	if err := models.DeleteUpload(ctx, h.DB, up.Token); err != nil {
+	if err := imports.DeleteUpload(ctx, h.DB, up.Token); err != nil {
 		return err
 	}
 	p.Done = true

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/views"
 )
 
@@ -85,7 +86,7 @@ func (h *Handlers) EditFollowUpForm(c echo.Context) error {
 		values["restricted"] = "on"
 	}
 	return h.render(c, http.StatusOK, "followup_form", FollowUpPage{Page: h.page(c, "followup.edit"), FollowUp: fu,
-		Values: values, Kinds: models.FollowUpKinds, Today: dateValue(models.Today(h.Now()))})
+		Values: values, Kinds: models.FollowUpKinds, Today: dateValue(calendar.Today(h.Now()))})
 }
 
 // UpdateFollowUp saves the author's correction.
@@ -109,7 +110,7 @@ func (h *Handlers) UpdateFollowUp(c echo.Context) error {
 			return notFound(lerr)
 		}
 		p := FollowUpPage{Page: h.page(c, "followup.edit"), FollowUp: current, Values: formValues(c), Kinds: models.FollowUpKinds,
-			Today: dateValue(models.Today(h.Now()))}
+			Today: dateValue(calendar.Today(h.Now()))}
 		p.Errors = fieldErrors(p.Localizer, ve)
 		return h.render(c, http.StatusUnprocessableEntity, "followup_form", p)
 	case err != nil:

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/views"
 )
 
@@ -115,7 +116,7 @@ func (f *MeetingForm) fillFromValues(values map[string]string, errs map[string]s
 
 // editMeetingForm is the edit form of a planned meeting, with its current values.
 func editMeetingForm(m models.Meeting, staff []models.StaffOption, today string) *MeetingForm {
-	at := m.ScheduledAt.In(models.Paris)
+	at := m.ScheduledAt.In(calendar.Paris)
 	f := &MeetingForm{Action: fmt.Sprintf("/meetings/%d", m.ID), Prefix: "edit-", Version: m.Version, Date: at.Format("2006-01-02"),
 		Time: at.Format("15:04"), Duration: fmt.Sprint(m.DurationMinutes), Place: m.Place, Purpose: m.Purpose,
 		Interpreter: m.InterpreterNeeded, Staff: staff, Roles: models.ParticipantRoles, MinDate: today}
@@ -156,7 +157,7 @@ func formParisTime(c echo.Context, dateName, clockName string) (t time.Time, ok 
 	if hh > 23 || mm > 59 {
 		return time.Time{}, false
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), hh, mm, 0, 0, models.Paris), true
+	return time.Date(day.Year(), day.Month(), day.Day(), hh, mm, 0, 0, calendar.Paris), true
 }
 
 // bindMeeting reads the schedule or edit form; what cannot be read becomes a field message.
@@ -252,7 +253,7 @@ var (
 
 // Day writes a date as « jeudi 27 novembre 2026 ».
 func (c calendarText) Day(t time.Time) string {
-	p := t.In(models.Paris)
+	p := t.In(calendar.Paris)
 	lang := c.lang
 	if _, ok := meetingWeekdays[lang]; !ok {
 		lang = "fr"
@@ -262,7 +263,7 @@ func (c calendarText) Day(t time.Time) string {
 
 // ShortDay writes a date as « jeu. 27/11 » in lists.
 func (c calendarText) ShortDay(t time.Time) string {
-	p := t.In(models.Paris)
+	p := t.In(calendar.Paris)
 	lang := c.lang
 	if _, ok := meetingWeekdays[lang]; !ok {
 		lang = "fr"
@@ -271,7 +272,7 @@ func (c calendarText) ShortDay(t time.Time) string {
 }
 
 // Clock writes the time of day in Paris, « 14:00 ».
-func (c calendarText) Clock(t time.Time) string { return t.In(models.Paris).Format("15:04") }
+func (c calendarText) Clock(t time.Time) string { return t.In(calendar.Paris).Format("15:04") }
 
 // MeetingPage is a meeting with the forms that act on it.
 type MeetingPage struct {
@@ -370,7 +371,7 @@ func (h *Handlers) meetingPage(c echo.Context, id uint, form string, values map[
 	m := d.Meeting
 	p := MeetingPage{Page: h.page(c, "meeting.title"), D: d, Form: form, Values: values, Errors: errs, Present: map[uint]bool{},
 		StatusChoices: []models.MeetingStatus{models.MeetingPostponed, models.MeetingCancelled},
-		MeetingDay:    dateValue(models.Today(m.ScheduledAt))}
+		MeetingDay:    dateValue(calendar.Today(m.ScheduledAt))}
 	p.calendarText = calendarText{lang: p.Lang()}
 	p.Title = p.T("meeting.heading", "Name", d.Pupil.FirstName+" "+d.Pupil.LastName)
 	if p.Values == nil {
@@ -398,7 +399,7 @@ func (h *Handlers) meetingPage(c echo.Context, id uint, form string, values map[
 		if err != nil {
 			return MeetingPage{}, err
 		}
-		p.Edit = editMeetingForm(m, staff, dateValue(models.Today(now)))
+		p.Edit = editMeetingForm(m, staff, dateValue(calendar.Today(now)))
 		if form == "edit" {
 			p.Edit.fillFromValues(values, errs)
 		}
@@ -618,7 +619,7 @@ func (h *Handlers) Meetings(c echo.Context) error {
 	}
 	current := models.WeekOf(now)
 	monday := current
-	if day, err := time.ParseInLocation("2006-01-02", c.QueryParam("week"), models.Paris); err == nil {
+	if day, err := time.ParseInLocation("2006-01-02", c.QueryParam("week"), calendar.Paris); err == nil {
 		monday = models.WeekOf(day.Add(12 * time.Hour))
 	}
 	rows, err := models.MeetingsBetween(ctx, h.DB, s, monday, monday.AddDate(0, 0, 14), f)

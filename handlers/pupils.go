@@ -12,6 +12,8 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/risk"
 	"mediation/views"
 )
 
@@ -23,7 +25,7 @@ type PupilsPage struct {
 	Establishments []models.Establishment
 	Mediators      []models.MediatorOption
 	Statuses       []models.PupilStatus
-	Risks          []models.RiskLevel
+	Risks          []risk.Level
 	Levels         []models.ClassLevel
 	CanCreate      bool
 	Pages          Pagination
@@ -34,7 +36,7 @@ func (h *Handlers) Pupils(c echo.Context) error {
 	ctx := c.Request().Context()
 	s := currentScope(c)
 	f := models.PupilFilter{
-		Query: c.QueryParam("q"), Status: models.PupilStatus(c.QueryParam("status")), Risk: models.RiskLevel(c.QueryParam("risk")),
+		Query: c.QueryParam("q"), Status: models.PupilStatus(c.QueryParam("status")), Risk: risk.Level(c.QueryParam("risk")),
 		ClassLevel: models.ClassLevel(c.QueryParam("level")), Sort: c.QueryParam("sort"),
 	}
 	if !f.Status.Valid() {
@@ -66,7 +68,7 @@ func (h *Handlers) Pupils(c echo.Context) error {
 		return err
 	}
 	p := PupilsPage{Page: h.page(c, "pupils.title"), List: list, Filter: f, Establishments: es, Mediators: uniqueMediators(mediators),
-		Statuses: models.PupilStatuses, Risks: models.RiskLevels, Levels: models.ClassLevels,
+		Statuses: models.PupilStatuses, Risks: risk.Levels, Levels: models.ClassLevels,
 		CanCreate: currentUser(c).Role == models.RoleMediator}
 	p.Pages = paginate("/pupils", map[string]string{"q": f.Query, "status": string(f.Status), "risk": string(f.Risk),
 		"level": string(f.ClassLevel), "sort": f.Sort, "establishment": idParam(f.EstablishmentID), "referent": idParam(f.ReferentID)},
@@ -90,8 +92,8 @@ func uniqueMediators(ms []models.MediatorOption) []models.MediatorOption {
 type PupilPage struct {
 	views.Page
 	File         models.PupilFile
-	Risk         models.RiskAssessment
-	RiskHistory  []models.RiskAssessment
+	Risk         risk.Assessment
+	RiskHistory  []risk.Assessment
 	CanEdit      bool
 	Mediators    []models.MediatorOption
 	NextStatuses []models.PupilStatus
@@ -180,12 +182,13 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 		return PupilPage{}, err
 	}
 	now := h.Now()
-	month := models.MonthOf(now)
+	month := calendar.MonthOf(now)
+	indicators := models.RiskIndicators(file.Indicators)
 	p := PupilPage{
-		Page: h.page(c, "pupil.title"), File: file, Risk: rules.Assess(file.Indicators, month),
-		RiskHistory: rules.History(file.Indicators, models.SchoolYearOf(now), month),
+		Page: h.page(c, "pupil.title"), File: file, Risk: rules.Assess(indicators, month),
+		RiskHistory: rules.History(indicators, calendar.SchoolYearOf(now), month),
 		CanEdit:     currentUser(c).Role == models.RoleMediator, NextStatuses: models.NextStatuses(file.Pupil.Status),
-		ExitReasons: models.ExitReasons, Kinds: models.FollowUpKinds, Today: dateValue(models.Today(now)), ThisMonth: string(month),
+		ExitReasons: models.ExitReasons, Kinds: models.FollowUpKinds, Today: dateValue(calendar.Today(now)), ThisMonth: string(month),
 		Form: form, Errors: errs, Values: map[string]string{},
 	}
 	p.Title = file.Pupil.FirstName + " " + file.Pupil.LastName
@@ -478,7 +481,7 @@ func (h *Handlers) SaveIndicators(c echo.Context) error {
 		return err
 	}
 	v := models.ValidationError{}
-	in := models.IndicatorInput{Month: models.Month(strings.TrimSpace(c.FormValue("month")))}
+	in := models.IndicatorInput{Month: calendar.Month(strings.TrimSpace(c.FormValue("month")))}
 	ints := []struct {
 		name string
 		dst  *int

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/views"
 )
 
@@ -148,7 +149,7 @@ func (h *Handlers) referralPage(c echo.Context, id uint, form string, values url
 	p := ReferralPage{Page: h.page(c, "referral.title"), Detail: d, IsPartner: s.Role == models.RolePartner,
 		IsMediator: s.Role == models.RoleMediator, Actions: models.ReferralActionsFor(d.Status, s.Role),
 		Reasons: models.ReferralReasons, Outcomes: models.ReferralOutcomes, ConsentMethods: models.ConsentMethods,
-		Today: dateValue(models.Today(now)), Form: form, Errors: errs, Values: map[string]string{}}
+		Today: dateValue(calendar.Today(now)), Form: form, Errors: errs, Values: map[string]string{}}
 	p.Title = p.T("referral.heading", "Partner", d.PartnerName, "Pupil", d.Pupil.FirstName+" "+d.Pupil.LastName)
 	for k := range values {
 		p.Values[k] = values.Get(k)

@@ -10,6 +10,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/reports"
+	"mediation/reporting"
 	"mediation/views"
 )
 
@@ -17,7 +20,7 @@ import (
 type ReportPage struct {
 	views.Page
 	Report views.Report
-	Years  []models.SchoolYear
+	Years  []calendar.SchoolYear
 	Year   string
 	// Action is where the year picker goes; Hidden are the other parameters it keeps.
 	Action string
@@ -33,12 +36,12 @@ type ReportPage struct {
 
 // reportYear reads the year parameter: empty is the current school year; a malformed one is a
 // 400 with the French message of ParseSchoolYear.
-func (h *Handlers) reportYear(c echo.Context) (models.SchoolYear, error) {
+func (h *Handlers) reportYear(c echo.Context) (calendar.SchoolYear, error) {
 	raw := c.QueryParam("year")
 	if raw == "" {
-		return models.SchoolYearOf(h.Now()), nil
+		return calendar.SchoolYearOf(h.Now()), nil
 	}
-	y, err := models.ParseSchoolYear(raw)
+	y, err := calendar.ParseSchoolYear(raw)
 	if err != nil {
 		loc := h.localizer(c)
 		return y, pageError{http.StatusBadRequest, loc.T("report.bad_year", "Year", raw)}
@@ -47,17 +50,8 @@ func (h *Handlers) reportYear(c echo.Context) (models.SchoolYear, error) {
 }
 
 // noData is the message of a year without figures.
-func noData(loc *views.Localizer, y models.SchoolYear) string {
+func noData(loc *views.Localizer, y calendar.SchoolYear) string {
 	return loc.T("report.no_data", "Year", y.String())
-}
-
-// sendPDF writes a generated PDF as a download, after recording it in the audit log.
-func (h *Handlers) sendPDF(c echo.Context, b []byte, filename, recordType, recordID, detail string) error {
-	if err := h.audit(c, models.AuditExported, recordType, recordID, "pdf "+detail); err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, filename))
-	return c.Blob(http.StatusOK, "application/pdf", b)
 }
 
 // threshold is the small-count threshold in force.
@@ -96,55 +90,43 @@ func (h *Handlers) establishmentReport(c echo.Context, asPDF bool) error {
 		return err
 	}
 	uai := models.NormalizeUAI(c.Param("uai"))
-	loc := h.localizer(c)
-	sum, err := models.LoadEstablishmentSummary(c.Request().Context(), h.DB, currentScope(c), uai, y, h.Now(), true)
-	full := func() views.Report { return loc.EstablishmentReport(sum) }
-	page := func() ReportPage {
-		p := ReportPage{Page: h.page(c, "report.establishment.title"), Years: sum.Years, Action: "/establishments/" + url.PathEscape(uai)}
-		p.Title = sum.Establishment.Name
+	return h.answerReport(c, asPDF, reporting.Request{Kind: reporting.Establishment, UAI: uai, Year: y}, func(a reporting.Assembled) ReportPage {
+		p := ReportPage{Page: h.page(c, "report.establishment.title"), Years: a.Years, Action: "/establishments/" + url.PathEscape(uai)}
+		p.Title = a.Name
 		return p
-	}
-	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: full, page: full, file: fmt.Sprintf("synthese-%s-%s.pdf", uai, y),
-		recordType: "establishment", recordID: uai, link: fmt.Sprintf("/establishments/%s/report.pdf?year=%s", url.PathEscape(uai), y)}, page)
+	})
 }
 
-// reportAnswer is what a report route needs to answer with the PDF or the page.
-type reportAnswer struct {
-	// pdf lays the whole report out; page the part the page shows (it may differ: the
-	// metropolitan overview shows one grouping).
-	pdf, page func() views.Report
-	// note is the legend of the small-count marks, for the anonymised reports.
-	note                       string
-	file, recordType, recordID string
-	link                       string // the page's PDF
-}
-
-// answerReport sends the PDF (audited) or renders the page of a report whose figures loadErr
-// says were loaded, absent for the year (ErrNoData), or not found. A year without data is a
-// message on the page, and a 404 with the same message for the PDF.
-func (h *Handlers) answerReport(c echo.Context, asPDF bool, y models.SchoolYear, loadErr error, a reportAnswer, newPage func() ReportPage) error {
+// answerReport assembles the report asked, in the reader's scope, and sends its PDF (audited)
+// or renders its page. A year without data is a message on the page, and a 404 with the same
+// message for the PDF; a target unknown or outside the scope is a 404.
+func (h *Handlers) answerReport(c echo.Context, asPDF bool, r reporting.Request, newPage func(reporting.Assembled) ReportPage) error {
 	loc := h.localizer(c)
-	empty := errors.Is(loadErr, models.ErrNoData)
+	ctx := c.Request().Context()
+	r.Scope, r.Now = currentScope(c), h.Now()
+	a, loadErr := reporting.Assemble(ctx, h.DB, loc, r)
+	empty := errors.Is(loadErr, reports.ErrNoData)
 	if loadErr != nil && !empty {
 		return notFound(loadErr)
 	}
 	if asPDF {
 		if empty {
-			return pageError{http.StatusNotFound, noData(loc, y)}
+			return pageError{http.StatusNotFound, noData(loc, r.Year)}
 		}
-		b, err := loc.ReportPDF(a.pdf(), h.Now(), a.note)
+		b, err := a.PDF(ctx, h.DB, loc, actor(c), h.Now())
 		if err != nil {
 			return err
 		}
-		return h.sendPDF(c, b, a.file, a.recordType, a.recordID, y.String())
+		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, a.File))
+		return c.Blob(http.StatusOK, "application/pdf", b)
 	}
-	p := newPage() // only now: a page takes the session's flash message
-	p.Year, p.Note, p.Report = y.String(), a.note, a.page()
+	p := newPage(a) // only now: a page takes the session's flash message
+	p.Year, p.Note, p.Report = r.Year.String(), a.Note, a.Page()
 	if empty {
-		p.NoData = noData(loc, y)
+		p.NoData = noData(loc, r.Year)
 		p.Report.Sections = nil
 	} else {
-		p.PDF = a.link
+		p.PDF = a.Link
 	}
 	return h.render(c, http.StatusOK, "report", p)
 }
@@ -164,38 +146,23 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 	if err != nil {
 		return err
 	}
-	g := models.Grouping(c.QueryParam("by"))
+	g := reports.Grouping(c.QueryParam("by"))
 	if g == "" {
-		g = models.ByType
+		g = reports.ByType
 	}
 	if !g.Valid() {
 		return echo.ErrNotFound
 	}
-	threshold, err := h.threshold(c)
-	if err != nil {
-		return err
-	}
 	loc := h.localizer(c)
-	m, err := models.LoadMetropolitanFigures(c.Request().Context(), h.DB, y, h.Now())
-	note := loc.SuppressionNote(threshold)
-	overview := func() views.Report {
-		if err != nil { // no data: the title alone
-			return views.Report{Title: loc.T("report.metropolitan.title")}
-		}
-		return loc.MetropolitanOverview(m, g, threshold)
-	}
-	page := func() ReportPage {
-		p := ReportPage{Page: h.page(c, "report.metropolitan.title"), Years: m.Years, Action: "/reports/metropolitan",
+	return h.answerReport(c, asPDF, reporting.Request{Kind: reporting.Metropolitan, Year: y, Grouping: g}, func(a reporting.Assembled) ReportPage {
+		p := ReportPage{Page: h.page(c, "report.metropolitan.title"), Years: a.Years, Action: "/reports/metropolitan",
 			Hidden: map[string]string{"by": string(g)}}
-		for _, gg := range []models.Grouping{models.ByType, models.ByPriority, models.ByCommune, models.ByEstablishment} {
+		for _, gg := range []reports.Grouping{reports.ByType, reports.ByPriority, reports.ByCommune, reports.ByEstablishment} {
 			p.Groupings = append(p.Groupings, views.NavItem{Href: fmt.Sprintf("/reports/metropolitan?year=%s&by=%s", y, gg),
 				Label: loc.T("report.group." + string(gg)), Current: gg == g})
 		}
 		return p
-	}
-	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: func() views.Report { return loc.MetropolitanReport(m, threshold) },
-		page: overview, note: note, file: fmt.Sprintf("rapport-metropolitain-%s.pdf", y), recordType: "report",
-		recordID: "metropolitan", link: "/reports/metropolitan.pdf?year=" + y.String()}, page)
+	})
 }
 
 // PartnerReport shows the anonymised figures of the referrals sent to a partner, to its agents
@@ -218,19 +185,9 @@ func (h *Handlers) partnerReport(c echo.Context, asPDF bool) error {
 	if err != nil {
 		return err
 	}
-	threshold, err := h.threshold(c)
-	if err != nil {
-		return err
-	}
-	loc := h.localizer(c)
-	f, err := models.LoadPartnerFigures(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
-	report := func() views.Report { return loc.PartnerReport(f, threshold) }
-	page := func() ReportPage {
-		return ReportPage{Page: h.page(c, "report.partner.title"), Years: f.Years, Action: fmt.Sprintf("/partners/%d/report", id)}
-	}
-	return h.answerReport(c, asPDF, y, err, reportAnswer{pdf: report, page: report, note: loc.SuppressionNote(threshold),
-		file: fmt.Sprintf("rapport-partenaire-%d-%s.pdf", id, y), recordType: "partner", recordID: strconv.Itoa(int(id)),
-		link: fmt.Sprintf("/partners/%d/report.pdf?year=%s", id, y)}, page)
+	return h.answerReport(c, asPDF, reporting.Request{Kind: reporting.Partner, ID: id, Year: y}, func(a reporting.Assembled) ReportPage {
+		return ReportPage{Page: h.page(c, "report.partner.title"), Years: a.Years, Action: fmt.Sprintf("/partners/%d/report", id)}
+	})
 }
 
 // PupilDossierPDF prints a pupil's dossier for a school year; restricted notes are in it only
@@ -244,16 +201,7 @@ func (h *Handlers) PupilDossierPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := models.LoadPupilDossier(c.Request().Context(), h.DB, currentScope(c), id, y, h.Now())
-	if err != nil {
-		return notFound(err)
-	}
-	loc := h.localizer(c)
-	b, err := loc.ReportPDF(loc.DossierReport(d), h.Now(), "")
-	if err != nil {
-		return err
-	}
-	return h.sendPDF(c, b, fmt.Sprintf("dossier-%d-%s.pdf", id, y), "pupil", strconv.Itoa(int(id)), y.String())
+	return h.answerReport(c, true, reporting.Request{Kind: reporting.Pupil, ID: id, Year: y}, nil)
 }
 
 // ReportSettingsPage is the form of the small-count threshold.

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"mediation/models"
+	"mediation/models/risk"
 	"mediation/views"
 )
 
@@ -22,7 +23,7 @@ type RiskRulesPage struct {
 // Get returns a value of the form.
 func (p RiskRulesPage) Get(name string) string { return p.Values[name] }
 
-func riskRuleValues(r models.RiskRules) map[string]string {
+func riskRuleValues(r risk.Rules) map[string]string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	i := strconv.Itoa
 	return map[string]string{
@@ -62,7 +63,7 @@ func (h *Handlers) SaveRiskRules(c echo.Context) error {
 		}
 		return n
 	}
-	r := models.RiskRules{
+	r := risk.Rules{
 		MonthlyAlertHalfDays: whole("monthly_alert_half_days"), MonthlyAlertPoints: whole("monthly_alert_points"),
 		MonthlyWatchHalfDays: whole("monthly_watch_half_days"), MonthlyWatchPoints: whole("monthly_watch_points"),
 		ChronicAbsenceRate: num("chronic_absence_rate") / 100, ChronicAbsencePoints: whole("chronic_absence_points"),
@@ -73,7 +74,7 @@ func (h *Handlers) SaveRiskRules(c echo.Context) error {
 	}
 	// Every field gets its message at once: what does not parse, and what the rules refuse.
 	var ruleErrs models.ValidationError
-	if errors.As(r.Validate(), &ruleErrs) {
+	if errors.As(models.ValidateRiskRules(r), &ruleErrs) {
 		for field, msg := range ruleErrs {
 			v.Add(field, msg)
 		}

@@ -13,6 +13,7 @@ import (
 	"mediation/migrations"
 	"mediation/models"
 	"mediation/models/dbtest"
+	"mediation/models/imports"
 )
 
 func TestMigrateFromEmptyThenAgain(t *testing.T) {
@@ -94,7 +95,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 		&models.Pupil{}, &models.Guardian{}, &models.PupilStatusChange{}, &models.MonthlyIndicator{},
 		&models.FollowUp{}, &models.NextAction{}, &models.Meeting{}, &models.MeetingParticipant{},
 		&models.Referral{}, &models.ReferralTransition{}, &models.AuditEvent{}, &models.Setting{},
-		&models.Session{}, &models.LoginThrottle{}, &models.ImportUpload{},
+		&models.Session{}, &models.LoginThrottle{}, &imports.ImportUpload{},
 		&models.SecondFactor{}, &models.RecoveryCode{},
 	}
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // AuditFilter narrows the audit log.
@@ -38,10 +40,10 @@ func (f AuditFilter) apply(q *gorm.DB) *gorm.DB {
 		q = q.Where("record_id = ?", strings.TrimSpace(f.RecordID))
 	}
 	if !f.From.IsZero() {
-		q = q.Where("at >= ?", time.Date(f.From.Year(), f.From.Month(), f.From.Day(), 0, 0, 0, 0, Paris).UTC())
+		q = q.Where("at >= ?", time.Date(f.From.Year(), f.From.Month(), f.From.Day(), 0, 0, 0, 0, calendar.Paris).UTC())
 	}
 	if !f.To.IsZero() {
-		q = q.Where("at < ?", time.Date(f.To.Year(), f.To.Month(), f.To.Day()+1, 0, 0, 0, 0, Paris).UTC())
+		q = q.Where("at < ?", time.Date(f.To.Year(), f.To.Month(), f.To.Day()+1, 0, 0, 0, 0, calendar.Paris).UTC())
 	}
 	return q
 }

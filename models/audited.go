@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/risk"
 )
 
 // A change and its audit event commit together or not at all. Written one after the other, a
@@ -79,7 +81,7 @@ func SetPasswordAudited(ctx context.Context, db *gorm.DB, actor Actor, now time.
 
 // SaveRiskRulesAudited saves the risk rules (see SaveRiskRules) and records the change in the
 // audit log, in one transaction.
-func SaveRiskRulesAudited(ctx context.Context, db *gorm.DB, actor Actor, now time.Time, rules RiskRules) error {
+func SaveRiskRulesAudited(ctx context.Context, db *gorm.DB, actor Actor, now time.Time, rules risk.Rules) error {
 	return withAudit(ctx, db, actor, now, func(tx *gorm.DB) (auditEntry, error) {
 		if err := SaveRiskRules(ctx, tx, now, rules); err != nil {
 			return auditEntry{}, err

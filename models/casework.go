@@ -9,11 +9,13 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"mediation/models/calendar"
 )
 
 // IndicatorInput is one month of a pupil's indicators as a form gives it.
 type IndicatorInput struct {
-	Month               Month
+	Month               calendar.Month
 	UnjustifiedHalfDays int
 	JustifiedHalfDays   int
 	SchoolHalfDays      *int
@@ -22,28 +24,18 @@ type IndicatorInput struct {
 	TermAverage         *float64
 }
 
-// MaxHalfDays is the number of half-days of school a month can hold at most: two a weekday.
-func (m Month) MaxHalfDays() int {
-	first := m.First()
-	n := 0
-	for d := first; d.Month() == first.Month(); d = d.AddDate(0, 0, 1) {
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n += 2
-		}
-	}
-	return n
-}
-
-func (in IndicatorInput) validate(now time.Time) ValidationError {
+// Validate checks a month of indicators, in French, field by field: the form and the importer
+// share it.
+func (in IndicatorInput) Validate(now time.Time) ValidationError {
 	v := ValidationError{}
-	if _, err := ParseMonth(string(in.Month)); err != nil {
+	if _, err := calendar.ParseMonth(string(in.Month)); err != nil {
 		v.Add("month", "Mois invalide : choisissez un mois (aaaa-mm).")
 		return v
 	}
-	if in.Month > MonthOf(now) {
+	if in.Month > calendar.MonthOf(now) {
 		v.Add("month", "Ce mois n'est pas encore commencé.")
 	}
-	if in.Month < MonthOf(now.AddDate(-5, 0, 0)) {
+	if in.Month < calendar.MonthOf(now.AddDate(-5, 0, 0)) {
 		v.Add("month", "Ce mois est trop ancien (plus de cinq ans).")
 	}
 	limit := in.Month.MaxHalfDays()
@@ -86,7 +78,7 @@ func (in IndicatorInput) validate(now time.Time) ValidationError {
 // SaveIndicators records (or replaces) a month of indicators of a file of the scope, then
 // recomputes the pupil's risk level, in one transaction.
 func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID uint, in IndicatorInput) error {
-	if err := in.validate(now).OrNil(); err != nil {
+	if err := in.Validate(now).OrNil(); err != nil {
 		return err
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -109,7 +101,7 @@ func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err != nil {
 			return err
 		}
-		if err := RecomputeRisk(ctx, tx, rules, MonthOf(now), pupilID); err != nil {
+		if err := RecomputeRisk(ctx, tx, rules, calendar.MonthOf(now), pupilID); err != nil {
 			return err
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(pupilID), "indicators "+string(in.Month))
@@ -140,7 +132,7 @@ const MaxFollowUpMinutes = 720
 
 func (in *FollowUpInput) validate(now time.Time) ValidationError {
 	v := ValidationError{}
-	today := Today(now)
+	today := calendar.Today(now)
 	in.Note = strings.TrimSpace(in.Note)
 	switch {
 	case in.OccurredOn.IsZero():
@@ -223,13 +215,13 @@ func CreateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err := v.OrNil(); err != nil {
 			return err
 		}
-		fu = FollowUp{PupilID: pupilID, AuthorID: *actor.UserID, OccurredOn: Date(in.OccurredOn), Kind: in.Kind,
+		fu = FollowUp{PupilID: pupilID, AuthorID: *actor.UserID, OccurredOn: calendar.Date(in.OccurredOn), Kind: in.Kind,
 			DurationMinutes: in.DurationMinutes, Note: in.Note, Restricted: in.Restricted && s.SeesRestrictedNotes()}
 		if err := tx.Create(&fu).Error; err != nil {
 			return err
 		}
 		if in.Action.Description != "" {
-			a := NextAction{PupilID: pupilID, FollowUpID: &fu.ID, Description: in.Action.Description, DueOn: Date(in.Action.DueOn),
+			a := NextAction{PupilID: pupilID, FollowUpID: &fu.ID, Description: in.Action.Description, DueOn: calendar.Date(in.Action.DueOn),
 				OwnerUserID: in.Action.OwnerUserID, OwnerLabel: in.Action.OwnerLabel, CreatedByID: actor.UserID}
 			if a.OwnerUserID == nil && a.OwnerLabel == "" {
 				a.OwnerUserID = actor.UserID
@@ -273,7 +265,7 @@ func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err := v.OrNil(); err != nil {
 			return err
 		}
-		fu.OccurredOn, fu.Kind, fu.DurationMinutes, fu.Note = Date(in.OccurredOn), in.Kind, in.DurationMinutes, in.Note
+		fu.OccurredOn, fu.Kind, fu.DurationMinutes, fu.Note = calendar.Date(in.OccurredOn), in.Kind, in.DurationMinutes, in.Note
 		fu.Restricted = in.Restricted && s.SeesRestrictedNotes()
 		if err := tx.Save(&fu).Error; err != nil {
 			return err

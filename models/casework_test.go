@@ -10,7 +10,9 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
+	"mediation/models/risk"
 )
 
 // world is a small metropolis: establishments A and B, a mediator of each, and the clock.
@@ -29,7 +31,7 @@ type world struct {
 
 func newWorld(t *testing.T, db *gorm.DB) *world {
 	t.Helper()
-	w := &world{db: db, now: time.Date(2026, 11, 25, 10, 0, 0, 0, models.Paris), ctx: context.Background()}
+	w := &world{db: db, now: time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris), ctx: context.Background()}
 	w.a = models.Establishment{UAI: "0750654D", Name: "Collège A", Type: models.TypeCollege, Sector: models.SectorPublic, Commune: "Lille", PostalCode: "59000", PriorityEducation: models.PriorityREP, Active: true}
 	w.b = models.Establishment{UAI: "0590001F", Name: "Collège B", Type: models.TypeCollege, Sector: models.SectorPublic, Commune: "Roubaix", PostalCode: "59100", PriorityEducation: models.PriorityNone, Active: true}
 	must(t, db.Create(&w.a).Error)
@@ -67,7 +69,7 @@ func (w *world) pupil(t *testing.T, active bool) models.Pupil {
 func (w *world) followUp(t *testing.T, p models.Pupil, daysAgo int, action models.ActionInput) {
 	t.Helper()
 	_, err := models.CreateFollowUp(w.ctx, w.db, w.scopeA, w.actorA, w.now, p.ID, models.FollowUpInput{
-		OccurredOn: models.Today(w.now).AddDate(0, 0, -daysAgo), Kind: models.FollowUpPupilInterview, DurationMinutes: 30, Note: "note", Action: action,
+		OccurredOn: calendar.Today(w.now).AddDate(0, 0, -daysAgo), Kind: models.FollowUpPupilInterview, DurationMinutes: 30, Note: "note", Action: action,
 	})
 	must(t, err)
 }
@@ -233,13 +235,13 @@ func TestIndicatorValidation(t *testing.T) {
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 5, TemporaryExclusions: 1}))
 		var got models.Pupil
 		dbtest.Must(t, db.Take(&got, p.ID).Error)
-		if got.RiskLevel != models.RiskHigh || got.RiskScore != 4 {
+		if got.RiskLevel != risk.High || got.RiskScore != 4 {
 			t.Errorf("risk after 5 unjustified half-days and an exclusion: %s %d", got.RiskLevel, got.RiskScore)
 		}
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 1}))
 		dbtest.Must(t, db.Take(&got, p.ID).Error)
 		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Count(&n).Error)
-		if n != 1 || got.RiskLevel != models.RiskLow {
+		if n != 1 || got.RiskLevel != risk.Low {
 			t.Errorf("after correction: %d months, risk %s", n, got.RiskLevel)
 		}
 		if err := models.SaveIndicators(w.ctx, db, w.scopeB, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11"}); !errors.Is(err, models.ErrNotFound) {
@@ -253,7 +255,7 @@ func TestFollowUpRules(t *testing.T) {
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
-		today := models.Today(w.now)
+		today := calendar.Today(w.now)
 		cases := []struct {
 			name  string
 			in    models.FollowUpInput
@@ -328,7 +330,7 @@ func TestWorklist(t *testing.T) {
 	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
-		today := models.Today(w.now)
+		today := calendar.Today(w.now)
 		silent := w.pupil(t, true)
 		w.followUp(t, silent, 22, models.ActionInput{})
 		recent := w.pupil(t, true)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // Bounds of a meeting, as the database's CHECK constraints and column sizes hold them.
@@ -503,7 +505,7 @@ func WriteRecap(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time
 		if err := tx.Model(&NextAction{}).Where("meeting_id = ?", id).Count(&existing).Error; err != nil {
 			return err
 		}
-		meetingDay := Today(current.ScheduledAt)
+		meetingDay := calendar.Today(current.ScheduledAt)
 		var kept []int
 		for i := range in.Actions {
 			a := &in.Actions[i]
@@ -528,7 +530,7 @@ func WriteRecap(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time
 		}
 		for _, i := range kept {
 			a := in.Actions[i]
-			row := NextAction{PupilID: p.ID, MeetingID: &id, Description: a.Description, DueOn: Date(a.DueOn),
+			row := NextAction{PupilID: p.ID, MeetingID: &id, Description: a.Description, DueOn: calendar.Date(a.DueOn),
 				OwnerUserID: a.OwnerUserID, OwnerLabel: a.OwnerLabel, CreatedByID: actor.UserID, CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
 			if row.OwnerUserID != nil {
 				row.OwnerLabel = ""

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // MeetingRow is a meeting as a list shows it, with its pupil, establishment and organiser
@@ -105,8 +107,8 @@ func MeetingsBetween(ctx context.Context, db *gorm.DB, s Scope, from, to time.Ti
 
 // WeekOf returns the Monday, 00:00 in Paris, of the week that holds t.
 func WeekOf(t time.Time) time.Time {
-	p := t.In(Paris)
-	day := time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, Paris)
+	p := t.In(calendar.Paris)
+	day := time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, calendar.Paris)
 	offset := (int(day.Weekday()) + 6) % 7 // Monday 0 … Sunday 6
 	return day.AddDate(0, 0, -offset)
 }
@@ -143,8 +145,8 @@ func MeetingsForWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint,
 		return nil, nil, nil
 	}
 	db = db.WithContext(ctx)
-	today := now.In(Paris)
-	horizon := time.Date(today.Year(), today.Month(), today.Day()+MeetingWeekHorizonDays+1, 0, 0, 0, 0, Paris)
+	today := now.In(calendar.Paris)
+	horizon := time.Date(today.Year(), today.Month(), today.Day()+MeetingWeekHorizonDays+1, 0, 0, 0, 0, calendar.Paris)
 	err = meetingsConcerning(meetingRows(db, s), userID).
 		Where("meetings.status = ? AND meetings.scheduled_at < ?", MeetingPlanned, horizon.UTC()).
 		Order("meetings.scheduled_at, meetings.id").Scan(&upcoming).Error

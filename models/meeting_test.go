@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -49,7 +50,7 @@ func TestScheduleMeeting(t *testing.T) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
 		// Friday 27 November 2026, 14:00 in Paris, is 13:00 UTC.
-		thursday := time.Date(2026, 11, 27, 14, 0, 0, 0, models.Paris)
+		thursday := time.Date(2026, 11, 27, 14, 0, 0, 0, calendar.Paris)
 		good := func() models.MeetingInput {
 			return models.MeetingInput{ScheduledAt: thursday, DurationMinutes: 45, Place: "Salle des familles",
 				Purpose: "Bilan du trimestre", Participants: meetingFamily()}
@@ -338,7 +339,7 @@ func TestRecapBecomesNextActions(t *testing.T) {
 		p := w.pupil(t, true)
 		m := w.scheduleMeetingFor(t, p, time.Hour)
 		later := w.now.Add(3 * time.Hour)
-		meetingDay := models.Today(m.ScheduledAt)
+		meetingDay := calendar.Today(m.ScheduledAt)
 		decisions := "Fiche de suivi quotidienne ; aide aux devoirs deux soirs par semaine."
 		// Not on a planned meeting.
 		_, err := models.WriteRecap(w.ctx, db, w.scopeA, w.actorA, later, m.ID, m.Version, models.RecapInput{Decisions: decisions})
@@ -538,7 +539,7 @@ func TestMeetingLists(t *testing.T) {
 			t.Errorf("pupil's meetings: %v", ids(rows))
 		}
 		week := models.WeekOf(w.now)
-		if want := time.Date(2026, 11, 23, 0, 0, 0, 0, models.Paris); !week.Equal(want) {
+		if want := time.Date(2026, 11, 23, 0, 0, 0, 0, calendar.Paris); !week.Equal(want) {
 			t.Errorf("week of %s: %s", w.now, week)
 		}
 		rows, err = models.MeetingsBetween(w.ctx, db, w.scopeA, week, week.AddDate(0, 0, 7), models.MeetingFilter{})

@@ -1,6 +1,11 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"mediation/models/calendar"
+	"mediation/models/risk"
+)
 
 // Pupil is a pupil file (dossier élève): the nominative record that mediators follow.
 // Version protects edits against overwriting a change made in between (optimistic locking).
@@ -19,7 +24,7 @@ type Pupil struct {
 	IdentifiedOn       time.Time
 	ClosedAt           *time.Time
 	AnonymisedAt       *time.Time
-	RiskLevel          RiskLevel `gorm:"default:low"` // stored by RecomputeRisk, for lists to filter and sort by
+	RiskLevel          risk.Level `gorm:"default:low"` // stored by RecomputeRisk, for lists to filter and sort by
 	RiskScore          int
 	Version            int
 	CreatedAt          time.Time
@@ -59,7 +64,7 @@ type PupilStatusChange struct {
 type MonthlyIndicator struct {
 	ID                  uint
 	PupilID             uint
-	Month               Month
+	Month               calendar.Month
 	UnjustifiedHalfDays int
 	JustifiedHalfDays   int
 	SchoolHalfDays      *int

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // PupilInput is the identity part of a pupil file, as a form gives it.
@@ -31,8 +33,9 @@ const (
 	maxPupilAge = 25
 )
 
-// validate checks the fields that need no database, in French, field by field.
-func (in *PupilInput) validate(now time.Time) ValidationError {
+// Validate checks the fields that need no database, in French, field by field: the form and
+// the importer share it. It trims the names it checks.
+func (in *PupilInput) Validate(now time.Time) ValidationError {
 	in.LastName = strings.TrimSpace(in.LastName)
 	in.FirstName = strings.TrimSpace(in.FirstName)
 	in.ClassName = strings.TrimSpace(in.ClassName)
@@ -46,7 +49,7 @@ func (in *PupilInput) validate(now time.Time) ValidationError {
 			v.Add(field, "100 caractères au plus.")
 		}
 	}
-	today := Today(now)
+	today := calendar.Today(now)
 	switch {
 	case in.BirthDate.IsZero():
 		v.Add("birth_date", "La date de naissance est obligatoire (jj/mm/aaaa).")
@@ -104,7 +107,8 @@ func (in *PupilInput) checkINE(tx *gorm.DB, pupilID uint, v ValidationError) err
 	return nil
 }
 
-func (in PupilInput) ine() *string {
+// StoredINE is the INE as the pupil row stores it: nil when none was given.
+func (in PupilInput) StoredINE() *string {
 	if in.INE == "" {
 		return nil
 	}
@@ -162,7 +166,7 @@ func (g GuardianInput) guardian(pupilID uint) Guardian {
 // CreatePupil opens a file for a newly identified pupil, with its guardians and the first step
 // of its status history, in one transaction.
 func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, in PupilInput, guardians []GuardianInput) (Pupil, error) {
-	v := in.validate(now)
+	v := in.Validate(now)
 	var kept []GuardianInput
 	for i := range guardians {
 		if guardians[i].Empty() {
@@ -172,9 +176,9 @@ func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		kept = append(kept, guardians[i])
 	}
 	p := Pupil{
-		EstablishmentID: in.EstablishmentID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: Date(in.BirthDate),
-		ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.ine(), ReferentMediatorID: in.ReferentID,
-		Status: StatusIdentified, IdentifiedOn: Today(now), Version: 1,
+		EstablishmentID: in.EstablishmentID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: calendar.Date(in.BirthDate),
+		ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.StoredINE(), ReferentMediatorID: in.ReferentID,
+		Status: StatusIdentified, IdentifiedOn: calendar.Today(now), Version: 1,
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := in.checkAssignments(tx, s, v); err != nil {
@@ -186,7 +190,7 @@ func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		if err := v.OrNil(); err != nil {
 			return err
 		}
-		p.INE = in.ine()
+		p.INE = in.StoredINE()
 		if err := tx.Create(&p).Error; err != nil {
 			return err
 		}
@@ -216,7 +220,7 @@ func stalePupil(ctx context.Context, tx *gorm.DB, current Pupil) error {
 // UpdatePupil changes a file's identity if version is still the current one; otherwise it
 // changes nothing and returns a *StaleError with the current file.
 func UpdatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint, version int, in PupilInput) (Pupil, error) {
-	v := in.validate(now)
+	v := in.Validate(now)
 	var updated Pupil
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		current, err := pupilInScope(ctx, tx, s, id)
@@ -237,7 +241,7 @@ func UpdatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		}
 		changes := map[string]any{
 			"establishment_id": in.EstablishmentID, "last_name": in.LastName, "first_name": in.FirstName,
-			"birth_date": Date(in.BirthDate), "class_level": in.ClassLevel, "class_name": in.ClassName, "ine": in.ine(),
+			"birth_date": calendar.Date(in.BirthDate), "class_level": in.ClassLevel, "class_name": in.ClassName, "ine": in.StoredINE(),
 			"referent_mediator_id": in.ReferentID, "version": version + 1, "updated_at": now.UTC(),
 		}
 		res := tx.Model(&Pupil{}).Where("id = ? AND version = ?", id, version).Updates(changes)

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // PupilExport is everything held about a pupil, for the family's right of access (RGPD art.
@@ -42,7 +45,7 @@ type (
 		Status       PupilStatus `json:"status"`
 		ExitReason   *ExitReason `json:"exit_reason"`
 		IdentifiedOn string      `json:"identified_on"`
-		RiskLevel    RiskLevel   `json:"risk_level"`
+		RiskLevel    risk.Level  `json:"risk_level"`
 		Referent     string      `json:"referent"`
 	}
 	ExportGuardian struct {
@@ -62,13 +65,13 @@ type (
 		By         string       `json:"by"`
 	}
 	ExportIndicator struct {
-		Month               Month    `json:"month"`
-		UnjustifiedHalfDays int      `json:"unjustified_half_days"`
-		JustifiedHalfDays   int      `json:"justified_half_days"`
-		SchoolHalfDays      *int     `json:"school_half_days"`
-		TemporaryExclusions int      `json:"temporary_exclusions"`
-		Incidents           int      `json:"incidents"`
-		TermAverage         *float64 `json:"term_average"`
+		Month               calendar.Month `json:"month"`
+		UnjustifiedHalfDays int            `json:"unjustified_half_days"`
+		JustifiedHalfDays   int            `json:"justified_half_days"`
+		SchoolHalfDays      *int           `json:"school_half_days"`
+		TemporaryExclusions int            `json:"temporary_exclusions"`
+		Incidents           int            `json:"incidents"`
+		TermAverage         *float64       `json:"term_average"`
 	}
 	ExportFollowUp struct {
 		Date       string       `json:"date"`
@@ -147,7 +150,7 @@ func ExportPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, now tim
 			m.TemporaryExclusions, m.Incidents, m.TermAverage})
 	}
 	var fus []FollowUpRow // all of them, not only the latest shown on the page
-	err = visibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
+	err = VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
 		Select("follow_ups.*, users.display_name AS author_name").Joins("JOIN users ON users.id = follow_ups.author_id").
 		Order("follow_ups.occurred_on, follow_ups.id").Scan(&fus).Error
 	if err != nil {

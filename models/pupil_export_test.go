@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -18,7 +19,7 @@ func TestExportPupilFile(t *testing.T) {
 		w := newWorld(t, db)
 		p := w.pupil(t, true)
 		must(t, models.AddGuardian(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.GuardianInput{Name: "Mme Nom", Phone: "06 12 34 56 78", HomeLanguage: "arabe"}))
-		_, err := models.CreateFollowUp(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.FollowUpInput{OccurredOn: models.Today(w.now),
+		_, err := models.CreateFollowUp(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.FollowUpInput{OccurredOn: calendar.Today(w.now),
 			Kind: models.FollowUpHomeVisit, DurationMinutes: 60, Note: "Note réservée", Restricted: true})
 		must(t, err)
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 2}))

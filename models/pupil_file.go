@@ -74,11 +74,11 @@ func LoadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint) (PupilFil
 	if err := db.Where("pupil_id = ?", id).Order("month DESC").Find(&f.Indicators).Error; err != nil {
 		return f, fmt.Errorf("models: indicators of pupil %d: %w", id, err)
 	}
-	fu := visibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id)
+	fu := VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id)
 	if err := fu.Count(&f.FollowUpTotal).Error; err != nil {
 		return f, fmt.Errorf("models: count follow-ups of pupil %d: %w", id, err)
 	}
-	err = visibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
+	err = VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
 		Select("follow_ups.*, users.display_name AS author_name").
 		Joins("JOIN users ON users.id = follow_ups.author_id").
 		Order("follow_ups.occurred_on DESC, follow_ups.id DESC").Limit(FollowUpsOnFile).Scan(&f.FollowUps).Error
@@ -95,8 +95,8 @@ func LoadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint) (PupilFil
 	return f, nil
 }
 
-// visibleFollowUps leaves out the restricted follow-ups for a scope that may not read them.
-func visibleFollowUps(q *gorm.DB, s Scope) *gorm.DB {
+// VisibleFollowUps leaves out the restricted follow-ups for a scope that may not read them.
+func VisibleFollowUps(q *gorm.DB, s Scope) *gorm.DB {
 	if s.SeesRestrictedNotes() {
 		return q
 	}

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // PupilFilter narrows and orders the pupil list.
@@ -14,7 +17,7 @@ type PupilFilter struct {
 	Query           string
 	EstablishmentID uint
 	Status          PupilStatus
-	Risk            RiskLevel
+	Risk            risk.Level
 	ClassLevel      ClassLevel
 	ReferentID      uint
 	// Sort is "name" (default), "risk", "status", "identified" or "contact".
@@ -30,7 +33,7 @@ type PupilRow struct {
 	Pupil
 	EstablishmentName string
 	ReferentName      string
-	LastFollowUp      DBTime
+	LastFollowUp      calendar.DBTime
 }
 
 // PupilList is a page of the list with its counts.

@@ -8,7 +8,12 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
+
+// errRollback ends a dry run's transaction without an error for the caller.
+var errRollback = errors.New("dry run")
 
 // RetentionKey is the setting that holds how many school years a closed file is kept after
 // the school year of its closure.
@@ -45,7 +50,7 @@ func loadIntSetting(ctx context.Context, db *gorm.DB, key string, def, min, max 
 // start of the school year `years` before now's (a file closed in 2025-2026, kept one year,
 // is anonymised from 1 September 2027).
 func PurgeCutoff(now time.Time, years int) time.Time {
-	return SchoolYear{StartYear: SchoolYearOf(now).StartYear - years}.Start()
+	return calendar.SchoolYear{StartYear: calendar.SchoolYearOf(now).StartYear - years}.Start()
 }
 
 // PurgeResult counts what a purge anonymised or deleted.

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -22,11 +23,11 @@ func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
 				"status": models.StatusClosed, "exit_reason": models.ExitReEngaged, "closed_at": at.UTC()}).Error)
 		}
 		old := w.pupil(t, true)
-		w.followUp(t, old, 3, models.ActionInput{Description: "Rappeler", DueOn: models.Today(w.now)})
+		w.followUp(t, old, 3, models.ActionInput{Description: "Rappeler", DueOn: calendar.Today(w.now)})
 		must(t, models.AddGuardian(ctx, db, w.scopeA, w.actorA, w.now, old.ID, models.GuardianInput{Name: "Mme Nom", Phone: "06 00 00 00 00"}))
-		closeAt(old, time.Date(2026, 8, 31, 18, 0, 0, 0, models.Paris))
+		closeAt(old, time.Date(2026, 8, 31, 18, 0, 0, 0, calendar.Paris))
 		recent := w.pupil(t, true)
-		closeAt(recent, time.Date(2026, 9, 1, 9, 0, 0, 0, models.Paris))
+		closeAt(recent, time.Date(2026, 9, 1, 9, 0, 0, 0, calendar.Paris))
 		open := w.pupil(t, true)
 
 		count := func() (files []models.EstablishmentFiles, followUps int64) {
@@ -37,12 +38,12 @@ func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
 		}
 		filesBefore, fuBefore := count()
 
-		lastDay := time.Date(2027, 8, 31, 23, 59, 0, 0, models.Paris)
+		lastDay := time.Date(2027, 8, 31, 23, 59, 0, 0, calendar.Paris)
 		res, err := models.Purge(ctx, db, lastDay, false, models.Actor{Email: "test"})
 		if err != nil || res.Pupils != 0 {
 			t.Fatalf("on 31 August 2027: %+v %v", res, err)
 		}
-		firstDay := time.Date(2027, 9, 1, 0, 0, 0, 0, models.Paris)
+		firstDay := time.Date(2027, 9, 1, 0, 0, 0, 0, calendar.Paris)
 		dry, err := models.Purge(ctx, db, firstDay, true, models.Actor{Email: "test"})
 		if err != nil || dry.Pupils != 1 || dry.Guardians != 1 || dry.FollowUps != 1 {
 			t.Fatalf("dry run on 1 September 2027: %+v %v", dry, err)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // ReferralAction is a step someone takes on a referral. Every action but feedback moves the
@@ -338,7 +340,7 @@ func (in *ConsentInput) validate(now time.Time) ValidationError {
 	case len([]rune(in.GivenBy)) > 200:
 		v.Add("consent_given_by", "200 caractères au plus.")
 	}
-	today := Today(now)
+	today := calendar.Today(now)
 	switch {
 	case in.GivenOn.IsZero():
 		v.Add("consent_given_on", "La date du consentement est obligatoire (jj/mm/aaaa).")
@@ -366,7 +368,7 @@ func RecordConsent(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 		if err := v.OrNil(); err != nil {
 			return err
 		}
-		on := Date(in.GivenOn)
+		on := calendar.Date(in.GivenOn)
 		err = saveReferralDraft(tx, current, version, now, map[string]any{"consent_given_by": in.GivenBy, "consent_given_on": on,
 			"consent_method": in.Method})
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
 )
 
 // ReferralRow is a referral as a list shows it: the pupil, the establishment, the organisation,
@@ -24,7 +26,7 @@ type ReferralRow struct {
 	// Overdue is computed by the query; see OverdueSQL.
 	Overdue bool
 	// LastAnswerAt is when the partner last acted (worklist's answered list only).
-	LastAnswerAt DBTime
+	LastAnswerAt calendar.DBTime
 }
 
 // ReplyDue is the last day on which a sent referral is acknowledged in time, or nil when it is
@@ -40,7 +42,7 @@ func (r ReferralRow) ReplyDue() *time.Time {
 // ReplyDueOn is the last day (a civil date, midnight UTC) on which a referral sent at sentAt is
 // acknowledged in time: responseDays calendar days after the Paris date it was sent on.
 func ReplyDueOn(sentAt time.Time, responseDays int) time.Time {
-	return Date(sentAt.In(Paris)).AddDate(0, 0, responseDays)
+	return calendar.Date(sentAt.In(calendar.Paris)).AddDate(0, 0, responseDays)
 }
 
 // ReferralOverdue tells whether a referral is overdue on the Paris date of now: sent, not
@@ -48,13 +50,13 @@ func ReplyDueOn(sentAt time.Time, responseDays int) time.Time {
 // 2 November to an organisation that answers in 15 days is on time until 17 November included,
 // overdue from 18 November. OverdueSQL is the same rule for lists.
 func ReferralOverdue(status ReferralStatus, sentAt *time.Time, responseDays int, now time.Time) bool {
-	return status == ReferralSent && sentAt != nil && Today(now).After(ReplyDueOn(*sentAt, responseDays))
+	return status == ReferralSent && sentAt != nil && calendar.Today(now).After(ReplyDueOn(*sentAt, responseDays))
 }
 
-// parisDateSQL is the SQL for the Paris civil date of a timestamp column, as 'YYYY-MM-DD' text
+// ParisDateSQL is the SQL for the Paris civil date of a timestamp column, as 'YYYY-MM-DD' text
 // on SQLite and a date on PostgreSQL. SQLite has no time zones: the offset follows the EU rule
 // (summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC).
-func parisDateSQL(dialect, column string) string {
+func ParisDateSQL(dialect, column string) string {
 	if dialect == DialectPostgres {
 		return "(" + column + " AT TIME ZONE 'Europe/Paris')::date"
 	}
@@ -69,8 +71,8 @@ func parisDateSQL(dialect, column string) string {
 // ReferralOverdue) on the Paris date of now; it needs the referral's organisation joined as
 // partner_organisations, and takes its argument from the returned slice.
 func OverdueSQL(db *gorm.DB, now time.Time) (string, []any) {
-	sent := parisDateSQL(db.Dialector.Name(), "referrals.sent_at")
-	today := Today(now).Format(time.DateOnly)
+	sent := ParisDateSQL(db.Dialector.Name(), "referrals.sent_at")
+	today := calendar.Today(now).Format(time.DateOnly)
 	if db.Dialector.Name() == DialectPostgres {
 		return "(referrals.status = 'sent' AND " + sent + " + CAST(partner_organisations.response_days AS integer) < CAST(? AS date))", []any{today}
 	}

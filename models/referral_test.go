@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -66,7 +67,7 @@ func (w *referralWorld) draft(t *testing.T, consent bool) models.Referral {
 	must(t, err)
 	if consent {
 		r, err = models.RecordConsent(w.ctx, w.db, w.scopeA, w.actorA, w.now, r.ID, r.Version, models.ConsentInput{
-			GivenBy: "Mme Nom, mère", GivenOn: models.Today(w.now).AddDate(0, 0, -1), Method: models.ConsentPhone})
+			GivenBy: "Mme Nom, mère", GivenOn: calendar.Today(w.now).AddDate(0, 0, -1), Method: models.ConsentPhone})
 		must(t, err)
 	}
 	return r
@@ -380,7 +381,7 @@ func TestReferralConsent(t *testing.T) {
 		if after := w.snapshot(t, r.ID); after.r.Status != models.ReferralDraft || after.transitions != before.transitions || after.r.SentAt != nil {
 			t.Error("a refused send changed the referral")
 		}
-		today := models.Today(w.now)
+		today := calendar.Today(w.now)
 		cases := []struct {
 			in    models.ConsentInput
 			field string
@@ -428,7 +429,7 @@ func TestReferralConsent(t *testing.T) {
 func TestReferralOverdue(t *testing.T) {
 	t.Parallel()
 	paris := func(y int, m time.Month, d, h, min int) time.Time {
-		return time.Date(y, m, d, h, min, 0, 0, models.Paris)
+		return time.Date(y, m, d, h, min, 0, 0, calendar.Paris)
 	}
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReferralWorld(t, db)
@@ -449,7 +450,7 @@ func TestReferralOverdue(t *testing.T) {
 			r := w.draft(t, true)
 			r, err := models.ActOnReferral(w.ctx, db, w.scopeA, w.actorA, c.sent, r.ID, r.Version, models.ActionSend, models.StepInput{})
 			must(t, err)
-			day, _ := time.ParseInLocation(time.DateOnly, c.parisDate, models.Paris)
+			day, _ := time.ParseInLocation(time.DateOnly, c.parisDate, calendar.Paris)
 			due := models.ReplyDueOn(*r.SentAt, w.caf.ResponseDays)
 			if got := due.Format(time.DateOnly); got != day.AddDate(0, 0, 15).Format(time.DateOnly) {
 				t.Errorf("sent %s: due %s", c.sent, got)
@@ -587,7 +588,7 @@ func TestReferralLists(t *testing.T) {
 			models.ReferralInput{PartnerOrganisationID: w.dep.ID, Reason: models.ReasonHousing, Request: "Logement"})
 		must(t, err)
 		toDep, err = models.RecordConsent(w.ctx, db, w.scopeA, w.actorA, w.now, toDep.ID, toDep.Version,
-			models.ConsentInput{GivenBy: "Père", GivenOn: models.Today(w.now), Method: models.ConsentWritten})
+			models.ConsentInput{GivenBy: "Père", GivenOn: calendar.Today(w.now), Method: models.ConsentWritten})
 		must(t, err)
 		toDep = w.step(t, toDep, w.scopeA, w.actorA, models.ActionSend)
 		ids := func(s models.Scope, f models.ReferralFilter) []uint {

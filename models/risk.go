@@ -6,104 +6,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
-// RiskLevel is the dropout risk of a pupil, computed from the monthly indicators by the rules
-// of RiskRules: faible, modéré or élevé. It is stored on the pupil so that lists filter and
-// sort by it, and always shown with its reasons (RiskAssessment).
-type RiskLevel string
-
-// The risk levels.
-const (
-	RiskLow    RiskLevel = "low"
-	RiskMedium RiskLevel = "medium"
-	RiskHigh   RiskLevel = "high"
-)
-
-// RiskLevels lists the levels from the lowest to the highest.
-var RiskLevels = []RiskLevel{RiskLow, RiskMedium, RiskHigh}
-
-// Valid tells whether l is one of RiskLevels.
-func (l RiskLevel) Valid() bool { return oneOf(l, RiskLevels) }
-
-// The rule codes of RiskReason.Rule. They are stable and in English so that the interface may
-// translate them later; the French sentence is RiskReason.Text.
-const (
-	// RuleMonthlyAlert: unjustified half-days of the month at or over the alert threshold.
-	RuleMonthlyAlert = "monthly_unjustified_alert"
-	// RuleMonthlyWatch: unjustified half-days of the month between the two thresholds.
-	RuleMonthlyWatch = "monthly_unjustified_watch"
-	// RuleChronicAbsence: absence rate over the school year at or over the threshold.
-	RuleChronicAbsence = "chronic_absence"
-	// RuleExclusions: temporary exclusions this school year.
-	RuleExclusions = "temporary_exclusions"
-	// RuleIncidents: incidents this school year.
-	RuleIncidents = "incidents"
-	// RuleLowAverage: the term average under the threshold.
-	RuleLowAverage = "low_term_average"
-	// RuleAverageDrop: the term average fell since the previous term.
-	RuleAverageDrop = "term_average_drop"
-)
-
-// RiskRules holds every threshold and weight of the risk level. DefaultRiskRules are those of
-// DESIGN.md; an administrator may change them (SaveRiskRules), and they are stored as JSON
-// under the setting RiskRulesKey. The JSON names are also the field names of ValidationError.
-// A rule worth 0 points is switched off.
-type RiskRules struct {
-	// MonthlyAlertHalfDays: unjustified half-days in one calendar month from which the DASEN
-	// must be alerted (legal threshold: 4).
-	MonthlyAlertHalfDays int `json:"monthly_alert_half_days"`
-	MonthlyAlertPoints   int `json:"monthly_alert_points"`
-	// MonthlyWatchHalfDays: unjustified half-days in one month that already count, under the
-	// alert threshold.
-	MonthlyWatchHalfDays int `json:"monthly_watch_half_days"`
-	MonthlyWatchPoints   int `json:"monthly_watch_points"`
-	// ChronicAbsenceRate: share of the school half-days missed over the school year, justified
-	// or not, from which absence is chronic (0.10 = 10 %).
-	ChronicAbsenceRate   float64 `json:"chronic_absence_rate"`
-	ChronicAbsencePoints int     `json:"chronic_absence_points"`
-	// Exclusions: temporary exclusions this school year from which the rule applies.
-	Exclusions      int `json:"exclusions"`
-	ExclusionPoints int `json:"exclusion_points"`
-	// Incidents: incidents this school year from which the rule applies.
-	Incidents      int `json:"incidents"`
-	IncidentPoints int `json:"incident_points"`
-	// LowAverage: a term average strictly under it counts (out of 20).
-	LowAverage       float64 `json:"low_average"`
-	LowAveragePoints int     `json:"low_average_points"`
-	// AverageDrop: a fall of at least so many points since the previous term counts.
-	AverageDrop       float64 `json:"average_drop"`
-	AverageDropPoints int     `json:"average_drop_points"`
-	// MediumFrom and HighFrom: the scores from which the level is medium, then high.
-	MediumFrom int `json:"medium_from"`
-	HighFrom   int `json:"high_from"`
-}
-
-// DefaultRiskRules are the rules of DESIGN.md.
-var DefaultRiskRules = RiskRules{
-	MonthlyAlertHalfDays: 4, MonthlyAlertPoints: 2,
-	MonthlyWatchHalfDays: 2, MonthlyWatchPoints: 1,
-	ChronicAbsenceRate: 0.10, ChronicAbsencePoints: 2,
-	Exclusions: 1, ExclusionPoints: 2,
-	Incidents: 3, IncidentPoints: 1,
-	LowAverage: 8, LowAveragePoints: 1,
-	AverageDrop: 3, AverageDropPoints: 1,
-	MediumFrom: 2, HighFrom: 4,
-}
-
-// maxRulePoints bounds the weight of one rule: beyond it, one rule alone would swamp the others.
-const maxRulePoints = 10
-
-// Validate checks that the rules make sense, with a French message per field.
-func (r RiskRules) Validate() error {
+// ValidateRiskRules checks that the rules make sense, with a French message per field: the
+// rules are a form of the administrator's, and its errors a ValidationError.
+func ValidateRiskRules(r risk.Rules) error {
 	v := ValidationError{}
 	// A month has at most 62 half-days (the database refuses more).
 	if r.MonthlyAlertHalfDays < 1 || r.MonthlyAlertHalfDays > 62 {
@@ -135,8 +51,8 @@ func (r RiskRules) Validate() error {
 		"incident_points": r.IncidentPoints, "low_average_points": r.LowAveragePoints,
 		"average_drop_points": r.AverageDropPoints,
 	} {
-		if points < 0 || points > maxRulePoints {
-			v.Add(field, fmt.Sprintf("les points doivent être compris entre 0 et %d", maxRulePoints))
+		if points < 0 || points > risk.MaxRulePoints {
+			v.Add(field, fmt.Sprintf("les points doivent être compris entre 0 et %d", risk.MaxRulePoints))
 		}
 	}
 	if r.MediumFrom < 1 {
@@ -148,251 +64,26 @@ func (r RiskRules) Validate() error {
 	return v.OrNil()
 }
 
-// Level turns a score into a level.
-func (r RiskRules) Level(score int) RiskLevel {
-	switch {
-	case score >= r.HighFrom:
-		return RiskHigh
-	case score >= r.MediumFrom:
-		return RiskMedium
-	}
-	return RiskLow
-}
-
-// RiskReason is one rule that applied, with the figures that made it apply, so that the level
-// is never shown without what it comes from.
-type RiskReason struct {
-	// Rule is one of the Rule… codes.
-	Rule   string
-	Points int
-	// Month is the month of the figure: the month of the half-days (monthly rules) or of the
-	// term average (average rules). Empty for the school-year rules.
-	Month Month
-	// Year is the school year of the school-year rules.
-	Year SchoolYear
-	// Value is the figure: half-days, rate (0.12), exclusions, incidents, average, or the drop
-	// in points.
-	Value float64
-	// Threshold is the rule's threshold, in the unit of Value.
-	Threshold float64
-	// Previous and PreviousMonth are the previous term's average and month (RuleAverageDrop).
-	Previous      float64
-	PreviousMonth Month
-}
-
-// Text is the reason as one French sentence, e.g. « 5 demi-journées d'absence non justifiées
-// en novembre 2026 (seuil d'alerte : 4) : +2 ».
-func (r RiskReason) Text() string {
-	var s string
-	switch r.Rule {
-	case RuleMonthlyAlert, RuleMonthlyWatch:
-		threshold := "seuil d'alerte"
-		if r.Rule == RuleMonthlyWatch {
-			threshold = "seuil de vigilance"
-		}
-		s = fmt.Sprintf("%s d'absence %s en %s (%s : %s)", plural(r.Value, "demi-journée", "demi-journées"),
-			pluralWord(r.Value, "non justifiée", "non justifiées"), monthText(r.Month), threshold, FrenchNumber(r.Threshold, 2))
-	case RuleChronicAbsence:
-		s = fmt.Sprintf("taux d'absence de %s sur l'année scolaire %s (seuil : %s)",
-			frenchPercent(r.Value), r.Year, frenchPercent(r.Threshold))
-	case RuleExclusions:
-		s = plural(r.Value, "exclusion temporaire", "exclusions temporaires") + " cette année scolaire"
-		if r.Threshold > 1 {
-			s += fmt.Sprintf(" (seuil : %s)", FrenchNumber(r.Threshold, 2))
-		}
-	case RuleIncidents:
-		s = fmt.Sprintf("%s cette année scolaire (seuil : %s)", plural(r.Value, "incident", "incidents"),
-			FrenchNumber(r.Threshold, 2))
-	case RuleLowAverage:
-		s = fmt.Sprintf("moyenne du trimestre %s/20 (sous %s/20)", FrenchNumber(r.Value, 2), FrenchNumber(r.Threshold, 2))
-	case RuleAverageDrop:
-		s = fmt.Sprintf("baisse de %s depuis le trimestre précédent", plural(r.Value, "point", "points"))
-	default:
-		s = r.Rule
-	}
-	// French typography: a non-breaking space before the colon, so that « : +2 » never wraps
-	// onto a line of its own.
-	return strings.ReplaceAll(fmt.Sprintf("%s : +%d", s, r.Points), " : ", "\u00a0: ")
-}
-
-// RiskAssessment is a pupil's risk as of a month: the level, the score it comes from, and the
-// reasons that make up the score, in the order of the rules.
-type RiskAssessment struct {
-	Level   RiskLevel
-	Score   int
-	Reasons []RiskReason
-	// Month is the month the assessment is made for (asOf).
-	Month Month
-}
-
-// Assess computes a pupil's risk as of the month asOf from their monthly indicators, given in
-// any order (one row per month, as the database guarantees; rows after asOf are ignored). It
-// reads nothing else, so that the same figures always give the same level.
-//
-// How the rules of DESIGN.md are read:
-//   - Unjustified half-days in one calendar month: the latest month up to asOf that has
-//     indicators, provided it is asOf itself or the month before (the figures of a month are
-//     entered in the first days of the next one). An older month no longer alerts: it has been
-//     dealt with, or the pupil has left. The alert tier and the watch tier do not add up.
-//   - "This school year" is the months of asOf's school year (September to August) up to asOf:
-//     exclusions and incidents are summed over them, and start again from zero on 1 September.
-//   - The absence rate is (unjustified + justified half-days) / school half-days, both summed
-//     over the months of the school year (up to asOf) whose school half-days are known; months
-//     without them are left out of both, and with no such month the rule does not apply.
-//   - The term average is the latest one entered in a month up to asOf and within the last 12
-//     months (asOf and the 11 before): under the threshold (strictly) it counts. The previous
-//     term is the latest average entered before it, within the 12 months before its month; a
-//     fall of at least the threshold counts. Averages are kept to the hundredth, and so are
-//     the drops compared.
-func (r RiskRules) Assess(indicators []MonthlyIndicator, asOf Month) RiskAssessment {
-	out := RiskAssessment{Month: asOf}
-	now, ok := monthIndex(asOf)
-	if !ok {
-		out.Level = r.Level(0)
-		return out
-	}
-	yearStart := now - (now%12+4)%12 // the September of asOf's school year
-	year := SchoolYear{StartYear: yearStart / 12}
-
-	latest := -1 // month index of the latest row up to asOf
-	var latestRow *MonthlyIndicator
-	var absent, school, exclusions, incidents int
-	// Rows with a term average within 24 months: the term and the previous term are among them.
-	var averaged []*MonthlyIndicator
-	var averagedMonths []int
-	for i := range indicators {
-		ind := &indicators[i]
-		m, ok := monthIndex(ind.Month)
-		if !ok || m > now {
-			continue
-		}
-		if m > latest {
-			latest, latestRow = m, ind
-		}
-		if m >= yearStart {
-			exclusions += ind.TemporaryExclusions
-			incidents += ind.Incidents
-			if ind.SchoolHalfDays != nil {
-				absent += ind.UnjustifiedHalfDays + ind.JustifiedHalfDays
-				school += *ind.SchoolHalfDays
-			}
-		}
-		if ind.TermAverage != nil && m > now-24 {
-			averaged = append(averaged, ind)
-			averagedMonths = append(averagedMonths, m)
-		}
-	}
-	add := func(reason RiskReason) {
-		if reason.Points > 0 {
-			out.Score += reason.Points
-			out.Reasons = append(out.Reasons, reason)
-		}
-	}
-
-	if latestRow != nil && latest >= now-1 {
-		u := latestRow.UnjustifiedHalfDays
-		switch {
-		case u >= r.MonthlyAlertHalfDays:
-			add(RiskReason{Rule: RuleMonthlyAlert, Points: r.MonthlyAlertPoints, Month: latestRow.Month,
-				Value: float64(u), Threshold: float64(r.MonthlyAlertHalfDays)})
-		case u >= r.MonthlyWatchHalfDays:
-			add(RiskReason{Rule: RuleMonthlyWatch, Points: r.MonthlyWatchPoints, Month: latestRow.Month,
-				Value: float64(u), Threshold: float64(r.MonthlyWatchHalfDays)})
-		}
-	}
-	// The tolerance absorbs the binary representation of the rate: 10 of 100 half-days is 10 %.
-	if school > 0 && float64(absent) >= r.ChronicAbsenceRate*float64(school)-1e-9 {
-		add(RiskReason{Rule: RuleChronicAbsence, Points: r.ChronicAbsencePoints, Year: year,
-			Value: float64(absent) / float64(school), Threshold: r.ChronicAbsenceRate})
-	}
-	if exclusions >= r.Exclusions {
-		add(RiskReason{Rule: RuleExclusions, Points: r.ExclusionPoints, Year: year,
-			Value: float64(exclusions), Threshold: float64(r.Exclusions)})
-	}
-	if incidents >= r.Incidents {
-		add(RiskReason{Rule: RuleIncidents, Points: r.IncidentPoints, Year: year,
-			Value: float64(incidents), Threshold: float64(r.Incidents)})
-	}
-
-	// latestAverage is the latest averaged row in the months (lo, hi], or nil.
-	latestAverage := func(lo, hi int) (*MonthlyIndicator, int) {
-		var row *MonthlyIndicator
-		month := lo
-		for k, ind := range averaged {
-			if m := averagedMonths[k]; m > month && m <= hi {
-				row, month = ind, m
-			}
-		}
-		return row, month
-	}
-	if term, termMonth := latestAverage(now-12, now); term != nil {
-		average := hundredths(*term.TermAverage)
-		if average < hundredths(r.LowAverage) {
-			add(RiskReason{Rule: RuleLowAverage, Points: r.LowAveragePoints, Month: term.Month,
-				Value: average, Threshold: r.LowAverage})
-		}
-		if prev, _ := latestAverage(termMonth-12, termMonth-1); prev != nil {
-			previous := hundredths(*prev.TermAverage)
-			if drop := hundredths(previous - average); drop >= hundredths(r.AverageDrop) {
-				add(RiskReason{Rule: RuleAverageDrop, Points: r.AverageDropPoints, Month: term.Month,
-					Value: drop, Threshold: r.AverageDrop, Previous: previous, PreviousMonth: prev.Month})
-			}
-		}
-	}
-	out.Level = r.Level(out.Score)
-	return out
-}
-
-// riskWindow is the range of months Assess reads for asOf: the average rules look back at most
-// 22 months (a previous term up to 11 months before a term up to 11 months before asOf), further
-// than the school year and the month before. RecomputeRisk loads only these months.
-func riskWindow(asOf Month) (from, to Month, ok bool) {
-	now, ok := monthIndex(asOf)
-	if !ok {
-		return "", "", false
-	}
-	return monthAt(now - 22), asOf, true
-}
-
-// History assesses the pupil as of each month of the school year, up to upTo, that has
-// indicators: the risk history shown on a pupil's file, oldest first.
-func (r RiskRules) History(indicators []MonthlyIndicator, year SchoolYear, upTo Month) []RiskAssessment {
-	has := make(map[Month]bool, len(indicators))
-	for _, ind := range indicators {
-		has[ind.Month] = true
-	}
-	var out []RiskAssessment
-	for _, m := range year.Months() {
-		if m > upTo {
-			break
-		}
-		if has[m] {
-			out = append(out, r.Assess(indicators, m))
-		}
-	}
-	return out
-}
-
 // RiskRulesKey is the setting that holds the rules as JSON.
 const RiskRulesKey = "risk.rules"
 
 // LoadRiskRules reads the rules from the settings, or DefaultRiskRules when none are stored.
 // A threshold missing from the stored JSON (one added after it was saved) keeps its default.
-func LoadRiskRules(ctx context.Context, db *gorm.DB) (RiskRules, error) {
+func LoadRiskRules(ctx context.Context, db *gorm.DB) (risk.Rules, error) {
 	var s Setting
 	err := db.WithContext(ctx).Where(&Setting{Key: RiskRulesKey}).Take(&s).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return DefaultRiskRules, nil
+		return risk.DefaultRules, nil
 	}
 	if err != nil {
-		return RiskRules{}, fmt.Errorf("models: load setting %s: %w", RiskRulesKey, err)
+		return risk.Rules{}, fmt.Errorf("models: load setting %s: %w", RiskRulesKey, err)
 	}
-	rules := DefaultRiskRules
+	rules := risk.DefaultRules
 	if err := json.Unmarshal([]byte(s.Value), &rules); err != nil {
-		return RiskRules{}, fmt.Errorf("models: setting %s is not readable: %w", RiskRulesKey, err)
+		return risk.Rules{}, fmt.Errorf("models: setting %s is not readable: %w", RiskRulesKey, err)
 	}
-	if err := rules.Validate(); err != nil {
-		return RiskRules{}, fmt.Errorf("models: setting %s is invalid: %w", RiskRulesKey, err)
+	if err := ValidateRiskRules(rules); err != nil {
+		return risk.Rules{}, fmt.Errorf("models: setting %s is invalid: %w", RiskRulesKey, err)
 	}
 	return rules, nil
 }
@@ -400,8 +91,8 @@ func LoadRiskRules(ctx context.Context, db *gorm.DB) (RiskRules, error) {
 // SaveRiskRules validates and stores the rules, and recomputes every pupil's stored risk as of
 // the month of now, in one transaction: lists never show levels from the former rules. Invalid
 // rules come back as a ValidationError and change nothing.
-func SaveRiskRules(ctx context.Context, db *gorm.DB, now time.Time, rules RiskRules) error {
-	if err := rules.Validate(); err != nil {
+func SaveRiskRules(ctx context.Context, db *gorm.DB, now time.Time, rules risk.Rules) error {
+	if err := ValidateRiskRules(rules); err != nil {
 		return err
 	}
 	value, err := json.Marshal(rules)
@@ -416,7 +107,7 @@ func SaveRiskRules(ctx context.Context, db *gorm.DB, now time.Time, rules RiskRu
 		if err != nil {
 			return fmt.Errorf("models: save setting %s: %w", RiskRulesKey, err)
 		}
-		return RecomputeRisk(ctx, tx, rules, MonthOf(now))
+		return RecomputeRisk(ctx, tx, rules, calendar.MonthOf(now))
 	})
 }
 
@@ -431,8 +122,8 @@ const riskBatch = 500
 // touches neither version nor updated_at: the risk is derived, not an edit, and must not make
 // a form that is open on the file stale. It runs in one transaction (a savepoint inside the
 // caller's).
-func RecomputeRisk(ctx context.Context, db *gorm.DB, rules RiskRules, asOf Month, pupilIDs ...uint) error {
-	from, to, ok := riskWindow(asOf)
+func RecomputeRisk(ctx context.Context, db *gorm.DB, rules risk.Rules, asOf calendar.Month, pupilIDs ...uint) error {
+	from, to, ok := risk.Window(asOf)
 	if !ok {
 		return fmt.Errorf("models: recompute risk: month %q is invalid", asOf)
 	}
@@ -466,10 +157,10 @@ func RecomputeRisk(ctx context.Context, db *gorm.DB, rules RiskRules, asOf Month
 
 // recomputeRiskBatch recomputes the pupils that pupils selects and returns the highest id seen
 // (0 when there was none).
-func recomputeRiskBatch(tx *gorm.DB, rules RiskRules, asOf, from, to Month, pupils *gorm.DB) (uint, error) {
+func recomputeRiskBatch(tx *gorm.DB, rules risk.Rules, asOf, from, to calendar.Month, pupils *gorm.DB) (uint, error) {
 	var stored []struct {
 		ID        uint
-		RiskLevel RiskLevel
+		RiskLevel risk.Level
 		RiskScore int
 	}
 	if err := pupils.Model(&Pupil{}).Select("id, risk_level, risk_score").Find(&stored).Error; err != nil {
@@ -488,24 +179,24 @@ func recomputeRiskBatch(tx *gorm.DB, rules RiskRules, asOf, from, to Month, pupi
 	if err != nil {
 		return 0, err
 	}
-	type risk struct {
-		level RiskLevel
+	type level struct {
+		level risk.Level
 		score int
 	}
-	changed := map[risk][]uint{}
+	changed := map[level][]uint{}
 	for _, p := range stored {
 		a := rules.Assess(byPupil[p.ID], asOf)
 		if a.Level != p.RiskLevel || a.Score != p.RiskScore {
-			k := risk{a.Level, a.Score}
+			k := level{a.Level, a.Score}
 			changed[k] = append(changed[k], p.ID)
 		}
 	}
 	// In a fixed order, so that two recomputations at once take their row locks in the same order.
-	keys := make([]risk, 0, len(changed))
+	keys := make([]level, 0, len(changed))
 	for k := range changed {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b risk) int {
+	slices.SortFunc(keys, func(a, b level) int {
 		if a.score != b.score {
 			return a.score - b.score
 		}
@@ -527,7 +218,7 @@ func recomputeRiskBatch(tx *gorm.DB, rules RiskRules, asOf, from, to Month, pupi
 // before the table has statistics, instead of reading every pupil's months through the month
 // index. It scans the columns itself: GORM's reflection took most of the time of a
 // recomputation of every pupil.
-func loadRiskIndicators(tx *gorm.DB, ids []uint, first, last uint, from, to Month) (map[uint][]MonthlyIndicator, error) {
+func loadRiskIndicators(tx *gorm.DB, ids []uint, first, last uint, from, to calendar.Month) (map[uint][]risk.Indicator, error) {
 	rows, err := tx.Model(&MonthlyIndicator{}).
 		Select("pupil_id, month, unjustified_half_days, justified_half_days, school_half_days, temporary_exclusions, incidents, term_average").
 		Where("pupil_id IN ? AND pupil_id BETWEEN ? AND ? AND month BETWEEN ? AND ?", ids, first, last, from, to).
@@ -536,12 +227,13 @@ func loadRiskIndicators(tx *gorm.DB, ids []uint, first, last uint, from, to Mont
 		return nil, fmt.Errorf("models: recompute risk: read indicators: %w", err)
 	}
 	defer rows.Close()
-	out := make(map[uint][]MonthlyIndicator, len(ids))
+	out := make(map[uint][]risk.Indicator, len(ids))
 	for rows.Next() {
-		var m MonthlyIndicator
+		var pupilID uint
+		var m risk.Indicator
 		var school sql.NullInt64
 		var average sql.NullFloat64
-		if err := rows.Scan(&m.PupilID, &m.Month, &m.UnjustifiedHalfDays, &m.JustifiedHalfDays, &school,
+		if err := rows.Scan(&pupilID, &m.Month, &m.UnjustifiedHalfDays, &m.JustifiedHalfDays, &school,
 			&m.TemporaryExclusions, &m.Incidents, &average); err != nil {
 			return nil, fmt.Errorf("models: recompute risk: read indicators: %w", err)
 		}
@@ -552,7 +244,7 @@ func loadRiskIndicators(tx *gorm.DB, ids []uint, first, last uint, from, to Mont
 		if average.Valid {
 			m.TermAverage = &average.Float64
 		}
-		out[m.PupilID] = append(out[m.PupilID], m)
+		out[pupilID] = append(out[pupilID], m)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("models: recompute risk: read indicators: %w", err)
@@ -560,80 +252,12 @@ func loadRiskIndicators(tx *gorm.DB, ids []uint, first, last uint, from, to Mont
 	return out, nil
 }
 
-// monthIndex reads "2026-11" as a count of months (year×12 + month−1), without the cost of
-// parsing a time: RecomputeRisk reads it for every indicator of every pupil.
-func monthIndex(m Month) (int, bool) {
-	s := string(m)
-	if len(s) != 7 || s[4] != '-' {
-		return 0, false
+// RiskIndicators gives stored indicators as the risk rules read them.
+func RiskIndicators(rows []MonthlyIndicator) []risk.Indicator {
+	out := make([]risk.Indicator, len(rows))
+	for i, m := range rows {
+		out[i] = risk.Indicator{Month: m.Month, UnjustifiedHalfDays: m.UnjustifiedHalfDays, JustifiedHalfDays: m.JustifiedHalfDays,
+			SchoolHalfDays: m.SchoolHalfDays, TemporaryExclusions: m.TemporaryExclusions, Incidents: m.Incidents, TermAverage: m.TermAverage}
 	}
-	y, err1 := strconv.Atoi(s[:4])
-	mo, err2 := strconv.Atoi(s[5:])
-	if err1 != nil || err2 != nil || mo < 1 || mo > 12 || s[0] == '+' || s[0] == '-' || s[5] == '+' {
-		return 0, false
-	}
-	return y*12 + mo - 1, true
-}
-
-func monthAt(i int) Month {
-	return Month(fmt.Sprintf("%04d-%02d", i/12, i%12+1))
-}
-
-var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-	"septembre", "octobre", "novembre", "décembre"}
-
-// monthText writes "novembre 2026".
-func monthText(m Month) string {
-	i, ok := monthIndex(m)
-	if !ok {
-		return string(m)
-	}
-	return fmt.Sprintf("%s %d", frenchMonths[i%12], i/12)
-}
-
-func hundredths(v float64) float64 { return math.Round(v*100) / 100 }
-
-// FrenchNumber writes v the French way, with at most decimals decimals and no trailing zero:
-// a decimal comma and a non-breaking space between thousands ("1 234,5").
-func FrenchNumber(v float64, decimals int) string {
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	frac = strings.TrimRight(frac, "0")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString("\u00a0")
-		}
-		b.WriteRune(c)
-	}
-	whole = b.String()
-	if sign != "" && whole == "0" && frac == "" {
-		sign = "" // no "-0"
-	}
-	if frac == "" {
-		return sign + whole
-	}
-	return sign + whole + "," + frac
-}
-
-// frenchPercent writes a rate (0.125) as "12,5 %", with a non-breaking space before the sign.
-func frenchPercent(rate float64) string {
-	return FrenchNumber(rate*100, 1) + "\u00a0%"
-}
-
-// plural writes "1 exclusion temporaire" or "2 exclusions temporaires": in French, under 2 is
-// singular.
-func plural(n float64, one, many string) string {
-	return FrenchNumber(n, 2) + " " + pluralWord(n, one, many)
-}
-
-func pluralWord(n float64, one, many string) string {
-	if math.Abs(n) < 2 {
-		return one
-	}
-	return many
+	return out
 }

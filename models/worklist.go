@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // Worklist thresholds of DESIGN.md.
@@ -23,8 +26,8 @@ type WorkPupil struct {
 	FirstName       string
 	ClassName       string
 	EstablishmentID uint
-	RiskLevel       RiskLevel
-	LastFollowUp    DBTime
+	RiskLevel       risk.Level
+	LastFollowUp    calendar.DBTime
 	IdentifiedOn    time.Time
 }
 
@@ -32,7 +35,7 @@ type WorkPupil struct {
 // logged since that month began.
 type AbsenceAlert struct {
 	WorkPupil
-	Month               Month
+	Month               calendar.Month
 	UnjustifiedHalfDays int
 }
 
@@ -53,7 +56,7 @@ func (w Worklist) Overdue(a ActionRow) bool { return a.DueOn.Before(w.Today) }
 // or the last) reaches the absence threshold with no follow-up since that month began. Each part
 // is one query, whatever its length.
 func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now time.Time, absenceThreshold int) (Worklist, error) {
-	w := Worklist{Today: Today(now)}
+	w := Worklist{Today: calendar.Today(now)}
 	if !s.SeesPupilFiles() {
 		return w, nil
 	}
@@ -84,11 +87,11 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 	if err != nil {
 		return w, fmt.Errorf("models: worklist silent pupils: %w", err)
 	}
-	thisMonth := MonthOf(now)
-	lastMonth := MonthOf(thisMonth.First().AddDate(0, -1, 0))
+	thisMonth := calendar.MonthOf(now)
+	lastMonth := calendar.MonthOf(thisMonth.First().AddDate(0, -1, 0))
 	var rows []struct {
 		WorkPupil
-		Month               Month
+		Month               calendar.Month
 		UnjustifiedHalfDays int
 		MonthStart          string
 	}
@@ -97,13 +100,13 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 			"pupils.identified_on, mi.month, mi.unjustified_half_days, "+lastFollowUp+" AS last_follow_up").
 		Joins("JOIN monthly_indicators mi ON mi.pupil_id = pupils.id AND mi.month = "+
 			"(SELECT MAX(m2.month) FROM monthly_indicators m2 WHERE m2.pupil_id = pupils.id)").
-		Where("pupils.status <> ? AND mi.month IN ? AND mi.unjustified_half_days >= ?", StatusClosed, []Month{thisMonth, lastMonth}, absenceThreshold).
+		Where("pupils.status <> ? AND mi.month IN ? AND mi.unjustified_half_days >= ?", StatusClosed, []calendar.Month{thisMonth, lastMonth}, absenceThreshold).
 		Order("mi.unjustified_half_days DESC, pupils.last_name").Scan(&rows).Error
 	if err != nil {
 		return w, fmt.Errorf("models: worklist absences: %w", err)
 	}
 	for _, r := range rows {
-		start := Date(r.Month.First())
+		start := calendar.Date(r.Month.First())
 		if r.LastFollowUp.Valid && !r.LastFollowUp.Time.Before(start) {
 			continue
 		}

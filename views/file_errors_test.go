@@ -18,8 +18,8 @@ func TestFileErrorsAreTranslated(t *testing.T) {
 		glob string
 		re   *regexp.Regexp
 	}{
-		{"../models/csvimport/*.go", regexp.MustCompile(`NewError\(Code\w+, "((?:[^"\\]|\\.)*)"`)},
-		{"../models/import_*.go", regexp.MustCompile(`\{col\w+, "((?:[^"\\]|\\.)*)"\}`)},
+		{"../models/imports/csvimport/*.go", regexp.MustCompile(`NewError\(Code\w+, "((?:[^"\\]|\\.)*)"`)},
+		{"../models/imports/*.go", regexp.MustCompile(`\{col\w+, "((?:[^"\\]|\\.)*)"\}`)},
 	}
 	found := 0
 	for _, src := range sources {

@@ -8,6 +8,10 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/disclosure"
+	"mediation/models/reports"
+	"mediation/models/risk"
 )
 
 // Report is a report as both the web page and the PDF show it: the builders below turn the
@@ -77,14 +81,14 @@ type ReportTable struct {
 // French).
 func (l *Localizer) Number(n int) string {
 	if l.lang == "fr" {
-		return models.FrenchNumber(float64(n), 0)
+		return risk.FrenchNumber(float64(n), 0)
 	}
-	return strings.ReplaceAll(models.FrenchNumber(float64(n), 0), "\u00a0", ",")
+	return strings.ReplaceAll(risk.FrenchNumber(float64(n), 0), "\u00a0", ",")
 }
 
 // Fixed writes a number with one decimal at most, in the language's notation.
 func (l *Localizer) Fixed(f float64) string {
-	s := models.FrenchNumber(f, 1)
+	s := risk.FrenchNumber(f, 1)
 	if l.lang == "fr" {
 		return s
 	}
@@ -105,18 +109,18 @@ func (l *Localizer) Percent(part, whole int) string {
 }
 
 // cell writes a count of a protected table: the figure, "< threshold" or the secret mark.
-func (l *Localizer) cell(n int, m models.Mask, threshold int) string {
+func (l *Localizer) cell(n int, m disclosure.Mask, threshold int) string {
 	switch m {
-	case models.MaskPrimary:
+	case disclosure.MaskPrimary:
 		return "<\u00a0" + strconv.Itoa(threshold)
-	case models.MaskComplementary:
+	case disclosure.MaskComplementary:
 		return l.T("report.secret")
 	}
 	return l.Number(n)
 }
 
 // value is a count for a chart: NaN when masked.
-func value(n int, m models.Mask) float64 {
+func value(n int, m disclosure.Mask) float64 {
 	if m.Masked() {
 		return math.NaN()
 	}
@@ -125,7 +129,7 @@ func value(n int, m models.Mask) float64 {
 
 // protectedTable writes a protected table with its row labels and column headers; the first
 // header names the rows. A total column and a total row are added when the table has them.
-func (l *Localizer) protectedTable(caption string, headers, rowLabels []string, p models.Protected) *ReportTable {
+func (l *Localizer) protectedTable(caption string, headers, rowLabels []string, p disclosure.Protected) *ReportTable {
 	t := &ReportTable{Caption: caption, Headers: headers, Numeric: make([]bool, len(headers))}
 	for i := 1; i < len(headers); i++ {
 		t.Numeric[i] = true
@@ -160,11 +164,11 @@ func (l *Localizer) protectedTable(caption string, headers, rowLabels []string, 
 
 // plainTable is protectedTable without protection, for the nominative reports.
 func (l *Localizer) plainTable(caption string, headers, rowLabels []string, cells [][]int, rowTotals, colTotals bool) *ReportTable {
-	return l.protectedTable(caption, headers, rowLabels, models.Protect(models.CountTable{Cells: cells, RowTotals: rowTotals, ColTotals: colTotals}, 0))
+	return l.protectedTable(caption, headers, rowLabels, disclosure.Plain(disclosure.CountTable{Cells: cells, RowTotals: rowTotals, ColTotals: colTotals}))
 }
 
 // monthLabels are the short names of the months of a school year.
-func (l *Localizer) monthLabels(y models.SchoolYear) []string {
+func (l *Localizer) monthLabels(y calendar.SchoolYear) []string {
 	out := make([]string, 12)
 	for i, m := range y.Months() {
 		out[i] = l.T("report.month." + strconv.Itoa(int(m.First().Month())))
@@ -183,7 +187,7 @@ func monthCells(series ...[12]int) [][]int {
 
 // monthChart draws the rows of a protected table of twelve months as lines, with their table;
 // the months not begun yet (from elapsed on) are left out of the lines.
-func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, names []string, p models.Protected) *ReportChart {
+func (l *Localizer) monthChart(title string, y calendar.SchoolYear, elapsed int, names []string, p disclosure.Protected) *ReportChart {
 	months := l.monthLabels(y)
 	c := &ReportChart{Title: title, Line: true, Categories: months}
 	for i, name := range names {
@@ -206,7 +210,7 @@ func (l *Localizer) monthChart(title string, y models.SchoolYear, elapsed int, n
 }
 
 // barChart draws the columns of a protected table as series over its rows.
-func barChart(title string, categories, names []string, p models.Protected, data *ReportTable, horizontal bool) *ReportChart {
+func barChart(title string, categories, names []string, p disclosure.Protected, data *ReportTable, horizontal bool) *ReportChart {
 	c := &ReportChart{Title: title, Categories: categories, Horizontal: horizontal}
 	for j, name := range names {
 		s := ChartSeries{Name: name, Values: make([]float64, len(categories))}
@@ -267,7 +271,7 @@ func (l *Localizer) hours(minutes int) string {
 }
 
 // median writes a median number of days, or a dash when nothing was counted.
-func (l *Localizer) median(rt models.ReplyTime) string {
+func (l *Localizer) median(rt reports.ReplyTime) string {
 	if rt.Acknowledged == 0 {
 		return "–"
 	}
@@ -276,7 +280,7 @@ func (l *Localizer) median(rt models.ReplyTime) string {
 
 // EstablishmentReport is the establishment summary, with the nominative list of the files
 // followed when the figures hold it.
-func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
+func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 	e := s.Establishment
 	r := Report{Title: l.T("report.establishment.title"), Year: s.Year.String(),
 		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, l.T("establishment.type."+string(e.Type)), e.UAI)}
@@ -289,14 +293,14 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 			exits: l.Number(a.Exits())})})
 
 	statuses := enumLabels(l, "report.status.", models.PupilStatuses)
-	risks := enumLabels(l, "risk.", models.RiskLevels)
+	risks := enumLabels(l, "risk.", risk.Levels)
 	cells := make([][]int, len(models.PupilStatuses))
 	for i, st := range models.PupilStatuses {
-		for _, rk := range models.RiskLevels {
+		for _, rk := range risk.Levels {
 			cells[i] = append(cells[i], a.StatusRisk[st][rk])
 		}
 	}
-	p := models.Protect(models.CountTable{Cells: cells, RowTotals: true, ColTotals: true}, 0)
+	p := disclosure.Plain(disclosure.CountTable{Cells: cells, RowTotals: true, ColTotals: true})
 	title := l.T("report.section.status_risk")
 	table := l.protectedTable(title, append([]string{l.T("report.col.status")}, risks...), statuses, p)
 	r.Sections = append(r.Sections, ReportSection{ID: "status", Heading: title, Text: []string{l.T("report.text.status_risk")},
@@ -305,7 +309,7 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 	title = l.T("report.section.months")
 	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
 		Chart: l.monthChart(title, s.Year, s.Elapsed, []string{l.T("report.fig.new_files"), l.T("report.fig.follow_ups")},
-			models.Protect(models.CountTable{Cells: monthCells(a.NewFilesByMonth, a.FollowUpsByMonth), RowTotals: true}, 0))})
+			disclosure.Plain(disclosure.CountTable{Cells: monthCells(a.NewFilesByMonth, a.FollowUpsByMonth), RowTotals: true}))})
 
 	title = l.T("report.section.kinds")
 	r.Sections = append(r.Sections, ReportSection{ID: "kinds", Heading: title,
@@ -336,7 +340,7 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 
 	title = l.T("report.section.exits")
 	reasons := enumLabels(l, "exit.", models.ExitReasons)
-	p = models.Protect(models.CountTable{Cells: column(models.ExitReasons, a.ExitsByReason), ColTotals: true}, 0)
+	p = disclosure.Plain(disclosure.CountTable{Cells: column(models.ExitReasons, a.ExitsByReason), ColTotals: true})
 	table = l.protectedTable(title, []string{l.T("report.col.exit_reason"), l.T("report.col.count")}, reasons, p)
 	r.Sections = append(r.Sections, ReportSection{ID: "exits", Heading: title,
 		Chart: barChart(title, reasons, []string{l.T("report.col.count")}, p, table, true)})
@@ -365,7 +369,7 @@ func (l *Localizer) EstablishmentReport(s models.EstablishmentSummary) Report {
 }
 
 // replyText says how fast partners acknowledged referrals.
-func (l *Localizer) replyText(rt models.ReplyTime) string {
+func (l *Localizer) replyText(rt reports.ReplyTime) string {
 	if rt.Acknowledged == 0 {
 		return l.T("report.text.no_reply")
 	}
@@ -373,18 +377,18 @@ func (l *Localizer) replyText(rt models.ReplyTime) string {
 }
 
 // groupLabels writes the keys of the groups of a grouping.
-func (l *Localizer) groupLabels(g models.Grouping, groups []models.ActivityGroup, names map[string]string) []string {
-	out := make([]string, len(groups))
-	for i, ag := range groups {
+func (l *Localizer) groupLabels(g reports.Grouping, keys []string, names map[string]string) []string {
+	out := make([]string, len(keys))
+	for i, key := range keys {
 		switch g {
-		case models.ByType:
-			out[i] = l.T("establishment.type." + ag.Key)
-		case models.ByPriority:
-			out[i] = l.T("priority." + ag.Key)
-		case models.ByEstablishment:
-			out[i] = names[ag.Key]
+		case reports.ByType:
+			out[i] = l.T("establishment.type." + key)
+		case reports.ByPriority:
+			out[i] = l.T("priority." + key)
+		case reports.ByEstablishment:
+			out[i] = names[key]
 		default:
-			out[i] = ag.Key
+			out[i] = key
 		}
 	}
 	return out
@@ -412,7 +416,7 @@ func (l *Localizer) SuppressionNote(threshold int) string {
 
 // DossierReport is a pupil's dossier. Restricted follow-ups are already left out of d by its
 // loader when the reader may not see them.
-func (l *Localizer) DossierReport(d models.PupilDossier) Report {
+func (l *Localizer) DossierReport(d reports.PupilDossier) Report {
 	p := d.Pupil
 	r := Report{Title: l.T("report.dossier.title"), Year: d.Year.String(),
 		Scope: fmt.Sprintf("%s %s — %s", strings.ToUpper(p.LastName), p.FirstName, d.Establishment.Name)}
@@ -455,7 +459,7 @@ func (l *Localizer) DossierReport(d models.PupilDossier) Report {
 		if c.ExitReason != nil {
 			reason = l.T("exit." + string(*c.ExitReason))
 		}
-		h.Rows = append(h.Rows, []string{c.ChangedAt.In(models.Paris).Format("02/01/2006"), l.T("report.status." + string(c.ToStatus)), reason, c.ChangedByName})
+		h.Rows = append(h.Rows, []string{c.ChangedAt.In(calendar.Paris).Format("02/01/2006"), l.T("report.status." + string(c.ToStatus)), reason, c.ChangedByName})
 	}
 	r.Sections = append(r.Sections, ReportSection{ID: "history", Heading: h.Caption, Table: h})
 
@@ -487,7 +491,7 @@ func (l *Localizer) DossierReport(d models.PupilDossier) Report {
 	mt := &ReportTable{Caption: l.T("report.dossier.meetings"), Headers: []string{l.T("report.col.date"), l.T("report.col.meeting_status"),
 		l.T("report.dossier.purpose")}, Empty: l.T("report.empty.none")}
 	for _, m := range d.Meetings {
-		mt.Rows = append(mt.Rows, []string{m.ScheduledAt.In(models.Paris).Format("02/01/2006 15:04"), l.T("meeting.status." + string(m.Status)), m.Purpose})
+		mt.Rows = append(mt.Rows, []string{m.ScheduledAt.In(calendar.Paris).Format("02/01/2006 15:04"), l.T("meeting.status." + string(m.Status)), m.Purpose})
 	}
 	r.Sections = append(r.Sections, ReportSection{ID: "meetings", Heading: mt.Caption, Table: mt})
 
@@ -496,7 +500,7 @@ func (l *Localizer) DossierReport(d models.PupilDossier) Report {
 	for _, x := range d.Referrals {
 		sent := ""
 		if x.SentAt != nil {
-			sent = x.SentAt.In(models.Paris).Format("02/01/2006")
+			sent = x.SentAt.In(calendar.Paris).Format("02/01/2006")
 		}
 		rf.Rows = append(rf.Rows, []string{x.PartnerName, l.T("referral.reason." + string(x.Reason)), l.T("referral.status." + string(x.Status)), sent})
 	}
@@ -518,6 +522,6 @@ func (l *Localizer) days(d float64) string {
 
 // GeneratedText says when a report was generated, in Paris time.
 func (l *Localizer) GeneratedText(t time.Time) string {
-	p := t.In(models.Paris)
+	p := t.In(calendar.Paris)
 	return l.T("report.generated", "Date", p.Format("02/01/2006"), "Time", p.Format("15:04"))
 }

@@ -23,6 +23,8 @@ import (
 	"golang.org/x/text/language"
 
 	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 //go:embed templates/*.html templates/pages templates/partials locales
@@ -157,7 +159,7 @@ var monthNames = map[string][12]string{
 }
 
 // MonthName writes a month as « novembre 2026 ».
-func (l *Localizer) MonthName(m models.Month) string {
+func (l *Localizer) MonthName(m calendar.Month) string {
 	t := m.First()
 	if t.IsZero() {
 		return string(m)
@@ -178,7 +180,7 @@ func (l *Localizer) Decimal(f *float64) string {
 }
 
 // RiskReason explains one rule of a risk level in the page's language.
-func (l *Localizer) RiskReason(r models.RiskReason) string {
+func (l *Localizer) RiskReason(r risk.Reason) string {
 	if l.lang == "fr" {
 		return r.Text()
 	}
@@ -292,7 +294,7 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(parts, "")
 	},
-	"dbdate": func(t models.DBTime) string {
+	"dbdate": func(t calendar.DBTime) string {
 		if !t.Valid {
 			return ""
 		}

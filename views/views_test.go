@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"mediation/models"
+	"mediation/models/risk"
 )
 
 // catalog merges the catalog files of a language ("fr.json" → locales/fr.json and
@@ -82,12 +83,12 @@ func TestCatalogsAreComplete(t *testing.T) {
 	add("establishment.type.", strs(models.EstablishmentTypes))
 	add("priority.", strs(models.PriorityLabels))
 	add("partner.kind.", strs(models.PartnerKinds))
-	add("risk.", strs(models.RiskLevels))
+	add("risk.", strs(risk.Levels))
 	add("level.", strs(models.ClassLevels))
 	add("kind.", strs(models.FollowUpKinds))
 	add("exit.", strs(models.ExitReasons))
-	add("risk.rule.", []string{models.RuleMonthlyAlert, models.RuleMonthlyWatch, models.RuleChronicAbsence, models.RuleExclusions,
-		models.RuleIncidents, models.RuleLowAverage, models.RuleAverageDrop})
+	add("risk.rule.", []string{risk.RuleMonthlyAlert, risk.RuleMonthlyWatch, risk.RuleChronicAbsence, risk.RuleExclusions,
+		risk.RuleIncidents, risk.RuleLowAverage, risk.RuleAverageDrop})
 	add("pupils.sort.", []string{"name", "risk", "status", "identified", "contact"})
 	add("indicator.field.", []string{"month", "unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"})
 	add("guardian.field.", []string{"name", "relation", "phone", "email", "home_language"})

@@ -23,8 +23,9 @@ import (
 
 	"mediation/app"
 	"mediation/models"
-	"mediation/models/csvimport"
 	"mediation/models/gendata"
+	"mediation/models/imports"
+	"mediation/models/imports/csvimport"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -385,7 +386,7 @@ func importFile(ctx context.Context, kind string, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	opts := models.PupilImportOptions{ImportOptions: models.ImportOptions{DryRun: *dryRun, SkipInvalid: *skipInvalid,
+	opts := imports.PupilImportOptions{ImportOptions: imports.ImportOptions{DryRun: *dryRun, SkipInvalid: *skipInvalid,
 		CSV: csvimport.Options{Encoding: *encoding, MaxBytes: *maxMB << 20}}}
 	if uai != nil {
 		opts.UAI = *uai

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
 )
 
@@ -312,7 +313,7 @@ func TestUserResetSecondFactor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		now := time.Date(2026, 11, 25, 10, 0, 0, 0, models.Paris)
+		now := time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)
 		totp, err := models.TOTPCode(secret, now)
 		if err != nil {
 			t.Fatal(err)

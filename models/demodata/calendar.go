@@ -3,7 +3,7 @@ package demodata
 import (
 	"time"
 
-	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/internal/schoolcal"
 )
 
@@ -13,7 +13,7 @@ import (
 
 // civil returns the civil date of t in Paris, as midnight UTC.
 func civil(t time.Time) time.Time {
-	p := t.In(models.Paris)
+	p := t.In(calendar.Paris)
 	return date(p.Year(), p.Month(), p.Day())
 }
 
@@ -28,7 +28,7 @@ func daysBetween(a, b time.Time) int { return int(b.Sub(a).Hours() / 24) }
 
 // at is Paris wall-clock time h:m on the civil day d, as a UTC instant.
 func at(d time.Time, h, m int) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, models.Paris).UTC()
+	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, calendar.Paris).UTC()
 }
 
 func minDay(a, b time.Time) time.Time {
@@ -106,4 +106,4 @@ func prevWeekday(d time.Time) time.Time {
 // monthStart is the first day of the civil day's month.
 func monthStart(d time.Time) time.Time { return date(d.Year(), d.Month(), 1) }
 
-func monthOfDay(d time.Time) models.Month { return models.Month(d.Format("2006-01")) }
+func monthOfDay(d time.Time) calendar.Month { return calendar.Month(d.Format("2006-01")) }

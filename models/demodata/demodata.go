@@ -15,6 +15,8 @@ import (
 	"gorm.io/gorm/clause"
 
 	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // Password is the password of every demo account. It is public by design: the demo set is for
@@ -87,7 +89,7 @@ func Load(ctx context.Context, db *gorm.DB, hasher *models.Hasher, now time.Time
 			return err
 		}
 		// The pupils are inserted low; their stored risk is that of their indicators today.
-		if err := models.RecomputeRisk(ctx, tx, models.DefaultRiskRules, models.MonthOf(now)); err != nil {
+		if err := models.RecomputeRisk(ctx, tx, risk.DefaultRules, calendar.MonthOf(now)); err != nil {
 			return err
 		}
 		if err := tx.Create(&models.Setting{Key: loadedKey, Value: now.UTC().Format(time.RFC3339), UpdatedAt: now.UTC()}).Error; err != nil {

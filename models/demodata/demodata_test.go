@@ -12,7 +12,9 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
+	"mediation/models/risk"
 )
 
 // The fixed days the demo is loaded on: late November (a school year well under way) and the
@@ -21,8 +23,8 @@ var loadDays = []struct {
 	name string
 	now  time.Time
 }{
-	{"november", time.Date(2026, time.November, 25, 10, 0, 0, 0, models.Paris)},
-	{"rentree", time.Date(2026, time.September, 2, 10, 0, 0, 0, models.Paris)},
+	{"november", time.Date(2026, time.November, 25, 10, 0, 0, 0, calendar.Paris)},
+	{"rentree", time.Date(2026, time.September, 2, 10, 0, 0, 0, calendar.Paris)},
 }
 
 // tableCounts reads the row counts that Summary reports, and those it does not.
@@ -236,10 +238,10 @@ func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time, allLevels bool) {
 	for _, m := range indicators {
 		byPupil[m.PupilID] = append(byPupil[m.PupilID], m)
 	}
-	levels := map[models.RiskLevel]int{}
+	levels := map[risk.Level]int{}
 	for _, p := range pupils {
 		levels[p.RiskLevel]++
-		a := models.DefaultRiskRules.Assess(byPupil[p.ID], models.MonthOf(now))
+		a := risk.DefaultRules.Assess(models.RiskIndicators(byPupil[p.ID]), calendar.MonthOf(now))
 		if p.RiskLevel != a.Level || p.RiskScore != a.Score {
 			t.Errorf("pupil %d: stored %s (%d), Assess gives %s (%d): %v", p.ID, p.RiskLevel, p.RiskScore, a.Level, a.Score, a.Reasons)
 		}
@@ -248,11 +250,11 @@ func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time, allLevels bool) {
 		}
 	}
 	t.Logf("risk levels: %v", levels)
-	if levels[models.RiskLow] == 0 {
+	if levels[risk.Low] == 0 {
 		t.Error("no pupil at low risk")
 	}
 	if allLevels {
-		for _, l := range models.RiskLevels {
+		for _, l := range risk.Levels {
 			if levels[l] == 0 {
 				t.Errorf("no pupil at %s risk", l)
 			}
@@ -359,7 +361,7 @@ func fakeHashes() []string {
 // status, timestamps that follow the lifecycle), and that everything the demo must show is there.
 func TestGenerateEveryDay(t *testing.T) {
 	t.Parallel()
-	start := time.Date(2026, time.June, 1, 9, 30, 0, 0, models.Paris)
+	start := time.Date(2026, time.June, 1, 9, 30, 0, 0, calendar.Paris)
 	for i := 0; i < 730; i += 4 {
 		now := start.AddDate(0, 0, i).Add(time.Duration(i%11) * time.Hour)
 		d := generate(now, fakeHashes())
@@ -462,9 +464,9 @@ func checkDataset(d dataset, now time.Time) []string {
 			stale = true
 		}
 		// Age at the start of the school year of the file's level.
-		ref := models.SchoolYearOf(now)
+		ref := calendar.SchoolYearOf(now)
 		if closed {
-			ref = models.SchoolYearOf(*p.ClosedAt)
+			ref = calendar.SchoolYearOf(*p.ClosedAt)
 		}
 		age := ref.StartYear - p.BirthDate.Year()
 		if want := levelAge[p.ClassLevel]; age < want || age > want+4 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/internal/sampledata"
 )
 
@@ -145,7 +146,7 @@ type gen struct {
 	now       time.Time
 	today     time.Time
 	yesterday time.Time
-	year      models.SchoolYear
+	year      calendar.SchoolYear
 	// floor is the first day of the story: a week into the previous school year.
 	floor time.Time
 	// yearStart is 1 September of the current school year; prevLastDay the last school day
@@ -160,7 +161,7 @@ type gen struct {
 
 func newGen(now time.Time) *gen {
 	now = now.UTC()
-	year := models.SchoolYearOf(now)
+	year := calendar.SchoolYearOf(now)
 	today := civil(now)
 	return &gen{
 		r:           rand.New(rand.NewPCG(2026, 11)),
@@ -435,9 +436,9 @@ func (g *gen) pupil(est int, scn scenario) {
 	// The level is the one of the school year the file was last followed in.
 	ref := g.year
 	if scn.final == models.StatusClosed {
-		ref = models.SchoolYearOf(at(p.closed, 12, 0))
+		ref = calendar.SchoolYearOf(at(p.closed, 12, 0))
 	}
-	spans := models.SchoolYearOf(at(p.identified, 12, 0)) != ref
+	spans := calendar.SchoolYearOf(at(p.identified, 12, 0)) != ref
 	levels := levelsOf[spec.typ]
 	if spans {
 		levels = levels[1:] // a file that spans two years cannot start in the first level
@@ -622,7 +623,7 @@ func (g *gen) indicators(p *plan) {
 	manual := g.chance(0.3)
 
 	type row struct {
-		month models.Month
+		month calendar.Month
 		m     models.MonthlyIndicator
 	}
 	var rows []row

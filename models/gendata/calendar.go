@@ -3,12 +3,12 @@ package gendata
 import (
 	"time"
 
-	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/internal/schoolcal"
 )
 
 // day is a civil date, counted in days since 1 January 1970. Date columns store it as midnight
-// UTC (models.Date), so that no time zone can shift it; instants are built from it in Paris.
+// UTC (calendar.Date), so that no time zone can shift it; instants are built from it in Paris.
 type day int32
 
 func dayOf(y int, m time.Month, d int) day {
@@ -17,7 +17,7 @@ func dayOf(y int, m time.Month, d int) day {
 
 // civilDay is the civil date of the instant t in Paris.
 func civilDay(t time.Time) day {
-	p := t.In(models.Paris)
+	p := t.In(calendar.Paris)
 	return dayOf(p.Year(), p.Month(), p.Day())
 }
 
@@ -27,7 +27,7 @@ func (d day) date() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 // at is Paris wall-clock time h:m on the day, as a UTC instant.
 func (d day) at(h, m int) time.Time {
 	t := d.date()
-	return time.Date(t.Year(), t.Month(), t.Day(), h, m, 0, 0, models.Paris).UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), h, m, 0, 0, calendar.Paris).UTC()
 }
 
 func (d day) weekday() time.Weekday { return time.Weekday((int(d) + 4) % 7) } // 1 January 1970 was a Thursday
@@ -44,7 +44,7 @@ func (d day) nextMonth() day {
 	return dayOf(t.Year(), t.Month()+1, 1)
 }
 
-func (d day) month() models.Month { return models.Month(d.date().Format("2006-01")) }
+func (d day) month() calendar.Month { return calendar.Month(d.date().Format("2006-01")) }
 
 // schoolYearStart is the first calendar year of the school year that holds the day.
 func (d day) schoolYearStart() int {
@@ -55,10 +55,10 @@ func (d day) schoolYearStart() int {
 	return t.Year() - 1
 }
 
-// calendar holds the school days and workdays of the generated period, as schoolcal rules
+// schoolCalendar holds the school days and workdays of the generated period, as schoolcal rules
 // them, with running counts so that the days of a span are counted at once. It is read-only
 // once built, so that every goroutine may share it.
-type calendar struct {
+type schoolCalendar struct {
 	first, last    day
 	school, work   []bool
 	schoolN, workN []int32 // counts of the days before each day
@@ -66,9 +66,9 @@ type calendar struct {
 	today          day
 }
 
-func newCalendar(first, last, today day) *calendar {
+func newCalendar(first, last, today day) *schoolCalendar {
 	n := int(last-first) + 1
-	c := &calendar{first: first, last: last, school: make([]bool, n), work: make([]bool, n),
+	c := &schoolCalendar{first: first, last: last, school: make([]bool, n), work: make([]bool, n),
 		schoolN: make([]int32, n+1), workN: make([]int32, n+1), halfDays: map[day]int{}, today: today}
 	for i := range n {
 		t := (first + day(i)).date()
@@ -89,7 +89,7 @@ func newCalendar(first, last, today day) *calendar {
 	return c
 }
 
-func (c *calendar) schoolHalfDays(from, to day) int {
+func (c *schoolCalendar) schoolHalfDays(from, to day) int {
 	n := 0
 	for d := from; d < to; d++ {
 		if !c.schoolDay(d) {
@@ -104,14 +104,14 @@ func (c *calendar) schoolHalfDays(from, to day) int {
 	return n
 }
 
-func (c *calendar) schoolDay(d day) bool {
+func (c *schoolCalendar) schoolDay(d day) bool {
 	if d < c.first || d > c.last {
 		return schoolcal.SchoolDay(d.date())
 	}
 	return c.school[d-c.first]
 }
 
-func (c *calendar) workday(d day) bool {
+func (c *schoolCalendar) workday(d day) bool {
 	if d < c.first || d > c.last {
 		return schoolcal.Workday(d.date())
 	}
@@ -119,35 +119,35 @@ func (c *calendar) workday(d day) bool {
 }
 
 // workdays and schoolDays count the days of [from, to], both within the calendar.
-func (c *calendar) workdays(from, to day) int {
+func (c *schoolCalendar) workdays(from, to day) int {
 	if to < from {
 		return 0
 	}
 	return int(c.workN[to-c.first+1] - c.workN[from-c.first])
 }
 
-func (c *calendar) schoolDays(from, to day) int {
+func (c *schoolCalendar) schoolDays(from, to day) int {
 	if to < from {
 		return 0
 	}
 	return int(c.schoolN[to-c.first+1] - c.schoolN[from-c.first])
 }
 
-func (c *calendar) nextWorkday(d day) day {
+func (c *schoolCalendar) nextWorkday(d day) day {
 	for !c.workday(d) {
 		d++
 	}
 	return d
 }
 
-func (c *calendar) nextSchoolDay(d day) day {
+func (c *schoolCalendar) nextSchoolDay(d day) day {
 	for !c.schoolDay(d) {
 		d++
 	}
 	return d
 }
 
-func (c *calendar) prevSchoolDay(d day) day {
+func (c *schoolCalendar) prevSchoolDay(d day) day {
 	for !c.schoolDay(d) {
 		d--
 	}
@@ -163,6 +163,6 @@ func nextWeekday(d day) day {
 }
 
 // lastSchoolDay is the last school day of the school year that starts in September of s.
-func (c *calendar) lastSchoolDay(s int) day {
+func (c *schoolCalendar) lastSchoolDay(s int) day {
 	return c.prevSchoolDay(dayOf(s+1, time.July, 3))
 }

@@ -25,7 +25,9 @@ import (
 	"gorm.io/gorm/clause"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/demodata"
+	"mediation/models/risk"
 )
 
 // Scale is the size of the generated metropolis.
@@ -123,7 +125,7 @@ type Summary struct {
 	Transitions        int
 
 	// OpenByRisk counts the files still open at Now by stored risk level.
-	OpenByRisk map[models.RiskLevel]int
+	OpenByRisk map[risk.Level]int
 	// Accounts lists every account made: administrator, coordinators, mediators, head
 	// teachers, then partner agents.
 	Accounts []Account
@@ -197,7 +199,7 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	if err := models.RecomputeRisk(ctx, db, rules, models.MonthOf(opt.Now)); err != nil {
+	if err := models.RecomputeRisk(ctx, db, rules, calendar.MonthOf(opt.Now)); err != nil {
 		return sum, fmt.Errorf("gendata: risk levels: %w", err)
 	}
 	if err := analyze(db); err != nil {
@@ -302,9 +304,9 @@ func analyze(db *gorm.DB) error {
 	return nil
 }
 
-func openByRisk(db *gorm.DB) (map[models.RiskLevel]int, error) {
+func openByRisk(db *gorm.DB) (map[risk.Level]int, error) {
 	var rows []struct {
-		RiskLevel models.RiskLevel
+		RiskLevel risk.Level
 		N         int
 	}
 	err := db.Model(&models.Pupil{}).Select("risk_level, COUNT(*) AS n").Where("status <> ?", models.StatusClosed).
@@ -312,7 +314,7 @@ func openByRisk(db *gorm.DB) (map[models.RiskLevel]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gendata: count risk levels: %w", err)
 	}
-	out := map[models.RiskLevel]int{}
+	out := map[risk.Level]int{}
 	for _, r := range rows {
 		out[r.RiskLevel] = r.N
 	}

@@ -14,7 +14,9 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
+	"mediation/models/risk"
 )
 
 // The days the data is generated for: a school year well under way, the day after the start
@@ -23,9 +25,9 @@ var genDays = []struct {
 	name string
 	now  time.Time
 }{
-	{"november", time.Date(2026, time.November, 25, 10, 0, 0, 0, models.Paris)},
-	{"rentree", time.Date(2026, time.September, 2, 8, 30, 0, 0, models.Paris)},
-	{"summer", time.Date(2027, time.August, 10, 0, 30, 0, 0, models.Paris)},
+	{"november", time.Date(2026, time.November, 25, 10, 0, 0, 0, calendar.Paris)},
+	{"rentree", time.Date(2026, time.September, 2, 8, 30, 0, 0, calendar.Paris)},
+	{"summer", time.Date(2027, time.August, 10, 0, 30, 0, 0, calendar.Paris)},
 }
 
 func count(t *testing.T, db *gorm.DB, query string, args ...any) int64 {
@@ -189,10 +191,10 @@ func TestGenerateCoversEveryCase(t *testing.T) {
 			WHERE r.status = 'sent' AND r.sent_at < ?`, now.AddDate(0, 0, -15))
 		exists("meeting of the coming week", "SELECT COUNT(*) FROM meetings WHERE status = 'planned' AND scheduled_at <= ?", now.AddDate(0, 0, 7))
 		exists("meeting held without a recap", "SELECT COUNT(*) FROM meetings WHERE status = 'held' AND recap_at IS NULL")
-		exists("next action overdue", "SELECT COUNT(*) FROM next_actions WHERE done_at IS NULL AND due_on < ?", models.Today(now))
+		exists("next action overdue", "SELECT COUNT(*) FROM next_actions WHERE done_at IS NULL AND due_on < ?", calendar.Today(now))
 		exists("next action due this week", "SELECT COUNT(*) FROM next_actions WHERE done_at IS NULL AND due_on >= ? AND due_on <= ?",
-			models.Today(now), models.Today(now).AddDate(0, 0, 7))
-		for _, l := range models.RiskLevels {
+			calendar.Today(now), calendar.Today(now).AddDate(0, 0, 7))
+		for _, l := range risk.Levels {
 			if sum.OpenByRisk[l] == 0 {
 				t.Errorf("no open file at %s risk: %v", l, sum.OpenByRisk)
 			}
@@ -213,7 +215,7 @@ func TestGenerateCoversEveryCase(t *testing.T) {
 // checkInvariants checks by SQL what makes the rows consistent with each other.
 func checkInvariants(t *testing.T, db *gorm.DB, now time.Time) {
 	t.Helper()
-	today := models.Today(now)
+	today := calendar.Today(now)
 	none := func(what, query string, args ...any) {
 		t.Helper()
 		if n := count(t, db, query, args...); n > 0 {
@@ -277,7 +279,7 @@ func checkInvariants(t *testing.T, db *gorm.DB, now time.Time) {
 		JOIN pupils p ON p.id = f.pupil_id WHERE NOT EXISTS (SELECT 1 FROM user_establishments ue JOIN users u ON u.id = ue.user_id
 		WHERE ue.user_id = f.author_id AND ue.establishment_id = p.establishment_id AND u.role = 'mediator')`)
 	none("indicators entered after now", "SELECT COUNT(*) FROM monthly_indicators WHERE created_at > ?", now)
-	none("indicators of a month after now", "SELECT COUNT(*) FROM monthly_indicators WHERE month > ?", models.MonthOf(now))
+	none("indicators of a month after now", "SELECT COUNT(*) FROM monthly_indicators WHERE month > ?", calendar.MonthOf(now))
 	none("next actions created or done after now", "SELECT COUNT(*) FROM next_actions WHERE created_at > ? OR done_at > ?", now, now)
 	none("next actions done before they were set", "SELECT COUNT(*) FROM next_actions WHERE done_at < created_at")
 	none("next actions of closed files still to do", `SELECT COUNT(*) FROM next_actions a JOIN pupils p ON p.id = a.pupil_id
@@ -351,7 +353,7 @@ func checkStoredRisk(t *testing.T, db *gorm.DB, now time.Time) {
 	}
 	wrong := 0
 	for _, p := range pupils {
-		a := models.DefaultRiskRules.Assess(byPupil[p.ID], models.MonthOf(now))
+		a := risk.DefaultRules.Assess(models.RiskIndicators(byPupil[p.ID]), calendar.MonthOf(now))
 		if p.RiskLevel != a.Level || p.RiskScore != a.Score {
 			wrong++
 		}
@@ -525,7 +527,7 @@ func TestAllocate(t *testing.T) {
 func TestPrint(t *testing.T) {
 	t.Parallel()
 	s := Summary{Scale: ScaleSmall, Seed: 4, Now: genDays[0].now, Elapsed: 83 * time.Second, Pupils: 1500, FollowUps: 100_000,
-		OpenByRisk: map[models.RiskLevel]int{models.RiskLow: 200, models.RiskMedium: 100, models.RiskHigh: 50}}
+		OpenByRisk: map[risk.Level]int{risk.Low: 200, risk.Medium: 100, risk.High: 50}}
 	s.Accounts = append(s.Accounts, Account{Email: "admin@metro.test", Role: models.RoleAdmin, Description: "comptes"})
 	for i := range 70 {
 		s.Accounts = append(s.Accounts, Account{Email: fmt.Sprintf("mediateur%03d@metro.test", i+1), Role: models.RoleMediator, Description: "médiation"})

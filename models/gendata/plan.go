@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // The planner draws everything that spans several pupil files first: establishments, partners,
@@ -28,10 +29,10 @@ type planner struct {
 	// lastMinute is the last minute of yesterday in Paris: nothing of the past is dated after
 	// it, so that the rows depend on the day they are generated for, not on its hour.
 	lastMinute time.Time
-	year       models.SchoolYear
+	year       calendar.SchoolYear
 	// first is 1 September of the first of the five school years.
 	first day
-	cal   *calendar
+	cal   *schoolCalendar
 
 	ests         []estPlan
 	users        []userPlan
@@ -135,7 +136,7 @@ func (t track) age(pos int) int {
 func newPlanner(opt Options, size Size) *planner {
 	now := opt.Now
 	today := civilDay(now)
-	year := models.SchoolYearOf(now)
+	year := calendar.SchoolYearOf(now)
 	first := dayOf(year.StartYear-4, time.September, 1)
 	return &planner{
 		opt: opt, size: size, today: today, yesterday: today - 1, lastMinute: today.at(0, 0).Add(-time.Minute),

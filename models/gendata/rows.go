@@ -11,6 +11,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/internal/sampledata"
+	"mediation/models/risk"
 )
 
 // chunk holds the rows of a few hundred pupil files. Until insert, the foreign keys to rows of
@@ -251,7 +252,7 @@ func (f *file) identity() {
 	f.c.pupils = append(f.c.pupils, models.Pupil{
 		EstablishmentID: f.ids.ests[pp.est], LastName: f.last, FirstName: f.first, BirthDate: birth.date(),
 		ClassLevel: pp.track.levels[pp.pos], ClassName: class, INE: ine, ReferentMediatorID: f.userID(pp.referent),
-		Status: pp.last().status, IdentifiedOn: pp.identified().date(), RiskLevel: models.RiskLow, Version: len(pp.steps),
+		Status: pp.last().status, IdentifiedOn: pp.identified().date(), RiskLevel: risk.Low, Version: len(pp.steps),
 	})
 }
 

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/demodata"
+	"mediation/models/risk"
 )
 
 // shownPerRole is how many accounts of a numerous role Print lists before "… et N autres".
@@ -17,7 +19,7 @@ const shownPerRole = 3
 // Print writes what was generated and the accounts to log in with, in French.
 func (s Summary) Print(w io.Writer) {
 	fmt.Fprintf(w, "Données de test « %s » générées (graine %d, au %s) en %s :\n", s.Scale, s.Seed,
-		s.Now.In(models.Paris).Format("02/01/2006"), frenchDuration(s.Elapsed))
+		s.Now.In(calendar.Paris).Format("02/01/2006"), frenchDuration(s.Elapsed))
 	open := 0
 	for _, n := range s.OpenByRisk {
 		open += n
@@ -31,7 +33,7 @@ func (s Summary) Print(w io.Writer) {
 		{"organismes partenaires", s.Partners, ""},
 		{"comptes", s.Users, fmt.Sprintf("rattachements à un établissement : %s", intText(s.UserEstablishments))},
 		{"dossiers élèves", s.Pupils, fmt.Sprintf("ouverts : %s (risque faible %s, modéré %s, élevé %s)", intText(open),
-			intText(s.OpenByRisk[models.RiskLow]), intText(s.OpenByRisk[models.RiskMedium]), intText(s.OpenByRisk[models.RiskHigh]))},
+			intText(s.OpenByRisk[risk.Low]), intText(s.OpenByRisk[risk.Medium]), intText(s.OpenByRisk[risk.High]))},
 		{"responsables légaux", s.Guardians, ""},
 		{"changements de statut", s.StatusChanges, ""},
 		{"indicateurs mensuels", s.Indicators, ""},
@@ -78,7 +80,7 @@ func (s Summary) Print(w io.Writer) {
 
 // intText writes 1000000 as "1 000 000", with plain spaces for any terminal.
 func intText(n int) string {
-	return strings.ReplaceAll(models.FrenchNumber(float64(n), 0), "\u00a0", " ")
+	return strings.ReplaceAll(risk.FrenchNumber(float64(n), 0), "\u00a0", " ")
 }
 
 // frenchDuration writes "2 min 41 s" or "8,4 s".

@@ -1,4 +1,4 @@
-package models
+package reports
 
 import (
 	"context"
@@ -8,13 +8,17 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // PartnerReferrals counts the referrals of the year addressed to one partner, by status.
 type PartnerReferrals struct {
 	PartnerID uint
 	Partner   string
-	ByStatus  map[ReferralStatus]int
+	ByStatus  map[models.ReferralStatus]int
 }
 
 // Total is the number of referrals to the partner.
@@ -25,21 +29,21 @@ type SummaryPupil struct {
 	ID           uint
 	LastName     string
 	FirstName    string
-	ClassLevel   ClassLevel
+	ClassLevel   models.ClassLevel
 	ClassName    string
-	Status       PupilStatus
-	RiskLevel    RiskLevel
+	Status       models.PupilStatus
+	RiskLevel    risk.Level
 	ReferentName string
 	FollowUps    int
-	LastFollowUp DBTime
+	LastFollowUp calendar.DBTime
 }
 
 // EstablishmentSummary is the establishment's dashboard and summary report for a school year.
 type EstablishmentSummary struct {
-	Establishment Establishment
-	Year          SchoolYear
+	Establishment models.Establishment
+	Year          calendar.SchoolYear
 	// Years are the school years that can be chosen, newest first.
-	Years []SchoolYear
+	Years []calendar.SchoolYear
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 	Activity
@@ -50,30 +54,30 @@ type EstablishmentSummary struct {
 	Pupils []SummaryPupil
 }
 
-// EstablishmentByUAI loads an establishment by its UAI, or ErrNotFound.
-func EstablishmentByUAI(ctx context.Context, db *gorm.DB, uai string) (Establishment, error) {
-	var e Establishment
+// EstablishmentByUAI loads an establishment by its UAI, or models.ErrNotFound.
+func EstablishmentByUAI(ctx context.Context, db *gorm.DB, uai string) (models.Establishment, error) {
+	var e models.Establishment
 	err := db.WithContext(ctx).Where("uai = ?", uai).Take(&e).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return e, ErrNotFound
+		return e, models.ErrNotFound
 	}
 	if err != nil {
-		return e, fmt.Errorf("models: establishment %s: %w", uai, err)
+		return e, fmt.Errorf("reports: establishment %s: %w", uai, err)
 	}
 	return e, nil
 }
 
 // LoadEstablishmentSummary computes the figures of an establishment the scope covers for the
-// year, or ErrNotFound (unknown, or outside the scope), or ErrNoData (nothing that year).
+// year, or models.ErrNotFound (unknown, or outside the scope), or ErrNoData (nothing that year).
 // withPupils adds the nominative list of files followed.
-func LoadEstablishmentSummary(ctx context.Context, db *gorm.DB, s Scope, uai string, y SchoolYear, now time.Time, withPupils bool) (EstablishmentSummary, error) {
+func LoadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, uai string, y calendar.SchoolYear, now time.Time, withPupils bool) (EstablishmentSummary, error) {
 	var sum EstablishmentSummary
 	e, err := EstablishmentByUAI(ctx, db, uai)
 	if err != nil {
 		return sum, err
 	}
 	if !s.CoversEstablishment(e.ID) {
-		return sum, ErrNotFound
+		return sum, models.ErrNotFound
 	}
 	sum.Establishment, sum.Year, sum.Elapsed = e, y, monthsElapsed(y, now)
 	ids := []uint{e.ID}
@@ -115,11 +119,11 @@ func LoadEstablishmentSummary(ctx context.Context, db *gorm.DB, s Scope, uai str
 
 // referralsByPartner counts the referrals sent in the year from the establishments, by partner
 // and status.
-func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y SchoolYear) ([]PartnerReferrals, error) {
+func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear) ([]PartnerReferrals, error) {
 	var rows []struct {
 		PartnerID uint
 		Partner   string
-		Status    ReferralStatus
+		Status    models.ReferralStatus
 		N         int
 	}
 	q := db.WithContext(ctx).Table("referrals").
@@ -130,7 +134,7 @@ func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y SchoolYe
 	err := establishmentFilter(q, ids).
 		Group("partner_organisations.id, partner_organisations.name, referrals.status").Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("models: referrals by partner in %s: %w", y, err)
+		return nil, fmt.Errorf("reports: referrals by partner in %s: %w", y, err)
 	}
 	var out []PartnerReferrals
 	index := map[uint]int{}
@@ -139,7 +143,7 @@ func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y SchoolYe
 		if !ok {
 			i = len(out)
 			index[r.PartnerID] = i
-			out = append(out, PartnerReferrals{PartnerID: r.PartnerID, Partner: r.Partner, ByStatus: map[ReferralStatus]int{}})
+			out = append(out, PartnerReferrals{PartnerID: r.PartnerID, Partner: r.Partner, ByStatus: map[models.ReferralStatus]int{}})
 		}
 		out[i].ByStatus[r.Status] += r.N
 	}
@@ -156,10 +160,10 @@ func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y SchoolYe
 // at the end of the year and the follow-ups of the year the scope may see, by name. Anonymised
 // files are counted in the figures but not listed: what is left of them could still point to
 // a pupil.
-func pupilsFollowed(ctx context.Context, db *gorm.DB, s Scope, establishmentID uint, y SchoolYear) ([]SummaryPupil, error) {
-	dayStart, dayEnd := Date(y.Start()), Date(y.End())
+func pupilsFollowed(ctx context.Context, db *gorm.DB, s models.Scope, establishmentID uint, y calendar.SchoolYear) ([]SummaryPupil, error) {
+	dayStart, dayEnd := calendar.Date(y.Start()), calendar.Date(y.End())
 	fresh := db.Session(&gorm.Session{NewDB: true})
-	counts := visibleFollowUps(fresh.Table("follow_ups"), s).
+	counts := models.VisibleFollowUps(fresh.Table("follow_ups"), s).
 		Select("follow_ups.pupil_id, COUNT(*) AS n, MAX(follow_ups.occurred_on) AS last_on").
 		Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd).
 		Where("follow_ups.pupil_id IN (?)", fresh.Table("pupils").Select("id").Where("establishment_id = ?", establishmentID)).
@@ -174,10 +178,10 @@ func pupilsFollowed(ctx context.Context, db *gorm.DB, s Scope, establishmentID u
 		Joins("LEFT JOIN (?) AS f ON f.pupil_id = pupils.id", counts).
 		Where("pupils.establishment_id = ? AND pupils.anonymised_at IS NULL", establishmentID).
 		Where(statusAtEndSQL, y.End().UTC()).
-		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", StatusClosed, y.Start().UTC()).
+		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, y.Start().UTC()).
 		Order("pupils.last_name, pupils.first_name, pupils.id").Scan(&out).Error
 	if err != nil {
-		return nil, fmt.Errorf("models: pupils followed in %s: %w", y, err)
+		return nil, fmt.Errorf("reports: pupils followed in %s: %w", y, err)
 	}
 	return out, nil
 }

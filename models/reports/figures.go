@@ -1,13 +1,16 @@
-package models
+package reports
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/risk"
 )
 
 // The figures of the reports and dashboards. Every count is an aggregate computed by SQL,
@@ -29,31 +32,31 @@ import (
 //   - exits: files closed in Y (status changes to closed), by exit reason.
 
 // ErrNoData is returned for a school year with nothing to report in the scope asked.
-var ErrNoData = errors.New("models: no data for this school year")
+var ErrNoData = errors.New("reports: no data for this school year")
 
 // Activity is the set of figures of one school year over one or several establishments.
 type Activity struct {
 	// StatusRisk counts the files followed by status at the end of the year and risk level.
-	StatusRisk        map[PupilStatus]map[RiskLevel]int
+	StatusRisk        map[models.PupilStatus]map[risk.Level]int
 	NewFilesByMonth   [12]int
-	FollowUpsByKind   map[FollowUpKind]int
+	FollowUpsByKind   map[models.FollowUpKind]int
 	FollowUpsByMonth  [12]int
 	FollowUpMinutes   int
-	MeetingsByStatus  map[MeetingStatus]int
-	ReferralsByStatus map[ReferralStatus]int
-	ExitsByReason     map[ExitReason]int
+	MeetingsByStatus  map[models.MeetingStatus]int
+	ReferralsByStatus map[models.ReferralStatus]int
+	ExitsByReason     map[models.ExitReason]int
 }
 
 func newActivity() *Activity {
 	a := &Activity{
-		StatusRisk:        map[PupilStatus]map[RiskLevel]int{},
-		FollowUpsByKind:   map[FollowUpKind]int{},
-		MeetingsByStatus:  map[MeetingStatus]int{},
-		ReferralsByStatus: map[ReferralStatus]int{},
-		ExitsByReason:     map[ExitReason]int{},
+		StatusRisk:        map[models.PupilStatus]map[risk.Level]int{},
+		FollowUpsByKind:   map[models.FollowUpKind]int{},
+		MeetingsByStatus:  map[models.MeetingStatus]int{},
+		ReferralsByStatus: map[models.ReferralStatus]int{},
+		ExitsByReason:     map[models.ExitReason]int{},
 	}
-	for _, s := range PupilStatuses {
-		a.StatusRisk[s] = map[RiskLevel]int{}
+	for _, s := range models.PupilStatuses {
+		a.StatusRisk[s] = map[risk.Level]int{}
 	}
 	return a
 }
@@ -62,7 +65,7 @@ func newActivity() *Activity {
 func (a *Activity) Add(b *Activity) {
 	for s, byRisk := range b.StatusRisk {
 		if a.StatusRisk[s] == nil {
-			a.StatusRisk[s] = map[RiskLevel]int{}
+			a.StatusRisk[s] = map[risk.Level]int{}
 		}
 		for r, n := range byRisk {
 			a.StatusRisk[s][r] += n
@@ -88,7 +91,7 @@ func (a *Activity) Add(b *Activity) {
 }
 
 // FilesByStatus counts the files followed by their status at the end of the year.
-func (a *Activity) FilesByStatus(s PupilStatus) int {
+func (a *Activity) FilesByStatus(s models.PupilStatus) int {
 	n := 0
 	for _, c := range a.StatusRisk[s] {
 		n += c
@@ -97,7 +100,7 @@ func (a *Activity) FilesByStatus(s PupilStatus) int {
 }
 
 // FilesByRisk counts the files followed by risk level.
-func (a *Activity) FilesByRisk(r RiskLevel) int {
+func (a *Activity) FilesByRisk(r risk.Level) int {
 	n := 0
 	for _, byRisk := range a.StatusRisk {
 		n += byRisk[r]
@@ -108,7 +111,7 @@ func (a *Activity) FilesByRisk(r RiskLevel) int {
 // FilesFollowed is the number of files followed in the year.
 func (a *Activity) FilesFollowed() int {
 	n := 0
-	for _, s := range PupilStatuses {
+	for _, s := range models.PupilStatuses {
 		n += a.FilesByStatus(s)
 	}
 	return n
@@ -124,13 +127,13 @@ func (a *Activity) FollowUps() int { return sum(a.FollowUpsByMonth[:]) }
 func (a *Activity) Meetings() int { return sumMap(a.MeetingsByStatus) }
 
 // MeetingsHeld is the number of meetings held (the family came).
-func (a *Activity) MeetingsHeld() int { return a.MeetingsByStatus[MeetingHeld] }
+func (a *Activity) MeetingsHeld() int { return a.MeetingsByStatus[models.MeetingHeld] }
 
 // FamilyAttendance is the number of meetings where the family was expected and whether it came:
 // held and family absent. The rate is Held / Expected.
 func (a *Activity) FamilyAttendance() (held, expected int) {
-	held = a.MeetingsByStatus[MeetingHeld]
-	return held, held + a.MeetingsByStatus[MeetingFamilyAbsent]
+	held = a.MeetingsByStatus[models.MeetingHeld]
+	return held, held + a.MeetingsByStatus[models.MeetingFamilyAbsent]
 }
 
 // Referrals is the number of referrals sent in the year.
@@ -163,8 +166,8 @@ func sumMap[K comparable](m map[K]int) int {
 
 // yearMonth returns the position of a 'YYYY-MM' month in the school year (0 for September), or
 // -1 outside it.
-func yearMonth(y SchoolYear, month string) int {
-	i, ok := monthIndex(Month(month))
+func yearMonth(y calendar.SchoolYear, month string) int {
+	i, ok := calendar.MonthIndex(calendar.Month(month))
 	if !ok || i < y.StartYear*12+8 || i >= y.StartYear*12+20 {
 		return -1
 	}
@@ -173,7 +176,7 @@ func yearMonth(y SchoolYear, month string) int {
 
 // monthOfDateSQL is the SQL for the 'YYYY-MM' month of a date column (stored as midnight UTC).
 func monthOfDateSQL(dialect, column string) string {
-	if dialect == DialectPostgres {
+	if dialect == models.DialectPostgres {
 		return "to_char(" + column + ", 'YYYY-MM')"
 	}
 	return "substr(" + column + ", 1, 7)"
@@ -194,7 +197,7 @@ const statusAtEndSQL = `pupil_status_changes.id = (SELECT s2.id FROM pupil_statu
 
 // activityByEstablishment computes the Activity of each establishment of ids (nil: all) for
 // the year, with one grouped query per kind of figure.
-func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y SchoolYear) (map[uint]*Activity, error) {
+func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear) (map[uint]*Activity, error) {
 	db = db.WithContext(ctx)
 	dialect := db.Dialector.Name()
 	out := map[uint]*Activity{}
@@ -207,22 +210,22 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y Sch
 		return a
 	}
 	start, end := y.Start().UTC(), y.End().UTC()
-	dayStart, dayEnd := Date(y.Start()), Date(y.End())
+	dayStart, dayEnd := calendar.Date(y.Start()), calendar.Date(y.End())
 
 	var files []struct {
 		EstablishmentID uint
-		Status          PupilStatus
-		RiskLevel       RiskLevel
+		Status          models.PupilStatus
+		RiskLevel       risk.Level
 		N               int
 	}
 	q := db.Table("pupils").
 		Select("pupils.establishment_id, pupil_status_changes.to_status AS status, pupils.risk_level, COUNT(*) AS n").
 		Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id").
 		Where(statusAtEndSQL, end).
-		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", StatusClosed, start)
+		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, start)
 	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, pupil_status_changes.to_status, pupils.risk_level").
 		Scan(&files).Error; err != nil {
-		return nil, fmt.Errorf("models: files followed in %s: %w", y, err)
+		return nil, fmt.Errorf("reports: files followed in %s: %w", y, err)
 	}
 	for _, r := range files {
 		get(r.EstablishmentID).StatusRisk[r.Status][r.RiskLevel] += r.N
@@ -237,7 +240,7 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y Sch
 	q = db.Table("pupils").Select("pupils.establishment_id, "+month+" AS month, COUNT(*) AS n").
 		Where("pupils.identified_on >= ? AND pupils.identified_on < ?", dayStart, dayEnd)
 	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, " + month).Scan(&opened).Error; err != nil {
-		return nil, fmt.Errorf("models: new files in %s: %w", y, err)
+		return nil, fmt.Errorf("reports: new files in %s: %w", y, err)
 	}
 	for _, r := range opened {
 		if i := yearMonth(y, r.Month); i >= 0 {
@@ -247,7 +250,7 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y Sch
 
 	var followUps []struct {
 		EstablishmentID uint
-		Kind            FollowUpKind
+		Kind            models.FollowUpKind
 		Month           string
 		N               int
 		Minutes         int
@@ -258,7 +261,7 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y Sch
 		Joins("JOIN pupils ON pupils.id = follow_ups.pupil_id").
 		Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd)
 	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, follow_ups.kind, " + month).Scan(&followUps).Error; err != nil {
-		return nil, fmt.Errorf("models: follow-ups in %s: %w", y, err)
+		return nil, fmt.Errorf("reports: follow-ups in %s: %w", y, err)
 	}
 	for _, r := range followUps {
 		a := get(r.EstablishmentID)
@@ -277,13 +280,13 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y Sch
 		add                     func(a *Activity, key string, n int)
 	}{
 		{"meetings", "meetings", "meetings.status", "meetings.scheduled_at >= ? AND meetings.scheduled_at < ?", []any{start, end},
-			func(a *Activity, k string, n int) { a.MeetingsByStatus[MeetingStatus(k)] += n }},
+			func(a *Activity, k string, n int) { a.MeetingsByStatus[models.MeetingStatus(k)] += n }},
 		{"referrals", "referrals", "referrals.status", "referrals.sent_at >= ? AND referrals.sent_at < ?", []any{start, end},
-			func(a *Activity, k string, n int) { a.ReferralsByStatus[ReferralStatus(k)] += n }},
-		{"exits", "pupil_status_changes", "COALESCE(pupil_status_changes.exit_reason, '" + string(ExitOther) + "')",
+			func(a *Activity, k string, n int) { a.ReferralsByStatus[models.ReferralStatus(k)] += n }},
+		{"exits", "pupil_status_changes", "COALESCE(pupil_status_changes.exit_reason, '" + string(models.ExitOther) + "')",
 			"pupil_status_changes.to_status = ? AND pupil_status_changes.changed_at >= ? AND pupil_status_changes.changed_at < ?",
-			[]any{StatusClosed, start, end},
-			func(a *Activity, k string, n int) { a.ExitsByReason[ExitReason(k)] += n }},
+			[]any{models.StatusClosed, start, end},
+			func(a *Activity, k string, n int) { a.ExitsByReason[models.ExitReason(k)] += n }},
 	}
 	for _, c := range counts {
 		var rows []struct {
@@ -294,7 +297,7 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y Sch
 		q = db.Table(c.table).Select("pupils.establishment_id, "+c.key+" AS key, COUNT(*) AS n").
 			Joins("JOIN pupils ON pupils.id = "+c.table+".pupil_id").Where(c.where, c.args...)
 		if err := establishmentFilter(q, ids).Group("pupils.establishment_id, " + c.key).Scan(&rows).Error; err != nil {
-			return nil, fmt.Errorf("models: %s in %s: %w", c.what, y, err)
+			return nil, fmt.Errorf("reports: %s in %s: %w", c.what, y, err)
 		}
 		for _, r := range rows {
 			c.add(get(r.EstablishmentID), r.Key, r.N)
@@ -306,9 +309,9 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y Sch
 // replyDaysSQL is the number of Paris calendar days from sending a referral to the time in
 // column (its acknowledgement, its answer).
 func replyDaysSQL(dialect, column string) string {
-	sent := parisDateSQL(dialect, "referrals.sent_at")
-	ack := parisDateSQL(dialect, column)
-	if dialect == DialectPostgres {
+	sent := models.ParisDateSQL(dialect, "referrals.sent_at")
+	ack := models.ParisDateSQL(dialect, column)
+	if dialect == models.DialectPostgres {
 		return "(" + ack + " - " + sent + ")"
 	}
 	return "CAST(julianday(" + ack + ") - julianday(" + sent + ") AS INTEGER)"
@@ -324,13 +327,13 @@ type ReplyTime struct {
 
 // medianReplyTime computes the reply time of the referrals sent in the year that the filter
 // keeps (a query on referrals joined with pupils), with the median computed by SQL.
-func medianReplyTime(ctx context.Context, db *gorm.DB, y SchoolYear, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
+func medianReplyTime(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
 	return medianDays(ctx, db, y, "referrals.acknowledged_at", filter)
 }
 
 // medianDays computes the median number of days from sending to the time in column, over the
 // referrals sent in the year that the filter keeps and that have that time.
-func medianDays(ctx context.Context, db *gorm.DB, y SchoolYear, column string, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
+func medianDays(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, column string, filter func(*gorm.DB) *gorm.DB) (ReplyTime, error) {
 	db = db.WithContext(ctx)
 	inner := filter(db.Table("referrals").Select(replyDaysSQL(db.Dialector.Name(), column)+" AS d").
 		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
@@ -346,7 +349,7 @@ func medianDays(ctx context.Context, db *gorm.DB, y SchoolYear, column string, f
 		Select("AVG(CASE WHEN rn IN ((c + 1) / 2, (c + 2) / 2) THEN d END) AS median, MAX(c) AS n").
 		Scan(&row).Error
 	if err != nil {
-		return ReplyTime{}, fmt.Errorf("models: reply time in %s: %w", y, err)
+		return ReplyTime{}, fmt.Errorf("reports: reply time in %s: %w", y, err)
 	}
 	rt := ReplyTime{Acknowledged: row.N}
 	if row.Median != nil {
@@ -356,7 +359,7 @@ func medianDays(ctx context.Context, db *gorm.DB, y SchoolYear, column string, f
 }
 
 // monthsElapsed is the number of months of the school year begun by now: 12 for a past year.
-func monthsElapsed(y SchoolYear, now time.Time) int {
+func monthsElapsed(y calendar.SchoolYear, now time.Time) int {
 	n := 0
 	for _, m := range y.Months() {
 		if !m.First().After(now) {
@@ -368,8 +371,8 @@ func monthsElapsed(y SchoolYear, now time.Time) int {
 
 // checkYear refuses a school year after the current one: open files would count as followed
 // in it, but nothing has happened there yet.
-func checkYear(y SchoolYear, now time.Time) error {
-	if y.StartYear > SchoolYearOf(now).StartYear {
+func checkYear(y calendar.SchoolYear, now time.Time) error {
+	if y.StartYear > calendar.SchoolYearOf(now).StartYear {
 		return ErrNoData
 	}
 	return nil
@@ -377,44 +380,19 @@ func checkYear(y SchoolYear, now time.Time) error {
 
 // reportYears lists the school years from the first file opened up to the current one, newest
 // first, for the year pickers.
-func reportYears(ctx context.Context, db *gorm.DB, now time.Time, filter func(*gorm.DB) *gorm.DB) ([]SchoolYear, error) {
-	var first DBTime
+func reportYears(ctx context.Context, db *gorm.DB, now time.Time, filter func(*gorm.DB) *gorm.DB) ([]calendar.SchoolYear, error) {
+	var first calendar.DBTime
 	if err := filter(db.WithContext(ctx).Table("pupils").Select("MIN(pupils.identified_on)")).Scan(&first).Error; err != nil {
-		return nil, fmt.Errorf("models: first file: %w", err)
+		return nil, fmt.Errorf("reports: first file: %w", err)
 	}
-	current := SchoolYearOf(now)
+	current := calendar.SchoolYearOf(now)
 	from := current
 	if first.Valid {
-		from = SchoolYearOf(first.Time)
+		from = calendar.SchoolYearOf(first.Time)
 	}
-	var years []SchoolYear
+	var years []calendar.SchoolYear
 	for y := current; y.StartYear >= from.StartYear; y = y.Previous() {
 		years = append(years, y)
 	}
 	return years, nil
-}
-
-// SmallCountKey is the setting of the small-count threshold of the anonymised reports.
-const SmallCountKey = "reports.small_count_threshold"
-
-// DefaultSmallCount is the threshold DESIGN.md sets: counts 1 to 4 print as "< 5".
-const DefaultSmallCount = 5
-
-// LoadSmallCountThreshold reads the small-count threshold, or the default.
-func LoadSmallCountThreshold(ctx context.Context, db *gorm.DB) (int, error) {
-	return loadIntSetting(ctx, db, SmallCountKey, DefaultSmallCount, 2, 20)
-}
-
-// SaveSmallCountThreshold stores the small-count threshold (2 to 20), audited.
-func SaveSmallCountThreshold(ctx context.Context, db *gorm.DB, actor Actor, now time.Time, n int) error {
-	if n < 2 || n > 20 {
-		return ValidationError{"threshold": "Choisissez un seuil de 2 à 20."}
-	}
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		s := Setting{Key: SmallCountKey, Value: strconv.Itoa(n), UpdatedAt: now.UTC()}
-		if err := tx.Save(&s).Error; err != nil {
-			return fmt.Errorf("models: save %s: %w", SmallCountKey, err)
-		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "setting", SmallCountKey, strconv.Itoa(n))
-	})
 }

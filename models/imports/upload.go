@@ -1,4 +1,4 @@
-package models
+package imports
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models"
 )
 
 // ImportUpload is an uploaded import file kept between its preview and its application.
@@ -43,7 +45,7 @@ func UploadOf(ctx context.Context, db *gorm.DB, now time.Time, userID uint, toke
 	var u ImportUpload
 	err := db.WithContext(ctx).Where("token = ? AND user_id = ? AND created_at > ?", token, userID, now.Add(-UploadLifetime).UTC()).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return u, ErrNotFound
+		return u, models.ErrNotFound
 	}
 	if err != nil {
 		return u, fmt.Errorf("models: load upload: %w", err)

@@ -1,4 +1,4 @@
-package models_test
+package imports_test
 
 import (
 	"bytes"
@@ -12,8 +12,9 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
-	"mediation/models/csvimport"
 	"mediation/models/dbtest"
+	"mediation/models/imports"
+	"mediation/models/imports/csvimport"
 )
 
 // fuzzUAI is the establishment the fuzzed files import into when they have no UAI column.
@@ -55,14 +56,14 @@ func fuzzImportDB(f *testing.F) *gorm.DB {
 		f.Fatal(err)
 	}
 	list := "Nom;Prénom;Date de naissance;Classe;INE\nMARTIN;Léa;03/10/2012;4EME B;1234567890A\nBENALI;Yasmine;12/05/2009;2NDE 3;\n"
-	if _, err := models.ImportPupils(context.Background(), db, strings.NewReader(list), models.PupilImportOptions{UAI: fuzzUAI},
+	if _, err := imports.ImportPupils(context.Background(), db, strings.NewReader(list), imports.PupilImportOptions{UAI: fuzzUAI},
 		models.Actor{Email: "test"}, importNow); err != nil {
 		f.Fatal(err)
 	}
 	return db
 }
 
-type importFunc func(ctx context.Context, db *gorm.DB, r io.Reader, opts models.PupilImportOptions, actor models.Actor, now time.Time) (models.ImportResult, error)
+type importFunc func(ctx context.Context, db *gorm.DB, r io.Reader, opts imports.PupilImportOptions, actor models.Actor, now time.Time) (imports.ImportResult, error)
 
 // fuzzImport checks the properties every import keeps whatever the file: it does not panic,
 // it answers with figures or with an error that a person can act on (invalid lines, or a
@@ -71,13 +72,13 @@ func fuzzImport(f *testing.F, run importFunc) {
 	db := fuzzImportDB(f)
 	f.Fuzz(func(t *testing.T, data []byte, skipInvalid, dryRun bool) {
 		before := readImportState(t, db)
-		opts := models.PupilImportOptions{UAI: fuzzUAI, ImportOptions: models.ImportOptions{
+		opts := imports.PupilImportOptions{UAI: fuzzUAI, ImportOptions: imports.ImportOptions{
 			SkipInvalid: skipInvalid, DryRun: dryRun, CSV: csvimport.Options{MaxBytes: 1 << 20}}}
 		res, err := run(context.Background(), db, bytes.NewReader(data), opts, models.Actor{Email: "fuzz"}, importNow)
 		after := readImportState(t, db)
 		var fe *csvimport.Error
 		switch {
-		case errors.Is(err, models.ErrInvalidLines):
+		case errors.Is(err, imports.ErrInvalidLines):
 			if skipInvalid || res.InvalidCount == 0 {
 				t.Fatalf("invalid lines refused with skipInvalid=%v and %d invalid lines", skipInvalid, res.InvalidCount)
 			}
@@ -106,7 +107,7 @@ func fuzzImport(f *testing.F, run importFunc) {
 func FuzzImportPupils(f *testing.F) {
 	f.Add([]byte("Nom;Prénom;Né(e) le;Classe;INE\r\nDURAND;Théo;14/02/2013;5E A;\r\n"), false, false)
 	f.Add([]byte("Nom;Prénom;Naissance;Classe\nX;Y;31/02/2012;4A\nZ;W;01/01/2012;4A\n"), true, false)
-	fuzzImport(f, models.ImportPupils)
+	fuzzImport(f, imports.ImportPupils)
 }
 
 // FuzzImportIndicators: no attendance export, however malformed, crashes the importer or
@@ -114,5 +115,5 @@ func FuzzImportPupils(f *testing.F) {
 func FuzzImportIndicators(f *testing.F) {
 	f.Add([]byte("INE;Mois;Demi-journées non justifiées;Demi-journées de cours\n1234567890A;2026-10;3;40\n"), false, false)
 	f.Add([]byte("Nom;Prénom;Date de naissance;Mois;Absences non justifiées;Moyenne\nBENALI;Yasmine;12/05/2009;octobre 2026;1;12,5\nBENALI;Yasmine;12/05/2009;2026-10;x;NaN\n"), true, false)
-	fuzzImport(f, models.ImportIndicators)
+	fuzzImport(f, imports.ImportIndicators)
 }

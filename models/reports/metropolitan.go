@@ -1,13 +1,17 @@
-package models
+package reports
 
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // Grouping is how the metropolitan figures are broken down.
@@ -25,7 +29,7 @@ const (
 var Groupings = []Grouping{ByType, ByPriority, ByCommune, ByEstablishment}
 
 // Valid tells whether g is a known grouping.
-func (g Grouping) Valid() bool { return oneOf(g, Groupings) }
+func (g Grouping) Valid() bool { return slices.Contains(Groupings, g) }
 
 // ActivityGroup is the activity of a group of establishments. Key is the establishment's UAI,
 // the commune, the type or the label; the view turns types and labels into words.
@@ -36,8 +40,8 @@ type ActivityGroup struct {
 
 // MetropolitanFigures are the anonymised figures of every establishment for a school year.
 type MetropolitanFigures struct {
-	Year  SchoolYear
-	Years []SchoolYear
+	Year  calendar.SchoolYear
+	Years []calendar.SchoolYear
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 	Total   Activity
@@ -54,9 +58,9 @@ type MetropolitanFigures struct {
 	GroupOf map[string]map[Grouping]string
 }
 
-// LoadMetropolitanFigures computes the metropolitan figures for the year, or ErrNoData.
+// loadMetropolitanFigures computes the metropolitan figures for the year, or ErrNoData.
 // They hold counts only: no pupil's name, birth date or identifier.
-func LoadMetropolitanFigures(ctx context.Context, db *gorm.DB, y SchoolYear, now time.Time) (MetropolitanFigures, error) {
+func loadMetropolitanFigures(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, now time.Time) (MetropolitanFigures, error) {
 	m := MetropolitanFigures{Year: y, Elapsed: monthsElapsed(y, now), Groups: map[Grouping][]ActivityGroup{}, Names: map[string]string{},
 		GroupOf: map[string]map[Grouping]string{}}
 	var err error
@@ -67,9 +71,9 @@ func LoadMetropolitanFigures(ctx context.Context, db *gorm.DB, y SchoolYear, now
 	if err := checkYear(y, now); err != nil {
 		return m, err
 	}
-	var establishments []Establishment
+	var establishments []models.Establishment
 	if err := db.WithContext(ctx).Order("name, id").Find(&establishments).Error; err != nil {
-		return m, fmt.Errorf("models: establishments: %w", err)
+		return m, fmt.Errorf("reports: establishments: %w", err)
 	}
 	acts, err := activityByEstablishment(ctx, db, nil, y)
 	if err != nil {
@@ -131,11 +135,13 @@ func LoadMetropolitanFigures(ctx context.Context, db *gorm.DB, y SchoolYear, now
 func groupOrder(g Grouping, names map[string]string) func(string) string {
 	switch g {
 	case ByType:
-		return func(k string) string { return fmt.Sprintf("%02d", indexOf(EstablishmentTypes, EstablishmentType(k))) }
+		return func(k string) string {
+			return fmt.Sprintf("%02d", indexOf(models.EstablishmentTypes, models.EstablishmentType(k)))
+		}
 	case ByPriority:
 		// REP+ first, then REP, then none: the most prioritised first.
 		return func(k string) string {
-			return fmt.Sprintf("%02d", len(PriorityLabels)-indexOf(PriorityLabels, PriorityLabel(k)))
+			return fmt.Sprintf("%02d", len(models.PriorityLabels)-indexOf(models.PriorityLabels, models.PriorityLabel(k)))
 		}
 	case ByEstablishment:
 		return func(k string) string { return strings.ToLower(names[k]) + k }

@@ -1,4 +1,4 @@
-package models_test
+package disclosure_test
 
 import (
 	"fmt"
@@ -10,25 +10,25 @@ import (
 	"testing"
 	"time"
 
-	"mediation/models"
+	"mediation/models/disclosure"
 )
 
 // maskGrid draws the masks of p as a report would print them: one line per row, "." for a
 // printed figure, "P" for "< threshold", "C" for the secret mark, then "| " and the row
 // total when printed; the total row last, when printed.
-func maskGrid(p models.Protected) []string {
-	letter := func(m models.Mask) string {
+func maskGrid(p disclosure.Protected) []string {
+	letter := func(m disclosure.Mask) string {
 		switch m {
-		case models.MaskShown:
+		case disclosure.MaskShown:
 			return "."
-		case models.MaskPrimary:
+		case disclosure.MaskPrimary:
 			return "P"
-		case models.MaskComplementary:
+		case disclosure.MaskComplementary:
 			return "C"
 		}
 		return "?"
 	}
-	line := func(masks []models.Mask, total *models.Mask) string {
+	line := func(masks []disclosure.Mask, total *disclosure.Mask) string {
 		var b []string
 		for _, m := range masks {
 			b = append(b, letter(m))
@@ -40,14 +40,14 @@ func maskGrid(p models.Protected) []string {
 	}
 	var lines []string
 	for i, masks := range p.Masks {
-		var total *models.Mask
+		var total *disclosure.Mask
 		if p.RowTotalMasks != nil {
 			total = &p.RowTotalMasks[i]
 		}
 		lines = append(lines, line(masks, total))
 	}
 	if p.ColTotalMasks != nil {
-		var total *models.Mask
+		var total *disclosure.Mask
 		if p.RowTotalMasks != nil {
 			total = &p.TotalMask
 		}
@@ -58,12 +58,12 @@ func maskGrid(p models.Protected) []string {
 
 func TestProtect(t *testing.T) {
 	t.Parallel()
-	both := func(cells ...[]int) models.CountTable {
-		return models.CountTable{Cells: cells, RowTotals: true, ColTotals: true}
+	both := func(cells ...[]int) disclosure.CountTable {
+		return disclosure.CountTable{Cells: cells, RowTotals: true, ColTotals: true}
 	}
 	cases := []struct {
 		name      string
-		table     models.CountTable
+		table     disclosure.CountTable
 		threshold int
 		want      []string
 	}{
@@ -115,27 +115,27 @@ func TestProtect(t *testing.T) {
 		},
 		{
 			name:      "threshold 3",
-			table:     models.CountTable{Cells: [][]int{{2, 4, 7, 9}}, RowTotals: true},
+			table:     disclosure.CountTable{Cells: [][]int{{2, 4, 7, 9}}, RowTotals: true},
 			threshold: 3,
 			want:      []string{"P C . . | ."},
 		},
 		{
 			// 2 + 4 = 22 - 16 = 6 with both in [1, 4]: (2, 4), (3, 3) or (4, 2).
 			name:      "threshold 5",
-			table:     models.CountTable{Cells: [][]int{{2, 4, 7, 9}}, RowTotals: true},
+			table:     disclosure.CountTable{Cells: [][]int{{2, 4, 7, 9}}, RowTotals: true},
 			threshold: 5,
 			want:      []string{"P P . . | ."},
 		},
 		{
 			name:      "threshold 10",
-			table:     models.CountTable{Cells: [][]int{{2, 4, 7, 9}}, RowTotals: true},
+			table:     disclosure.CountTable{Cells: [][]int{{2, 4, 7, 9}}, RowTotals: true},
 			threshold: 10,
 			want:      []string{"P P P P | ."},
 		},
 		{
 			// "< 2" can only mean 1: the 1 gets the secret mark, and its partner too.
 			name:      "threshold 2",
-			table:     models.CountTable{Cells: [][]int{{1, 5}}, RowTotals: true},
+			table:     disclosure.CountTable{Cells: [][]int{{1, 5}}, RowTotals: true},
 			threshold: 2,
 			want:      []string{"C C | ."},
 		},
@@ -147,13 +147,13 @@ func TestProtect(t *testing.T) {
 		},
 		{
 			name:      "no margins: primary only",
-			table:     models.CountTable{Cells: [][]int{{1, 10}, {20, 3}}},
+			table:     disclosure.CountTable{Cells: [][]int{{1, 10}, {20, 3}}},
 			threshold: 5,
 			want:      []string{"P .", ". P"},
 		},
 		{
 			name:      "only row totals",
-			table:     models.CountTable{Cells: [][]int{{3, 8, 9}, {6, 7, 0}}, RowTotals: true},
+			table:     disclosure.CountTable{Cells: [][]int{{3, 8, 9}, {6, 7, 0}}, RowTotals: true},
 			threshold: 5,
 			want:      []string{"P C . | .", ". . . | ."},
 		},
@@ -161,7 +161,7 @@ func TestProtect(t *testing.T) {
 			// Column 0 is 1 + 1 = "< 3", so both cells are 1: no mask around them helps,
 			// the column total loses its "< 3" for the secret mark.
 			name:      "only column totals, bounds pin the small counts",
-			table:     models.CountTable{Cells: [][]int{{1, 9}, {1, 8}}, ColTotals: true},
+			table:     disclosure.CountTable{Cells: [][]int{{1, 9}, {1, 8}}, ColTotals: true},
 			threshold: 3,
 			want:      []string{"P .", "P .", "C ."},
 		},
@@ -218,7 +218,7 @@ func TestProtect(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := models.Protect(c.table, c.threshold)
+			p := disclosure.Protect(c.table, c.threshold)
 			if got := maskGrid(p); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("masks:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
@@ -235,8 +235,8 @@ func TestProtect(t *testing.T) {
 
 func TestProtectKeepsTheFigures(t *testing.T) {
 	t.Parallel()
-	table := models.CountTable{Cells: [][]int{{4, 0, 0}, {5, 6, 7}}, RowTotals: true, ColTotals: true}
-	p := models.Protect(table, 5)
+	table := disclosure.CountTable{Cells: [][]int{{4, 0, 0}, {5, 6, 7}}, RowTotals: true, ColTotals: true}
+	p := disclosure.Protect(table, 5)
 	if !reflect.DeepEqual(p.RowTotals, []int{4, 18}) || !reflect.DeepEqual(p.ColTotals, []int{9, 6, 7}) || p.Total != 22 {
 		t.Errorf("margins = %v, %v, %d; want [4 18], [9 6 7], 22", p.RowTotals, p.ColTotals, p.Total)
 	}
@@ -244,7 +244,7 @@ func TestProtectKeepsTheFigures(t *testing.T) {
 	if p.Cells[0][0] != 4 {
 		t.Errorf("Cells[0][0] = %d after the caller changed its table, want 4", p.Cells[0][0])
 	}
-	only := models.Protect(models.CountTable{Cells: [][]int{{1, 2}}, RowTotals: true}, 5)
+	only := disclosure.Protect(disclosure.CountTable{Cells: [][]int{{1, 2}}, RowTotals: true}, 5)
 	if only.ColTotals != nil || only.ColTotalMasks != nil || only.Total != 0 {
 		t.Errorf("no total row printed, got %v %v, total %d", only.ColTotals, only.ColTotalMasks, only.Total)
 	}
@@ -252,8 +252,8 @@ func TestProtectKeepsTheFigures(t *testing.T) {
 
 func TestMaskMasked(t *testing.T) {
 	t.Parallel()
-	for m, want := range map[models.Mask]bool{
-		models.MaskShown: false, models.MaskPrimary: true, models.MaskComplementary: true,
+	for m, want := range map[disclosure.Mask]bool{
+		disclosure.MaskShown: false, disclosure.MaskPrimary: true, disclosure.MaskComplementary: true,
 	} {
 		if m.Masked() != want {
 			t.Errorf("Mask(%d).Masked() = %v, want %v", m, !want, want)
@@ -273,7 +273,7 @@ func TestProtectPanicsOnBadTables(t *testing.T) {
 					t.Error("no panic")
 				}
 			}()
-			models.Protect(models.CountTable{Cells: cells, RowTotals: true}, 5)
+			disclosure.Protect(disclosure.CountTable{Cells: cells, RowTotals: true}, 5)
 		})
 	}
 }
@@ -288,9 +288,9 @@ func TestProtectAgainstAttacker(t *testing.T) {
 		r := rand.New(rand.NewPCG(seed, 2025))
 		for range 1000 {
 			table, threshold := randomTable(r, 1+r.IntN(5), 1+r.IntN(5))
-			p := models.Protect(table, threshold)
+			p := disclosure.Protect(table, threshold)
 			tables++
-			if !reflect.DeepEqual(p, models.Protect(table, threshold)) {
+			if !reflect.DeepEqual(p, disclosure.Protect(table, threshold)) {
 				t.Fatalf("Protect(%v, %d) is not deterministic", table, threshold)
 			}
 			checkValues(t, table, p)
@@ -305,7 +305,7 @@ func TestProtectAgainstAttacker(t *testing.T) {
 	r := rand.New(rand.NewPCG(99, 2025))
 	for range 300 {
 		table, threshold := randomTable(r, 6+r.IntN(20), 2+r.IntN(5))
-		p := models.Protect(table, threshold)
+		p := disclosure.Protect(table, threshold)
 		tables++
 		checkValues(t, table, p)
 		if err := attack(p); err != "" {
@@ -321,18 +321,18 @@ func TestProtectAgainstAttacker(t *testing.T) {
 // blind: with one complementary cell printed again, it recomputes the small count.
 func TestProtectAttackerFindsLeaks(t *testing.T) {
 	t.Parallel()
-	table := models.CountTable{Cells: [][]int{{10, 2, 8}, {7, 9, 6}, {5, 6, 11}}, RowTotals: true, ColTotals: true}
-	p := models.Protect(table, 5)
+	table := disclosure.CountTable{Cells: [][]int{{10, 2, 8}, {7, 9, 6}, {5, 6, 11}}, RowTotals: true, ColTotals: true}
+	p := disclosure.Protect(table, 5)
 	if err := attack(p); err != "" {
 		t.Fatalf("protected table leaks:\n%s", err)
 	}
-	p.Masks[2][1] = models.MaskShown
+	p.Masks[2][1] = disclosure.MaskShown
 	err := attack(p)
 	if !strings.Contains(err, "cell 0,1 = 2 can be recomputed") {
 		t.Errorf("attacker missed the 2 with the 6 below it printed; it found:\n%s", err)
 	}
-	only := models.Protect(models.CountTable{Cells: [][]int{{3, 9}}}, 5)
-	only.RowTotals, only.RowTotalMasks = []int{12}, []models.Mask{models.MaskShown}
+	only := disclosure.Protect(disclosure.CountTable{Cells: [][]int{{3, 9}}}, 5)
+	only.RowTotals, only.RowTotalMasks = []int{12}, []disclosure.Mask{disclosure.MaskShown}
 	if err := attack(only); !strings.Contains(err, "cell 0,0 = 3") {
 		t.Errorf("attacker missed 12 - 9 = 3; it found:\n%s", err)
 	}
@@ -343,7 +343,7 @@ func TestProtectAttackerFindsLeaks(t *testing.T) {
 func TestProtectLargeTable(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 7))
-	table := models.CountTable{RowTotals: true, ColTotals: true}
+	table := disclosure.CountTable{RowTotals: true, ColTotals: true}
 	for range 200 {
 		row := make([]int, 5)
 		for j := range row {
@@ -352,7 +352,7 @@ func TestProtectLargeTable(t *testing.T) {
 		table.Cells = append(table.Cells, row)
 	}
 	start := time.Now()
-	p := models.Protect(table, 5)
+	p := disclosure.Protect(table, 5)
 	elapsed := time.Since(start)
 	masked, primary := 0, 0
 	for _, masks := range p.Masks {
@@ -360,7 +360,7 @@ func TestProtectLargeTable(t *testing.T) {
 			if m.Masked() {
 				masked++
 			}
-			if m == models.MaskPrimary {
+			if m == disclosure.MaskPrimary {
 				primary++
 			}
 		}
@@ -377,7 +377,7 @@ func TestProtectLargeTable(t *testing.T) {
 
 func BenchmarkProtect200x5(b *testing.B) {
 	r := rand.New(rand.NewPCG(7, 7))
-	table := models.CountTable{RowTotals: true, ColTotals: true}
+	table := disclosure.CountTable{RowTotals: true, ColTotals: true}
 	for range 200 {
 		row := make([]int, 5)
 		for j := range row {
@@ -386,14 +386,14 @@ func BenchmarkProtect200x5(b *testing.B) {
 		table.Cells = append(table.Cells, row)
 	}
 	for b.Loop() {
-		models.Protect(table, 5)
+		disclosure.Protect(table, 5)
 	}
 }
 
 // randomTable draws a table with counts skewed towards small numbers, random margins and a
 // threshold from 2 to 6.
-func randomTable(r *rand.Rand, rows, cols int) (models.CountTable, int) {
-	table := models.CountTable{RowTotals: r.IntN(4) != 0, ColTotals: r.IntN(4) != 0}
+func randomTable(r *rand.Rand, rows, cols int) (disclosure.CountTable, int) {
+	table := disclosure.CountTable{RowTotals: r.IntN(4) != 0, ColTotals: r.IntN(4) != 0}
 	for range rows {
 		row := make([]int, cols)
 		for j := range row {
@@ -411,10 +411,10 @@ func randomTable(r *rand.Rand, rows, cols int) (models.CountTable, int) {
 	return table, 2 + r.IntN(5)
 }
 
-func countEscalated(p models.Protected) int {
+func countEscalated(p disclosure.Protected) int {
 	n := 0
 	for _, e := range entries(p) {
-		if e.mask == models.MaskComplementary && e.value >= 1 && e.value < p.Threshold {
+		if e.mask == disclosure.MaskComplementary && e.value >= 1 && e.value < p.Threshold {
 			n++
 		}
 	}
@@ -423,7 +423,7 @@ func countEscalated(p models.Protected) int {
 
 // checkValues checks the figures of p against the table and the rule of primary suppression:
 // every printed count from 1 to threshold-1 is masked, and "< threshold" is never a lie.
-func checkValues(t *testing.T, table models.CountTable, p models.Protected) {
+func checkValues(t *testing.T, table disclosure.CountTable, p disclosure.Protected) {
 	t.Helper()
 	if len(p.Cells) != len(table.Cells) {
 		t.Fatalf("%d rows, want %d", len(p.Cells), len(table.Cells))
@@ -459,7 +459,7 @@ func checkValues(t *testing.T, table models.CountTable, p models.Protected) {
 		if small && !e.mask.Masked() {
 			t.Errorf("%s = %d is printed, threshold %d", e.name, e.value, p.Threshold)
 		}
-		if e.mask == models.MaskPrimary && !small {
+		if e.mask == disclosure.MaskPrimary && !small {
 			t.Errorf("%s = %d is printed as < %d", e.name, e.value, p.Threshold)
 		}
 	}
@@ -469,12 +469,12 @@ func checkValues(t *testing.T, table models.CountTable, p models.Protected) {
 type entry struct {
 	name  string
 	value int
-	mask  models.Mask
+	mask  disclosure.Mask
 }
 
 // entries lists the printed figures of p: the cells row by row, the row totals, the column
 // totals, the grand total.
-func entries(p models.Protected) []entry {
+func entries(p disclosure.Protected) []entry {
 	var es []entry
 	for i, row := range p.Cells {
 		for j, n := range row {
@@ -503,15 +503,15 @@ const attackerCap = 100000
 // totals and the column totals to the grand total. For every masked figure it searches, by
 // bounds propagation and branching, a table consistent with all that where the figure
 // differs from the truth; it reports the figures it can pin, or "" if none.
-func attack(p models.Protected) string {
+func attack(p disclosure.Protected) string {
 	es := entries(p)
 	n := len(es)
 	lo, hi := make([]int, n), make([]int, n)
 	for k, e := range es {
 		switch e.mask {
-		case models.MaskShown:
+		case disclosure.MaskShown:
 			lo[k], hi[k] = e.value, e.value
-		case models.MaskPrimary:
+		case disclosure.MaskPrimary:
 			lo[k], hi[k] = 1, p.Threshold-1
 		default:
 			lo[k], hi[k] = 0, attackerCap
@@ -739,7 +739,7 @@ func (s *solver) solve(changed int) bool {
 
 func TestTransport(t *testing.T) {
 	t.Parallel()
-	flow := models.Transport([]int{3, 0, 4}, []int{2, 5})
+	flow := disclosure.Transport([]int{3, 0, 4}, []int{2, 5})
 	want := [][]int{{2, 1}, {0, 0}, {0, 4}}
 	for i := range want {
 		for j := range want[i] {
@@ -756,7 +756,7 @@ func TestTransport(t *testing.T) {
 func TestProtectNetworkLinksBreakdowns(t *testing.T) {
 	t.Parallel()
 	// hub 0, sink 1; part A: one cell 2→3; part B: four cells 4→5, 6→7, 8→9, 10→11.
-	edges := []models.NetworkEdge{
+	edges := []disclosure.NetworkEdge{
 		{From: 2, To: 3, Value: 4, Printed: true},
 		{From: 4, To: 5, Value: 1, Printed: true}, {From: 6, To: 7, Value: 1, Printed: true},
 		{From: 8, To: 9, Value: 1, Printed: true}, {From: 10, To: 11, Value: 1, Printed: true},
@@ -765,20 +765,33 @@ func TestProtectNetworkLinksBreakdowns(t *testing.T) {
 		{From: 5, To: 1, Value: 1}, {From: 7, To: 1, Value: 1}, {From: 9, To: 1, Value: 1}, {From: 11, To: 1, Value: 1},
 		{From: 1, To: 0, Value: 4, Printed: true, Margin: true},
 	}
-	masks := models.ProtectNetwork(12, edges, 5)
+	masks := disclosure.ProtectNetwork(12, edges, 5)
 	secret := 0
 	for i, m := range masks {
-		if !edges[i].Printed && m != models.MaskShown {
+		if !edges[i].Printed && m != disclosure.MaskShown {
 			t.Errorf("edge %d is not printed but got mask %v", i, m)
 		}
-		if edges[i].Printed && m == models.MaskShown {
+		if edges[i].Printed && m == disclosure.MaskShown {
 			t.Errorf("edge %d holds a small count but is printed", i)
 		}
-		if m == models.MaskComplementary {
+		if m == disclosure.MaskComplementary {
 			secret++
 		}
 	}
 	if secret == 0 {
 		t.Errorf("no secret mark: every figure is pinned (%v)", masks)
+	}
+}
+
+// TestPlainIsProtectWithoutThreshold: the nominative tables are what Protect gives with a
+// threshold of 0, every figure printed.
+func TestPlainIsProtectWithoutThreshold(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for range 200 {
+		table, _ := randomTable(r, r.IntN(6), 1+r.IntN(6))
+		table.RowTotals, table.ColTotals = r.IntN(2) == 0, r.IntN(2) == 0
+		if got, want := disclosure.Plain(table), disclosure.Protect(table, 0); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Plain(%v) = %+v, Protect with threshold 0 gives %+v", table, got, want)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package models
+package calendar
 
 import (
 	"database/sql/driver"
@@ -40,9 +40,9 @@ func (t *DBTime) Scan(v any) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("models: unreadable time %q", x)
+		return fmt.Errorf("calendar: unreadable time %q", x)
 	}
-	return fmt.Errorf("models: cannot read %T as a time", v)
+	return fmt.Errorf("calendar: cannot read %T as a time", v)
 }
 
 // Value implements driver.Valuer.

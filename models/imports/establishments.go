@@ -1,4 +1,4 @@
-package models
+package imports
 
 import (
 	"context"
@@ -11,7 +11,9 @@ import (
 
 	"gorm.io/gorm"
 
-	"mediation/models/csvimport"
+	"mediation/models"
+
+	"mediation/models/imports/csvimport"
 )
 
 // ImportOptions say how an import runs.
@@ -85,9 +87,9 @@ const importBatch = 1000
 // ImportEstablishments imports the national directory's CSV: collèges and lycées are created
 // or updated by UAI, other types are skipped and counted, closed establishments come in
 // inactive, a wrong UAI check letter makes a line invalid.
-func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions, actor Actor, now time.Time) (ImportResult, error) {
+func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions, actor models.Actor, now time.Time) (ImportResult, error) {
 	seen := map[string]int{}
-	var batch []Establishment
+	var batch []models.Establishment
 	return runImport(ctx, db, r, opts, actor, now, importer{
 		record: "establishments",
 		required: []requiredColumn{
@@ -135,7 +137,7 @@ type importer struct {
 
 // runImport streams a file through an importer in one transaction: all or nothing, unless
 // opts.SkipInvalid; a dry run rolls back and keeps the figures. Applied imports are audited.
-func runImport(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions, actor Actor, now time.Time, imp importer) (ImportResult, error) {
+func runImport(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions, actor models.Actor, now time.Time, imp importer) (ImportResult, error) {
 	res := ImportResult{Skipped: map[string]int{}, DryRun: opts.DryRun}
 	in, err := csvimport.NewReader(r, opts.CSV)
 	if err != nil {
@@ -169,7 +171,7 @@ func runImport(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions
 		if opts.DryRun {
 			return errRollback
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditImported, imp.record, "", fmt.Sprintf(
+		return models.RecordAudit(ctx, tx, now, actor, models.AuditImported, imp.record, "", fmt.Sprintf(
 			"created %d, updated %d, unchanged %d, skipped %d, invalid %d", res.Created, res.Updated, res.Unchanged, sumCounts(res.Skipped), res.InvalidCount))
 	})
 	switch {
@@ -188,34 +190,34 @@ func runImport(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions
 }
 
 // establishmentOf reads one line; false when the line is skipped or invalid (then counted).
-func establishmentOf(rec csvimport.Record, res *ImportResult) (Establishment, bool) {
+func establishmentOf(rec csvimport.Record, res *ImportResult) (models.Establishment, bool) {
 	kind := csvimport.Normalize(rec.Get(colType...))
 	nature := csvimport.Normalize(rec.Get(colNature...))
-	var t EstablishmentType
+	var t models.EstablishmentType
 	switch {
 	case kind == "college" || strings.HasPrefix(nature, "college"):
-		t = TypeCollege
+		t = models.TypeCollege
 	case strings.HasPrefix(kind, "lycee") && (strings.Contains(kind, "professionnel") || strings.Contains(nature, "professionnel")):
-		t = TypeLyceePro
+		t = models.TypeLyceePro
 	case strings.HasPrefix(kind, "lycee"):
-		t = TypeLyceeGT
+		t = models.TypeLyceeGT
 	default:
 		label := rec.Get(colType...)
 		if label == "" {
 			label = "sans type"
 		}
 		res.Skipped["type « "+label+" », non retenu"]++
-		return Establishment{}, false
+		return models.Establishment{}, false
 	}
-	e := Establishment{Type: t, UAI: NormalizeUAI(rec.Get(colUAI...)), Name: rec.Get(colName...),
+	e := models.Establishment{Type: t, UAI: models.NormalizeUAI(rec.Get(colUAI...)), Name: rec.Get(colName...),
 		Commune: rec.Get(colCommune...), PostalCode: rec.Get(colPostal...), Active: true}
 	bad := false
 	fail := func(field, msg string) {
 		res.invalid(rec.Line, field, msg)
 		bad = true
 	}
-	if err := ValidateUAI(e.UAI); err != nil {
-		var v ValidationError
+	if err := models.ValidateUAI(e.UAI); err != nil {
+		var v models.ValidationError
 		errors.As(err, &v)
 		fail("UAI", strings.TrimSuffix(v["uai"], "."))
 	}
@@ -235,19 +237,19 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (Establishment, bo
 	}
 	switch sector := csvimport.Normalize(rec.Get(colSector...)); {
 	case strings.HasPrefix(sector, "public"):
-		e.Sector = SectorPublic
+		e.Sector = models.SectorPublic
 	case strings.HasPrefix(sector, "prive"):
-		e.Sector = SectorPrivate
+		e.Sector = models.SectorPrivate
 	default:
 		fail("statut", fmt.Sprintf("statut « %s » inconnu : Public ou Privé", rec.Get(colSector...)))
 	}
 	switch p := strings.ToUpper(strings.ReplaceAll(rec.Get(colPriority...), " ", "")); p {
 	case "REP+", "REPPLUS":
-		e.PriorityEducation = PriorityREPPlus
+		e.PriorityEducation = models.PriorityREPPlus
 	case "REP":
-		e.PriorityEducation = PriorityREP
+		e.PriorityEducation = models.PriorityREP
 	default:
-		e.PriorityEducation = PriorityNone
+		e.PriorityEducation = models.PriorityNone
 	}
 	if state := csvimport.Normalize(rec.Get(colState...)); state != "" && state != "ouvert" {
 		e.Active = false
@@ -257,7 +259,7 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (Establishment, bo
 
 // saveEstablishments creates the new establishments of a batch and updates the changed ones,
 // with one query to read the batch's existing rows.
-func saveEstablishments(tx *gorm.DB, batch []Establishment, now time.Time, res *ImportResult) error {
+func saveEstablishments(tx *gorm.DB, batch []models.Establishment, now time.Time, res *ImportResult) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -265,15 +267,15 @@ func saveEstablishments(tx *gorm.DB, batch []Establishment, now time.Time, res *
 	for i, e := range batch {
 		codes[i] = e.UAI
 	}
-	var existing []Establishment
+	var existing []models.Establishment
 	if err := tx.Where("uai IN ?", codes).Find(&existing).Error; err != nil {
 		return err
 	}
-	byUAI := make(map[string]Establishment, len(existing))
+	byUAI := make(map[string]models.Establishment, len(existing))
 	for _, e := range existing {
 		byUAI[e.UAI] = e
 	}
-	var create []Establishment
+	var create []models.Establishment
 	for _, e := range batch {
 		old, ok := byUAI[e.UAI]
 		if !ok {
@@ -286,7 +288,7 @@ func saveEstablishments(tx *gorm.DB, batch []Establishment, now time.Time, res *
 			res.Unchanged++
 			continue
 		}
-		err := tx.Model(&Establishment{}).Where("id = ?", old.ID).Updates(map[string]any{
+		err := tx.Model(&models.Establishment{}).Where("id = ?", old.ID).Updates(map[string]any{
 			"name": e.Name, "type": e.Type, "sector": e.Sector, "commune": e.Commune, "postal_code": e.PostalCode,
 			"priority_education": e.PriorityEducation, "active": e.Active, "updated_at": now.UTC(),
 		}).Error

@@ -1,4 +1,4 @@
-package models
+package imports
 
 import (
 	"context"
@@ -6,14 +6,19 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
-	"mediation/models/csvimport"
+	"gorm.io/gorm/clause"
+	"mediation/models"
+
+	"mediation/models/calendar"
+	"mediation/models/imports/csvimport"
+	"mediation/models/risk"
 )
 
 // Column names of class lists and attendance exports (SIECLE, Pronote…), with their variants.
@@ -43,7 +48,7 @@ func parseCivilDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{"02/01/2006", "2/1/2006", "02-01-2006", "02.01.2006", "2006-01-02", "2006-01-02 15:04:05"} {
 		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			return Date(t), true
+			return calendar.Date(t), true
 		}
 	}
 	return time.Time{}, false
@@ -51,32 +56,32 @@ func parseCivilDate(s string) (time.Time, bool) {
 
 // classLevelOf reads a level from a "niveau" column or, failing that, from the class name:
 // "4EME B" → 4e, "2NDE 3" → 2nde, "1ERE G2" → 1re, "TLE" → tle, "CAP 1" → cap1, "1 BAC PRO" → bac_pro.
-func classLevelOf(level, class string) (ClassLevel, bool) {
+func classLevelOf(level, class string) (models.ClassLevel, bool) {
 	for _, raw := range []string{level, class} {
 		v := strings.ReplaceAll(csvimport.Normalize(raw), "_", "")
 		switch {
 		case v == "":
 			continue
 		case strings.Contains(v, "cap") && strings.Contains(v, "2"):
-			return LevelCAP2, true
+			return models.LevelCAP2, true
 		case strings.Contains(v, "cap"):
-			return LevelCAP1, true
+			return models.LevelCAP1, true
 		case strings.Contains(v, "bacpro") || strings.Contains(v, "pro"):
-			return LevelBacPro, true
+			return models.LevelBacPro, true
 		case strings.HasPrefix(v, "6"), strings.HasPrefix(v, "sixieme"):
-			return Level6e, true
+			return models.Level6e, true
 		case strings.HasPrefix(v, "5"), strings.HasPrefix(v, "cinquieme"):
-			return Level5e, true
+			return models.Level5e, true
 		case strings.HasPrefix(v, "4"), strings.HasPrefix(v, "quatrieme"):
-			return Level4e, true
+			return models.Level4e, true
 		case strings.HasPrefix(v, "3"), strings.HasPrefix(v, "troisieme"):
-			return Level3e, true
+			return models.Level3e, true
 		case strings.HasPrefix(v, "2"), strings.HasPrefix(v, "seconde"):
-			return Level2nde, true
+			return models.Level2nde, true
 		case strings.HasPrefix(v, "1"), strings.HasPrefix(v, "premiere"):
-			return Level1re, true
+			return models.Level1re, true
 		case strings.HasPrefix(v, "t"):
-			return LevelTle, true
+			return models.LevelTle, true
 		}
 	}
 	return "", false
@@ -93,20 +98,19 @@ type pupilIndex struct {
 	tx     *gorm.DB
 	byUAI  map[string]uint // establishment id by UAI, 0 when unknown
 	loaded map[uint]bool
-	byINE  map[string]Pupil
-	byKey  map[string]Pupil
+	byINE  map[string]models.Pupil
+	byKey  map[string]models.Pupil
 	defUAI string
-	uaiCol bool
 }
 
 func newPupilIndex(tx *gorm.DB, defaultUAI string) *pupilIndex {
-	return &pupilIndex{tx: tx, byUAI: map[string]uint{}, loaded: map[uint]bool{}, byINE: map[string]Pupil{}, byKey: map[string]Pupil{},
-		defUAI: NormalizeUAI(defaultUAI)}
+	return &pupilIndex{tx: tx, byUAI: map[string]uint{}, loaded: map[uint]bool{}, byINE: map[string]models.Pupil{}, byKey: map[string]models.Pupil{},
+		defUAI: models.NormalizeUAI(defaultUAI)}
 }
 
 // establishment resolves the line's establishment (its UAI column, else the default).
 func (ix *pupilIndex) establishment(rec csvimport.Record) (uint, string, error) {
-	code := NormalizeUAI(rec.Get(colPupilUAI...))
+	code := models.NormalizeUAI(rec.Get(colPupilUAI...))
 	if code == "" {
 		code = ix.defUAI
 	}
@@ -115,7 +119,7 @@ func (ix *pupilIndex) establishment(rec csvimport.Record) (uint, string, error) 
 	}
 	id, ok := ix.byUAI[code]
 	if !ok {
-		var e Establishment
+		var e models.Establishment
 		err := ix.tx.Where("uai = ?", code).Take(&e).Error
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return 0, code, err
@@ -124,7 +128,7 @@ func (ix *pupilIndex) establishment(rec csvimport.Record) (uint, string, error) 
 		ix.byUAI[code] = id
 	}
 	if id != 0 && !ix.loaded[id] {
-		var ps []Pupil
+		var ps []models.Pupil
 		if err := ix.tx.Where("establishment_id = ? AND anonymised_at IS NULL", id).Find(&ps).Error; err != nil {
 			return 0, code, err
 		}
@@ -136,7 +140,7 @@ func (ix *pupilIndex) establishment(rec csvimport.Record) (uint, string, error) 
 	return id, code, nil
 }
 
-func (ix *pupilIndex) remember(p Pupil) {
+func (ix *pupilIndex) remember(p models.Pupil) {
 	if p.INE != nil {
 		ix.byINE[*p.INE] = p
 	}
@@ -144,13 +148,13 @@ func (ix *pupilIndex) remember(p Pupil) {
 }
 
 // find returns the file of the line: by INE, else by name and birth date.
-func (ix *pupilIndex) find(establishmentID uint, ine, last, first string, birth time.Time) (Pupil, bool, error) {
+func (ix *pupilIndex) find(establishmentID uint, ine, last, first string, birth time.Time) (models.Pupil, bool, error) {
 	if ine != "" {
 		if p, ok := ix.byINE[ine]; ok {
 			return p, true, nil
 		}
 		// The INE may be on a file of an establishment not loaded.
-		var p Pupil
+		var p models.Pupil
 		err := ix.tx.Where("ine = ?", ine).Take(&p).Error
 		if err == nil {
 			return p, true, nil
@@ -171,9 +175,9 @@ type PupilImportOptions struct {
 
 // ImportPupils imports a class list: each line opens a file (status identified) or updates the
 // class of an existing one, found by INE, else by name and birth date within the establishment.
-func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImportOptions, actor Actor, now time.Time) (ImportResult, error) {
+func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImportOptions, actor models.Actor, now time.Time) (ImportResult, error) {
 	var ix *pupilIndex
-	var created []Pupil
+	var created []models.Pupil
 	seen := map[string]int{}
 	flush := func(tx *gorm.DB) error {
 		if len(created) == 0 {
@@ -182,9 +186,9 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 		if err := tx.CreateInBatches(&created, 500).Error; err != nil {
 			return err
 		}
-		steps := make([]PupilStatusChange, len(created))
+		steps := make([]models.PupilStatusChange, len(created))
 		for i, p := range created {
-			steps[i] = PupilStatusChange{PupilID: p.ID, ToStatus: StatusIdentified, Comment: "Dossier ouvert par import", ChangedByID: actor.UserID, ChangedAt: now.UTC()}
+			steps[i] = models.PupilStatusChange{PupilID: p.ID, ToStatus: models.StatusIdentified, Comment: "Dossier ouvert par import", ChangedByID: actor.UserID, ChangedAt: now.UTC()}
 			ix.remember(p)
 		}
 		created = created[:0]
@@ -205,7 +209,7 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 			if err != nil {
 				return err
 			}
-			in := PupilInput{EstablishmentID: estID, LastName: rec.Get(colLastName...), FirstName: rec.Get(colFirstName...),
+			in := models.PupilInput{EstablishmentID: estID, LastName: rec.Get(colLastName...), FirstName: rec.Get(colFirstName...),
 				ClassName: rec.Get(colClass...), INE: rec.Get(colINE...)}
 			bad := false
 			fail := func(field, msg string) { res.invalid(rec.Line, field, msg); bad = true }
@@ -226,7 +230,7 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 			if bad {
 				return nil
 			}
-			for field, msg := range in.validate(now) {
+			for field, msg := range in.Validate(now) {
 				fail(field, strings.TrimSuffix(msg, "."))
 			}
 			if bad {
@@ -264,14 +268,14 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 					return nil
 				}
 				changes["version"], changes["updated_at"] = gorm.Expr("version + 1"), now.UTC()
-				if err := tx.Model(&Pupil{}).Where("id = ?", p.ID).Updates(changes).Error; err != nil {
+				if err := tx.Model(&models.Pupil{}).Where("id = ?", p.ID).Updates(changes).Error; err != nil {
 					return err
 				}
 				res.Updated++
 			default:
-				created = append(created, Pupil{EstablishmentID: estID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: in.BirthDate,
-					ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.ine(), Status: StatusIdentified, IdentifiedOn: Today(now),
-					RiskLevel: RiskLow, Version: 1})
+				created = append(created, models.Pupil{EstablishmentID: estID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: in.BirthDate,
+					ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.StoredINE(), Status: models.StatusIdentified, IdentifiedOn: calendar.Today(now),
+					RiskLevel: risk.Low, Version: 1})
 				res.Created++
 				if len(created) >= importBatch {
 					return flush(tx)
@@ -287,9 +291,9 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 // INE, else name and birth date), the month's figures are recorded (replacing the month if it
 // was there); lines of pupils without a file are skipped and counted. Risk levels of the pupils
 // touched are recomputed at the end.
-func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImportOptions, actor Actor, now time.Time) (ImportResult, error) {
+func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImportOptions, actor models.Actor, now time.Time) (ImportResult, error) {
 	var ix *pupilIndex
-	var rows []MonthlyIndicator
+	var rows []models.MonthlyIndicator
 	touched := map[uint]bool{}
 	seen := map[string]int{}
 	write := func(tx *gorm.DB, res *ImportResult) error {
@@ -299,18 +303,18 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 		// One query reads the batch's months that are there already: those identical are
 		// unchanged and not written again, the others updated.
 		ids := make([]uint, 0, len(rows))
-		months := make([]Month, 0, 12)
+		months := make([]calendar.Month, 0, 12)
 		for _, r := range rows {
 			ids = append(ids, r.PupilID)
-			if !oneOf(r.Month, months) {
+			if !slices.Contains(months, r.Month) {
 				months = append(months, r.Month)
 			}
 		}
-		var there []MonthlyIndicator
+		var there []models.MonthlyIndicator
 		if err := tx.Where("pupil_id IN ? AND month IN ?", ids, months).Find(&there).Error; err != nil {
 			return err
 		}
-		old := make(map[string]MonthlyIndicator, len(there))
+		old := make(map[string]models.MonthlyIndicator, len(there))
 		for _, t := range there {
 			old[fmt.Sprintf("%d|%s", t.PupilID, t.Month)] = t
 		}
@@ -378,9 +382,9 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 			if len(lineErrs) > 0 {
 				return nil
 			}
-			for field, msg := range in.validate(now) {
+			for field, msg := range in.Validate(now) {
 				res.invalid(rec.Line, field, strings.TrimSuffix(msg, "."))
-				lineErrs = ValidationError{field: msg}
+				lineErrs = models.ValidationError{field: msg}
 			}
 			if len(lineErrs) > 0 {
 				return nil
@@ -392,9 +396,9 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 			}
 			seen[key] = rec.Line
 			touched[p.ID] = true
-			rows = append(rows, MonthlyIndicator{PupilID: p.ID, Month: in.Month, UnjustifiedHalfDays: in.UnjustifiedHalfDays,
+			rows = append(rows, models.MonthlyIndicator{PupilID: p.ID, Month: in.Month, UnjustifiedHalfDays: in.UnjustifiedHalfDays,
 				JustifiedHalfDays: in.JustifiedHalfDays, SchoolHalfDays: in.SchoolHalfDays, TemporaryExclusions: in.TemporaryExclusions,
-				Incidents: in.Incidents, TermAverage: in.TermAverage, Source: SourceImport, UpdatedByID: actor.UserID,
+				Incidents: in.Incidents, TermAverage: in.TermAverage, Source: models.SourceImport, UpdatedByID: actor.UserID,
 				CreatedAt: now.UTC(), UpdatedAt: now.UTC()})
 			if len(rows) >= importBatch {
 				return write(tx, res)
@@ -412,17 +416,17 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 			if len(ids) == 0 {
 				return nil
 			}
-			rules, err := LoadRiskRules(ctx, tx)
+			rules, err := models.LoadRiskRules(ctx, tx)
 			if err != nil {
 				return err
 			}
-			return RecomputeRisk(ctx, tx, rules, MonthOf(now), ids...)
+			return models.RecomputeRisk(ctx, tx, rules, calendar.MonthOf(now), ids...)
 		},
 	})
 }
 
 // sameFigures tells whether two rows of a month hold the same figures.
-func sameFigures(a, b MonthlyIndicator) bool {
+func sameFigures(a, b models.MonthlyIndicator) bool {
 	eqInt := func(x, y *int) bool { return (x == nil && y == nil) || (x != nil && y != nil && *x == *y) }
 	eqAvg := func(x, y *float64) bool {
 		return (x == nil && y == nil) || (x != nil && y != nil && math.Abs(*x-*y) < 0.005)
@@ -437,27 +441,27 @@ var monthsByName = map[string]time.Month{"janvier": 1, "fevrier": 2, "mars": 3, 
 
 // monthOf reads a month as exports write it: 2026-11, 11/2026, « novembre 2026 », or the date
 // a period starts.
-func monthOf(rec csvimport.Record) (Month, bool) {
+func monthOf(rec csvimport.Record) (calendar.Month, bool) {
 	v := rec.Get(colMonth...)
 	if v == "" {
 		if t, ok := parseCivilDate(rec.Get(colMonthDate...)); ok {
-			return MonthOf(time.Date(t.Year(), t.Month(), 1, 12, 0, 0, 0, Paris)), true
+			return calendar.MonthOf(time.Date(t.Year(), t.Month(), 1, 12, 0, 0, 0, calendar.Paris)), true
 		}
 		return "", false
 	}
-	if m, err := ParseMonth(v); err == nil {
+	if m, err := calendar.ParseMonth(v); err == nil {
 		return m, true
 	}
 	for _, layout := range []string{"01/2006", "1/2006", "01-2006", "2006/01"} {
 		if t, err := time.Parse(layout, v); err == nil {
-			return Month(t.Format("2006-01")), true
+			return calendar.Month(t.Format("2006-01")), true
 		}
 	}
 	parts := strings.Split(csvimport.Normalize(v), "_")
 	if len(parts) == 2 {
 		if m, ok := monthsByName[parts[0]]; ok {
 			if y, err := strconv.Atoi(parts[1]); err == nil {
-				return Month(fmt.Sprintf("%04d-%02d", y, m)), true
+				return calendar.Month(fmt.Sprintf("%04d-%02d", y, m)), true
 			}
 		}
 	}
@@ -465,9 +469,9 @@ func monthOf(rec csvimport.Record) (Month, bool) {
 }
 
 // indicatorOf reads the figures of a line; messages are keyed by the field's French name.
-func indicatorOf(rec csvimport.Record) (IndicatorInput, map[string]string) {
+func indicatorOf(rec csvimport.Record) (models.IndicatorInput, map[string]string) {
 	errs := map[string]string{}
-	in := IndicatorInput{}
+	in := models.IndicatorInput{}
 	m, ok := monthOf(rec)
 	if !ok {
 		errs["mois"] = "mois illisible (2026-11, 11/2026 ou « novembre 2026 »)"

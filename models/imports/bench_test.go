@@ -1,4 +1,4 @@
-package models_test
+package imports_test
 
 import (
 	"bufio"
@@ -13,6 +13,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/dbtest"
+	"mediation/models/imports"
 )
 
 // writeDirectory writes a national directory of n lines in the export's shape: all the
@@ -88,7 +89,7 @@ func BenchmarkImportDirectory(b *testing.B) {
 					}
 				}()
 				b.StartTimer()
-				res, err := models.ImportEstablishments(context.Background(), db, f, models.ImportOptions{}, models.Actor{Email: "bench"}, importNow)
+				res, err := imports.ImportEstablishments(context.Background(), db, f, imports.ImportOptions{}, models.Actor{Email: "bench"}, importNow)
 				b.StopTimer()
 				close(done)
 				f.Close()
@@ -145,7 +146,7 @@ func BenchmarkImportPupils(b *testing.B) {
 				for round, want := range []int{15000, 0} {
 					in, _ := os.Open(path)
 					b.StartTimer()
-					res, err := models.ImportPupils(context.Background(), db, in, models.PupilImportOptions{}, models.Actor{Email: "bench"}, importNow)
+					res, err := imports.ImportPupils(context.Background(), db, in, imports.PupilImportOptions{}, models.Actor{Email: "bench"}, importNow)
 					b.StopTimer()
 					in.Close()
 					if err != nil || res.Created != want {

@@ -1,4 +1,4 @@
-package models
+package reports
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // KeyCount is one line of a breakdown: a key (an enumeration value or a name) and its count.
@@ -20,18 +23,18 @@ type KeyCount struct {
 // PartnerFigures are the anonymised figures of the referrals addressed to one partner
 // organisation and sent in a school year.
 type PartnerFigures struct {
-	Partner PartnerOrganisation
-	Year    SchoolYear
-	Years   []SchoolYear
+	Partner models.PartnerOrganisation
+	Year    calendar.SchoolYear
+	Years   []calendar.SchoolYear
 	// Elapsed is the number of months of the year begun at the time of the report.
 	Elapsed int
 	// Sent counts the referrals sent in the year (every status).
 	Sent        int
 	SentByMonth [12]int
-	ByStatus    map[ReferralStatus]int
-	ByReason    map[ReferralReason]int
+	ByStatus    map[models.ReferralStatus]int
+	ByReason    map[models.ReferralReason]int
 	// ByOutcome counts the closed referrals by outcome.
-	ByOutcome    map[ReferralOutcome]int
+	ByOutcome    map[models.ReferralOutcome]int
 	ReplyTime    ReplyTime
 	OnTime       int // acknowledged within the partner's response time
 	Overdue      int // still waiting for acknowledgement past the response time today
@@ -41,34 +44,34 @@ type PartnerFigures struct {
 }
 
 // PartnerByName finds a partner organisation by its exact name (case-insensitive), or
-// ErrNotFound.
-func PartnerByName(ctx context.Context, db *gorm.DB, name string) (PartnerOrganisation, error) {
-	var p PartnerOrganisation
+// models.ErrNotFound.
+func PartnerByName(ctx context.Context, db *gorm.DB, name string) (models.PartnerOrganisation, error) {
+	var p models.PartnerOrganisation
 	err := db.WithContext(ctx).Where("LOWER(name) = ?", strings.ToLower(strings.TrimSpace(name))).Take(&p).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return p, ErrNotFound
+		return p, models.ErrNotFound
 	}
 	if err != nil {
-		return p, fmt.Errorf("models: partner %q: %w", name, err)
+		return p, fmt.Errorf("reports: partner %q: %w", name, err)
 	}
 	return p, nil
 }
 
 // partnerScope tells whether the scope may read the anonymised report of the partner: its own
 // agents, and the coordination.
-func partnerScope(s Scope, partnerID uint) bool {
-	return s.Role == RoleCoordinator || (s.Role == RolePartner && s.PartnerID == partnerID)
+func partnerScope(s models.Scope, partnerID uint) bool {
+	return s.Role == models.RoleCoordinator || (s.Role == models.RolePartner && s.PartnerID == partnerID)
 }
 
-// LoadPartnerFigures computes the figures of the referrals sent to the partner in the year,
-// for a scope allowed to read them (else ErrNotFound), or ErrNoData.
-func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s Scope, partnerID uint, y SchoolYear, now time.Time) (PartnerFigures, error) {
-	f := PartnerFigures{Year: y, Elapsed: monthsElapsed(y, now), ByStatus: map[ReferralStatus]int{}, ByReason: map[ReferralReason]int{},
-		ByOutcome: map[ReferralOutcome]int{}}
+// loadPartnerFigures computes the figures of the referrals sent to the partner in the year,
+// for a scope allowed to read them (else models.ErrNotFound), or ErrNoData.
+func loadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y calendar.SchoolYear, now time.Time) (PartnerFigures, error) {
+	f := PartnerFigures{Year: y, Elapsed: monthsElapsed(y, now), ByStatus: map[models.ReferralStatus]int{}, ByReason: map[models.ReferralReason]int{},
+		ByOutcome: map[models.ReferralOutcome]int{}}
 	if !partnerScope(s, partnerID) {
-		return f, ErrNotFound
+		return f, models.ErrNotFound
 	}
-	p, err := PartnerByID(ctx, db, partnerID)
+	p, err := models.PartnerByID(ctx, db, partnerID)
 	if err != nil {
 		return f, err
 	}
@@ -77,12 +80,12 @@ func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s Scope, partnerID uin
 	start, end := y.Start().UTC(), y.End().UTC()
 	sent := func() *gorm.DB {
 		return db.Table("referrals").Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-			Where("referrals.partner_organisation_id = ? AND "+ReachedPartner+" AND referrals.sent_at >= ? AND referrals.sent_at < ?",
+			Where("referrals.partner_organisation_id = ? AND "+models.ReachedPartner+" AND referrals.sent_at >= ? AND referrals.sent_at < ?",
 				partnerID, start, end)
 	}
 	f.Years, err = reportYears(ctx, db, now, func(q *gorm.DB) *gorm.DB {
 		return q.Where("pupils.id IN (?)", db.Session(&gorm.Session{NewDB: true}).Table("referrals").Select("pupil_id").
-			Where("referrals.partner_organisation_id = ? AND "+ReachedPartner, partnerID))
+			Where("referrals.partner_organisation_id = ? AND "+models.ReachedPartner, partnerID))
 	})
 	if err != nil {
 		return f, err
@@ -92,17 +95,17 @@ func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s Scope, partnerID uin
 	}
 
 	var rows []struct {
-		Status  ReferralStatus
-		Reason  ReferralReason
-		Outcome *ReferralOutcome
+		Status  models.ReferralStatus
+		Reason  models.ReferralReason
+		Outcome *models.ReferralOutcome
 		Month   string
 		N       int
 	}
 	dialect := db.Dialector.Name()
-	month := monthOfDateSQL(dialect, parisDateSQL(dialect, "referrals.sent_at"))
+	month := monthOfDateSQL(dialect, models.ParisDateSQL(dialect, "referrals.sent_at"))
 	if err := sent().Select("referrals.status, referrals.reason, referrals.outcome, " + month + " AS month, COUNT(*) AS n").
 		Group("referrals.status, referrals.reason, referrals.outcome, " + month).Scan(&rows).Error; err != nil {
-		return f, fmt.Errorf("models: referrals to partner %d in %s: %w", partnerID, y, err)
+		return f, fmt.Errorf("reports: referrals to partner %d in %s: %w", partnerID, y, err)
 	}
 	for _, r := range rows {
 		f.Sent += r.N
@@ -129,7 +132,7 @@ func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s Scope, partnerID uin
 		Select("establishments.name, establishments.commune, establishments.uai, COUNT(*) AS n").
 		Group("establishments.id, establishments.name, establishments.commune, establishments.uai").
 		Scan(&byEst).Error; err != nil {
-		return f, fmt.Errorf("models: referrals to partner %d by establishment: %w", partnerID, err)
+		return f, fmt.Errorf("reports: referrals to partner %d by establishment: %w", partnerID, err)
 	}
 	for _, r := range byEst {
 		f.ByEstablishment = append(f.ByEstablishment, KeyCount{Key: r.Name + " (" + r.Commune + ", " + r.UAI + ")", N: r.N})
@@ -147,13 +150,13 @@ func LoadPartnerFigures(ctx context.Context, db *gorm.DB, s Scope, partnerID uin
 		OnTime  int
 		Overdue int
 	}
-	overdue, args := OverdueSQL(db, now)
+	overdue, args := models.OverdueSQL(db, now)
 	onTime := replyDaysSQL(db.Dialector.Name(), "referrals.acknowledged_at") + " <= partner_organisations.response_days"
 	err = sent().Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
 		Select("COALESCE(SUM(CASE WHEN referrals.acknowledged_at IS NOT NULL AND "+onTime+" THEN 1 ELSE 0 END), 0) AS on_time, "+
 			"COALESCE(SUM(CASE WHEN "+overdue+" THEN 1 ELSE 0 END), 0) AS overdue", args...).Scan(&timing).Error
 	if err != nil {
-		return f, fmt.Errorf("models: reply times of partner %d: %w", partnerID, err)
+		return f, fmt.Errorf("reports: reply times of partner %d: %w", partnerID, err)
 	}
 	f.OnTime, f.Overdue = timing.OnTime, timing.Overdue
 	return f, nil

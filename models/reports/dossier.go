@@ -1,4 +1,4 @@
-package models
+package reports
 
 import (
 	"context"
@@ -6,39 +6,42 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"mediation/models"
+	"mediation/models/calendar"
 )
 
 // PupilDossier is what the printed dossier of a pupil holds, for a meeting or for the family
 // under the right of access: the file, and its indicators, follow-ups, meetings and referrals of
 // a school year. Restricted follow-ups are left out, in SQL, for a scope that may not read them.
 type PupilDossier struct {
-	PupilFile
-	Year       SchoolYear
-	Meetings   []MeetingRow
-	Referrals  []ReferralRow
+	models.PupilFile
+	Year       calendar.SchoolYear
+	Meetings   []models.MeetingRow
+	Referrals  []models.ReferralRow
 	Restricted bool // the dossier includes restricted follow-ups
 }
 
-// LoadPupilDossier loads the dossier of a file within the scope, or ErrNotFound.
-func LoadPupilDossier(ctx context.Context, db *gorm.DB, s Scope, id uint, y SchoolYear, now time.Time) (PupilDossier, error) {
+// LoadPupilDossier loads the dossier of a file within the scope, or models.ErrNotFound.
+func LoadPupilDossier(ctx context.Context, db *gorm.DB, s models.Scope, id uint, y calendar.SchoolYear, now time.Time) (PupilDossier, error) {
 	d := PupilDossier{Year: y, Restricted: s.SeesRestrictedNotes()}
-	f, err := LoadPupilFile(ctx, db, s, id)
+	f, err := models.LoadPupilFile(ctx, db, s, id)
 	if err != nil {
 		return d, err
 	}
 	if f.Pupil.AnonymisedAt != nil {
-		return d, ErrNotFound
+		return d, models.ErrNotFound
 	}
 	d.PupilFile = f
 	db = db.WithContext(ctx)
-	dayStart, dayEnd := Date(y.Start()), Date(y.End())
-	err = visibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
+	dayStart, dayEnd := calendar.Date(y.Start()), calendar.Date(y.End())
+	err = models.VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
 		Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd).
 		Select("follow_ups.*, users.display_name AS author_name").
 		Joins("JOIN users ON users.id = follow_ups.author_id").
 		Order("follow_ups.occurred_on, follow_ups.id").Scan(&d.FollowUps).Error
 	if err != nil {
-		return d, fmt.Errorf("models: follow-ups of pupil %d in %s: %w", id, y, err)
+		return d, fmt.Errorf("reports: follow-ups of pupil %d in %s: %w", id, y, err)
 	}
 	d.FollowUpTotal = int64(len(d.FollowUps))
 	first, last := y.Months()[0], y.Months()[11]
@@ -49,7 +52,7 @@ func LoadPupilDossier(ctx context.Context, db *gorm.DB, s Scope, id uint, y Scho
 		}
 	}
 	d.Indicators = kept
-	meetings, err := MeetingsOfPupil(ctx, db, s, id)
+	meetings, err := models.MeetingsOfPupil(ctx, db, s, id)
 	if err != nil {
 		return d, err
 	}
@@ -58,7 +61,7 @@ func LoadPupilDossier(ctx context.Context, db *gorm.DB, s Scope, id uint, y Scho
 			d.Meetings = append(d.Meetings, m)
 		}
 	}
-	referrals, err := ReferralsOfPupil(ctx, db, s, now, id)
+	referrals, err := models.ReferralsOfPupil(ctx, db, s, now, id)
 	if err != nil {
 		return d, err
 	}

@@ -1,4 +1,4 @@
-package models_test
+package imports_test
 
 import (
 	"bytes"
@@ -13,17 +13,19 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
-	"mediation/models/csvimport"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
+	"mediation/models/imports"
+	"mediation/models/imports/csvimport"
 )
 
-var importNow = time.Date(2026, 11, 25, 10, 0, 0, 0, models.Paris)
+var importNow = time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)
 
 const directoryHeader = "Identifiant_de_l_etablissement;Nom_etablissement;Type_etablissement;Statut_public_prive;Code_postal;Nom_commune;Appartenance_Education_Prioritaire;etat;libelle_nature\n"
 
-func importDirectory(t *testing.T, db *gorm.DB, data string, opts models.ImportOptions) (models.ImportResult, error) {
+func importDirectory(t *testing.T, db *gorm.DB, data string, opts imports.ImportOptions) (imports.ImportResult, error) {
 	t.Helper()
-	return models.ImportEstablishments(context.Background(), db, strings.NewReader(data), opts, models.Actor{Email: "test"}, importNow)
+	return imports.ImportEstablishments(context.Background(), db, strings.NewReader(data), opts, models.Actor{Email: "test"}, importNow)
 }
 
 func TestImportTheDirectorySample(t *testing.T) {
@@ -34,7 +36,7 @@ func TestImportTheDirectorySample(t *testing.T) {
 		t.Fatal(err)
 	}
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
-		res, err := models.ImportEstablishments(context.Background(), db, bytes.NewReader(sample), models.ImportOptions{}, models.Actor{Email: "test"}, importNow)
+		res, err := imports.ImportEstablishments(context.Background(), db, bytes.NewReader(sample), imports.ImportOptions{}, models.Actor{Email: "test"}, importNow)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +52,7 @@ func TestImportTheDirectorySample(t *testing.T) {
 		if rabelais.PriorityEducation != models.PriorityREPPlus || rabelais.Commune != "Mons-en-Barœul" {
 			t.Errorf("Rabelais: %+v", rabelais)
 		}
-		again, err := models.ImportEstablishments(context.Background(), db, bytes.NewReader(sample), models.ImportOptions{}, models.Actor{Email: "test"}, importNow)
+		again, err := imports.ImportEstablishments(context.Background(), db, bytes.NewReader(sample), imports.ImportOptions{}, models.Actor{Email: "test"}, importNow)
 		if err != nil || again.Created != 0 || again.Updated != 0 || again.Unchanged != 3 {
 			t.Errorf("second import: %+v %v", again, err)
 		}
@@ -72,20 +74,20 @@ func TestImportEstablishmentsCases(t *testing.T) {
 			"0595333B;Ecole Les Lilas;Ecole;Public;59160;Lomme;;OUVERT;ECOLE MATERNELLE\n"
 		// A wrong check letter: all or nothing by default.
 		bad := good + "0595555A;Collège Faux;Collège;Public;59000;Lille;;OUVERT;COLLEGE\n"
-		res, err := importDirectory(t, db, bad, models.ImportOptions{})
-		if !errors.Is(err, models.ErrInvalidLines) || res.InvalidCount != 1 || res.Invalid[0].Line != 6 || res.Invalid[0].Field != "UAI" {
+		res, err := importDirectory(t, db, bad, imports.ImportOptions{})
+		if !errors.Is(err, imports.ErrInvalidLines) || res.InvalidCount != 1 || res.Invalid[0].Line != 6 || res.Invalid[0].Field != "UAI" {
 			t.Fatalf("invalid line: %+v %v", res, err)
 		}
 		if count() != 0 {
 			t.Fatal("an import with an invalid line half-applied")
 		}
 		// Dry run: the figures, nothing stored.
-		res, err = importDirectory(t, db, good, models.ImportOptions{DryRun: true})
+		res, err = importDirectory(t, db, good, imports.ImportOptions{DryRun: true})
 		if err != nil || res.Created != 3 || res.Applied || count() != 0 {
 			t.Fatalf("dry run: %+v %v, %d stored", res, err, count())
 		}
 		// Skip the invalid line, import the rest.
-		res, err = importDirectory(t, db, bad, models.ImportOptions{SkipInvalid: true})
+		res, err = importDirectory(t, db, bad, imports.ImportOptions{SkipInvalid: true})
 		if err != nil || res.Created != 3 || res.InvalidCount != 1 || count() != 3 {
 			t.Fatalf("skip invalid: %+v %v", res, err)
 		}
@@ -104,13 +106,13 @@ func TestImportEstablishmentsCases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err = importDirectory(t, db, latin, models.ImportOptions{})
+		res, err = importDirectory(t, db, latin, imports.ImportOptions{})
 		if err != nil || res.Updated != 1 || res.Unchanged != 2 || res.Created != 0 || res.Encoding != csvimport.EncodingWindows1252 {
 			t.Errorf("re-import: %+v %v", res, err)
 		}
 		// Files that are not the directory: one message, nothing imported.
 		for _, data := range []string{"", "nom;prenom\nDupont;Léa\n", "\x00\x01\x02"} {
-			if _, err := importDirectory(t, db, data, models.ImportOptions{}); err == nil {
+			if _, err := importDirectory(t, db, data, imports.ImportOptions{}); err == nil {
 				t.Errorf("%q accepted", data)
 			}
 		}
@@ -131,7 +133,7 @@ func FuzzImportEstablishments(f *testing.F) {
 	u := models.DatabaseURL{Dialect: models.DialectSQLite, Path: f.TempDir() + "/fuzz.db"}
 	db := dbtest.OpenMigrated(f, u)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		models.ImportEstablishments(context.Background(), db, bytes.NewReader(data), models.ImportOptions{DryRun: true}, models.Actor{}, importNow)
+		imports.ImportEstablishments(context.Background(), db, bytes.NewReader(data), imports.ImportOptions{DryRun: true}, models.Actor{}, importNow)
 		var n int64
 		dbtest.Must(t, db.Model(&models.Establishment{}).Count(&n).Error)
 		if n != 0 {

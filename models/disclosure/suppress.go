@@ -1,4 +1,4 @@
-package models
+package disclosure
 
 import "fmt"
 
@@ -88,17 +88,44 @@ func Protect(t CountTable, threshold int) Protected {
 	}
 	for i, row := range t.Cells {
 		if len(row) != cols {
-			panic(fmt.Sprintf("models: protect counts: row %d has %d cells, row 0 has %d", i, len(row), cols))
+			panic(fmt.Sprintf("disclosure: protect counts: row %d has %d cells, row 0 has %d", i, len(row), cols))
 		}
 		for j, n := range row {
 			if n < 0 {
-				panic(fmt.Sprintf("models: protect counts: cell (%d, %d) is negative: %d", i, j, n))
+				panic(fmt.Sprintf("disclosure: protect counts: cell (%d, %d) is negative: %d", i, j, n))
 			}
 		}
 	}
 	s := newSuppression(t, rows, cols, threshold)
 	s.protect()
 	return s.result(t, rows, cols)
+}
+
+// Plain is t with every count printed and its margins computed: the form of the tables of the
+// nominative reports, which stay inside the establishment and hide nothing. It gives what
+// Protect gives with a threshold of 0, without the search.
+func Plain(t CountTable) Protected {
+	rows := len(t.Cells)
+	cols := 0
+	if rows > 0 {
+		cols = len(t.Cells[0])
+	}
+	rowSums, colSums, total := tableSums(t.Cells, rows, cols)
+	p := Protected{Cells: make([][]int, rows), Masks: make([][]Mask, rows)}
+	for i := range rows {
+		p.Cells[i] = append([]int(nil), t.Cells[i]...)
+		p.Masks[i] = make([]Mask, cols)
+	}
+	if t.RowTotals {
+		p.RowTotals, p.RowTotalMasks = rowSums, make([]Mask, rows)
+	}
+	if t.ColTotals {
+		p.ColTotals, p.ColTotalMasks = colSums, make([]Mask, cols)
+	}
+	if t.RowTotals && t.ColTotals {
+		p.Total = total
+	}
+	return p
 }
 
 // suppression is a CountTable as a circulation. Nodes: the source 0, row i at 1+i, column j
@@ -397,7 +424,7 @@ func (s *suppression) fix(e int) {
 		}
 	}
 	if !found {
-		panic(fmt.Sprintf("models: protect counts: no cycle through edge %d", e)) // cannot happen, see above
+		panic(fmt.Sprintf("disclosure: protect counts: no cycle through edge %d", e)) // cannot happen, see above
 	}
 	s.open(e, bestFwd)
 	for _, st := range bestPath {
@@ -534,7 +561,7 @@ func ProtectNetwork(nodes int, edges []NetworkEdge, threshold int) []Mask {
 	var margins, cells []int
 	for i, e := range edges {
 		if e.Value < 0 || e.From < 0 || e.From >= nodes || e.To < 0 || e.To >= nodes {
-			panic(fmt.Sprintf("models: protect network: bad edge %d %+v", i, e))
+			panic(fmt.Sprintf("disclosure: protect network: bad edge %d %+v", i, e))
 		}
 		ce := countEdge{from: e.From, to: e.To, value: e.Value, inner: !e.Margin, printed: e.Printed}
 		if e.Printed && e.Value >= 1 && e.Value < threshold {

@@ -1,4 +1,4 @@
-package models_test
+package reports_test
 
 import (
 	"bytes"
@@ -11,7 +11,10 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
+	"mediation/models/reports"
+	"mediation/models/risk"
 	"mediation/views"
 )
 
@@ -38,7 +41,7 @@ func uai(t *testing.T, seven string) string {
 }
 
 func paris(y int, m time.Month, d, h int) time.Time {
-	return time.Date(y, m, d, h, 0, 0, 0, models.Paris)
+	return time.Date(y, m, d, h, 0, 0, 0, calendar.Paris)
 }
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
@@ -70,10 +73,10 @@ func newReportWorld(t *testing.T, db *gorm.DB) *reportWorld {
 		at     time.Time
 		reason models.ExitReason
 	}
-	pupil := func(e models.Establishment, name string, risk models.RiskLevel, steps ...step) models.Pupil {
+	pupil := func(e models.Establishment, name string, risk risk.Level, steps ...step) models.Pupil {
 		last := steps[len(steps)-1]
 		p := models.Pupil{EstablishmentID: e.ID, LastName: name, FirstName: "Camille", BirthDate: day(2011, 5, 4),
-			ClassLevel: models.Level4e, ClassName: "4e B", Status: last.to, IdentifiedOn: models.Date(steps[0].at),
+			ClassLevel: models.Level4e, ClassName: "4e B", Status: last.to, IdentifiedOn: calendar.Date(steps[0].at),
 			RiskLevel: risk, Version: 1, ReferentMediatorID: &author}
 		if last.to == models.StatusClosed {
 			at := last.at.UTC()
@@ -98,14 +101,14 @@ func newReportWorld(t *testing.T, db *gorm.DB) *reportWorld {
 	// Followed in 2025-2026: Aubert (active), Caron (closed in December), Dupont (identified in
 	// February), Evrard (closed in November then reopened: active) in E1; Fournier (monitoring)
 	// in E2. Bernard was closed before the year began.
-	aubert := pupil(w.e1, "Aubert", models.RiskHigh, step{id, paris(2025, 9, 10, 9), ""}, step{act, paris(2025, 10, 1, 9), ""})
-	pupil(w.e1, "Bernard", models.RiskLow, step{id, paris(2024, 5, 1, 9), ""}, step{act, paris(2024, 5, 2, 9), ""},
+	aubert := pupil(w.e1, "Aubert", risk.High, step{id, paris(2025, 9, 10, 9), ""}, step{act, paris(2025, 10, 1, 9), ""})
+	pupil(w.e1, "Bernard", risk.Low, step{id, paris(2024, 5, 1, 9), ""}, step{act, paris(2024, 5, 2, 9), ""},
 		step{clo, paris(2025, 6, 30, 9), models.ExitEndOfSchooling})
-	caron := pupil(w.e1, "Caron", models.RiskLow, step{id, paris(2024, 10, 1, 9), ""}, step{clo, paris(2025, 12, 1, 9), models.ExitReEngaged})
-	dupont := pupil(w.e1, "Dupont", models.RiskMedium, step{id, paris(2026, 2, 3, 9), ""})
-	evrard := pupil(w.e1, "Evrard", models.RiskLow, step{id, paris(2025, 9, 20, 9), ""}, step{clo, paris(2025, 11, 5, 9), models.ExitMovedAway},
+	caron := pupil(w.e1, "Caron", risk.Low, step{id, paris(2024, 10, 1, 9), ""}, step{clo, paris(2025, 12, 1, 9), models.ExitReEngaged})
+	dupont := pupil(w.e1, "Dupont", risk.Medium, step{id, paris(2026, 2, 3, 9), ""})
+	evrard := pupil(w.e1, "Evrard", risk.Low, step{id, paris(2025, 9, 20, 9), ""}, step{clo, paris(2025, 11, 5, 9), models.ExitMovedAway},
 		step{act, paris(2026, 1, 10, 9), ""})
-	fournier := pupil(w.e2, "Fournier", models.RiskMedium, step{id, paris(2025, 11, 15, 9), ""}, step{act, paris(2025, 11, 20, 9), ""},
+	fournier := pupil(w.e2, "Fournier", risk.Medium, step{id, paris(2025, 11, 15, 9), ""}, step{act, paris(2025, 11, 20, 9), ""},
 		step{mon, paris(2026, 1, 5, 9), ""})
 
 	followUp := func(p models.Pupil, on time.Time, kind models.FollowUpKind, minutes int, restricted bool) {
@@ -162,13 +165,13 @@ func newReportWorld(t *testing.T, db *gorm.DB) *reportWorld {
 	return w
 }
 
-var year2526 = models.SchoolYear{StartYear: 2025}
+var year2526 = calendar.SchoolYear{StartYear: 2025}
 
 func TestEstablishmentSummaryFigures(t *testing.T) {
 	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
-		s, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526, w.now, true)
+		s, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526, w.now, true)
 		must(t, err)
 		checks := []struct {
 			name      string
@@ -179,9 +182,9 @@ func TestEstablishmentSummaryFigures(t *testing.T) {
 			{"closed", s.FilesByStatus(models.StatusClosed), 1},
 			{"identified", s.FilesByStatus(models.StatusIdentified), 1},
 			{"monitoring", s.FilesByStatus(models.StatusMonitoring), 0},
-			{"high risk", s.FilesByRisk(models.RiskHigh), 1},
-			{"low risk", s.FilesByRisk(models.RiskLow), 2},
-			{"active and low risk", s.StatusRisk[models.StatusActive][models.RiskLow], 1},
+			{"high risk", s.FilesByRisk(risk.High), 1},
+			{"low risk", s.FilesByRisk(risk.Low), 2},
+			{"active and low risk", s.StatusRisk[models.StatusActive][risk.Low], 1},
 			{"new files", s.NewFiles(), 3},
 			{"new files in September", s.NewFilesByMonth[0], 2},
 			{"new files in February", s.NewFilesByMonth[5], 1},
@@ -219,7 +222,7 @@ func TestEstablishmentSummaryFigures(t *testing.T) {
 		}
 		// A head teacher's list does not count Aubert's restricted follow-up of October.
 		head := models.Scope{Role: models.RoleHeadTeacher, EstablishmentIDs: []uint{w.e1.ID}}
-		hs, err := models.LoadEstablishmentSummary(w.ctx, db, head, w.e1.UAI, year2526, w.now, true)
+		hs, err := reports.LoadEstablishmentSummary(w.ctx, db, head, w.e1.UAI, year2526, w.now, true)
 		must(t, err)
 		if hs.Pupils[0].FollowUps != 2 || hs.FollowUps() != s.FollowUps() {
 			t.Errorf("head teacher: Aubert has %d follow-ups listed (want 2), %d counted (want %d)", hs.Pupils[0].FollowUps, hs.FollowUps(), s.FollowUps())
@@ -228,21 +231,21 @@ func TestEstablishmentSummaryFigures(t *testing.T) {
 			t.Errorf("years %v", s.Years)
 		}
 
-		prev, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526.Previous(), w.now, false)
+		prev, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526.Previous(), w.now, false)
 		must(t, err)
 		if prev.FilesFollowed() != 2 || prev.Exits() != 1 || prev.ExitsByReason[models.ExitEndOfSchooling] != 1 || prev.MeetingsHeld() != 1 {
 			t.Errorf("2024-2025: files %d exits %v held %d", prev.FilesFollowed(), prev.ExitsByReason, prev.MeetingsHeld())
 		}
-		if _, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, models.SchoolYear{StartYear: 2019}, w.now, false); !errors.Is(err, models.ErrNoData) {
+		if _, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, calendar.SchoolYear{StartYear: 2019}, w.now, false); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("2019-2020: %v, want ErrNoData", err)
 		}
-		if _, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, "0000000A", year2526, w.now, false); !errors.Is(err, models.ErrNotFound) {
+		if _, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, "0000000A", year2526, w.now, false); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("unknown UAI: %v", err)
 		}
-		if _, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e3.UAI, year2526, w.now, false); !errors.Is(err, models.ErrNotFound) {
+		if _, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e3.UAI, year2526, w.now, false); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("establishment outside the scope: %v", err)
 		}
-		e2, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e2.UAI, year2526, w.now, false)
+		e2, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e2.UAI, year2526, w.now, false)
 		must(t, err)
 		if e2.FilesByStatus(models.StatusMonitoring) != 1 || e2.ReplyTime.MedianDays != 20 || e2.Meetings() != 1 || e2.MeetingsByStatus[models.MeetingPlanned] != 1 {
 			t.Errorf("E2: %+v", e2.Activity)
@@ -254,7 +257,7 @@ func TestMetropolitanFigures(t *testing.T) {
 	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
-		m, err := models.LoadMetropolitanFigures(w.ctx, db, year2526, w.now)
+		m, err := reports.LoadMetropolitanFigures(w.ctx, db, year2526, w.now)
 		must(t, err)
 		if m.Total.FilesFollowed() != 5 || m.Total.NewFiles() != 4 || m.Total.FollowUps() != 5 || m.Total.Referrals() != 4 || m.Total.Exits() != 2 {
 			t.Errorf("totals: files %d new %d follow-ups %d referrals %d exits %d", m.Total.FilesFollowed(), m.Total.NewFiles(),
@@ -263,22 +266,22 @@ func TestMetropolitanFigures(t *testing.T) {
 		if m.Establishments != 2 || m.Reporting != 2 || m.ReplyTime.MedianDays != 5 || m.ReplyTime.Acknowledged != 3 {
 			t.Errorf("establishments %d reporting %d reply %+v", m.Establishments, m.Reporting, m.ReplyTime)
 		}
-		types := m.Groups[models.ByType]
+		types := m.Groups[reports.ByType]
 		if len(types) != 2 || types[0].Key != string(models.TypeCollege) || types[0].FilesFollowed() != 4 || types[1].FilesFollowed() != 1 {
 			t.Errorf("by type %+v", types)
 		}
-		labels := m.Groups[models.ByPriority]
+		labels := m.Groups[reports.ByPriority]
 		if len(labels) != 2 || labels[0].Key != string(models.PriorityREPPlus) || labels[0].Exits() != 2 {
 			t.Errorf("by label %+v", labels)
 		}
-		communes := m.Groups[models.ByCommune]
+		communes := m.Groups[reports.ByCommune]
 		if len(communes) != 2 || communes[0].Key != "Lille" || communes[1].Key != "Roubaix" {
 			t.Errorf("by commune %+v", communes)
 		}
-		if est := m.Groups[models.ByEstablishment]; len(est) != 2 || est[0].Key != w.e1.UAI {
+		if est := m.Groups[reports.ByEstablishment]; len(est) != 2 || est[0].Key != w.e1.UAI {
 			t.Errorf("by establishment %+v", est)
 		}
-		if _, err := models.LoadMetropolitanFigures(w.ctx, db, models.SchoolYear{StartYear: 2030}, w.now); !errors.Is(err, models.ErrNoData) {
+		if _, err := reports.LoadMetropolitanFigures(w.ctx, db, calendar.SchoolYear{StartYear: 2030}, w.now); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("2030-2031: %v", err)
 		}
 	})
@@ -289,7 +292,7 @@ func TestPartnerFigures(t *testing.T) {
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
 		coordinator := models.Scope{Role: models.RoleCoordinator, UserID: 99}
-		f, err := models.LoadPartnerFigures(w.ctx, db, coordinator, w.p1.ID, year2526, w.now)
+		f, err := reports.LoadPartnerFigures(w.ctx, db, coordinator, w.p1.ID, year2526, w.now)
 		must(t, err)
 		if f.Sent != 3 || f.ByReason[models.ReasonSocialRights] != 2 || f.ByOutcome[models.OutcomeSupportInPlace] != 1 {
 			t.Errorf("sent %d by reason %v outcomes %v", f.Sent, f.ByReason, f.ByOutcome)
@@ -301,16 +304,16 @@ func TestPartnerFigures(t *testing.T) {
 			t.Errorf("by establishment %v by month %v", f.ByEstablishment, f.SentByMonth)
 		}
 		own := models.Scope{Role: models.RolePartner, PartnerID: w.p1.ID, UserID: 98}
-		if _, err := models.LoadPartnerFigures(w.ctx, db, own, w.p1.ID, year2526, w.now); err != nil {
+		if _, err := reports.LoadPartnerFigures(w.ctx, db, own, w.p1.ID, year2526, w.now); err != nil {
 			t.Errorf("own partner: %v", err)
 		}
-		if _, err := models.LoadPartnerFigures(w.ctx, db, own, w.p2.ID, year2526, w.now); !errors.Is(err, models.ErrNotFound) {
+		if _, err := reports.LoadPartnerFigures(w.ctx, db, own, w.p2.ID, year2526, w.now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other partner: %v", err)
 		}
-		if _, err := models.LoadPartnerFigures(w.ctx, db, w.scope1, w.p1.ID, year2526, w.now); !errors.Is(err, models.ErrNotFound) {
+		if _, err := reports.LoadPartnerFigures(w.ctx, db, w.scope1, w.p1.ID, year2526, w.now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("mediator: %v", err)
 		}
-		if _, err := models.LoadPartnerFigures(w.ctx, db, coordinator, w.p2.ID, models.SchoolYear{StartYear: 2020}, w.now); !errors.Is(err, models.ErrNoData) {
+		if _, err := reports.LoadPartnerFigures(w.ctx, db, coordinator, w.p2.ID, calendar.SchoolYear{StartYear: 2020}, w.now); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("no data: %v", err)
 		}
 	})
@@ -327,21 +330,21 @@ func TestReportsSurviveThePurge(t *testing.T) {
 		loc := v.Localizer("fr")
 		later := paris(2027, time.October, 1, 10) // Bernard and Caron are past their retention
 		type snapshot struct {
-			metro   models.MetropolitanFigures
-			summary models.EstablishmentSummary
+			metro   reports.MetropolitanFigures
+			summary reports.EstablishmentSummary
 			pdf     []byte
 		}
-		take := func(y models.SchoolYear) snapshot {
-			m, err := models.LoadMetropolitanFigures(w.ctx, db, y, later)
+		take := func(y calendar.SchoolYear) snapshot {
+			m, err := reports.LoadMetropolitanFigures(w.ctx, db, y, later)
 			must(t, err)
-			s, err := models.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, y, later, true)
+			s, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, y, later, true)
 			must(t, err)
-			b, err := loc.ReportPDF(loc.MetropolitanReport(m, 5), later, loc.SuppressionNote(5))
+			b, err := loc.ReportPDF(loc.MetropolitanReport(reports.ProtectMetropolitan(m, 5)), later, loc.SuppressionNote(5))
 			must(t, err)
 			return snapshot{m, s, b}
 		}
-		years := []models.SchoolYear{year2526.Previous(), year2526}
-		before := map[models.SchoolYear]snapshot{}
+		years := []calendar.SchoolYear{year2526.Previous(), year2526}
+		before := map[calendar.SchoolYear]snapshot{}
 		for _, y := range years {
 			before[y] = take(y)
 		}

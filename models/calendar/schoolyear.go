@@ -1,4 +1,4 @@
-package models
+package calendar
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ var Paris = mustLoadParis()
 func mustLoadParis() *time.Location {
 	loc, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
-		panic("models: the Europe/Paris time zone is missing: " + err.Error())
+		panic("calendar: the Europe/Paris time zone is missing: " + err.Error())
 	}
 	return loc
 }
@@ -113,3 +113,30 @@ func (m Month) First() time.Time {
 
 // SchoolYear is the school year the month belongs to.
 func (m Month) SchoolYear() SchoolYear { return SchoolYearOf(m.First()) }
+
+// MonthIndex reads "2026-11" as a count of months (year×12 + month−1), without the cost of
+// parsing a time: RecomputeRisk reads it for every indicator of every pupil.
+func MonthIndex(m Month) (int, bool) {
+	s := string(m)
+	if len(s) != 7 || s[4] != '-' {
+		return 0, false
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	mo, err2 := strconv.Atoi(s[5:])
+	if err1 != nil || err2 != nil || mo < 1 || mo > 12 || s[0] == '+' || s[0] == '-' || s[5] == '+' {
+		return 0, false
+	}
+	return y*12 + mo - 1, true
+}
+
+// MaxHalfDays is the number of half-days of school a month can hold at most: two a weekday.
+func (m Month) MaxHalfDays() int {
+	first := m.First()
+	n := 0
+	for d := first; d.Month() == first.Month(); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n += 2
+		}
+	}
+	return n
+}

@@ -1,0 +1,507 @@
+package reports
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/disclosure"
+)
+
+// The anonymised reports (metropolitan, partner, and the metropolitan overview) leave this
+// package protected, never as raw counts: LoadMetropolitan and LoadPartner read the
+// small-count threshold themselves, protect every table, and return types whose fields are
+// unexported, so that no caller (a page, a PDF, a later CSV or JSON export) can print an
+// unprotected count about minors. The raw figures are read by unexported loaders only.
+//
+// Across the tables of one report:
+//   - the metropolitan figures are protected once, by establishment; the other groupings
+//     (commune, type, label) are derived from those protected tables, a group's figure being
+//     printed only when every establishment figure behind it is, so that they tell nothing
+//     the establishment tables do not;
+//   - tables that break one total down in different ways (the new files by establishment and
+//     by month, a partner's referrals by status, reason, month and establishment) are
+//     protected together, as one network (protectBreakdowns), so that a figure printed in
+//     several places has one mask and nothing can be worked out from the tables together;
+//   - a median is printed only over a number of referrals at least the threshold.
+
+// Table is a protected table of an anonymised report. It is made in this package only.
+type Table struct{ p disclosure.Protected }
+
+// Counts is the table as it may be printed: the masked values are zero, so that a masked count
+// cannot travel further than this package even by mistake.
+func (t Table) Counts() disclosure.Protected {
+	p := t.p
+	p.Cells = make([][]int, len(t.p.Cells))
+	for i, row := range t.p.Cells {
+		p.Cells[i] = hide(row, t.p.Masks[i])
+	}
+	p.RowTotals = hide(t.p.RowTotals, t.p.RowTotalMasks)
+	p.ColTotals = hide(t.p.ColTotals, t.p.ColTotalMasks)
+	if p.TotalMask.Masked() {
+		p.Total = 0
+	}
+	return p
+}
+
+// hide copies values, zero where masked; nil stays nil (no such margin).
+func hide(values []int, masks []disclosure.Mask) []int {
+	if values == nil {
+		return nil
+	}
+	out := make([]int, len(values))
+	for i, v := range values {
+		if !masks[i].Masked() {
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// Figure is a protected key figure: a count with its mask.
+type Figure struct {
+	n    int
+	mask disclosure.Mask
+}
+
+// Value is the count (0 when masked) and its mask.
+func (f Figure) Value() (int, disclosure.Mask) {
+	if f.mask.Masked() {
+		return 0, f.mask
+	}
+	return f.n, f.mask
+}
+
+// Median is a protected median reply time: printed only over enough referrals that it
+// describes no one in particular, and only when the figures it is drawn from are printed.
+type Median struct {
+	rt    ReplyTime
+	shown bool
+}
+
+// Value is the median, and whether it may be printed (the zero ReplyTime when not).
+func (m Median) Value() (ReplyTime, bool) {
+	if !m.shown {
+		return ReplyTime{}, false
+	}
+	return m.rt, true
+}
+
+// protectedMedian hides a median over fewer referrals than the threshold.
+func protectedMedian(rt ReplyTime, threshold int) Median {
+	return Median{rt: rt, shown: rt.Acknowledged == 0 || rt.Acknowledged >= threshold}
+}
+
+// metroActivityColumns are the columns of the activity tables: new files, follow-ups, meetings
+// held, meetings where the family was absent, referrals.
+const metroActivityColumns = 5
+
+// Metropolitan is the anonymised metropolitan report, protected: counts only, small counts
+// hidden across all its tables.
+type Metropolitan struct {
+	Year  calendar.SchoolYear
+	Years []calendar.SchoolYear
+	// Elapsed is the number of months of the year begun at the time of the report.
+	Elapsed int
+	// Establishments counts the establishments in the report; Reporting those with any figure.
+	Establishments int
+	Reporting      int
+	// Names gives an establishment's name and commune by UAI, for the rows of ByEstablishment.
+	Names map[string]string
+
+	threshold int
+	m         MetropolitanFigures
+	// establishments are the rows of the tables, in the order of m.Groups[ByEstablishment].
+	establishments                 []ActivityGroup
+	status, activity, exits, month disclosure.Protected
+	replyTime                      Median
+}
+
+// LoadMetropolitan loads and protects the metropolitan figures of the year, with the
+// small-count threshold in force, or ErrNoData (with the years that have data).
+func LoadMetropolitan(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, now time.Time) (Metropolitan, error) {
+	threshold, err := models.LoadSmallCountThreshold(ctx, db)
+	if err != nil {
+		return Metropolitan{Year: y}, err
+	}
+	m, err := loadMetropolitanFigures(ctx, db, y, now)
+	if err != nil {
+		return Metropolitan{Year: y, Years: m.Years, threshold: threshold}, err
+	}
+	return ProtectMetropolitan(m, threshold), nil
+}
+
+// ProtectMetropolitan protects metropolitan figures with a threshold: the establishment
+// tables, the activity columns with the months that break the same totals down.
+func ProtectMetropolitan(m MetropolitanFigures, threshold int) Metropolitan {
+	t := Metropolitan{Year: m.Year, Years: m.Years, Elapsed: m.Elapsed, Establishments: m.Establishments, Reporting: m.Reporting,
+		Names: m.Names, threshold: threshold, m: m, establishments: m.Groups[ByEstablishment],
+		replyTime: protectedMedian(m.ReplyTime, threshold)}
+	var status, activity, exits [][]int
+	for _, ag := range t.establishments {
+		var row []int
+		for _, st := range models.PupilStatuses {
+			row = append(row, ag.FilesByStatus(st))
+		}
+		status = append(status, row)
+		held, expected := ag.FamilyAttendance()
+		activity = append(activity, []int{ag.NewFiles(), ag.FollowUps(), held, expected - held, ag.Referrals()})
+		row = nil
+		for _, reason := range models.ExitReasons {
+			row = append(row, ag.ExitsByReason[reason])
+		}
+		exits = append(exits, row)
+	}
+	t.status = disclosure.Protect(disclosure.CountTable{Cells: status, RowTotals: true, ColTotals: true}, threshold)
+	t.exits = disclosure.Protect(disclosure.CountTable{Cells: exits, RowTotals: true, ColTotals: true}, threshold)
+	// Meetings and referrals: each column on its own. New files and follow-ups: each column
+	// with the months that break the same total down, as one network.
+	rest := make([][]int, len(activity))
+	for i, row := range activity {
+		rest[i] = row[2:]
+	}
+	p := disclosure.Protect(disclosure.CountTable{Cells: rest, ColTotals: true}, threshold)
+	t.activity = disclosure.Protected{Threshold: threshold, Cells: activity, Masks: make([][]disclosure.Mask, len(activity)),
+		ColTotals: make([]int, metroActivityColumns), ColTotalMasks: make([]disclosure.Mask, metroActivityColumns)}
+	for i := range activity {
+		t.activity.Masks[i] = append(make([]disclosure.Mask, 2), p.Masks[i]...)
+	}
+	copy(t.activity.ColTotals[2:], p.ColTotals)
+	copy(t.activity.ColTotalMasks[2:], p.ColTotalMasks)
+	t.month = disclosure.Protected{Threshold: threshold, Cells: make([][]int, 2), Masks: make([][]disclosure.Mask, 2),
+		RowTotals: make([]int, 2), RowTotalMasks: make([]disclosure.Mask, 2)}
+	for k, months := range [][12]int{m.Total.NewFilesByMonth, m.Total.FollowUpsByMonth} {
+		col := make([]int, len(activity))
+		total := 0
+		for i, row := range activity {
+			col[i] = row[k]
+			total += row[k]
+		}
+		masks, totalMask := protectBreakdowns(total, [][]int{col, months[:]}, threshold)
+		for i := range activity {
+			t.activity.Masks[i][k] = masks[0][i]
+		}
+		t.activity.ColTotals[k], t.activity.ColTotalMasks[k] = total, totalMask
+		t.month.Cells[k], t.month.Masks[k] = months[:], masks[1]
+		t.month.RowTotals[k], t.month.RowTotalMasks[k] = total, totalMask
+	}
+	return t
+}
+
+// Threshold is the small-count threshold the figures were protected with.
+func (t Metropolitan) Threshold() int { return t.threshold }
+
+// Keys are the keys of the groups of a grouping, in the report's order: UAIs, communes,
+// establishment types or priority labels.
+func (t Metropolitan) Keys(g Grouping) []string {
+	groups := t.m.Groups[g]
+	out := make([]string, len(groups))
+	for i, ag := range groups {
+		out[i] = ag.Key
+	}
+	return out
+}
+
+// Status is the table of the files followed by status (columns: models.PupilStatuses), by
+// group of the grouping, with its totals.
+func (t Metropolitan) Status(g Grouping) Table { return Table{t.derive(t.status, g)} }
+
+// Activity is the table of new files, follow-ups, meetings held, meetings the family missed
+// and referrals, by group of the grouping, with its column totals.
+func (t Metropolitan) Activity(g Grouping) Table { return Table{t.derive(t.activity, g)} }
+
+// Exits is the table of the exits by reason (columns: models.ExitReasons), by group of the
+// grouping, with its totals.
+func (t Metropolitan) Exits(g Grouping) Table { return Table{t.derive(t.exits, g)} }
+
+// Months is the table of the new files (row 0) and follow-ups (row 1) by month of the year,
+// with their totals.
+func (t Metropolitan) Months() Table { return Table{t.month} }
+
+// FollowUpMinutes is the time spent in follow-ups, printed only when their count is.
+func (t Metropolitan) FollowUpMinutes() (int, bool) {
+	if t.activity.ColTotalMasks[1].Masked() {
+		return 0, false
+	}
+	return t.m.Total.FollowUpMinutes, true
+}
+
+// ReplyTime is the median reply time of the partners.
+func (t Metropolitan) ReplyTime() Median { return t.replyTime }
+
+// derive sums the establishment rows of a protected table into the groups of a grouping. A
+// group's figure is printed only when every figure it adds up is; the totals are the
+// establishment table's, masks included.
+func (t Metropolitan) derive(p disclosure.Protected, g Grouping) disclosure.Protected {
+	if g == ByEstablishment {
+		return p
+	}
+	groups := t.m.Groups[g]
+	index := make(map[string]int, len(groups))
+	for i, ag := range groups {
+		index[ag.Key] = i
+	}
+	cols := 0
+	if len(p.Cells) > 0 {
+		cols = len(p.Cells[0])
+	}
+	out := disclosure.Protected{Threshold: p.Threshold, Cells: make([][]int, len(groups)), Masks: make([][]disclosure.Mask, len(groups)),
+		ColTotals: p.ColTotals, ColTotalMasks: p.ColTotalMasks, Total: p.Total, TotalMask: p.TotalMask}
+	for i := range groups {
+		out.Cells[i], out.Masks[i] = make([]int, cols), make([]disclosure.Mask, cols)
+	}
+	if p.RowTotals != nil {
+		out.RowTotals, out.RowTotalMasks = make([]int, len(groups)), make([]disclosure.Mask, len(groups))
+	}
+	for e, ag := range t.establishments {
+		gi := index[t.m.GroupOf[ag.Key][g]]
+		for j := range cols {
+			out.Cells[gi][j] += p.Cells[e][j]
+			if p.Masks[e][j].Masked() {
+				out.Masks[gi][j] = disclosure.MaskComplementary
+			}
+		}
+		if p.RowTotals != nil {
+			out.RowTotals[gi] += p.RowTotals[e]
+			if p.RowTotalMasks[e].Masked() {
+				out.RowTotalMasks[gi] = disclosure.MaskComplementary
+			}
+		}
+	}
+	return out
+}
+
+// StatusRow is a row of the partner's status table: a status, or for closed referrals an
+// outcome (Status ReferralClosed and an empty Outcome: closed with no outcome recorded).
+type StatusRow struct {
+	Status  models.ReferralStatus
+	Outcome models.ReferralOutcome
+}
+
+// Partner is the anonymised report of the referrals addressed to one partner, protected: its
+// tables all add up to the referrals received, and are protected together.
+type Partner struct {
+	Partner models.PartnerOrganisation
+	Year    calendar.SchoolYear
+	Years   []calendar.SchoolYear
+	// Elapsed is the number of months of the year begun at the time of the report.
+	Elapsed int
+
+	threshold                                 int
+	statusRows                                []StatusRow
+	establishmentKeys                         []string
+	statuses, reasons, months, establishments disclosure.Protected
+	received, onTime, overdue                 Figure
+	reply, answer                             Median
+}
+
+// LoadPartner loads and protects the figures of the referrals sent to the partner in the
+// year, with the small-count threshold in force, for a scope allowed to read them (else
+// models.ErrNotFound), or ErrNoData (with the years that have data).
+func LoadPartner(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y calendar.SchoolYear, now time.Time) (Partner, error) {
+	threshold, err := models.LoadSmallCountThreshold(ctx, db)
+	if err != nil {
+		return Partner{Year: y}, err
+	}
+	f, err := loadPartnerFigures(ctx, db, s, partnerID, y, now)
+	if err != nil {
+		return Partner{Year: y, Years: f.Years, Partner: f.Partner, threshold: threshold}, err
+	}
+	return ProtectPartner(f, threshold), nil
+}
+
+// partnerStatusRows are the rows of the partner's status table: the statuses, the closed ones
+// split by outcome, with their counts.
+func partnerStatusRows(f PartnerFigures) ([]StatusRow, []int) {
+	var rows []StatusRow
+	var cells []int
+	for _, st := range []models.ReferralStatus{models.ReferralSent, models.ReferralAcknowledged, models.ReferralAccepted,
+		models.ReferralDeclined, models.ReferralWithdrawn} {
+		rows = append(rows, StatusRow{Status: st})
+		cells = append(cells, f.ByStatus[st])
+	}
+	closed := f.ByStatus[models.ReferralClosed]
+	for _, o := range models.ReferralOutcomes {
+		rows = append(rows, StatusRow{Status: models.ReferralClosed, Outcome: o})
+		cells = append(cells, f.ByOutcome[o])
+		closed -= f.ByOutcome[o]
+	}
+	if closed > 0 {
+		rows = append(rows, StatusRow{Status: models.ReferralClosed})
+		cells = append(cells, closed)
+	}
+	return rows, cells
+}
+
+// ProtectPartner protects a partner's figures with a threshold. The timing figures are
+// subsets of status cells (overdue referrals are still sent; the others were acknowledged,
+// answered or closed): each is printed only when the cells it is drawn from are, so that it
+// cannot pin a masked one.
+func ProtectPartner(f PartnerFigures, threshold int) Partner {
+	r := Partner{Partner: f.Partner, Year: f.Year, Years: f.Years, Elapsed: f.Elapsed, threshold: threshold}
+	var statusFlat []int
+	r.statusRows, statusFlat = partnerStatusRows(f)
+	var estFlat []int
+	for _, kc := range f.ByEstablishment {
+		r.establishmentKeys = append(r.establishmentKeys, kc.Key)
+		estFlat = append(estFlat, kc.N)
+	}
+	// Every table breaks the referrals received down: they are protected together.
+	reasonCells := make([]int, len(models.ReferralReasons))
+	for i, reason := range models.ReferralReasons {
+		reasonCells[i] = f.ByReason[reason]
+	}
+	parts := [][]int{statusFlat, reasonCells, f.SentByMonth[:]}
+	if len(estFlat) > 0 {
+		parts = append(parts, estFlat)
+	}
+	masks, mark := protectBreakdowns(f.Sent, parts, threshold)
+	r.statuses = columnTable(statusFlat, masks[0], f.Sent, mark, threshold)
+	r.reasons = columnTable(reasonCells, masks[1], f.Sent, mark, threshold)
+	r.months = rowTable(f.SentByMonth[:], masks[2], f.Sent, mark, threshold)
+	r.establishments = disclosure.Protected{Threshold: threshold}
+	if len(estFlat) > 0 {
+		r.establishments = columnTable(estFlat, masks[3], f.Sent, mark, threshold)
+	}
+	r.received = Figure{f.Sent, mark}
+	shownRows := func(rows ...int) bool {
+		for _, r := range rows {
+			if masks[0][r].Masked() {
+				return false
+			}
+		}
+		return true
+	}
+	var acknowledgedRows, answeredRows []int
+	for i := 1; i < len(statusFlat); i++ {
+		acknowledgedRows = append(acknowledgedRows, i)
+		if i != 1 && i != 4 { // neither still acknowledged nor withdrawn
+			answeredRows = append(answeredRows, i)
+		}
+	}
+	single := func(n int, ok bool) Figure {
+		if !ok {
+			return Figure{mask: disclosure.MaskComplementary}
+		}
+		p := disclosure.Protect(disclosure.CountTable{Cells: [][]int{{n}}}, threshold)
+		return Figure{n, p.Masks[0][0]}
+	}
+	median := func(rt ReplyTime, ok bool) Median {
+		if !ok {
+			return Median{}
+		}
+		return protectedMedian(rt, threshold)
+	}
+	acknowledged := shownRows(acknowledgedRows...)
+	r.reply = median(f.ReplyTime, acknowledged)
+	r.onTime = single(f.OnTime, acknowledged)
+	r.overdue = single(f.Overdue, shownRows(0))
+	r.answer = median(f.AnswerMedian, shownRows(answeredRows...))
+	return r
+}
+
+// Threshold is the small-count threshold the figures were protected with.
+func (r Partner) Threshold() int { return r.threshold }
+
+// StatusRows are the rows of Statuses.
+func (r Partner) StatusRows() []StatusRow { return r.statusRows }
+
+// Statuses is the one-column table of the referrals received by StatusRows, with its total.
+func (r Partner) Statuses() Table { return Table{r.statuses} }
+
+// Reasons is the one-column table of the referrals received by reason (rows:
+// models.ReferralReasons), with its total.
+func (r Partner) Reasons() Table { return Table{r.reasons} }
+
+// Months is the one-row table of the referrals received by month of the year, with its total.
+func (r Partner) Months() Table { return Table{r.months} }
+
+// EstablishmentKeys are the rows of Establishments: the names of the sending establishments.
+func (r Partner) EstablishmentKeys() []string { return r.establishmentKeys }
+
+// Establishments is the one-column table of the referrals received by sending establishment,
+// with its total.
+func (r Partner) Establishments() Table { return Table{r.establishments} }
+
+// Received is the number of referrals received in the year.
+func (r Partner) Received() Figure { return r.received }
+
+// OnTime is the number of referrals acknowledged within the partner's response time.
+func (r Partner) OnTime() Figure { return r.onTime }
+
+// Overdue is the number of referrals still waiting for acknowledgement past the response time.
+func (r Partner) Overdue() Figure { return r.overdue }
+
+// ReplyTime is the median time from sending to acknowledgement.
+func (r Partner) ReplyTime() Median { return r.reply }
+
+// AnswerTime is the median time from sending to the partner's answer.
+func (r Partner) AnswerTime() Median { return r.answer }
+
+// protectBreakdowns protects together several breakdowns of one printed total (each part
+// adds up to total): the cells of one part cannot be worked out from the others. The parts
+// form a chain network, each cell an edge, consecutive parts joined by edges not printed.
+// It returns the masks of each part's cells, and of the total.
+func protectBreakdowns(total int, parts [][]int, threshold int) ([][]disclosure.Mask, disclosure.Mask) {
+	const hub, sink = 0, 1
+	nodes := 2
+	var edges []disclosure.NetworkEdge
+	type layer struct{ in, out int }
+	layers := make([][]layer, len(parts))
+	cellEdge := make([][]int, len(parts))
+	for k, part := range parts {
+		for _, v := range part {
+			l := layer{nodes, nodes + 1}
+			nodes += 2
+			layers[k] = append(layers[k], l)
+			cellEdge[k] = append(cellEdge[k], len(edges))
+			edges = append(edges, disclosure.NetworkEdge{From: l.in, To: l.out, Value: v, Printed: true})
+		}
+	}
+	// The hub feeds the first part, the last part drains to the sink, consecutive parts are
+	// joined by a flow with the true values on both sides.
+	for i, l := range layers[0] {
+		edges = append(edges, disclosure.NetworkEdge{From: hub, To: l.in, Value: parts[0][i]})
+	}
+	for k := 0; k+1 < len(parts); k++ {
+		flow := disclosure.Transport(parts[k], parts[k+1])
+		for i, a := range layers[k] {
+			for j, b := range layers[k+1] {
+				edges = append(edges, disclosure.NetworkEdge{From: a.out, To: b.in, Value: flow[i][j]})
+			}
+		}
+	}
+	last := len(parts) - 1
+	for i, l := range layers[last] {
+		edges = append(edges, disclosure.NetworkEdge{From: l.out, To: sink, Value: parts[last][i]})
+	}
+	totalEdge := len(edges)
+	edges = append(edges, disclosure.NetworkEdge{From: sink, To: hub, Value: total, Printed: true, Margin: true})
+	masks := disclosure.ProtectNetwork(nodes, edges, threshold)
+	out := make([][]disclosure.Mask, len(parts))
+	for k := range parts {
+		for _, e := range cellEdge[k] {
+			out[k] = append(out[k], masks[e])
+		}
+	}
+	return out, masks[totalEdge]
+}
+
+// columnTable is a one-column protected table with its total, from masks already decided.
+func columnTable(cells []int, masks []disclosure.Mask, total int, totalMask disclosure.Mask, threshold int) disclosure.Protected {
+	p := disclosure.Protected{Threshold: threshold, ColTotals: []int{total}, ColTotalMasks: []disclosure.Mask{totalMask}}
+	for i, v := range cells {
+		p.Cells = append(p.Cells, []int{v})
+		p.Masks = append(p.Masks, []disclosure.Mask{masks[i]})
+	}
+	return p
+}
+
+// rowTable is a one-row protected table with its total, from masks already decided.
+func rowTable(cells []int, masks []disclosure.Mask, total int, totalMask disclosure.Mask, threshold int) disclosure.Protected {
+	return disclosure.Protected{Threshold: threshold, Cells: [][]int{cells}, Masks: [][]disclosure.Mask{masks},
+		RowTotals: []int{total}, RowTotalMasks: []disclosure.Mask{totalMask}}
+}

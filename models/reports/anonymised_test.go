@@ -1,0 +1,104 @@
+package reports
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/disclosure"
+	"mediation/models/risk"
+)
+
+// randomMetro is a metropolis of n establishments with small, random figures.
+func randomMetro(r *rand.Rand, n int) MetropolitanFigures {
+	m := MetropolitanFigures{Year: calendar.SchoolYear{StartYear: 2025}, Elapsed: 12, Groups: map[Grouping][]ActivityGroup{},
+		Names: map[string]string{}, GroupOf: map[string]map[Grouping]string{}}
+	total := Activity{}
+	groups := map[Grouping]map[string]*ActivityGroup{}
+	for _, g := range Groupings {
+		groups[g] = map[string]*ActivityGroup{}
+	}
+	small := func() int { return [...]int{0, 0, 1, 2, 3, 4, 5, 6, 9, 14}[r.IntN(10)] }
+	for i := range n {
+		a := Activity{StatusRisk: map[models.PupilStatus]map[risk.Level]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
+			MeetingsByStatus:  map[models.MeetingStatus]int{models.MeetingHeld: small(), models.MeetingFamilyAbsent: small()},
+			ReferralsByStatus: map[models.ReferralStatus]int{models.ReferralSent: small()}, ExitsByReason: map[models.ExitReason]int{}}
+		for _, st := range models.PupilStatuses {
+			a.StatusRisk[st] = map[risk.Level]int{risk.Low: small()}
+		}
+		for _, e := range models.ExitReasons[:3] {
+			a.ExitsByReason[e] = small()
+		}
+		for j := range 12 {
+			a.NewFilesByMonth[j], a.FollowUpsByMonth[j] = small()%3, small()
+		}
+		uai := fmt.Sprintf("E%03d", i)
+		keys := map[Grouping]string{ByEstablishment: uai, ByCommune: []string{"Lille", "Roubaix", "Hem"}[r.IntN(3)],
+			ByType: string(models.EstablishmentTypes[r.IntN(3)]), ByPriority: string(models.PriorityLabels[r.IntN(3)])}
+		m.Names[uai], m.GroupOf[uai] = uai, keys
+		for g, k := range keys {
+			if groups[g][k] == nil {
+				groups[g][k] = &ActivityGroup{Key: k, Activity: Activity{StatusRisk: map[models.PupilStatus]map[risk.Level]int{},
+					FollowUpsByKind: map[models.FollowUpKind]int{}, MeetingsByStatus: map[models.MeetingStatus]int{},
+					ReferralsByStatus: map[models.ReferralStatus]int{}, ExitsByReason: map[models.ExitReason]int{}}}
+				m.Groups[g] = append(m.Groups[g], ActivityGroup{Key: k})
+			}
+			groups[g][k].Activity.Add(&a)
+		}
+		if total.StatusRisk == nil {
+			total = Activity{StatusRisk: map[models.PupilStatus]map[risk.Level]int{}, FollowUpsByKind: map[models.FollowUpKind]int{},
+				MeetingsByStatus: map[models.MeetingStatus]int{}, ReferralsByStatus: map[models.ReferralStatus]int{}, ExitsByReason: map[models.ExitReason]int{}}
+		}
+		total.Add(&a)
+	}
+	for g, list := range m.Groups {
+		for i := range list {
+			list[i] = *groups[g][list[i].Key]
+		}
+	}
+	m.Total, m.Establishments, m.Reporting = total, n, n
+	return m
+}
+
+// TestMetropolitanTablesAgree: the groupings say nothing the establishment tables do not, a
+// figure printed in two tables has one mask, and no small count is printed anywhere.
+func TestMetropolitanTablesAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	for round := range 200 {
+		m := randomMetro(r, 1+r.IntN(12))
+		threshold := 3 + r.IntN(4)
+		tables := ProtectMetropolitan(m, threshold)
+		for k := range 2 {
+			if tables.month.RowTotalMasks[k] != disclosure.MaskShown != tables.activity.ColTotalMasks[k].Masked() {
+				t.Fatalf("round %d: the months total %d and the activity total disagree on their mask", round, k)
+			}
+		}
+		for _, p := range []disclosure.Protected{tables.status, tables.activity, tables.exits} {
+			for _, g := range Groupings {
+				d := tables.derive(p, g)
+				for e, ag := range tables.establishments {
+					gi := -1
+					for i, grp := range m.Groups[g] {
+						if grp.Key == m.GroupOf[ag.Key][g] {
+							gi = i
+						}
+					}
+					for j := range p.Cells[e] {
+						if p.Masks[e][j].Masked() && !d.Masks[gi][j].Masked() {
+							t.Fatalf("round %d: group %s prints a cell made of a masked establishment cell", round, m.Groups[g][gi].Key)
+						}
+					}
+				}
+				for i := range d.Cells {
+					for j, v := range d.Cells[i] {
+						if v >= 1 && v < threshold && !d.Masks[i][j].Masked() {
+							t.Fatalf("round %d: a small count %d is printed in clear", round, v)
+						}
+					}
+				}
+			}
+		}
+	}
+}
