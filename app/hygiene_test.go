@@ -72,7 +72,7 @@ func TestGuardianEmailIsAPlainAddress(t *testing.T) {
 // pool, PostgreSQL by cutting the TCP proxy the application reaches it through.
 type outageSite struct {
 	*site
-	log *syncBuffer
+	log *dbtest.LogBuffer
 	cut func()
 }
 
@@ -88,7 +88,7 @@ func newOutageSite(t *testing.T, u models.DatabaseURL) *outageSite {
 		target.Host = p.addr
 		dsn = target.String()
 	}
-	buf := &syncBuffer{}
+	buf := &dbtest.LogBuffer{}
 	a, err := app.New(context.Background(), app.Config{DatabaseURL: dsn, Now: clk.Now,
 		Logger: slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
@@ -113,24 +113,6 @@ func newOutageSite(t *testing.T, u models.DatabaseURL) *outageSite {
 		sqlDB.Close()
 	}
 	return o
-}
-
-// syncBuffer is a log destination shared by the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // During a database outage a page and a form post answer 503 with Retry-After and a French

@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql/driver"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,24 +20,6 @@ import (
 	"mediation/models/dbtest"
 )
 
-// syncBuffer is a log destination that the pool's goroutines may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // No secret and no personal data reaches the logs: statements that are slow (here every one)
 // or that fail carry a session token, a password hash, an email and a searched name, and the
 // log holds the statements' shapes and errors' codes, never one of those values.
@@ -47,7 +27,7 @@ func TestDatabaseLogsHoldNoValues(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		ctx := context.Background()
-		var buf syncBuffer
+		var buf dbtest.LogBuffer
 		log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: 3, Logger: log, SlowThreshold: time.Nanosecond})
 		if err != nil {
