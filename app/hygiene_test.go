@@ -264,7 +264,7 @@ func TestConcurrentCreationOfOneAccount(t *testing.T) {
 			switch {
 			case err == nil:
 				ok++
-			case errors.As(err, &v) && v["email"] == "Un compte existe déjà avec cette adresse.":
+			case errors.As(err, &v) && v["email"].Key == "account.email_taken":
 			default:
 				t.Errorf("user add: %v", err)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"mediation/models"
 	"mediation/models/imports"
+	"mediation/views"
 )
 
 // Importers are the imports the command and the upload page offer, by name.
@@ -47,9 +48,13 @@ func Import(ctx context.Context, cfg Config, kind, path string, opts imports.Pup
 		return err
 	}
 	defer models.Close(db)
+	v, err := views.New()
+	if err != nil {
+		return err
+	}
 	res, err := run(ctx, db, f, opts, models.Actor{Email: "cli"}, cfg.Now())
 	if err == nil || res.InvalidCount > 0 {
-		PrintImportResult(out, path, res)
+		PrintImportResult(out, path, res, v.Localizer("fr"))
 	}
 	if err != nil {
 		return fmt.Errorf("%s : %w", path, err)
@@ -57,8 +62,9 @@ func Import(ctx context.Context, cfg Config, kind, path string, opts imports.Pup
 	return nil
 }
 
-// PrintImportResult writes an import's figures and its invalid lines in French.
-func PrintImportResult(out io.Writer, path string, res imports.ImportResult) {
+// PrintImportResult writes an import's figures and its invalid lines in loc's language (the
+// command speaks French).
+func PrintImportResult(out io.Writer, path string, res imports.ImportResult, loc *views.Localizer) {
 	switch {
 	case res.DryRun && res.InvalidCount == 0:
 		fmt.Fprintf(out, "Essai (--dry-run) : rien n'a été enregistré. L'import de %s ferait :\n", path)
@@ -80,7 +86,7 @@ func PrintImportResult(out io.Writer, path string, res imports.ImportResult) {
 	if res.InvalidCount > 0 {
 		fmt.Fprintf(out, "  invalides   %d :\n", res.InvalidCount)
 		for _, e := range res.Invalid {
-			fmt.Fprintf(out, "    %s\n", e)
+			fmt.Fprintf(out, "    ligne %d, %s : %s\n", e.Line, e.Field, loc.Reason(e.Message))
 		}
 		if res.InvalidCount > len(res.Invalid) {
 			fmt.Fprintf(out, "    … et %d autres\n", res.InvalidCount-len(res.Invalid))

@@ -61,7 +61,7 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	}
 	var v models.ValidationError
 	if err := models.ValidatePassword(next, u.Email); errors.As(err, &v) {
-		p.Errors["new_password"] = p.T(v["password"])
+		p.Errors["new_password"] = p.Msg(v["password"])
 	} else if next == current {
 		p.Errors["new_password"] = p.T("password.same_as_current")
 	}

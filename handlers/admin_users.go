@@ -141,7 +141,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	}
 	a := bindAccount(c)
 	if before.ID == currentUser(c).ID && (!a.Active || a.Role != models.RoleAdmin) {
-		return h.userFormErrors(c, before.ID, a, models.ValidationError{"active": "Vous ne pouvez ni désactiver votre propre compte ni changer votre propre rôle."})
+		return h.userFormErrors(c, before.ID, a, models.ValidationError{"active": models.Msg("account.self_change_refused")})
 	}
 	_, err = models.UpdateAccount(ctx, h.DB, actor(c), h.Now(), before.ID, a, func(after models.User) string {
 		return accountChanges(before, after)

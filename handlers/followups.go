@@ -21,14 +21,14 @@ func bindFollowUp(c echo.Context) (models.FollowUpInput, models.ValidationError)
 		Restricted: c.FormValue("restricted") == "on"}
 	var ok bool
 	if in.OccurredOn, ok = formDate(c, "occurred_on"); !ok {
-		v.Add("occurred_on", "Date invalide : jj/mm/aaaa.")
+		v.Add("occurred_on", "field.date_invalid")
 	}
 	if in.DurationMinutes, ok = formInt(c, "duration_minutes"); !ok {
-		v.Add("duration_minutes", "Une durée en minutes est attendue, par exemple 30.")
+		v.Add("duration_minutes", "field.minutes_expected")
 	}
 	in.Action = models.ActionInput{Description: c.FormValue("action_description"), OwnerLabel: c.FormValue("action_owner_label")}
 	if in.Action.DueOn, ok = formDate(c, "action_due_on"); !ok {
-		v.Add("action_due_on", "Date invalide : jj/mm/aaaa.")
+		v.Add("action_due_on", "field.date_invalid")
 	}
 	if owner := c.FormValue("action_owner"); owner != "" && owner != "label" {
 		in.Action.OwnerUserID = formIDPtr(c, "action_owner")

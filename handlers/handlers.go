@@ -159,11 +159,11 @@ func actor(c echo.Context) models.Actor {
 	return a
 }
 
-// fieldErrors translates the French messages of a validation error for the page's language.
+// fieldErrors writes the messages of a validation error in the page's language.
 func fieldErrors(loc *views.Localizer, v models.ValidationError) map[string]string {
 	out := make(map[string]string, len(v))
 	for field, msg := range v {
-		out[field] = loc.T(msg)
+		out[field] = loc.Msg(msg)
 	}
 	return out
 }

@@ -167,10 +167,10 @@ func bindMeeting(c echo.Context) (models.MeetingInput, models.ValidationError) {
 		InterpreterNeeded: c.FormValue("interpreter_needed") == "on"}
 	var ok bool
 	if in.ScheduledAt, ok = formParisTime(c, "date", "time"); !ok {
-		v.Add("scheduled_at", "Date ou heure invalide : jj/mm/aaaa et hh:mm.")
+		v.Add("scheduled_at", "meeting.datetime_invalid")
 	}
 	if in.DurationMinutes, ok = formInt(c, "duration_minutes"); !ok {
-		v.Add("duration_minutes", "Une durée en minutes est attendue, par exemple 30.")
+		v.Add("duration_minutes", "field.minutes_expected")
 	}
 	for i := 0; i < models.MaxMeetingParticipants; i++ {
 		in.Participants = append(in.Participants, models.ParticipantInput{
@@ -445,7 +445,7 @@ func (h *Handlers) afterMeetingChange(c echo.Context, id uint, form string, err 
 	case errors.As(err, &ve):
 		return h.meetingFormFailed(c, id, form, http.StatusUnprocessableEntity, ve)
 	case errors.As(err, &stale):
-		return h.meetingFormFailed(c, id, form, http.StatusConflict, models.ValidationError{"stale": stale.Message})
+		return h.meetingFormFailed(c, id, form, http.StatusConflict, models.ValidationError{"stale": models.Msg(stale.Message)})
 	case err != nil:
 		return notFound(err)
 	}
@@ -528,7 +528,7 @@ func (h *Handlers) WriteRecap(c echo.Context) error {
 		due, ok := formDate(c, fmt.Sprintf("action%d_due_on", i))
 		if !ok {
 			dueField := fmt.Sprintf("action%d_due_on", i)
-			v.Add(dueField, "Date invalide : jj/mm/aaaa.")
+			v.Add(dueField, "field.date_invalid")
 		}
 		a.DueOn = due
 		if owner := c.FormValue(fmt.Sprintf("action%d_owner", i)); owner != "" && owner != "label" {

@@ -78,7 +78,7 @@ func bindPartner(c echo.Context) (models.PartnerInput, models.ValidationError) {
 	days, ok := formInt(c, "response_days")
 	switch {
 	case !ok:
-		v.Add("response_days", "Un nombre de jours est attendu, par exemple 15.")
+		v.Add("response_days", "field.days_expected")
 	case days == 0:
 		days = models.DefaultResponseDays
 	}

@@ -281,7 +281,7 @@ func bindPupil(c echo.Context) (models.PupilInput, models.ValidationError) {
 	}
 	var ok bool
 	if in.BirthDate, ok = formDate(c, "birth_date"); !ok {
-		v.Add("birth_date", "Date invalide : jj/mm/aaaa.")
+		v.Add("birth_date", "field.date_invalid")
 	}
 	return in, v
 }
@@ -423,7 +423,7 @@ func (h *Handlers) ChangePupilStatus(c echo.Context) error {
 	case errors.As(err, &ve):
 		return h.pupilFormFailed(c, id, "status", ve)
 	case errors.As(err, &stale):
-		return h.pupilFormFailed(c, id, "status", models.ValidationError{"status": stale.Message})
+		return h.pupilFormFailed(c, id, "status", models.ValidationError{"status": models.Msg(stale.Message)})
 	case err != nil:
 		return notFound(err)
 	}
@@ -490,16 +490,16 @@ func (h *Handlers) SaveIndicators(c echo.Context) error {
 	for _, f := range ints {
 		n, ok := formInt(c, f.name)
 		if !ok {
-			v.Add(f.name, "Un nombre entier est attendu.")
+			v.Add(f.name, "field.integer_expected")
 		}
 		*f.dst = n
 	}
 	var ok bool
 	if in.SchoolHalfDays, ok = formOptionalInt(c, "school_half_days"); !ok {
-		v.Add("school_half_days", "Un nombre entier est attendu.")
+		v.Add("school_half_days", "field.integer_expected")
 	}
 	if in.TermAverage, ok = formOptionalDecimal(c, "term_average"); !ok {
-		v.Add("term_average", "Une note sur 20 est attendue, par exemple 11,5.")
+		v.Add("term_average", "field.grade_expected")
 	}
 	err = v.OrNil()
 	if err == nil {

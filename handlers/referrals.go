@@ -253,7 +253,7 @@ func (h *Handlers) RecordReferralConsent(c echo.Context) error {
 	_, err = models.RecordConsent(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id, referralVersion(c), in)
 	var ve models.ValidationError
 	if !typed && errors.As(err, &ve) {
-		ve["consent_given_on"] = "Date invalide : jj/mm/aaaa." // what was typed is not a date at all
+		ve["consent_given_on"] = models.Msg("field.date_invalid") // what was typed is not a date at all
 	}
 	if err != nil {
 		return h.referralFailed(c, id, "consent", err)

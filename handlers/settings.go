@@ -52,14 +52,14 @@ func (h *Handlers) SaveRiskRules(c echo.Context) error {
 	num := func(name string) float64 {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(c.FormValue(name)), ",", "."), 64)
 		if err != nil {
-			v.Add(name, "Un nombre est attendu.")
+			v.Add(name, "field.number_expected")
 		}
 		return f
 	}
 	whole := func(name string) int {
 		n, err := strconv.Atoi(strings.TrimSpace(c.FormValue(name)))
 		if err != nil {
-			v.Add(name, "Un nombre entier est attendu.")
+			v.Add(name, "field.integer_expected")
 		}
 		return n
 	}
@@ -76,7 +76,7 @@ func (h *Handlers) SaveRiskRules(c echo.Context) error {
 	var ruleErrs models.ValidationError
 	if errors.As(models.ValidateRiskRules(r), &ruleErrs) {
 		for field, msg := range ruleErrs {
-			v.Add(field, msg)
+			v.Put(field, msg)
 		}
 	}
 	err := v.OrNil()

@@ -258,7 +258,7 @@ func (h *Handlers) EnrolSecondFactor(c echo.Context) error {
 	codes, err := models.EnableSecondFactor(ctx, h.DB, actor(c), u.ID, secret, c.FormValue("code"), h.Now())
 	var v models.ValidationError
 	if errors.As(err, &v) {
-		return h.securityErrors(c, http.StatusUnprocessableEntity, "code", h.localizer(c).T(v["code"]))
+		return h.securityErrors(c, http.StatusUnprocessableEntity, "code", h.localizer(c).Msg(v["code"]))
 	}
 	if err != nil {
 		return err

@@ -29,22 +29,22 @@ type IndicatorInput struct {
 func (in IndicatorInput) Validate(now time.Time) ValidationError {
 	v := ValidationError{}
 	if _, err := calendar.ParseMonth(string(in.Month)); err != nil {
-		v.Add("month", "Mois invalide : choisissez un mois (aaaa-mm).")
+		v.Add("month", "indicator.month_invalid")
 		return v
 	}
 	if in.Month > calendar.MonthOf(now) {
-		v.Add("month", "Ce mois n'est pas encore commencé.")
+		v.Add("month", "indicator.month_future")
 	}
 	if in.Month < calendar.MonthOf(now.AddDate(-5, 0, 0)) {
-		v.Add("month", "Ce mois est trop ancien (plus de cinq ans).")
+		v.Add("month", "indicator.month_too_old")
 	}
 	limit := in.Month.MaxHalfDays()
 	if in.SchoolHalfDays != nil {
 		switch {
 		case *in.SchoolHalfDays < 1:
-			v.Add("school_half_days", "Le nombre de demi-journées de cours doit être positif.")
+			v.Add("school_half_days", "indicator.school_half_days_positive")
 		case *in.SchoolHalfDays > limit:
-			v.Add("school_half_days", fmt.Sprintf("Ce mois ne compte pas plus de %d demi-journées de cours.", limit))
+			v.Add("school_half_days", "indicator.school_half_days_max", "Max", limit)
 		default:
 			limit = *in.SchoolHalfDays
 		}
@@ -52,25 +52,25 @@ func (in IndicatorInput) Validate(now time.Time) ValidationError {
 	for field, n := range map[string]int{"unjustified_half_days": in.UnjustifiedHalfDays, "justified_half_days": in.JustifiedHalfDays,
 		"temporary_exclusions": in.TemporaryExclusions, "incidents": in.Incidents} {
 		if n < 0 {
-			v.Add(field, "Un nombre positif ou nul est attendu.")
+			v.Add(field, "field.non_negative_expected")
 		}
 	}
 	switch {
 	case in.UnjustifiedHalfDays > limit:
-		v.Add("unjustified_half_days", fmt.Sprintf("Plus de demi-journées d'absence non justifiées (%d) que de demi-journées de cours dans le mois (%d).", in.UnjustifiedHalfDays, limit))
+		v.Add("unjustified_half_days", "indicator.unjustified_over_school", "Value", in.UnjustifiedHalfDays, "Max", limit)
 	case in.JustifiedHalfDays > limit: // before the sum, which a huge figure overflows
-		v.Add("justified_half_days", fmt.Sprintf("Plus de demi-journées d'absence justifiées (%d) que de demi-journées de cours dans le mois (%d).", in.JustifiedHalfDays, limit))
+		v.Add("justified_half_days", "indicator.justified_over_school", "Value", in.JustifiedHalfDays, "Max", limit)
 	case in.UnjustifiedHalfDays+in.JustifiedHalfDays > limit:
-		v.Add("justified_half_days", fmt.Sprintf("Les absences justifiées et non justifiées (%d) dépassent les demi-journées de cours du mois (%d).", in.UnjustifiedHalfDays+in.JustifiedHalfDays, limit))
+		v.Add("justified_half_days", "indicator.absences_over_school", "Value", in.UnjustifiedHalfDays+in.JustifiedHalfDays, "Max", limit)
 	}
 	if in.TemporaryExclusions > 31 {
-		v.Add("temporary_exclusions", "Nombre d'exclusions invraisemblable pour un mois.")
+		v.Add("temporary_exclusions", "indicator.exclusions_implausible")
 	}
 	if in.Incidents > 200 {
-		v.Add("incidents", "Nombre d'incidents invraisemblable pour un mois.")
+		v.Add("incidents", "indicator.incidents_implausible")
 	}
 	if in.TermAverage != nil && !(*in.TermAverage >= 0 && *in.TermAverage <= 20) { // NaN too
-		v.Add("term_average", "La moyenne est sur 20 : entre 0 et 20.")
+		v.Add("term_average", "indicator.average_range")
 	}
 	return v
 }
@@ -136,20 +136,20 @@ func (in *FollowUpInput) validate(now time.Time) ValidationError {
 	in.Note = strings.TrimSpace(in.Note)
 	switch {
 	case in.OccurredOn.IsZero():
-		v.Add("occurred_on", "La date est obligatoire (jj/mm/aaaa).")
+		v.Add("occurred_on", "field.date_required")
 	case in.OccurredOn.After(today):
-		v.Add("occurred_on", "La date du suivi est dans le futur.")
+		v.Add("occurred_on", "followup.date_future")
 	case in.OccurredOn.Before(today.AddDate(-1, 0, 0)):
-		v.Add("occurred_on", "La date du suivi remonte à plus d'un an.")
+		v.Add("occurred_on", "followup.date_too_old")
 	}
 	if !in.Kind.Valid() {
-		v.Add("kind", "Choisissez le type de suivi.")
+		v.Add("kind", "followup.kind_required")
 	}
 	if in.DurationMinutes < 0 || in.DurationMinutes > MaxFollowUpMinutes {
-		v.Add("duration_minutes", "La durée, en minutes, va de 0 à 720.")
+		v.Add("duration_minutes", "followup.duration_range")
 	}
 	if len([]rune(in.Note)) > 10000 {
-		v.Add("note", "10 000 caractères au plus.")
+		v.Put("note", TooLong(10_000))
 	}
 	in.Action.validate(in.OccurredOn, v)
 	return v
@@ -160,23 +160,23 @@ func (a *ActionInput) validate(from time.Time, v ValidationError) {
 	a.OwnerLabel = strings.TrimSpace(a.OwnerLabel)
 	if a.Description == "" {
 		if !a.DueOn.IsZero() {
-			v.Add("action_description", "Décrivez l'action à mener, ou retirez l'échéance.")
+			v.Add("action_description", "followup.next_action_required")
 		}
 		return
 	}
 	if len([]rune(a.Description)) > 500 {
-		v.Add("action_description", "500 caractères au plus.")
+		v.Put("action_description", TooLong(500))
 	}
 	switch {
 	case a.DueOn.IsZero():
-		v.Add("action_due_on", "Indiquez l'échéance de l'action (jj/mm/aaaa).")
+		v.Add("action_due_on", "followup.next_action_due_required")
 	case !from.IsZero() && a.DueOn.Before(from):
-		v.Add("action_due_on", "L'échéance ne peut pas précéder la date du suivi.")
+		v.Add("action_due_on", "followup.due_before_date")
 	case !from.IsZero() && a.DueOn.After(from.AddDate(1, 0, 0)):
-		v.Add("action_due_on", "L'échéance est à plus d'un an.")
+		v.Add("action_due_on", "followup.due_too_far")
 	}
 	if len([]rune(a.OwnerLabel)) > 100 {
-		v.Add("action_owner_label", "100 caractères au plus.")
+		v.Put("action_owner_label", TooLong(100))
 	}
 }
 
@@ -194,7 +194,7 @@ func (a ActionInput) checkOwner(tx *gorm.DB, establishmentID uint, v ValidationE
 		return err
 	}
 	if n == 0 {
-		v.Add("action_owner", "Le responsable doit être un médiateur de l'établissement.")
+		v.Add("action_owner", "followup.owner_not_mediator")
 	}
 	return nil
 }

@@ -175,13 +175,13 @@ func TestPupilValidation(t *testing.T) {
 			c.edit(&in)
 			_, err := models.CreatePupil(w.ctx, db, w.scopeA, w.actorA, w.now, in, nil)
 			var v models.ValidationError
-			if !errors.As(err, &v) || v[c.field] == "" {
+			if !errors.As(err, &v) || v[c.field].Key == "" {
 				t.Errorf("%s: %v, want a message on %s", c.name, err, c.field)
 			}
 		}
 		_, err := models.CreatePupil(w.ctx, db, w.scopeA, w.actorA, w.now, good, []models.GuardianInput{{Name: "", Phone: "06"}})
 		var v models.ValidationError
-		if !errors.As(err, &v) || v["guardian0_name"] == "" {
+		if !errors.As(err, &v) || v["guardian0_name"].Key == "" {
 			t.Errorf("guardian without name: %v", err)
 		}
 		var n int64
@@ -194,7 +194,7 @@ func TestPupilValidation(t *testing.T) {
 			t.Fatal(err)
 		}
 		good.LastName = "Autre"
-		if _, err := models.CreatePupil(w.ctx, db, w.scopeA, w.actorA, w.now, good, nil); !errors.As(err, &v) || v["ine"] == "" {
+		if _, err := models.CreatePupil(w.ctx, db, w.scopeA, w.actorA, w.now, good, nil); !errors.As(err, &v) || v["ine"].Key == "" {
 			t.Errorf("duplicate INE: %v", err)
 		}
 	})
@@ -222,7 +222,7 @@ func TestIndicatorValidation(t *testing.T) {
 		for _, c := range cases {
 			err := models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, c.in)
 			var v models.ValidationError
-			if !errors.As(err, &v) || v[c.field] == "" {
+			if !errors.As(err, &v) || v[c.field].Key == "" {
 				t.Errorf("%s: %v, want a message on %s", c.name, err, c.field)
 			}
 		}
@@ -275,7 +275,7 @@ func TestFollowUpRules(t *testing.T) {
 		for _, c := range cases {
 			_, err := models.CreateFollowUp(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, c.in)
 			var v models.ValidationError
-			if !errors.As(err, &v) || v[c.field] == "" {
+			if !errors.As(err, &v) || v[c.field].Key == "" {
 				t.Errorf("%s: %v, want a message on %s", c.name, err, c.field)
 			}
 		}

@@ -142,7 +142,7 @@ func TestIsUnavailableAndRedactedError(t *testing.T) {
 		{wrap(fakeSQLState{"23505", `duplicate key value violates unique constraint "users_email_key"`}), false},
 		{wrap(fakeSQLiteCode{2067, "UNIQUE constraint failed: users.email"}), false},
 		{wrap(models.ErrNotFound), false},
-		{models.ValidationError{"email": "non"}, false},
+		{models.ValidationError{"email": models.Msg("field.email_invalid")}, false},
 		{wrap(io.EOF), false},
 		{nil, false},
 	} {

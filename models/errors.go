@@ -77,8 +77,32 @@ func lastChange(ctx context.Context, db *gorm.DB, recordType string, recordID ui
 	return e.ActorEmail, e.At, nil
 }
 
-// ValidationError maps form fields to French messages; it is what a form re-renders with 422.
-type ValidationError map[string]string
+// Message is a text for the reader, kept as a key of the message catalog and its arguments:
+// models refuse in no language, and the views write the refusal in the reader's.
+type Message struct {
+	// Key is a stable identifier of the catalog (views/locales), such as "field.required".
+	Key string
+	// Args come in pairs, name then value, as the views' Localizer.T takes them; a "Count"
+	// argument chooses the plural form.
+	Args []any
+}
+
+// Msg builds a Message from a catalog key and its arguments (pairs: name, value).
+func Msg(key string, args ...any) Message { return Message{Key: key, Args: args} }
+
+// TooLong is the message of a text longer than max characters; max also picks the plural.
+func TooLong(max int) Message { return Msg("field.too_long", "Count", max) }
+
+// String writes the key and its arguments, for logs and test failures.
+func (m Message) String() string {
+	if len(m.Args) == 0 {
+		return m.Key
+	}
+	return fmt.Sprintf("%s%v", m.Key, m.Args)
+}
+
+// ValidationError maps form fields to messages; it is what a form re-renders with 422.
+type ValidationError map[string]Message
 
 // Error lists the fields in a stable order.
 func (v ValidationError) Error() string {
@@ -94,10 +118,16 @@ func (v ValidationError) Error() string {
 	return strings.Join(parts, " ; ")
 }
 
-// Add records a message for field, keeping the first one given.
-func (v ValidationError) Add(field, message string) {
+// Add records a message for field, a catalog key and its arguments (pairs: name, value),
+// keeping the first one given.
+func (v ValidationError) Add(field, key string, args ...any) {
+	v.Put(field, Msg(key, args...))
+}
+
+// Put records a message built beforehand for field, keeping the first one given.
+func (v ValidationError) Put(field string, m Message) {
 	if _, ok := v[field]; !ok {
-		v[field] = message
+		v[field] = m
 	}
 }
 

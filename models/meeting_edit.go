@@ -56,23 +56,23 @@ func (in *MeetingInput) validate(now time.Time) (ValidationError, []int) {
 	v := ValidationError{}
 	switch {
 	case in.ScheduledAt.IsZero():
-		v.Add("scheduled_at", "La date et l'heure de la rencontre sont obligatoires.")
+		v.Add("scheduled_at", "meeting.datetime_required")
 	case !in.ScheduledAt.After(now):
-		v.Add("scheduled_at", "Une rencontre prévue ne peut pas être dans le passé.")
+		v.Add("scheduled_at", "meeting.planned_in_past")
 	case in.ScheduledAt.After(now.AddDate(1, 0, 0)):
-		v.Add("scheduled_at", "La rencontre est à plus d'un an : vérifiez la date.")
+		v.Add("scheduled_at", "meeting.too_far")
 	}
 	if in.DurationMinutes < MinMeetingMinutes || in.DurationMinutes > MaxMeetingMinutes {
-		v.Add("duration_minutes", "La durée, en minutes, va de 5 à 480.")
+		v.Add("duration_minutes", "meeting.duration_range")
 	}
 	if len([]rune(in.Place)) > 200 {
-		v.Add("place", "200 caractères au plus.")
+		v.Put("place", TooLong(200))
 	}
 	switch {
 	case in.Purpose == "":
-		v.Add("purpose", "Indiquez l'objet de la rencontre.")
+		v.Add("purpose", "meeting.purpose_required")
 	case len([]rune(in.Purpose)) > 1000:
-		v.Add("purpose", "1 000 caractères au plus.")
+		v.Put("purpose", TooLong(1_000))
 	}
 	// kept holds the index of each row that is not empty, in the order typed.
 	var kept []int
@@ -86,20 +86,20 @@ func (in *MeetingInput) validate(now time.Time) (ValidationError, []int) {
 		kept = append(kept, i)
 		roleField, nameField := fmt.Sprintf("participant%d_role", i), fmt.Sprintf("participant%d_name", i)
 		if !p.Role.Valid() {
-			v.Add(roleField, "Choisissez le rôle de ce participant.")
+			v.Add(roleField, "meeting.participant_role_required")
 		}
 		if len([]rune(p.Name)) > 200 {
-			v.Add(nameField, "200 caractères au plus.")
+			v.Put(nameField, TooLong(200))
 		}
 		guardian = guardian || p.Role == ParticipantGuardian
 	}
 	switch {
 	case len(kept) == 0:
-		v.Add("participants", "Ajoutez au moins un participant.")
+		v.Add("participants", "meeting.participants_required")
 	case len(kept) > MaxMeetingParticipants:
-		v.Add("participants", "Douze participants au plus.")
+		v.Add("participants", "meeting.participants_too_many")
 	case !guardian:
-		v.Add("participants", "Une rencontre famille–école réunit au moins un responsable légal : ajoutez-le aux participants.")
+		v.Add("participants", "meeting.guardian_required")
 	}
 	return v, kept
 }
@@ -132,7 +132,7 @@ func (in *MeetingInput) checkAccounts(tx *gorm.DB, establishmentID uint, kept []
 		name, ok := names[*p.UserID]
 		if !ok {
 			userField := fmt.Sprintf("participant%d_user_id", i)
-			v.Add(userField, "Choisissez un compte de l'établissement, ou aucun.")
+			v.Add(userField, "meeting.participant_user_invalid")
 			continue
 		}
 		if p.Name == "" {
@@ -183,7 +183,7 @@ func (in MeetingInput) participants(meetingID uint, kept []int) []MeetingPartici
 }
 
 // msgMeetingChanged refuses a change based on a meeting shown before someone else changed it.
-const msgMeetingChanged = "La rencontre a été modifiée entre-temps : son état actuel est affiché, recommencez si besoin."
+const msgMeetingChanged = "meeting.changed_meanwhile"
 
 // staleMeeting refuses a change based on another version than current's; tx carries the
 // request's context.
@@ -282,7 +282,7 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 			return staleMeeting(tx, current)
 		}
 		if current.Status != MeetingPlanned {
-			return ValidationError{"status": "Seule une rencontre prévue peut être modifiée."}
+			return ValidationError{"status": Msg("meeting.edit_not_planned")}
 		}
 		if err := in.checkAccounts(tx, p.EstablishmentID, kept, v); err != nil {
 			return err
@@ -366,9 +366,9 @@ func ChangeMeetingStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor,
 		}
 		switch {
 		case to == MeetingHeld || to == MeetingFamilyAbsent:
-			return ValidationError{"status": "Une rencontre est tenue, ou la famille absente, selon la présence notée : indiquez qui était là."}
+			return ValidationError{"status": Msg("meeting.status_by_attendance")}
 		case !CanMoveMeeting(current.Status, to):
-			return ValidationError{"status": "Ce changement de statut n'est pas possible depuis le statut actuel."}
+			return ValidationError{"status": Msg("status.change_not_allowed")}
 		}
 		if err := bumpMeeting(tx, s, now, id, version, map[string]any{"status": to}); err != nil {
 			return err
@@ -409,11 +409,11 @@ func RecordAttendance(ctx context.Context, db *gorm.DB, s Scope, actor Actor, no
 		}
 		switch {
 		case current.Status == MeetingPostponed || current.Status == MeetingCancelled:
-			return ValidationError{"attendance": "Cette rencontre n'a pas eu lieu : elle est reportée ou annulée."}
+			return ValidationError{"attendance": Msg("meeting.attendance_not_held")}
 		case current.Status == MeetingPlanned && now.Before(current.ScheduledAt):
-			return ValidationError{"attendance": "La rencontre n'a pas encore commencé : la présence se note à partir de l'heure prévue."}
+			return ValidationError{"attendance": Msg("meeting.attendance_not_started")}
 		case current.Recap != "":
-			return ValidationError{"attendance": "Le compte rendu est écrit : la présence ne peut plus être modifiée."}
+			return ValidationError{"attendance": Msg("meeting.attendance_after_recap")}
 		}
 		came := map[uint]bool{}
 		for _, pid := range present {
@@ -429,7 +429,7 @@ func RecordAttendance(ctx context.Context, db *gorm.DB, s Scope, actor Actor, no
 		}
 		to := AttendanceOutcome(current.Participants, came)
 		if to != current.Status && !CanMoveMeeting(current.Status, to) {
-			return ValidationError{"attendance": "Ce changement de statut n'est pas possible depuis le statut actuel."}
+			return ValidationError{"attendance": Msg("status.change_not_allowed")}
 		}
 		if err := bumpMeeting(tx, s, now, id, version, map[string]any{"status": to}); err != nil {
 			return err
@@ -492,14 +492,14 @@ func WriteRecap(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time
 			return staleMeeting(tx, current)
 		}
 		if current.Status != MeetingHeld {
-			return ValidationError{"decisions": "Le compte rendu s'écrit sur une rencontre tenue, une fois la présence notée."}
+			return ValidationError{"decisions": Msg("meeting.recap_not_held")}
 		}
 		v := ValidationError{}
 		switch {
 		case in.Decisions == "":
-			v.Add("decisions", "Écrivez les décisions prises.")
+			v.Add("decisions", "meeting.decisions_required")
 		case len([]rune(in.Decisions)) > 10000:
-			v.Add("decisions", "10 000 caractères au plus.")
+			v.Put("decisions", TooLong(10_000))
 		}
 		var existing int64
 		if err := tx.Model(&NextAction{}).Where("meeting_id = ?", id).Count(&existing).Error; err != nil {
@@ -517,7 +517,7 @@ func WriteRecap(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time
 			a.validate(i, meetingDay, v)
 		}
 		if int(existing)+len(kept) > MaxRecapActions {
-			v.Add("actions", "Cinq actions au plus par rencontre.")
+			v.Add("actions", "meeting.actions_too_many")
 		}
 		if err := checkActionOwners(tx, p.EstablishmentID, in.Actions, kept, v); err != nil {
 			return err
@@ -553,23 +553,23 @@ func (a *RecapAction) validate(i int, meetingDay time.Time, v ValidationError) {
 	description, due, owner := fmt.Sprintf("action%d_description", i), fmt.Sprintf("action%d_due_on", i), fmt.Sprintf("action%d_owner", i)
 	switch {
 	case a.Description == "":
-		v.Add(description, "Décrivez l'action à mener.")
+		v.Add(description, "meeting.action_description_required")
 	case len([]rune(a.Description)) > 500:
-		v.Add(description, "500 caractères au plus.")
+		v.Put(description, TooLong(500))
 	}
 	switch {
 	case a.DueOn.IsZero():
-		v.Add(due, "Indiquez l'échéance de l'action (jj/mm/aaaa).")
+		v.Add(due, "followup.next_action_due_required")
 	case a.DueOn.Before(meetingDay):
-		v.Add(due, "L'échéance ne peut pas précéder la rencontre.")
+		v.Add(due, "meeting.action_due_before_meeting")
 	case a.DueOn.After(meetingDay.AddDate(1, 0, 0)):
-		v.Add(due, "L'échéance est à plus d'un an.")
+		v.Add(due, "followup.due_too_far")
 	}
 	switch {
 	case a.OwnerUserID == nil && a.OwnerLabel == "":
-		v.Add(owner, "Indiquez qui s'en charge : un médiateur de l'établissement, ou une autre personne.")
+		v.Add(owner, "meeting.action_owner_required")
 	case a.OwnerUserID == nil && len([]rune(a.OwnerLabel)) > 100:
-		v.Add(owner, "100 caractères au plus.")
+		v.Put(owner, TooLong(100))
 	}
 }
 
@@ -595,7 +595,7 @@ func checkActionOwners(tx *gorm.DB, establishmentID uint, actions []RecapAction,
 	for _, i := range kept {
 		if id := actions[i].OwnerUserID; id != nil && !oneOf(*id, ok) {
 			owner := fmt.Sprintf("action%d_owner", i)
-			v.Add(owner, "Le responsable doit être un médiateur de l'établissement.")
+			v.Add(owner, "followup.owner_not_mediator")
 		}
 	}
 	return nil

@@ -82,7 +82,7 @@ func TestScheduleMeeting(t *testing.T) {
 			c.edit(&in)
 			_, err := models.ScheduleMeeting(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, in)
 			var v models.ValidationError
-			if !errors.As(err, &v) || v[c.field] == "" {
+			if !errors.As(err, &v) || v[c.field].Key == "" {
 				t.Errorf("%s: %v, want a message on %s", c.name, err, c.field)
 			}
 		}
@@ -172,7 +172,7 @@ func TestMeetingEditIsLocked(t *testing.T) {
 		must(t, err)
 		_, err = models.UpdateMeeting(w.ctx, db, w.scopeA, w.actorA, w.now, m.ID, cancelled.Version, in)
 		var v models.ValidationError
-		if !errors.As(err, &v) || v["status"] == "" {
+		if !errors.As(err, &v) || v["status"].Key == "" {
 			t.Errorf("edit of a cancelled meeting: %v", err)
 		}
 	})
@@ -280,7 +280,7 @@ func TestAttendance(t *testing.T) {
 		// Before the start time: refused, nothing changes.
 		_, err := models.RecordAttendance(w.ctx, db, w.scopeA, w.actorA, w.now.Add(119*time.Minute), m.ID, m.Version, ids(0))
 		var v models.ValidationError
-		if !errors.As(err, &v) || v["attendance"] == "" {
+		if !errors.As(err, &v) || v["attendance"].Key == "" {
 			t.Fatalf("attendance before the start: %v", err)
 		}
 		start := w.now.Add(2 * time.Hour)
@@ -344,7 +344,7 @@ func TestRecapBecomesNextActions(t *testing.T) {
 		// Not on a planned meeting.
 		_, err := models.WriteRecap(w.ctx, db, w.scopeA, w.actorA, later, m.ID, m.Version, models.RecapInput{Decisions: decisions})
 		var v models.ValidationError
-		if !errors.As(err, &v) || v["decisions"] == "" {
+		if !errors.As(err, &v) || v["decisions"].Key == "" {
 			t.Fatalf("recap of a planned meeting: %v", err)
 		}
 		// Not on a meeting the family missed.
@@ -375,7 +375,7 @@ func TestRecapBecomesNextActions(t *testing.T) {
 		}
 		for _, c := range cases {
 			_, err := models.WriteRecap(w.ctx, db, w.scopeA, w.actorA, later, m.ID, m.Version, c.in)
-			if !errors.As(err, &v) || v[c.field] == "" {
+			if !errors.As(err, &v) || v[c.field].Key == "" {
 				t.Errorf("%s: %v, want a message on %s", c.name, err, c.field)
 			}
 		}
@@ -413,7 +413,7 @@ func TestRecapBecomesNextActions(t *testing.T) {
 		must(t, err)
 		_, err = models.WriteRecap(w.ctx, db, w.scopeA, w.actorA, later, m.ID, m.Version, models.RecapInput{Decisions: decisions,
 			Actions: []models.RecapAction{row("a", 1, nil, "x"), row("b", 1, nil, "x"), row("c", 1, nil, "x")}})
-		if !errors.As(err, &v) || v["actions"] == "" {
+		if !errors.As(err, &v) || v["actions"].Key == "" {
 			t.Errorf("a sixth action: %v", err)
 		}
 		dbtest.Must(t, db.Model(&models.NextAction{}).Where("meeting_id = ?", m.ID).Count(&n).Error)

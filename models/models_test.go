@@ -235,11 +235,11 @@ func TestCreateUserValidates(t *testing.T) {
 		ctx := context.Background()
 		_, err := models.CreateUser(ctx, db, models.NewUser{Email: "not-an-email", Role: "boss", PasswordHash: "h"})
 		var v models.ValidationError
-		if !errors.As(err, &v) || v["email"] == "" || v["role"] == "" || v["display_name"] == "" {
+		if !errors.As(err, &v) || v["email"].Key == "" || v["role"].Key == "" || v["display_name"].Key == "" {
 			t.Fatalf("want field messages for email, role and name: %v", err)
 		}
 		_, err = models.CreateUser(ctx, db, models.NewUser{Email: "m@x.fr", DisplayName: "M", Role: models.RoleMediator, PasswordHash: "h"})
-		if !errors.As(err, &v) || v["establishments"] == "" {
+		if !errors.As(err, &v) || v["establishments"].Key == "" {
 			t.Errorf("mediator without establishment: %v", err)
 		}
 		u, err := models.CreateUser(ctx, db, models.NewUser{Email: " Coord@X.fr ", DisplayName: "C", Role: models.RoleCoordinator, PasswordHash: "h"})

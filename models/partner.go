@@ -35,24 +35,24 @@ func (in *PartnerInput) validate() ValidationError {
 	v := ValidationError{}
 	switch {
 	case in.Name == "":
-		v.Add("name", "Le nom de l'organisme est obligatoire.")
+		v.Add("name", "partner.name_required")
 	case len([]rune(in.Name)) > 200:
-		v.Add("name", "200 caractères au plus.")
+		v.Put("name", TooLong(200))
 	}
 	if !in.Kind.Valid() {
-		v.Add("kind", "Choisissez la nature de l'organisme.")
+		v.Add("kind", "partner.kind_required")
 	}
 	if len([]rune(in.ContactName)) > 200 {
-		v.Add("contact_name", "200 caractères au plus.")
+		v.Put("contact_name", TooLong(200))
 	}
 	if in.ContactEmail != "" && !ValidEmail(in.ContactEmail) {
-		v.Add("contact_email", "Adresse électronique invalide.")
+		v.Add("contact_email", "field.email_invalid")
 	}
 	if in.ContactPhone != "" && !phonePattern.MatchString(in.ContactPhone) {
-		v.Add("contact_phone", "Numéro de téléphone invalide.")
+		v.Add("contact_phone", "field.phone_invalid")
 	}
 	if in.ResponseDays < MinResponseDays || in.ResponseDays > MaxResponseDays {
-		v.Add("response_days", "Le délai de réponse va de 1 à 365 jours.")
+		v.Add("response_days", "partner.response_days_range")
 	}
 	return v
 }
@@ -67,7 +67,7 @@ func (in PartnerInput) checkName(tx *gorm.DB, id uint, v ValidationError) error 
 		return err
 	}
 	if n > 0 {
-		v.Add("name", "Un organisme porte déjà ce nom.")
+		v.Add("name", "partner.name_taken")
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func UpdatePartner(ctx context.Context, db *gorm.DB, actor Actor, now time.Time,
 // once) into the field message.
 func duplicatePartnerName(err error, v ValidationError) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		v.Add("name", "Un organisme porte déjà ce nom.")
+		v.Add("name", "partner.name_taken")
 		return v
 	}
 	return err

@@ -84,13 +84,13 @@ func ValidatePassword(password, email string) error {
 	local, _, _ := strings.Cut(email, "@")
 	switch {
 	case utf8.RuneCountInString(password) < MinPasswordLength:
-		return ValidationError{"password": fmt.Sprintf("Le mot de passe doit compter au moins %d caractères.", MinPasswordLength)}
+		return ValidationError{"password": Msg("password.too_short", "Min", MinPasswordLength)}
 	case commonPasswords[lower] || singleCharacter(lower):
-		return ValidationError{"password": "Ce mot de passe est trop courant : choisissez-en un autre, par exemple une phrase de plusieurs mots."}
+		return ValidationError{"password": Msg("password.too_common")}
 	case email != "" && (strings.Contains(lower, email) || (len(local) >= 3 && strings.Contains(lower, local))):
-		return ValidationError{"password": "Le mot de passe ne doit pas contenir votre adresse électronique."}
+		return ValidationError{"password": Msg("password.contains_email")}
 	case zxcvbn.PasswordStrength(password, passwordContext(email, local)).Score < MinPasswordScore:
-		return ValidationError{"password": "Ce mot de passe est trop facile à deviner (suite de touches, répétition, mot courant…) : allongez-le, par exemple avec plusieurs mots sans rapport entre eux."}
+		return ValidationError{"password": Msg("password.too_guessable")}
 	}
 	return nil
 }

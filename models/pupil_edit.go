@@ -44,28 +44,28 @@ func (in *PupilInput) Validate(now time.Time) ValidationError {
 	for field, value := range map[string]string{"last_name": in.LastName, "first_name": in.FirstName} {
 		switch {
 		case value == "":
-			v.Add(field, "Ce champ est obligatoire.")
+			v.Add(field, "field.required")
 		case len([]rune(value)) > 100:
-			v.Add(field, "100 caractères au plus.")
+			v.Put(field, TooLong(100))
 		}
 	}
 	today := calendar.Today(now)
 	switch {
 	case in.BirthDate.IsZero():
-		v.Add("birth_date", "La date de naissance est obligatoire (jj/mm/aaaa).")
+		v.Add("birth_date", "pupil.birth_date_required")
 	case in.BirthDate.After(today):
-		v.Add("birth_date", "La date de naissance est dans le futur.")
+		v.Add("birth_date", "pupil.birth_date_future")
 	case in.BirthDate.After(today.AddDate(-minPupilAge, 0, 0)) || in.BirthDate.Before(today.AddDate(-maxPupilAge, 0, 0)):
-		v.Add("birth_date", "Date de naissance invraisemblable pour un élève de collège ou de lycée (entre 9 et 25 ans).")
+		v.Add("birth_date", "pupil.birth_date_implausible")
 	}
 	if !in.ClassLevel.Valid() {
-		v.Add("class_level", "Niveau de classe inconnu.")
+		v.Add("class_level", "pupil.class_level_unknown")
 	}
 	if len([]rune(in.ClassName)) > 20 {
-		v.Add("class_name", "20 caractères au plus.")
+		v.Put("class_name", TooLong(20))
 	}
 	if in.INE != "" && !inePattern.MatchString(in.INE) {
-		v.Add("ine", "L'INE compte 11 caractères : 10 chiffres ou lettres puis une lettre.")
+		v.Add("ine", "pupil.ine_invalid")
 	}
 	return v
 }
@@ -74,7 +74,7 @@ func (in *PupilInput) Validate(now time.Time) ValidationError {
 // the referent is an active mediator of it.
 func (in *PupilInput) checkAssignments(tx *gorm.DB, s Scope, v ValidationError) error {
 	if !s.CoversEstablishment(in.EstablishmentID) {
-		v.Add("establishment_id", "Choisissez un de vos établissements.")
+		v.Add("establishment_id", "pupil.establishment_choose")
 		return nil
 	}
 	if in.ReferentID == nil {
@@ -88,7 +88,7 @@ func (in *PupilInput) checkAssignments(tx *gorm.DB, s Scope, v ValidationError) 
 		return err
 	}
 	if n == 0 {
-		v.Add("referent_id", "Le référent doit être un médiateur de cet établissement.")
+		v.Add("referent_id", "pupil.referent_not_mediator")
 	}
 	return nil
 }
@@ -102,7 +102,7 @@ func (in *PupilInput) checkINE(tx *gorm.DB, pupilID uint, v ValidationError) err
 		return err
 	}
 	if n > 0 {
-		v.Add("ine", "Un dossier porte déjà cet INE : vérifiez la saisie ou adressez-vous à la coordination.")
+		v.Add("ine", "pupil.ine_taken")
 	}
 	return nil
 }
@@ -140,21 +140,21 @@ func (g *GuardianInput) validate(prefix string, v ValidationError) {
 	g.Email = strings.TrimSpace(g.Email)
 	g.HomeLanguage = strings.TrimSpace(g.HomeLanguage)
 	if g.Name == "" {
-		v.Add(prefix+"name", "Le nom du responsable légal est obligatoire.")
+		v.Add(prefix+"name", "guardian.name_required")
 	} else if len([]rune(g.Name)) > 200 {
-		v.Add(prefix+"name", "200 caractères au plus.")
+		v.Put(prefix+"name", TooLong(200))
 	}
 	if len([]rune(g.Relation)) > 30 {
-		v.Add(prefix+"relation", "30 caractères au plus.")
+		v.Put(prefix+"relation", TooLong(30))
 	}
 	if g.Phone != "" && !phonePattern.MatchString(g.Phone) {
-		v.Add(prefix+"phone", "Numéro de téléphone invalide.")
+		v.Add(prefix+"phone", "field.phone_invalid")
 	}
 	if g.Email != "" && !ValidEmail(g.Email) {
-		v.Add(prefix+"email", "Adresse électronique invalide.")
+		v.Add(prefix+"email", "field.email_invalid")
 	}
 	if len([]rune(g.HomeLanguage)) > 50 {
-		v.Add(prefix+"home_language", "50 caractères au plus.")
+		v.Put(prefix+"home_language", TooLong(50))
 	}
 }
 
@@ -210,7 +210,7 @@ func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 }
 
 // msgPupilChanged refuses a change based on a file shown before someone else changed it.
-const msgPupilChanged = "Le dossier a été modifié entre-temps : son statut actuel est affiché, recommencez si besoin."
+const msgPupilChanged = "pupil.changed_meanwhile"
 
 // stalePupil refuses a change based on another version than current's.
 func stalePupil(ctx context.Context, tx *gorm.DB, current Pupil) error {
@@ -329,15 +329,15 @@ func ChangeStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now ti
 		}
 		v := ValidationError{}
 		if !CanMove(current.Status, to) {
-			v.Add("status", "Ce changement de statut n'est pas possible depuis le statut actuel.")
+			v.Add("status", "status.change_not_allowed")
 		}
 		if to == StatusClosed && !exit.Valid() {
-			v.Add("exit_reason", "Indiquez le motif de sortie pour clore le dossier.")
+			v.Add("exit_reason", "pupil.exit_reason_required")
 		}
 		if comment == "" {
-			v.Add("comment", "Indiquez la raison du changement.")
+			v.Add("comment", "pupil.status_reason_required")
 		} else if len([]rune(comment)) > 1000 {
-			v.Add("comment", "1 000 caractères au plus.")
+			v.Put("comment", TooLong(1_000))
 		}
 		if err := v.OrNil(); err != nil {
 			return err

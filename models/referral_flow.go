@@ -106,31 +106,31 @@ func takesReferralAction(action ReferralAction, role Role) bool {
 // referralNotAllowed says, per action, from which statuses it may be taken: the message of a move
 // refused because of the referral's current status.
 var referralNotAllowed = map[ReferralAction]string{
-	ActionSend:        "Seul un brouillon peut être envoyé.",
-	ActionWithdraw:    "Une orientation ne peut plus être retirée une fois que le partenaire a répondu.",
-	ActionAcknowledge: "Seule une orientation envoyée peut être marquée comme reçue.",
-	ActionAccept:      "Seule une orientation reçue peut être acceptée : accusez-en réception d'abord.",
-	ActionDecline:     "Seule une orientation reçue peut être refusée : accusez-en réception d'abord.",
-	ActionClose:       "Seule une orientation acceptée ou refusée peut être clôturée.",
-	ActionFeedback:    "Un retour ne peut être écrit que sur une orientation reçue, acceptée ou refusée.",
+	ActionSend:        "referral.send_not_draft",
+	ActionWithdraw:    "referral.withdraw_after_answer",
+	ActionAcknowledge: "referral.acknowledge_not_sent",
+	ActionAccept:      "referral.accept_not_acknowledged",
+	ActionDecline:     "referral.decline_not_acknowledged",
+	ActionClose:       "referral.close_not_answered",
+	ActionFeedback:    "referral.feedback_not_allowed",
 }
 
 // referralAlreadyDone is the message of a second identical step (a double click): the first one
 // went through, the second changes nothing.
 var referralAlreadyDone = map[ReferralAction]string{
-	ActionSend:        "Cette orientation a déjà été envoyée : elle ne l'a été qu'une fois.",
-	ActionWithdraw:    "Cette orientation a déjà été retirée.",
-	ActionAcknowledge: "La réception de cette orientation a déjà été confirmée.",
-	ActionAccept:      "Cette orientation a déjà été acceptée.",
-	ActionDecline:     "Cette orientation a déjà été refusée.",
-	ActionClose:       "Cette orientation a déjà été clôturée.",
+	ActionSend:        "referral.already.sent",
+	ActionWithdraw:    "referral.already.withdrawn",
+	ActionAcknowledge: "referral.already.acknowledged",
+	ActionAccept:      "referral.already.accepted",
+	ActionDecline:     "referral.already.declined",
+	ActionClose:       "referral.already.closed",
 }
 
 // MsgNoConsent is why a referral without the family's consent cannot be sent.
-const MsgNoConsent = "Pas de consentement, pas d'orientation : enregistrez d'abord l'accord de la famille (qui l'a donné, quand, comment)."
+const MsgNoConsent = "referral.no_consent"
 
 // msgReferralChanged refuses a step based on a page shown before someone else acted.
-const msgReferralChanged = "L'orientation a été modifiée entre-temps : voici son état actuel, recommencez si besoin."
+const msgReferralChanged = "referral.changed_meanwhile"
 
 // staleReferral refuses a change based on another version than current's: someone acted in
 // between (msgReferralChanged), or the same step was sent twice, when the referral already
@@ -166,16 +166,16 @@ func (in *ReferralInput) validate() ValidationError {
 	in.Request = strings.TrimSpace(in.Request)
 	v := ValidationError{}
 	if in.PartnerOrganisationID == 0 {
-		v.Add("partner_organisation_id", "Choisissez l'organisme partenaire.")
+		v.Add("partner_organisation_id", "referral.partner_required")
 	}
 	if !in.Reason.Valid() {
-		v.Add("reason", "Choisissez le motif de l'orientation.")
+		v.Add("reason", "referral.reason_required")
 	}
 	switch {
 	case in.Request == "":
-		v.Add("request", "Décrivez ce qui est demandé au partenaire.")
+		v.Add("request", "referral.request_required")
 	case len([]rune(in.Request)) > MaxReferralRequest:
-		v.Add("request", "4 000 caractères au plus.")
+		v.Put("request", TooLong(4_000))
 	}
 	return v
 }
@@ -189,11 +189,11 @@ func (in ReferralInput) checkPartner(tx *gorm.DB, v ValidationError) error {
 	err := tx.Take(&p, in.PartnerOrganisationID).Error
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
-		v.Add("partner_organisation_id", "Choisissez l'organisme partenaire.")
+		v.Add("partner_organisation_id", "referral.partner_required")
 	case err != nil:
 		return err
 	case !p.Active:
-		v.Add("partner_organisation_id", "Cet organisme n'est plus actif : choisissez-en un autre.")
+		v.Add("partner_organisation_id", "referral.partner_inactive")
 	}
 	return nil
 }
@@ -213,7 +213,7 @@ func CreateReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			return err
 		}
 		if p.Status == StatusClosed {
-			v.Add("partner_organisation_id", "Le dossier est clos : rouvrez-le avant d'orienter la famille.")
+			v.Add("partner_organisation_id", "referral.pupil_closed")
 		}
 		if err := in.checkPartner(tx, v); err != nil {
 			return err
@@ -267,7 +267,7 @@ func referralDraftInScope(ctx context.Context, tx *gorm.DB, s Scope, id uint, ve
 		return r, staleError(ctx, tx, "referral", r.ID, r.Version, r, msgReferralChanged)
 	}
 	if r.Status != ReferralDraft {
-		return r, ValidationError{field: "Cette orientation n'est plus un brouillon : elle ne peut plus être modifiée."}
+		return r, ValidationError{field: Msg("referral.not_draft")}
 	}
 	return r, nil
 }
@@ -336,21 +336,21 @@ func (in *ConsentInput) validate(now time.Time) ValidationError {
 	v := ValidationError{}
 	switch {
 	case in.GivenBy == "":
-		v.Add("consent_given_by", "Indiquez qui a donné son accord (par exemple : Mme Martin, mère).")
+		v.Add("consent_given_by", "referral.consent_given_by_required")
 	case len([]rune(in.GivenBy)) > 200:
-		v.Add("consent_given_by", "200 caractères au plus.")
+		v.Put("consent_given_by", TooLong(200))
 	}
 	today := calendar.Today(now)
 	switch {
 	case in.GivenOn.IsZero():
-		v.Add("consent_given_on", "La date du consentement est obligatoire (jj/mm/aaaa).")
+		v.Add("consent_given_on", "referral.consent_date_required")
 	case in.GivenOn.After(today):
-		v.Add("consent_given_on", "La date du consentement est dans le futur.")
+		v.Add("consent_given_on", "referral.consent_date_future")
 	case in.GivenOn.Before(today.AddDate(-1, 0, 0)):
-		v.Add("consent_given_on", "Ce consentement date de plus d'un an : recueillez à nouveau l'accord de la famille.")
+		v.Add("consent_given_on", "referral.consent_too_old")
 	}
 	if !in.Method.Valid() {
-		v.Add("consent_method", "Indiquez comment l'accord a été donné.")
+		v.Add("consent_method", "referral.consent_method_required")
 	}
 	return v
 }
@@ -397,14 +397,14 @@ func (in *StepInput) validate(action ReferralAction) ValidationError {
 	v := ValidationError{}
 	switch {
 	case len([]rune(in.Comment)) > MaxStepComment:
-		v.Add("comment", "1 000 caractères au plus.")
+		v.Put("comment", TooLong(1_000))
 	case action == ActionDecline && in.Comment == "":
-		v.Add("comment", "Indiquez la raison du refus : elle est transmise au médiateur.")
+		v.Add("comment", "referral.decline_reason_required")
 	case action == ActionFeedback && in.Comment == "":
-		v.Add("comment", "Écrivez votre retour au médiateur.")
+		v.Add("comment", "referral.feedback_required")
 	}
 	if action == ActionClose && !in.Outcome.Valid() {
-		v.Add("outcome", "Choisissez l'issue de l'orientation pour la clôturer.")
+		v.Add("outcome", "referral.outcome_required")
 	}
 	return v
 }
@@ -436,10 +436,10 @@ func ActOnReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 		}
 		to, ok := NextReferralStatus(current.Status, action, s.Role)
 		if !ok {
-			return ValidationError{"action": referralNotAllowed[action]}
+			return ValidationError{"action": Msg(referralNotAllowed[action])}
 		}
 		if action == ActionSend && !current.HasConsent() {
-			return ValidationError{"action": MsgNoConsent}
+			return ValidationError{"action": Msg(MsgNoConsent)}
 		}
 		if err := v.OrNil(); err != nil {
 			return err

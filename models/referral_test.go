@@ -3,7 +3,6 @@ package models_test
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -271,7 +270,7 @@ func TestReferralRefusals(t *testing.T) {
 			if !errors.As(err, &v) {
 				t.Fatalf("want a validation error on %s, got %v", name, err)
 			}
-			return v[name]
+			return v[name].Key
 		}
 		draft := w.draft(t, false)
 		if _, err := models.ActOnReferral(w.ctx, db, w.scopeA, w.actorA, w.now, draft.ID, draft.Version, models.ActionClose,
@@ -280,17 +279,17 @@ func TestReferralRefusals(t *testing.T) {
 		}
 		withdrawn := w.referralIn(t, models.ReferralWithdrawn)
 		_, err := models.ActOnReferral(w.ctx, db, w.cafA, w.cafActorA, w.now, withdrawn.ID, withdrawn.Version, models.ActionAccept, models.StepInput{})
-		if msg := field(err, "action"); !strings.Contains(msg, "reçue") {
+		if msg := field(err, "action"); msg != "referral.accept_not_acknowledged" {
 			t.Errorf("accepting a withdrawn referral: %q", msg)
 		}
 		ack := w.referralIn(t, models.ReferralAcknowledged)
 		_, err = models.ActOnReferral(w.ctx, db, w.cafA, w.cafActorA, w.now, ack.ID, ack.Version, models.ActionDecline, models.StepInput{Comment: "  "})
-		if msg := field(err, "comment"); !strings.Contains(msg, "raison du refus") {
+		if msg := field(err, "comment"); msg != "referral.decline_reason_required" {
 			t.Errorf("decline without reason: %q", msg)
 		}
 		acc := w.referralIn(t, models.ReferralAccepted)
 		_, err = models.ActOnReferral(w.ctx, db, w.cafA, w.cafActorA, w.now, acc.ID, acc.Version, models.ActionClose, models.StepInput{Outcome: "lost"})
-		if msg := field(err, "outcome"); !strings.Contains(msg, "issue") {
+		if msg := field(err, "outcome"); msg != "referral.outcome_required" {
 			t.Errorf("close without outcome: %q", msg)
 		}
 		_, err = models.ActOnReferral(w.ctx, db, w.cafA, w.cafActorA, w.now, acc.ID, acc.Version, models.ActionFeedback, models.StepInput{})
@@ -341,7 +340,7 @@ func TestReferralRefusals(t *testing.T) {
 		}
 		_, err = models.UpdateReferralDraft(w.ctx, db, w.scopeA, w.actorA, w.now, sent.ID, sent.Version,
 			models.ReferralInput{PartnerOrganisationID: w.dep.ID, Reason: models.ReasonHealth, Request: "Autre chose"})
-		if msg := field(err, "request"); !strings.Contains(msg, "brouillon") {
+		if msg := field(err, "request"); msg != "referral.not_draft" {
 			t.Errorf("edit of a sent referral: %q", msg)
 		}
 		edited, err := models.UpdateReferralDraft(w.ctx, db, w.scopeA, w.actorA, w.now, draft.ID, draft.Version,
@@ -360,7 +359,7 @@ func TestReferralRefusals(t *testing.T) {
 		must(t, err)
 		_, err = models.CreateReferral(w.ctx, db, w.scopeA, w.actorA, w.now, w.pupilA.ID,
 			models.ReferralInput{PartnerOrganisationID: w.dep.ID, Reason: models.ReasonHealth, Request: "x"})
-		if msg := field(err, "partner_organisation_id"); !strings.Contains(msg, "plus actif") {
+		if msg := field(err, "partner_organisation_id"); msg != "referral.partner_inactive" {
 			t.Errorf("draft to an inactive organisation: %q", msg)
 		}
 	})
@@ -375,7 +374,7 @@ func TestReferralConsent(t *testing.T) {
 		before := w.snapshot(t, r.ID)
 		_, err := models.ActOnReferral(w.ctx, db, w.scopeA, w.actorA, w.now, r.ID, r.Version, models.ActionSend, models.StepInput{})
 		var v models.ValidationError
-		if !errors.As(err, &v) || v["action"] != models.MsgNoConsent || !strings.Contains(v["action"], "Pas de consentement, pas d'orientation") {
+		if !errors.As(err, &v) || v["action"].Key != models.MsgNoConsent {
 			t.Fatalf("send without consent: %v", err)
 		}
 		if after := w.snapshot(t, r.ID); after.r.Status != models.ReferralDraft || after.transitions != before.transitions || after.r.SentAt != nil {
@@ -394,7 +393,7 @@ func TestReferralConsent(t *testing.T) {
 		}
 		for _, c := range cases {
 			_, err := models.RecordConsent(w.ctx, db, w.scopeA, w.actorA, w.now, r.ID, r.Version, c.in)
-			if !errors.As(err, &v) || v[c.field] == "" {
+			if !errors.As(err, &v) || v[c.field].Key == "" {
 				t.Errorf("consent %+v: %v, want a message on %s", c.in, err, c.field)
 			}
 		}
@@ -563,7 +562,7 @@ func TestReferralConcurrency(t *testing.T) {
 				continue
 			}
 			failed++
-			if !errors.As(err, &stale) || !strings.Contains(stale.Message, "déjà été envoyée") || stale.Current.(models.Referral).Status != models.ReferralSent {
+			if !errors.As(err, &stale) || stale.Message != "referral.already.sent" || stale.Current.(models.Referral).Status != models.ReferralSent {
 				t.Errorf("second send: %v", err)
 			}
 		}
@@ -709,12 +708,12 @@ func TestPartnerOrganisations(t *testing.T) {
 		}
 		for _, days := range []int{0, 366, -3} {
 			_, err := models.CreatePartner(w.ctx, db, w.coordActor, w.now, models.PartnerInput{Name: "PRE", Kind: models.PartnerPRE, ResponseDays: days})
-			if !errors.As(err, &v) || v["response_days"] == "" {
+			if !errors.As(err, &v) || v["response_days"].Key == "" {
 				t.Errorf("%d response days accepted", days)
 			}
 		}
 		_, err = models.CreatePartner(w.ctx, db, w.coordActor, w.now, models.PartnerInput{Name: "caf  du   NORD", Kind: models.PartnerCAF, ResponseDays: 15})
-		if !errors.As(err, &v) || !strings.Contains(v["name"], "déjà") {
+		if !errors.As(err, &v) || v["name"].Key != "partner.name_taken" {
 			t.Errorf("duplicate name: %v", err)
 		}
 		p, err := models.CreatePartner(w.ctx, db, w.coordActor, w.now, models.PartnerInput{Name: "Mission locale de Lille", Kind: models.PartnerMissionLocale,

@@ -23,27 +23,27 @@ func ValidateRiskRules(r risk.Rules) error {
 	v := ValidationError{}
 	// A month has at most 62 half-days (the database refuses more).
 	if r.MonthlyAlertHalfDays < 1 || r.MonthlyAlertHalfDays > 62 {
-		v.Add("monthly_alert_half_days", "le seuil d'alerte doit être un nombre de demi-journées entre 1 et 62")
+		v.Add("monthly_alert_half_days", "risk_rules.alert_range")
 	}
 	if r.MonthlyWatchHalfDays < 1 {
-		v.Add("monthly_watch_half_days", "le seuil de vigilance doit être d'au moins 1 demi-journée")
+		v.Add("monthly_watch_half_days", "risk_rules.watch_min")
 	} else if r.MonthlyAlertHalfDays >= 1 && r.MonthlyWatchHalfDays >= r.MonthlyAlertHalfDays {
-		v.Add("monthly_watch_half_days", "le seuil de vigilance doit être inférieur au seuil d'alerte")
+		v.Add("monthly_watch_half_days", "risk_rules.watch_below_alert")
 	}
 	if !(r.ChronicAbsenceRate > 0 && r.ChronicAbsenceRate <= 1) {
-		v.Add("chronic_absence_rate", "le taux d'absence doit être supérieur à 0 % et au plus de 100 %")
+		v.Add("chronic_absence_rate", "risk_rules.chronic_rate_range")
 	}
 	if r.Exclusions < 1 {
-		v.Add("exclusions", "le nombre d'exclusions temporaires doit être d'au moins 1")
+		v.Add("exclusions", "risk_rules.exclusions_min")
 	}
 	if r.Incidents < 1 {
-		v.Add("incidents", "le nombre d'incidents doit être d'au moins 1")
+		v.Add("incidents", "risk_rules.incidents_min")
 	}
 	if !(r.LowAverage > 0 && r.LowAverage <= 20) {
-		v.Add("low_average", "la moyenne doit être supérieure à 0 et au plus de 20")
+		v.Add("low_average", "risk_rules.low_average_range")
 	}
 	if !(r.AverageDrop > 0 && r.AverageDrop <= 20) {
-		v.Add("average_drop", "la baisse doit être supérieure à 0 et au plus de 20 points")
+		v.Add("average_drop", "risk_rules.average_drop_range")
 	}
 	for field, points := range map[string]int{
 		"monthly_alert_points": r.MonthlyAlertPoints, "monthly_watch_points": r.MonthlyWatchPoints,
@@ -52,14 +52,14 @@ func ValidateRiskRules(r risk.Rules) error {
 		"average_drop_points": r.AverageDropPoints,
 	} {
 		if points < 0 || points > risk.MaxRulePoints {
-			v.Add(field, fmt.Sprintf("les points doivent être compris entre 0 et %d", risk.MaxRulePoints))
+			v.Add(field, "risk_rules.points_range", "Max", risk.MaxRulePoints)
 		}
 	}
 	if r.MediumFrom < 1 {
-		v.Add("medium_from", "le niveau modéré doit commencer à un score d'au moins 1")
+		v.Add("medium_from", "risk_rules.medium_from_min")
 	}
 	if r.HighFrom <= r.MediumFrom {
-		v.Add("high_from", "le niveau élevé doit commencer à un score supérieur à celui du niveau modéré")
+		v.Add("high_from", "risk_rules.high_above_medium")
 	}
 	return v.OrNil()
 }

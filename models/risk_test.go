@@ -47,7 +47,7 @@ func TestRiskRulesValidate(t *testing.T) {
 		rules := risk.DefaultRules
 		c.change(&rules)
 		var v models.ValidationError
-		if err := models.ValidateRiskRules(rules); !errors.As(err, &v) || v[c.field] == "" || len(v) != 1 {
+		if err := models.ValidateRiskRules(rules); !errors.As(err, &v) || v[c.field].Key == "" || len(v) != 1 {
 			t.Errorf("%s: Validate = %v; want one message on %s", c.field, err, c.field)
 		}
 	}
@@ -107,7 +107,7 @@ func TestRiskRulesStored(t *testing.T) {
 		bad.MonthlyWatchHalfDays, bad.HighFrom = 5, 1
 		err = models.SaveRiskRules(ctx, db, now, bad)
 		var v models.ValidationError
-		if !errors.As(err, &v) || v["monthly_watch_half_days"] == "" || v["high_from"] == "" {
+		if !errors.As(err, &v) || v["monthly_watch_half_days"].Key == "" || v["high_from"].Key == "" {
 			t.Fatalf("SaveRiskRules(invalid) = %v; want messages on monthly_watch_half_days and high_from", err)
 		}
 		if got, _ := models.LoadRiskRules(ctx, db); got != risk.DefaultRules {

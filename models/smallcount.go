@@ -23,7 +23,7 @@ func LoadSmallCountThreshold(ctx context.Context, db *gorm.DB) (int, error) {
 // SaveSmallCountThreshold stores the small-count threshold (2 to 20), audited.
 func SaveSmallCountThreshold(ctx context.Context, db *gorm.DB, actor Actor, now time.Time, n int) error {
 	if n < 2 || n > 20 {
-		return ValidationError{"threshold": "Choisissez un seuil de 2 à 20."}
+		return ValidationError{"threshold": Msg("report_settings.threshold_range")}
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		s := Setting{Key: SmallCountKey, Value: strconv.Itoa(n), UpdatedAt: now.UTC()}

@@ -25,7 +25,7 @@ func TestSubmitOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		const token = "0123456789abcdef0123456789abcdef"
-		refused := models.ValidationError{"x": "non"}
+		refused := models.ValidationError{"x": models.Msg("field.required")}
 		_, replayed, err := models.SubmitOnce(ctx, db, u.ID, token, now, func(tx *gorm.DB) (string, error) { return "", refused })
 		if replayed || !errors.As(err, &models.ValidationError{}) {
 			t.Fatalf("failed creation: replayed %v, err %v", replayed, err)

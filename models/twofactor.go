@@ -194,11 +194,11 @@ func replaceRecoveryCodes(tx *gorm.DB, userID uint, now time.Time) ([]string, er
 func EnableSecondFactor(ctx context.Context, db *gorm.DB, actor Actor, userID uint, secret, code string, now time.Time) ([]string, error) {
 	code = normalizeCode(code)
 	if code == "" {
-		return nil, ValidationError{"code": "Saisissez le code à 6 chiffres affiché par l'application."}
+		return nil, ValidationError{"code": Msg("twofa.code_format")}
 	}
 	step, ok := matchTOTP(secret, code, now, 0)
 	if !isTOTPCode(code) || !ok {
-		return nil, ValidationError{"code": "Code incorrect ou déjà utilisé : saisissez le code affiché maintenant par l'application."}
+		return nil, ValidationError{"code": Msg("twofa.code_incorrect")}
 	}
 	var codes []string
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -56,7 +56,7 @@ func TestSecondFactorLifecycle(t *testing.T) {
 		}
 
 		var v models.ValidationError
-		if _, err := models.EnableSecondFactor(ctx, db, actor, u.ID, secret, "000000", now); !errors.As(err, &v) || v["code"] == "" {
+		if _, err := models.EnableSecondFactor(ctx, db, actor, u.ID, secret, "000000", now); !errors.As(err, &v) || v["code"].Key == "" {
 			t.Fatalf("wrong confirmation code: %v", err)
 		}
 		if on, err := models.HasSecondFactor(ctx, db, u.ID); err != nil || on {

@@ -29,14 +29,14 @@ func UAICheckLetter(sevenDigits string) (byte, bool) {
 // returns a French message when it is wrong.
 func ValidateUAI(code string) error {
 	if len(code) != 8 {
-		return ValidationError{"uai": "Le code UAI doit compter 8 caractères : 7 chiffres et une lettre de contrôle."}
+		return ValidationError{"uai": Msg("uai.length")}
 	}
 	want, ok := UAICheckLetter(code[:7])
 	if !ok {
-		return ValidationError{"uai": "Le code UAI doit commencer par 7 chiffres."}
+		return ValidationError{"uai": Msg("uai.digits")}
 	}
 	if code[7] != want {
-		return ValidationError{"uai": "La lettre de contrôle du code UAI est fausse : « " + code[:7] + string(want) + " » était attendu."}
+		return ValidationError{"uai": Msg("uai.check_letter", "Expected", code[:7]+string(want))}
 	}
 	return nil
 }

@@ -69,31 +69,31 @@ func (a *Account) validate() ValidationError {
 	}
 	v := ValidationError{}
 	if !ValidEmail(a.Email) {
-		v.Add("email", "Adresse électronique invalide.")
+		v.Add("email", "field.email_invalid")
 	}
 	if a.DisplayName == "" {
-		v.Add("display_name", "Le nom affiché est obligatoire.")
+		v.Add("display_name", "account.display_name_required")
 	} else if len([]rune(a.DisplayName)) > 200 {
-		v.Add("display_name", "Le nom affiché ne doit pas dépasser 200 caractères.")
+		v.Add("display_name", "account.display_name_too_long")
 	}
 	if !a.Role.Valid() {
-		v.Add("role", "Rôle inconnu : mediator, head_teacher, partner, coordinator ou admin.")
+		v.Add("role", "account.role_unknown")
 	}
 	if a.Locale != LocaleFrench && a.Locale != LocaleEnglish {
-		v.Add("locale", "Langue inconnue : fr ou en.")
+		v.Add("locale", "account.locale_unknown")
 	}
 	needsEstablishments := a.Role == RoleMediator || a.Role == RoleHeadTeacher
 	switch {
 	case needsEstablishments && len(a.EstablishmentIDs) == 0:
-		v.Add("establishments", "Un compte médiateur ou chef d'établissement doit être rattaché à au moins un établissement.")
+		v.Add("establishments", "account.establishments_required")
 	case !needsEstablishments && len(a.EstablishmentIDs) > 0:
-		v.Add("establishments", "Seuls les médiateurs et les chefs d'établissement sont rattachés à des établissements.")
+		v.Add("establishments", "account.establishments_only_for_staff")
 	}
 	switch {
 	case a.Role == RolePartner && a.PartnerOrganisationID == nil:
-		v.Add("partner", "Un compte partenaire doit être rattaché à un organisme partenaire.")
+		v.Add("partner", "account.partner_required")
 	case a.Role != RolePartner && a.PartnerOrganisationID != nil:
-		v.Add("partner", "Seuls les comptes partenaires sont rattachés à un organisme.")
+		v.Add("partner", "account.partner_only_for_partners")
 	}
 	return v
 }
@@ -103,7 +103,7 @@ func (a *Account) validate() ValidationError {
 func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordHash string, mustChange bool) (User, error) {
 	v := a.validate()
 	if id == 0 && passwordHash == "" {
-		v.Add("password", "Le mot de passe est obligatoire.")
+		v.Add("password", "password.required")
 	}
 	if err := v.OrNil(); err != nil {
 		return User{}, err
@@ -115,7 +115,7 @@ func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordH
 			return err
 		}
 		if taken > 0 {
-			return ValidationError{"email": "Un compte existe déjà avec cette adresse."}
+			return ValidationError{"email": Msg("account.email_taken")}
 		}
 		var establishments []Establishment
 		if len(a.EstablishmentIDs) > 0 {
@@ -123,7 +123,7 @@ func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordH
 				return err
 			}
 			if len(establishments) != len(uniqueIDs(a.EstablishmentIDs)) {
-				return ValidationError{"establishments": "Un des établissements choisis n'existe pas."}
+				return ValidationError{"establishments": Msg("account.establishment_missing")}
 			}
 		}
 		if a.PartnerOrganisationID != nil {
@@ -132,7 +132,7 @@ func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordH
 				return err
 			}
 			if n == 0 {
-				return ValidationError{"partner": "Cet organisme partenaire n'existe pas."}
+				return ValidationError{"partner": Msg("account.partner_missing")}
 			}
 		}
 		u := User{ID: id}
@@ -150,7 +150,7 @@ func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordH
 		// The count above misses an account created at the same moment by another request:
 		// the unique index decides, and its violation is the same message.
 		if err := tx.Omit("Establishments").Save(&u).Error; errors.Is(err, gorm.ErrDuplicatedKey) {
-			return ValidationError{"email": "Un compte existe déjà avec cette adresse."}
+			return ValidationError{"email": Msg("account.email_taken")}
 		} else if err != nil {
 			return err
 		}
@@ -206,7 +206,7 @@ func CreateUser(ctx context.Context, db *gorm.DB, n NewUser) (User, error) {
 		var e Establishment
 		err := db.WithContext(ctx).Where("uai = ?", NormalizeUAI(code)).Take(&e).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return User{}, ValidationError{"establishments": fmt.Sprintf("Établissement %s inconnu.", NormalizeUAI(code))}
+			return User{}, ValidationError{"establishments": Msg("account.establishment_unknown", "UAI", NormalizeUAI(code))}
 		} else if err != nil {
 			return User{}, fmt.Errorf("models: find establishment %s: %w", code, err)
 		}
@@ -216,13 +216,13 @@ func CreateUser(ctx context.Context, db *gorm.DB, n NewUser) (User, error) {
 		var p PartnerOrganisation
 		err := db.WithContext(ctx).Where("name = ?", name).Take(&p).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return User{}, ValidationError{"partner": fmt.Sprintf("Organisme partenaire « %s » inconnu.", name)}
+			return User{}, ValidationError{"partner": Msg("account.partner_unknown", "Name", name)}
 		} else if err != nil {
 			return User{}, fmt.Errorf("models: find partner %s: %w", name, err)
 		}
 		a.PartnerOrganisationID = &p.ID
 	} else if n.Role == RolePartner {
-		return User{}, ValidationError{"partner": "Un compte partenaire doit être rattaché à un organisme partenaire."}
+		return User{}, ValidationError{"partner": Msg("account.partner_required")}
 	}
 	return SaveAccount(ctx, db, 0, a, n.PasswordHash, n.MustChangePassword)
 }

@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	texttemplate "text/template"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -132,8 +133,9 @@ func (l *Localizer) Lang() string { return l.lang }
 
 // T translates a message. Arguments come in pairs, name then value; a "Count" argument
 // chooses the plural form. A missing message shows its ID, so that it is seen and fixed.
+// Messages may write a number with the language's digit grouping: {{number .Count}}.
 func (l *Localizer) T(id string, args ...any) string {
-	cfg := &i18n.LocalizeConfig{MessageID: id}
+	cfg := &i18n.LocalizeConfig{MessageID: id, Funcs: texttemplate.FuncMap{"number": l.number}}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)
 		for i := 0; i+1 < len(args); i += 2 {
@@ -150,6 +152,35 @@ func (l *Localizer) T(id string, args ...any) string {
 		return id
 	}
 	return s
+}
+
+// Msg writes a message of the models (a validation error, a refusal) in the page's language.
+func (l *Localizer) Msg(m models.Message) string { return l.T(m.Key, m.Args...) }
+
+// Reason writes the reason of an invalid import line: a message without its final period,
+// as it follows the line number and the field.
+func (l *Localizer) Reason(m models.Message) string { return strings.TrimSuffix(l.Msg(m), ".") }
+
+// number writes an integer with the language's digit grouping: 10 000 in French, 10,000 in
+// English.
+func (l *Localizer) number(n int) string {
+	sep := " "
+	if l.lang == "en" {
+		sep = ","
+	}
+	digits := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, digits = "-", digits[1:]
+	}
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(d)
+	}
+	return sign + b.String()
 }
 
 // monthNames are the months in each language, January first.

@@ -28,11 +28,14 @@ type ImportOptions struct {
 
 // LineError is an invalid line of an imported file: its number, the field and the reason.
 type LineError struct {
-	Line    int
-	Field   string
-	Message string
+	Line  int
+	Field string
+	// Message is the reason, a key of the message catalog and its arguments: the page and the
+	// command write it in their language.
+	Message models.Message
 }
 
+// String writes the line with the reason's key, for logs and test failures.
 func (e LineError) String() string {
 	return fmt.Sprintf("ligne %d, %s : %s", e.Line, e.Field, e.Message)
 }
@@ -53,7 +56,7 @@ type ImportResult struct {
 	Encoding     string
 }
 
-func (r *ImportResult) invalid(line int, field, msg string) {
+func (r *ImportResult) invalid(line int, field string, msg models.Message) {
 	r.InvalidCount++
 	if len(r.Invalid) < MaxListedErrors {
 		r.Invalid = append(r.Invalid, LineError{Line: line, Field: field, Message: msg})
@@ -103,7 +106,7 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 				return nil
 			}
 			if first, dup := seen[e.UAI]; dup {
-				res.invalid(rec.Line, "UAI", fmt.Sprintf("l'UAI %s figure déjà ligne %d", e.UAI, first))
+				res.invalid(rec.Line, "UAI", models.Msg("import.line.duplicate_uai", "UAI", e.UAI, "First", first))
 				return nil
 			}
 			seen[e.UAI] = rec.Line
@@ -212,26 +215,26 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (models.Establishm
 	e := models.Establishment{Type: t, UAI: models.NormalizeUAI(rec.Get(colUAI...)), Name: rec.Get(colName...),
 		Commune: rec.Get(colCommune...), PostalCode: rec.Get(colPostal...), Active: true}
 	bad := false
-	fail := func(field, msg string) {
+	fail := func(field string, msg models.Message) {
 		res.invalid(rec.Line, field, msg)
 		bad = true
 	}
 	if err := models.ValidateUAI(e.UAI); err != nil {
 		var v models.ValidationError
 		errors.As(err, &v)
-		fail("UAI", strings.TrimSuffix(v["uai"], "."))
+		fail("UAI", v["uai"])
 	}
 	switch {
 	case e.Name == "":
-		fail("nom", "le nom de l'établissement est vide")
+		fail("nom", models.Msg("import.line.name_empty"))
 	case len([]rune(e.Name)) > 200:
-		fail("nom", "le nom dépasse 200 caractères")
+		fail("nom", models.Msg("import.line.name_too_long", "Max", 200))
 	}
 	if e.Commune == "" {
-		fail("commune", "la commune est vide")
+		fail("commune", models.Msg("import.line.commune_empty"))
 	}
 	if !postalPattern.MatchString(e.PostalCode) {
-		fail("code postal", fmt.Sprintf("« %s » n'est pas un code postal", e.PostalCode))
+		fail("code postal", models.Msg("import.line.bad_postal_code", "Value", e.PostalCode))
 	} else if len(e.PostalCode) == 4 { // a tableur dropped the leading zero
 		e.PostalCode = "0" + e.PostalCode
 	}
@@ -241,7 +244,7 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (models.Establishm
 	case strings.HasPrefix(sector, "prive"):
 		e.Sector = models.SectorPrivate
 	default:
-		fail("statut", fmt.Sprintf("statut « %s » inconnu : Public ou Privé", rec.Get(colSector...)))
+		fail("statut", models.Msg("import.line.bad_sector", "Value", rec.Get(colSector...)))
 	}
 	switch p := strings.ToUpper(strings.ReplaceAll(rec.Get(colPriority...), " ", "")); p {
 	case "REP+", "REPPLUS":

@@ -212,26 +212,26 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 			in := models.PupilInput{EstablishmentID: estID, LastName: rec.Get(colLastName...), FirstName: rec.Get(colFirstName...),
 				ClassName: rec.Get(colClass...), INE: rec.Get(colINE...)}
 			bad := false
-			fail := func(field, msg string) { res.invalid(rec.Line, field, msg); bad = true }
+			fail := func(field string, msg models.Message) { res.invalid(rec.Line, field, msg); bad = true }
 			switch {
 			case code == "":
-				fail("UAI", "établissement non précisé : ajoutez une colonne UAI ou choisissez l'établissement (--uai)")
+				fail("UAI", models.Msg("import.line.no_establishment"))
 			case estID == 0:
-				fail("UAI", fmt.Sprintf("établissement %s inconnu : importez d'abord l'annuaire", code))
+				fail("UAI", models.Msg("import.line.unknown_establishment_load_directory", "UAI", code))
 			}
 			birth, ok := parseCivilDate(rec.Get(colBirth...))
 			if !ok {
-				fail("date de naissance", fmt.Sprintf("« %s » n'est pas une date (jj/mm/aaaa)", rec.Get(colBirth...)))
+				fail("date de naissance", models.Msg("import.line.bad_date", "Value", rec.Get(colBirth...)))
 			}
 			in.BirthDate = birth
 			if in.ClassLevel, ok = classLevelOf(rec.Get(colLevel...), in.ClassName); !ok {
-				fail("niveau", fmt.Sprintf("niveau de classe introuvable (niveau « %s », classe « %s »)", rec.Get(colLevel...), in.ClassName))
+				fail("niveau", models.Msg("import.line.no_class_level", "Level", rec.Get(colLevel...), "Class", in.ClassName))
 			}
 			if bad {
 				return nil
 			}
 			for field, msg := range in.Validate(now) {
-				fail(field, strings.TrimSuffix(msg, "."))
+				fail(field, msg)
 			}
 			if bad {
 				return nil
@@ -241,7 +241,7 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 				key = "ine|" + in.INE
 			}
 			if first, dup := seen[key]; dup {
-				fail("élève", fmt.Sprintf("le même élève figure déjà ligne %d", first))
+				fail("élève", models.Msg("import.line.duplicate_pupil", "First", first))
 				return nil
 			}
 			seen[key] = rec.Line
@@ -251,7 +251,7 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 			}
 			switch {
 			case found && p.EstablishmentID != estID:
-				fail("INE", "cet INE est celui d'un dossier d'un autre établissement")
+				fail("INE", models.Msg("import.line.ine_elsewhere"))
 			case found:
 				changes := map[string]any{}
 				if p.ClassLevel != in.ClassLevel {
@@ -360,9 +360,9 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 			}
 			if estID == 0 && rec.Get(colINE...) == "" {
 				if code == "" {
-					res.invalid(rec.Line, "UAI", "établissement non précisé : ajoutez une colonne UAI ou choisissez l'établissement (--uai)")
+					res.invalid(rec.Line, "UAI", models.Msg("import.line.no_establishment"))
 				} else {
-					res.invalid(rec.Line, "UAI", fmt.Sprintf("établissement %s inconnu", code))
+					res.invalid(rec.Line, "UAI", models.Msg("import.line.unknown_establishment", "UAI", code))
 				}
 				return nil
 			}
@@ -383,7 +383,7 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 				return nil
 			}
 			for field, msg := range in.Validate(now) {
-				res.invalid(rec.Line, field, strings.TrimSuffix(msg, "."))
+				res.invalid(rec.Line, field, msg)
 				lineErrs = models.ValidationError{field: msg}
 			}
 			if len(lineErrs) > 0 {
@@ -391,7 +391,7 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 			}
 			key := fmt.Sprintf("%d|%s", p.ID, in.Month)
 			if first, dup := seen[key]; dup {
-				res.invalid(rec.Line, "mois", fmt.Sprintf("le même élève et le même mois figurent déjà ligne %d", first))
+				res.invalid(rec.Line, "mois", models.Msg("import.line.duplicate_month", "First", first))
 				return nil
 			}
 			seen[key] = rec.Line
@@ -469,12 +469,12 @@ func monthOf(rec csvimport.Record) (calendar.Month, bool) {
 }
 
 // indicatorOf reads the figures of a line; messages are keyed by the field's French name.
-func indicatorOf(rec csvimport.Record) (models.IndicatorInput, map[string]string) {
-	errs := map[string]string{}
+func indicatorOf(rec csvimport.Record) (models.IndicatorInput, models.ValidationError) {
+	errs := models.ValidationError{}
 	in := models.IndicatorInput{}
 	m, ok := monthOf(rec)
 	if !ok {
-		errs["mois"] = "mois illisible (2026-11, 11/2026 ou « novembre 2026 »)"
+		errs["mois"] = models.Msg("import.line.bad_month")
 	}
 	in.Month = m
 	ints := []struct {
@@ -490,21 +490,21 @@ func indicatorOf(rec csvimport.Record) (models.IndicatorInput, map[string]string
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			errs[f.label] = fmt.Sprintf("« %s » n'est pas un nombre entier", v)
+			errs[f.label] = models.Msg("import.line.not_integer", "Value", v)
 		}
 		*f.dst = n
 	}
 	if v := rec.Get(colSchool...); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			errs["demi-journées de cours"] = fmt.Sprintf("« %s » n'est pas un nombre entier", v)
+			errs["demi-journées de cours"] = models.Msg("import.line.not_integer", "Value", v)
 		}
 		in.SchoolHalfDays = &n
 	}
 	if v := rec.Get(colAverage...); v != "" {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
 		if err != nil {
-			errs["moyenne"] = fmt.Sprintf("« %s » n'est pas une moyenne", v)
+			errs["moyenne"] = models.Msg("import.line.not_average", "Value", v)
 		}
 		in.TermAverage = &f
 	}
