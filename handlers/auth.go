@@ -139,9 +139,7 @@ func (h *Handlers) openSession(c echo.Context, u models.User, detail string) err
 	}
 	// Nothing of a previous state of this browser carries over to the account signing in: no
 	// code pending, no enrolment demanded or secret offered to another account.
-	for _, k := range []string{sessionPendingUser, sessionPendingAt, sessionPendingNext, sessionMustEnrol, sessionEnrolSecret} {
-		h.Sessions.Remove(ctx, k)
-	}
+	h.forget(ctx, sessionPendingUser, sessionPendingAt, sessionPendingNext, sessionMustEnrol, sessionEnrolSecret)
 	h.Sessions.Put(ctx, sessionUser, int64(u.ID))
 	h.Sessions.Put(ctx, sessionAuthAt, now.Unix())
 	h.Sessions.Put(ctx, sessionSeenAt, now.Unix())

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -139,4 +140,11 @@ func RequireRoles(roles ...models.Role) echo.MiddlewareFunc {
 // flash keeps a message for the next page, in the language of this one.
 func (h *Handlers) flash(c echo.Context, id string) {
 	h.Sessions.Put(c.Request().Context(), sessionFlash, h.localizer(c).T(id))
+}
+
+// forget removes keys from the session: the state of a sign-in step that is over.
+func (h *Handlers) forget(ctx context.Context, keys ...string) {
+	for _, k := range keys {
+		h.Sessions.Remove(ctx, k)
+	}
 }

@@ -37,9 +37,7 @@ func (h *Handlers) awaitSecondFactor(c echo.Context, u models.User, next string)
 	}
 	// A browser signed in as someone else who types this account's password is that someone
 	// no longer: the session holds only the account waiting for its code.
-	for _, k := range []string{sessionUser, sessionAuthAt, sessionSeenAt, sessionMustEnrol, sessionEnrolSecret} {
-		h.Sessions.Remove(ctx, k)
-	}
+	h.forget(ctx, sessionUser, sessionAuthAt, sessionSeenAt, sessionMustEnrol, sessionEnrolSecret)
 	h.Sessions.Put(ctx, sessionPendingUser, int64(u.ID))
 	h.Sessions.Put(ctx, sessionPendingAt, h.Now().Unix())
 	h.Sessions.Put(ctx, sessionPendingNext, next)
@@ -56,9 +54,7 @@ func (h *Handlers) pendingUser(c echo.Context) (models.User, bool, error) {
 		return models.User{}, false, nil
 	}
 	forget := func() {
-		for _, k := range []string{sessionPendingUser, sessionPendingAt, sessionPendingNext} {
-			h.Sessions.Remove(ctx, k)
-		}
+		h.forget(ctx, sessionPendingUser, sessionPendingAt, sessionPendingNext)
 	}
 	if h.Now().Sub(time.Unix(h.Sessions.GetInt64(ctx, sessionPendingAt), 0)) > pendingCodeFor {
 		forget()
@@ -263,8 +259,7 @@ func (h *Handlers) EnrolSecondFactor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.Sessions.Remove(ctx, sessionEnrolSecret)
-	h.Sessions.Remove(ctx, sessionMustEnrol)
+	h.forget(ctx, sessionEnrolSecret, sessionMustEnrol)
 	c.Set(contextMustEnrol, false)
 	return h.showRecoveryCodes(c, codes)
 }
