@@ -68,6 +68,7 @@ Commandes :
   purge      anonymise les dossiers clos dont la durée de conservation est passée (--dry-run : compter)
   report establishment --uai UAI | metropolitan | partner --partner NOM | pupil --pupil N
              écrit un rapport PDF (--year 2025-2026, -o FICHIER.pdf)
+  loadtest   rejoue le travail des utilisateurs contre un serveur en marche et mesure (--duration, --clients)
   version    affiche la version
 
 Configuration (les options l'emportent sur l'environnement) :
@@ -141,6 +142,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return errUsage
 	case "report":
 		return report(ctx, rest, e)
+	case "loadtest":
+		return loadtestCommand(ctx, rest, e)
 	case "purge":
 		fs := newFlags("purge", "purge [--dry-run] [--database URL]\n\nAnonymise les dossiers clos depuis plus longtemps que la durée de conservation\n"+
 			"(par défaut : jusqu'à la fin de l'année scolaire qui suit la clôture). « serve » le fait aussi chaque jour.", e)

@@ -36,7 +36,8 @@ func dbFlag(u models.DatabaseURL) string {
 func TestHelpEverywhere(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "--help"},
-		{"user", "add", "--help"}, {"user", "reset-2fa", "--help"}, {"demo", "--help"}, {"purge", "--help"}, {"import", "pupils", "--help"}} {
+		{"user", "add", "--help"}, {"user", "reset-2fa", "--help"}, {"demo", "--help"}, {"purge", "--help"}, {"import", "pupils", "--help"},
+		{"loadtest", "--help"}} {
 		code, out, _ := mediation(t, "", nil, args...)
 		if code != 0 || !strings.Contains(out, "Usage") {
 			t.Errorf("%v: exit %d, stdout %q", args, code, out)
@@ -49,7 +50,8 @@ func TestHelpEverywhere(t *testing.T) {
 
 func TestMisuseExitsWithTwo(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{}, {"frobnicate"}, {"migrate", "--nope"}, {"user"}, {"serve", "extra"}} {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"migrate", "--nope"}, {"user"}, {"serve", "extra"},
+		{"loadtest", "--weights", "nope=1"}, {"loadtest", "--roles", "admin=1"}, {"loadtest", "--clients", "-1"}} {
 		if code, _, errOut := mediation(t, "", nil, args...); code != 2 || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
 		}
@@ -77,6 +79,8 @@ func TestFailuresAreOneClearLine(t *testing.T) {
 		{"SQLite path that cannot be written", []string{"migrate", "--database", "sqlite:/dev/null/sub/x.db"}, nil, "SQLite"},
 		{"port in use", []string{"serve", "--addr", busy.Addr().String(), "--database", "sqlite:" + filepath.Join(dir, "p.db")}, nil, "déjà utilisée"},
 		{"bad log level", []string{"migrate", "--database", "sqlite:" + filepath.Join(dir, "l.db")}, map[string]string{"MEDIATION_LOG_LEVEL": "loud"}, "MEDIATION_LOG_LEVEL"},
+		{"load test of a remote server", []string{"loadtest", "--url", "http://192.0.2.10:8080"}, nil, "--allow-remote"},
+		{"load test without accounts", []string{"loadtest", "--url", "http://127.0.0.1:1"}, nil, "aucun compte médiateur"},
 		{"bad trusted proxy", []string{"serve", "--addr", "127.0.0.1:0", "--database", "sqlite:" + filepath.Join(dir, "t.db")}, map[string]string{"MEDIATION_TRUSTED_PROXIES": "not-an-ip"}, "proxy de confiance"},
 	}
 	for _, c := range cases {
