@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"runtime"
 	"strings"
@@ -28,7 +29,13 @@ func TestLoadTestReplaysTheMix(t *testing.T) {
 			return n
 		}
 		followUps, transitions := count(&models.FollowUp{}), count(&models.ReferralTransition{})
-		o := loadtest.Options{URL: s.URL, Duration: 2 * time.Second, Clients: 4, Database: dbURLString(u)}
+		// Two seconds, ten under the race detector, which slows every request tenfold: enough
+		// for every client to go through the first round of its pages.
+		d := 2 * time.Second
+		if raceDetector {
+			d *= 10
+		}
+		o := loadtest.Options{URL: s.URL, Duration: d, Clients: 4, Database: dbURLString(u)}
 		if runtime.GOOS == "linux" {
 			o.PID = os.Getpid() // the server runs in this process
 		}
@@ -69,7 +76,7 @@ func TestLoadTestReplaysTheMix(t *testing.T) {
 				t.Errorf("no line for page %s in the report", p)
 			}
 		}
-		if res.Total.Count < 20 || res.Elapsed < 2*time.Second || res.Total.PerSecond <= 0 {
+		if res.Total.Count < 20 || res.Elapsed < d || res.Total.PerSecond <= 0 {
 			t.Errorf("%d requests in %v (%.1f/s): the mix did not run", res.Total.Count, res.Elapsed, res.Total.PerSecond)
 		}
 		// Each follow-up posted is one more row; each answer (acknowledgement, acceptance,
@@ -84,6 +91,16 @@ func TestLoadTestReplaysTheMix(t *testing.T) {
 		}
 		if o.PID != 0 && (res.Memory == nil || res.Memory.PeakLoadKiB <= 0 || res.Memory.Samples == 0) {
 			t.Errorf("memory of process %d not sampled: %+v", o.PID, res.Memory)
+		}
+
+		// Bounded by a count of requests, whichever comes first: 30 requests, not a minute.
+		o = loadtest.Options{URL: s.URL, Duration: time.Minute, Requests: 30, Clients: 4, Database: dbURLString(u)}
+		res, err = loadtest.Run(ctx, o, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total.Count != 30 || res.Total.Errors != 0 || res.Elapsed > 30*time.Second {
+			t.Errorf("--requests 30: %d requests (%d errors) in %v", res.Total.Count, res.Total.Errors, res.Elapsed)
 		}
 	})
 }

@@ -33,6 +33,8 @@ type client struct {
 	pupils, active, referrals *pool
 	pupilPages, inboxPages    int
 	dashboards                []string
+	// round counts the pages of the first round taken.
+	round int
 }
 
 // pool keeps a bounded sample of record ids seen in lists.
@@ -275,9 +277,17 @@ func (c *client) step(ctx context.Context, rec *recorder, take func() bool) bool
 	return !errors.Is(err, errStop)
 }
 
-// choose draws a page of the client's role by its weight.
+// choose draws a page of the client's role by its weight, after a first round in which the
+// client takes each page of its role once (so that even a short run requests every page).
 func (c *client) choose() Page {
 	pages := rolePages[c.account.Role]
+	for c.round < len(pages) {
+		p := pages[c.round]
+		c.round++
+		if c.weights[p] > 0 {
+			return p
+		}
+	}
 	total := 0
 	for _, p := range pages {
 		total += c.weights[p]
