@@ -89,8 +89,8 @@ func TestLoadTestReplaysTheMix(t *testing.T) {
 		if got := count(&models.ReferralTransition{}) - transitions; got != int64(ans.Count-ans.Conflicts) {
 			t.Errorf("%d referral transitions created, the load test answered %d times (%d conflicts)", got, ans.Count, ans.Conflicts)
 		}
-		if o.PID != 0 && (res.Memory == nil || res.Memory.PeakLoadKiB <= 0 || res.Memory.Samples == 0) {
-			t.Errorf("memory of process %d not sampled: %+v", o.PID, res.Memory)
+		if o.PID != 0 && (res.Server == nil || res.Server.PeakLoadKiB <= 0 || res.Server.Samples == 0 || res.Server.CPU <= 0) {
+			t.Errorf("memory and CPU of process %d not read: %+v", o.PID, res.Server)
 		}
 
 		// Bounded by a count of requests, whichever comes first: 30 requests, not a minute.

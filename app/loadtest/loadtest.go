@@ -191,8 +191,8 @@ type Result struct {
 	Accounts map[models.Role][]Account
 	// Login is how long signing every client in took.
 	Login time.Duration
-	// Memory is the server's resident memory, when its PID was given.
-	Memory *Memory
+	// Server is the server's resident memory and CPU time, when its PID was given.
+	Server *Server
 }
 
 // Page returns the figures of page p (zero when it was never requested).
@@ -228,9 +228,9 @@ func Run(ctx context.Context, o Options, out io.Writer) (Result, error) {
 	if res.Accounts, err = chooseAccounts(ctx, o, res.Clients); err != nil {
 		return Result{}, err
 	}
-	var mem *memorySampler
+	var mem *serverSampler
 	if o.PID > 0 {
-		if mem, err = startMemorySampler(o.PID); err != nil {
+		if mem, err = watchServer(o.PID); err != nil {
 			return Result{}, err
 		}
 		defer mem.stop()
@@ -284,12 +284,12 @@ func Run(ctx context.Context, o Options, out io.Writer) (Result, error) {
 	res.Pages, res.Total, res.ErrorSamples = rec.summary(res.Elapsed)
 	if mem != nil {
 		m := mem.stop()
-		res.Memory = &m
+		res.Server = &m
 	}
 	printResult(out, res)
-	if mem != nil && o.MaxRSSMiB > 0 && res.Memory.PeakLoadKiB > o.MaxRSSMiB*1024 {
+	if mem != nil && o.MaxRSSMiB > 0 && res.Server.PeakLoadKiB > o.MaxRSSMiB*1024 {
 		return res, fmt.Errorf("la mémoire résidente du serveur a atteint %d Mo, au-delà de la limite de %d Mo",
-			res.Memory.PeakLoadKiB/1024, o.MaxRSSMiB)
+			res.Server.PeakLoadKiB/1024, o.MaxRSSMiB)
 	}
 	return res, nil
 }

@@ -145,10 +145,14 @@ func printResult(out io.Writer, res Result) {
 			fmt.Fprintln(out, "  "+e)
 		}
 	}
-	if m := res.Memory; m != nil {
+	if m := res.Server; m != nil {
 		fmt.Fprintf(out, "\nMémoire résidente du serveur (PID %d) : %d Mio au début de la charge, pic %d Mio pendant la charge "+
 			"(%d relevés) ; pic depuis son démarrage (VmHWM, connexions comprises) : %d Mio\n",
 			m.PID, m.StartKiB/1024, m.PeakLoadKiB/1024, m.Samples, m.HighWaterKiB/1024)
+		if res.Total.Count > 0 {
+			fmt.Fprintf(out, "Temps processeur du serveur pendant la charge (hors base de données) : %.1f s, %.2f ms par requête\n",
+				m.CPU.Seconds(), float64(m.CPU.Microseconds())/1000/float64(res.Total.Count))
+		}
 	}
 }
 
