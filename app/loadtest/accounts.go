@@ -20,7 +20,7 @@ type Account struct {
 
 // busiestAccounts are the read-only queries that rank a role's accounts by the work they see:
 // mediators and head teachers by the files not closed in their establishments, partner agents
-// by the referrals sent to their organisation. Accounts with a second factor or a password to
+// by the referrals addressed to their organisation, drafts aside. Accounts with a second factor or a password to
 // change are left out: a script cannot sign them in.
 var busiestAccounts = map[models.Role]string{
 	models.RoleMediator:    establishmentLoad,

@@ -220,6 +220,9 @@ func Run(ctx context.Context, o Options, out io.Writer) (Result, error) {
 		}
 	}
 	res := Result{Clients: shareClients(o.Clients, o.RoleWeights), Accounts: map[models.Role][]Account{}}
+	if len(res.Clients) == 0 {
+		return Result{}, fmt.Errorf("aucun rôle de poids non nul : mediator, head_teacher ou partner")
+	}
 	for _, r := range Roles {
 		if n := res.Clients[r]; n > 0 && !anyWeight(o.Weights, rolePages[r]) {
 			return Result{}, fmt.Errorf("aucune page de poids non nul pour le rôle %s", r)
@@ -228,12 +231,12 @@ func Run(ctx context.Context, o Options, out io.Writer) (Result, error) {
 	if res.Accounts, err = chooseAccounts(ctx, o, res.Clients); err != nil {
 		return Result{}, err
 	}
-	var mem *serverSampler
+	var server *serverSampler
 	if o.PID > 0 {
-		if mem, err = watchServer(o.PID); err != nil {
+		if server, err = watchServer(o.PID); err != nil {
 			return Result{}, err
 		}
-		defer mem.stop()
+		defer server.stop()
 	}
 
 	transport := &http.Transport{Proxy: nil, MaxIdleConns: o.Clients * 2, MaxIdleConnsPerHost: o.Clients * 2,
@@ -259,21 +262,23 @@ func Run(ctx context.Context, o Options, out io.Writer) (Result, error) {
 	}
 	res.Login = time.Since(start)
 	fmt.Fprintf(out, "Connexion des %d clients : %.1f s\n", len(clients), res.Login.Seconds())
-	if mem != nil {
-		mem.startLoad()
+	if server != nil {
+		server.startLoad()
 	}
 
 	rec := newRecorder()
 	var tickets atomic.Int64
 	deadline := time.Now().Add(o.Duration)
 	start = time.Now()
+	// No request starts after the deadline or beyond the count; those under way finish.
+	take := func() bool {
+		return time.Now().Before(deadline) && (o.Requests <= 0 || tickets.Add(1) <= int64(o.Requests))
+	}
 	var wg sync.WaitGroup
 	for _, c := range clients {
 		wg.Go(func() {
-			for ctx.Err() == nil && time.Now().Before(deadline) {
-				if !c.step(ctx, rec, func() bool {
-					return o.Requests <= 0 || tickets.Add(1) <= int64(o.Requests)
-				}) {
+			for ctx.Err() == nil {
+				if !c.step(ctx, rec, take) {
 					return
 				}
 			}
@@ -282,13 +287,13 @@ func Run(ctx context.Context, o Options, out io.Writer) (Result, error) {
 	wg.Wait()
 	res.Elapsed = time.Since(start)
 	res.Pages, res.Total, res.ErrorSamples = rec.summary(res.Elapsed)
-	if mem != nil {
-		m := mem.stop()
+	if server != nil {
+		m := server.stop()
 		res.Server = &m
 	}
 	printResult(out, res)
-	if mem != nil && o.MaxRSSMiB > 0 && res.Server.PeakLoadKiB > o.MaxRSSMiB*1024 {
-		return res, fmt.Errorf("la mémoire résidente du serveur a atteint %d Mo, au-delà de la limite de %d Mo",
+	if server != nil && o.MaxRSSMiB > 0 && res.Server.PeakLoadKiB > o.MaxRSSMiB*1024 {
+		return res, fmt.Errorf("la mémoire résidente du serveur a atteint %d Mio, au-delà de la limite de %d Mio",
 			res.Server.PeakLoadKiB/1024, o.MaxRSSMiB)
 	}
 	return res, nil
