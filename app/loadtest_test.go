@@ -102,5 +102,17 @@ func TestLoadTestReplaysTheMix(t *testing.T) {
 		if res.Total.Count != 30 || res.Total.Errors != 0 || res.Elapsed > 30*time.Second {
 			t.Errorf("--requests 30: %d requests (%d errors) in %v", res.Total.Count, res.Total.Errors, res.Elapsed)
 		}
+
+		// Accounts given on the command line need no database; a wrong password stops the run
+		// before the clock starts, with the account named.
+		given := map[models.Role][]string{models.RoleMediator: {"mediation2@demo.test"}}
+		o = loadtest.Options{URL: s.URL, Requests: 5, Clients: 1, Accounts: given}
+		if res, err = loadtest.Run(ctx, o, io.Discard); err != nil || res.Total.Count != 5 || res.Accounts[models.RoleMediator][0].Email != "mediation2@demo.test" {
+			t.Errorf("given account: %d requests as %v, %v", res.Total.Count, res.Accounts, err)
+		}
+		o.Password = "pas le bon mot de passe"
+		if _, err = loadtest.Run(ctx, o, io.Discard); err == nil || !strings.Contains(err.Error(), "mediation2@demo.test") {
+			t.Errorf("wrong password: %v", err)
+		}
 	})
 }
