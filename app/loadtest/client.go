@@ -248,7 +248,7 @@ func ids(re *regexp.Regexp, body string) []uint {
 	return out
 }
 
-// errStop says that the run's budget of requests is spent.
+// errStop says that the run is over: its time or its count of requests is spent, or it was interrupted.
 var errStop = errors.New("stop")
 
 // step takes one action of the client's role, chosen by the weights. take asks for a ticket
