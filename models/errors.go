@@ -104,15 +104,20 @@ func (m Message) String() string {
 // ValidationError maps form fields to messages; it is what a form re-renders with 422.
 type ValidationError map[string]Message
 
-// Error lists the fields in a stable order.
-func (v ValidationError) Error() string {
+// Fields lists the fields that have a message, in a stable order.
+func (v ValidationError) Fields() []string {
 	fields := make([]string, 0, len(v))
 	for f := range v {
 		fields = append(fields, f)
 	}
 	sort.Strings(fields)
-	parts := make([]string, 0, len(fields))
-	for _, f := range fields {
+	return fields
+}
+
+// Error lists the fields in a stable order.
+func (v ValidationError) Error() string {
+	parts := make([]string, 0, len(v))
+	for _, f := range v.Fields() {
 		parts = append(parts, fmt.Sprintf("%s : %s", f, v[f]))
 	}
 	return strings.Join(parts, " ; ")

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
@@ -25,6 +26,8 @@ import (
 
 	"mediation/models"
 	"mediation/models/calendar"
+	"mediation/models/imports"
+	"mediation/models/imports/csvimport"
 	"mediation/models/risk"
 )
 
@@ -160,6 +163,29 @@ func (l *Localizer) Msg(m models.Message) string { return l.T(m.Key, m.Args...) 
 // Reason writes the reason of an invalid import line: a message without its final period,
 // as it follows the line number and the field.
 func (l *Localizer) Reason(m models.Message) string { return strings.TrimSuffix(l.Msg(m), ".") }
+
+// FileProblem writes a problem with a whole imported file in the page's language: each code
+// has its message ("import.file.<code>"), which may name the line and the value.
+func (l *Localizer) FileProblem(fe *csvimport.Error) string {
+	return l.T("import.file."+string(fe.Code), "Line", fe.Line, "Value", fe.Value)
+}
+
+// SkippedLine is one reason an import left lines out, written out, and how many it left out.
+type SkippedLine struct {
+	Text  string
+	Count int
+}
+
+// SkippedLines writes why an import left lines out, each reason with its count, in the order of
+// the reasons' text.
+func (l *Localizer) SkippedLines(skipped map[imports.Skip]int) []SkippedLine {
+	out := make([]SkippedLine, 0, len(skipped))
+	for s, n := range skipped {
+		out = append(out, SkippedLine{Text: l.Msg(s.Message()), Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Text < out[j].Text })
+	return out
+}
 
 // number writes an integer with the language's digit grouping: 10 000 in French, 10,000 in
 // English.

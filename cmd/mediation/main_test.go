@@ -218,12 +218,20 @@ func TestImportEstablishments(t *testing.T) {
 			"0595333B;Ecole Les Lilas;Ecole;Public;59160;Lomme;OUVERT\n"+
 			"0595555A;Collège Faux;Collège;Public;59000;Lille;OUVERT\n"), 0o600)
 		code, out, errOut := mediation(t, "", nil, "import", "establishments", file, "--dry-run", dbFlag(u))
-		if code != 1 || !strings.Contains(out, "ligne 4, UAI") || !strings.Contains(errOut, "rien n'a été importé") {
+		if code != 1 || !strings.Contains(out, "ligne 4, UAI") ||
+			!strings.Contains(errOut, "annuaire.csv : des lignes sont invalides : rien n'a été importé (corrigez-les, ou importez les lignes valides avec --skip-invalid)") {
 			t.Errorf("invalid line: %d %q %q", code, out, errOut)
 		}
 		code, out, _ = mediation(t, "", nil, "import", "establishments", file, "--skip-invalid", dbFlag(u))
-		if code != 0 || !strings.Contains(out, "créés       1") || !strings.Contains(out, "ignorés     1") {
+		if code != 0 || !strings.Contains(out, "créés       1") || !strings.Contains(out, "ignorés     1 (type « Ecole », non retenu)\n") {
 			t.Errorf("skip invalid: %d %q", code, out)
+		}
+		// A file that is not the directory is explained in French.
+		notes := filepath.Join(dir, "notes.csv")
+		os.WriteFile(notes, []byte("a;b\n1;2\n"), 0o600)
+		code, _, errOut = mediation(t, "", nil, "import", "establishments", notes, dbFlag(u))
+		if code != 1 || !strings.Contains(errOut, "notes.csv : colonne introuvable pour l'UAI (Identifiant_de_l_etablissement) : est-ce bien l'export de l'annuaire de l'éducation ?") {
+			t.Errorf("not the directory: %d %q", code, errOut)
 		}
 		code, _, errOut = mediation(t, "", nil, "import", "establishments", filepath.Join(dir, "absent.csv"), dbFlag(u))
 		if code != 1 || !strings.Contains(errOut, "introuvable") {

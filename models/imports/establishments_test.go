@@ -40,7 +40,7 @@ func TestImportTheDirectorySample(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Created != 3 || res.Skipped["type « Ecole », non retenu"] != 1 || res.InvalidCount != 0 {
+		if res.Created != 3 || res.Skipped[imports.Skip{Key: imports.SkipType, Type: "Ecole"}] != 1 || res.InvalidCount != 0 {
 			t.Fatalf("result %+v", res)
 		}
 		var lycee, rabelais models.Establishment

@@ -197,9 +197,9 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 	return runImport(ctx, db, r, opts.ImportOptions, actor, now, importer{
 		record: "pupils",
 		required: []requiredColumn{
-			{colLastName, "colonne introuvable pour le nom : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance"},
-			{colFirstName, "colonne introuvable pour le prénom : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance"},
-			{colBirth, "colonne introuvable pour la date de naissance : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance"},
+			{colLastName, csvimport.CodeMissingColumn + ".pupils_last_name"},
+			{colFirstName, csvimport.CodeMissingColumn + ".pupils_first_name"},
+			{colBirth, csvimport.CodeMissingColumn + ".pupils_birth_date"},
 		},
 		line: func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error {
 			if ix == nil {
@@ -347,8 +347,8 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 	return runImport(ctx, db, r, opts.ImportOptions, actor, now, importer{
 		record: "indicators",
 		required: []requiredColumn{
-			{colPupilRef, "colonne introuvable pour le nom ou l'INE : l'export des absences doit identifier l'élève et donner ses demi-journées non justifiées par mois"},
-			{colUnjust, "colonne introuvable pour les demi-journées d'absence non justifiées : l'export des absences doit identifier l'élève et donner ses demi-journées non justifiées par mois"},
+			{colPupilRef, csvimport.CodeMissingColumn + ".indicators_pupil"},
+			{colUnjust, csvimport.CodeMissingColumn + ".indicators_unjustified"},
 		},
 		line: func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error {
 			if ix == nil {
@@ -372,7 +372,7 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 				return err
 			}
 			if !found || p.AnonymisedAt != nil {
-				res.Skipped["élève sans dossier"]++
+				res.Skipped[Skip{Key: SkipNoFile}]++
 				return nil
 			}
 			in, lineErrs := indicatorOf(rec)
