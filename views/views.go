@@ -28,7 +28,6 @@ import (
 	"mediation/models/calendar"
 	"mediation/models/imports"
 	"mediation/models/imports/csvimport"
-	"mediation/models/risk"
 )
 
 //go:embed templates/*.html templates/pages templates/partials locales
@@ -187,28 +186,6 @@ func (l *Localizer) SkippedLines(skipped map[imports.Skip]int) []SkippedLine {
 	return out
 }
 
-// number writes an integer with the language's digit grouping: 10 000 in French, 10,000 in
-// English.
-func (l *Localizer) number(n int) string {
-	sep := " "
-	if l.lang == "en" {
-		sep = ","
-	}
-	digits := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, digits = "-", digits[1:]
-	}
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(d)
-	}
-	return sign + b.String()
-}
-
 // monthNames are the months in each language, January first.
 var monthNames = map[string][12]string{
 	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
@@ -234,17 +211,6 @@ func (l *Localizer) Decimal(f *float64) string {
 		s = strings.ReplaceAll(s, ".", ",")
 	}
 	return s
-}
-
-// RiskReason explains one rule of a risk level in the page's language.
-func (l *Localizer) RiskReason(r risk.Reason) string {
-	if l.lang == "fr" {
-		return r.Text()
-	}
-	return l.T("risk.rule."+r.Rule, "Value", strconv.FormatFloat(r.Value, 'f', -1, 64),
-		"Percent", strconv.FormatFloat(r.Value*100, 'f', 1, 64), "ThresholdPercent", strconv.FormatFloat(r.Threshold*100, 'f', 0, 64),
-		"Threshold", strconv.FormatFloat(r.Threshold, 'f', -1, 64), "Month", l.MonthName(r.Month), "Year", r.Year.String(),
-		"Points", r.Points)
 }
 
 // Page is what every page's data embeds: the language, title, request id, CSRF token, the

@@ -80,7 +80,19 @@ func (s Summary) Print(w io.Writer) {
 
 // intText writes 1000000 as "1 000 000", with plain spaces for any terminal.
 func intText(n int) string {
-	return strings.ReplaceAll(risk.FrenchNumber(float64(n), 0), "\u00a0", " ")
+	digits := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, digits = "-", digits[1:]
+	}
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(d)
+	}
+	return sign + b.String()
 }
 
 // frenchDuration writes "2 min 41 s" or "8,4 s".
