@@ -80,7 +80,7 @@ func PrintImportResult(out io.Writer, path string, res imports.ImportResult, loc
 	if res.InvalidCount > 0 {
 		fmt.Fprintf(out, "  invalides   %d :\n", res.InvalidCount)
 		for _, e := range res.Invalid {
-			fmt.Fprintf(out, "    ligne %d, %s : %s\n", e.Line, e.Field, loc.Reason(e.Message))
+			fmt.Fprintf(out, "    ligne %d, %s : %s\n", e.Line, loc.T("import.field."+e.Field), loc.Reason(e.Message))
 		}
 		if res.InvalidCount > len(res.Invalid) {
 			fmt.Fprintf(out, "    … et %d autres\n", res.InvalidCount-len(res.Invalid))

@@ -6,7 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/imports"
 	"mediation/models/imports/csvimport"
 )
@@ -25,24 +28,34 @@ func fileCodes(t *testing.T) []string {
 	}
 	var codes []string
 	for _, src := range sources {
-		files, err := filepath.Glob(src.glob)
-		if err != nil || len(files) == 0 {
-			t.Fatalf("no Go files for %s", src.glob)
-		}
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range src.re.FindAllStringSubmatch(string(b), -1) {
+		for _, text := range goSources(t, src.glob) {
+			for _, m := range src.re.FindAllStringSubmatch(text, -1) {
 				codes = append(codes, src.prefix+m[1])
 			}
 		}
 	}
 	return codes
+}
+
+// goSources reads the Go files (not the tests) that glob names.
+func goSources(t *testing.T, glob string) []string {
+	t.Helper()
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go files for %s", glob)
+	}
+	var texts []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	return texts
 }
 
 // Each problem with a whole imported file (csvimport's codes, and the importers' missing
@@ -162,5 +175,40 @@ func TestSkippedLines(t *testing.T) {
 	}
 	if got := v.Localizer("fr").SkippedLines(map[imports.Skip]int{{Key: imports.SkipNoFile}: 3}); len(got) != 1 || got[0].Text != "élève sans dossier" {
 		t.Errorf("no file: %v", got)
+	}
+}
+
+// Every field an invalid import line may name has its label in French and in English: those
+// the importers name (in fail, invalid and errs[…]) and those of the validation they share
+// with the forms.
+func TestImportFieldsHaveLabels(t *testing.T) {
+	t.Parallel()
+	fr, en := catalog(t, "fr.json"), catalog(t, "en.json")
+	fields := map[string]bool{}
+	named := regexp.MustCompile(`(?:fail\(|invalid\(rec\.Line, |errs\[)"([a-z_]+)"|\{"([a-z_]+)", col\w+, &in\.`)
+	for _, text := range goSources(t, "../models/imports/*.go") {
+		for _, m := range named.FindAllStringSubmatch(text, -1) {
+			fields[m[1]+m[2]] = true
+		}
+	}
+	if len(fields) < 15 {
+		t.Errorf("only %d fields found in the importers: the pattern no longer matches them", len(fields))
+	}
+	now := time.Date(2026, 11, 15, 12, 0, 0, 0, time.UTC)
+	pupil := models.PupilInput{ClassName: strings.Repeat("x", 30), INE: "?"}
+	school := 0
+	indicators := models.IndicatorInput{Month: calendar.MonthOf(now), SchoolHalfDays: &school, UnjustifiedHalfDays: -1,
+		JustifiedHalfDays: -1, TemporaryExclusions: -1, Incidents: -1}
+	for _, v := range []models.ValidationError{pupil.Validate(now), indicators.Validate(now), models.IndicatorInput{Month: "?"}.Validate(now)} {
+		for f := range v {
+			fields[f] = true
+		}
+	}
+	for f := range fields {
+		for lang, cat := range map[string]map[string]any{"fr": fr, "en": en} {
+			if _, ok := cat["import.field."+f].(string); !ok {
+				t.Errorf("no %s label for the import field %q", lang, f)
+			}
+		}
 	}
 }

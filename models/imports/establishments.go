@@ -28,16 +28,18 @@ type ImportOptions struct {
 
 // LineError is an invalid line of an imported file: its number, the field and the reason.
 type LineError struct {
-	Line  int
+	Line int
+	// Field names the field by an identifier ("birth_date", "postal_code"): the catalog has
+	// its label ("import.field.<field>").
 	Field string
 	// Message is the reason, a key of the message catalog and its arguments: the page and the
 	// command write it in their language.
 	Message models.Message
 }
 
-// String writes the line with the reason's key, for logs and test failures.
+// String writes the line, the field and the reason's key, for logs and test failures.
 func (e LineError) String() string {
-	return fmt.Sprintf("ligne %d, %s : %s", e.Line, e.Field, e.Message)
+	return fmt.Sprintf("line %d, %s: %s", e.Line, e.Field, e.Message)
 }
 
 // MaxListedErrors bounds the invalid lines an import lists; the others are only counted.
@@ -127,7 +129,7 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 				return nil
 			}
 			if first, dup := seen[e.UAI]; dup {
-				res.invalid(rec.Line, "UAI", models.Msg("import.line.duplicate_uai", "UAI", e.UAI, "First", first))
+				res.invalid(rec.Line, "uai", models.Msg("import.line.duplicate_uai", "UAI", e.UAI, "First", first))
 				return nil
 			}
 			seen[e.UAI] = rec.Line
@@ -244,19 +246,19 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (models.Establishm
 	if err := models.ValidateUAI(e.UAI); err != nil {
 		var v models.ValidationError
 		errors.As(err, &v)
-		fail("UAI", v["uai"])
+		fail("uai", v["uai"])
 	}
 	switch {
 	case e.Name == "":
-		fail("nom", models.Msg("import.line.name_empty"))
+		fail("name", models.Msg("import.line.name_empty"))
 	case len([]rune(e.Name)) > 200:
-		fail("nom", models.Msg("import.line.name_too_long", "Max", 200))
+		fail("name", models.Msg("import.line.name_too_long", "Max", 200))
 	}
 	if e.Commune == "" {
 		fail("commune", models.Msg("import.line.commune_empty"))
 	}
 	if !postalPattern.MatchString(e.PostalCode) {
-		fail("code postal", models.Msg("import.line.bad_postal_code", "Value", e.PostalCode))
+		fail("postal_code", models.Msg("import.line.bad_postal_code", "Value", e.PostalCode))
 	} else if len(e.PostalCode) == 4 { // a tableur dropped the leading zero
 		e.PostalCode = "0" + e.PostalCode
 	}
@@ -266,7 +268,7 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (models.Establishm
 	case strings.HasPrefix(sector, "prive"):
 		e.Sector = models.SectorPrivate
 	default:
-		fail("statut", models.Msg("import.line.bad_sector", "Value", rec.Get(colSector...)))
+		fail("sector", models.Msg("import.line.bad_sector", "Value", rec.Get(colSector...)))
 	}
 	switch p := strings.ToUpper(strings.ReplaceAll(rec.Get(colPriority...), " ", "")); p {
 	case "REP+", "REPPLUS":
