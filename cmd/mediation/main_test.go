@@ -77,6 +77,8 @@ func TestFailuresAreOneClearLine(t *testing.T) {
 		{"SQLite path that cannot be written", []string{"migrate", "--database", "sqlite:/dev/null/sub/x.db"}, nil, "SQLite"},
 		{"port in use", []string{"serve", "--addr", busy.Addr().String(), "--database", "sqlite:" + filepath.Join(dir, "p.db")}, nil, "déjà utilisée"},
 		{"bad log level", []string{"migrate", "--database", "sqlite:" + filepath.Join(dir, "l.db")}, map[string]string{"MEDIATION_LOG_LEVEL": "loud"}, "MEDIATION_LOG_LEVEL"},
+		{"bad school year", []string{"report", "metropolitan", "--year", "2026", "-o", filepath.Join(dir, "r.pdf"), "--database", "sqlite:" + filepath.Join(dir, "y.db")}, nil,
+			"mediation : année scolaire « 2026 » invalide : écrivez-la sous la forme 2025-2026"},
 		{"bad trusted proxy", []string{"serve", "--addr", "127.0.0.1:0", "--database", "sqlite:" + filepath.Join(dir, "t.db")}, map[string]string{"MEDIATION_TRUSTED_PROXIES": "not-an-ip"}, "proxy de confiance"},
 	}
 	for _, c := range cases {
