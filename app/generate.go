@@ -22,12 +22,12 @@ func Generate(ctx context.Context, cfg Config, scale gendata.Scale, seed uint64,
 	cfg.setDefaults()
 	u, err := models.ParseDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
-		return err
+		return inFrench(err)
 	}
 	// No logger: every batch of a bulk load would be reported as a slow query.
 	db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: cfg.MaxDBConns, StatementTimeout: generateStatementTimeout, Now: cfg.Now})
 	if err != nil {
-		return err
+		return inFrench(err)
 	}
 	defer models.Close(db)
 	// The generator fills an empty database, typically just created: it migrates it first,

@@ -11,8 +11,8 @@ import (
 	"mediation/views"
 )
 
-// frenchError is a validation error written in French for the command line; errors.As still
-// finds the models.ValidationError under it.
+// frenchError is an error written in French for the command line; errors.As and errors.Is
+// still find the error under it.
 type frenchError struct {
 	text string
 	err  error
@@ -26,7 +26,8 @@ func (e *frenchError) Unwrap() error { return e.err }
 func inFrench(err error) error {
 	var v models.ValidationError
 	var fe *csvimport.Error
-	if !errors.As(err, &v) && !errors.As(err, &fe) && !errors.Is(err, imports.ErrInvalidLines) {
+	var p *models.Problem
+	if !errors.As(err, &v) && !errors.As(err, &fe) && !errors.As(err, &p) && !errors.Is(err, imports.ErrInvalidLines) {
 		return err
 	}
 	vs, verr := views.New()
@@ -38,11 +39,12 @@ func inFrench(err error) error {
 
 // inLanguage writes in loc's language the errors that carry a message rather than a sentence:
 // a validation error field by field in a stable order, a problem with an imported file, an
-// import refused for its invalid lines. errors.As and errors.Is still find the error under
+// import refused for its invalid lines, a models.Problem (a database that cannot be opened). errors.As and errors.Is still find the error under
 // the text; any other error passes unchanged.
 func inLanguage(loc *views.Localizer, err error) error {
 	var v models.ValidationError
 	var fe *csvimport.Error
+	var p *models.Problem
 	var text string
 	switch {
 	case errors.As(err, &v):
@@ -53,6 +55,8 @@ func inLanguage(loc *views.Localizer, err error) error {
 		text = strings.Join(parts, " ; ")
 	case errors.As(err, &fe):
 		text = loc.FileProblem(fe)
+	case errors.As(err, &p):
+		text = loc.Msg(p.Message)
 	case errors.Is(err, imports.ErrInvalidLines):
 		text = loc.T("import.command.invalid_lines")
 	default:

@@ -164,10 +164,11 @@ func TestModelMessagesAreInTheCatalogs(t *testing.T) {
 	uses := []*regexp.Regexp{
 		regexp.MustCompile(`\.(?:Add|Put)\([^,()]+, ` + key),
 		regexp.MustCompile(`\bMsg\(` + key),
+		regexp.MustCompile(`\bProblemf\([^,()]+, ` + key),
 		regexp.MustCompile(`(?m)\b[mM]sg[A-Za-z]* += ` + key),
 		regexp.MustCompile(`(?m)^\s+Action[A-Za-z]+: +` + key),
 	}
-	built := regexp.MustCompile(`\b(?:Msg|\.Add|\.Put)\([^\n]*fmt\.Sprint`)
+	built := regexp.MustCompile(`\b(?:Msg|Problemf|\.Add|\.Put)\([^\n]*fmt\.Sprint`)
 	found := 0
 	err := filepath.WalkDir("..", func(f string, d fs.DirEntry, err error) error {
 		if err != nil {

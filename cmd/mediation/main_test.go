@@ -71,9 +71,12 @@ func TestFailuresAreOneClearLine(t *testing.T) {
 		vars map[string]string
 		want string
 	}{
-		{"unknown scheme", []string{"migrate", "--database", "mysql://root@localhost/x"}, nil, "non pris en charge"},
+		{"unknown scheme", []string{"migrate", "--database", "mysql://root@localhost/x"}, nil,
+			"mediation : type de base de données « mysql » non pris en charge : utilisez postgres://… ou sqlite:CHEMIN"},
+		{"SQLite without a path", []string{"migrate", "--database", "sqlite:"}, nil,
+			"mediation : adresse de base de données « sqlite: » invalide : écrivez sqlite:CHEMIN, par exemple sqlite:data/mediation.db"},
 		{"unknown scheme from the environment", []string{"migrate"}, map[string]string{"MEDIATION_DATABASE_URL": "mongodb://x"}, "« mongodb » non pris en charge"},
-		{"unreachable PostgreSQL", []string{"migrate", "--database", "postgres://postgres@127.0.0.1:1/nothing?sslmode=disable&connect_timeout=2"}, nil, "PostgreSQL injoignable"},
+		{"unreachable PostgreSQL", []string{"migrate", "--database", "postgres://postgres@127.0.0.1:1/nothing?sslmode=disable&connect_timeout=2"}, nil, "mediation : PostgreSQL injoignable (postgres://postgres@127.0.0.1:1/nothing?sslmode=disable&connect_timeout=2) : "},
 		{"SQLite path that cannot be written", []string{"migrate", "--database", "sqlite:/dev/null/sub/x.db"}, nil, "SQLite"},
 		{"port in use", []string{"serve", "--addr", busy.Addr().String(), "--database", "sqlite:" + filepath.Join(dir, "p.db")}, nil, "déjà utilisée"},
 		{"bad log level", []string{"migrate", "--database", "sqlite:" + filepath.Join(dir, "l.db")}, map[string]string{"MEDIATION_LOG_LEVEL": "loud"}, "MEDIATION_LOG_LEVEL"},
