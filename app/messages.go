@@ -21,9 +21,9 @@ type frenchError struct {
 func (e *frenchError) Error() string { return e.text }
 func (e *frenchError) Unwrap() error { return e.err }
 
-// inFrench writes in French, as the command speaks it, an error a person has to read (see
+// InFrench writes in French, as the command speaks it, an error a person has to read (see
 // inLanguage); any other error passes unchanged.
-func inFrench(err error) error {
+func InFrench(err error) error {
 	var v models.ValidationError
 	var fe *csvimport.Error
 	var p *models.Problem

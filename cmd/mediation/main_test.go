@@ -231,6 +231,11 @@ func TestImportEstablishments(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "créés       1") || !strings.Contains(out, "ignorés     1 (type « Ecole », non retenu)\n") {
 			t.Errorf("skip invalid: %d %q", code, out)
 		}
+		// The demo set never mixes with the imported establishment.
+		if code, _, errOut := mediation(t, "", nil, "demo", dbFlag(u)); code != 1 || errOut != "mediation : chargement des données de démonstration impossible : "+
+			"la base contient déjà des données qui ne sont pas celles de la démonstration : le jeu de démonstration ne se charge que dans une base vide\n" {
+			t.Errorf("demo on imported data: %d %q", code, errOut)
+		}
 		// A file that is not the directory is explained in French.
 		notes := filepath.Join(dir, "notes.csv")
 		os.WriteFile(notes, []byte("a;b\n1;2\n"), 0o600)
@@ -279,7 +284,7 @@ func TestGenerateCommandUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
 		}
 	}
-	if _, _, errOut := mediation(t, "", nil, "generate", "--scale", "huge"); !strings.Contains(errOut, "metro ou small") {
+	if _, _, errOut := mediation(t, "", nil, "generate", "--scale", "huge"); !strings.HasPrefix(errOut, "mediation generate : échelle « huge » inconnue : metro ou small\n") {
 		t.Errorf("bad scale: %q", errOut)
 	}
 }
@@ -298,7 +303,8 @@ func TestGenerateRefusesANonEmptyDatabase(t *testing.T) {
 		var before int64
 		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&before).Error)
 		code, _, errOut := mediation(t, "", nil, "generate", "--scale", "small", dbFlag(u))
-		if code != 1 || !strings.HasPrefix(errOut, "mediation : ") || !strings.Contains(errOut, "base vide") {
+		if code != 1 || errOut != "mediation : génération des données de test impossible : la base contient déjà des établissements, "+
+			"des organismes partenaires ou des dossiers élèves : les données de test ne se génèrent que dans une base vide\n" {
 			t.Errorf("generate on the demo set: exit %d, %q", code, errOut)
 		}
 		var after int64

@@ -29,8 +29,7 @@ const loadedKey = "demo.loaded_at"
 
 // ErrNotEmpty is returned when the database already holds establishments or accounts that are
 // not the demo set: the demo must never mix with real data.
-var ErrNotEmpty = errors.New("la base contient déjà des données qui ne sont pas celles de la démonstration : " +
-	"le jeu de démonstration ne se charge que dans une base vide")
+var ErrNotEmpty error = models.Problemf(nil, "demo.not_empty")
 
 // Summary counts what Load created.
 type Summary struct {
