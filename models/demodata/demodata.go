@@ -94,8 +94,10 @@ func Load(ctx context.Context, db *gorm.DB, hasher *models.Hasher, now time.Time
 		if err := tx.Create(&models.Setting{Key: loadedKey, Value: now.UTC().Format(time.RFC3339), UpdatedAt: now.UTC()}).Error; err != nil {
 			return fmt.Errorf("setting %s: %w", loadedKey, err)
 		}
-		detail := fmt.Sprintf("Jeu de démonstration chargé : %d établissements, %d partenaires, %d comptes, %d dossiers élèves, "+
-			"%d suivis, %d rencontres, %d orientations, %d indicateurs mensuels.", sum.Establishments, sum.Partners, sum.Users,
+		// Written in English, as every audit detail: a technical record, not a sentence of the
+		// interface.
+		detail := fmt.Sprintf("demo set loaded: %d establishments, %d partners, %d accounts, %d pupil files, "+
+			"%d follow-ups, %d meetings, %d referrals, %d monthly indicators", sum.Establishments, sum.Partners, sum.Users,
 			sum.Pupils, sum.FollowUps, sum.Meetings, sum.Referrals, sum.Indicators)
 		return models.RecordAudit(ctx, tx, now, models.Actor{Email: "demo"}, models.AuditDemoLoaded, "", "", detail)
 	})

@@ -212,8 +212,10 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 		if err := tx.Create(&models.Setting{Key: generatedKey, Value: string(value), UpdatedAt: opt.Now}).Error; err != nil {
 			return fmt.Errorf("gendata: setting %s: %w", generatedKey, err)
 		}
-		detail := fmt.Sprintf("Données de test « %s » (graine %d) générées : %d établissements, %d comptes, %d dossiers élèves, "+
-			"%d suivis, %d rencontres, %d orientations, %d indicateurs mensuels.", opt.Scale, opt.Seed, sum.Establishments,
+		// Written in English, as every audit detail: a technical record, not a sentence of the
+		// interface.
+		detail := fmt.Sprintf("test data %q (seed %d) generated: %d establishments, %d accounts, %d pupil files, "+
+			"%d follow-ups, %d meetings, %d referrals, %d monthly indicators", opt.Scale, opt.Seed, sum.Establishments,
 			sum.Users, sum.Pupils, sum.FollowUps, sum.Meetings, sum.Referrals, sum.Indicators)
 		return models.RecordAudit(ctx, tx, opt.Now, models.Actor{Email: "generate"}, models.AuditDemoLoaded, "", "", detail)
 	})
