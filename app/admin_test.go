@@ -58,7 +58,8 @@ func TestAdministratorImportsAFile(t *testing.T) {
 		dbtest.Must(t, db.Model(&models.Establishment{}).Count(&before).Error)
 		r = admin.upload("/admin/imports", map[string]string{"kind": "establishments", "encoding": "auto"}, "annuaire.csv", []byte(directory))
 		m := applyForm.FindStringSubmatch(r.Body)
-		if r.Status != http.StatusOK || m == nil || !strings.Contains(r.Body, "Ce que l&#39;import de annuaire.csv ferait") {
+		if r.Status != http.StatusOK || m == nil || !strings.Contains(r.Body, "Ce que l&#39;import de annuaire.csv ferait") ||
+			!strings.Contains(r.Body, "<li>type « Ecole », non retenu : 1</li>") {
 			t.Fatalf("preview: %d %s", r.Status, excerpt(r.Body))
 		}
 		var after int64

@@ -145,10 +145,10 @@ func (a *App) Close() error { return models.Close(a.DB) }
 func openDatabase(ctx context.Context, cfg Config) (*gorm.DB, models.DatabaseURL, error) {
 	u, err := models.ParseDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
-		return nil, u, err
+		return nil, u, InFrench(err)
 	}
 	db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: cfg.MaxDBConns, Logger: cfg.Logger, Now: cfg.Now})
-	return db, u, err
+	return db, u, InFrench(err)
 }
 
 // openReady opens the database and makes sure its schema is the program's (ensureSchema); the

@@ -67,7 +67,7 @@ type NewAccount struct {
 func AddUser(ctx context.Context, cfg Config, n NewAccount) (models.User, error) {
 	cfg.setDefaults()
 	if err := models.ValidatePassword(n.Password, n.Email); err != nil {
-		return models.User{}, inFrench(err)
+		return models.User{}, InFrench(err)
 	}
 	hash, err := models.NewHasher(cfg.Hashing).Hash(ctx, n.Password)
 	if err != nil {
@@ -87,7 +87,7 @@ func AddUser(ctx context.Context, cfg Config, n NewAccount) (models.User, error)
 		return models.RecordAudit(ctx, tx, cfg.Now(), models.Actor{Email: "cli"}, models.AuditUserCreated,
 			"user", fmt.Sprint(user.ID), "role="+string(user.Role))
 	})
-	return user, inFrench(err)
+	return user, InFrench(err)
 }
 
 // ResetSecondFactor removes the second factor and recovery codes of the account with that

@@ -6,7 +6,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"mediation/models"
 	"mediation/models/demodata"
 )
 
@@ -16,7 +15,7 @@ import (
 func (a *App) LoadDemo(ctx context.Context, out io.Writer) error {
 	sum, err := demodata.Load(ctx, a.DB, a.Hasher, a.Config.Now())
 	if err != nil {
-		return fmt.Errorf("chargement des données de démonstration impossible : %w", err)
+		return fmt.Errorf("chargement des données de démonstration impossible : %w", InFrench(err))
 	}
 	if sum.AlreadyLoaded {
 		fmt.Fprintln(out, "Les données de démonstration sont déjà chargées : rien n'a été ajouté.")
@@ -34,7 +33,7 @@ func PrintDemoAccounts(out io.Writer) {
 	fmt.Fprintf(out, "Comptes de démonstration (mot de passe commun : %s) :\n", demodata.Password)
 	tw := tabwriter.NewWriter(out, 0, 2, 2, ' ', 0)
 	for _, acc := range demodata.Accounts() {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", acc.Email, models.RoleLabel(acc.Role), acc.Description)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", acc.Email, roleLabel(acc.Role), acc.Description)
 	}
 	tw.Flush()
 }

@@ -22,12 +22,12 @@ func Generate(ctx context.Context, cfg Config, scale gendata.Scale, seed uint64,
 	cfg.setDefaults()
 	u, err := models.ParseDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
-		return err
+		return InFrench(err)
 	}
 	// No logger: every batch of a bulk load would be reported as a slow query.
 	db, err := models.Open(ctx, u, models.OpenOptions{MaxOpenConns: cfg.MaxDBConns, StatementTimeout: generateStatementTimeout, Now: cfg.Now})
 	if err != nil {
-		return err
+		return InFrench(err)
 	}
 	defer models.Close(db)
 	// The generator fills an empty database, typically just created: it migrates it first,
@@ -36,10 +36,10 @@ func Generate(ctx context.Context, cfg Config, scale gendata.Scale, seed uint64,
 		return fmt.Errorf("migration de %s impossible : %w", u, err)
 	}
 	fmt.Fprintf(out, "Génération des données de test « %s » (graine %d) dans %s…\n", scale, seed, u)
-	sum, err := gendata.Generate(ctx, db, gendata.Options{Scale: scale, Seed: seed, Now: cfg.Now(), Progress: out})
+	sum, err := gendata.Generate(ctx, db, gendata.Options{Scale: scale, Seed: seed, Now: cfg.Now(), Progress: printProgress(out)})
 	if err != nil {
-		return fmt.Errorf("génération des données de test impossible : %w", err)
+		return fmt.Errorf("génération des données de test impossible : %w", InFrench(err))
 	}
-	sum.Print(out)
+	PrintGenerated(out, sum)
 	return nil
 }

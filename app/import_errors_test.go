@@ -43,15 +43,53 @@ func TestImportFileErrorsInTheAccountsLanguage(t *testing.T) {
 				}
 			}
 		}
-		admin := s.client(t)
-		admin.login("admin@demo.test")
-		upload(admin, "fr")
-		must(t, s.App.DB.Model(&models.User{}).Where("email = ?", "admin@demo.test").Update("locale", "en").Error)
-		english := s.client(t)
-		english.login("admin@demo.test")
-		if r := english.get("/admin/imports"); !strings.Contains(r.Body, `<html lang="en">`) {
-			t.Fatalf("the account's language is not English: %s", excerpt(r.Body))
-		}
-		upload(english, "en")
+		inFrenchThenEnglish(t, s, upload)
 	})
+}
+
+// The preview of a file with invalid and skipped lines names the fields and the reasons in
+// the administrator's language.
+func TestImportLinesInTheAccountsLanguage(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		directory := []byte("Identifiant_de_l_etablissement;Nom_etablissement;Type_etablissement;Statut_public_prive;Code_postal;Nom_commune\n" +
+			"0595111K;Collège Anne Frank;Collège;Public;5939;Lys-lez-Lannoy\n" +
+			"0595333B;Ecole Les Lilas;Ecole;Public;59160;Lomme\n" +
+			"0595111K;Collège Anne Frank;Collège;Privé;A9390;Lys-lez-Lannoy\n" +
+			"0595111K;Collège Anne Frank;Collège;Privé;59390;Lys-lez-Lannoy\n")
+		want := map[string][]string{
+			"fr": {"<td>5</td><td>UAI</td>", "<td>4</td><td>code postal</td><td>« A9390 » n&#39;est pas un code postal",
+				"<li>type « Ecole », non retenu : 1</li>"},
+			"en": {"<td>5</td><td>UAI</td>", "<td>4</td><td>postal code</td><td>“A9390” is not a postal code",
+				"<li>type “Ecole”, not kept: 1</li>"},
+		}
+		upload := func(c *client, lang string) {
+			t.Helper()
+			c.get("/admin/imports")
+			r := c.upload("/admin/imports", map[string]string{"kind": "establishments", "encoding": "auto"}, "annuaire.csv", directory)
+			for _, w := range want[lang] {
+				if r.Status != http.StatusOK || !strings.Contains(r.Body, w) {
+					t.Errorf("%s: %d, want %q: %s", lang, r.Status, w, excerpt(r.Body))
+				}
+			}
+		}
+		inFrenchThenEnglish(t, s, upload)
+	})
+}
+
+// inFrenchThenEnglish runs use with the administrator signed in, in French, then again with
+// the account set to English.
+func inFrenchThenEnglish(t *testing.T, s *site, use func(c *client, lang string)) {
+	t.Helper()
+	admin := s.client(t)
+	admin.login("admin@demo.test")
+	use(admin, "fr")
+	must(t, s.App.DB.Model(&models.User{}).Where("email = ?", "admin@demo.test").Update("locale", "en").Error)
+	english := s.client(t)
+	english.login("admin@demo.test")
+	if r := english.get("/admin/imports"); !strings.Contains(r.Body, `<html lang="en">`) {
+		t.Fatalf("the account's language is not English: %s", excerpt(r.Body))
+	}
+	use(english, "en")
 }

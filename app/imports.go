@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -52,12 +51,13 @@ func Import(ctx context.Context, cfg Config, kind, path string, opts imports.Pup
 	if err != nil {
 		return err
 	}
+	loc := v.Localizer("fr")
 	res, err := run(ctx, db, f, opts, models.Actor{Email: "cli"}, cfg.Now())
 	if err == nil || res.InvalidCount > 0 {
-		PrintImportResult(out, path, res, v.Localizer("fr"))
+		PrintImportResult(out, path, res, loc)
 	}
 	if err != nil {
-		return fmt.Errorf("%s : %w", path, err)
+		return fmt.Errorf("%s : %w", path, inLanguage(loc, err))
 	}
 	return nil
 }
@@ -74,19 +74,13 @@ func PrintImportResult(out io.Writer, path string, res imports.ImportResult, loc
 		fmt.Fprintf(out, "Import de %s (encodage %s) :\n", path, res.Encoding)
 	}
 	fmt.Fprintf(out, "  créés       %d\n  mis à jour  %d\n  inchangés   %d\n", res.Created, res.Updated, res.Unchanged)
-	// Reasons are type labels for the directory, plain reasons for the others.
-	reasons := make([]string, 0, len(res.Skipped))
-	for r := range res.Skipped {
-		reasons = append(reasons, r)
-	}
-	sort.Strings(reasons)
-	for _, r := range reasons {
-		fmt.Fprintf(out, "  ignorés     %d (%s)\n", res.Skipped[r], r)
+	for _, s := range loc.SkippedLines(res.Skipped) {
+		fmt.Fprintf(out, "  ignorés     %d (%s)\n", s.Count, s.Text)
 	}
 	if res.InvalidCount > 0 {
 		fmt.Fprintf(out, "  invalides   %d :\n", res.InvalidCount)
 		for _, e := range res.Invalid {
-			fmt.Fprintf(out, "    ligne %d, %s : %s\n", e.Line, e.Field, loc.Reason(e.Message))
+			fmt.Fprintf(out, "    ligne %d, %s : %s\n", e.Line, loc.T("import.field."+e.Field), loc.Reason(e.Message))
 		}
 		if res.InvalidCount > len(res.Invalid) {
 			fmt.Fprintf(out, "    … et %d autres\n", res.InvalidCount-len(res.Invalid))

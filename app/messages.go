@@ -3,15 +3,16 @@ package app
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"mediation/models"
+	"mediation/models/imports"
+	"mediation/models/imports/csvimport"
 	"mediation/views"
 )
 
-// frenchError is a validation error written in French for the command line; errors.As still
-// finds the models.ValidationError under it.
+// frenchError is an error written in French for the command line; errors.As and errors.Is
+// still find the error under it.
 type frenchError struct {
 	text string
 	err  error
@@ -20,26 +21,46 @@ type frenchError struct {
 func (e *frenchError) Error() string { return e.text }
 func (e *frenchError) Unwrap() error { return e.err }
 
-// inFrench writes the messages of a validation error in French, as the command speaks it,
-// field by field in a stable order; any other error passes unchanged.
-func inFrench(err error) error {
+// InFrench writes in French, as the command speaks it, an error a person has to read (see
+// inLanguage); any other error passes unchanged.
+func InFrench(err error) error {
 	var v models.ValidationError
-	if !errors.As(err, &v) {
+	var fe *csvimport.Error
+	var p *models.Problem
+	if !errors.As(err, &v) && !errors.As(err, &fe) && !errors.As(err, &p) && !errors.Is(err, imports.ErrInvalidLines) {
 		return err
 	}
 	vs, verr := views.New()
 	if verr != nil {
 		return errors.Join(err, verr)
 	}
-	loc := vs.Localizer("fr")
-	fields := make([]string, 0, len(v))
-	for f := range v {
-		fields = append(fields, f)
+	return inLanguage(vs.Localizer("fr"), err)
+}
+
+// inLanguage writes in loc's language the errors that carry a message rather than a sentence:
+// a validation error field by field in a stable order, a problem with an imported file, an
+// import refused for its invalid lines, a models.Problem (a database that cannot be opened). errors.As and errors.Is still find the error under
+// the text; any other error passes unchanged.
+func inLanguage(loc *views.Localizer, err error) error {
+	var v models.ValidationError
+	var fe *csvimport.Error
+	var p *models.Problem
+	var text string
+	switch {
+	case errors.As(err, &v):
+		parts := make([]string, 0, len(v))
+		for _, f := range v.Fields() {
+			parts = append(parts, fmt.Sprintf("%s : %s", f, loc.Msg(v[f])))
+		}
+		text = strings.Join(parts, " ; ")
+	case errors.As(err, &fe):
+		text = loc.FileProblem(fe)
+	case errors.As(err, &p):
+		text = loc.Msg(p.Message)
+	case errors.Is(err, imports.ErrInvalidLines):
+		text = loc.T("import.command.invalid_lines")
+	default:
+		return err
 	}
-	sort.Strings(fields)
-	parts := make([]string, 0, len(fields))
-	for _, f := range fields {
-		parts = append(parts, fmt.Sprintf("%s : %s", f, loc.Msg(v[f])))
-	}
-	return &frenchError{text: strings.Join(parts, " ; "), err: err}
+	return &frenchError{text: text, err: err}
 }

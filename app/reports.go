@@ -41,23 +41,22 @@ var cliActor = models.Actor{Email: "cli"}
 // establishment), and the pupil's dossier leaves restricted notes out, as for a head teacher.
 func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) error {
 	cfg.setDefaults()
-	y := calendar.SchoolYearOf(cfg.Now())
-	if r.Year != "" {
-		var err error
-		if y, err = calendar.ParseSchoolYear(r.Year); err != nil {
-			return err
-		}
-	}
 	v, err := views.New()
 	if err != nil {
 		return err
+	}
+	loc := v.Localizer("fr")
+	y := calendar.SchoolYearOf(cfg.Now())
+	if r.Year != "" {
+		if y, err = calendar.ParseSchoolYear(r.Year); err != nil {
+			return &frenchError{text: loc.T("command.bad_school_year", "Year", r.Year), err: err}
+		}
 	}
 	db, _, err := openReady(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
-	loc := v.Localizer("fr")
 	now := cfg.Now()
 	req, err := reportTarget(ctx, db, r)
 	if err != nil {

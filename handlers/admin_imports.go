@@ -110,7 +110,7 @@ func (h *Handlers) UploadImport(c echo.Context) error {
 	var fe *csvimport.Error
 	switch {
 	case errors.As(err, &fe):
-		p.FileError = fileErrorText(p.Localizer, fe)
+		p.FileError = p.FileProblem(fe)
 		return h.render(c, http.StatusUnprocessableEntity, "admin_import", p)
 	case err != nil && !errors.Is(err, imports.ErrInvalidLines):
 		return err
@@ -121,19 +121,6 @@ func (h *Handlers) UploadImport(c echo.Context) error {
 		return err
 	}
 	return h.render(c, http.StatusOK, "admin_import", p)
-}
-
-// fileErrorText says a problem with a whole file in the page's language: the French format is
-// the message's ID, as for the fields' messages; without a translation, the French text.
-func fileErrorText(l *views.Localizer, fe *csvimport.Error) string {
-	if fe.Format == "" {
-		return fe.Message
-	}
-	s := l.T(fe.Format, "Line", fe.Line, "Value", fe.Value)
-	if s == fe.Format {
-		return fe.Message
-	}
-	return s
 }
 
 // ApplyImport runs an uploaded file for real.
@@ -158,7 +145,7 @@ func (h *Handlers) ApplyImport(c echo.Context) error {
 	var fe *csvimport.Error
 	switch {
 	case errors.As(err, &fe):
-		p.FileError = fileErrorText(p.Localizer, fe)
+		p.FileError = p.FileProblem(fe)
 		return h.render(c, http.StatusUnprocessableEntity, "admin_import", p)
 	case errors.Is(err, imports.ErrInvalidLines):
 		p.Token = up.Token

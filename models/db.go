@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,7 +36,7 @@ type DatabaseURL struct {
 	DSN string
 }
 
-// ParseDatabaseURL reads a database URL and refuses any other scheme with a French message.
+// ParseDatabaseURL reads a database URL and refuses any other scheme (a Problem).
 func ParseDatabaseURL(raw string) (DatabaseURL, error) {
 	raw = strings.TrimSpace(raw)
 	switch {
@@ -44,12 +45,12 @@ func ParseDatabaseURL(raw string) (DatabaseURL, error) {
 	case strings.HasPrefix(raw, "sqlite:"):
 		path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
 		if path == "" || strings.ContainsAny(path, "?#") {
-			return DatabaseURL{}, fmt.Errorf("adresse de base de données « %s » invalide : écrivez sqlite:CHEMIN, par exemple sqlite:data/mediation.db", raw)
+			return DatabaseURL{}, Problemf(nil, "database.bad_sqlite_url", "URL", raw)
 		}
 		return DatabaseURL{Dialect: DialectSQLite, Path: path}, nil
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
 		if _, err := url.Parse(raw); err != nil {
-			return DatabaseURL{}, fmt.Errorf("adresse PostgreSQL invalide : %s", redactErr(err))
+			return DatabaseURL{}, Problemf(nil, "database.bad_postgres_url", "Reason", redactErr(err))
 		}
 		return DatabaseURL{Dialect: DialectPostgres, DSN: raw}, nil
 	default:
@@ -57,7 +58,7 @@ func ParseDatabaseURL(raw string) (DatabaseURL, error) {
 		if i := strings.IndexAny(raw, ":/"); i >= 0 {
 			scheme = raw[:i]
 		}
-		return DatabaseURL{}, fmt.Errorf("type de base de données « %s » non pris en charge : utilisez postgres://… ou sqlite:CHEMIN", scheme)
+		return DatabaseURL{}, Problemf(nil, "database.unsupported_scheme", "Scheme", scheme)
 	}
 }
 
@@ -90,8 +91,8 @@ type OpenOptions struct {
 	Now func() time.Time
 }
 
-// Open connects to the database and checks that it answers. Every failure comes back as one
-// French sentence that says what is wrong, without the password.
+// Open connects to the database and checks that it answers. Every failure comes back as a
+// Problem that says what is wrong, without the password.
 func Open(ctx context.Context, d DatabaseURL, opts OpenOptions) (*gorm.DB, error) {
 	// gorm would log a failed connection itself; the caller reports it once, so the logger
 	// comes in only once the database is open.
@@ -108,7 +109,7 @@ func Open(ctx context.Context, d DatabaseURL, opts OpenOptions) (*gorm.DB, error
 	case DialectPostgres:
 		db, err = openPostgres(ctx, d, cfg, opts)
 	default:
-		err = fmt.Errorf("type de base de données « %s » non pris en charge", d.Dialect)
+		err = Problemf(nil, "database.unsupported_dialect", "Scheme", d.Dialect)
 	}
 	if err != nil {
 		return nil, err
@@ -128,21 +129,21 @@ const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pr
 func openSQLite(ctx context.Context, d DatabaseURL, cfg *gorm.Config) (*gorm.DB, error) {
 	if dir := filepath.Dir(d.Path); dir != "." {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("impossible de créer le dossier de la base SQLite %s : %w", dir, plainPathErr(err))
+			return nil, Problemf(err, "database.sqlite_dir", "Dir", dir, "Reason", plainPathErr(err).Error())
 		}
 	}
 	f, err := os.OpenFile(d.Path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("la base SQLite %s n'est pas accessible en écriture : %w", d.Path, plainPathErr(err))
+		return nil, Problemf(err, "database.sqlite_not_writable", "Path", d.Path, "Reason", plainPathErr(err).Error())
 	}
 	f.Close()
 	db, err := gorm.Open(sqlite.Open(d.Path+"?"+sqlitePragmas), cfg)
 	if err != nil {
-		return nil, fmt.Errorf("impossible d'ouvrir la base SQLite %s : %w", d.Path, err)
+		return nil, Problemf(err, "database.sqlite_open", "Path", d.Path, "Reason", err.Error())
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
-		return nil, fmt.Errorf("impossible d'ouvrir la base SQLite %s : %w", d.Path, err)
+		return nil, Problemf(err, "database.sqlite_open", "Path", d.Path, "Reason", err.Error())
 	}
 	// One writer at a time is SQLite's rule; a handful of connections serve the readers.
 	sqlDB.SetMaxOpenConns(8)
@@ -151,16 +152,16 @@ func openSQLite(ctx context.Context, d DatabaseURL, cfg *gorm.Config) (*gorm.DB,
 	var mode string
 	if err := db.WithContext(ctx).Raw("PRAGMA journal_mode").Scan(&mode).Error; err != nil {
 		sqlDB.Close()
-		return nil, fmt.Errorf("la base SQLite %s est illisible : %w", d.Path, err)
+		return nil, Problemf(err, "database.sqlite_unreadable", "Path", d.Path, "Reason", err.Error())
 	}
 	if !strings.EqualFold(mode, "wal") {
 		sqlDB.Close()
-		return nil, fmt.Errorf("la base SQLite %s n'a pas pu passer en mode WAL (mode %q) : le dossier est-il en écriture ?", d.Path, mode)
+		return nil, Problemf(nil, "database.sqlite_not_wal", "Path", d.Path, "Mode", strconv.Quote(mode))
 	}
 	// A read-only file opens and reads fine; probe a write so that the failure comes now.
 	if err := db.WithContext(ctx).Exec("PRAGMA user_version = 0").Error; err != nil {
 		sqlDB.Close()
-		return nil, fmt.Errorf("la base SQLite %s n'est pas accessible en écriture : %w", d.Path, err)
+		return nil, Problemf(err, "database.sqlite_not_writable", "Path", d.Path, "Reason", err.Error())
 	}
 	return db, nil
 }
@@ -168,7 +169,7 @@ func openSQLite(ctx context.Context, d DatabaseURL, cfg *gorm.Config) (*gorm.DB,
 func openPostgres(ctx context.Context, d DatabaseURL, cfg *gorm.Config, opts OpenOptions) (*gorm.DB, error) {
 	u, err := url.Parse(d.DSN)
 	if err != nil {
-		return nil, fmt.Errorf("adresse PostgreSQL invalide : %s", redactErr(err))
+		return nil, Problemf(nil, "database.bad_postgres_url", "Reason", redactErr(err))
 	}
 	timeout := opts.StatementTimeout
 	if timeout <= 0 {
@@ -182,12 +183,13 @@ func openPostgres(ctx context.Context, d DatabaseURL, cfg *gorm.Config, opts Ope
 	setDefault(q, "idle_in_transaction_session_timeout", "60000")
 	u.RawQuery = q.Encode()
 	db, err := gorm.Open(postgres.New(postgres.Config{DSN: u.String()}), cfg)
+	// The driver's errors are written redacted and not kept: they may hold the password.
 	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL injoignable (%s) : %s", d, oneLine(err))
+		return nil, Problemf(nil, "database.postgres_unreachable", "URL", d.String(), "Reason", oneLine(err))
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL injoignable (%s) : %s", d, oneLine(err))
+		return nil, Problemf(nil, "database.postgres_unreachable", "URL", d.String(), "Reason", oneLine(err))
 	}
 	maxConns := opts.MaxOpenConns
 	if maxConns <= 0 {
@@ -201,7 +203,7 @@ func openPostgres(ctx context.Context, d DatabaseURL, cfg *gorm.Config, opts Ope
 	defer cancel()
 	if err := sqlDB.PingContext(pingCtx); err != nil {
 		sqlDB.Close()
-		return nil, fmt.Errorf("PostgreSQL injoignable (%s) : %s", d, oneLine(err))
+		return nil, Problemf(nil, "database.postgres_unreachable", "URL", d.String(), "Reason", oneLine(err))
 	}
 	return db, nil
 }

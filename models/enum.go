@@ -21,24 +21,6 @@ var Roles = []Role{RoleMediator, RoleHeadTeacher, RolePartner, RoleCoordinator, 
 // Valid tells whether r is one of Roles.
 func (r Role) Valid() bool { return oneOf(r, Roles) }
 
-// RoleLabel names a role in French, for what the command line prints (the web uses the
-// catalog).
-func RoleLabel(r Role) string {
-	switch r {
-	case RoleMediator:
-		return "médiateur·rice"
-	case RoleHeadTeacher:
-		return "chef d'établissement"
-	case RolePartner:
-		return "partenaire"
-	case RoleCoordinator:
-		return "coordination"
-	case RoleAdmin:
-		return "administration"
-	}
-	return string(r)
-}
-
 // EstablishmentType is collège, lycée général et technologique or lycée professionnel.
 type EstablishmentType string
 

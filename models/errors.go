@@ -101,18 +101,43 @@ func (m Message) String() string {
 	return fmt.Sprintf("%s%v", m.Key, m.Args)
 }
 
+// Problem is an error a person has to read, such as a database the program cannot open: a
+// message of the catalog and, when it keeps it, the error it comes from. Error is for logs;
+// the command says the message in French.
+type Problem struct {
+	Message
+	Err error
+}
+
+// Problemf builds a Problem from a catalog key and its arguments (pairs: name, value), keeping
+// err (nil for none) for errors.Is and errors.As.
+func Problemf(err error, key string, args ...any) *Problem {
+	return &Problem{Message: Msg(key, args...), Err: err}
+}
+
+// Error writes the message's key and arguments, for logs.
+func (p *Problem) Error() string { return "models: " + p.Message.String() }
+
+// Unwrap is the error the problem comes from.
+func (p *Problem) Unwrap() error { return p.Err }
+
 // ValidationError maps form fields to messages; it is what a form re-renders with 422.
 type ValidationError map[string]Message
 
-// Error lists the fields in a stable order.
-func (v ValidationError) Error() string {
+// Fields lists the fields that have a message, in a stable order.
+func (v ValidationError) Fields() []string {
 	fields := make([]string, 0, len(v))
 	for f := range v {
 		fields = append(fields, f)
 	}
 	sort.Strings(fields)
-	parts := make([]string, 0, len(fields))
-	for _, f := range fields {
+	return fields
+}
+
+// Error lists the fields in a stable order.
+func (v ValidationError) Error() string {
+	parts := make([]string, 0, len(v))
+	for _, f := range v.Fields() {
 		parts = append(parts, fmt.Sprintf("%s : %s", f, v[f]))
 	}
 	return strings.Join(parts, " ; ")

@@ -77,37 +77,6 @@ type ReportTable struct {
 	Masked bool
 }
 
-// Number writes a whole number with the language's thousands separator (a no-break space in
-// French).
-func (l *Localizer) Number(n int) string {
-	if l.lang == "fr" {
-		return risk.FrenchNumber(float64(n), 0)
-	}
-	return strings.ReplaceAll(risk.FrenchNumber(float64(n), 0), "\u00a0", ",")
-}
-
-// Fixed writes a number with one decimal at most, in the language's notation.
-func (l *Localizer) Fixed(f float64) string {
-	s := risk.FrenchNumber(f, 1)
-	if l.lang == "fr" {
-		return s
-	}
-	return strings.NewReplacer("\u00a0", ",", ",", ".").Replace(s)
-}
-
-// Percent writes part/whole as a percentage with one decimal ("66,7 %"), or a dash when whole
-// is 0.
-func (l *Localizer) Percent(part, whole int) string {
-	if whole == 0 {
-		return "–"
-	}
-	p := l.Fixed(100 * float64(part) / float64(whole))
-	if l.lang == "fr" {
-		return p + "\u00a0%"
-	}
-	return p + "%"
-}
-
 // cell writes a count of a protected table: the figure, "< threshold" or the secret mark.
 func (l *Localizer) cell(n int, m disclosure.Mask, threshold int) string {
 	switch m {

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
@@ -25,7 +26,8 @@ import (
 
 	"mediation/models"
 	"mediation/models/calendar"
-	"mediation/models/risk"
+	"mediation/models/imports"
+	"mediation/models/imports/csvimport"
 )
 
 //go:embed templates/*.html templates/pages templates/partials locales
@@ -161,26 +163,27 @@ func (l *Localizer) Msg(m models.Message) string { return l.T(m.Key, m.Args...) 
 // as it follows the line number and the field.
 func (l *Localizer) Reason(m models.Message) string { return strings.TrimSuffix(l.Msg(m), ".") }
 
-// number writes an integer with the language's digit grouping: 10 000 in French, 10,000 in
-// English.
-func (l *Localizer) number(n int) string {
-	sep := " "
-	if l.lang == "en" {
-		sep = ","
+// FileProblem writes a problem with a whole imported file in the page's language: each code
+// has its message ("import.file.<code>"), which may name the line and the value.
+func (l *Localizer) FileProblem(fe *csvimport.Error) string {
+	return l.T("import.file."+string(fe.Code), "Line", fe.Line, "Value", fe.Value)
+}
+
+// SkippedLine is one reason an import left lines out, written out, and how many it left out.
+type SkippedLine struct {
+	Text  string
+	Count int
+}
+
+// SkippedLines writes why an import left lines out, each reason with its count, in the order of
+// the reasons' text.
+func (l *Localizer) SkippedLines(skipped map[imports.Skip]int) []SkippedLine {
+	out := make([]SkippedLine, 0, len(skipped))
+	for s, n := range skipped {
+		out = append(out, SkippedLine{Text: l.Msg(s.Message()), Count: n})
 	}
-	digits := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, digits = "-", digits[1:]
-	}
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(d)
-	}
-	return sign + b.String()
+	sort.Slice(out, func(i, j int) bool { return out[i].Text < out[j].Text })
+	return out
 }
 
 // monthNames are the months in each language, January first.
@@ -208,17 +211,6 @@ func (l *Localizer) Decimal(f *float64) string {
 		s = strings.ReplaceAll(s, ".", ",")
 	}
 	return s
-}
-
-// RiskReason explains one rule of a risk level in the page's language.
-func (l *Localizer) RiskReason(r risk.Reason) string {
-	if l.lang == "fr" {
-		return r.Text()
-	}
-	return l.T("risk.rule."+r.Rule, "Value", strconv.FormatFloat(r.Value, 'f', -1, 64),
-		"Percent", strconv.FormatFloat(r.Value*100, 'f', 1, 64), "ThresholdPercent", strconv.FormatFloat(r.Threshold*100, 'f', 0, 64),
-		"Threshold", strconv.FormatFloat(r.Threshold, 'f', -1, 64), "Month", l.MonthName(r.Month), "Year", r.Year.String(),
-		"Points", r.Points)
 }
 
 // Page is what every page's data embeds: the language, title, request id, CSRF token, the

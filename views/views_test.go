@@ -146,29 +146,9 @@ func strs[T ~string](vs []T) []string {
 func TestCatalogKeysAreIdentifiers(t *testing.T) {
 	t.Parallel()
 	id := regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_-]+)+$`)
-	// The file errors of the CSV reader (models/imports/csvimport) still use their French
-	// format as key: not converted yet, they are the only exception.
-	fileErrors, err := fs.Glob(files, "locales/imports.*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	formats := map[string]bool{}
-	for _, n := range fileErrors {
-		b, err := fs.ReadFile(files, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		part := map[string]any{}
-		if err := json.Unmarshal(b, &part); err != nil {
-			t.Fatalf("%s: %v", n, err)
-		}
-		for k := range part {
-			formats[k] = true
-		}
-	}
 	for _, lang := range []string{"fr.json", "en.json"} {
 		for k := range catalog(t, lang) {
-			if !id.MatchString(k) && !(formats[k] && regexp.MustCompile(`^[a-z]`).MatchString(k)) {
+			if !id.MatchString(k) {
 				t.Errorf("%s: message %q is not named by an identifier", lang, k)
 			}
 		}
@@ -184,10 +164,11 @@ func TestModelMessagesAreInTheCatalogs(t *testing.T) {
 	uses := []*regexp.Regexp{
 		regexp.MustCompile(`\.(?:Add|Put)\([^,()]+, ` + key),
 		regexp.MustCompile(`\bMsg\(` + key),
+		regexp.MustCompile(`\bProblemf\([^,()]+, ` + key),
 		regexp.MustCompile(`(?m)\b[mM]sg[A-Za-z]* += ` + key),
 		regexp.MustCompile(`(?m)^\s+Action[A-Za-z]+: +` + key),
 	}
-	built := regexp.MustCompile(`\b(?:Msg|\.Add|\.Put)\([^\n]*fmt\.Sprint`)
+	built := regexp.MustCompile(`\b(?:Msg|Problemf|\.Add|\.Put)\([^\n]*fmt\.Sprint`)
 	found := 0
 	err := filepath.WalkDir("..", func(f string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -342,7 +342,7 @@ func generate(ctx context.Context, args []string, e env) error {
 	}
 	sc, err := gendata.ParseScale(*scale)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "mediation generate : %v\n", err)
+		fmt.Fprintf(e.stderr, "mediation generate : %v\n", app.InFrench(err))
 		return errUsage
 	}
 	cfg, err := config(e, *database, "")

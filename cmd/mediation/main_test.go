@@ -73,14 +73,19 @@ func TestFailuresAreOneClearLine(t *testing.T) {
 		vars map[string]string
 		want string
 	}{
-		{"unknown scheme", []string{"migrate", "--database", "mysql://root@localhost/x"}, nil, "non pris en charge"},
+		{"unknown scheme", []string{"migrate", "--database", "mysql://root@localhost/x"}, nil,
+			"mediation : type de base de données « mysql » non pris en charge : utilisez postgres://… ou sqlite:CHEMIN"},
+		{"SQLite without a path", []string{"migrate", "--database", "sqlite:"}, nil,
+			"mediation : adresse de base de données « sqlite: » invalide : écrivez sqlite:CHEMIN, par exemple sqlite:data/mediation.db"},
 		{"unknown scheme from the environment", []string{"migrate"}, map[string]string{"MEDIATION_DATABASE_URL": "mongodb://x"}, "« mongodb » non pris en charge"},
-		{"unreachable PostgreSQL", []string{"migrate", "--database", "postgres://postgres@127.0.0.1:1/nothing?sslmode=disable&connect_timeout=2"}, nil, "PostgreSQL injoignable"},
+		{"unreachable PostgreSQL", []string{"migrate", "--database", "postgres://postgres@127.0.0.1:1/nothing?sslmode=disable&connect_timeout=2"}, nil, "mediation : PostgreSQL injoignable (postgres://postgres@127.0.0.1:1/nothing?sslmode=disable&connect_timeout=2) : "},
 		{"SQLite path that cannot be written", []string{"migrate", "--database", "sqlite:/dev/null/sub/x.db"}, nil, "SQLite"},
 		{"port in use", []string{"serve", "--addr", busy.Addr().String(), "--database", "sqlite:" + filepath.Join(dir, "p.db")}, nil, "déjà utilisée"},
 		{"bad log level", []string{"migrate", "--database", "sqlite:" + filepath.Join(dir, "l.db")}, map[string]string{"MEDIATION_LOG_LEVEL": "loud"}, "MEDIATION_LOG_LEVEL"},
 		{"load test of a remote server", []string{"loadtest", "--url", "http://192.0.2.10:8080"}, nil, "--allow-remote"},
 		{"load test without accounts", []string{"loadtest", "--url", "http://127.0.0.1:1"}, nil, "aucun compte médiateur"},
+		{"bad school year", []string{"report", "metropolitan", "--year", "2026", "-o", filepath.Join(dir, "r.pdf"), "--database", "sqlite:" + filepath.Join(dir, "y.db")}, nil,
+			"mediation : année scolaire « 2026 » invalide : écrivez-la sous la forme 2025-2026"},
 		{"bad trusted proxy", []string{"serve", "--addr", "127.0.0.1:0", "--database", "sqlite:" + filepath.Join(dir, "t.db")}, map[string]string{"MEDIATION_TRUSTED_PROXIES": "not-an-ip"}, "proxy de confiance"},
 	}
 	for _, c := range cases {
@@ -222,12 +227,25 @@ func TestImportEstablishments(t *testing.T) {
 			"0595333B;Ecole Les Lilas;Ecole;Public;59160;Lomme;OUVERT\n"+
 			"0595555A;Collège Faux;Collège;Public;59000;Lille;OUVERT\n"), 0o600)
 		code, out, errOut := mediation(t, "", nil, "import", "establishments", file, "--dry-run", dbFlag(u))
-		if code != 1 || !strings.Contains(out, "ligne 4, UAI") || !strings.Contains(errOut, "rien n'a été importé") {
+		if code != 1 || !strings.Contains(out, "ligne 4, UAI") ||
+			!strings.Contains(errOut, "annuaire.csv : des lignes sont invalides : rien n'a été importé (corrigez-les, ou importez les lignes valides avec --skip-invalid)") {
 			t.Errorf("invalid line: %d %q %q", code, out, errOut)
 		}
 		code, out, _ = mediation(t, "", nil, "import", "establishments", file, "--skip-invalid", dbFlag(u))
-		if code != 0 || !strings.Contains(out, "créés       1") || !strings.Contains(out, "ignorés     1") {
+		if code != 0 || !strings.Contains(out, "créés       1") || !strings.Contains(out, "ignorés     1 (type « Ecole », non retenu)\n") {
 			t.Errorf("skip invalid: %d %q", code, out)
+		}
+		// The demo set never mixes with the imported establishment.
+		if code, _, errOut := mediation(t, "", nil, "demo", dbFlag(u)); code != 1 || errOut != "mediation : chargement des données de démonstration impossible : "+
+			"la base contient déjà des données qui ne sont pas celles de la démonstration : le jeu de démonstration ne se charge que dans une base vide\n" {
+			t.Errorf("demo on imported data: %d %q", code, errOut)
+		}
+		// A file that is not the directory is explained in French.
+		notes := filepath.Join(dir, "notes.csv")
+		os.WriteFile(notes, []byte("a;b\n1;2\n"), 0o600)
+		code, _, errOut = mediation(t, "", nil, "import", "establishments", notes, dbFlag(u))
+		if code != 1 || !strings.Contains(errOut, "notes.csv : colonne introuvable pour l'UAI (Identifiant_de_l_etablissement) : est-ce bien l'export de l'annuaire de l'éducation ?") {
+			t.Errorf("not the directory: %d %q", code, errOut)
 		}
 		code, _, errOut = mediation(t, "", nil, "import", "establishments", filepath.Join(dir, "absent.csv"), dbFlag(u))
 		if code != 1 || !strings.Contains(errOut, "introuvable") {
@@ -270,7 +288,7 @@ func TestGenerateCommandUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
 		}
 	}
-	if _, _, errOut := mediation(t, "", nil, "generate", "--scale", "huge"); !strings.Contains(errOut, "metro ou small") {
+	if _, _, errOut := mediation(t, "", nil, "generate", "--scale", "huge"); !strings.HasPrefix(errOut, "mediation generate : échelle « huge » inconnue : metro ou small\n") {
 		t.Errorf("bad scale: %q", errOut)
 	}
 }
@@ -289,7 +307,8 @@ func TestGenerateRefusesANonEmptyDatabase(t *testing.T) {
 		var before int64
 		dbtest.Must(t, db.Model(&models.Pupil{}).Count(&before).Error)
 		code, _, errOut := mediation(t, "", nil, "generate", "--scale", "small", dbFlag(u))
-		if code != 1 || !strings.HasPrefix(errOut, "mediation : ") || !strings.Contains(errOut, "base vide") {
+		if code != 1 || errOut != "mediation : génération des données de test impossible : la base contient déjà des établissements, "+
+			"des organismes partenaires ou des dossiers élèves : les données de test ne se génèrent que dans une base vide\n" {
 			t.Errorf("generate on the demo set: exit %d, %q", code, errOut)
 		}
 		var after int64

@@ -1,6 +1,7 @@
 package calendar_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -46,12 +47,12 @@ func TestSchoolYearEdges(t *testing.T) {
 		t.Error("Month.SchoolYear is wrong at the edges")
 	}
 	for _, bad := range []string{"2025-2027", "2025/2026", "25-26", "2025-20266", "abcd-efgh", ""} {
-		if _, err := calendar.ParseSchoolYear(bad); err == nil {
+		if _, err := calendar.ParseSchoolYear(bad); !errors.Is(err, calendar.ErrInvalidSchoolYear) {
 			t.Errorf("ParseSchoolYear(%q) accepted", bad)
 		}
 	}
 	for _, bad := range []string{"2025-13", "2025-1", "25-09"} {
-		if _, err := calendar.ParseMonth(bad); err == nil {
+		if _, err := calendar.ParseMonth(bad); !errors.Is(err, calendar.ErrInvalidMonth) {
 			t.Errorf("ParseMonth(%q) accepted", bad)
 		}
 	}

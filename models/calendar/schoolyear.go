@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -32,9 +33,16 @@ func SchoolYearOf(t time.Time) SchoolYear {
 	return SchoolYear{StartYear: p.Year() - 1}
 }
 
+// ErrInvalidSchoolYear and ErrInvalidMonth are a school year or a month not written as
+// "2025-2026" or "2025-09": the page or the command that read it says so in its own words.
+var (
+	ErrInvalidSchoolYear = errors.New("calendar: invalid school year")
+	ErrInvalidMonth      = errors.New("calendar: invalid month")
+)
+
 // ParseSchoolYear reads "2025-2026"; the two years must follow each other.
 func ParseSchoolYear(s string) (SchoolYear, error) {
-	invalid := fmt.Errorf("année scolaire « %s » invalide : écrivez-la sous la forme 2025-2026", s)
+	invalid := fmt.Errorf("%w %q", ErrInvalidSchoolYear, s)
 	if len(s) != 9 || s[4] != '-' {
 		return SchoolYear{}, invalid
 	}
@@ -97,7 +105,7 @@ func MonthOf(t time.Time) Month {
 // ParseMonth reads "2025-09".
 func ParseMonth(s string) (Month, error) {
 	if _, err := time.ParseInLocation("2006-01", s, Paris); err != nil || len(s) != 7 {
-		return "", fmt.Errorf("mois « %s » invalide : écrivez-le sous la forme 2025-09", s)
+		return "", fmt.Errorf("%w %q", ErrInvalidMonth, s)
 	}
 	return Month(s), nil
 }

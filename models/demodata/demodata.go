@@ -29,8 +29,7 @@ const loadedKey = "demo.loaded_at"
 
 // ErrNotEmpty is returned when the database already holds establishments or accounts that are
 // not the demo set: the demo must never mix with real data.
-var ErrNotEmpty = errors.New("la base contient déjà des données qui ne sont pas celles de la démonstration : " +
-	"le jeu de démonstration ne se charge que dans une base vide")
+var ErrNotEmpty error = models.Problemf(nil, "demo.not_empty")
 
 // Summary counts what Load created.
 type Summary struct {
@@ -95,8 +94,10 @@ func Load(ctx context.Context, db *gorm.DB, hasher *models.Hasher, now time.Time
 		if err := tx.Create(&models.Setting{Key: loadedKey, Value: now.UTC().Format(time.RFC3339), UpdatedAt: now.UTC()}).Error; err != nil {
 			return fmt.Errorf("setting %s: %w", loadedKey, err)
 		}
-		detail := fmt.Sprintf("Jeu de démonstration chargé : %d établissements, %d partenaires, %d comptes, %d dossiers élèves, "+
-			"%d suivis, %d rencontres, %d orientations, %d indicateurs mensuels.", sum.Establishments, sum.Partners, sum.Users,
+		// Written in English, as every audit detail: a technical record, not a sentence of the
+		// interface.
+		detail := fmt.Sprintf("demo set loaded: %d establishments, %d partners, %d accounts, %d pupil files, "+
+			"%d follow-ups, %d meetings, %d referrals, %d monthly indicators", sum.Establishments, sum.Partners, sum.Users,
 			sum.Pupils, sum.FollowUps, sum.Meetings, sum.Referrals, sum.Indicators)
 		return models.RecordAudit(ctx, tx, now, models.Actor{Email: "demo"}, models.AuditDemoLoaded, "", "", detail)
 	})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,7 +96,7 @@ func TestLoad(t *testing.T) {
 				}
 				var audit models.AuditEvent
 				if err := db.First(&audit).Error; err != nil || audit.Action != models.AuditDemoLoaded || audit.ActorEmail != "demo" ||
-					!audit.At.Equal(now) {
+					!audit.At.Equal(now) || !strings.HasPrefix(audit.Detail, "demo set loaded: 12 establishments, ") {
 					t.Errorf("audit event %+v, %v", audit, err)
 				}
 

@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"time"
 
@@ -72,14 +71,14 @@ func (s Scale) Size() (Size, bool) {
 	return size, ok
 }
 
-// ParseScale reads a scale as typed on the command line.
+// ParseScale reads a scale as typed on the command line; another is a models.Problem.
 func ParseScale(s string) (Scale, error) {
 	for _, sc := range Scales {
 		if string(sc) == s {
 			return sc, nil
 		}
 	}
-	return "", fmt.Errorf("échelle « %s » inconnue : metro ou small", s)
+	return "", models.Problemf(nil, "generate.unknown_scale", "Scale", s)
 }
 
 // Options say what to generate.
@@ -92,14 +91,14 @@ type Options struct {
 	// that holds it, and nothing is dated after it but planned meetings and next actions due
 	// soon. Zero means time.Now().
 	Now time.Time
-	// Progress, when set, receives a line now and then while the pupil files are inserted.
-	Progress io.Writer
+	// Progress, when set, is told now and then (every tenth of the pupil files) what is
+	// inserted so far, and how many pupil files there will be.
+	Progress func(sofar Summary, pupils int)
 }
 
 // ErrNotEmpty refuses a database that already holds establishments, partner organisations or
 // pupil files: the synthetic data never mixes with other data.
-var ErrNotEmpty = errors.New("la base contient déjà des établissements, des organismes partenaires ou des dossiers élèves : " +
-	"les données de test ne se génèrent que dans une base vide")
+var ErrNotEmpty error = models.Problemf(nil, "generate.not_empty")
 
 // Summary counts what Generate inserted and lists the accounts it made, all with the demo
 // password (demodata.Password).
@@ -155,7 +154,7 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 	start := time.Now()
 	size, ok := opt.Scale.Size()
 	if !ok {
-		return Summary{}, fmt.Errorf("échelle « %s » inconnue : metro ou small", opt.Scale)
+		return Summary{}, fmt.Errorf("gendata: unknown scale %q", opt.Scale)
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
@@ -191,8 +190,7 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 	}
 
 	if err := p.insertPupils(ctx, db, ids, &sum); err != nil {
-		return sum, fmt.Errorf("génération interrompue après %d dossiers élèves sur %d : la base est partiellement remplie, "+
-			"recréez-la avant de relancer : %w", sum.Pupils, size.Pupils, err)
+		return sum, models.Problemf(err, "generate.interrupted", "Done", sum.Pupils, "Total", size.Pupils, "Reason", err.Error())
 	}
 
 	rules, err := models.LoadRiskRules(ctx, db)
@@ -214,8 +212,10 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 		if err := tx.Create(&models.Setting{Key: generatedKey, Value: string(value), UpdatedAt: opt.Now}).Error; err != nil {
 			return fmt.Errorf("gendata: setting %s: %w", generatedKey, err)
 		}
-		detail := fmt.Sprintf("Données de test « %s » (graine %d) générées : %d établissements, %d comptes, %d dossiers élèves, "+
-			"%d suivis, %d rencontres, %d orientations, %d indicateurs mensuels.", opt.Scale, opt.Seed, sum.Establishments,
+		// Written in English, as every audit detail: a technical record, not a sentence of the
+		// interface.
+		detail := fmt.Sprintf("test data %q (seed %d) generated: %d establishments, %d accounts, %d pupil files, "+
+			"%d follow-ups, %d meetings, %d referrals, %d monthly indicators", opt.Scale, opt.Seed, sum.Establishments,
 			sum.Users, sum.Pupils, sum.FollowUps, sum.Meetings, sum.Referrals, sum.Indicators)
 		return models.RecordAudit(ctx, tx, opt.Now, models.Actor{Email: "generate"}, models.AuditDemoLoaded, "", "", detail)
 	})
@@ -261,8 +261,7 @@ func (p *planner) insertPupils(ctx context.Context, db *gorm.DB, ids refs, sum *
 		c.count(sum)
 		if p.opt.Progress != nil && (sum.Pupils*10/len(p.pupils) > reported || sum.Pupils == len(p.pupils)) {
 			reported = sum.Pupils * 10 / len(p.pupils)
-			fmt.Fprintf(p.opt.Progress, "  %s dossiers élèves sur %s, %s suivis, %s rencontres, %s orientations…\n",
-				intText(sum.Pupils), intText(len(p.pupils)), intText(sum.FollowUps), intText(sum.Meetings), intText(sum.Referrals))
+			p.opt.Progress(*sum, len(p.pupils))
 		}
 	}
 	return ctx.Err()

@@ -28,16 +28,18 @@ type ImportOptions struct {
 
 // LineError is an invalid line of an imported file: its number, the field and the reason.
 type LineError struct {
-	Line  int
+	Line int
+	// Field names the field by an identifier ("birth_date", "postal_code"): the catalog has
+	// its label ("import.field.<field>").
 	Field string
 	// Message is the reason, a key of the message catalog and its arguments: the page and the
 	// command write it in their language.
 	Message models.Message
 }
 
-// String writes the line with the reason's key, for logs and test failures.
+// String writes the line, the field and the reason's key, for logs and test failures.
 func (e LineError) String() string {
-	return fmt.Sprintf("ligne %d, %s : %s", e.Line, e.Field, e.Message)
+	return fmt.Sprintf("line %d, %s: %s", e.Line, e.Field, e.Message)
 }
 
 // MaxListedErrors bounds the invalid lines an import lists; the others are only counted.
@@ -47,7 +49,7 @@ const MaxListedErrors = 200
 type ImportResult struct {
 	Created, Updated, Unchanged int
 	// Skipped counts the lines left out on purpose, by reason.
-	Skipped map[string]int
+	Skipped map[Skip]int
 	// Invalid lists the first invalid lines; InvalidCount counts them all.
 	Invalid      []LineError
 	InvalidCount int
@@ -63,8 +65,29 @@ func (r *ImportResult) invalid(line int, field string, msg models.Message) {
 	}
 }
 
+// Skip is why lines were left out on purpose: a key of the message catalog and, for the
+// directory's other types of establishment, the type as the file writes it.
+type Skip struct {
+	Key  string
+	Type string
+}
+
+// The reasons lines are left out.
+const (
+	// SkipType is an establishment of another type than collège and lycée.
+	SkipType = "import.skip.type"
+	// SkipNoType is an establishment without a type.
+	SkipNoType = "import.skip.no_type"
+	// SkipNoFile is a line of indicators for a pupil without a file.
+	SkipNoFile = "import.skip.no_file"
+)
+
+// Message is the reason as the page and the command write it.
+func (s Skip) Message() models.Message { return models.Msg(s.Key, "Type", s.Type) }
+
 // ErrInvalidLines stops an all-or-nothing import that met invalid lines: nothing was imported.
-var ErrInvalidLines = errors.New("des lignes sont invalides : rien n'a été importé (corrigez-les, ou importez les lignes valides avec --skip-invalid)")
+// The page and the command say it in their own words (the command suggests --skip-invalid).
+var ErrInvalidLines = errors.New("imports: invalid lines, nothing imported")
 
 // errRollback ends a dry run's transaction without an error for the caller.
 var errRollback = errors.New("dry run")
@@ -96,9 +119,9 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 	return runImport(ctx, db, r, opts, actor, now, importer{
 		record: "establishments",
 		required: []requiredColumn{
-			{colUAI, "colonne introuvable pour l'UAI (Identifiant_de_l_etablissement) : est-ce bien l'export de l'annuaire de l'éducation ?"},
-			{colName, "colonne introuvable pour le nom (Nom_etablissement) : est-ce bien l'export de l'annuaire de l'éducation ?"},
-			{colType, "colonne introuvable pour le type (Type_etablissement) : est-ce bien l'export de l'annuaire de l'éducation ?"},
+			{colUAI, csvimport.CodeMissingColumn + ".establishments_uai"},
+			{colName, csvimport.CodeMissingColumn + ".establishments_name"},
+			{colType, csvimport.CodeMissingColumn + ".establishments_type"},
 		},
 		line: func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error {
 			e, ok := establishmentOf(rec, res)
@@ -106,7 +129,7 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 				return nil
 			}
 			if first, dup := seen[e.UAI]; dup {
-				res.invalid(rec.Line, "UAI", models.Msg("import.line.duplicate_uai", "UAI", e.UAI, "First", first))
+				res.invalid(rec.Line, "uai", models.Msg("import.line.duplicate_uai", "UAI", e.UAI, "First", first))
 				return nil
 			}
 			seen[e.UAI] = rec.Line
@@ -122,11 +145,12 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 	})
 }
 
-// requiredColumn is a column an import cannot do without: the names it goes by, and the
-// French message of a file without it (a literal, so that a test checks its translations).
+// requiredColumn is a column an import cannot do without: the names it goes by, and the code
+// of a file without it, whose message explains what the import expects (written as
+// CodeMissingColumn + ".<import>_<column>", so that a test finds each and checks the catalogs).
 type requiredColumn struct {
-	names   []string
-	message string
+	names []string
+	code  csvimport.Code
 }
 
 // importer is what differs between imports: the columns they need, how a line is read and
@@ -141,7 +165,7 @@ type importer struct {
 // runImport streams a file through an importer in one transaction: all or nothing, unless
 // opts.SkipInvalid; a dry run rolls back and keeps the figures. Applied imports are audited.
 func runImport(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions, actor models.Actor, now time.Time, imp importer) (ImportResult, error) {
-	res := ImportResult{Skipped: map[string]int{}, DryRun: opts.DryRun}
+	res := ImportResult{Skipped: map[Skip]int{}, DryRun: opts.DryRun}
 	in, err := csvimport.NewReader(r, opts.CSV)
 	if err != nil {
 		return res, err
@@ -149,7 +173,7 @@ func runImport(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions
 	res.Encoding = in.Encoding
 	for _, need := range imp.required {
 		if !in.HasColumn(need.names...) {
-			return res, csvimport.NewError(csvimport.CodeMissingColumn, need.message, 0, "")
+			return res, &csvimport.Error{Code: need.code}
 		}
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -205,11 +229,11 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (models.Establishm
 	case strings.HasPrefix(kind, "lycee"):
 		t = models.TypeLyceeGT
 	default:
-		label := rec.Get(colType...)
-		if label == "" {
-			label = "sans type"
+		if label := rec.Get(colType...); label != "" {
+			res.Skipped[Skip{Key: SkipType, Type: label}]++
+		} else {
+			res.Skipped[Skip{Key: SkipNoType}]++
 		}
-		res.Skipped["type « "+label+" », non retenu"]++
 		return models.Establishment{}, false
 	}
 	e := models.Establishment{Type: t, UAI: models.NormalizeUAI(rec.Get(colUAI...)), Name: rec.Get(colName...),
@@ -222,19 +246,19 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (models.Establishm
 	if err := models.ValidateUAI(e.UAI); err != nil {
 		var v models.ValidationError
 		errors.As(err, &v)
-		fail("UAI", v["uai"])
+		fail("uai", v["uai"])
 	}
 	switch {
 	case e.Name == "":
-		fail("nom", models.Msg("import.line.name_empty"))
+		fail("name", models.Msg("import.line.name_empty"))
 	case len([]rune(e.Name)) > 200:
-		fail("nom", models.Msg("import.line.name_too_long", "Max", 200))
+		fail("name", models.Msg("import.line.name_too_long", "Max", 200))
 	}
 	if e.Commune == "" {
 		fail("commune", models.Msg("import.line.commune_empty"))
 	}
 	if !postalPattern.MatchString(e.PostalCode) {
-		fail("code postal", models.Msg("import.line.bad_postal_code", "Value", e.PostalCode))
+		fail("postal_code", models.Msg("import.line.bad_postal_code", "Value", e.PostalCode))
 	} else if len(e.PostalCode) == 4 { // a tableur dropped the leading zero
 		e.PostalCode = "0" + e.PostalCode
 	}
@@ -244,7 +268,7 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (models.Establishm
 	case strings.HasPrefix(sector, "prive"):
 		e.Sector = models.SectorPrivate
 	default:
-		fail("statut", models.Msg("import.line.bad_sector", "Value", rec.Get(colSector...)))
+		fail("sector", models.Msg("import.line.bad_sector", "Value", rec.Get(colSector...)))
 	}
 	switch p := strings.ToUpper(strings.ReplaceAll(rec.Get(colPriority...), " ", "")); p {
 	case "REP+", "REPPLUS":
@@ -309,7 +333,7 @@ func saveEstablishments(tx *gorm.DB, batch []models.Establishment, now time.Time
 	return nil
 }
 
-func sumCounts(m map[string]int) int {
+func sumCounts(m map[Skip]int) int {
 	n := 0
 	for _, c := range m {
 		n += c

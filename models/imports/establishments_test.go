@@ -40,7 +40,7 @@ func TestImportTheDirectorySample(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Created != 3 || res.Skipped["type « Ecole », non retenu"] != 1 || res.InvalidCount != 0 {
+		if res.Created != 3 || res.Skipped[imports.Skip{Key: imports.SkipType, Type: "Ecole"}] != 1 || res.InvalidCount != 0 {
 			t.Fatalf("result %+v", res)
 		}
 		var lycee, rabelais models.Establishment
@@ -75,7 +75,7 @@ func TestImportEstablishmentsCases(t *testing.T) {
 		// A wrong check letter: all or nothing by default.
 		bad := good + "0595555A;Collège Faux;Collège;Public;59000;Lille;;OUVERT;COLLEGE\n"
 		res, err := importDirectory(t, db, bad, imports.ImportOptions{})
-		if !errors.Is(err, imports.ErrInvalidLines) || res.InvalidCount != 1 || res.Invalid[0].Line != 6 || res.Invalid[0].Field != "UAI" {
+		if !errors.Is(err, imports.ErrInvalidLines) || res.InvalidCount != 1 || res.Invalid[0].Line != 6 || res.Invalid[0].Field != "uai" {
 			t.Fatalf("invalid line: %+v %v", res, err)
 		}
 		if count() != 0 {

@@ -197,9 +197,9 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 	return runImport(ctx, db, r, opts.ImportOptions, actor, now, importer{
 		record: "pupils",
 		required: []requiredColumn{
-			{colLastName, "colonne introuvable pour le nom : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance"},
-			{colFirstName, "colonne introuvable pour le prénom : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance"},
-			{colBirth, "colonne introuvable pour la date de naissance : la liste d'élèves doit avoir les colonnes Nom, Prénom et Date de naissance"},
+			{colLastName, csvimport.CodeMissingColumn + ".pupils_last_name"},
+			{colFirstName, csvimport.CodeMissingColumn + ".pupils_first_name"},
+			{colBirth, csvimport.CodeMissingColumn + ".pupils_birth_date"},
 		},
 		line: func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error {
 			if ix == nil {
@@ -215,17 +215,17 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 			fail := func(field string, msg models.Message) { res.invalid(rec.Line, field, msg); bad = true }
 			switch {
 			case code == "":
-				fail("UAI", models.Msg("import.line.no_establishment"))
+				fail("uai", models.Msg("import.line.no_establishment"))
 			case estID == 0:
-				fail("UAI", models.Msg("import.line.unknown_establishment_load_directory", "UAI", code))
+				fail("uai", models.Msg("import.line.unknown_establishment_load_directory", "UAI", code))
 			}
 			birth, ok := parseCivilDate(rec.Get(colBirth...))
 			if !ok {
-				fail("date de naissance", models.Msg("import.line.bad_date", "Value", rec.Get(colBirth...)))
+				fail("birth_date", models.Msg("import.line.bad_date", "Value", rec.Get(colBirth...)))
 			}
 			in.BirthDate = birth
 			if in.ClassLevel, ok = classLevelOf(rec.Get(colLevel...), in.ClassName); !ok {
-				fail("niveau", models.Msg("import.line.no_class_level", "Level", rec.Get(colLevel...), "Class", in.ClassName))
+				fail("class_level", models.Msg("import.line.no_class_level", "Level", rec.Get(colLevel...), "Class", in.ClassName))
 			}
 			if bad {
 				return nil
@@ -241,7 +241,7 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 				key = "ine|" + in.INE
 			}
 			if first, dup := seen[key]; dup {
-				fail("élève", models.Msg("import.line.duplicate_pupil", "First", first))
+				fail("pupil", models.Msg("import.line.duplicate_pupil", "First", first))
 				return nil
 			}
 			seen[key] = rec.Line
@@ -251,7 +251,7 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 			}
 			switch {
 			case found && p.EstablishmentID != estID:
-				fail("INE", models.Msg("import.line.ine_elsewhere"))
+				fail("ine", models.Msg("import.line.ine_elsewhere"))
 			case found:
 				changes := map[string]any{}
 				if p.ClassLevel != in.ClassLevel {
@@ -347,8 +347,8 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 	return runImport(ctx, db, r, opts.ImportOptions, actor, now, importer{
 		record: "indicators",
 		required: []requiredColumn{
-			{colPupilRef, "colonne introuvable pour le nom ou l'INE : l'export des absences doit identifier l'élève et donner ses demi-journées non justifiées par mois"},
-			{colUnjust, "colonne introuvable pour les demi-journées d'absence non justifiées : l'export des absences doit identifier l'élève et donner ses demi-journées non justifiées par mois"},
+			{colPupilRef, csvimport.CodeMissingColumn + ".indicators_pupil"},
+			{colUnjust, csvimport.CodeMissingColumn + ".indicators_unjustified"},
 		},
 		line: func(tx *gorm.DB, rec csvimport.Record, res *ImportResult) error {
 			if ix == nil {
@@ -360,9 +360,9 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 			}
 			if estID == 0 && rec.Get(colINE...) == "" {
 				if code == "" {
-					res.invalid(rec.Line, "UAI", models.Msg("import.line.no_establishment"))
+					res.invalid(rec.Line, "uai", models.Msg("import.line.no_establishment"))
 				} else {
-					res.invalid(rec.Line, "UAI", models.Msg("import.line.unknown_establishment", "UAI", code))
+					res.invalid(rec.Line, "uai", models.Msg("import.line.unknown_establishment", "UAI", code))
 				}
 				return nil
 			}
@@ -372,7 +372,7 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 				return err
 			}
 			if !found || p.AnonymisedAt != nil {
-				res.Skipped["élève sans dossier"]++
+				res.Skipped[Skip{Key: SkipNoFile}]++
 				return nil
 			}
 			in, lineErrs := indicatorOf(rec)
@@ -391,7 +391,7 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 			}
 			key := fmt.Sprintf("%d|%s", p.ID, in.Month)
 			if first, dup := seen[key]; dup {
-				res.invalid(rec.Line, "mois", models.Msg("import.line.duplicate_month", "First", first))
+				res.invalid(rec.Line, "month", models.Msg("import.line.duplicate_month", "First", first))
 				return nil
 			}
 			seen[key] = rec.Line
@@ -468,21 +468,22 @@ func monthOf(rec csvimport.Record) (calendar.Month, bool) {
 	return "", false
 }
 
-// indicatorOf reads the figures of a line; messages are keyed by the field's French name.
+// indicatorOf reads the figures of a line; messages are keyed by the field, named as the
+// indicators form names it.
 func indicatorOf(rec csvimport.Record) (models.IndicatorInput, models.ValidationError) {
 	errs := models.ValidationError{}
 	in := models.IndicatorInput{}
 	m, ok := monthOf(rec)
 	if !ok {
-		errs["mois"] = models.Msg("import.line.bad_month")
+		errs["month"] = models.Msg("import.line.bad_month")
 	}
 	in.Month = m
 	ints := []struct {
-		label string
+		field string
 		names []string
 		dst   *int
-	}{{"demi-journées non justifiées", colUnjust, &in.UnjustifiedHalfDays}, {"demi-journées justifiées", colJust, &in.JustifiedHalfDays},
-		{"exclusions", colExcl, &in.TemporaryExclusions}, {"incidents", colIncidents, &in.Incidents}}
+	}{{"unjustified_half_days", colUnjust, &in.UnjustifiedHalfDays}, {"justified_half_days", colJust, &in.JustifiedHalfDays},
+		{"temporary_exclusions", colExcl, &in.TemporaryExclusions}, {"incidents", colIncidents, &in.Incidents}}
 	for _, f := range ints {
 		v := rec.Get(f.names...)
 		if v == "" {
@@ -490,21 +491,21 @@ func indicatorOf(rec csvimport.Record) (models.IndicatorInput, models.Validation
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			errs[f.label] = models.Msg("import.line.not_integer", "Value", v)
+			errs[f.field] = models.Msg("import.line.not_integer", "Value", v)
 		}
 		*f.dst = n
 	}
 	if v := rec.Get(colSchool...); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			errs["demi-journées de cours"] = models.Msg("import.line.not_integer", "Value", v)
+			errs["school_half_days"] = models.Msg("import.line.not_integer", "Value", v)
 		}
 		in.SchoolHalfDays = &n
 	}
 	if v := rec.Get(colAverage...); v != "" {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
 		if err != nil {
-			errs["moyenne"] = models.Msg("import.line.not_average", "Value", v)
+			errs["term_average"] = models.Msg("import.line.not_average", "Value", v)
 		}
 		in.TermAverage = &f
 	}

@@ -68,7 +68,7 @@ func TestImportPupilsAndIndicators(t *testing.T) {
 			return imports.ImportIndicators(ctx, db, strings.NewReader(data), opts, models.Actor{Email: "test"}, w.now)
 		}
 		res, err = impInd(attendance)
-		if err != nil || res.Created != 2 || res.Skipped["élève sans dossier"] != 1 {
+		if err != nil || res.Created != 2 || res.Skipped[imports.Skip{Key: imports.SkipNoFile}] != 1 {
 			t.Fatalf("attendance: %+v %v", res, err)
 		}
 		must(t, db.Take(&lea, lea.ID).Error)

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 
 	"mediation/models/calendar"
 )
@@ -143,41 +141,6 @@ type Reason struct {
 	// Previous and PreviousMonth are the previous term's average and month (RuleAverageDrop).
 	Previous      float64
 	PreviousMonth calendar.Month
-}
-
-// Text is the reason as one French sentence, e.g. « 5 demi-journées d'absence non justifiées
-// en novembre 2026 (seuil d'alerte : 4) : +2 ».
-func (r Reason) Text() string {
-	var s string
-	switch r.Rule {
-	case RuleMonthlyAlert, RuleMonthlyWatch:
-		threshold := "seuil d'alerte"
-		if r.Rule == RuleMonthlyWatch {
-			threshold = "seuil de vigilance"
-		}
-		s = fmt.Sprintf("%s d'absence %s en %s (%s : %s)", plural(r.Value, "demi-journée", "demi-journées"),
-			pluralWord(r.Value, "non justifiée", "non justifiées"), monthText(r.Month), threshold, FrenchNumber(r.Threshold, 2))
-	case RuleChronicAbsence:
-		s = fmt.Sprintf("taux d'absence de %s sur l'année scolaire %s (seuil : %s)",
-			frenchPercent(r.Value), r.Year, frenchPercent(r.Threshold))
-	case RuleExclusions:
-		s = plural(r.Value, "exclusion temporaire", "exclusions temporaires") + " cette année scolaire"
-		if r.Threshold > 1 {
-			s += fmt.Sprintf(" (seuil : %s)", FrenchNumber(r.Threshold, 2))
-		}
-	case RuleIncidents:
-		s = fmt.Sprintf("%s cette année scolaire (seuil : %s)", plural(r.Value, "incident", "incidents"),
-			FrenchNumber(r.Threshold, 2))
-	case RuleLowAverage:
-		s = fmt.Sprintf("moyenne du trimestre %s/20 (sous %s/20)", FrenchNumber(r.Value, 2), FrenchNumber(r.Threshold, 2))
-	case RuleAverageDrop:
-		s = fmt.Sprintf("baisse de %s depuis le trimestre précédent", plural(r.Value, "point", "points"))
-	default:
-		s = r.Rule
-	}
-	// French typography: a non-breaking space before the colon, so that « : +2 » never wraps
-	// onto a line of its own.
-	return strings.ReplaceAll(fmt.Sprintf("%s : +%d", s, r.Points), " : ", "\u00a0: ")
 }
 
 // Assessment is a pupil's risk as of a month: the level, the score it comes from, and the
@@ -342,61 +305,4 @@ func monthAt(i int) calendar.Month {
 	return calendar.Month(fmt.Sprintf("%04d-%02d", i/12, i%12+1))
 }
 
-var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-	"septembre", "octobre", "novembre", "décembre"}
-
-// monthText writes "novembre 2026".
-func monthText(m calendar.Month) string {
-	i, ok := calendar.MonthIndex(m)
-	if !ok {
-		return string(m)
-	}
-	return fmt.Sprintf("%s %d", frenchMonths[i%12], i/12)
-}
-
 func hundredths(v float64) float64 { return math.Round(v*100) / 100 }
-
-// FrenchNumber writes v the French way, with at most decimals decimals and no trailing zero:
-// a decimal comma and a non-breaking space between thousands ("1 234,5").
-func FrenchNumber(v float64, decimals int) string {
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	frac = strings.TrimRight(frac, "0")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString("\u00a0")
-		}
-		b.WriteRune(c)
-	}
-	whole = b.String()
-	if sign != "" && whole == "0" && frac == "" {
-		sign = "" // no "-0"
-	}
-	if frac == "" {
-		return sign + whole
-	}
-	return sign + whole + "," + frac
-}
-
-// frenchPercent writes a rate (0.125) as "12,5 %", with a non-breaking space before the sign.
-func frenchPercent(rate float64) string {
-	return FrenchNumber(rate*100, 1) + "\u00a0%"
-}
-
-// plural writes "1 exclusion temporaire" or "2 exclusions temporaires": in French, under 2 is
-// singular.
-func plural(n float64, one, many string) string {
-	return FrenchNumber(n, 2) + " " + pluralWord(n, one, many)
-}
-
-func pluralWord(n float64, one, many string) string {
-	if math.Abs(n) < 2 {
-		return one
-	}
-	return many
-}

@@ -35,7 +35,9 @@ type Options struct {
 	MaxBytes int64
 }
 
-// Code names a kind of problem with a file as a whole.
+// Code names a kind of problem with a file as a whole. It is also how the problem is said to
+// a person: the views' catalogs hold one message per code ("import.file.<code>"), with the
+// Line and the Value of the Error as arguments.
 type Code string
 
 // The problems a file as a whole may have.
@@ -45,34 +47,39 @@ const (
 	CodeNotCSV          Code = "not_csv"
 	CodeUnknownEncoding Code = "unknown_encoding"
 	CodeNoHeader        Code = "no_header"
-	CodeMixedEncodings  Code = "mixed_encodings"
-	CodeQuotes          Code = "quotes"
-	CodeSyntax          Code = "syntax"
-	CodeUnreadable      Code = "unreadable"
-	CodeTooLarge        Code = "too_large"
-	// CodeMissingColumn is for the importers: the file lacks a column they need.
+	// CodeMixedInUTF8 is a line that is not UTF-8 in a file that starts in UTF-8.
+	CodeMixedInUTF8 Code = "mixed_encodings_utf8"
+	// CodeMixedInWindows1252 is a line with UTF-8 accents in a file in Windows-1252.
+	CodeMixedInWindows1252 Code = "mixed_encodings_windows_1252"
+	CodeQuotes             Code = "quotes"
+	CodeSyntax             Code = "syntax"
+	CodeUnreadable         Code = "unreadable"
+	CodeTooLarge           Code = "too_large"
+	// CodeMissingColumn is for the importers: the file lacks a column they need. Their codes
+	// name the column after it ("missing_column.pupils_birth_date"), as each needs its own
+	// explanation.
 	CodeMissingColumn Code = "missing_column"
 )
 
-// Error is a problem with the file as a whole. Message is in French, for the command line.
-// Format is the same message with {{.Line}} and {{.Value}} where Line and Value go: it is the
-// message's ID in the interface's catalogs, which say it in other languages.
+// Error is a problem with the file as a whole: its code, and the line and the value the
+// message names (0 and "" when it names none). The views write it in the reader's language.
 type Error struct {
-	Code    Code
-	Format  string
-	Line    int
-	Value   string
-	Message string
+	Code  Code
+	Line  int
+	Value string
 }
 
-func (e *Error) Error() string { return e.Message }
-
-// NewError builds a file error from its French format, which names {{.Line}} and {{.Value}}.
-// Formats are written as literals in the call, so that a test finds each one and checks that
-// the catalogs translate it.
-func NewError(code Code, format string, line int, value string) *Error {
-	msg := strings.NewReplacer("{{.Line}}", strconv.Itoa(line), "{{.Value}}", value).Replace(format)
-	return &Error{Code: code, Format: format, Line: line, Value: value, Message: msg}
+// Error says the code, the line and the value, for logs and test failures: what a person
+// reads comes from the catalogs.
+func (e *Error) Error() string {
+	s := "csvimport: " + string(e.Code)
+	if e.Line > 0 {
+		s += " at line " + strconv.Itoa(e.Line)
+	}
+	if e.Value != "" {
+		s += ": " + e.Value
+	}
+	return s
 }
 
 // Reader yields the records of a CSV file as maps from normalized header names to values.
@@ -85,8 +92,8 @@ type Reader struct {
 	Comma    rune
 }
 
-// NewReader reads the header line and prepares to stream the records. It fails with a French
-// message on an empty file, an unknown encoding or a file that is not CSV.
+// NewReader reads the header line and prepares to stream the records. It fails with an
+// *Error on an empty file, an unknown encoding or a file that is not CSV.
 func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if opts.MaxBytes > 0 {
 		r = &limitReader{r: r, left: opts.MaxBytes, max: opts.MaxBytes}
@@ -98,14 +105,14 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	}
 	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
 	if len(bytes.TrimSpace(head)) == 0 {
-		return nil, NewError(CodeEmpty, "le fichier est vide", 0, "")
+		return nil, &Error{Code: CodeEmpty}
 	}
 	// A workbook (a zip) holds null bytes too: its signature comes first, for the clearer message.
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("%PDF")) {
-		return nil, NewError(CodeNotCSV, "ce fichier n'est pas un CSV (classeur ou PDF ?) : enregistrez-le au format CSV", 0, "")
+		return nil, &Error{Code: CodeNotCSV}
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
-		return nil, NewError(CodeNotText, "ce fichier n'est pas un fichier texte CSV (il contient des octets nuls) : exportez-le au format CSV", 0, "")
+		return nil, &Error{Code: CodeNotText}
 	}
 	enc := strings.ToLower(strings.TrimSpace(opts.Encoding))
 	switch enc {
@@ -119,7 +126,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	case "latin-1", "latin1", "iso-8859-1", "iso-8859-15", "cp1252", "windows1252", EncodingWindows1252:
 		enc = EncodingWindows1252
 	default:
-		return nil, NewError(CodeUnknownEncoding, "encodage « {{.Value}} » inconnu : auto, utf-8 ou windows-1252", 0, opts.Encoding)
+		return nil, &Error{Code: CodeUnknownEncoding, Value: opts.Encoding}
 	}
 	// Skip a BOM, then decode.
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
@@ -153,7 +160,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 		}
 	}
 	if known == 0 {
-		return nil, NewError(CodeNoHeader, "aucune ligne d'en-tête reconnaissable : la première ligne doit nommer les colonnes", 0, "")
+		return nil, &Error{Code: CodeNoHeader}
 	}
 	return &Reader{csv: c, header: header, line: 1, sniffed: s, Encoding: enc, Comma: comma}, nil
 }
@@ -328,14 +335,14 @@ func (s *sniffer) check(line []byte) error {
 	switch s.encoding {
 	case EncodingUTF8:
 		if !utf8.Valid(line) {
-			return NewError(CodeMixedEncodings, "ligne {{.Line}} : caractères invalides en UTF-8 alors que le début du fichier est en UTF-8 : le fichier mélange des encodages, réenregistrez-le en UTF-8", s.line, "")
+			return &Error{Code: CodeMixedInUTF8, Line: s.line}
 		}
 	case EncodingWindows1252:
 		// "Ã©", "Ã‰"…: a Latin letter with an accent written in UTF-8 (0xC3 then a continuation
 		// byte), inside a Windows-1252 file where "Ã" is all but unknown in French.
 		for i := 0; i+1 < len(line); i++ {
 			if line[i] == 0xC3 && line[i+1] >= 0x80 && line[i+1] <= 0xBF {
-				return NewError(CodeMixedEncodings, "ligne {{.Line}} : accents codés en UTF-8 dans un fichier en Windows-1252 : le fichier mélange des encodages, réenregistrez-le en UTF-8", s.line, "")
+				return &Error{Code: CodeMixedInWindows1252, Line: s.line}
 			}
 		}
 	}
@@ -353,9 +360,9 @@ func csvError(err error, s *sniffer) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-			return NewError(CodeQuotes, "ligne {{.Line}} : guillemets mal fermés ; vérifiez que le fichier est bien un CSV", pe.StartLine, "")
+			return &Error{Code: CodeQuotes, Line: pe.StartLine}
 		}
-		return NewError(CodeSyntax, "ligne {{.Line}} : {{.Value}}", pe.StartLine, pe.Err.Error())
+		return &Error{Code: CodeSyntax, Line: pe.StartLine, Value: pe.Err.Error()}
 	}
 	return readError(err)
 }
@@ -365,10 +372,10 @@ func readError(err error) error {
 	if errors.As(err, &fe) {
 		return fe
 	}
-	return NewError(CodeUnreadable, "lecture du fichier impossible : {{.Value}}", 0, err.Error())
+	return &Error{Code: CodeUnreadable, Value: err.Error()}
 }
 
-// limitReader refuses a file larger than max, with a French message.
+// limitReader refuses a file larger than max (CodeTooLarge).
 type limitReader struct {
 	r         io.Reader
 	left, max int64
@@ -378,7 +385,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	if l.left <= 0 {
 		var one [1]byte
 		if n, _ := l.r.Read(one[:]); n > 0 {
-			return 0, NewError(CodeTooLarge, "le fichier dépasse la taille permise ({{.Value}} Mo)", 0, strconv.FormatInt(l.max>>20, 10))
+			return 0, &Error{Code: CodeTooLarge, Value: strconv.FormatInt(l.max>>20, 10)}
 		}
 		return 0, io.EOF
 	}

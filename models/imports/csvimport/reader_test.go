@@ -93,27 +93,38 @@ func TestRefusedFiles(t *testing.T) {
 		name string
 		data string
 		opts Options
-		want string
+		want Error
 	}{
-		{"empty", "", Options{}, "vide"},
-		{"only blanks", "\n\n  \n", Options{}, "vide"},
-		{"BOM only", "\uFEFF", Options{}, "vide"},
-		{"binary", "PK\x03\x04\x00\x00garbage", Options{}, "pas"},
-		{"no header", ";;\n1;2;3\n", Options{}, "en-tête"},
-		{"too large", long, Options{MaxBytes: 1000}, "taille"},
-		{"mixed: Latin-1 after UTF-8", "Nom;Prénom\nDupont;Élise\n" + latin1(t, "Lefèvre;Chloé\n"), Options{}, "mélange"},
-		{"mixed: UTF-8 accents in a Latin-1 file", latin1(t, "Nom;Prénom\nLefèvre;Chloé\n") + "Dupont;Élise\n", Options{}, "mélange"},
-		{"unknown encoding", "a;b\n1;2\n", Options{Encoding: "ebcdic"}, "encodage"},
-		{"unclosed quote", "a;b\n\"1;2\n3;4\n", Options{}, "guillemets"},
+		{"empty", "", Options{}, Error{Code: CodeEmpty}},
+		{"only blanks", "\n\n  \n", Options{}, Error{Code: CodeEmpty}},
+		{"BOM only", "\uFEFF", Options{}, Error{Code: CodeEmpty}},
+		{"binary", "PK\x03\x04\x00\x00garbage", Options{}, Error{Code: CodeNotCSV}},
+		{"null bytes", "a;b\n\x00\x01;2\n", Options{}, Error{Code: CodeNotText}},
+		{"no header", ";;\n1;2;3\n", Options{}, Error{Code: CodeNoHeader}},
+		{"too large", long, Options{MaxBytes: 1000}, Error{Code: CodeTooLarge, Value: "0"}},
+		{"too large, in megabytes", "a;b\n" + strings.Repeat("1;2\n", 1<<19), Options{MaxBytes: 2 << 20}, Error{Code: CodeTooLarge, Value: "2"}},
+		// Within the sample the encoding is guessed from, Latin-1 wins, and the UTF-8 accents mix.
+		{"mixed: Latin-1 soon after UTF-8", "Nom;Prénom\nDupont;Élise\n" + latin1(t, "Lefèvre;Chloé\n"), Options{}, Error{Code: CodeMixedInWindows1252, Line: 1}},
+		{"mixed: Latin-1 far after UTF-8", "Nom;Prénom\n" + strings.Repeat("Dupont;Élise\n", 10000) + latin1(t, "Lefèvre;Chloé\n"), Options{}, Error{Code: CodeMixedInUTF8, Line: 10002}},
+		{"mixed: UTF-8 accents in a Latin-1 file", latin1(t, "Nom;Prénom\nLefèvre;Chloé\n") + "Dupont;Élise\n", Options{}, Error{Code: CodeMixedInWindows1252, Line: 3}},
+		{"unknown encoding", "a;b\n1;2\n", Options{Encoding: "ebcdic"}, Error{Code: CodeUnknownEncoding, Value: "ebcdic"}},
+		{"unclosed quote", "a;b\n\"1;2\n3;4\n", Options{}, Error{Code: CodeQuotes, Line: 2}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, _, err := readAll(t, c.data, c.opts)
 			var fe *Error
-			if !errors.As(err, &fe) || !strings.Contains(fe.Message, c.want) {
-				t.Errorf("error %v, want a French message with %q", err, c.want)
+			if !errors.As(err, &fe) || *fe != c.want {
+				t.Errorf("error %#v, want %#v", err, c.want)
 			}
 		})
+	}
+	// The error's text, for logs, names the code and the line.
+	if got := (&Error{Code: CodeQuotes, Line: 12}).Error(); got != "csvimport: quotes at line 12" {
+		t.Errorf("Error() = %q", got)
+	}
+	if got := (&Error{Code: CodeUnknownEncoding, Value: "ebcdic"}).Error(); got != "csvimport: unknown_encoding: ebcdic" {
+		t.Errorf("Error() = %q", got)
 	}
 }
 

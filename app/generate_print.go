@@ -1,4 +1,4 @@
-package gendata
+package app
 
 import (
 	"fmt"
@@ -10,14 +10,15 @@ import (
 	"mediation/models"
 	"mediation/models/calendar"
 	"mediation/models/demodata"
+	"mediation/models/gendata"
 	"mediation/models/risk"
 )
 
-// shownPerRole is how many accounts of a numerous role Print lists before "… et N autres".
+// shownPerRole is how many accounts of a numerous role PrintGenerated lists before "… et N autres".
 const shownPerRole = 3
 
-// Print writes what was generated and the accounts to log in with, in French.
-func (s Summary) Print(w io.Writer) {
+// PrintGenerated writes what the generator made and the accounts to log in with.
+func PrintGenerated(w io.Writer, s gendata.Summary) {
 	fmt.Fprintf(w, "Données de test « %s » générées (graine %d, au %s) en %s :\n", s.Scale, s.Seed,
 		s.Now.In(calendar.Paris).Format("02/01/2006"), frenchDuration(s.Elapsed))
 	open := 0
@@ -54,7 +55,7 @@ func (s Summary) Print(w io.Writer) {
 
 	fmt.Fprintf(w, "\nComptes créés, tous avec le mot de passe « %s » :\n", demodata.Password)
 	for _, role := range []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleMediator, models.RoleHeadTeacher, models.RolePartner} {
-		var accounts []Account
+		var accounts []gendata.Account
 		for _, a := range s.Accounts {
 			if a.Role == role {
 				accounts = append(accounts, a)
@@ -63,7 +64,7 @@ func (s Summary) Print(w io.Writer) {
 		if len(accounts) == 0 {
 			continue
 		}
-		label := models.RoleLabel(role)
+		label := roleLabel(role)
 		shown := accounts
 		if len(accounts) > shownPerRole+1 {
 			shown = accounts[:shownPerRole]
@@ -78,9 +79,29 @@ func (s Summary) Print(w io.Writer) {
 	}
 }
 
+// printProgress writes how far the generator is, for a progress line now and then.
+func printProgress(w io.Writer) func(gendata.Summary, int) {
+	return func(s gendata.Summary, pupils int) {
+		fmt.Fprintf(w, "  %s dossiers élèves sur %s, %s suivis, %s rencontres, %s orientations…\n",
+			intText(s.Pupils), intText(pupils), intText(s.FollowUps), intText(s.Meetings), intText(s.Referrals))
+	}
+}
+
 // intText writes 1000000 as "1 000 000", with plain spaces for any terminal.
 func intText(n int) string {
-	return strings.ReplaceAll(risk.FrenchNumber(float64(n), 0), "\u00a0", " ")
+	digits := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, digits = "-", digits[1:]
+	}
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(d)
+	}
+	return sign + b.String()
 }
 
 // frenchDuration writes "2 min 41 s" or "8,4 s".
@@ -90,4 +111,21 @@ func frenchDuration(d time.Duration) string {
 	}
 	d = d.Round(time.Second)
 	return fmt.Sprintf("%d min %02d s", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// roleLabel names a role in French, for what the command prints (the web uses the catalog).
+func roleLabel(r models.Role) string {
+	switch r {
+	case models.RoleMediator:
+		return "médiateur·rice"
+	case models.RoleHeadTeacher:
+		return "chef d'établissement"
+	case models.RolePartner:
+		return "partenaire"
+	case models.RoleCoordinator:
+		return "coordination"
+	case models.RoleAdmin:
+		return "administration"
+	}
+	return string(r)
 }
