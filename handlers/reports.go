@@ -103,7 +103,7 @@ func (h *Handlers) establishmentReport(c echo.Context, asPDF bool) error {
 func (h *Handlers) answerReport(c echo.Context, asPDF bool, r reporting.Request, newPage func(reporting.Assembled) ReportPage) error {
 	loc := h.localizer(c)
 	ctx := c.Request().Context()
-	r.Scope, r.Now = currentScope(c), h.Now()
+	r.Scope, r.Now, r.Snapshots = currentScope(c), h.Now(), h.Snapshots
 	a, loadErr := reporting.Assemble(ctx, h.DB, loc, r)
 	empty := errors.Is(loadErr, reports.ErrNoData)
 	if loadErr != nil && !empty {
