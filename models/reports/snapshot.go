@@ -204,6 +204,30 @@ func (s *Snapshots) Recompute(ctx context.Context, y calendar.SchoolYear) (Metro
 	return snap.metropolitan(years)
 }
 
+// Warm refreshes the year's snapshot in the background when there is none usable or it is
+// stale, without waiting: the housekeeping calls it, so that figures are ready before anyone
+// asks and follow the data even when nobody reads them.
+func (s *Snapshots) Warm(ctx context.Context, y calendar.SchoolYear) error {
+	threshold, err := models.LoadSmallCountThreshold(ctx, s.DB)
+	if err != nil {
+		return err
+	}
+	snap, found, err := s.read(ctx, y)
+	if err != nil {
+		return err
+	}
+	stale := !found || snap.Stamp < 0 || snap.Threshold != threshold
+	if !stale {
+		if stale, err = s.stale(ctx, snap, y, s.Now()); err != nil {
+			return err
+		}
+	}
+	if stale {
+		s.refreshLater(y)
+	}
+	return nil
+}
+
 // Wait waits for the background refreshes started so far.
 func (s *Snapshots) Wait() { s.background.Wait() }
 

@@ -232,3 +232,24 @@ func TestSnapshotFirstLoadComputesOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestSnapshotWarmComputesAhead: the housekeeping's warm-up computes a year nobody asked for
+// yet, in the background, and leaves a fresh snapshot alone.
+func TestSnapshotWarmComputesAhead(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, _, s := snapshotWorld(t, db)
+		must(t, s.Warm(w.ctx, year2526))
+		s.Wait()
+		if s.Computed() != 1 {
+			t.Fatalf("%d computations after warming up, want 1", s.Computed())
+		}
+		must(t, s.Warm(w.ctx, year2526))
+		s.Wait()
+		m, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if s.Computed() != 1 || !m.ComputedAt.Equal(w.now) {
+			t.Errorf("%d computations, figures of %v: the warmed-up snapshot was not used", s.Computed(), m.ComputedAt)
+		}
+	})
+}
