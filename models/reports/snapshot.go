@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -161,6 +162,10 @@ func (s *Snapshots) Metropolitan(ctx context.Context, y calendar.SchoolYear) (Me
 	if err := checkYear(y, now); err != nil {
 		return Metropolitan{Year: y, Years: years, threshold: threshold}, err
 	}
+	if !slices.Contains(years, y) {
+		// Before the first file: nothing to keep (and no row for every year anyone types).
+		return LoadMetropolitan(ctx, s.DB, y, now)
+	}
 	snap, found, err := s.read(ctx, y)
 	if err != nil {
 		return Metropolitan{Year: y, Years: years}, err
@@ -192,6 +197,9 @@ func (s *Snapshots) Recompute(ctx context.Context, y calendar.SchoolYear) (Metro
 	}
 	if err := checkYear(y, s.Now()); err != nil {
 		return Metropolitan{Year: y, Years: years}, err
+	}
+	if !slices.Contains(years, y) {
+		return LoadMetropolitan(ctx, s.DB, y, s.Now())
 	}
 	snap, err := s.ensure(ctx, y)
 	if err != nil {

@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"errors"
 	"reflect"
 	"sync"
 	"testing"
@@ -250,6 +251,28 @@ func TestSnapshotWarmComputesAhead(t *testing.T) {
 		must(t, err)
 		if s.Computed() != 1 || !m.ComputedAt.Equal(w.now) {
 			t.Errorf("%d computations, figures of %v: the warmed-up snapshot was not used", s.Computed(), m.ComputedAt)
+		}
+	})
+}
+
+// TestSnapshotOnlyForYearsWithFiles: a year before the first file says so, and leaves no
+// snapshot behind (a reader cannot fill the table by trying years).
+func TestSnapshotOnlyForYearsWithFiles(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, _, s := snapshotWorld(t, db)
+		for _, y := range []calendar.SchoolYear{{StartYear: 1990}, {StartYear: 2015}} {
+			if _, err := s.Metropolitan(w.ctx, y); !errors.Is(err, reports.ErrNoData) {
+				t.Errorf("%s: %v, want no data", y, err)
+			}
+			if _, err := s.Recompute(w.ctx, y); !errors.Is(err, reports.ErrNoData) {
+				t.Errorf("recompute %s: %v, want no data", y, err)
+			}
+		}
+		var n int64
+		dbtest.Must(t, db.Table("report_snapshots").Count(&n).Error)
+		if n != 0 || s.Computed() != 0 {
+			t.Errorf("%d snapshots, %d computations for years without files", n, s.Computed())
 		}
 	})
 }
