@@ -122,6 +122,8 @@ type Snapshots struct {
 	background sync.WaitGroup
 	mu         sync.Mutex
 	refreshing map[string]bool
+	// cache holds the last report decoded of each snapshot row.
+	cache map[uint]decodedSnapshot
 	// computed counts the computations of this process, for the tests.
 	computed atomic.Int64
 }
@@ -143,7 +145,8 @@ func NewSnapshots(db *gorm.DB, now func() time.Time, maxAge time.Duration, log *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Snapshots{DB: db, Now: now, MaxAge: maxAge, Lease: defaultSnapshotLease, Log: log, refreshing: map[string]bool{}}
+	return &Snapshots{DB: db, Now: now, MaxAge: maxAge, Lease: defaultSnapshotLease, Log: log, refreshing: map[string]bool{},
+		cache: map[uint]decodedSnapshot{}}
 }
 
 // Metropolitan returns the metropolitan figures of the year from its snapshot, computing it
@@ -166,7 +169,7 @@ func (s *Snapshots) Metropolitan(ctx context.Context, y calendar.SchoolYear) (Me
 		// Before the first file: nothing to keep (and no row for every year anyone types).
 		return LoadMetropolitan(ctx, s.DB, y, now)
 	}
-	snap, found, err := s.read(ctx, y)
+	snap, found, err := s.read(ctx, y, false)
 	if err != nil {
 		return Metropolitan{Year: y, Years: years}, err
 	}
@@ -185,7 +188,39 @@ func (s *Snapshots) Metropolitan(ctx context.Context, y calendar.SchoolYear) (Me
 			s.refreshLater(y)
 		}
 	}
-	return snap.metropolitan(years)
+	return s.decoded(ctx, snap, years)
+}
+
+// decodedSnapshot is a snapshot's report as last read by this process.
+type decodedSnapshot struct {
+	computedAt time.Time
+	stamp      int64
+	report     Metropolitan
+	err        error
+}
+
+// decoded is the report of a snapshot, read from the database and decoded only when this
+// process has not done it yet for that computation: the figures are 50 KB at metro scale.
+func (s *Snapshots) decoded(ctx context.Context, snap reportSnapshot, years []calendar.SchoolYear) (Metropolitan, error) {
+	s.mu.Lock()
+	d, ok := s.cache[snap.ID]
+	s.mu.Unlock()
+	if !ok || !d.computedAt.Equal(snap.ComputedAt) || d.stamp != snap.Stamp || d.report.threshold != snap.Threshold {
+		if snap.Payload == "" {
+			// The whole row again: a refresh may have stored newer figures in between.
+			if err := s.DB.WithContext(ctx).Take(&snap, snap.ID).Error; err != nil {
+				return Metropolitan{Years: years}, fmt.Errorf("reports: read the snapshot %d: %w", snap.ID, err)
+			}
+		}
+		d = decodedSnapshot{computedAt: snap.ComputedAt, stamp: snap.Stamp}
+		d.report, d.err = snap.metropolitan(nil)
+		s.mu.Lock()
+		s.cache[snap.ID] = d
+		s.mu.Unlock()
+	}
+	m := d.report
+	m.Years = years
+	return m, d.err
 }
 
 // Recompute computes the year's figures now and stores them as its snapshot, whoever holds
@@ -209,7 +244,7 @@ func (s *Snapshots) Recompute(ctx context.Context, y calendar.SchoolYear) (Metro
 	if err != nil {
 		return Metropolitan{Year: y, Years: years}, err
 	}
-	return snap.metropolitan(years)
+	return s.decoded(ctx, snap, years)
 }
 
 // Warm refreshes the year's snapshot in the background when there is none usable or it is
@@ -220,7 +255,7 @@ func (s *Snapshots) Warm(ctx context.Context, y calendar.SchoolYear) error {
 	if err != nil {
 		return err
 	}
-	snap, found, err := s.read(ctx, y)
+	snap, found, err := s.read(ctx, y, false)
 	if err != nil {
 		return err
 	}
@@ -312,10 +347,14 @@ func (s *Snapshots) firstComputation(ctx context.Context, y calendar.SchoolYear,
 	}
 }
 
-// read reads the year's snapshot, if any.
-func (s *Snapshots) read(ctx context.Context, y calendar.SchoolYear) (reportSnapshot, bool, error) {
+// read reads the year's snapshot, if any, with its figures or without (Payload empty).
+func (s *Snapshots) read(ctx context.Context, y calendar.SchoolYear, payload bool) (reportSnapshot, bool, error) {
 	var snap reportSnapshot
-	err := s.DB.WithContext(ctx).Where("report = ? AND year = ? AND variant = ?", snapshotMetropolitan, y.String(), "").Take(&snap).Error
+	q := s.DB.WithContext(ctx).Where("report = ? AND year = ? AND variant = ?", snapshotMetropolitan, y.String(), "")
+	if !payload {
+		q = q.Omit("payload")
+	}
+	err := q.Take(&snap).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return snap, false, nil
 	}
@@ -331,7 +370,7 @@ func (s *Snapshots) ensure(ctx context.Context, y calendar.SchoolYear) (reportSn
 	if err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&empty).Error; err != nil {
 		return empty, fmt.Errorf("reports: create the snapshot of %s: %w", y, err)
 	}
-	snap, _, err := s.read(ctx, y)
+	snap, _, err := s.read(ctx, y, true)
 	return snap, err
 }
 
@@ -385,7 +424,7 @@ func (s *Snapshots) compute(ctx context.Context, snap reportSnapshot) (out repor
 		return snap, fmt.Errorf("reports: encode the snapshot of %s: %w", y, err)
 	}
 	snap.Threshold, snap.Stamp, snap.Elapsed, snap.ComputedAt, snap.Payload, snap.RefreshingUntil =
-		t.threshold, stamp, monthsElapsed(y, now), now.UTC(), string(b), nil
+		t.threshold, stamp, monthsElapsed(y, now), now.UTC().Truncate(time.Microsecond), string(b), nil
 	err = s.DB.WithContext(ctx).Model(&reportSnapshot{}).Where("id = ?", snap.ID).Updates(map[string]any{
 		"threshold": snap.Threshold, "stamp": snap.Stamp, "elapsed": snap.Elapsed, "computed_at": snap.ComputedAt,
 		"payload": snap.Payload, "refreshing_until": nil}).Error

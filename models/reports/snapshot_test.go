@@ -140,6 +140,19 @@ func TestSnapshotServesTheProtectedFiguresAndRefreshes(t *testing.T) {
 		if !read.ComputedAt.Equal(clk.Now()) || !reflect.DeepEqual(printed(read), printed(r)) || other.Computed() != 0 {
 			t.Errorf("another instance reads %v (%d computations), want the command's figures of %v", read.ComputedAt, other.Computed(), clk.Now())
 		}
+		// And the other way round: the first instance, which decoded older figures, reads
+		// those the other one stored.
+		must(t, db.Create(&models.FollowUp{PupilID: aubert.ID, AuthorID: w.mediator.ID, OccurredOn: day(2026, 3, 15),
+			Kind: models.FollowUpPupilInterview, DurationMinutes: 10}).Error)
+		clk.Advance(time.Minute)
+		if _, err := other.Recompute(w.ctx, year2526); err != nil {
+			t.Fatal(err)
+		}
+		last, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if followUps(last) != 7 || !last.ComputedAt.Equal(clk.Now()) {
+			t.Errorf("the first instance reads %d follow-ups computed at %v, want 7 at %v", followUps(last), last.ComputedAt, clk.Now())
+		}
 	})
 }
 
