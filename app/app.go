@@ -24,6 +24,7 @@ import (
 	"mediation/handlers"
 	"mediation/migrations"
 	"mediation/models"
+	"mediation/models/reports"
 	"mediation/views"
 )
 
@@ -52,6 +53,9 @@ type Config struct {
 	SecureCookies bool
 	// Throttle limits failed logins; zero means models.DefaultThrottle.
 	Throttle models.Throttle
+	// ReportMaxAge: the current year's metropolitan figures are refreshed, in the background,
+	// when their data changed and they are older than that (default 5 minutes).
+	ReportMaxAge time.Duration
 	// Hashing bounds and prices password hashing; its zero value is production's (Argon2id
 	// 46 MiB, t=2, two at once, 5 s of waiting at most). Tests pass cheap parameters here.
 	Hashing models.HasherConfig
@@ -108,6 +112,8 @@ type App struct {
 	Log      *slog.Logger
 	// Hasher computes every password hash and check of the application, a few at a time.
 	Hasher *models.Hasher
+	// Snapshots serves the metropolitan figures from their snapshots and refreshes them.
+	Snapshots *reports.Snapshots
 }
 
 // New opens the database, makes sure its schema is current (migrating the embedded SQLite by
@@ -134,13 +140,16 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, fmt.Errorf("lecture de la clé de connexion impossible : %w", err)
 	}
 	a := &App{Config: cfg, DB: db, DBURL: u, Views: v, Log: cfg.Logger, Sessions: newSessions(db, cfg),
-		Hasher: models.NewHasher(cfg.Hashing)}
+		Hasher: models.NewHasher(cfg.Hashing), Snapshots: reports.NewSnapshots(db, cfg.Now, cfg.ReportMaxAge, cfg.Logger)}
 	a.Echo = a.router(extractor, secrets)
 	return a, nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return models.Close(a.DB) }
+// Close waits for the background refreshes of the reports, then releases the database.
+func (a *App) Close() error {
+	a.Snapshots.Wait()
+	return models.Close(a.DB)
+}
 
 func openDatabase(ctx context.Context, cfg Config) (*gorm.DB, models.DatabaseURL, error) {
 	u, err := models.ParseDatabaseURL(cfg.DatabaseURL)
@@ -198,7 +207,7 @@ func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *e
 	e.IPExtractor = extractor
 	h := &handlers.Handlers{DB: a.DB, Views: a.Views, Log: a.Log, Now: a.Config.Now, Sessions: a.Sessions,
 		Throttle: a.Config.Throttle, Hasher: a.Hasher, LoginSecrets: secrets, IdleTimeout: a.Config.SessionIdle, Lifetime: a.Config.SessionLifetime,
-		SecureCookies: a.Config.SecureCookies, Importers: map[string]handlers.Importer{}}
+		SecureCookies: a.Config.SecureCookies, Snapshots: a.Snapshots, Importers: map[string]handlers.Importer{}}
 	for kind, run := range Importers {
 		h.Importers[kind] = run
 	}

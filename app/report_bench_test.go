@@ -31,20 +31,8 @@ import (
 // It reports the 95th percentile (p95-ms) and, for the PDFs, the peak heap in use during a
 // request above the heap before it (peak-MB), sampled every 5 ms.
 func BenchmarkReports(b *testing.B) {
-	raw := os.Getenv("MEDIATION_BENCH_DATABASE_URL")
-	if raw == "" {
-		b.Skip("MEDIATION_BENCH_DATABASE_URL is not set: fill a database with mediation generate --scale metro first")
-	}
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: raw,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { a.Close() })
-	srv := httptest.NewServer(a.Echo)
-	b.Cleanup(srv.Close)
-	s := &site{App: a, URL: srv.URL}
-	db := a.DB
+	s := benchSite(b)
+	db := s.App.DB
 
 	// The busiest establishment, its head teacher, a coordinator, the busiest partner.
 	var busiest struct {
@@ -110,6 +98,24 @@ func BenchmarkReports(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 		})
 	}
+}
+
+// benchSite serves the application on the database of MEDIATION_BENCH_DATABASE_URL, filled
+// once by the generator; it skips the benchmark without one.
+func benchSite(b *testing.B) *site {
+	raw := os.Getenv("MEDIATION_BENCH_DATABASE_URL")
+	if raw == "" {
+		b.Skip("MEDIATION_BENCH_DATABASE_URL is not set: fill a database with mediation generate --scale metro first")
+	}
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: raw,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Echo)
+	b.Cleanup(srv.Close)
+	return &site{App: a, URL: srv.URL}
 }
 
 // sampleHeap watches the heap in use until the returned function is called, which gives the

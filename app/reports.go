@@ -63,6 +63,9 @@ func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) err
 		return err
 	}
 	req.Year, req.Now = y, now
+	snapshots := reports.NewSnapshots(db, cfg.Now, cfg.ReportMaxAge, cfg.Logger)
+	defer snapshots.Wait()
+	req.Snapshots, req.Fresh = snapshots, true
 	a, err := reporting.Assemble(ctx, db, loc, req)
 	var b []byte
 	if err == nil {

@@ -36,6 +36,7 @@ func reportRoutes(t *testing.T, db *gorm.DB) []route {
 		{"GET", "/reports/metropolitan.pdf", anonymised},
 		{"GET", fmt.Sprintf("/partners/%d/report", caf.ID), anonymised},
 		{"GET", fmt.Sprintf("/partners/%d/report.pdf", caf.ID), anonymised},
+		{"POST", "/reports/metropolitan/refresh", coordination},
 		{"GET", "/settings/reports", coordination},
 		{"POST", "/settings/reports", coordination},
 	}

@@ -105,6 +105,11 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		} else if err := models.RecomputeRisk(ctx, a.DB, rules, calendar.MonthOf(now)); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: risk levels", "error", models.RedactedError(err))
 		}
+		// The current year's metropolitan figures, computed before anyone asks (in the
+		// background: another instance may be doing it).
+		if err := a.Snapshots.Warm(ctx, calendar.SchoolYearOf(now)); err != nil && ctx.Err() == nil {
+			a.Log.Warn("housekeeping: metropolitan figures", "error", models.RedactedError(err))
+		}
 		select {
 		case <-ctx.Done():
 			return

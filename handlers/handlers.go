@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/reports"
 	"mediation/views"
 )
 
@@ -38,6 +39,8 @@ type Handlers struct {
 	SecureCookies bool
 	// Importers are the file imports offered to administrators, by kind.
 	Importers map[string]Importer
+	// Snapshots serves the metropolitan figures (the overview, its PDF).
+	Snapshots *reports.Snapshots
 }
 
 // langCookie keeps a visitor's language choice before they sign in.

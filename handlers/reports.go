@@ -32,6 +32,9 @@ type ReportPage struct {
 	NoData string
 	// Note is the legend of the small-count marks.
 	Note string
+	// Refresh is where the coordination asks for the figures to be computed again (the
+	// metropolitan overview), with the grouping to come back to.
+	Refresh, RefreshBy string
 }
 
 // reportYear reads the year parameter: empty is the current school year; a malformed one is a
@@ -103,7 +106,7 @@ func (h *Handlers) establishmentReport(c echo.Context, asPDF bool) error {
 func (h *Handlers) answerReport(c echo.Context, asPDF bool, r reporting.Request, newPage func(reporting.Assembled) ReportPage) error {
 	loc := h.localizer(c)
 	ctx := c.Request().Context()
-	r.Scope, r.Now = currentScope(c), h.Now()
+	r.Scope, r.Now, r.Snapshots = currentScope(c), h.Now(), h.Snapshots
 	a, loadErr := reporting.Assemble(ctx, h.DB, loc, r)
 	empty := errors.Is(loadErr, reports.ErrNoData)
 	if loadErr != nil && !empty {
@@ -157,12 +160,39 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 	return h.answerReport(c, asPDF, reporting.Request{Kind: reporting.Metropolitan, Year: y, Grouping: g}, func(a reporting.Assembled) ReportPage {
 		p := ReportPage{Page: h.page(c, "report.metropolitan.title"), Years: a.Years, Action: "/reports/metropolitan",
 			Hidden: map[string]string{"by": string(g)}}
+		if u := currentUser(c); u != nil && u.Role == models.RoleCoordinator {
+			p.Refresh, p.RefreshBy = "/reports/metropolitan/refresh", string(g)
+		}
 		for _, gg := range []reports.Grouping{reports.ByType, reports.ByPriority, reports.ByCommune, reports.ByEstablishment} {
 			p.Groupings = append(p.Groupings, views.NavItem{Href: fmt.Sprintf("/reports/metropolitan?year=%s&by=%s", y, gg),
 				Label: loc.T("report.group." + string(gg)), Current: gg == g})
 		}
 		return p
 	})
+}
+
+// RefreshMetropolitan computes the metropolitan figures of a year again, at the coordination's
+// request, stores them as the year's snapshot (the page and the PDF then print them), records
+// the request in the audit log and goes back to the overview.
+func (h *Handlers) RefreshMetropolitan(c echo.Context) error {
+	raw := c.FormValue("year")
+	y, err := calendar.ParseSchoolYear(raw)
+	if err != nil {
+		return pageError{http.StatusBadRequest, h.localizer(c).T("report.bad_year", "Year", raw)}
+	}
+	g := reports.Grouping(c.FormValue("by"))
+	if !g.Valid() {
+		g = reports.ByType
+	}
+	ctx := c.Request().Context()
+	if _, err := h.Snapshots.Recompute(ctx, y); err != nil && !errors.Is(err, reports.ErrNoData) {
+		return err
+	}
+	if err := models.RecordAudit(ctx, h.DB, h.Now(), actor(c), models.AuditReportRefreshed, "report", "metropolitan", y.String()); err != nil {
+		return err
+	}
+	h.flash(c, "overview.refreshed")
+	return redirect(c, fmt.Sprintf("/reports/metropolitan?year=%s&by=%s", y, g))
 }
 
 // PartnerReport shows the anonymised figures of the referrals sent to a partner, to its agents

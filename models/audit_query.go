@@ -85,7 +85,7 @@ func EachAuditEvent(ctx context.Context, db *gorm.DB, f AuditFilter, fn func(Aud
 // AuditActions lists the actions the log holds, for the filter.
 var AuditActions = []string{AuditLogin, AuditLoginFailed, AuditLogout, AuditPasswordChange, AuditPasswordCheckFailed, AuditUserCreated, AuditUserChanged,
 	AuditPupilViewed, AuditCreated, AuditChanged, AuditDeleted, AuditPDFExported, AuditExported, AuditImported, AuditPurged, AuditDemoLoaded,
-	AuditTwoFactorEnabled, AuditTwoFactorDisabled, AuditRecoveryCodesRegenerated}
+	AuditTwoFactorEnabled, AuditTwoFactorDisabled, AuditRecoveryCodesRegenerated, AuditReportRefreshed}
 
 // AccessRow is one line of a file's access history: when, who (the account's current name and
 // role; an actor without an account, such as the command line, shows its label and no role),

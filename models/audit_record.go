@@ -30,6 +30,8 @@ const (
 	AuditTwoFactorEnabled         = "two_factor_enabled"
 	AuditTwoFactorDisabled        = "two_factor_disabled"
 	AuditRecoveryCodesRegenerated = "recovery_codes_regenerated"
+	// The coordination asked for the metropolitan figures of a year to be computed again.
+	AuditReportRefreshed = "report_refreshed"
 )
 
 // Actor is who did something, and from where; the command line is an actor without an account.

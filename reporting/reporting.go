@@ -54,6 +54,10 @@ type Request struct {
 	ID  uint
 	// Grouping is the grouping the metropolitan overview page shows (the PDF shows them all).
 	Grouping reports.Grouping
+	// Snapshots serves the metropolitan figures; Fresh computes them now and stores them as
+	// the year's snapshot (the command line) instead of reading the snapshot.
+	Snapshots *reports.Snapshots
+	Fresh     bool
 }
 
 // Assembled is a report loaded and ready to lay out, as a page or a PDF.
@@ -99,7 +103,13 @@ func Assemble(ctx context.Context, db *gorm.DB, loc *views.Localizer, r Request)
 		a.page = a.full
 		return a, err
 	case Metropolitan:
-		m, err := reports.LoadMetropolitan(ctx, db, y, r.Now)
+		var m reports.Metropolitan
+		var err error
+		if r.Fresh {
+			m, err = r.Snapshots.Recompute(ctx, y)
+		} else {
+			m, err = r.Snapshots.Metropolitan(ctx, y)
+		}
 		a.Years, a.Note = m.Years, loc.SuppressionNote(m.Threshold())
 		a.File, a.RecordType, a.RecordID = fmt.Sprintf("rapport-metropolitain-%s.pdf", y), "report", "metropolitan"
 		a.Link = "/reports/metropolitan.pdf?year=" + y.String()

@@ -2,6 +2,7 @@ package views
 
 import (
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/disclosure"
 	"mediation/models/reports"
 )
@@ -86,9 +87,13 @@ func (l *Localizer) metropolitanReport(m reports.Metropolitan, groupings []repor
 	if act.ColTotalMasks[2].Masked() || act.ColTotalMasks[3].Masked() {
 		k.attendance = secret
 	}
-	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"),
-		Text:    []string{l.T("report.text.reporting", "Reporting", l.Number(m.Reporting), "Count", m.Establishments, "N", l.Number(m.Establishments))},
-		Figures: l.figureList(k)})
+	text := []string{l.T("report.text.reporting", "Reporting", l.Number(m.Reporting), "Count", m.Establishments, "N", l.Number(m.Establishments))}
+	if !m.ComputedAt.IsZero() {
+		// The page and the PDF print the same snapshot, and say when it was computed.
+		at := m.ComputedAt.In(calendar.Paris)
+		text = append(text, l.T("overview.computed_at", "Date", at.Format("02/01/2006"), "Time", at.Format("15:04")))
+	}
+	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"), Text: text, Figures: l.figureList(k)})
 	title := l.T("report.section.months")
 	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
 		Chart: l.monthChart(title, m.Year, m.Elapsed, []string{l.T("report.fig.new_files"), l.T("report.fig.follow_ups")}, m.Months().Counts())})

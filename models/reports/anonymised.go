@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -112,10 +113,15 @@ type Metropolitan struct {
 	// Names gives an establishment's name and commune by UAI, for the rows of ByEstablishment.
 	Names map[string]string
 
+	// ComputedAt is when the figures were computed (zero when computed for this request only).
+	ComputedAt time.Time
+
 	threshold int
-	m         MetropolitanFigures
-	// establishments are the rows of the tables, in the order of m.Groups[ByEstablishment].
-	establishments                 []ActivityGroup
+	// keys are the groups of each grouping in the report's order (by establishment: the rows
+	// of the tables, UAIs); groupOf gives an establishment's group in each grouping.
+	keys                           map[Grouping][]string
+	groupOf                        map[string]map[Grouping]string
+	followUpMinutes                int
 	status, activity, exits, month disclosure.Protected
 	replyTime                      Median
 }
@@ -138,10 +144,15 @@ func LoadMetropolitan(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, n
 // tables, the activity columns with the months that break the same totals down.
 func ProtectMetropolitan(m MetropolitanFigures, threshold int) Metropolitan {
 	t := Metropolitan{Year: m.Year, Years: m.Years, Elapsed: m.Elapsed, Establishments: m.Establishments, Reporting: m.Reporting,
-		Names: m.Names, threshold: threshold, m: m, establishments: m.Groups[ByEstablishment],
-		replyTime: protectedMedian(m.ReplyTime, threshold)}
+		Names: m.Names, threshold: threshold, keys: map[Grouping][]string{}, groupOf: m.GroupOf,
+		followUpMinutes: m.Total.FollowUpMinutes, replyTime: protectedMedian(m.ReplyTime, threshold)}
+	for _, g := range Groupings {
+		for _, ag := range m.Groups[g] {
+			t.keys[g] = append(t.keys[g], ag.Key)
+		}
+	}
 	var status, activity, exits [][]int
-	for _, ag := range t.establishments {
+	for _, ag := range m.Groups[ByEstablishment] {
 		var row []int
 		for _, st := range models.PupilStatuses {
 			row = append(row, ag.FilesByStatus(st))
@@ -196,14 +207,7 @@ func (t Metropolitan) Threshold() int { return t.threshold }
 
 // Keys are the keys of the groups of a grouping, in the report's order: UAIs, communes,
 // establishment types or priority labels.
-func (t Metropolitan) Keys(g Grouping) []string {
-	groups := t.m.Groups[g]
-	out := make([]string, len(groups))
-	for i, ag := range groups {
-		out[i] = ag.Key
-	}
-	return out
-}
+func (t Metropolitan) Keys(g Grouping) []string { return slices.Clone(t.keys[g]) }
 
 // Status is the table of the files followed by status (columns: models.PupilStatuses), by
 // group of the grouping, with its totals.
@@ -226,7 +230,7 @@ func (t Metropolitan) FollowUpMinutes() (int, bool) {
 	if t.activity.ColTotalMasks[1].Masked() {
 		return 0, false
 	}
-	return t.m.Total.FollowUpMinutes, true
+	return t.followUpMinutes, true
 }
 
 // ReplyTime is the median reply time of the partners.
@@ -239,10 +243,10 @@ func (t Metropolitan) derive(p disclosure.Protected, g Grouping) disclosure.Prot
 	if g == ByEstablishment {
 		return p
 	}
-	groups := t.m.Groups[g]
+	groups := t.keys[g]
 	index := make(map[string]int, len(groups))
-	for i, ag := range groups {
-		index[ag.Key] = i
+	for i, key := range groups {
+		index[key] = i
 	}
 	cols := 0
 	if len(p.Cells) > 0 {
@@ -256,8 +260,8 @@ func (t Metropolitan) derive(p disclosure.Protected, g Grouping) disclosure.Prot
 	if p.RowTotals != nil {
 		out.RowTotals, out.RowTotalMasks = make([]int, len(groups)), make([]disclosure.Mask, len(groups))
 	}
-	for e, ag := range t.establishments {
-		gi := index[t.m.GroupOf[ag.Key][g]]
+	for e, uai := range t.keys[ByEstablishment] {
+		gi := index[t.groupOf[uai][g]]
 		for j := range cols {
 			out.Cells[gi][j] += p.Cells[e][j]
 			if p.Masks[e][j].Masked() {

@@ -78,10 +78,10 @@ func TestMetropolitanTablesAgree(t *testing.T) {
 		for _, p := range []disclosure.Protected{tables.status, tables.activity, tables.exits} {
 			for _, g := range Groupings {
 				d := tables.derive(p, g)
-				for e, ag := range tables.establishments {
+				for e, uai := range tables.keys[ByEstablishment] {
 					gi := -1
 					for i, grp := range m.Groups[g] {
-						if grp.Key == m.GroupOf[ag.Key][g] {
+						if grp.Key == m.GroupOf[uai][g] {
 							gi = i
 						}
 					}

@@ -6,3 +6,6 @@ var (
 	LoadMetropolitanFigures = loadMetropolitanFigures
 	LoadPartnerFigures      = loadPartnerFigures
 )
+
+// Computed is the number of computations of the metropolitan figures by this process.
+func (s *Snapshots) Computed() int64 { return s.computed.Load() }

@@ -191,9 +191,23 @@ func establishmentFilter(q *gorm.DB, ids []uint) *gorm.DB {
 	return q.Where("pupils.establishment_id IN ?", ids)
 }
 
-// statusAtEndSQL selects, for each pupil, the id of its last status change before the cutoff.
+// statusAtEndSQL selects, for each pupil, the id of its last status change before the cutoff
+// (the establishment's list of files, a few hundred at most).
 const statusAtEndSQL = `pupil_status_changes.id = (SELECT s2.id FROM pupil_status_changes s2
 	WHERE s2.pupil_id = pupils.id AND s2.changed_at < ? ORDER BY s2.changed_at DESC, s2.id DESC LIMIT 1)`
+
+// lastStatusBefore is, for each file of the establishments of ids (nil: all), its last status
+// change before the cutoff: one pass over the status history numbered by a window function,
+// instead of a subquery per file.
+func lastStatusBefore(db *gorm.DB, ids []uint, cutoff time.Time) *gorm.DB {
+	q := db.Table("pupil_status_changes").
+		Select("pupil_id, to_status, changed_at, ROW_NUMBER() OVER (PARTITION BY pupil_id ORDER BY changed_at DESC, id DESC) AS rn").
+		Where("changed_at < ?", cutoff)
+	if ids != nil {
+		q = q.Where("pupil_id IN (?)", db.Table("pupils").Select("id").Where("establishment_id IN ?", ids))
+	}
+	return q
+}
 
 // activityByEstablishment computes the Activity of each establishment of ids (nil: all) for
 // the year, with one grouped query per kind of figure.
@@ -219,11 +233,10 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y cal
 		N               int
 	}
 	q := db.Table("pupils").
-		Select("pupils.establishment_id, pupil_status_changes.to_status AS status, pupils.risk_level, COUNT(*) AS n").
-		Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id").
-		Where(statusAtEndSQL, end).
-		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, start)
-	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, pupil_status_changes.to_status, pupils.risk_level").
+		Select("pupils.establishment_id, s.to_status AS status, pupils.risk_level, COUNT(*) AS n").
+		Joins("JOIN (?) AS s ON s.pupil_id = pupils.id AND s.rn = 1", lastStatusBefore(db, ids, end)).
+		Where("s.to_status <> ? OR s.changed_at >= ?", models.StatusClosed, start)
+	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, s.to_status, pupils.risk_level").
 		Scan(&files).Error; err != nil {
 		return nil, fmt.Errorf("reports: files followed in %s: %w", y, err)
 	}

@@ -1,0 +1,291 @@
+package reports_test
+
+import (
+	"errors"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/dbtest"
+	"mediation/models/reports"
+)
+
+// testClock is a clock the tests move.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// printed is what a report prints of its figures: every table of every grouping, the months,
+// the time spent and the median.
+func printed(m reports.Metropolitan) map[string]any {
+	out := map[string]any{"establishments": m.Establishments, "reporting": m.Reporting, "elapsed": m.Elapsed,
+		"threshold": m.Threshold(), "months": m.Months().Counts()}
+	for _, g := range reports.Groupings {
+		out["keys "+string(g)] = m.Keys(g)
+		out["status "+string(g)] = m.Status(g).Counts()
+		out["activity "+string(g)] = m.Activity(g).Counts()
+		out["exits "+string(g)] = m.Exits(g).Counts()
+	}
+	minutes, shown := m.FollowUpMinutes()
+	out["minutes"], out["minutes shown"] = minutes, shown
+	rt, ok := m.ReplyTime().Value()
+	out["reply"], out["reply shown"] = rt, ok
+	return out
+}
+
+// followUps is the number of follow-ups the report prints (-1 when masked).
+func followUps(m reports.Metropolitan) int {
+	c := m.Activity(reports.ByEstablishment).Counts()
+	if c.ColTotalMasks[1].Masked() {
+		return -1
+	}
+	return c.ColTotals[1]
+}
+
+// snapshotWorld is the report world with a threshold of 2 (its counts are small), served by
+// snapshots on a clock the test moves.
+func snapshotWorld(t *testing.T, db *gorm.DB) (*reportWorld, *testClock, *reports.Snapshots) {
+	w := newReportWorld(t, db)
+	must(t, models.SaveSmallCountThreshold(w.ctx, db, models.Actor{Email: "test"}, w.now, 2))
+	clk := &testClock{now: w.now}
+	return w, clk, reports.NewSnapshots(db, clk.Now, 5*time.Minute, nil)
+}
+
+func TestSnapshotServesTheProtectedFiguresAndRefreshes(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, clk, s := snapshotWorld(t, db)
+		first, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		fresh, err := reports.LoadMetropolitan(w.ctx, db, year2526, w.now)
+		must(t, err)
+		if !reflect.DeepEqual(printed(first), printed(fresh)) {
+			t.Fatalf("the snapshot prints\n%v\nfresh figures print\n%v", printed(first), printed(fresh))
+		}
+		if !first.ComputedAt.Equal(w.now) || s.Computed() != 1 {
+			t.Fatalf("computed at %v, %d computations; want %v, 1", first.ComputedAt, s.Computed(), w.now)
+		}
+		if n := followUps(first); n != 5 {
+			t.Fatalf("follow-ups: %d, want 5", n)
+		}
+
+		// A new follow-up of the current year: the snapshot is younger than MaxAge, it stays.
+		var aubert models.Pupil
+		must(t, db.Where("last_name = ?", "Aubert").Take(&aubert).Error)
+		must(t, db.Create(&models.FollowUp{PupilID: aubert.ID, AuthorID: w.mediator.ID, OccurredOn: day(2026, 3, 14),
+			Kind: models.FollowUpPupilInterview, DurationMinutes: 10}).Error)
+		clk.Advance(time.Minute)
+		again, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		s.Wait()
+		if followUps(again) != 5 || s.Computed() != 1 || !again.ComputedAt.Equal(w.now) {
+			t.Fatalf("a young snapshot was refreshed: %d follow-ups, %d computations", followUps(again), s.Computed())
+		}
+		// Older than MaxAge and its data changed: this request still gets the snapshot, a
+		// background refresh computes the new figures, the next request gets them.
+		clk.Advance(5 * time.Minute)
+		stale, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		s.Wait()
+		if followUps(stale) != 5 {
+			t.Errorf("the stale snapshot was not served while refreshing: %d follow-ups", followUps(stale))
+		}
+		after, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if followUps(after) != 6 || s.Computed() != 2 || !after.ComputedAt.Equal(clk.Now()) {
+			t.Fatalf("after the refresh: %d follow-ups, %d computations, computed at %v", followUps(after), s.Computed(), after.ComputedAt)
+		}
+		// Nothing changed since: however old, it is not computed again.
+		clk.Advance(time.Hour)
+		if _, err := s.Metropolitan(w.ctx, year2526); err != nil {
+			t.Fatal(err)
+		}
+		s.Wait()
+		if s.Computed() != 2 {
+			t.Errorf("an unchanged snapshot was computed again: %d computations", s.Computed())
+		}
+
+		// A new threshold: never a figure protected with the old one, computed at once.
+		must(t, models.SaveSmallCountThreshold(w.ctx, db, models.Actor{Email: "test"}, w.now, 7))
+		m, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if m.Threshold() != 7 || s.Computed() != 3 {
+			t.Errorf("after a new threshold: threshold %d, %d computations", m.Threshold(), s.Computed())
+		}
+		// The command's recomputation replaces the snapshot, which others then read.
+		clk.Advance(time.Minute)
+		r, err := s.Recompute(w.ctx, year2526)
+		must(t, err)
+		other := reports.NewSnapshots(db, clk.Now, time.Hour, nil)
+		read, err := other.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if !read.ComputedAt.Equal(clk.Now()) || !reflect.DeepEqual(printed(read), printed(r)) || other.Computed() != 0 {
+			t.Errorf("another instance reads %v (%d computations), want the command's figures of %v", read.ComputedAt, other.Computed(), clk.Now())
+		}
+		// And the other way round: the first instance, which decoded older figures, reads
+		// those the other one stored.
+		must(t, db.Create(&models.FollowUp{PupilID: aubert.ID, AuthorID: w.mediator.ID, OccurredOn: day(2026, 3, 15),
+			Kind: models.FollowUpPupilInterview, DurationMinutes: 10}).Error)
+		clk.Advance(time.Minute)
+		if _, err := other.Recompute(w.ctx, year2526); err != nil {
+			t.Fatal(err)
+		}
+		last, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if followUps(last) != 7 || !last.ComputedAt.Equal(clk.Now()) {
+			t.Errorf("the first instance reads %d follow-ups computed at %v, want 7 at %v", followUps(last), last.ComputedAt, clk.Now())
+		}
+	})
+}
+
+func TestSnapshotOfAClosedYearIgnoresOtherYears(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, clk, s := snapshotWorld(t, db)
+		closed := calendar.SchoolYear{StartYear: 2024}
+		if _, err := s.Metropolitan(w.ctx, closed); err != nil {
+			t.Fatal(err)
+		}
+		var aubert, caron models.Pupil
+		must(t, db.Where("last_name = ?", "Aubert").Take(&aubert).Error)
+		must(t, db.Where("last_name = ?", "Caron").Take(&caron).Error)
+		// Changes of the current year only: a follow-up, a meeting, a referral sent, a status
+		// change, a new file, a follow-up edited and one deleted, all in 2025-2026.
+		fu := models.FollowUp{PupilID: aubert.ID, AuthorID: w.mediator.ID, OccurredOn: day(2026, 3, 14), Kind: models.FollowUpOther, DurationMinutes: 5}
+		must(t, db.Create(&fu).Error)
+		must(t, db.Model(&fu).Update("kind", models.FollowUpHomeVisit).Error)
+		must(t, db.Delete(&fu).Error)
+		must(t, db.Create(&models.Meeting{PupilID: aubert.ID, OrganiserID: w.mediator.ID, ScheduledAt: paris(2026, 3, 14, 9).UTC(),
+			DurationMinutes: 30, Place: "Bureau", Purpose: "Point", Status: models.MeetingHeld, Version: 1}).Error)
+		from := models.StatusActive
+		must(t, db.Create(&models.PupilStatusChange{PupilID: aubert.ID, FromStatus: &from, ToStatus: models.StatusMonitoring,
+			ChangedAt: paris(2026, 3, 14, 9).UTC()}).Error)
+		must(t, db.Create(&models.Pupil{EstablishmentID: w.e1.ID, LastName: "Nouveau", FirstName: "Sam", BirthDate: day(2012, 1, 1),
+			ClassLevel: models.Level4e, Status: models.StatusIdentified, IdentifiedOn: day(2026, 3, 14), RiskLevel: "low", Version: 1}).Error)
+		// Changes that alter nothing a report counts: a follow-up's note, a pupil's class.
+		must(t, db.Model(&models.FollowUp{}).Where("pupil_id = ?", caron.ID).Update("note", "Autre note").Error)
+		must(t, db.Model(&caron).Update("class_name", "3e A").Error)
+		clk.Advance(24 * time.Hour)
+		if _, err := s.Metropolitan(w.ctx, closed); err != nil {
+			t.Fatal(err)
+		}
+		s.Wait()
+		if s.Computed() != 1 {
+			t.Fatalf("the closed year was computed again after changes of another year: %d computations", s.Computed())
+		}
+		// Changes of the closed year each bring a recomputation: a back-dated follow-up, a
+		// status change back-dated into it, the risk level of a file followed then.
+		for i, change := range []func() error{
+			func() error {
+				return db.Create(&models.FollowUp{PupilID: caron.ID, AuthorID: w.mediator.ID, OccurredOn: day(2025, 6, 2),
+					Kind: models.FollowUpOther, DurationMinutes: 5}).Error
+			},
+			func() error {
+				from := models.StatusIdentified
+				return db.Create(&models.PupilStatusChange{PupilID: caron.ID, FromStatus: &from, ToStatus: models.StatusActive,
+					ChangedAt: paris(2025, 2, 1, 9).UTC()}).Error
+			},
+			func() error { return db.Model(&caron).Update("risk_level", "high").Error },
+		} {
+			must(t, change())
+			if _, err := s.Metropolitan(w.ctx, closed); err != nil {
+				t.Fatal(err)
+			}
+			s.Wait()
+			if s.Computed() != int64(i+2) {
+				t.Fatalf("change %d of the closed year: %d computations, want %d", i, s.Computed(), i+2)
+			}
+		}
+	})
+}
+
+func TestSnapshotFirstLoadComputesOnce(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newReportWorld(t, db)
+		clk := &testClock{now: w.now}
+		// Two instances sharing the database, eight requests each, all at once.
+		instances := []*reports.Snapshots{reports.NewSnapshots(db, clk.Now, time.Minute, nil), reports.NewSnapshots(db, clk.Now, time.Minute, nil)}
+		var wg sync.WaitGroup
+		results := make([]reports.Metropolitan, 16)
+		errs := make([]error, 16)
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i], errs[i] = instances[i%2].Metropolitan(w.ctx, year2526)
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			must(t, err)
+			if !reflect.DeepEqual(printed(results[i]), printed(results[0])) {
+				t.Errorf("request %d got other figures", i)
+			}
+		}
+		if n := instances[0].Computed() + instances[1].Computed(); n != 1 {
+			t.Errorf("%d computations for a concurrent first load, want 1", n)
+		}
+	})
+}
+
+// TestSnapshotWarmComputesAhead: the housekeeping's warm-up computes a year nobody asked for
+// yet, in the background, and leaves a fresh snapshot alone.
+func TestSnapshotWarmComputesAhead(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, _, s := snapshotWorld(t, db)
+		must(t, s.Warm(w.ctx, year2526))
+		s.Wait()
+		if s.Computed() != 1 {
+			t.Fatalf("%d computations after warming up, want 1", s.Computed())
+		}
+		must(t, s.Warm(w.ctx, year2526))
+		s.Wait()
+		m, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if s.Computed() != 1 || !m.ComputedAt.Equal(w.now) {
+			t.Errorf("%d computations, figures of %v: the warmed-up snapshot was not used", s.Computed(), m.ComputedAt)
+		}
+	})
+}
+
+// TestSnapshotOnlyForYearsWithFiles: a year before the first file says so, and leaves no
+// snapshot behind (a reader cannot fill the table by trying years).
+func TestSnapshotOnlyForYearsWithFiles(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, _, s := snapshotWorld(t, db)
+		for _, y := range []calendar.SchoolYear{{StartYear: 1990}, {StartYear: 2015}} {
+			if _, err := s.Metropolitan(w.ctx, y); !errors.Is(err, reports.ErrNoData) {
+				t.Errorf("%s: %v, want no data", y, err)
+			}
+			if _, err := s.Recompute(w.ctx, y); !errors.Is(err, reports.ErrNoData) {
+				t.Errorf("recompute %s: %v, want no data", y, err)
+			}
+		}
+		var n int64
+		dbtest.Must(t, db.Table("report_snapshots").Count(&n).Error)
+		if n != 0 || s.Computed() != 0 {
+			t.Errorf("%d snapshots, %d computations for years without files", n, s.Computed())
+		}
+	})
+}
