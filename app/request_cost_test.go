@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -332,4 +336,102 @@ func TestSessionThatCannotBeSavedGivesTheErrorPage(t *testing.T) {
 			t.Errorf("GET /pupils after: %d", r.Status)
 		}
 	})
+}
+
+// BenchmarkRequestCostMetro measures BenchmarkCaseworkPages's pages for the busiest mediator of
+// a generated metropolis (the most files in their establishments) and the file of theirs with
+// the most follow-ups. Signing in and reading files write sessions and audit records: run it on
+// a copy.
+//
+//	createdb -h 127.0.0.1 -U postgres -T mediation_metro request_metro
+//	MEDIATION_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/request_metro?sslmode=disable \
+//	  go test ./app/ -run '^$' -bench RequestCostMetro -benchtime 200x -benchmem
+func BenchmarkRequestCostMetro(b *testing.B) {
+	raw := os.Getenv("MEDIATION_BENCH_DATABASE_URL")
+	if raw == "" {
+		b.Skip("MEDIATION_BENCH_DATABASE_URL is not set: copy a database filled by mediation generate --scale metro")
+	}
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: raw, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Echo)
+	b.Cleanup(srv.Close)
+	db := a.DB
+	var busiest struct {
+		UserID uint
+		N      int
+	}
+	must(b, db.Table("user_establishments ue").Select("ue.user_id, COUNT(*) AS n").
+		Joins("JOIN users u ON u.id = ue.user_id AND u.role = ? AND u.active", models.RoleMediator).
+		Joins("JOIN pupils p ON p.establishment_id = ue.establishment_id AND p.anonymised_at IS NULL").
+		Group("ue.user_id").Order("n DESC, ue.user_id").Limit(1).Scan(&busiest).Error)
+	var med models.User
+	must(b, db.Take(&med, busiest.UserID).Error)
+	var file struct {
+		PupilID uint
+		N       int
+	}
+	must(b, db.Table("follow_ups f").Select("f.pupil_id, COUNT(*) AS n").
+		Joins("JOIN pupils p ON p.id = f.pupil_id AND p.anonymised_at IS NULL").
+		Joins("JOIN user_establishments ue ON ue.establishment_id = p.establishment_id AND ue.user_id = ?", med.ID).
+		Group("f.pupil_id").Order("n DESC, f.pupil_id").Limit(1).Scan(&file).Error)
+	b.Logf("mediator %s: %d files in scope; file %d: %d follow-ups", med.Email, busiest.N, file.PupilID, file.N)
+	cl := (&site{App: a, URL: srv.URL}).client(b)
+	cl.login(med.Email)
+	benchRequests(b, db, cl, casework(fmt.Sprintf("/pupils/%d", file.PupilID)))
+}
+
+// benchPage is a page a benchmark reads.
+type benchPage struct{ name, path string }
+
+// casework are a mediator's daily pages, file being one of their files, and the password form,
+// which runs no query of its own: what any signed-in request costs.
+func casework(file string) []benchPage {
+	return []benchPage{
+		{"signed-in-only", "/account/password"},
+		{"pupil-list", "/pupils"},
+		{"pupil-list-by-last-contact", "/pupils?sort=contact"},
+		{"pupil-file", file},
+		{"worklist", "/"},
+	}
+}
+
+// benchRequests reads each page b.N times and reports, besides the time (and with -benchmem
+// the allocations), the 95th percentile (p95-ms), the statements per request (queries) and the
+// process's CPU per request (cpu-ms: user and system time, counting the application, the
+// test's HTTP client and, on SQLite, the database engine; PostgreSQL's own work is in its
+// server and not counted).
+func benchRequests(b *testing.B, db *gorm.DB, cl *client, pages []benchPage) {
+	counter := dbtest.CountQueries(db)
+	for _, p := range pages {
+		b.Run(p.name, func(b *testing.B) {
+			times := make([]time.Duration, 0, b.N)
+			cpu := processCPU(b)
+			counter.Reset()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				if r := cl.get(p.path); r.Status != http.StatusOK {
+					b.Fatalf("GET %s: %d", p.path, r.Status)
+				}
+				times = append(times, time.Since(start))
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(processCPU(b)-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms")
+			b.ReportMetric(float64(counter.Count())/float64(b.N), "queries")
+			slices.Sort(times)
+			b.ReportMetric(float64(times[(len(times)*95+99)/100-1].Microseconds())/1000, "p95-ms")
+		})
+	}
+}
+
+// processCPU is the user and system CPU time the process has used.
+func processCPU(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
