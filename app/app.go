@@ -216,16 +216,28 @@ func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *e
 	// goes through the same error handler, so that it is a French 503 and not scs's plain 500.
 	// The request carries its Echo context (keepEchoContext) so that the error page is the
 	// usual one, with the request id and the CSRF token of its forms.
+	//
+	// A failure to save the session comes when the page is first written, or after the handler
+	// when it wrote nothing: the error page then goes to w, the writer outside the session
+	// manager, since writing through the session manager's would try to save it again, and
+	// fail again, without end.
 	a.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		if res, ok := w.(*echo.Response); ok && res.Committed {
+		res, isEcho := w.(*echo.Response)
+		if isEcho && res.Committed && !handlers.ClientGone(r) {
 			a.Log.Error("session not saved", "error", models.RedactedError(err))
 			return
 		}
 		c, ok := r.Context().Value(echoContextKey{}).(echo.Context)
-		if !ok {
-			c = e.NewContext(r, w)
+		if !ok || !isEcho {
+			h.HandleError(err, e.NewContext(r, w))
+			return
 		}
+		c.SetResponse(res)
 		h.HandleError(err, c)
+		// The answer is the error page: what the page writes after it goes nowhere.
+		done := echo.NewResponse(discard{http.Header{}}, e)
+		done.Status, done.Committed = res.Status, true
+		c.SetResponse(done)
 	}
 
 	e.Pre(dropForeignRequestID)
@@ -252,6 +264,13 @@ func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *e
 	a.routes(e, h)
 	return e
 }
+
+// discard is a response writer that writes nowhere.
+type discard struct{ header http.Header }
+
+func (d discard) Header() http.Header       { return d.header }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}
 
 // contentSecurityPolicy allows our own scripts and styles only: no inline script, no framing.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -318,6 +337,7 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 				slog.String("path", logPath(c, v.URIPath)), slog.Int("status", v.Status),
 				slog.Float64("duration_ms", float64(v.Latency.Microseconds())/1000), slog.String("ip", v.RemoteIP),
 			}
+			// A client that went away (499) is no error of the server's.
 			level := slog.LevelInfo
 			if v.Status >= 500 {
 				level = slog.LevelError

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,8 +28,16 @@ const RetryAfterSeconds = "30"
 // without any value (models.RedactedError), and answers with a French page (or plain text for
 // the probes and non-HTML clients). A database that cannot be reached or is busy gives 503
 // with Retry-After, not 500: nothing is wrong with the request, it can be sent again.
+//
+// A request whose client went away (its context canceled: the browser closed the tab or
+// followed another link) is no failure of ours: nobody reads the answer, so none is rendered;
+// its status is StatusClientClosedRequest, which the request log records at info level.
 func (h *Handlers) HandleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if ClientGone(c.Request()) {
+		c.Response().WriteHeader(StatusClientClosedRequest)
 		return
 	}
 	status := http.StatusInternalServerError
@@ -77,6 +86,19 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	if rerr := h.render(c, status, "error", p); rerr != nil {
 		h.Log.Error("render error page", "request_id", requestID(c), "error", models.RedactedError(rerr))
 	}
+}
+
+// StatusClientClosedRequest is the status a request whose client went away is logged with
+// (nginx's 499): it is not sent to anybody.
+const StatusClientClosedRequest = 499
+
+// ClientGone tells whether the client of a request went away before its answer: the server
+// cancels a request's context when its connection closes, and only then (it gives requests a
+// context that shutdown does not cancel, and sets no deadline on them). Whatever error a
+// request met after that (context.Canceled, an interrupted SQLite statement…) is its
+// consequence.
+func ClientGone(r *http.Request) bool {
+	return errors.Is(r.Context().Err(), context.Canceled)
 }
 
 // pageError is a refusal that says more than its status: the error page shows its message,

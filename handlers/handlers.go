@@ -3,7 +3,6 @@
 package handlers
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -130,8 +129,9 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 
 // render writes a page with its status; the page is rendered in full before anything is sent.
 func (h *Handlers) render(c echo.Context, status int, name string, data any) error {
-	var buf bytes.Buffer
-	if err := h.Views.Render(&buf, name, data); err != nil {
+	buf := h.Views.Buffer()
+	defer h.Views.Release(buf)
+	if err := h.Views.Render(buf, name, data); err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)

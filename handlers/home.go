@@ -86,9 +86,14 @@ func (h *Handlers) Home(c echo.Context) error {
 		if page.OverdueReferrals, page.Answered, err = models.ReferralsForWorklist(ctx, h.DB, currentScope(c), u.ID, now, since); err != nil {
 			return err
 		}
-		// The answers shown now are not new at the next visit.
-		if err := h.DB.WithContext(ctx).Model(&models.User{}).Where("id = ?", u.ID).UpdateColumn("worklist_seen_at", now.UTC()).Error; err != nil {
-			return err
+		// The answers shown now are not new at the next visit. When none is shown, none was
+		// given between the last visit and now, so moving the mark would change nothing the
+		// user sees: the page is then read without a write (but for the first visit, which
+		// fixes the mark; before it, "since" slides with the clock).
+		if len(page.Answered) > 0 || u.WorklistSeenAt == nil {
+			if err := h.DB.WithContext(ctx).Model(&models.User{}).Where("id = ?", u.ID).UpdateColumn("worklist_seen_at", now.UTC()).Error; err != nil {
+				return err
+			}
 		}
 		page.Title = page.T("worklist.title")
 		return h.render(c, http.StatusOK, "worklist", page)

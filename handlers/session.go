@@ -57,6 +57,8 @@ const seenAtStep = time.Minute
 
 // LoadUser reads the session, ends it when idle or too old, and puts the active user and its
 // scope in the request context. A deactivated account loses its session on its next request.
+// The account and its scope are read afresh on every request, in one statement
+// (models.SignedIn): a change of role or assignments applies at once, on every instance.
 func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
@@ -75,7 +77,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(contextExpired, true)
 			return next(c)
 		}
-		u, err := models.UserByID(ctx, h.DB, uint(uid))
+		u, scope, err := models.SignedIn(ctx, h.DB, uint(uid))
 		if errors.Is(err, models.ErrNotFound) || err == nil && !u.Active {
 			if err := h.Sessions.Destroy(ctx); err != nil {
 				return err
@@ -89,7 +91,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			h.Sessions.Put(ctx, sessionSeenAt, now.Unix())
 		}
 		c.Set(contextUser, &u)
-		c.Set(contextScope, models.ScopeOf(u))
+		c.Set(contextScope, scope)
 		return next(c)
 	}
 }

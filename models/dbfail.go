@@ -182,6 +182,11 @@ func (l *dbLogger) Trace(ctx context.Context, begin time.Time, fc func() (string
 	}
 	if failed {
 		attrs = append(attrs, slog.String("error", RedactedError(err)))
+		if ctx != nil && errors.Is(ctx.Err(), context.Canceled) {
+			// Its request's client went away: nothing failed but the wait.
+			l.log.LogAttrs(ctx, slog.LevelInfo, "database statement canceled", attrs...)
+			return
+		}
 		l.log.LogAttrs(ctx, slog.LevelError, "database statement failed", attrs...)
 		return
 	}

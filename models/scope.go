@@ -1,6 +1,11 @@
 package models
 
-import "gorm.io/gorm"
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+)
 
 // Scope is what one user may see. It is built once per request from the account and is the
 // single place that decides access: every query that returns nominative data takes it and
@@ -14,21 +19,61 @@ type Scope struct {
 
 // ScopeOf builds the scope of an active account from its role and assignments.
 func ScopeOf(u User) Scope {
+	var ids []uint
+	for _, e := range u.Establishments {
+		ids = append(ids, e.ID)
+	}
+	return scopeOf(u, ids)
+}
+
+// scopeOf builds the scope of an active account from its role and the ids of the
+// establishments it is assigned to.
+func scopeOf(u User, establishmentIDs []uint) Scope {
 	s := Scope{UserID: u.ID, Role: u.Role}
 	if !u.Active {
 		return Scope{}
 	}
 	switch u.Role {
 	case RoleMediator, RoleHeadTeacher:
-		for _, e := range u.Establishments {
-			s.EstablishmentIDs = append(s.EstablishmentIDs, e.ID)
-		}
+		s.EstablishmentIDs = establishmentIDs
 	case RolePartner:
 		if u.PartnerOrganisationID != nil {
 			s.PartnerID = *u.PartnerOrganisationID
 		}
 	}
 	return s
+}
+
+// signedInRow is one row of SignedIn's query: the account and one of its assignments.
+type signedInRow struct {
+	User            `gorm:"embedded"`
+	EstablishmentID *uint
+}
+
+// SignedIn loads an account and its scope in one query, the account's row joined with its
+// assignments: it is what every signed-in request reads, so it costs one statement and no
+// preloading. Nothing is cached between requests, so that a role, an assignment or a
+// deactivation takes effect on the account's next request, on every instance. The account's
+// Establishments stay empty (the scope holds their ids); ErrNotFound for an unknown id.
+func SignedIn(ctx context.Context, db *gorm.DB, id uint) (User, Scope, error) {
+	var rows []signedInRow
+	err := db.WithContext(ctx).Table("users").Select("users.*, ue.establishment_id").
+		Joins("LEFT JOIN user_establishments ue ON ue.user_id = users.id").
+		Where("users.id = ?", id).Order("ue.establishment_id").Scan(&rows).Error
+	if err != nil {
+		return User{}, Scope{}, fmt.Errorf("models: load signed-in user %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return User{}, Scope{}, ErrNotFound
+	}
+	var ids []uint
+	for _, r := range rows {
+		if r.EstablishmentID != nil {
+			ids = append(ids, *r.EstablishmentID)
+		}
+	}
+	u := rows[0].User
+	return u, scopeOf(u, ids), nil
 }
 
 // SeesPupilFiles tells whether the scope reads nominative pupil files of its establishments.

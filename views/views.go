@@ -18,10 +18,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+	i18ntemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
 	"golang.org/x/text/language"
 
 	"mediation/models"
@@ -49,6 +51,32 @@ func Static() fs.FS {
 type Views struct {
 	pages  map[string]*template.Template
 	bundle *i18n.Bundle
+	// voices holds one Localizer per language of the interface, built at start and shared by
+	// every request: a page asks for its language, it builds nothing.
+	voices map[string]*Localizer
+	// buffers are the buffers pages are rendered into, used again from one page to the next
+	// rather than grown from nothing each time.
+	buffers sync.Pool
+}
+
+// maxPooledBuffer bounds the buffers kept for the next page: a rare huge page does not keep
+// its memory.
+const maxPooledBuffer = 1 << 20
+
+// Buffer is an empty buffer to render a page into; give it back with Release once written.
+func (v *Views) Buffer() *bytes.Buffer {
+	if b, ok := v.buffers.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// Release keeps a buffer for another page; the caller no longer uses it.
+func (v *Views) Release(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		b.Reset()
+		v.buffers.Put(b)
+	}
 }
 
 // Languages the interface is written in, French first: it is the default.
@@ -77,7 +105,13 @@ func New() (*Views, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Views{pages: make(map[string]*template.Template), bundle: bundle}
+	v := &Views{pages: make(map[string]*template.Template), bundle: bundle, voices: make(map[string]*Localizer)}
+	for _, tag := range Languages {
+		lang := tag.String()
+		l := &Localizer{l: i18n.NewLocalizer(bundle, lang), lang: lang}
+		l.parser = &messageParser{funcs: texttemplate.FuncMap{"number": l.number}}
+		v.voices[lang] = l
+	}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
 		t, err := template.New(name).Funcs(funcs).ParseFS(files, append([]string{"templates/layout.html", p}, partials...)...)
@@ -103,14 +137,17 @@ func (v *Views) Render(buf *bytes.Buffer, page string, data any) error {
 }
 
 // Localizer returns the catalog's voice for the first of the given languages it knows
-// (a user's preference, then the browser's Accept-Language), French otherwise.
+// (a user's preference, then the browser's Accept-Language), French otherwise. The messages
+// and the page's lang attribute are in that one language.
 func (v *Views) Localizer(langs ...string) *Localizer {
-	return &Localizer{l: i18n.NewLocalizer(v.bundle, append(langs, "fr")...), lang: matchLanguage(langs...)}
+	return v.voices[matchLanguage(langs...)]
 }
+
+// matcher picks among the interface's languages.
+var matcher = language.NewMatcher(Languages)
 
 // matchLanguage picks fr or en from preferences such as "en-GB,en;q=0.9".
 func matchLanguage(langs ...string) string {
-	matcher := language.NewMatcher(Languages)
 	for _, l := range langs {
 		tags, _, err := language.ParseAcceptLanguage(l)
 		if err != nil || len(tags) == 0 {
@@ -124,10 +161,40 @@ func matchLanguage(langs ...string) string {
 	return "fr"
 }
 
-// Localizer translates message IDs into one language.
+// Localizer translates message IDs into one language. One per language serves every request
+// (Views.Localizer): it keeps the messages without arguments once translated, and each
+// message's template once parsed.
 type Localizer struct {
-	l    *i18n.Localizer
-	lang string
+	l      *i18n.Localizer
+	lang   string
+	parser *messageParser
+	// plain holds the translations of the messages asked without arguments, by ID.
+	plain sync.Map
+}
+
+// messageParser parses a message's template once, with the functions of its language: go-i18n
+// parses it again on every call when it is given functions.
+type messageParser struct {
+	funcs  texttemplate.FuncMap
+	parsed sync.Map // source and delimiters → i18ntemplate.ParsedTemplate
+}
+
+// Cacheable is false: the parser keeps the parsed templates itself (go-i18n would keep one
+// per message, not per language's functions).
+func (p *messageParser) Cacheable() bool { return false }
+
+// Parse returns the parsed template of a message's source, parsing it the first time.
+func (p *messageParser) Parse(src, leftDelim, rightDelim string) (i18ntemplate.ParsedTemplate, error) {
+	key := leftDelim + "\x00" + rightDelim + "\x00" + src
+	if t, ok := p.parsed.Load(key); ok {
+		return t.(i18ntemplate.ParsedTemplate), nil
+	}
+	t, err := (&i18ntemplate.TextParser{Funcs: p.funcs}).Parse(src, leftDelim, rightDelim)
+	if err != nil {
+		return nil, err
+	}
+	p.parsed.Store(key, t)
+	return t, nil
 }
 
 // Lang is the language code of the page ("fr" or "en"), for the html lang attribute.
@@ -137,7 +204,12 @@ func (l *Localizer) Lang() string { return l.lang }
 // chooses the plural form. A missing message shows its ID, so that it is seen and fixed.
 // Messages may write a number with the language's digit grouping: {{number .Count}}.
 func (l *Localizer) T(id string, args ...any) string {
-	cfg := &i18n.LocalizeConfig{MessageID: id, Funcs: texttemplate.FuncMap{"number": l.number}}
+	if len(args) == 0 {
+		if s, ok := l.plain.Load(id); ok {
+			return s.(string)
+		}
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateParser: l.parser}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)
 		for i := 0; i+1 < len(args); i += 2 {
@@ -152,6 +224,9 @@ func (l *Localizer) T(id string, args ...any) string {
 	s, err := l.l.Localize(cfg)
 	if err != nil {
 		return id
+	}
+	if len(args) == 0 {
+		l.plain.Store(id, s)
 	}
 	return s
 }
