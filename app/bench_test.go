@@ -2,10 +2,7 @@ package app_test
 
 import (
 	"fmt"
-	"net/http"
-	"sort"
 	"testing"
-	"time"
 
 	"mediation/models/dbtest"
 )
@@ -31,19 +28,7 @@ func BenchmarkCaseworkPages(b *testing.B) {
 			}
 			for _, p := range pages {
 				b.Run(p.name, func(b *testing.B) {
-					times := make([]time.Duration, 0, b.N)
-					b.ResetTimer()
-					for i := 0; i < b.N; i++ {
-						start := time.Now()
-						if r := cl.get(p.path); r.Status != http.StatusOK {
-							b.Fatalf("GET %s: %d", p.path, r.Status)
-						}
-						times = append(times, time.Since(start))
-					}
-					b.StopTimer()
-					sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-					p95 := times[(len(times)*95+99)/100-1]
-					b.ReportMetric(float64(p95.Microseconds())/1000, "p95-ms")
+					reportPercentiles(b, getTimes(b, cl, p.path))
 				})
 			}
 		})
