@@ -130,11 +130,15 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 	var out ReferralList
 	db = db.WithContext(ctx)
 	fresh := db.Session(&gorm.Session{NewDB: true})
-	filter := func(q *gorm.DB) *gorm.DB {
+	// filter narrows a query on referrals, which joins their files as pupils when joined is true.
+	filter := func(q *gorm.DB, joined bool) *gorm.DB {
 		if f.Status != "" {
 			q = q.Where("referrals.status = ?", f.Status)
 		}
-		if f.EstablishmentID != 0 {
+		switch {
+		case f.EstablishmentID != 0 && joined:
+			q = q.Where("pupils.establishment_id = ?", f.EstablishmentID)
+		case f.EstablishmentID != 0:
 			q = q.Where("referrals.pupil_id IN (?)", fresh.Table("pupils").Select("id").Where("establishment_id = ?", f.EstablishmentID))
 		}
 		if f.Overdue {
@@ -145,7 +149,7 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 	}
 	count := filter(s.Referrals(db.Table("referrals")).
 		Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
-		Where("NOT EXISTS (SELECT 1 FROM pupils anonymised WHERE anonymised.id = referrals.pupil_id AND anonymised.anonymised_at IS NOT NULL)"))
+		Where("NOT EXISTS (SELECT 1 FROM pupils anonymised WHERE anonymised.id = referrals.pupil_id AND anonymised.anonymised_at IS NOT NULL)"), false)
 	if err := count.Count(&out.Total).Error; err != nil {
 		return out, fmt.Errorf("models: count referrals: %w", err)
 	}
@@ -159,7 +163,7 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 	perPage := ReferralsPerPage
 	offset := (max(f.Page, 1) - 1) * perPage
 	part := func(cond string) *gorm.DB {
-		return filter(referralRows(fresh, s, now, ", "+recency+" AS recency")).Where(cond, args...).
+		return filter(referralRows(fresh, s, now, ", "+recency+" AS recency"), true).Where(cond, args...).
 			Order(recency + " DESC, referrals.id DESC").Limit(offset + perPage)
 	}
 	err := db.Raw("SELECT * FROM (?) AS overdue_part UNION ALL SELECT * FROM (?) AS other_part "+
