@@ -222,11 +222,11 @@ func PupilAccessHistory(ctx context.Context, db *gorm.DB, s Scope, pupilID uint,
 			Order("audit_events.at DESC, audit_events.id DESC").Limit(limit))
 	}
 	var rows []AccessRow
-	err = db.Table("(?) AS audit_events", fresh.Raw(strings.Join(union, " UNION ALL "), latest...)).
-		Select("audit_events.at, COALESCE(users.display_name, audit_events.actor_email) AS who, COALESCE(users.role, '') AS role, " +
-			"audit_events.action, audit_events.record_type, audit_events.detail").
-		Joins("LEFT JOIN users ON users.id = audit_events.user_id").
-		Order("audit_events.at DESC, audit_events.id DESC").Limit(limit).Scan(&rows).Error
+	err = db.Table("(?) AS latest", fresh.Raw(strings.Join(union, " UNION ALL "), latest...)).
+		Select("latest.at, COALESCE(users.display_name, latest.actor_email) AS who, COALESCE(users.role, '') AS role, " +
+			"latest.action, latest.record_type, latest.detail").
+		Joins("LEFT JOIN users ON users.id = latest.user_id").
+		Order("latest.at DESC, latest.id DESC").Limit(limit).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("models: access history of pupil %d: %w", pupilID, err)
 	}
