@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"net/http"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -76,9 +75,3 @@ func BenchmarkOverview(b *testing.B) {
 	}
 }
 
-// reportPercentiles reports the median and the 95th percentile of the times, in milliseconds.
-func reportPercentiles(b *testing.B, times []time.Duration) {
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	b.ReportMetric(float64(times[(len(times)*95+99)/100-1].Microseconds())/1000, "p95-ms")
-	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
-}

@@ -1,21 +1,14 @@
 package app_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"runtime"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"mediation/app"
 	"mediation/models"
 	"mediation/models/calendar"
 )
@@ -92,30 +85,10 @@ func BenchmarkReports(b *testing.B) {
 				peak = max(peak, stop())
 			}
 			b.StopTimer()
-			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-			b.ReportMetric(float64(times[(len(times)*95+99)/100-1].Microseconds())/1000, "p95-ms")
-			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+			reportPercentiles(b, times)
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 		})
 	}
-}
-
-// benchSite serves the application on the database of MEDIATION_BENCH_DATABASE_URL, filled
-// once by the generator; it skips the benchmark without one.
-func benchSite(b *testing.B) *site {
-	raw := os.Getenv("MEDIATION_BENCH_DATABASE_URL")
-	if raw == "" {
-		b.Skip("MEDIATION_BENCH_DATABASE_URL is not set: fill a database with mediation generate --scale metro first")
-	}
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: raw,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { a.Close() })
-	srv := httptest.NewServer(a.Echo)
-	b.Cleanup(srv.Close)
-	return &site{App: a, URL: srv.URL}
 }
 
 // sampleHeap watches the heap in use until the returned function is called, which gives the

@@ -25,6 +25,7 @@ func all() []*gormigrate.Migration {
 		m0006LoginThrottles(),
 		m0007SecondFactor(),
 		m0008FormSubmissions(),
+		m0009CaseloadIndexes(),
 		m0010ReportSnapshots(),
 	}
 }

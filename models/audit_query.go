@@ -145,36 +145,44 @@ func accessKind(recordType, action string) string {
 	return "other"
 }
 
-// pupilAccessEvents is the condition on audit_events that finds the events about one file:
-// the file itself, and its follow-ups, meetings and referrals. Their ids are read first, so
-// that each kind of record is looked up through the index on the record (a subquery in the
-// condition makes PostgreSQL read the whole log). A deleted follow-up is no longer found that
-// way: only its deletion's detail names the pupil, and searching every follow-up event for it
-// would cost each view of a file.
-func pupilAccessEvents(db *gorm.DB, pupilID uint) (string, []any, error) {
-	var related []struct {
+// pupilAccessEvents is the condition on audit_events that finds the events about one file,
+// in two parts: the events of the file itself (a view of the file adds one each time), and those
+// of its follow-ups, meetings and referrals. Their ids are read first, so that each kind of
+// record is looked up through the index on the record (a subquery in the condition makes
+// PostgreSQL read the whole log). A deleted follow-up is no longer found that way: only its
+// deletion's detail names the pupil, and searching every follow-up event for it would cost each
+// view of a file. The second part is empty ("") for a file without any such record.
+func pupilAccessEvents(db *gorm.DB, pupilID uint) (file, related accessCond, err error) {
+	var rows []struct {
 		RecordType string
 		ID         uint
 	}
-	err := db.Raw(`SELECT 'follow_up' AS record_type, id FROM follow_ups WHERE pupil_id = ?
+	err = db.Raw(`SELECT 'follow_up' AS record_type, id FROM follow_ups WHERE pupil_id = ?
 		UNION ALL SELECT 'meeting', id FROM meetings WHERE pupil_id = ?
-		UNION ALL SELECT 'referral', id FROM referrals WHERE pupil_id = ?`, pupilID, pupilID, pupilID).Scan(&related).Error
+		UNION ALL SELECT 'referral', id FROM referrals WHERE pupil_id = ?`, pupilID, pupilID, pupilID).Scan(&rows).Error
 	if err != nil {
-		return "", nil, fmt.Errorf("models: records of pupil %d: %w", pupilID, err)
+		return file, related, fmt.Errorf("models: records of pupil %d: %w", pupilID, err)
 	}
 	ids := map[string][]string{}
-	for _, r := range related {
+	for _, r := range rows {
 		ids[r.RecordType] = append(ids[r.RecordType], fmt.Sprint(r.ID))
 	}
-	cond := "(audit_events.record_type = ? AND audit_events.record_id = ?)"
-	args := []any{"pupil", fmt.Sprint(pupilID)}
+	file = accessCond{"(audit_events.record_type = ? AND audit_events.record_id = ?)", []any{"pupil", fmt.Sprint(pupilID)}}
+	var conds []string
 	for _, t := range []string{"follow_up", "meeting", "referral"} {
 		if len(ids[t]) > 0 {
-			cond += " OR (audit_events.record_type = ? AND audit_events.record_id IN ?)"
-			args = append(args, t, ids[t])
+			conds = append(conds, "(audit_events.record_type = ? AND audit_events.record_id IN ?)")
+			related.args = append(related.args, t, ids[t])
 		}
 	}
-	return cond, args, nil
+	related.sql = strings.Join(conds, " OR ")
+	return file, related, nil
+}
+
+// accessCond is a condition on audit_events with its arguments.
+type accessCond struct {
+	sql  string
+	args []any
 }
 
 // PupilAccessHistory lists who consulted or changed a file of the scope, newest first (the
@@ -189,20 +197,36 @@ func PupilAccessHistory(ctx context.Context, db *gorm.DB, s Scope, pupilID uint,
 		return nil, 0, err
 	}
 	db = db.WithContext(ctx)
-	cond, args, err := pupilAccessEvents(db, pupilID)
+	file, related, err := pupilAccessEvents(db, pupilID)
 	if err != nil {
 		return nil, 0, err
 	}
+	// The latest events of each part, read in the order of the index on the record and its time
+	// (the file's own views are most of them), then the latest of both.
+	parts := []accessCond{file}
+	all := file
+	if related.sql != "" {
+		parts = append(parts, related)
+		all = accessCond{file.sql + " OR " + related.sql, append(append([]any{}, file.args...), related.args...)}
+	}
 	var total int64
-	if err := db.Table("audit_events").Where(cond, args...).Count(&total).Error; err != nil {
+	if err := db.Table("audit_events").Where(all.sql, all.args...).Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("models: count accesses to pupil %d: %w", pupilID, err)
 	}
+	fresh := db.Session(&gorm.Session{NewDB: true})
+	var union []string
+	var latest []any
+	for i, p := range parts {
+		union = append(union, fmt.Sprintf("SELECT * FROM (?) AS part%d", i))
+		latest = append(latest, fresh.Table("audit_events").Where(p.sql, p.args...).
+			Order("audit_events.at DESC, audit_events.id DESC").Limit(limit))
+	}
 	var rows []AccessRow
-	err = db.Table("audit_events").Where(cond, args...).
-		Select("audit_events.at, COALESCE(users.display_name, audit_events.actor_email) AS who, COALESCE(users.role, '') AS role, " +
-			"audit_events.action, audit_events.record_type, audit_events.detail").
-		Joins("LEFT JOIN users ON users.id = audit_events.user_id").
-		Order("audit_events.at DESC, audit_events.id DESC").Limit(limit).Scan(&rows).Error
+	err = db.Table("(?) AS latest", fresh.Raw(strings.Join(union, " UNION ALL "), latest...)).
+		Select("latest.at, COALESCE(users.display_name, latest.actor_email) AS who, COALESCE(users.role, '') AS role, " +
+			"latest.action, latest.record_type, latest.detail").
+		Joins("LEFT JOIN users ON users.id = latest.user_id").
+		Order("latest.at DESC, latest.id DESC").Limit(limit).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("models: access history of pupil %d: %w", pupilID, err)
 	}

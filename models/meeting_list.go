@@ -113,6 +113,13 @@ func WeekOf(t time.Time) time.Time {
 	return day.AddDate(0, 0, -offset)
 }
 
+// heldWithoutRecap is the condition of the held meetings whose recap is still to write, with the
+// status written in the SQL rather than bound: PostgreSQL uses the partial index of those
+// meetings (migration 0009) only where it can prove the index's condition from the statement's
+// text, and a prepared statement's generic plan, made without the arguments, would otherwise
+// read every held meeting.
+const heldWithoutRecap = "(meetings.status = '" + string(MeetingHeld) + "' AND meetings.recap = '')"
+
 // MeetingsToComplete lists the meetings of the scope that wait for someone: planned meetings
 // whose start has passed (their attendance is to record), then held meetings whose recap is
 // not written, oldest first, in one query. The filter's status is not used.
@@ -120,8 +127,7 @@ func MeetingsToComplete(ctx context.Context, db *gorm.DB, s Scope, now time.Time
 	f.Status = ""
 	var rows []MeetingRow
 	err := f.apply(meetingRows(db.WithContext(ctx), s)).
-		Where("((meetings.status = ? AND meetings.scheduled_at <= ?) OR (meetings.status = ? AND meetings.recap = ''))",
-			MeetingPlanned, now.UTC(), MeetingHeld).
+		Where("((meetings.status = ? AND meetings.scheduled_at <= ?) OR "+heldWithoutRecap+")", MeetingPlanned, now.UTC()).
 		Order("meetings.scheduled_at, meetings.id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: meetings to complete: %w", err)
@@ -153,8 +159,7 @@ func MeetingsForWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint,
 	if err != nil {
 		return nil, nil, fmt.Errorf("models: worklist meetings: %w", err)
 	}
-	err = meetingsConcerning(meetingRows(db, s), userID).
-		Where("meetings.status = ? AND meetings.recap = ''", MeetingHeld).
+	err = meetingsConcerning(meetingRows(db, s), userID).Where(heldWithoutRecap).
 		Order("meetings.scheduled_at, meetings.id").Scan(&withoutRecap).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("models: worklist meetings without recap: %w", err)

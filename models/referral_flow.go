@@ -240,7 +240,7 @@ func CreateReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 // ErrNotFound.
 func referralInScope(ctx context.Context, db *gorm.DB, s Scope, id uint) (Referral, error) {
 	var r Referral
-	err := s.Referrals(db.WithContext(ctx).Model(&Referral{})).
+	err := s.ReferralsJoined(db.WithContext(ctx).Model(&Referral{})).
 		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
 		Where("referrals.id = ? AND pupils.anonymised_at IS NULL", id).
 		Select("referrals.*").Take(&r).Error

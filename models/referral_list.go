@@ -90,7 +90,7 @@ const referralColumns = "referrals.*, pupils.last_name AS pupil_last_name, pupil
 // arguments) adds columns. Referrals of anonymised files are left out.
 func referralRows(db *gorm.DB, s Scope, now time.Time, extra string, extraArgs ...any) *gorm.DB {
 	overdue, args := OverdueSQL(db, now)
-	return s.Referrals(db.Table("referrals")).
+	return s.ReferralsJoined(db.Table("referrals")).
 		Select(referralColumns+", "+overdue+" AS overdue"+extra, append(args, extraArgs...)...).
 		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
 		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
@@ -120,15 +120,26 @@ type ReferralList struct {
 // ListReferrals returns a page of the referrals the scope may read that match the filter: a
 // partner's inbox (its organisation's referrals, never drafts), or the referrals of an
 // establishment role's pupils. Overdue ones come first, then the most recently sent.
+//
+// An organisation's inbox holds its whole history, so neither query reads it whole when it can
+// help it: the count goes through the referrals alone (the files left out, anonymised ones, are
+// looked up in their own small index), and the page is the union of the overdue referrals and
+// of the others, each read in its order (an index on the organisation and the sending time)
+// and cut after the page, instead of sorting the history on a computed key.
 func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f ReferralFilter) (ReferralList, error) {
 	var out ReferralList
 	db = db.WithContext(ctx)
-	filter := func(q *gorm.DB) *gorm.DB {
+	fresh := db.Session(&gorm.Session{NewDB: true})
+	// filter narrows a query on referrals, which joins their files as pupils when joined is true.
+	filter := func(q *gorm.DB, joined bool) *gorm.DB {
 		if f.Status != "" {
 			q = q.Where("referrals.status = ?", f.Status)
 		}
-		if f.EstablishmentID != 0 {
+		switch {
+		case f.EstablishmentID != 0 && joined:
 			q = q.Where("pupils.establishment_id = ?", f.EstablishmentID)
+		case f.EstablishmentID != 0:
+			q = q.Where("referrals.pupil_id IN (?)", fresh.Table("pupils").Select("id").Where("establishment_id = ?", f.EstablishmentID))
 		}
 		if f.Overdue {
 			expr, args := OverdueSQL(db, now)
@@ -137,15 +148,27 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 		return q
 	}
 	count := filter(s.Referrals(db.Table("referrals")).
-		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
 		Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
-		Where("pupils.anonymised_at IS NULL"))
+		Where("NOT EXISTS (SELECT 1 FROM pupils anonymised WHERE anonymised.id = referrals.pupil_id AND anonymised.anonymised_at IS NOT NULL)"), false)
 	if err := count.Count(&out.Total).Error; err != nil {
 		return out, fmt.Errorf("models: count referrals: %w", err)
 	}
-	err := onPage(filter(referralRows(db, s, now, "")).
-		Order("overdue DESC, COALESCE(referrals.sent_at, referrals.created_at) DESC, referrals.id DESC"), f.Page, ReferralsPerPage).
-		Scan(&out.Rows).Error
+	// A partner sees only sent referrals: their sending time is their recency, which its index
+	// gives in order.
+	recency := "COALESCE(referrals.sent_at, referrals.created_at)"
+	if s.Role == RolePartner {
+		recency = "referrals.sent_at"
+	}
+	overdue, args := OverdueSQL(db, now)
+	perPage := ReferralsPerPage
+	offset := (max(f.Page, 1) - 1) * perPage
+	part := func(cond string) *gorm.DB {
+		return filter(referralRows(fresh, s, now, ", "+recency+" AS recency"), true).Where(cond, args...).
+			Order(recency + " DESC, referrals.id DESC").Limit(offset + perPage)
+	}
+	err := db.Raw("SELECT * FROM (?) AS overdue_part UNION ALL SELECT * FROM (?) AS other_part "+
+		"ORDER BY overdue DESC, recency DESC, id DESC LIMIT ? OFFSET ?",
+		part(overdue), part("NOT COALESCE("+overdue+", FALSE)"), perPage, offset).Scan(&out.Rows).Error
 	if err != nil {
 		return out, fmt.Errorf("models: list referrals: %w", err)
 	}
@@ -168,7 +191,7 @@ func ReferralsOfPupil(ctx context.Context, db *gorm.DB, s Scope, now time.Time, 
 func ReferralEstablishments(ctx context.Context, db *gorm.DB, s Scope) ([]Establishment, error) {
 	var es []Establishment
 	err := db.WithContext(ctx).Where("establishments.id IN (?)",
-		s.Referrals(db.Session(&gorm.Session{NewDB: true}).Table("referrals")).
+		s.ReferralsJoined(db.Session(&gorm.Session{NewDB: true}).Table("referrals")).
 			Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
 			Select("pupils.establishment_id")).
 		Order("name").Find(&es).Error

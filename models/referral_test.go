@@ -3,6 +3,8 @@ package models_test
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -743,6 +745,84 @@ func TestPartnerOrganisations(t *testing.T) {
 		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("record_type = ?", "partner_organisation").Count(&audits).Error)
 		if audits != 4 {
 			t.Errorf("%d audit events on organisations, want 4", audits)
+		}
+	})
+}
+
+// A long list reads page after page in one order, whatever the scope: overdue referrals first,
+// then the most recently sent (a draft by its creation), the highest id first among equals;
+// pages neither repeat nor skip a referral, across the boundary between overdue and not.
+func TestReferralPagesKeepTheirOrder(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newReferralWorld(t, db)
+		statuses := []models.ReferralStatus{models.ReferralSent, models.ReferralSent, models.ReferralAcknowledged,
+			models.ReferralDraft, models.ReferralClosed, models.ReferralWithdrawn}
+		method := models.ConsentPhone
+		var rows []models.Referral
+		for i := range 130 {
+			// Sent from 130 days ago to today, two by two at the same time (ties on the time);
+			// the CAF answers in 15 days, so the older half of those still sent is overdue.
+			at := w.now.AddDate(0, 0, -(i / 2)).UTC()
+			r := models.Referral{PupilID: w.pupilA.ID, PartnerOrganisationID: w.caf.ID, SenderID: w.medA.ID,
+				Reason: models.ReasonSocialRights, Request: requestText, Status: statuses[i%len(statuses)],
+				ConsentGivenBy: "Mère", ConsentGivenOn: &at, ConsentMethod: &method, Version: 1, CreatedAt: at.Add(-time.Hour), UpdatedAt: at}
+			if r.Status != models.ReferralDraft {
+				r.SentAt = &at
+			}
+			rows = append(rows, r)
+		}
+		must(t, db.CreateInBatches(&rows, 50).Error)
+		for _, c := range []struct {
+			name  string
+			scope models.Scope
+		}{{"mediator", w.scopeA}, {"partner", w.cafA}} {
+			var want []uint
+			all, err := models.ReferralsOfPupil(w.ctx, db, c.scope, w.now, w.pupilA.ID)
+			must(t, err)
+			recency := func(r models.ReferralRow) time.Time {
+				if r.SentAt != nil {
+					return *r.SentAt
+				}
+				return r.CreatedAt
+			}
+			sort.Slice(all, func(i, j int) bool {
+				a, b := all[i], all[j]
+				if a.Overdue != b.Overdue {
+					return a.Overdue
+				}
+				if !recency(a).Equal(recency(b)) {
+					return recency(a).After(recency(b))
+				}
+				return a.ID > b.ID
+			})
+			for _, r := range all {
+				want = append(want, r.ID)
+			}
+			var got []uint
+			overdue := 0
+			for page := 1; ; page++ {
+				list, err := models.ListReferrals(w.ctx, db, c.scope, w.now, models.ReferralFilter{Page: page})
+				must(t, err)
+				if int(list.Total) != len(want) {
+					t.Fatalf("%s: total %d, want %d", c.name, list.Total, len(want))
+				}
+				if len(list.Rows) == 0 {
+					break
+				}
+				for _, r := range list.Rows {
+					got = append(got, r.ID)
+					if r.Overdue {
+						overdue++
+					}
+				}
+			}
+			if overdue < 10 || overdue > len(want)-models.ReferralsPerPage {
+				t.Fatalf("%s: %d overdue referrals of %d: the pages do not cross from overdue to not", c.name, overdue, len(want))
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: pages read\n%v\nwant\n%v", c.name, got, want)
+			}
 		}
 	})
 }

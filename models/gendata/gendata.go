@@ -38,6 +38,11 @@ const (
 	ScaleSmall Scale = "small"
 	// scaleTiny is for this package's tests: a handful of establishments, seconds to load.
 	scaleTiny Scale = "tiny"
+	// ScaleBroad is for the tests of query plans: the breadth of the metropolis (its 200
+	// establishments and 700 mediators, so that one user's scope is as small a part of each
+	// table as at metro scale) with a tenth of its activity, quick to load like small. The
+	// command does not offer it.
+	ScaleBroad Scale = "broad"
 )
 
 // Scales lists the scales the command offers, the default first.
@@ -61,6 +66,8 @@ var sizes = map[Scale]Size{
 		Referrals: 50_000, NextActions: 6_000},
 	ScaleSmall: {Establishments: 20, Mediators: 70, Pupils: 1_500, FollowUps: 100_000, Meetings: 10_000,
 		Referrals: 5_000, NextActions: 600},
+	ScaleBroad: {Establishments: 200, Mediators: 700, Pupils: 6_000, FollowUps: 100_000, Meetings: 30_000,
+		Referrals: 20_000, NextActions: 2_000},
 	scaleTiny: {Establishments: 6, Mediators: 9, Pupils: 150, FollowUps: 4_000, Meetings: 500, Referrals: 250,
 		NextActions: 80},
 }

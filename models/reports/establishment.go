@@ -169,15 +169,14 @@ func pupilsFollowed(ctx context.Context, db *gorm.DB, s models.Scope, establishm
 		Where("follow_ups.pupil_id IN (?)", fresh.Table("pupils").Select("id").Where("establishment_id = ?", establishmentID)).
 		Group("follow_ups.pupil_id")
 	var out []SummaryPupil
-	err := db.WithContext(ctx).Table("pupils").
+	err := statusAtEnd(db.WithContext(ctx).Table("pupils").
 		Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_level, pupils.class_name, "+
 			"pupil_status_changes.to_status AS status, pupils.risk_level, users.display_name AS referent_name, "+
 			"COALESCE(f.n, 0) AS follow_ups, f.last_on AS last_follow_up").
 		Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id").
 		Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
 		Joins("LEFT JOIN (?) AS f ON f.pupil_id = pupils.id", counts).
-		Where("pupils.establishment_id = ? AND pupils.anonymised_at IS NULL", establishmentID).
-		Where(statusAtEndSQL, y.End().UTC()).
+		Where("pupils.establishment_id = ? AND pupils.anonymised_at IS NULL", establishmentID), y.End().UTC()).
 		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, y.Start().UTC()).
 		Order("pupils.last_name, pupils.first_name, pupils.id").Scan(&out).Error
 	if err != nil {
