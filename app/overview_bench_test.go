@@ -74,4 +74,3 @@ func BenchmarkOverview(b *testing.B) {
 		})
 	}
 }
-
