@@ -239,7 +239,7 @@ func TestConcurrentCreationOfOneAccount(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = app.AddUser(context.Background(), app.Config{DatabaseURL: dbURLString(u)}, app.NewAccount{
+				_, errs[i] = app.AddUser(context.Background(), app.Config{DatabaseURL: dbURLString(u), Hashing: testHashing}, app.NewAccount{
 					Password: "une phrase de passe solide 2026", NewUser: models.NewUser{Email: "cli.double@demo.test",
 						DisplayName: "CLI", Role: models.RoleCoordinator, Locale: "fr"}})
 			}()
