@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -78,35 +76,24 @@ type outageSite struct {
 
 func newOutageSite(t *testing.T, u models.DatabaseURL) *outageSite {
 	t.Helper()
-	clk := &clock{now: fixedNow}
-	dsn := dbURLString(u)
 	var p *proxy
-	if u.Dialect == models.DialectPostgres {
-		dbtest.OpenMigrated(t, u)
-		target, _ := url.Parse(u.DSN)
-		p = startProxy(t, target.Host)
-		target.Host = p.addr
-		dsn = target.String()
-	}
 	buf := &dbtest.LogBuffer{}
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: dsn, Now: clk.Now,
-		Logger: slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	if err != nil {
-		t.Fatalf("app.New: %v", err)
-	}
-	t.Cleanup(func() { a.Close() })
-	if err := a.LoadDemo(context.Background(), io.Discard); err != nil {
-		t.Fatalf("demo: %v", err)
-	}
-	srv := httptest.NewServer(a.Echo)
-	t.Cleanup(srv.Close)
-	o := &outageSite{site: &site{App: a, URL: srv.URL, Clock: clk}, log: buf}
+	s := newDemoSiteWith(t, u, func(cfg *app.Config) {
+		if u.Dialect == models.DialectPostgres {
+			target, _ := url.Parse(u.DSN)
+			p = startProxy(t, target.Host)
+			target.Host = p.addr
+			cfg.DatabaseURL = target.String()
+		}
+		cfg.Logger = slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	o := &outageSite{site: s, log: buf}
 	o.cut = func() {
 		if p != nil {
 			p.cut()
 			return
 		}
-		sqlDB, err := a.DB.DB()
+		sqlDB, err := s.App.DB.DB()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -252,7 +239,7 @@ func TestConcurrentCreationOfOneAccount(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = app.AddUser(context.Background(), app.Config{DatabaseURL: dbURLString(u)}, app.NewAccount{
+				_, errs[i] = app.AddUser(context.Background(), app.Config{DatabaseURL: dbURLString(u), Hashing: testHashing}, app.NewAccount{
 					Password: "une phrase de passe solide 2026", NewUser: models.NewUser{Email: "cli.double@demo.test",
 						DisplayName: "CLI", Role: models.RoleCoordinator, Locale: "fr"}})
 			}()

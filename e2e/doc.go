@@ -11,4 +11,8 @@
 //
 // A new page is one more path in the pages table of pages_test.go; a page that is reached by
 // doing something (a form sent with errors, a button) is one more flow there.
+//
+// One Chromium serves the whole test, with a few tabs working at once: each account's pages
+// and flows are a part that a tab does alone, on a copy of the demo database of its own, so
+// that no part sees what another changes and their order does not matter.
 package e2e

@@ -28,7 +28,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"mediation/app"
+	"mediation/models"
 	"mediation/models/calendar"
+	"mediation/models/dbtest"
 	"mediation/models/demodata"
 )
 
@@ -107,22 +109,40 @@ func isFile(path string, exec bool) bool {
 	return !exec || fi.Mode().Perm()&0o111 != 0
 }
 
-// newDemoSite runs the application on a fresh SQLite database holding the demo data set, over
-// real HTTP, and returns its base URL.
-func newDemoSite(t *testing.T) string {
+// demoImage is a SQLite database on which the application loaded the demo data set, with the
+// production configuration but for the fixed clock: loading the demo once, every site of the
+// test starts from a copy of it.
+func demoImage(t *testing.T) []byte {
 	t.Helper()
-	ctx := context.Background()
-	a, err := app.New(ctx, app.Config{
-		DatabaseURL: "sqlite:" + filepath.Join(t.TempDir(), "e2e.db"),
+	image, err := dbtest.SQLiteImage(func(ctx context.Context, u models.DatabaseURL) error {
+		a, err := app.New(ctx, app.Config{DatabaseURL: "sqlite:" + u.Path, Now: func() time.Time { return fixedNow }})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return a.LoadDemo(ctx, io.Discard)
+	})
+	if err != nil {
+		t.Fatalf("demo data: %v", err)
+	}
+	return image
+}
+
+// newDemoSite runs the application on a copy of the demo database, a fresh SQLite file of its
+// own, over real HTTP, and returns its base URL. Each site is as the demo leaves it: what one
+// part of the test changes, no other part sees.
+func newDemoSite(t *testing.T, image []byte) string {
+	t.Helper()
+	u := models.DatabaseURL{Dialect: models.DialectSQLite, Path: filepath.Join(t.TempDir(), "e2e.db")}
+	dbtest.WriteSQLite(t, u, image)
+	a, err := app.New(context.Background(), app.Config{
+		DatabaseURL: "sqlite:" + u.Path,
 		Now:         func() time.Time { return fixedNow },
 	})
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}
 	t.Cleanup(func() { a.Close() })
-	if err := a.LoadDemo(ctx, io.Discard); err != nil {
-		t.Fatalf("demo data: %v", err)
-	}
 	srv := httptest.NewServer(a.Echo)
 	t.Cleanup(srv.Close)
 	return srv.URL
@@ -131,22 +151,36 @@ func newDemoSite(t *testing.T) string {
 // nobody is who the messages say is signed in when nobody is.
 const nobody = "signed out"
 
-// browser is one headless Chromium tab, shared by the whole test and used sequentially. It
+// chromium is the test's headless browser. Each part of the test works in a tab of its own
+// (newTab), in a browser context of its own: its own cookies, as in a browser of its own.
+type chromium struct {
+	ctx context.Context // the browser's first tab, which keeps it running
+	axe string          // the axe-core source; empty when axe-core is missing
+}
+
+// browser is one tab of the headless Chromium, used sequentially by one part of the test. It
 // checks every page it is asked to, and keeps the HTML of each for the Nu HTML checker.
 type browser struct {
 	ctx  context.Context
 	base string // the site's URL
 	axe  string // the axe-core source; empty when axe-core is missing
 	who  string // the account signed in, for the messages
-
-	htmlDir string
-	saved   int         // files written to htmlDir
-	pages   []savedPage // the pages checked
-	canary  string      // the HTML file of the canary page, once checked
+	html *checkedHTML
 
 	mu       sync.Mutex        // guards what the event listener writes
 	document network.RequestID // the request of the last HTML document received
 	console  []consoleEntry    // errors logged by the page since the last action
+}
+
+// checkedHTML keeps the HTML of the pages checked by every tab, as the server sent it, for the
+// Nu HTML checker.
+type checkedHTML struct {
+	dir string
+
+	mu     sync.Mutex
+	saved  int         // files written to dir
+	pages  []savedPage // the pages checked
+	canary string      // the HTML file of the canary page, once checked
 }
 
 // savedPage is the HTML of a page checked, as the server sent it.
@@ -159,9 +193,9 @@ type consoleEntry struct {
 	text    string
 }
 
-// newBrowser starts Chromium for the test, or skips the test when there is none. Nothing is
-// ever downloaded: the browser is the machine's.
-func newBrowser(t *testing.T, tl tools) *browser {
+// startChromium starts Chromium for the test, or skips the test when there is none. Nothing
+// is ever downloaded: the browser is the machine's.
+func startChromium(t *testing.T, tl tools) *chromium {
 	t.Helper()
 	if !isFile(tl.chromium, true) {
 		t.Skipf("browser tests skipped: no Chromium at %s (install the chromium package, or set MEDIATION_CHROMIUM)", tl.chromium)
@@ -184,6 +218,10 @@ func newBrowser(t *testing.T, tl tools) *browser {
 		chromedp.Flag("disable-default-apps", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
+		// Several tabs work at once: none of them may be slowed down as a tab in the background.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("metrics-recording-only", true),
 		chromedp.Flag("password-store", "basic"),
 		chromedp.Flag("hide-scrollbars", true),
@@ -196,13 +234,33 @@ func newBrowser(t *testing.T, tl tools) *browser {
 		cancelTab()
 		cancelAlloc()
 	})
-	b := &browser{ctx: ctx, who: nobody, htmlDir: t.TempDir()}
 	// The first action starts the browser; it gets no timeout, which would stop the browser.
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting %s: %v\n%s", tl.chromium, err, output.String())
 	}
+	c := &chromium{ctx: ctx}
+	if isFile(tl.axe, false) {
+		src, err := os.ReadFile(tl.axe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.axe = string(src)
+	}
+	return c
+}
+
+// newTab opens a tab in a new browser context, closed when the test ends.
+func (c *chromium) newTab(t *testing.T, html *checkedHTML) *browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(c.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	b := &browser{ctx: ctx, axe: c.axe, who: nobody, html: html}
+	// The first action opens the tab; it gets no timeout, which would close the tab.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
 	if err := chromedp.Listen(ctx, b.listen); err != nil {
-		t.Fatalf("listening to the browser: %v", err)
+		t.Fatalf("listening to the tab: %v", err)
 	}
 	b.do(t, "set up the tab", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		// A French reader, as the product's users are; the language switch is tested apart.
@@ -212,13 +270,6 @@ func newBrowser(t *testing.T, tl tools) *browser {
 		}
 		return setWidth(ctx, t, desktopWidth, desktopHeight)
 	}))
-	if isFile(tl.axe, false) {
-		src, err := os.ReadFile(tl.axe)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.axe = string(src)
-	}
 	return b
 }
 
@@ -341,11 +392,7 @@ func (b *browser) count(t *testing.T, sel string) int {
 // login signs in through the login form, from a browser without cookies.
 func (b *browser) login(t *testing.T, email, password string) {
 	t.Helper()
-	b.do(t, "clear cookies", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, network.ClearBrowserCookies, cdp.Empty{})
-		return err
-	}))
-	b.who = nobody
+	b.clearCookies(t)
 	b.open(t, "/login")
 	b.fill(t, map[string]string{"#email": email, "#password": password})
 	b.click(t, `form[action="/login"] button[type="submit"]`, 200)
@@ -353,6 +400,32 @@ func (b *browser) login(t *testing.T, email, password string) {
 		t.Fatalf("login as %s ended on %s, want /", email, p)
 	}
 	b.who = email
+}
+
+// start points the tab at the site at base, for the test t, as a browser that never saw it:
+// without cookies (a cookie is for a host, whatever its port). When t ends, the tab leaves the
+// site for an empty page, so that nothing of it still loads when the next test starts.
+func (b *browser) start(t *testing.T, base string) {
+	t.Helper()
+	b.base = base
+	b.clearCookies(t)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(b.ctx, actionTimeout)
+		defer cancel()
+		if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+			t.Errorf("leaving %s (%s): %v", base, b.who, err)
+		}
+	})
+}
+
+// clearCookies forgets every cookie of the tab: nobody is signed in any more.
+func (b *browser) clearCookies(t *testing.T) {
+	t.Helper()
+	b.do(t, "clear cookies", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.ClearBrowserCookies, cdp.Empty{})
+		return err
+	}))
+	b.who = nobody
 }
 
 // logout signs out with the header's button.
@@ -389,7 +462,10 @@ func (b *browser) check(t *testing.T, label string) {
 	for _, p := range problems {
 		t.Errorf("%s: %s", label, p)
 	}
-	b.pages = append(b.pages, savedPage{label: label, file: b.saveHTML(t, label)})
+	file := b.saveHTML(t, label)
+	b.html.mu.Lock()
+	b.html.pages = append(b.html.pages, savedPage{label: label, file: file})
+	b.html.mu.Unlock()
 }
 
 // resize sets the size of the window that the page is laid out in.
@@ -510,8 +586,10 @@ func (b *browser) saveHTML(t *testing.T, label string) string {
 	if err != nil {
 		t.Fatalf("%s: reading the HTML: %v", label, err)
 	}
-	b.saved++
-	file := filepath.Join(b.htmlDir, fmt.Sprintf("%03d-%s.html", b.saved, slug(label)))
+	b.html.mu.Lock()
+	b.html.saved++
+	file := filepath.Join(b.html.dir, fmt.Sprintf("%03d-%s.html", b.html.saved, slug(label)))
+	b.html.mu.Unlock()
 	if err := os.WriteFile(file, body.Body, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -543,9 +621,10 @@ type vnuReport struct {
 	} `json:"messages"`
 }
 
-// validateHTML runs the Nu HTML checker once over the HTML of every page checked, and of the
-// canary page, in which it must find errors. It skips when java or vnu.jar is missing.
-func (b *browser) validateHTML(t *testing.T, tl tools) {
+// validate runs the Nu HTML checker once over the HTML of every page checked, and of the
+// canary page, in which it must find errors. It skips when java or vnu.jar is missing. It runs
+// when every tab is done.
+func (h *checkedHTML) validate(t *testing.T, tl tools) {
 	t.Helper()
 	if tl.java == "" || !isFile(tl.java, true) {
 		t.Skip("Nu HTML checker skipped: no java on PATH (install a JRE, e.g. default-jre-headless, or set MEDIATION_JAVA)")
@@ -553,17 +632,19 @@ func (b *browser) validateHTML(t *testing.T, tl tools) {
 	if !isFile(tl.vnu, false) {
 		t.Skipf("Nu HTML checker skipped: no vnu.jar at %s (run: npm ci --prefix .ci)", tl.vnu)
 	}
-	if len(b.pages) == 0 {
+	if len(h.pages) == 0 {
 		t.Fatal("no page to check")
 	}
-	args := []string{"-jar", tl.vnu, "--errors-only", "--format", "json"}
+	// The checker runs a few seconds: the JVM's first compiler alone starts it in half the
+	// CPU time of both. Its code then needs the larger stack that vnu asks for (512 KiB at least).
+	args := []string{"-XX:TieredStopAtLevel=1", "-Xss8m", "-jar", tl.vnu, "--errors-only", "--format", "json"}
 	byFile := map[string]string{}
-	for _, p := range b.pages {
+	for _, p := range h.pages {
 		args = append(args, p.file)
 		byFile[filepath.Base(p.file)] = p.label
 	}
-	if b.canary != "" {
-		args = append(args, b.canary)
+	if h.canary != "" {
+		args = append(args, h.canary)
 	}
 	cmd := exec.Command(tl.java, args...)
 	var stdout, stderr bytes.Buffer
@@ -587,7 +668,7 @@ func (b *browser) validateHTML(t *testing.T, tl tools) {
 			continue
 		}
 		file := path.Base(m.URL)
-		if b.canary != "" && file == filepath.Base(b.canary) {
+		if h.canary != "" && file == filepath.Base(h.canary) {
 			canaryErrors++
 			continue
 		}
@@ -597,14 +678,14 @@ func (b *browser) validateHTML(t *testing.T, tl tools) {
 		}
 		t.Errorf("Nu HTML checker: %s — line %d: %s\n    %s", page, m.LastLine, m.Message, strings.TrimSpace(m.Extract))
 	}
-	if b.canary != "" && canaryErrors == 0 {
+	if h.canary != "" && canaryErrors == 0 {
 		t.Errorf("Nu HTML checker found no error in the canary page, which has some: is it checking anything?\n%s", stderr.String())
 	}
 	if runErr != nil && len(rep.Messages) == 0 {
 		t.Errorf("Nu HTML checker failed without a message: %v\n%s", runErr, stderr.String())
 	}
 	if !t.Failed() {
-		t.Logf("Nu HTML checker: %d pages, no error", len(b.pages))
+		t.Logf("Nu HTML checker: %d pages, no error", len(h.pages))
 	}
 }
 
@@ -648,7 +729,10 @@ func (b *browser) selfCheck(t *testing.T) {
 	if p := b.consoleProblems(); len(p) == 0 {
 		t.Error("no console error recorded in the canary page, which throws one")
 	}
-	b.canary = b.saveHTML(t, "canary")
+	canary := b.saveHTML(t, "canary")
+	b.html.mu.Lock()
+	b.html.canary = canary
+	b.html.mu.Unlock()
 }
 
 // demoAccount returns the demo account of that email, or fails.

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"mediation/models"
@@ -129,48 +131,98 @@ var flows = []flow{
 	}},
 }
 
+// concurrentTabs is how many parts of TestPages run at once, each in a tab. Within a part the
+// test, the browser and the server wait for each other in turn, so that a part keeps about one
+// core busy: three keep both cores of the project's machines busy.
+const concurrentTabs = 3
+
+// part is what one tab of TestPages does, on a demo site of its own: sign in as the account
+// (unless signedOut), open the paths, run the flows, sign out.
+type part struct {
+	name    string
+	account string
+	paths   []string
+	flows   []flow
+}
+
+// parts makes a part of each account of the pages table: its pages, then its flows. The
+// longest come first (a flow opens about three pages), so that none of them starts last.
+// Splitting them finer would sign in more often, and open more tabs, for more CPU time.
+func parts() []part {
+	var all []part
+	for _, p := range pages {
+		pt := part{name: p.account, account: p.account, paths: p.paths}
+		if p.account == signedOut {
+			pt.name = "signed out"
+		} else {
+			pt.paths = append(append([]string(nil), everyAccount...), p.paths...)
+		}
+		for _, f := range flows {
+			if f.account == p.account {
+				pt.flows = append(pt.flows, f)
+			}
+		}
+		all = append(all, pt)
+	}
+	size := func(p part) int { return len(p.paths) + 3*len(p.flows) }
+	slices.SortStableFunc(all, func(a, b part) int { return size(b) - size(a) })
+	return all
+}
+
 // TestPages opens, in one headless Chromium, every page of the pages table as its account, and
-// runs the flows; then the Nu HTML checker reads the HTML of all of them.
+// runs the flows; then the Nu HTML checker reads the HTML of all of them. The parts run a few at
+// once, each in a tab and on a demo site of its own.
 func TestPages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests skipped in -short mode")
 	}
 	tl := findTools(t)
-	b := newBrowser(t, tl) // first: it skips the test when there is no Chromium
-	b.base = newDemoSite(t)
-	if b.axe == "" {
+	c := startChromium(t, tl) // first: it skips the test when there is no Chromium
+	image := demoImage(t)
+	if c.axe == "" {
 		t.Run("axe-core", func(t *testing.T) {
 			t.Skipf("accessibility checks skipped: no axe-core at %s (run: npm ci --prefix .ci)", tl.axe)
 		})
 	}
 	checkEveryRoleIsVisited(t)
-	t.Run("checks find faults", b.selfCheck)
+	html := &checkedHTML{dir: t.TempDir()}
+	t.Run("checks find faults", func(t *testing.T) { c.newTab(t, html).selfCheck(t) })
 
-	for _, p := range pages {
-		name := p.account
-		if name == signedOut {
-			name = "signed out"
-		}
-		t.Run(name, func(t *testing.T) {
-			paths := p.paths
-			if p.account != signedOut {
-				b.login(t, p.account, demodata.Password)
-				paths = append(append([]string(nil), everyAccount...), paths...)
-			}
-			for _, path := range paths {
-				b.visit(t, path)
-			}
-			for _, f := range flows {
-				if f.account == p.account {
-					t.Run(f.name, func(t *testing.T) { f.run(t, b) })
-				}
-			}
-			if p.account != signedOut {
-				b.logout(t)
+	todo := make(chan part, len(pages))
+	for _, p := range parts() {
+		todo <- p
+	}
+	close(todo)
+	var wg sync.WaitGroup
+	for range concurrentTabs {
+		b := c.newTab(t, html)
+		wg.Go(func() {
+			for p := range todo {
+				t.Run(p.name, func(t *testing.T) {
+					b.start(t, newDemoSite(t, image))
+					p.run(t, b)
+				})
 			}
 		})
 	}
-	t.Run("Nu HTML checker", func(t *testing.T) { b.validateHTML(t, tl) })
+	wg.Wait()
+	t.Run("Nu HTML checker", func(t *testing.T) { html.validate(t, tl) })
+}
+
+// run does the part in the tab.
+func (p part) run(t *testing.T, b *browser) {
+	if p.account != signedOut {
+		b.login(t, p.account, demodata.Password)
+	}
+	for _, path := range p.paths {
+		b.visit(t, path)
+	}
+	for _, f := range p.flows {
+		t.Run(f.name, func(t *testing.T) { f.run(t, b) })
+	}
+	if p.account != signedOut {
+		b.logout(t)
+	}
 }
 
 // checkEveryRoleIsVisited makes sure the pages table names demo accounts only, one of each role
