@@ -364,7 +364,7 @@ func (l *Localizer) groupLabels(g reports.Grouping, keys []string, names map[str
 }
 
 // methodology is the annex that says how the figures are counted and protected.
-func (l *Localizer) methodology(threshold int, activity bool) ReportSection {
+func (l *Localizer) methodology(threshold int, activity bool, extra ...string) ReportSection {
 	s := ReportSection{ID: "methodology", Heading: l.T("report.section.methodology"), Annex: true}
 	if activity {
 		for _, k := range []string{"files", "new_files", "follow_ups", "meetings", "referrals", "exits", "groups"} {
@@ -373,6 +373,7 @@ func (l *Localizer) methodology(threshold int, activity bool) ReportSection {
 	} else {
 		s.Text = append(s.Text, l.T("report.method.partner"), l.T("report.method.reply"))
 	}
+	s.Text = append(s.Text, extra...)
 	s.Text = append(s.Text, l.T("report.method.suppression", "Threshold", threshold, "Below", threshold-1),
 		l.T("report.method.anonymous"))
 	return s
