@@ -251,8 +251,12 @@ func (l *Localizer) median(rt reports.ReplyTime) string {
 // followed when the figures hold it.
 func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 	e := s.Establishment
+	kind := l.T("establishment.type." + string(e.Type))
+	if e.PriorityEducation == models.PriorityREP || e.PriorityEducation == models.PriorityREPPlus {
+		kind += ", " + l.T("priority."+string(e.PriorityEducation)) // the label says what the reader compares it with
+	}
 	r := Report{Title: l.T("report.establishment.title"), Year: s.Year.String(),
-		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, l.T("establishment.type."+string(e.Type)), e.UAI)}
+		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, kind, e.UAI)}
 	a := &s.Activity
 	held, expected := a.FamilyAttendance()
 	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"),

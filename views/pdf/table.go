@@ -145,9 +145,10 @@ func (d *Doc) Table(t Table) {
 // out an automatic table: when every column can hold its widest cell on one line, each does,
 // and the spare width is shared by the columns' relative widths; otherwise every column gets
 // at least its longest word (so that words wrap at spaces, never inside), and the width left
-// fills the columns up to their widest cell, those that lack least first, each up to an equal
-// share of what is left — a column of dates or names holds them on one line, the column of
-// long notes gets the rest of the width. Only when even the longest words cannot all fit are
+// fills the columns up to their widest cell, those that lack least first, each up to its
+// share of what is left in proportion to its widest cell — a column of dates or names holds
+// them on one line, a column of labels may wrap on two, the column of long notes gets the
+// rest of the width. Only when even the longest words cannot all fit are
 // the relative widths used as they are (and a word too long for its column is hyphenated).
 func (d *Doc) tableWidths(t Table) []float64 {
 	// slack absorbs the rounding of summed word widths, so that a measured line still fits.
@@ -200,8 +201,9 @@ func (d *Doc) tableWidths(t Table) []float64 {
 		}
 		return natW
 	case sumMin <= contentW:
-		// Water-filling: the columns that lack least are filled first, each up to an equal
-		// share of what is left.
+		// Water-filling: the columns that lack least are filled first, each up to its share
+		// of what is left in proportion to its widest cell; the others share the rest the
+		// same way.
 		order := make([]int, n)
 		for i := range order {
 			order[i] = i
@@ -209,11 +211,12 @@ func (d *Doc) tableWidths(t Table) []float64 {
 		sort.SliceStable(order, func(a, b int) bool {
 			return natW[order[a]]-minW[order[a]] < natW[order[b]]-minW[order[b]]
 		})
-		left := contentW - sumMin
-		for k, i := range order {
-			give := min(natW[i]-minW[i], left/float64(n-k))
+		left, rest := contentW-sumMin, sumNat
+		for _, i := range order {
+			give := min(natW[i]-minW[i], left*natW[i]/rest)
 			minW[i] += give
 			left -= give
+			rest -= natW[i]
 		}
 		return minW
 	}
