@@ -146,3 +146,27 @@ func TestColumnsSizedToContent(t *testing.T) {
 		t.Errorf("the note gets %.1f mm of %.1f: widths %.1f", w[3], contentW, w)
 	}
 }
+
+// TestNoBandUnderRows: a header or a row whose last cell wraps takes its own height, with no
+// blank band below it (drawing the cells must not move the next row down).
+func TestNoBandUnderRows(t *testing.T) {
+	t.Parallel()
+	d := New(sampleMeta())
+	note := strings.Repeat("Une note longue qui se replie sur plusieurs lignes. ", 6)
+	tb := Table{Columns: []Column{{Header: "Date"}, {Header: strings.Repeat("Orientations envoyées vers les partenaires du territoire ", 4)}},
+		Rows: [][]string{{"14/09/2026", note}, {"15/09/2026", note}, {"16/09/2026", "court"}}}
+	widths := d.tableWidths(tb)
+	head := d.layoutRow([]string{tb.Columns[0].Header, tb.Columns[1].Header}, widths, "B", 200)
+	want := 2 + head.h + 5 // the space above, the header, the rule and space below
+	for _, r := range tb.Rows {
+		want += d.layoutRow(r, widths, "", 200).h
+	}
+	if head.h <= tableLineH+2*tablePadY {
+		t.Fatalf("the header does not wrap (%.1f mm): the test needs it to", head.h)
+	}
+	y := d.pdf.GetY()
+	d.Table(tb)
+	if got := d.pdf.GetY() - y; got < want-0.01 || got > want+0.01 {
+		t.Errorf("the table takes %.1f mm, its header and rows %.1f", got, want)
+	}
+}

@@ -264,20 +264,22 @@ func (d *Doc) layoutRow(cells []string, widths []float64, style string, maxH flo
 
 // drawHeaderRow prints the header row: white bold text on the primary colour.
 func (d *Doc) drawHeaderRow(head tableRow, cols []Column, widths []float64) {
+	y := d.pdf.GetY()
 	d.setFill(colorPrimary)
-	d.pdf.Rect(marginX, d.pdf.GetY(), contentW, head.h, "F")
+	d.pdf.Rect(marginX, y, contentW, head.h, "F")
 	d.drawCells(head, cols, widths, "B", colorWhite)
-	d.pdf.SetY(d.pdf.GetY() + head.h)
+	d.pdf.SetY(y + head.h) // drawing the cells moved the position to their last line
 }
 
 // drawRow prints a body or total row on a fill colour (white: no fill).
 func (d *Doc) drawRow(r tableRow, cols []Column, widths []float64, style string, fill rgb) {
+	y := d.pdf.GetY()
 	if fill != colorWhite {
 		d.setFill(fill)
-		d.pdf.Rect(marginX, d.pdf.GetY(), contentW, r.h, "F")
+		d.pdf.Rect(marginX, y, contentW, r.h, "F")
 	}
 	d.drawCells(r, cols, widths, style, colorInk)
-	d.pdf.SetY(d.pdf.GetY() + r.h)
+	d.pdf.SetY(y + r.h) // drawing the cells moved the position to their last line
 }
 
 // drawCells prints the lines of each cell, top-aligned, from the current position.
