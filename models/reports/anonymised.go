@@ -332,8 +332,25 @@ func LoadPartner(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uin
 // everything (f.Anonymised through ProtectPartner), and a figure is masked wherever its
 // anonymised part is. A masked figure always gets the secret mark: knowing the visible part,
 // "< threshold" would bound the anonymised part more tightly than its own protection allows.
-// The medians are printed as for the coordination unless no referral is anonymised.
+// The medians are printed as for the coordination unless no referral is anonymised. The
+// partner never gets more hidden than the coordination: when the rule would hide more figures
+// than the coordination's report, it gets that report.
 func ProtectOwnPartner(f PartnerFigures, threshold int) Partner {
+	r := protectSeenReferrals(f, threshold)
+	// The anonymised part is small next to the whole, so its protection may hide more than
+	// the coordination's report does: the partner then gets the coordination's report, which
+	// is what it received before this rule, whole (mixing the two table by table would
+	// break the protection across tables).
+	if coordination := ProtectPartner(f, threshold); r.maskedFigures() > coordination.maskedFigures() {
+		coordination.ownReader = true
+		return coordination
+	}
+	return r
+}
+
+// protectSeenReferrals is ProtectOwnPartner's rule before the comparison with the
+// coordination's report: unmasked but where the anonymised part is masked.
+func protectSeenReferrals(f PartnerFigures, threshold int) Partner {
 	r := ProtectPartner(f, 0)
 	r.threshold, r.statuses.Threshold, r.reasons.Threshold = threshold, threshold, threshold
 	r.months.Threshold, r.establishments.Threshold = threshold, threshold
@@ -376,6 +393,36 @@ func ProtectOwnPartner(f PartnerFigures, threshold int) Partner {
 	coordination := ProtectPartner(f, threshold)
 	r.reply, r.answer = coordination.reply, coordination.answer
 	return r
+}
+
+// maskedFigures counts the figures the report hides: cells, totals, key figures, medians.
+func (r Partner) maskedFigures() int {
+	n := 0
+	for _, p := range []disclosure.Protected{r.statuses, r.reasons, r.months, r.establishments} {
+		for _, row := range p.Masks {
+			for _, m := range row {
+				if m.Masked() {
+					n++
+				}
+			}
+		}
+		for _, m := range append(append([]disclosure.Mask(nil), p.RowTotalMasks...), p.ColTotalMasks...) {
+			if m.Masked() {
+				n++
+			}
+		}
+	}
+	for _, f := range []Figure{r.received, r.onTime, r.overdue} {
+		if f.mask.Masked() {
+			n++
+		}
+	}
+	for _, m := range []Median{r.reply, r.answer} {
+		if !m.shown {
+			n++
+		}
+	}
+	return n
 }
 
 // partnerStatusRows are the rows of the partner's status table: the statuses, the closed ones

@@ -96,7 +96,12 @@ func TestLeakOwnPartnerRandom(t *testing.T) {
 		whole.Anonymised = &gone
 		th := 3 + r.IntN(3)
 		name := "round " + strconv.Itoa(round)
-		own, alone := ProtectOwnPartner(whole, th), ProtectPartner(gone, th)
+		own, alone := protectSeenReferrals(whole, th), ProtectPartner(gone, th)
+		chosen, coordination := ProtectOwnPartner(whole, th), ProtectPartner(whole, th)
+		if want := min(own.maskedFigures(), coordination.maskedFigures()); chosen.maskedFigures() != want || !chosen.OwnReader() {
+			t.Errorf("%s: the partner gets %d figures masked, want %d (its rule: %d, the coordination's: %d)", name,
+				chosen.maskedFigures(), want, own.maskedFigures(), coordination.maskedFigures())
+		}
 		_, visibleCells := partnerStatusRows(visible)
 		_, goneCells := partnerStatusRows(gone)
 		printed, want := own.Statuses().Counts(), alone.Statuses().Counts()
