@@ -78,6 +78,13 @@ func TestPartnerReadsItsOwnReferralsUnmasked(t *testing.T) {
 			}
 		}
 
+		// The coordination's status chart has only masked values and zeros: the PDF says so,
+		// as the page does, rather than drawing an empty frame.
+		masked := "Toutes les valeurs de ce graphique sont masquées"
+		if !strings.Contains(strings.Join(strings.Fields(coordText), " "), masked) || !strings.Contains(coordPage, masked) {
+			t.Errorf("the coordination's partner report does not say a chart is masked")
+		}
+
 		// One referred pupil's file is anonymised: the partner no longer sees that referral.
 		var ref models.Referral
 		must(t, db.Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
@@ -87,6 +94,30 @@ func TestPartnerReadsItsOwnReferralsUnmasked(t *testing.T) {
 		page, _ := read(agent, "partner after anonymisation")
 		if maskedOnPage(page) == 0 {
 			t.Errorf("a referral the partner no longer sees is counted unprotected in its report")
+		}
+	})
+}
+
+// TestEstablishmentPDFTitleBlock: the head teacher's establishment PDF names the
+// establishment's priority-education label in its title block.
+func TestEstablishmentPDFTitleBlock(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		var jaures models.Establishment
+		must(t, s.App.DB.Where("name = ?", "Collège Jean Jaurès").Take(&jaures).Error)
+		if jaures.PriorityEducation != models.PriorityREPPlus {
+			t.Fatalf("the demo's Collège Jean Jaurès is %q, the test expects REP+", jaures.PriorityEducation)
+		}
+		head := s.client(t)
+		head.login("direction@demo.test")
+		pdf := head.get("/establishments/" + jaures.UAI + "/report.pdf")
+		if pdf.Status != http.StatusOK {
+			t.Fatalf("establishment PDF: %d", pdf.Status)
+		}
+		first := strings.SplitN(pdfText(t, []byte(pdf.Body)), "\f", 2)[0]
+		if want := "Collège Jean Jaurès — " + jaures.Commune + " (Collège, REP+), UAI " + jaures.UAI; !strings.Contains(strings.Join(strings.Fields(first), " "), want) {
+			t.Errorf("the title block lacks %q:\n%s", want, first[:min(len(first), 500)])
 		}
 	})
 }
