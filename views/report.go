@@ -251,8 +251,12 @@ func (l *Localizer) median(rt reports.ReplyTime) string {
 // followed when the figures hold it.
 func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 	e := s.Establishment
+	kind := l.T("establishment.type." + string(e.Type))
+	if e.PriorityEducation == models.PriorityREP || e.PriorityEducation == models.PriorityREPPlus {
+		kind += ", " + l.T("priority."+string(e.PriorityEducation)) // the label says what the reader compares it with
+	}
 	r := Report{Title: l.T("report.establishment.title"), Year: s.Year.String(),
-		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, l.T("establishment.type."+string(e.Type)), e.UAI)}
+		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, kind, e.UAI)}
 	a := &s.Activity
 	held, expected := a.FamilyAttendance()
 	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"),
@@ -364,7 +368,7 @@ func (l *Localizer) groupLabels(g reports.Grouping, keys []string, names map[str
 }
 
 // methodology is the annex that says how the figures are counted and protected.
-func (l *Localizer) methodology(threshold int, activity bool) ReportSection {
+func (l *Localizer) methodology(threshold int, activity bool, extra ...string) ReportSection {
 	s := ReportSection{ID: "methodology", Heading: l.T("report.section.methodology"), Annex: true}
 	if activity {
 		for _, k := range []string{"files", "new_files", "follow_ups", "meetings", "referrals", "exits", "groups"} {
@@ -373,6 +377,7 @@ func (l *Localizer) methodology(threshold int, activity bool) ReportSection {
 	} else {
 		s.Text = append(s.Text, l.T("report.method.partner"), l.T("report.method.reply"))
 	}
+	s.Text = append(s.Text, extra...)
 	s.Text = append(s.Text, l.T("report.method.suppression", "Threshold", threshold, "Below", threshold-1),
 		l.T("report.method.anonymous"))
 	return s

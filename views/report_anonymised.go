@@ -152,6 +152,15 @@ func (l *Localizer) PartnerReport(f reports.Partner) Report {
 		section("reasons", l.T("report.section.reasons"), l.T("referral.reason"), enumLabels(l, "referral.reason.", models.ReferralReasons), f.Reasons(), true),
 		section("statuses", l.T("report.section.statuses"), l.T("referral.status"), l.statusLabels(f.StatusRows()), f.Statuses(), true),
 		section("establishments", l.T("report.section.by_establishment"), l.T("report.group.establishment"), f.EstablishmentKeys(), f.Establishments(), false),
-		l.methodology(threshold, false))
+		l.methodology(threshold, false, l.partnerRule(f)))
 	return r
+}
+
+// partnerRule says in the annex whom the partner report's figures are protected against: the
+// partner's own agents see unmasked what they already see referral by referral.
+func (l *Localizer) partnerRule(f reports.Partner) string {
+	if f.OwnReader() {
+		return l.T("partnerreport.rule.own")
+	}
+	return l.T("partnerreport.rule.coordination")
 }

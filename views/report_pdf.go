@@ -48,7 +48,8 @@ func (l *Localizer) ReportPDF(r Report, generated time.Time, note string) ([]byt
 			}
 			empty := l.T("report.empty.chart")
 			if c.allMasked() {
-				empty = l.T("report.chart_masked")
+				// Zeros alone would draw an empty frame with axes: say why instead, as the page does.
+				empty, series = l.T("report.chart_masked"), nil
 			}
 			if c.Line {
 				d.LineChart(pdf.LineChart{Title: c.Title, Labels: c.Categories, Series: series, EmptyText: empty})

@@ -300,6 +300,8 @@ type Partner struct {
 	statuses, reasons, months, establishments disclosure.Protected
 	received, onTime, overdue                 Figure
 	reply, answer                             Median
+	// ownReader: protected for the partner's own agents (ProtectOwnPartner).
+	ownReader bool
 }
 
 // LoadPartner loads and protects the figures of the referrals sent to the partner in the
@@ -314,7 +316,113 @@ func LoadPartner(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uin
 	if err != nil {
 		return Partner{Year: y, Years: f.Years, Partner: f.Partner, threshold: threshold}, err
 	}
+	if s.Role == models.RolePartner && s.PartnerID == partnerID {
+		return ProtectOwnPartner(f, threshold), nil
+	}
 	return ProtectPartner(f, threshold), nil
+}
+
+// ProtectOwnPartner protects a partner's figures for the partner's own agents. They see every
+// referral that reached them one by one, with its status, reason, outcome, date and
+// establishment, in their inbox, as long as its file is not anonymised: a count of those
+// referrals tells them nothing they cannot count themselves, so small counts need no masking
+// against them. What they do not see any more are the referrals whose file has been
+// anonymised: since they know the visible part of every figure, the printed figure gives the
+// anonymised part away, which is therefore protected as the coordination's report protects
+// everything (f.Anonymised through ProtectPartner), and a figure is masked wherever its
+// anonymised part is. A masked figure always gets the secret mark: knowing the visible part,
+// "< threshold" would bound the anonymised part more tightly than its own protection allows.
+// The medians are printed as for the coordination unless no referral is anonymised. The
+// partner never gets more hidden than the coordination: when the rule would hide more figures
+// than the coordination's report, it gets that report.
+func ProtectOwnPartner(f PartnerFigures, threshold int) Partner {
+	r := protectSeenReferrals(f, threshold)
+	// The anonymised part is small next to the whole, so its protection may hide more than
+	// the coordination's report does: the partner then gets the coordination's report, which
+	// is what it received before this rule, whole (mixing the two table by table would
+	// break the protection across tables).
+	if coordination := ProtectPartner(f, threshold); r.maskedFigures() > coordination.maskedFigures() {
+		coordination.ownReader = true
+		return coordination
+	}
+	return r
+}
+
+// protectSeenReferrals is ProtectOwnPartner's rule before the comparison with the
+// coordination's report: unmasked but where the anonymised part is masked.
+func protectSeenReferrals(f PartnerFigures, threshold int) Partner {
+	r := ProtectPartner(f, 0)
+	r.threshold, r.statuses.Threshold, r.reasons.Threshold = threshold, threshold, threshold
+	r.months.Threshold, r.establishments.Threshold = threshold, threshold
+	r.ownReader = true
+	if f.Anonymised == nil || f.Anonymised.Sent == 0 {
+		return r
+	}
+	a := ProtectPartner(*f.Anonymised, threshold)
+	overlay := func(dst *disclosure.Protected, src disclosure.Protected) {
+		for i := range dst.Masks {
+			for j := range dst.Masks[i] {
+				if src.Masks[i][j].Masked() {
+					dst.Masks[i][j] = disclosure.MaskComplementary
+				}
+			}
+		}
+		for i, m := range src.RowTotalMasks {
+			if m.Masked() {
+				dst.RowTotalMasks[i] = disclosure.MaskComplementary
+			}
+		}
+		for i, m := range src.ColTotalMasks {
+			if m.Masked() {
+				dst.ColTotalMasks[i] = disclosure.MaskComplementary
+			}
+		}
+	}
+	overlay(&r.statuses, a.statuses)
+	overlay(&r.reasons, a.reasons)
+	overlay(&r.months, a.months)
+	overlay(&r.establishments, a.establishments)
+	figure := func(dst *Figure, src Figure) {
+		if src.mask.Masked() {
+			dst.mask = disclosure.MaskComplementary
+		}
+	}
+	figure(&r.received, a.received)
+	figure(&r.onTime, a.onTime)
+	figure(&r.overdue, a.overdue)
+	coordination := ProtectPartner(f, threshold)
+	r.reply, r.answer = coordination.reply, coordination.answer
+	return r
+}
+
+// maskedFigures counts the figures the report hides: cells, totals, key figures, medians.
+func (r Partner) maskedFigures() int {
+	n := 0
+	for _, p := range []disclosure.Protected{r.statuses, r.reasons, r.months, r.establishments} {
+		for _, row := range p.Masks {
+			for _, m := range row {
+				if m.Masked() {
+					n++
+				}
+			}
+		}
+		for _, m := range append(append([]disclosure.Mask(nil), p.RowTotalMasks...), p.ColTotalMasks...) {
+			if m.Masked() {
+				n++
+			}
+		}
+	}
+	for _, f := range []Figure{r.received, r.onTime, r.overdue} {
+		if f.mask.Masked() {
+			n++
+		}
+	}
+	for _, m := range []Median{r.reply, r.answer} {
+		if !m.shown {
+			n++
+		}
+	}
+	return n
 }
 
 // partnerStatusRows are the rows of the partner's status table: the statuses, the closed ones
@@ -409,6 +517,11 @@ func ProtectPartner(f PartnerFigures, threshold int) Partner {
 
 // Threshold is the small-count threshold the figures were protected with.
 func (r Partner) Threshold() int { return r.threshold }
+
+// OwnReader tells whether the figures were protected for the partner's own agents, who see
+// the referrals that make them one by one (ProtectOwnPartner), rather than for the
+// coordination.
+func (r Partner) OwnReader() bool { return r.ownReader }
 
 // StatusRows are the rows of Statuses.
 func (r Partner) StatusRows() []StatusRow { return r.statusRows }

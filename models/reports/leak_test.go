@@ -252,27 +252,32 @@ func TestLeakMetroRandom(t *testing.T) {
 	t.Logf("%d pinned shared totals in %d rounds", leaks, rounds)
 }
 
+// randomPartner draws small random partner figures (possibly none).
+func randomPartner(r *rand.Rand) PartnerFigures {
+	small := func() int { return [...]int{0, 0, 1, 2, 3, 4, 6, 9}[r.IntN(8)] }
+	st := map[models.ReferralStatus]int{models.ReferralSent: small(), models.ReferralAcknowledged: small(),
+		models.ReferralAccepted: small(), models.ReferralDeclined: small()}
+	out := map[models.ReferralOutcome]int{models.ReferralOutcomes[0]: small(), models.ReferralOutcomes[1]: small()}
+	st[models.ReferralClosed] = out[models.ReferralOutcomes[0]] + out[models.ReferralOutcomes[1]]
+	sent := 0
+	for _, n := range st {
+		sent += n
+	}
+	acknowledged := sent - st[models.ReferralSent]
+	answered := acknowledged - st[models.ReferralAcknowledged]
+	return partner(st, out, map[models.ReferralReason]int{models.ReferralReasons[0]: sent}, [12]int{sent},
+		r.IntN(acknowledged+1), r.IntN(st[models.ReferralSent]+1), acknowledged, answered)
+}
+
 // TestLeakPartnerRandom attacks random small partner
 func TestLeakPartnerRandom(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 5))
-	small := func() int { return [...]int{0, 0, 1, 2, 3, 4, 6, 9}[r.IntN(8)] }
 	for round := range 150 {
-		st := map[models.ReferralStatus]int{models.ReferralSent: small(), models.ReferralAcknowledged: small(),
-			models.ReferralAccepted: small(), models.ReferralDeclined: small()}
-		out := map[models.ReferralOutcome]int{models.ReferralOutcomes[0]: small(), models.ReferralOutcomes[1]: small()}
-		st[models.ReferralClosed] = out[models.ReferralOutcomes[0]] + out[models.ReferralOutcomes[1]]
-		sent := 0
-		for _, n := range st {
-			sent += n
-		}
-		if sent == 0 {
+		f := randomPartner(r)
+		if f.Sent == 0 {
 			continue
 		}
-		acknowledged := sent - st[models.ReferralSent]
-		answered := acknowledged - st[models.ReferralAcknowledged]
-		f := partner(st, out, map[models.ReferralReason]int{models.ReferralReasons[0]: sent}, [12]int{sent},
-			r.IntN(acknowledged+1), r.IntN(st[models.ReferralSent]+1), acknowledged, answered)
 		attackPartner(t, "round "+strconv.Itoa(round), f, 3+r.IntN(3))
 	}
 }

@@ -41,6 +41,20 @@ type PartnerFigures struct {
 	AnswerMedian ReplyTime
 	// ByEstablishment counts the referrals by sending establishment, by name.
 	ByEstablishment []KeyCount
+	// Anonymised is the part of these counts (statuses, outcomes, reasons, months,
+	// establishments with the same keys, on time, overdue) made of the referrals whose file has
+	// since been anonymised: the partner no longer sees them one by one in its inbox. Nil when
+	// there is none.
+	Anonymised *PartnerFigures
+}
+
+// anonymisedPart returns f.Anonymised, made on first use with the same keys as f.
+func (f *PartnerFigures) anonymisedPart() *PartnerFigures {
+	if f.Anonymised == nil {
+		f.Anonymised = &PartnerFigures{Partner: f.Partner, Year: f.Year, Elapsed: f.Elapsed, ByStatus: map[models.ReferralStatus]int{},
+			ByReason: map[models.ReferralReason]int{}, ByOutcome: map[models.ReferralOutcome]int{}}
+	}
+	return f.Anonymised
 }
 
 // PartnerByName finds a partner organisation by its exact name (case-insensitive), or
@@ -99,23 +113,19 @@ func loadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partne
 		Reason  models.ReferralReason
 		Outcome *models.ReferralOutcome
 		Month   string
+		Gone    int
 		N       int
 	}
 	dialect := db.Dialector.Name()
 	month := monthOfDateSQL(dialect, models.ParisDateSQL(dialect, "referrals.sent_at"))
-	if err := sent().Select("referrals.status, referrals.reason, referrals.outcome, " + month + " AS month, COUNT(*) AS n").
-		Group("referrals.status, referrals.reason, referrals.outcome, " + month).Scan(&rows).Error; err != nil {
+	if err := sent().Select("referrals.status, referrals.reason, referrals.outcome, " + month + " AS month, " + goneSQL + " AS gone, COUNT(*) AS n").
+		Group("referrals.status, referrals.reason, referrals.outcome, " + month + ", " + goneSQL).Scan(&rows).Error; err != nil {
 		return f, fmt.Errorf("reports: referrals to partner %d in %s: %w", partnerID, y, err)
 	}
 	for _, r := range rows {
-		f.Sent += r.N
-		f.ByStatus[r.Status] += r.N
-		f.ByReason[r.Reason] += r.N
-		if r.Outcome != nil {
-			f.ByOutcome[*r.Outcome] += r.N
-		}
-		if i := yearMonth(y, r.Month); i >= 0 {
-			f.SentByMonth[i] += r.N
+		f.addReferrals(y, r.Status, r.Reason, r.Outcome, r.Month, r.N)
+		if r.Gone == 1 {
+			f.anonymisedPart().addReferrals(y, r.Status, r.Reason, r.Outcome, r.Month, r.N)
 		}
 	}
 	if f.Sent == 0 {
@@ -127,17 +137,24 @@ func loadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partne
 		Commune string
 		UAI     string
 		N       int
+		Gone    int
 	}
 	if err := sent().Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
-		Select("establishments.name, establishments.commune, establishments.uai, COUNT(*) AS n").
+		Select("establishments.name, establishments.commune, establishments.uai, COUNT(*) AS n, SUM(" + goneSQL + ") AS gone").
 		Group("establishments.id, establishments.name, establishments.commune, establishments.uai").
 		Scan(&byEst).Error; err != nil {
 		return f, fmt.Errorf("reports: referrals to partner %d by establishment: %w", partnerID, err)
 	}
+	sort.SliceStable(byEst, func(i, j int) bool {
+		return byEst[i].Name+" ("+byEst[i].Commune+", "+byEst[i].UAI+")" < byEst[j].Name+" ("+byEst[j].Commune+", "+byEst[j].UAI+")"
+	})
 	for _, r := range byEst {
-		f.ByEstablishment = append(f.ByEstablishment, KeyCount{Key: r.Name + " (" + r.Commune + ", " + r.UAI + ")", N: r.N})
+		key := r.Name + " (" + r.Commune + ", " + r.UAI + ")"
+		f.ByEstablishment = append(f.ByEstablishment, KeyCount{Key: key, N: r.N})
+		if f.Anonymised != nil {
+			f.Anonymised.ByEstablishment = append(f.Anonymised.ByEstablishment, KeyCount{Key: key, N: r.Gone})
+		}
 	}
-	sort.SliceStable(f.ByEstablishment, func(i, j int) bool { return f.ByEstablishment[i].Key < f.ByEstablishment[j].Key })
 
 	byPartner := func(q *gorm.DB) *gorm.DB { return q.Where("referrals.partner_organisation_id = ?", partnerID) }
 	if f.ReplyTime, err = medianReplyTime(ctx, db, y, byPartner); err != nil {
@@ -147,17 +164,40 @@ func loadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partne
 		return f, err
 	}
 	var timing struct {
-		OnTime  int
-		Overdue int
+		OnTime      int
+		Overdue     int
+		GoneOnTime  int
+		GoneOverdue int
 	}
 	overdue, args := models.OverdueSQL(db, now)
 	onTime := replyDaysSQL(db.Dialector.Name(), "referrals.acknowledged_at") + " <= partner_organisations.response_days"
 	err = sent().Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
 		Select("COALESCE(SUM(CASE WHEN referrals.acknowledged_at IS NOT NULL AND "+onTime+" THEN 1 ELSE 0 END), 0) AS on_time, "+
-			"COALESCE(SUM(CASE WHEN "+overdue+" THEN 1 ELSE 0 END), 0) AS overdue", args...).Scan(&timing).Error
+			"COALESCE(SUM(CASE WHEN "+overdue+" THEN 1 ELSE 0 END), 0) AS overdue, "+
+			"COALESCE(SUM(CASE WHEN referrals.acknowledged_at IS NOT NULL AND "+onTime+" THEN "+goneSQL+" ELSE 0 END), 0) AS gone_on_time, "+
+			"COALESCE(SUM(CASE WHEN "+overdue+" THEN "+goneSQL+" ELSE 0 END), 0) AS gone_overdue", append(args, args...)...).Scan(&timing).Error
 	if err != nil {
 		return f, fmt.Errorf("reports: reply times of partner %d: %w", partnerID, err)
 	}
 	f.OnTime, f.Overdue = timing.OnTime, timing.Overdue
+	if f.Anonymised != nil {
+		f.Anonymised.OnTime, f.Anonymised.Overdue = timing.GoneOnTime, timing.GoneOverdue
+	}
 	return f, nil
+}
+
+// goneSQL is 1 for a referral whose file has been anonymised, else 0 (pupils joined).
+const goneSQL = "CASE WHEN pupils.anonymised_at IS NULL THEN 0 ELSE 1 END"
+
+// addReferrals counts n referrals of one status, reason, outcome and month of year y.
+func (f *PartnerFigures) addReferrals(y calendar.SchoolYear, st models.ReferralStatus, reason models.ReferralReason, outcome *models.ReferralOutcome, month string, n int) {
+	f.Sent += n
+	f.ByStatus[st] += n
+	f.ByReason[reason] += n
+	if outcome != nil {
+		f.ByOutcome[*outcome] += n
+	}
+	if i := yearMonth(y, month); i >= 0 {
+		f.SentByMonth[i] += n
+	}
 }

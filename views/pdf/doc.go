@@ -91,6 +91,8 @@ type Doc struct {
 	outErr    error
 	written   bool
 	titleDone bool
+	// pending is a heading not drawn yet: it waits for the block that follows it.
+	pending *heading
 }
 
 // New starts a document on its first page, which carries the title block.
@@ -165,6 +167,7 @@ func (d *Doc) Write(w io.Writer) error {
 // Bytes finishes the document and returns it, or the first error met while building it.
 func (d *Doc) Bytes() ([]byte, error) {
 	if !d.written {
+		d.flushHeading()
 		d.written = true
 		var buf bytes.Buffer
 		if err := d.pdf.Output(&buf); err != nil {
@@ -178,50 +181,99 @@ func (d *Doc) Bytes() ([]byte, error) {
 
 // PageBreak starts a new page.
 func (d *Doc) PageBreak() {
+	d.flushHeading()
 	d.pdf.AddPage()
 }
 
 // Heading starts a section: large, bold, with a rule, and a bookmark in the outline. A
-// heading never stays alone at the foot of a page: with less than 40 mm left, it moves to the
-// next one.
+// heading is kept with the start of the block that follows it (the first lines of a
+// paragraph, a row of key figures, a chart, a table's header and first row): it is drawn only
+// when that block knows its height, and moves with it to the next page when they do not fit
+// together; it also needs 40 mm below it, so that it never stays alone at the foot of a page.
 func (d *Doc) Heading(text string) {
 	text = clean(text)
-	d.setFont("B", 14, colorPrimary)
-	lines := d.wrap(text, contentW)
-	const lineH = 6.5
+	d.flushHeading()
 	d.space(5)
-	d.ensure(max(40, float64(len(lines))*lineH+2))
+	d.pending = &heading{text: text, style: "B", size: 14, color: colorPrimary, lineH: 6.5, keep: 40, level: 0, rule: true}
+	d.setFont("B", 14, colorPrimary)
+	d.pending.lines = d.wrap(text, contentW)
 	d.headings++
-	d.pdf.Bookmark(text, 0, -1)
-	for _, l := range lines {
-		d.textLine(marginX, d.pdf.GetY(), contentW, lineH, l, "L")
-		d.pdf.SetY(d.pdf.GetY() + lineH)
-	}
-	y := d.pdf.GetY() + 0.8
-	d.setDraw(colorPrimary, 0.4)
-	d.pdf.Line(marginX, y, marginX+contentW, y)
-	d.pdf.SetY(y + 3.5)
 }
 
-// Subheading starts a subsection; like Heading, it needs 30 mm below it or moves to the
-// next page.
+// Subheading starts a subsection; like Heading, it stays with the block that follows, and
+// needs 30 mm below it.
 func (d *Doc) Subheading(text string) {
 	text = clean(text)
-	d.setFont("B", 11.5, colorInk)
-	lines := d.wrap(text, contentW)
-	const lineH = 5.5
+	d.flushHeading()
 	d.space(3.5)
-	d.ensure(max(30, float64(len(lines))*lineH+2))
 	level := 1
 	if d.headings == 0 {
 		level = 0 // an outline cannot start below its top level
 	}
-	d.pdf.Bookmark(text, level, -1)
-	for _, l := range lines {
-		d.textLine(marginX, d.pdf.GetY(), contentW, lineH, l, "L")
-		d.pdf.SetY(d.pdf.GetY() + lineH)
+	d.pending = &heading{text: text, style: "B", size: 11.5, color: colorInk, lineH: 5.5, keep: 30, level: level}
+	d.setFont("B", 11.5, colorInk)
+	d.pending.lines = d.wrap(text, contentW)
+}
+
+// heading is a heading waiting for the block that follows it (see Heading).
+type heading struct {
+	text, style string
+	size        float64
+	color       rgb
+	lines       []string
+	lineH       float64
+	keep        float64 // the height it needs below it at least
+	level       int
+	rule        bool
+	after       float64 // space the next block asked for before itself
+}
+
+// height is the height the heading takes, with the space below it.
+func (h *heading) height() float64 {
+	if h.rule {
+		return float64(len(h.lines))*h.lineH + 0.8 + 3.5 + h.after
 	}
-	d.pdf.SetY(d.pdf.GetY() + 1.5)
+	return float64(len(h.lines))*h.lineH + 1.5 + h.after
+}
+
+// drawHeading draws the pending heading at the current position, and gives the font and
+// colours back to the block that follows.
+func (d *Doc) drawHeading() {
+	h := d.pending
+	d.pending = nil
+	style := d.pdf.GetFontStyle()
+	size, _ := d.pdf.GetFontSize()
+	r, g, b := d.pdf.GetTextColor()
+	dr, dg, db := d.pdf.GetDrawColor()
+	lw := d.pdf.GetLineWidth()
+	defer func() {
+		d.pdf.SetFont(family, style, size)
+		d.pdf.SetTextColor(r, g, b)
+		d.pdf.SetDrawColor(dr, dg, db)
+		d.pdf.SetLineWidth(lw)
+	}()
+	d.pdf.Bookmark(h.text, h.level, -1)
+	d.setFont(h.style, h.size, h.color)
+	for _, l := range h.lines {
+		d.textLine(marginX, d.pdf.GetY(), contentW, h.lineH, l, "L")
+		d.pdf.SetY(d.pdf.GetY() + h.lineH)
+	}
+	if h.rule {
+		y := d.pdf.GetY() + 0.8
+		d.setDraw(colorPrimary, 0.4)
+		d.pdf.Line(marginX, y, marginX+contentW, y)
+		d.pdf.SetY(y + 3.5)
+	} else {
+		d.pdf.SetY(d.pdf.GetY() + 1.5)
+	}
+	d.pdf.SetY(d.pdf.GetY() + h.after)
+}
+
+// flushHeading draws a pending heading that no block followed.
+func (d *Doc) flushHeading() {
+	if d.pending != nil {
+		d.ensure(0)
+	}
 }
 
 // Paragraph prints text wrapped to the width of the page; line feeds in text start new
@@ -391,15 +443,28 @@ func (d *Doc) footer() {
 	d.textLine(marginX, footerY, contentW, 4, d.fit(gen, genW), "R")
 }
 
-// space adds vertical space before a block, except at the top of a page.
+// space adds vertical space before a block, except at the top of a page; after a pending
+// heading, the space goes below it.
 func (d *Doc) space(h float64) {
+	if d.pending != nil {
+		d.pending.after += h
+		return
+	}
 	if d.pdf.GetY() > contentTop+0.5 {
 		d.pdf.SetY(d.pdf.GetY() + h)
 	}
 }
 
-// ensure starts a new page when less than h mm are left on this one.
+// ensure starts a new page when less than h mm are left on this one. A pending heading is
+// drawn first, on the page where it fits with those h mm (and the height it keeps below it).
 func (d *Doc) ensure(h float64) {
+	if p := d.pending; p != nil {
+		if d.pdf.GetY()+p.height()+max(h, p.keep-p.after) > contentBottom {
+			d.pdf.AddPage()
+		}
+		d.drawHeading()
+		return
+	}
 	if d.pdf.GetY()+h > contentBottom {
 		d.pdf.AddPage()
 	}

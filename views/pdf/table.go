@@ -1,5 +1,10 @@
 package pdf
 
+import (
+	"sort"
+	"strings"
+)
+
 // Align is the horizontal alignment of a table column.
 type Align int
 
@@ -14,8 +19,10 @@ const (
 type Column struct {
 	// Header is the column's title, repeated at the top of every page the table covers.
 	Header string
-	// Width is relative to the other columns' (e.g. 3, 1, 1); the table always spans the
-	// page. When no column has a positive width, all columns are equal.
+	// Width is relative to the other columns' (e.g. 3, 1, 1): how the page's width left once
+	// every column holds its content on one line is shared out. The table always spans the
+	// page, and columns are sized to their content first (see Doc.tableWidths). When no column
+	// has a positive width, the spare width goes to each column in proportion to its content.
 	Width float64
 	// Align aligns the header and the cells.
 	Align Align
@@ -58,7 +65,7 @@ func (d *Doc) Table(t Table) {
 	if len(t.Columns) == 0 {
 		return
 	}
-	widths := columnWidths(t.Columns, contentW)
+	widths := d.tableWidths(t)
 	headers := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		headers[i] = c.Header
@@ -134,6 +141,88 @@ func (d *Doc) Table(t Table) {
 	d.pdf.SetY(y + 5)
 }
 
+// tableWidths sizes the columns of t to their content, spanning the page, as a browser lays
+// out an automatic table: when every column can hold its widest cell on one line, each does,
+// and the spare width is shared by the columns' relative widths; otherwise every column gets
+// at least its longest word (so that words wrap at spaces, never inside), and the width left
+// fills the columns up to their widest cell, those that lack least first, each up to its
+// share of what is left in proportion to its widest cell — a column of dates or names holds
+// them on one line, a column of labels may wrap on two, the column of long notes gets the
+// rest of the width. Only when even the longest words cannot all fit are
+// the relative widths used as they are (and a word too long for its column is hyphenated).
+func (d *Doc) tableWidths(t Table) []float64 {
+	// slack absorbs the rounding of summed word widths, so that a measured line still fits.
+	const slack = 0.05
+	n := len(t.Columns)
+	minW, natW := make([]float64, n), make([]float64, n)
+	measure := func(i int, text, style string) {
+		d.setFont(style, tableFont, colorInk)
+		for line := range strings.SplitSeq(clean(text), "\n") {
+			natW[i] = max(natW[i], d.pdf.GetStringWidth(line)+2*tablePadX+slack)
+			for _, word := range splitSpaces(line) {
+				minW[i] = max(minW[i], d.pdf.GetStringWidth(word)+2*tablePadX+slack)
+			}
+		}
+	}
+	for i, c := range t.Columns {
+		measure(i, c.Header, "B")
+		for _, r := range t.Rows {
+			if i < len(r) {
+				measure(i, r[i], "")
+			}
+		}
+		for _, r := range t.TotalRows {
+			if i < len(r) {
+				measure(i, r[i], "B")
+			}
+		}
+	}
+	var sumMin, sumNat float64
+	for i := range n {
+		minW[i] = min(minW[i], contentW)
+		natW[i] = min(max(natW[i], minW[i]), contentW)
+		sumMin += minW[i]
+		sumNat += natW[i]
+	}
+	switch {
+	case sumNat <= 0: // nothing to measure
+		return columnWidths(t.Columns, contentW)
+	case sumNat <= contentW:
+		spare := columnWidths(t.Columns, contentW-sumNat)
+		weighted := false
+		for _, c := range t.Columns {
+			weighted = weighted || c.Width > 0
+		}
+		for i := range n {
+			if !weighted {
+				spare[i] = (contentW - sumNat) * natW[i] / sumNat
+			}
+			natW[i] += spare[i]
+		}
+		return natW
+	case sumMin <= contentW:
+		// Water-filling: the columns that lack least are filled first, each up to its share
+		// of what is left in proportion to its widest cell; the others share the rest the
+		// same way.
+		order := make([]int, n)
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool {
+			return natW[order[a]]-minW[order[a]] < natW[order[b]]-minW[order[b]]
+		})
+		left, rest := contentW-sumMin, sumNat
+		for _, i := range order {
+			give := min(natW[i]-minW[i], left*natW[i]/rest)
+			minW[i] += give
+			left -= give
+			rest -= natW[i]
+		}
+		return minW
+	}
+	return columnWidths(t.Columns, contentW)
+}
+
 // columnWidths turns relative widths into millimetres spanning total.
 func columnWidths(cols []Column, total float64) []float64 {
 	sum := 0.0
@@ -175,20 +264,22 @@ func (d *Doc) layoutRow(cells []string, widths []float64, style string, maxH flo
 
 // drawHeaderRow prints the header row: white bold text on the primary colour.
 func (d *Doc) drawHeaderRow(head tableRow, cols []Column, widths []float64) {
+	y := d.pdf.GetY()
 	d.setFill(colorPrimary)
-	d.pdf.Rect(marginX, d.pdf.GetY(), contentW, head.h, "F")
+	d.pdf.Rect(marginX, y, contentW, head.h, "F")
 	d.drawCells(head, cols, widths, "B", colorWhite)
-	d.pdf.SetY(d.pdf.GetY() + head.h)
+	d.pdf.SetY(y + head.h) // drawing the cells moved the position to their last line
 }
 
 // drawRow prints a body or total row on a fill colour (white: no fill).
 func (d *Doc) drawRow(r tableRow, cols []Column, widths []float64, style string, fill rgb) {
+	y := d.pdf.GetY()
 	if fill != colorWhite {
 		d.setFill(fill)
-		d.pdf.Rect(marginX, d.pdf.GetY(), contentW, r.h, "F")
+		d.pdf.Rect(marginX, y, contentW, r.h, "F")
 	}
 	d.drawCells(r, cols, widths, style, colorInk)
-	d.pdf.SetY(d.pdf.GetY() + r.h)
+	d.pdf.SetY(y + r.h) // drawing the cells moved the position to their last line
 }
 
 // drawCells prints the lines of each cell, top-aligned, from the current position.

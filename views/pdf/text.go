@@ -93,7 +93,7 @@ func isClean(s string) bool {
 
 // wrap splits text into lines no wider than width (mm) in the current font. Lines break at
 // spaces and at line feeds only — never at a no-break space, so "12 345 €" stays whole — and a
-// word wider than the line is cut between characters.
+// word wider than the line is cut with a hyphen (see cut).
 func (d *Doc) wrap(text string, width float64) []string {
 	var lines []string
 	space := d.pdf.GetStringWidth(" ")
@@ -133,17 +133,42 @@ func (d *Doc) wrap(text string, width float64) []string {
 	return lines
 }
 
-// cut splits word so that the head fits in width; the head holds at least one character so
-// that wrapping always progresses.
+// cut splits a word too wide for its line so that the head fits in width, never silently:
+// after a hyphen or a slash the word already has, else with a hyphen added at the cut
+// ("déménage-" then "ment"). The head holds at least one character so that wrapping always
+// progresses.
 func (d *Doc) cut(word string, width float64) (head, rest string) {
+	// The last hyphen or slash of the word where the head still fits.
+	at := -1
+	for i, r := range word {
+		if (r == '-' || r == '/') && i+1 < len(word) && d.pdf.GetStringWidth(word[:i+1]) <= width {
+			at = i + 1
+		}
+	}
+	if at > 0 {
+		return word[:at], word[at:]
+	}
+	// The longest head that fits with its hyphen, leaving at least two characters to the
+	// next line when it can.
+	hyphen := d.pdf.GetStringWidth("-")
+	var ends []int
 	w := 0.0
 	for i, r := range word {
 		w += d.pdf.GetStringWidth(string(r))
-		if w > width && i > 0 {
-			return word[:i], word[i:]
+		if w+hyphen > width {
+			break
 		}
+		ends = append(ends, i+utf8.RuneLen(r))
 	}
-	return word, ""
+	if len(ends) == 0 { // not even one character and a hyphen: one character alone
+		_, n := utf8.DecodeRuneInString(word)
+		return word[:n], word[n:]
+	}
+	end := ends[len(ends)-1]
+	if utf8.RuneCountInString(word[end:]) < 2 && len(ends) > 1 {
+		end = ends[len(ends)-2]
+	}
+	return word[:end] + "-", word[end:]
 }
 
 // fit shortens text with an ellipsis until it fits in width (mm) in the current font.
