@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
@@ -65,6 +66,10 @@ type FollowUpPage struct {
 	Errors   map[string]string
 	Kinds    []models.FollowUpKind
 	Today    string
+	// Version is the version of the follow-up the form edits (optimistic locking).
+	Version int
+	// Stale explains an edit refused because the follow-up changed meanwhile (another tab).
+	Stale *StaleNotice
 }
 
 // Get returns a value of the form.
@@ -80,16 +85,24 @@ func (h *Handlers) EditFollowUpForm(c echo.Context) error {
 	if err != nil {
 		return notFound(err)
 	}
+	return h.render(c, http.StatusOK, "followup_form", FollowUpPage{Page: h.page(c, "followup.edit"), FollowUp: fu,
+		Values: followUpValues(fu), Kinds: models.FollowUpKinds, Today: dateValue(calendar.Today(h.Now())), Version: fu.Version})
+}
+
+// followUpValues are a follow-up's values as its form shows them.
+func followUpValues(fu models.FollowUp) map[string]string {
 	values := map[string]string{"occurred_on": dateValue(fu.OccurredOn), "kind": string(fu.Kind),
 		"duration_minutes": fmt.Sprint(fu.DurationMinutes), "note": fu.Note}
 	if fu.Restricted {
 		values["restricted"] = "on"
 	}
-	return h.render(c, http.StatusOK, "followup_form", FollowUpPage{Page: h.page(c, "followup.edit"), FollowUp: fu,
-		Values: values, Kinds: models.FollowUpKinds, Today: dateValue(calendar.Today(h.Now()))})
+	return values
 }
 
-// UpdateFollowUp saves the author's correction.
+// UpdateFollowUp saves the author's correction. An edit based on a stale version (the same
+// follow-up saved meanwhile from another tab) is refused: the form comes back (409) with what
+// was typed, when the follow-up changed and the fields that now differ, and the current version
+// so that saving again is a knowing choice.
 func (h *Handlers) UpdateFollowUp(c echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := paramID(c, "id")
@@ -97,20 +110,27 @@ func (h *Handlers) UpdateFollowUp(c echo.Context) error {
 		return err
 	}
 	in, v := bindFollowUp(c)
+	version, _ := strconv.Atoi(c.FormValue("version"))
 	var fu models.FollowUp
 	err = v.OrNil()
 	if err == nil {
-		fu, err = models.UpdateFollowUp(ctx, h.DB, currentScope(c), actor(c), h.Now(), id, in)
+		fu, err = models.UpdateFollowUp(ctx, h.DB, currentScope(c), actor(c), h.Now(), id, version, in)
 	}
 	var ve models.ValidationError
+	var stale *models.StaleError
 	switch {
-	case errors.As(err, &ve):
+	case errors.As(err, &ve), errors.As(err, &stale):
 		current, lerr := models.FollowUpOf(ctx, h.DB, currentScope(c), currentUser(c).ID, id)
 		if lerr != nil {
 			return notFound(lerr)
 		}
 		p := FollowUpPage{Page: h.page(c, "followup.edit"), FollowUp: current, Values: formValues(c), Kinds: models.FollowUpKinds,
-			Today: dateValue(calendar.Today(h.Now()))}
+			Today: dateValue(calendar.Today(h.Now())), Version: version}
+		if stale != nil {
+			p.Version = current.Version
+			p.Stale = staleNotice(p.Localizer, stale, p.Values, followUpValues(current), "occurred_on", "kind", "duration_minutes", "note")
+			return h.render(c, http.StatusConflict, "followup_form", p)
+		}
 		p.Errors = fieldErrors(p.Localizer, ve)
 		return h.render(c, http.StatusUnprocessableEntity, "followup_form", p)
 	case err != nil:

@@ -216,7 +216,7 @@ func CreateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			return err
 		}
 		fu = FollowUp{PupilID: pupilID, AuthorID: *actor.UserID, OccurredOn: calendar.Date(in.OccurredOn), Kind: in.Kind,
-			DurationMinutes: in.DurationMinutes, Note: in.Note, Restricted: in.Restricted && s.SeesRestrictedNotes()}
+			DurationMinutes: in.DurationMinutes, Note: in.Note, Restricted: in.Restricted && s.SeesRestrictedNotes(), Version: 1}
 		if err := tx.Create(&fu).Error; err != nil {
 			return err
 		}
@@ -252,8 +252,13 @@ func FollowUpOf(ctx context.Context, db *gorm.DB, s Scope, actorID, id uint) (Fo
 	return fu, nil
 }
 
-// UpdateFollowUp lets the author correct a follow-up.
-func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint, in FollowUpInput) (FollowUp, error) {
+// msgFollowUpChanged refuses a change based on a follow-up shown before it was changed.
+const msgFollowUpChanged = "followup.changed_meanwhile"
+
+// UpdateFollowUp lets the author correct a follow-up if version is still the current one;
+// otherwise it changes nothing and returns a *StaleError with the current follow-up (the same
+// author in another tab, whose text would be silently overwritten).
+func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint, version int, in FollowUpInput) (FollowUp, error) {
 	in.Action = ActionInput{}
 	v := in.validate(now)
 	var fu FollowUp
@@ -262,13 +267,27 @@ func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if fu, err = FollowUpOf(ctx, tx, s, *actor.UserID, id); err != nil {
 			return err
 		}
+		if fu.Version != version {
+			return staleError(ctx, tx, "follow_up", fu.ID, fu.Version, fu, msgFollowUpChanged)
+		}
 		if err := v.OrNil(); err != nil {
 			return err
 		}
 		fu.OccurredOn, fu.Kind, fu.DurationMinutes, fu.Note = calendar.Date(in.OccurredOn), in.Kind, in.DurationMinutes, in.Note
 		fu.Restricted = in.Restricted && s.SeesRestrictedNotes()
-		if err := tx.Save(&fu).Error; err != nil {
-			return err
+		fu.Version, fu.UpdatedAt = version+1, now.UTC()
+		res := tx.Model(&FollowUp{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+			"occurred_on": fu.OccurredOn, "kind": fu.Kind, "duration_minutes": fu.DurationMinutes, "note": fu.Note,
+			"restricted": fu.Restricted, "version": fu.Version, "updated_at": fu.UpdatedAt})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			latest, err := FollowUpOf(ctx, tx, s, *actor.UserID, id)
+			if err != nil {
+				return err
+			}
+			return staleError(ctx, tx, "follow_up", latest.ID, latest.Version, latest, msgFollowUpChanged)
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "follow_up", fmt.Sprint(id), fmt.Sprintf("pupil %d", fu.PupilID))
 	})

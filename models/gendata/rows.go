@@ -510,7 +510,7 @@ func (f *file) followUps() []followUpRef {
 		refs[i] = followUpRef{idx: uint(len(f.c.followUps)), on: d, at: at, author: author}
 		f.c.followUps = append(f.c.followUps, models.FollowUp{
 			PupilID: f.local, AuthorID: f.ids.users[author], OccurredOn: d.date(), Kind: kind, DurationMinutes: minutes,
-			Note: f.text.Fill(note), Restricted: restricted, CreatedAt: at, UpdatedAt: at,
+			Note: f.text.Fill(note), Restricted: restricted, Version: 1, CreatedAt: at, UpdatedAt: at,
 		})
 	}
 	return refs
