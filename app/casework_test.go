@@ -364,7 +364,7 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 		if r := med.get(fmt.Sprintf("/followups/%d/edit", fu.ID)); r.Status != http.StatusOK {
 			t.Errorf("the author opens the follow-up: %d", r.Status)
 		}
-		if r := med.post(fmt.Sprintf("/followups/%d", fu.ID), url.Values{"occurred_on": {today.Format("2006-01-02")}, "kind": {"home_visit"}, "duration_minutes": {"60"}, "note": {"Corrigé."}}); r.Status != http.StatusSeeOther {
+		if r := med.post(fmt.Sprintf("/followups/%d", fu.ID), url.Values{"version": {fmt.Sprint(fu.Version)}, "occurred_on": {today.Format("2006-01-02")}, "kind": {"home_visit"}, "duration_minutes": {"60"}, "note": {"Corrigé."}}); r.Status != http.StatusSeeOther {
 			t.Errorf("the author corrects: %d", r.Status)
 		}
 		if r := med.post(fmt.Sprintf("/followups/%d/delete", fu.ID), nil); r.Status != http.StatusSeeOther {
