@@ -84,7 +84,7 @@ func seedEstablishment(tb testing.TB, u models.DatabaseURL, n, m, firstFollowUps
 	for i, id := range ids {
 		for k := 0; k < 12; k++ {
 			inds = append(inds, models.MonthlyIndicator{PupilID: id, Month: calendar.MonthOf(fixedNow.AddDate(0, -k, 0)),
-				UnjustifiedHalfDays: rng.IntN(6), JustifiedHalfDays: rng.IntN(4), SchoolHalfDays: &school, Source: models.SourceImport})
+				UnjustifiedHalfDays: ptr(rng.IntN(6)), JustifiedHalfDays: ptr(rng.IntN(4)), SchoolHalfDays: &school, Source: models.SourceImport})
 		}
 		if i%3 == 0 {
 			actions = append(actions, models.NextAction{PupilID: id, Description: "Rappeler la famille", DueOn: today.AddDate(0, 0, rng.IntN(20)-10),

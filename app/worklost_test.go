@@ -68,3 +68,67 @@ func TestFollowUpEditInTwoTabs(t *testing.T) {
 		}
 	})
 }
+
+func ptr[T any](v T) *T { return &v }
+
+// An indicators form left empty records nothing and says so; a field left empty is "not
+// entered" (NULL, shown as such), never a zero that would lower the risk level: a month where
+// only the average was entered keeps last month's absence alert.
+func TestEmptyIndicatorsAreNotZeros(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		mp := findMeetingPupil(t, db)
+		dbtest.Must(t, db.Where("pupil_id = ?", mp.pupil.ID).Delete(&models.MonthlyIndicator{}).Error)
+		med := s.client(t)
+		med.login(mp.mediator.Email)
+		path := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
+		score := func() int {
+			t.Helper()
+			var p models.Pupil
+			dbtest.Must(t, db.Take(&p, mp.pupil.ID).Error)
+			return p.RiskScore
+		}
+		empty := url.Values{"month": {"2026-11"}, "unjustified_half_days": {""}, "justified_half_days": {""}, "school_half_days": {""},
+			"temporary_exclusions": {""}, "incidents": {""}, "term_average": {""}}
+		if r := med.post(path+"/indicators", url.Values{"month": {"2026-10"}, "unjustified_half_days": {"6"}, "school_half_days": {"30"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("October: %d %s", r.Status, excerpt(r.Body))
+		}
+		before := score()
+		if before < 2 {
+			t.Fatalf("6 unjustified half-days in October score %d", before)
+		}
+		r := med.post(path+"/indicators", empty)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, html.EscapeString("Aucun indicateur n'a été saisi")) {
+			t.Fatalf("empty form: %d %s", r.Status, excerpt(r.Body))
+		}
+		var n int64
+		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Where("pupil_id = ?", mp.pupil.ID).Count(&n).Error)
+		if n != 1 || score() != before {
+			t.Fatalf("after the empty form: %d months, score %d (was %d)", n, score(), before)
+		}
+		// November: only the average is known. The counts stay NULL and October still alerts.
+		only := url.Values{}
+		for k, v := range empty {
+			only[k] = v
+		}
+		only.Set("term_average", "12")
+		if r := med.post(path+"/indicators", only); r.Status != http.StatusSeeOther {
+			t.Fatalf("November's average: %d %s", r.Status, excerpt(r.Body))
+		}
+		var nov models.MonthlyIndicator
+		dbtest.Must(t, db.Where("pupil_id = ? AND month = ?", mp.pupil.ID, "2026-11").Take(&nov).Error)
+		if nov.UnjustifiedHalfDays != nil || nov.JustifiedHalfDays != nil || nov.TemporaryExclusions != nil || nov.Incidents != nil {
+			t.Errorf("November stored zeros for what was not entered: %+v", nov)
+		}
+		if got := score(); got != before {
+			t.Errorf("a month without absences entered changed the score: %d, was %d", got, before)
+		}
+		page := med.get(path)
+		if !strings.Contains(page.Body, "6 demi-journées d&#39;absence non justifiées en octobre 2026") ||
+			!strings.Contains(page.Body, `<span class="visually-hidden">non saisi</span>`) {
+			t.Errorf("the file does not show October's alert and November's counts as not entered: %s", excerpt(page.Body))
+		}
+	})
+}

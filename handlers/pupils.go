@@ -482,21 +482,17 @@ func (h *Handlers) SaveIndicators(c echo.Context) error {
 	}
 	v := models.ValidationError{}
 	in := models.IndicatorInput{Month: calendar.Month(strings.TrimSpace(c.FormValue("month")))}
+	// An empty field is "not entered" (nil), never zero.
 	ints := []struct {
 		name string
-		dst  *int
+		dst  **int
 	}{{"unjustified_half_days", &in.UnjustifiedHalfDays}, {"justified_half_days", &in.JustifiedHalfDays},
-		{"temporary_exclusions", &in.TemporaryExclusions}, {"incidents", &in.Incidents}}
+		{"school_half_days", &in.SchoolHalfDays}, {"temporary_exclusions", &in.TemporaryExclusions}, {"incidents", &in.Incidents}}
+	var ok bool
 	for _, f := range ints {
-		n, ok := formInt(c, f.name)
-		if !ok {
+		if *f.dst, ok = formOptionalInt(c, f.name); !ok {
 			v.Add(f.name, "field.integer_expected")
 		}
-		*f.dst = n
-	}
-	var ok bool
-	if in.SchoolHalfDays, ok = formOptionalInt(c, "school_half_days"); !ok {
-		v.Add("school_half_days", "field.integer_expected")
 	}
 	if in.TermAverage, ok = formOptionalDecimal(c, "term_average"); !ok {
 		v.Add("term_average", "field.grade_expected")

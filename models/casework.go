@@ -13,15 +13,22 @@ import (
 	"mediation/models/calendar"
 )
 
-// IndicatorInput is one month of a pupil's indicators as a form gives it.
+// IndicatorInput is one month of a pupil's indicators as a form gives it. A field left empty
+// is nil: "not entered", stored as NULL and ignored by the risk rules, never a zero.
 type IndicatorInput struct {
 	Month               calendar.Month
-	UnjustifiedHalfDays int
-	JustifiedHalfDays   int
+	UnjustifiedHalfDays *int
+	JustifiedHalfDays   *int
 	SchoolHalfDays      *int
-	TemporaryExclusions int
-	Incidents           int
+	TemporaryExclusions *int
+	Incidents           *int
 	TermAverage         *float64
+}
+
+// Empty says whether no figure at all was entered: such a month would record nothing.
+func (in IndicatorInput) Empty() bool {
+	return in.UnjustifiedHalfDays == nil && in.JustifiedHalfDays == nil && in.SchoolHalfDays == nil &&
+		in.TemporaryExclusions == nil && in.Incidents == nil && in.TermAverage == nil
 }
 
 // Validate checks a month of indicators, in French, field by field: the form and the importer
@@ -38,6 +45,10 @@ func (in IndicatorInput) Validate(now time.Time) ValidationError {
 	if in.Month < calendar.MonthOf(now.AddDate(-5, 0, 0)) {
 		v.Add("month", "indicator.month_too_old")
 	}
+	if in.Empty() {
+		v.Add("indicators", "indicator.nothing_entered")
+		return v
+	}
 	limit := in.Month.MaxHalfDays()
 	if in.SchoolHalfDays != nil {
 		switch {
@@ -49,30 +60,39 @@ func (in IndicatorInput) Validate(now time.Time) ValidationError {
 			limit = *in.SchoolHalfDays
 		}
 	}
-	for field, n := range map[string]int{"unjustified_half_days": in.UnjustifiedHalfDays, "justified_half_days": in.JustifiedHalfDays,
+	for field, n := range map[string]*int{"unjustified_half_days": in.UnjustifiedHalfDays, "justified_half_days": in.JustifiedHalfDays,
 		"temporary_exclusions": in.TemporaryExclusions, "incidents": in.Incidents} {
-		if n < 0 {
+		if n != nil && *n < 0 {
 			v.Add(field, "field.non_negative_expected")
 		}
 	}
+	unjustified, justified := countOf(in.UnjustifiedHalfDays), countOf(in.JustifiedHalfDays)
 	switch {
-	case in.UnjustifiedHalfDays > limit:
-		v.Add("unjustified_half_days", "indicator.unjustified_over_school", "Value", in.UnjustifiedHalfDays, "Max", limit)
-	case in.JustifiedHalfDays > limit: // before the sum, which a huge figure overflows
-		v.Add("justified_half_days", "indicator.justified_over_school", "Value", in.JustifiedHalfDays, "Max", limit)
-	case in.UnjustifiedHalfDays+in.JustifiedHalfDays > limit:
-		v.Add("justified_half_days", "indicator.absences_over_school", "Value", in.UnjustifiedHalfDays+in.JustifiedHalfDays, "Max", limit)
+	case unjustified > limit:
+		v.Add("unjustified_half_days", "indicator.unjustified_over_school", "Value", unjustified, "Max", limit)
+	case justified > limit: // before the sum, which a huge figure overflows
+		v.Add("justified_half_days", "indicator.justified_over_school", "Value", justified, "Max", limit)
+	case unjustified+justified > limit:
+		v.Add("justified_half_days", "indicator.absences_over_school", "Value", unjustified+justified, "Max", limit)
 	}
-	if in.TemporaryExclusions > 31 {
+	if countOf(in.TemporaryExclusions) > 31 {
 		v.Add("temporary_exclusions", "indicator.exclusions_implausible")
 	}
-	if in.Incidents > 200 {
+	if countOf(in.Incidents) > 200 {
 		v.Add("incidents", "indicator.incidents_implausible")
 	}
 	if in.TermAverage != nil && !(*in.TermAverage >= 0 && *in.TermAverage <= 20) { // NaN too
 		v.Add("term_average", "indicator.average_range")
 	}
 	return v
+}
+
+// countOf is a count as the checks read it: one not entered is none.
+func countOf(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
 }
 
 // SaveIndicators records (or replaces) a month of indicators of a file of the scope, then
