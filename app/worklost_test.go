@@ -7,9 +7,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"mediation/models"
 	"mediation/models/dbtest"
+	"mediation/models/demodata"
 )
 
 // followUpForm is a follow-up's edit form as the browser sends it, at version.
@@ -129,6 +131,90 @@ func TestEmptyIndicatorsAreNotZeros(t *testing.T) {
 		if !strings.Contains(page.Body, "6 demi-journées d&#39;absence non justifiées en octobre 2026") ||
 			!strings.Contains(page.Body, `<span class="visually-hidden">non saisi</span>`) {
 			t.Errorf("the file does not show October's alert and November's counts as not entered: %s", excerpt(page.Body))
+		}
+	})
+}
+
+// A follow-up sent after 31 idle minutes is not applied (no session, so no CSRF check), but
+// kept: the login page says why, signing in again leads back to the file with the text in the
+// form, once; sending it then records it. Another account signing in in that browser finds
+// nothing of it.
+func TestExpiredSessionKeepsTheDraft(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		mp := findMeetingPupil(t, db)
+		path := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
+		note := "Entretien avec la mère : elle accepte une rencontre avec le CPE jeudi."
+		// A fresh form each time: the client adds its CSRF token to the one it sends.
+		followUp := func() url.Values {
+			return url.Values{"occurred_on": {"2026-11-25"}, "kind": {"family_phone"}, "duration_minutes": {"25"}, "note": {note}}
+		}
+		count := func() int64 {
+			t.Helper()
+			var n int64
+			dbtest.Must(t, db.Model(&models.FollowUp{}).Where("pupil_id = ? AND note = ?", mp.pupil.ID, note).Count(&n).Error)
+			return n
+		}
+		expiredPost := func(cl *client) response {
+			t.Helper()
+			cl.login(mp.mediator.Email)
+			if r := cl.get(path); r.Status != http.StatusOK {
+				t.Fatalf("file: %d", r.Status)
+			}
+			s.Clock.Advance(31 * time.Minute)
+			return cl.post(path+"/followups", followUp())
+		}
+
+		med := s.client(t)
+		r := expiredPost(med)
+		if r.Status != http.StatusSeeOther || r.Location != "/login?next="+url.QueryEscape(path) {
+			t.Fatalf("post after expiry: %d → %q", r.Status, r.Location)
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("the post after expiry was applied: %d follow-ups", n)
+		}
+		login := med.get(r.Location)
+		if !strings.Contains(login.Body, html.EscapeString("Votre session a expiré après une période d'inactivité")) ||
+			!strings.Contains(login.Body, `name="next" value="`+path+`"`) {
+			t.Fatalf("the login page does not say why: %s", excerpt(login.Body))
+		}
+		r = med.post("/login", url.Values{"email": {mp.mediator.Email}, "password": {demodata.Password}, "next": {path}})
+		if r.Status != http.StatusSeeOther || r.Location != path {
+			t.Fatalf("sign in again: %d → %q", r.Status, r.Location)
+		}
+		page := med.get(path)
+		if page.Status != http.StatusOK || !strings.Contains(page.Body, html.EscapeString(note)+"</textarea>") ||
+			!strings.Contains(page.Body, "Voici ce que vous aviez saisi") {
+			t.Fatalf("the file does not give the text back: %d %s", page.Status, excerpt(page.Body))
+		}
+		if again := med.get(path); strings.Contains(again.Body, html.EscapeString(note)) {
+			t.Error("the draft is given back twice")
+		}
+		if r := med.post(path+"/followups", followUp()); r.Status != http.StatusSeeOther || count() != 1 {
+			t.Fatalf("sending it again: %d, %d follow-ups", r.Status, count())
+		}
+		var drafts int64
+		dbtest.Must(t, db.Model(&models.Draft{}).Count(&drafts).Error)
+		if drafts != 0 {
+			t.Errorf("%d drafts left after use", drafts)
+		}
+
+		// In another browser, the head teacher signs in after the mediator's post: nothing.
+		note = "Deuxième appel : la famille ne répond pas."
+		other := s.client(t)
+		expiredPost(other)
+		other.get("/login")
+		if r := other.post("/login", url.Values{"email": {mp.head.Email}, "password": {demodata.Password}, "next": {path}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("head teacher's login: %d", r.Status)
+		}
+		if page := other.get(path); page.Status != http.StatusOK || strings.Contains(page.Body, html.EscapeString(note)) {
+			t.Errorf("another account sees the draft: %d", page.Status)
+		}
+		dbtest.Must(t, db.Model(&models.Draft{}).Count(&drafts).Error)
+		if drafts != 1 || count() != 0 {
+			t.Errorf("another account's sign-in: %d drafts, %d follow-ups", drafts, count())
 		}
 	})
 }

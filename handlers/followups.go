@@ -85,8 +85,19 @@ func (h *Handlers) EditFollowUpForm(c echo.Context) error {
 	if err != nil {
 		return notFound(err)
 	}
+	form, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
+	// A draft carries the version it was typed on: if the follow-up changed since, saving it
+	// is refused as any stale edit is.
+	values, version := followUpValues(fu), fu.Version
+	if form != "" {
+		values = valueMap(draft)
+		version, _ = strconv.Atoi(draft.Get("version"))
+	}
 	return h.render(c, http.StatusOK, "followup_form", FollowUpPage{Page: h.page(c, "followup.edit"), FollowUp: fu,
-		Values: followUpValues(fu), Kinds: models.FollowUpKinds, Today: dateValue(calendar.Today(h.Now())), Version: fu.Version})
+		Values: values, Kinds: models.FollowUpKinds, Today: dateValue(calendar.Today(h.Now())), Version: version})
 }
 
 // followUpValues are a follow-up's values as its form shows them.

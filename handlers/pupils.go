@@ -142,7 +142,11 @@ func (h *Handlers) Pupil(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.pupilPage(c, id, "", nil, nil)
+	form, values, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.pupilPage(c, id, form, values, nil)
 	if err != nil {
 		return err
 	}
@@ -241,6 +245,10 @@ func (p PupilFormPage) Get(name string) string { return p.Values[name] }
 
 // NewPupilForm shows the form that opens a file.
 func (h *Handlers) NewPupilForm(c echo.Context) error {
+	form, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
 	p, err := h.pupilForm(c, 0, 0, map[string]string{"referent_id": fmt.Sprint(currentUser(c).ID)})
 	if err != nil {
 		return err
@@ -248,6 +256,9 @@ func (h *Handlers) NewPupilForm(c echo.Context) error {
 	s := currentScope(c)
 	if len(s.EstablishmentIDs) == 1 {
 		p.Values["establishment_id"] = fmt.Sprint(s.EstablishmentIDs[0])
+	}
+	if form != "" {
+		p.Values = valueMap(draft)
 	}
 	return h.render(c, http.StatusOK, "pupil_form", p)
 }
@@ -346,7 +357,18 @@ func (h *Handlers) EditPupilForm(c echo.Context) error {
 	if err != nil {
 		return notFound(err)
 	}
-	p, err := h.pupilForm(c, id, file.Pupil.Version, pupilValues(file.Pupil))
+	form, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
+	// A draft carries the version it was typed on: if the file changed since, saving it is
+	// refused as any stale edit is.
+	values, version := pupilValues(file.Pupil), file.Pupil.Version
+	if form != "" {
+		values = valueMap(draft)
+		version, _ = strconv.Atoi(draft.Get("version"))
+	}
+	p, err := h.pupilForm(c, id, version, values)
 	if err != nil {
 		return err
 	}

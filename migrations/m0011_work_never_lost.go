@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
@@ -16,12 +17,30 @@ var indicatorCounts = []string{"unjustified_half_days", "justified_half_days", "
 // m0011WorkNeverLost protects work from being lost or silently rewritten:
 //   - follow_ups.version: optimistic locking of a follow-up's edit, as the identity has;
 //   - monthly_indicators' counts become nullable without default: an empty field is "not
-//     entered", not zero.
+//     entered", not zero;
+//   - drafts: what a form sent after its session expired held, kept for the account whose
+//     session it was, until it signs in again and finds it in the form (or a day has passed).
 func m0011WorkNeverLost() *gormigrate.Migration {
+	type user struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type draft struct {
+		ID        uint      `gorm:"primaryKey"`
+		Token     string    `gorm:"size:64;not null;uniqueIndex"`
+		UserID    uint      `gorm:"not null;index"`
+		User      *user     `gorm:"constraint:OnUpdate:CASCADE,OnDelete:CASCADE"`
+		Page      string    `gorm:"size:300;not null"`
+		Form      string    `gorm:"size:30;not null"`
+		Values    string    `gorm:"type:text;not null"`
+		CreatedAt time.Time `gorm:"not null;index"`
+	}
 	return &gormigrate.Migration{
 		ID: "0011_work_never_lost",
 		Migrate: func(tx *gorm.DB) error {
 			if err := tx.Exec("ALTER TABLE follow_ups ADD COLUMN version integer NOT NULL DEFAULT 1").Error; err != nil {
+				return err
+			}
+			if err := tx.Migrator().CreateTable(&draft{}); err != nil {
 				return err
 			}
 			return setIndicatorCountsNullable(tx, true)
@@ -33,6 +52,9 @@ func m0011WorkNeverLost() *gormigrate.Migration {
 				}
 			}
 			if err := setIndicatorCountsNullable(tx, false); err != nil {
+				return err
+			}
+			if err := tx.Migrator().DropTable(&draft{}); err != nil {
 				return err
 			}
 			return tx.Exec("ALTER TABLE follow_ups DROP COLUMN version").Error
