@@ -218,3 +218,60 @@ func TestExpiredSessionKeepsTheDraft(t *testing.T) {
 		}
 	})
 }
+
+// Opening a file for a pupil who already has one in the mediator's establishments (same name
+// and birth date, whatever the accents, case, hyphens) is refused with links to the file
+// found, in whichever of their establishments; a file outside their scope is never revealed.
+// Ticking "c'est un homonyme" and sending again opens it.
+func TestDuplicateFileWarns(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		mp := findMeetingPupil(t, db)
+		var jaures, michel models.Establishment
+		dbtest.Must(t, db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures).Error)
+		dbtest.Must(t, db.Where("name = ?", "Collège Louise Michel").Take(&michel).Error)
+		birth := mp.pupil.BirthDate.Format("2006-01-02")
+		same := map[string]any{"last_name": "Aït-Ahmed", "first_name": "Inès"}
+		dbtest.Must(t, db.Model(&models.Pupil{}).Where("id = ?", mp.pupil.ID).Updates(same).Error)
+		// The same name and birth date in an establishment of nobody here.
+		var outside models.Pupil
+		dbtest.Must(t, db.Where("establishment_id NOT IN ? AND anonymised_at IS NULL", []uint{jaures.ID, michel.ID}).Order("id").Take(&outside).Error)
+		same["birth_date"] = mp.pupil.BirthDate
+		dbtest.Must(t, db.Model(&models.Pupil{}).Where("id = ?", outside.ID).Updates(same).Error)
+
+		med := s.client(t)
+		med.login(mp.mediator.Email)
+		form := func() url.Values {
+			return url.Values{"establishment_id": {fmt.Sprint(michel.ID)}, "last_name": {"AIT AHMED"}, "first_name": {"ines"},
+				"birth_date": {birth}, "class_level": {string(mp.pupil.ClassLevel)}, "class_name": {mp.pupil.ClassName}}
+		}
+		count := func() int64 {
+			t.Helper()
+			var n int64
+			dbtest.Must(t, db.Model(&models.Pupil{}).Where("last_name = ?", "AIT AHMED").Count(&n).Error)
+			return n
+		}
+		r := med.post("/pupils", form())
+		if r.Status != http.StatusConflict || !strings.Contains(r.Body, fmt.Sprintf(`<a href="/pupils/%d">Inès Aït-Ahmed</a>`, mp.pupil.ID)) ||
+			!strings.Contains(r.Body, "Un dossier porte déjà ce nom") || !strings.Contains(r.Body, `name="homonym"`) ||
+			!strings.Contains(r.Body, `value="AIT AHMED"`) {
+			t.Fatalf("duplicate: %d %s", r.Status, excerpt(r.Body))
+		}
+		if strings.Contains(r.Body, fmt.Sprintf(`/pupils/%d"`, outside.ID)) || count() != 0 {
+			t.Fatalf("a file outside the scope is shown, or the duplicate was created (%d)", count())
+		}
+		confirmed := form()
+		confirmed.Set("homonym", "on")
+		if r := med.post("/pupils", confirmed); r.Status != http.StatusSeeOther || count() != 1 {
+			t.Fatalf("homonym confirmed: %d, %d files", r.Status, count())
+		}
+		// Another name: no warning.
+		other := form()
+		other.Set("first_name", "Inaya")
+		if r := med.post("/pupils", other); r.Status != http.StatusSeeOther {
+			t.Errorf("another first name: %d %s", r.Status, excerpt(r.Body))
+		}
+	})
+}

@@ -238,6 +238,9 @@ type PupilFormPage struct {
 	Levels         []models.ClassLevel
 	// Stale explains an edit refused because the file changed meanwhile.
 	Stale *StaleNotice
+	// Duplicates are the files of the scope with the same name and birth date as the one being
+	// opened: the form asks whether it is a homonym.
+	Duplicates []models.PupilMatch
 }
 
 // Get returns a value of the form.
@@ -288,7 +291,7 @@ func bindPupil(c echo.Context) (models.PupilInput, models.ValidationError) {
 	in := models.PupilInput{
 		EstablishmentID: formID(c, "establishment_id"), LastName: c.FormValue("last_name"), FirstName: c.FormValue("first_name"),
 		ClassLevel: models.ClassLevel(c.FormValue("class_level")), ClassName: c.FormValue("class_name"), INE: c.FormValue("ine"),
-		ReferentID: formIDPtr(c, "referent_id"),
+		ReferentID: formIDPtr(c, "referent_id"), Homonym: c.FormValue("homonym") == "on",
 	}
 	var ok bool
 	if in.BirthDate, ok = formDate(c, "birth_date"); !ok {
@@ -333,10 +336,17 @@ func (h *Handlers) CreatePupil(c echo.Context) error {
 		return h.replayed(c, replay)
 	}
 	var ve models.ValidationError
-	if errors.As(err, &ve) {
+	var dup *models.DuplicateError
+	if errors.As(err, &ve) || errors.As(err, &dup) {
 		page, perr := h.pupilForm(c, 0, 0, formValues(c))
 		if perr != nil {
 			return perr
+		}
+		if dup != nil {
+			// Probably the same pupil: the form comes back with links to the files found, and
+			// a box to tick only for a real homonym.
+			page.Duplicates = dup.Matches
+			return h.render(c, http.StatusConflict, "pupil_form", page)
 		}
 		page.Errors = fieldErrors(page.Localizer, ve)
 		return h.render(c, http.StatusUnprocessableEntity, "pupil_form", page)
