@@ -92,6 +92,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.POST("/followups/:id", h.UpdateFollowUp, mediator)
 	signedIn.POST("/followups/:id/delete", h.DeleteFollowUp, mediator)
 	signedIn.POST("/actions/:id/done", h.CompleteAction, mediator)
+	signedIn.POST("/actions/:id/undo", h.UndoAction, mediator)
 
 	meetingRoutes(signedIn, h)
 	referralRoutes(signedIn, h)

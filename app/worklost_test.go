@@ -275,3 +275,64 @@ func TestDuplicateFileWarns(t *testing.T) {
 		}
 	})
 }
+
+// "Fait" on an action: the flash carries "Annuler", which reopens it within the window (from
+// the file and from the worklist); later it says it is too late; the done action stays in the
+// file's history; a mediator of another establishment cannot touch it.
+func TestActionDoneCanBeUndone(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		mp := findMeetingPupil(t, db)
+		a := models.NextAction{PupilID: mp.pupil.ID, Description: "Appeler le CPE au sujet de l'emploi du temps",
+			DueOn: fixedNow.AddDate(0, 0, 3), OwnerUserID: &mp.mediator.ID}
+		dbtest.Must(t, db.Create(&a).Error)
+		path := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
+		done, undo := fmt.Sprintf("/actions/%d/done", a.ID), fmt.Sprintf("/actions/%d/undo", a.ID)
+		isDone := func() bool {
+			t.Helper()
+			var got models.NextAction
+			dbtest.Must(t, db.Take(&got, a.ID).Error)
+			return got.DoneAt != nil
+		}
+		med := s.client(t)
+		med.login(mp.mediator.Email)
+		if r := med.post(done, nil); r.Status != http.StatusSeeOther || r.Location != path || !isDone() {
+			t.Fatalf("done: %d → %q", r.Status, r.Location)
+		}
+		page := med.get(path)
+		if !strings.Contains(page.Body, `action="`+undo+`"`) || !strings.Contains(page.Body, ">Annuler</button>") ||
+			!strings.Contains(page.Body, `<details id="done-actions">`) || !strings.Contains(page.Body, html.EscapeString(a.Description)) {
+			t.Fatalf("after done, the file lacks the undo button or the done action: %s", excerpt(page.Body))
+		}
+		if again := med.get(path); strings.Contains(again.Body, `action="`+undo+`"`) {
+			t.Error("the undo button outlives its flash")
+		}
+		other := s.client(t)
+		other.login("mediation2@demo.test")
+		if r := other.post(undo, nil); r.Status != http.StatusNotFound || !isDone() {
+			t.Fatalf("a mediator of another establishment undoes: %d", r.Status)
+		}
+		if r := med.post(undo, nil); r.Status != http.StatusSeeOther || r.Location != path || isDone() {
+			t.Fatalf("undo: %d → %q, done %v", r.Status, r.Location, isDone())
+		}
+		if page := med.get(path); !strings.Contains(page.Body, "est de nouveau à faire") || !strings.Contains(page.Body, `action="`+done+`"`) {
+			t.Errorf("after undo the action is not open on the file: %s", excerpt(page.Body))
+		}
+		// From the worklist, back to the worklist; too late after the window.
+		if r := med.post(done, url.Values{"from": {"worklist"}}); r.Status != http.StatusSeeOther || r.Location != "/" {
+			t.Fatalf("done from the worklist: %d → %q", r.Status, r.Location)
+		}
+		if home := med.get("/"); !strings.Contains(home.Body, `action="`+undo+`?from=worklist"`) {
+			t.Fatalf("the worklist lacks the undo button: %s", excerpt(home.Body))
+		}
+		s.Clock.Advance(11 * time.Minute)
+		if r := med.post(undo+"?from=worklist", nil); r.Status != http.StatusSeeOther || r.Location != "/" || !isDone() {
+			t.Fatalf("undo too late: %d → %q, done %v", r.Status, r.Location, isDone())
+		}
+		if home := med.get("/"); !strings.Contains(home.Body, "ne peut plus être annulée") {
+			t.Errorf("too late is not said: %s", excerpt(home.Body))
+		}
+	})
+}

@@ -165,7 +165,8 @@ func (h *Handlers) DeleteFollowUp(c echo.Context) error {
 	return redirect(c, fmt.Sprintf("/pupils/%d#followups", pupilID))
 }
 
-// CompleteAction marks a next action done and goes back where the user came from.
+// CompleteAction marks a next action done and goes back where the user came from, with a
+// flash that offers to take it back (UndoAction) for models.ActionUndoWindow.
 func (h *Handlers) CompleteAction(c echo.Context) error {
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -176,7 +177,38 @@ func (h *Handlers) CompleteAction(c echo.Context) error {
 		return notFound(err)
 	}
 	h.flash(c, "flash.action_done")
+	undo := fmt.Sprintf("/actions/%d/undo", id)
 	if c.FormValue("from") == "worklist" {
+		undo += "?from=worklist"
+	}
+	h.Sessions.Put(c.Request().Context(), sessionFlashUndo, undo)
+	return h.backFromAction(c, pupilID)
+}
+
+// UndoAction takes back an action marked done by mistake, within models.ActionUndoWindow: it is
+// open again where it was. Later, or for an action that is not done, the page says it can no
+// longer be undone.
+func (h *Handlers) UndoAction(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	pupilID, err := models.ReopenAction(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), id)
+	switch {
+	case errors.Is(err, models.ErrUndoTooLate):
+		h.Sessions.Put(c.Request().Context(), sessionFlash,
+			h.localizer(c).T("action.undo_too_late", "Minutes", int(models.ActionUndoWindow.Minutes())))
+	case err != nil:
+		return notFound(err)
+	default:
+		h.flash(c, "action.undone")
+	}
+	return h.backFromAction(c, pupilID)
+}
+
+// backFromAction goes back to where an action was marked done: the worklist or the file.
+func (h *Handlers) backFromAction(c echo.Context, pupilID uint) error {
+	if c.QueryParam("from") == "worklist" || c.FormValue("from") == "worklist" {
 		return redirect(c, "/")
 	}
 	return redirect(c, fmt.Sprintf("/pupils/%d", pupilID))

@@ -82,6 +82,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	// Pages outside the session middleware (static files, probes) have no session to read.
 	if loaded, _ := c.Get(contextSession).(bool); loaded {
 		p.Flash = h.Sessions.PopString(c.Request().Context(), sessionFlash)
+		p.FlashUndo = h.Sessions.PopString(c.Request().Context(), sessionFlashUndo)
 	}
 	return p
 }

@@ -16,14 +16,16 @@ import (
 // Session keys. Times are Unix seconds of the application's clock, so that idle and absolute
 // expiry follow the injected clock in tests.
 const (
-	sessionUser    = models.SessionUserKey
-	sessionAuthAt  = "auth_at"
-	sessionSeenAt  = "seen_at"
-	sessionFlash   = "flash"
-	contextUser    = "user"
-	contextScope   = "scope"
-	contextExpired = "session_expired"
-	contextSession = "session_loaded"
+	sessionUser   = models.SessionUserKey
+	sessionAuthAt = "auth_at"
+	sessionSeenAt = "seen_at"
+	sessionFlash  = "flash"
+	// sessionFlashUndo is where the flash's "Annuler" button posts (views.Page.FlashUndo).
+	sessionFlashUndo = "flash_undo"
+	contextUser      = "user"
+	contextScope     = "scope"
+	contextExpired   = "session_expired"
+	contextSession   = "session_loaded"
 	// A password accepted for an account with a second factor: the session is not signed in,
 	// it holds the account waiting for its code, since when, and where to go after.
 	sessionPendingUser = "pending_uid"

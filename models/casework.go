@@ -340,12 +340,8 @@ func DeleteFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 func CompleteAction(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint) (uint, error) {
 	var a NextAction
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Where("next_actions.id = ? AND next_actions.done_at IS NULL", id).
-			Where("next_actions.pupil_id IN (?)", s.Pupils(tx.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("pupils.id"))).
-			Take(&a).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ErrNotFound
-		} else if err != nil {
+		var err error
+		if a, err = actionInScope(tx, s, id, "next_actions.done_at IS NULL"); err != nil {
 			return err
 		}
 		if err := tx.Model(&NextAction{}).Where("id = ?", id).Updates(map[string]any{"done_at": now.UTC(), "updated_at": now.UTC()}).Error; err != nil {
@@ -354,4 +350,48 @@ func CompleteAction(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(a.PupilID), fmt.Sprintf("action %d done", id))
 	})
 	return a.PupilID, wrapEdit(err, "complete action")
+}
+
+// ActionUndoWindow is how long an action marked done may be taken back with "Annuler".
+const ActionUndoWindow = 10 * time.Minute
+
+// ErrUndoTooLate refuses to reopen an action done more than ActionUndoWindow ago.
+var ErrUndoTooLate = errors.New("models: action done too long ago to undo")
+
+// ReopenAction takes back the completion of an action of a file of the scope, done less than
+// ActionUndoWindow ago, and returns its pupil. An action done earlier is ErrUndoTooLate (its
+// pupil is returned, so that the page can go back to it); one not done, or outside the scope,
+// is not found.
+func ReopenAction(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint) (uint, error) {
+	var a NextAction
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if a, err = actionInScope(tx, s, id, "next_actions.done_at IS NOT NULL"); err != nil {
+			return err
+		}
+		if now.Sub(*a.DoneAt) > ActionUndoWindow {
+			return ErrUndoTooLate
+		}
+		if err := tx.Model(&NextAction{}).Where("id = ?", id).Updates(map[string]any{"done_at": nil, "updated_at": now.UTC()}).Error; err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(a.PupilID), fmt.Sprintf("action %d reopened", id))
+	})
+	if errors.Is(err, ErrUndoTooLate) {
+		return a.PupilID, err
+	}
+	return a.PupilID, wrapEdit(err, "reopen action")
+}
+
+// actionInScope loads a next action of a file of the scope in the state the condition says
+// (done or not); anything else is not found.
+func actionInScope(tx *gorm.DB, s Scope, id uint, state string) (NextAction, error) {
+	var a NextAction
+	err := tx.Where("next_actions.id = ?", id).Where(state).
+		Where("next_actions.pupil_id IN (?)", s.Pupils(tx.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("pupils.id"))).
+		Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return a, ErrNotFound
+	}
+	return a, err
 }

@@ -301,6 +301,9 @@ type Page struct {
 	Nav []NavItem
 	// Flash is a one-time message carried over a redirect.
 	Flash string
+	// FlashUndo, with a flash, is where a button "Annuler" posts to take back what the flash
+	// reports (an action marked done); empty for none.
+	FlashUndo string
 	// Path is the current path, where the language switch comes back to.
 	Path string
 }
