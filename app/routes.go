@@ -63,6 +63,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	// first.
 	signedIn := sessions.Group("", h.RequireLogin, h.CheckInput, csrf)
 	signedIn.GET("/", h.Home)
+	signedIn.GET("/session/keepalive", h.KeepAlive)
 	signedIn.POST("/logout", h.Logout)
 	signedIn.GET("/account/password", h.PasswordForm)
 	signedIn.POST("/account/password", h.ChangePassword)

@@ -336,3 +336,40 @@ func TestActionDoneCanBeUndone(t *testing.T) {
 		}
 	})
 }
+
+// A signed-in page carries the warning before idle expiry (hidden until the script shows it)
+// and its script; the script's keep-alive counts as activity: a session kept alive that way
+// outlives the idle timeout. A visitor's page has neither.
+func TestIdleWarningAndKeepAlive(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		visitor := s.client(t)
+		if login := visitor.get("/login"); strings.Contains(login.Body, "session-warning") || strings.Contains(login.Body, "session.js") {
+			t.Error("the login page warns of a session it does not have")
+		}
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		page := med.get("/pupils")
+		if !strings.Contains(page.Body, `id="session-warning" class="alert alert-error" role="alert" hidden data-idle="1800" data-lead="300"`) ||
+			!strings.Contains(page.Body, "30 minutes après votre dernière page") || !strings.Contains(page.Body, `<script src="/static/session.js" defer></script>`) {
+			t.Fatalf("the page lacks the idle warning: %s", excerpt(page.Body))
+		}
+		if js := med.get("/static/session.js"); js.Status != http.StatusOK || !strings.Contains(js.Body, "/session/keepalive") {
+			t.Fatalf("session.js: %d", js.Status)
+		}
+		for range 3 {
+			s.Clock.Advance(25 * time.Minute)
+			if r := med.get("/session/keepalive"); r.Status != http.StatusNoContent {
+				t.Fatalf("keep-alive: %d → %q", r.Status, r.Location)
+			}
+		}
+		if r := med.get("/pupils"); r.Status != http.StatusOK {
+			t.Fatalf("75 minutes kept alive: %d → %q", r.Status, r.Location)
+		}
+		s.Clock.Advance(31 * time.Minute)
+		if r := med.get("/session/keepalive"); r.Status != http.StatusSeeOther {
+			t.Errorf("keep-alive after expiry: %d, want the way to the login page", r.Status)
+		}
+	})
+}

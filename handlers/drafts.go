@@ -100,6 +100,12 @@ func (h *Handlers) restoreDraft(c echo.Context) (form string, values url.Values,
 	return form, values, nil
 }
 
+// KeepAlive is what the page's script calls to stay signed in: a request like any other, which
+// counts as activity, and answers nothing.
+func (h *Handlers) KeepAlive(c echo.Context) error {
+	return c.NoContent(http.StatusNoContent)
+}
+
 // valueMap keeps the first value of each field, as the forms show them.
 func valueMap(values url.Values) map[string]string {
 	out := make(map[string]string, len(values))

@@ -71,6 +71,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	}
 	if u := currentUser(c); u != nil {
 		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}
+		p.Idle = views.NewIdleWarning(h.IdleTimeout)
 		if mustEnrol, _ := c.Get(contextMustEnrol).(bool); !u.MustChangePassword && !mustEnrol {
 			var partner uint
 			if u.PartnerOrganisationID != nil {
