@@ -373,3 +373,40 @@ func TestIdleWarningAndKeepAlive(t *testing.T) {
 		}
 	})
 }
+
+// A meeting's recap sent after expiry comes back in the recap form of the meeting, once signed
+// in again; nothing was written meanwhile.
+func TestExpiredSessionKeepsTheRecap(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		mp := findMeetingPupil(t, db)
+		var m models.Meeting
+		dbtest.Must(t, db.Joins("JOIN pupils p ON p.id = meetings.pupil_id").
+			Where("p.establishment_id = ? AND meetings.status = ? AND meetings.recap = ''", mp.pupil.EstablishmentID, models.MeetingHeld).
+			Order("meetings.id").Take(&m).Error)
+		path := fmt.Sprintf("/meetings/%d", m.ID)
+		recap := "La famille s'engage à prévenir le CPE de chaque absence ; point dans un mois."
+		med := s.client(t)
+		med.login(mp.mediator.Email)
+		med.get(path)
+		s.Clock.Advance(31 * time.Minute)
+		r := med.post(path+"/recap", url.Values{"version": {fmt.Sprint(m.Version)}, "decisions": {recap}})
+		if r.Status != http.StatusSeeOther || r.Location != "/login?next="+url.QueryEscape(path) {
+			t.Fatalf("recap after expiry: %d → %q", r.Status, r.Location)
+		}
+		med.get(r.Location)
+		if r := med.post("/login", url.Values{"email": {mp.mediator.Email}, "password": {demodata.Password}, "next": {path}}); r.Location != path {
+			t.Fatalf("sign in again: %d → %q", r.Status, r.Location)
+		}
+		page := med.get(path)
+		if !strings.Contains(page.Body, html.EscapeString(recap)+"</textarea>") || !strings.Contains(page.Body, "Voici ce que vous aviez saisi") {
+			t.Fatalf("the meeting does not give the recap back: %s", excerpt(page.Body))
+		}
+		dbtest.Must(t, db.Take(&m, m.ID).Error)
+		if m.Recap != "" {
+			t.Errorf("the recap was written without being sent again: %q", m.Recap)
+		}
+	})
+}
