@@ -92,8 +92,11 @@ func TestEmptyIndicatorsAreNotZeros(t *testing.T) {
 			dbtest.Must(t, db.Take(&p, mp.pupil.ID).Error)
 			return p.RiskScore
 		}
-		empty := url.Values{"month": {"2026-11"}, "unjustified_half_days": {""}, "justified_half_days": {""}, "school_half_days": {""},
-			"temporary_exclusions": {""}, "incidents": {""}, "term_average": {""}}
+		// The form as a browser sends it with only the month and the average filled in.
+		averageOnly := func(month, average string) url.Values {
+			return url.Values{"month": {month}, "unjustified_half_days": {""}, "justified_half_days": {""}, "school_half_days": {""},
+				"temporary_exclusions": {""}, "incidents": {""}, "term_average": {average}}
+		}
 		if r := med.post(path+"/indicators", url.Values{"month": {"2026-10"}, "unjustified_half_days": {"6"}, "school_half_days": {"30"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("October: %d %s", r.Status, excerpt(r.Body))
 		}
@@ -101,7 +104,7 @@ func TestEmptyIndicatorsAreNotZeros(t *testing.T) {
 		if before < 2 {
 			t.Fatalf("6 unjustified half-days in October score %d", before)
 		}
-		r := med.post(path+"/indicators", empty)
+		r := med.post(path+"/indicators", averageOnly("2026-11", ""))
 		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, html.EscapeString("Aucun indicateur n'a été saisi")) {
 			t.Fatalf("empty form: %d %s", r.Status, excerpt(r.Body))
 		}
@@ -111,12 +114,7 @@ func TestEmptyIndicatorsAreNotZeros(t *testing.T) {
 			t.Fatalf("after the empty form: %d months, score %d (was %d)", n, score(), before)
 		}
 		// November: only the average is known. The counts stay NULL and October still alerts.
-		only := url.Values{}
-		for k, v := range empty {
-			only[k] = v
-		}
-		only.Set("term_average", "12")
-		if r := med.post(path+"/indicators", only); r.Status != http.StatusSeeOther {
+		if r := med.post(path+"/indicators", averageOnly("2026-11", "12")); r.Status != http.StatusSeeOther {
 			t.Fatalf("November's average: %d %s", r.Status, excerpt(r.Body))
 		}
 		var nov models.MonthlyIndicator
@@ -126,6 +124,15 @@ func TestEmptyIndicatorsAreNotZeros(t *testing.T) {
 		}
 		if got := score(); got != before {
 			t.Errorf("a month without absences entered changed the score: %d, was %d", got, before)
+		}
+		// October's average entered later: the absences entered before stay.
+		if r := med.post(path+"/indicators", averageOnly("2026-10", "12")); r.Status != http.StatusSeeOther {
+			t.Fatalf("October's average: %d %s", r.Status, excerpt(r.Body))
+		}
+		var oct models.MonthlyIndicator
+		dbtest.Must(t, db.Where("pupil_id = ? AND month = ?", mp.pupil.ID, "2026-10").Take(&oct).Error)
+		if oct.UnjustifiedHalfDays == nil || *oct.UnjustifiedHalfDays != 6 || oct.SchoolHalfDays == nil || oct.TermAverage == nil || *oct.TermAverage != 12 {
+			t.Errorf("October after its average: %+v", oct)
 		}
 		page := med.get(path)
 		if !strings.Contains(page.Body, "6 demi-journées d&#39;absence non justifiées en octobre 2026") ||

@@ -95,8 +95,10 @@ func countOf(n *int) int {
 	return *n
 }
 
-// SaveIndicators records (or replaces) a month of indicators of a file of the scope, then
-// recomputes the pupil's risk level, in one transaction.
+// SaveIndicators records a month of indicators of a file of the scope, then recomputes the
+// pupil's risk level, in one transaction. For a month already recorded, the figures entered
+// replace the stored ones and a field left empty keeps its stored value: entering the term
+// average later in the month never erases the absences entered before.
 func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID uint, in IndicatorInput) error {
 	if err := in.Validate(now).OrNil(); err != nil {
 		return err
@@ -109,11 +111,13 @@ func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			JustifiedHalfDays: in.JustifiedHalfDays, SchoolHalfDays: in.SchoolHalfDays, TemporaryExclusions: in.TemporaryExclusions,
 			Incidents: in.Incidents, TermAverage: in.TermAverage, Source: SourceManual, UpdatedByID: actor.UserID,
 			CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
-		err := tx.Clauses(clause.OnConflict{
-			Columns: []clause.Column{{Name: "pupil_id"}, {Name: "month"}},
-			DoUpdates: clause.AssignmentColumns([]string{"unjustified_half_days", "justified_half_days", "school_half_days",
-				"temporary_exclusions", "incidents", "term_average", "source", "updated_by_id", "updated_at"}),
-		}).Create(&row).Error
+		set := clause.AssignmentColumns([]string{"source", "updated_by_id", "updated_at"})
+		for _, col := range []string{"unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"} {
+			set = append(set, clause.Assignment{Column: clause.Column{Name: col},
+				Value: gorm.Expr(fmt.Sprintf("COALESCE(excluded.%s, monthly_indicators.%s)", col, col))})
+		}
+		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "pupil_id"}, {Name: "month"}}, DoUpdates: set}).
+			Create(&row).Error
 		if err != nil {
 			return err
 		}

@@ -238,7 +238,13 @@ func TestIndicatorValidation(t *testing.T) {
 		if got.RiskLevel != risk.High || got.RiskScore != 4 {
 			t.Errorf("risk after 5 unjustified half-days and an exclusion: %s %d", got.RiskLevel, got.RiskScore)
 		}
+		// A correction replaces what it enters; a field left empty keeps its value.
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(1)}))
+		dbtest.Must(t, db.Take(&got, p.ID).Error)
+		if got.RiskLevel != risk.Medium || got.RiskScore != 2 {
+			t.Errorf("risk after 1 unjustified half-day, the exclusion kept: %s %d", got.RiskLevel, got.RiskScore)
+		}
+		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", TemporaryExclusions: ptr(0)}))
 		dbtest.Must(t, db.Take(&got, p.ID).Error)
 		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Count(&n).Error)
 		if n != 1 || got.RiskLevel != risk.Low {
