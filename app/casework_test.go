@@ -84,7 +84,7 @@ func seedEstablishment(tb testing.TB, u models.DatabaseURL, n, m, firstFollowUps
 	for i, id := range ids {
 		for k := 0; k < 12; k++ {
 			inds = append(inds, models.MonthlyIndicator{PupilID: id, Month: calendar.MonthOf(fixedNow.AddDate(0, -k, 0)),
-				UnjustifiedHalfDays: rng.IntN(6), JustifiedHalfDays: rng.IntN(4), SchoolHalfDays: &school, Source: models.SourceImport})
+				UnjustifiedHalfDays: ptr(rng.IntN(6)), JustifiedHalfDays: ptr(rng.IntN(4)), SchoolHalfDays: &school, Source: models.SourceImport})
 		}
 		if i%3 == 0 {
 			actions = append(actions, models.NextAction{PupilID: id, Description: "Rappeler la famille", DueOn: today.AddDate(0, 0, rng.IntN(20)-10),
@@ -364,7 +364,7 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 		if r := med.get(fmt.Sprintf("/followups/%d/edit", fu.ID)); r.Status != http.StatusOK {
 			t.Errorf("the author opens the follow-up: %d", r.Status)
 		}
-		if r := med.post(fmt.Sprintf("/followups/%d", fu.ID), url.Values{"occurred_on": {today.Format("2006-01-02")}, "kind": {"home_visit"}, "duration_minutes": {"60"}, "note": {"Corrigé."}}); r.Status != http.StatusSeeOther {
+		if r := med.post(fmt.Sprintf("/followups/%d", fu.ID), url.Values{"version": {fmt.Sprint(fu.Version)}, "occurred_on": {today.Format("2006-01-02")}, "kind": {"home_visit"}, "duration_minutes": {"60"}, "note": {"Corrigé."}}); r.Status != http.StatusSeeOther {
 			t.Errorf("the author corrects: %d", r.Status)
 		}
 		if r := med.post(fmt.Sprintf("/followups/%d/delete", fu.ID), nil); r.Status != http.StatusSeeOther {

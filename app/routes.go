@@ -63,6 +63,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	// first.
 	signedIn := sessions.Group("", h.RequireLogin, h.CheckInput, csrf)
 	signedIn.GET("/", h.Home)
+	signedIn.GET("/session/keepalive", h.KeepAlive)
 	signedIn.POST("/logout", h.Logout)
 	signedIn.GET("/account/password", h.PasswordForm)
 	signedIn.POST("/account/password", h.ChangePassword)
@@ -92,6 +93,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.POST("/followups/:id", h.UpdateFollowUp, mediator)
 	signedIn.POST("/followups/:id/delete", h.DeleteFollowUp, mediator)
 	signedIn.POST("/actions/:id/done", h.CompleteAction, mediator)
+	signedIn.POST("/actions/:id/undo", h.UndoAction, mediator)
 
 	meetingRoutes(signedIn, h)
 	referralRoutes(signedIn, h)

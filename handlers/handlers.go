@@ -71,6 +71,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	}
 	if u := currentUser(c); u != nil {
 		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}
+		p.Idle = views.NewIdleWarning(h.IdleTimeout)
 		if mustEnrol, _ := c.Get(contextMustEnrol).(bool); !u.MustChangePassword && !mustEnrol {
 			var partner uint
 			if u.PartnerOrganisationID != nil {
@@ -82,6 +83,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	// Pages outside the session middleware (static files, probes) have no session to read.
 	if loaded, _ := c.Get(contextSession).(bool); loaded {
 		p.Flash = h.Sessions.PopString(c.Request().Context(), sessionFlash)
+		p.FlashUndo = h.Sessions.PopString(c.Request().Context(), sessionFlashUndo)
 	}
 	return p
 }

@@ -351,7 +351,11 @@ func (h *Handlers) Meeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.meetingPage(c, id, "", nil, nil)
+	form, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.meetingPage(c, id, form, valueMap(draft), nil)
 	if err != nil {
 		return err
 	}

@@ -142,7 +142,11 @@ func (h *Handlers) Pupil(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.pupilPage(c, id, "", nil, nil)
+	form, values, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.pupilPage(c, id, form, values, nil)
 	if err != nil {
 		return err
 	}
@@ -234,6 +238,9 @@ type PupilFormPage struct {
 	Levels         []models.ClassLevel
 	// Stale explains an edit refused because the file changed meanwhile.
 	Stale *StaleNotice
+	// Duplicates are the files of the scope with the same name and birth date as the one being
+	// opened: the form asks whether it is a homonym.
+	Duplicates []models.PupilMatch
 }
 
 // Get returns a value of the form.
@@ -241,6 +248,10 @@ func (p PupilFormPage) Get(name string) string { return p.Values[name] }
 
 // NewPupilForm shows the form that opens a file.
 func (h *Handlers) NewPupilForm(c echo.Context) error {
+	form, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
 	p, err := h.pupilForm(c, 0, 0, map[string]string{"referent_id": fmt.Sprint(currentUser(c).ID)})
 	if err != nil {
 		return err
@@ -248,6 +259,9 @@ func (h *Handlers) NewPupilForm(c echo.Context) error {
 	s := currentScope(c)
 	if len(s.EstablishmentIDs) == 1 {
 		p.Values["establishment_id"] = fmt.Sprint(s.EstablishmentIDs[0])
+	}
+	if form != "" {
+		p.Values = valueMap(draft)
 	}
 	return h.render(c, http.StatusOK, "pupil_form", p)
 }
@@ -277,7 +291,7 @@ func bindPupil(c echo.Context) (models.PupilInput, models.ValidationError) {
 	in := models.PupilInput{
 		EstablishmentID: formID(c, "establishment_id"), LastName: c.FormValue("last_name"), FirstName: c.FormValue("first_name"),
 		ClassLevel: models.ClassLevel(c.FormValue("class_level")), ClassName: c.FormValue("class_name"), INE: c.FormValue("ine"),
-		ReferentID: formIDPtr(c, "referent_id"),
+		ReferentID: formIDPtr(c, "referent_id"), Homonym: c.FormValue("homonym") == "on",
 	}
 	var ok bool
 	if in.BirthDate, ok = formDate(c, "birth_date"); !ok {
@@ -322,10 +336,17 @@ func (h *Handlers) CreatePupil(c echo.Context) error {
 		return h.replayed(c, replay)
 	}
 	var ve models.ValidationError
-	if errors.As(err, &ve) {
+	var dup *models.DuplicateError
+	if errors.As(err, &ve) || errors.As(err, &dup) {
 		page, perr := h.pupilForm(c, 0, 0, formValues(c))
 		if perr != nil {
 			return perr
+		}
+		if dup != nil {
+			// Probably the same pupil: the form comes back with links to the files found, and
+			// a box to tick only for a real homonym.
+			page.Duplicates = dup.Matches
+			return h.render(c, http.StatusConflict, "pupil_form", page)
 		}
 		page.Errors = fieldErrors(page.Localizer, ve)
 		return h.render(c, http.StatusUnprocessableEntity, "pupil_form", page)
@@ -346,7 +367,18 @@ func (h *Handlers) EditPupilForm(c echo.Context) error {
 	if err != nil {
 		return notFound(err)
 	}
-	p, err := h.pupilForm(c, id, file.Pupil.Version, pupilValues(file.Pupil))
+	form, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
+	// A draft carries the version it was typed on: if the file changed since, saving it is
+	// refused as any stale edit is.
+	values, version := pupilValues(file.Pupil), file.Pupil.Version
+	if form != "" {
+		values = valueMap(draft)
+		version, _ = strconv.Atoi(draft.Get("version"))
+	}
+	p, err := h.pupilForm(c, id, version, values)
 	if err != nil {
 		return err
 	}
@@ -482,21 +514,17 @@ func (h *Handlers) SaveIndicators(c echo.Context) error {
 	}
 	v := models.ValidationError{}
 	in := models.IndicatorInput{Month: calendar.Month(strings.TrimSpace(c.FormValue("month")))}
+	// An empty field is "not entered" (nil), never zero.
 	ints := []struct {
 		name string
-		dst  *int
+		dst  **int
 	}{{"unjustified_half_days", &in.UnjustifiedHalfDays}, {"justified_half_days", &in.JustifiedHalfDays},
-		{"temporary_exclusions", &in.TemporaryExclusions}, {"incidents", &in.Incidents}}
+		{"school_half_days", &in.SchoolHalfDays}, {"temporary_exclusions", &in.TemporaryExclusions}, {"incidents", &in.Incidents}}
+	var ok bool
 	for _, f := range ints {
-		n, ok := formInt(c, f.name)
-		if !ok {
+		if *f.dst, ok = formOptionalInt(c, f.name); !ok {
 			v.Add(f.name, "field.integer_expected")
 		}
-		*f.dst = n
-	}
-	var ok bool
-	if in.SchoolHalfDays, ok = formOptionalInt(c, "school_half_days"); !ok {
-		v.Add("school_half_days", "field.integer_expected")
 	}
 	if in.TermAverage, ok = formOptionalDecimal(c, "term_average"); !ok {
 		v.Add("term_average", "field.grade_expected")

@@ -16,14 +16,16 @@ import (
 // Session keys. Times are Unix seconds of the application's clock, so that idle and absolute
 // expiry follow the injected clock in tests.
 const (
-	sessionUser    = models.SessionUserKey
-	sessionAuthAt  = "auth_at"
-	sessionSeenAt  = "seen_at"
-	sessionFlash   = "flash"
-	contextUser    = "user"
-	contextScope   = "scope"
-	contextExpired = "session_expired"
-	contextSession = "session_loaded"
+	sessionUser   = models.SessionUserKey
+	sessionAuthAt = "auth_at"
+	sessionSeenAt = "seen_at"
+	sessionFlash  = "flash"
+	// sessionFlashUndo is where the flash's "Annuler" button posts (views.Page.FlashUndo).
+	sessionFlashUndo = "flash_undo"
+	contextUser      = "user"
+	contextScope     = "scope"
+	contextExpired   = "session_expired"
+	contextSession   = "session_loaded"
 	// A password accepted for an account with a second factor: the session is not signed in,
 	// it holds the account waiting for its code, since when, and where to go after.
 	sessionPendingUser = "pending_uid"
@@ -75,6 +77,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			c.Set(contextExpired, true)
+			c.Set(contextExpiredUser, uint(uid))
 			return next(c)
 		}
 		u, scope, err := models.SignedIn(ctx, h.DB, uint(uid))
@@ -97,17 +100,31 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // RequireLogin sends a visitor to the login page, then back to the page asked for; an account
-// with a temporary password goes to the password form first.
+// with a temporary password goes to the password form first. A form sent after the session
+// expired is not applied, but what it held is kept (keepDraft): the login page says so, and
+// signing in again leads back to the form, filled in.
 func (h *Handlers) RequireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := currentUser(c)
 		if u == nil {
-			to := "/login"
+			back := ""
 			if c.Request().Method == http.MethodGet {
-				to += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+				back = c.Request().URL.RequestURI()
 			}
 			if expired, _ := c.Get(contextExpired).(bool); expired {
-				h.flash(c, "flash.session_expired")
+				msg := "flash.session_expired"
+				page, err := h.keepDraft(c)
+				if err != nil {
+					return err
+				}
+				if page != "" {
+					back, msg = page, "draft.kept"
+				}
+				h.flash(c, msg)
+			}
+			to := "/login"
+			if back != "" {
+				to += "?next=" + url.QueryEscape(back)
 			}
 			return redirect(c, to)
 		}

@@ -27,6 +27,7 @@ func all() []*gormigrate.Migration {
 		m0008FormSubmissions(),
 		m0009CaseloadIndexes(),
 		m0010ReportSnapshots(),
+		m0011WorkNeverLost(),
 	}
 }
 

@@ -13,15 +13,22 @@ import (
 	"mediation/models/calendar"
 )
 
-// IndicatorInput is one month of a pupil's indicators as a form gives it.
+// IndicatorInput is one month of a pupil's indicators as a form gives it. A field left empty
+// is nil: "not entered", stored as NULL and ignored by the risk rules, never a zero.
 type IndicatorInput struct {
 	Month               calendar.Month
-	UnjustifiedHalfDays int
-	JustifiedHalfDays   int
+	UnjustifiedHalfDays *int
+	JustifiedHalfDays   *int
 	SchoolHalfDays      *int
-	TemporaryExclusions int
-	Incidents           int
+	TemporaryExclusions *int
+	Incidents           *int
 	TermAverage         *float64
+}
+
+// Empty says whether no figure at all was entered: such a month would record nothing.
+func (in IndicatorInput) Empty() bool {
+	return in.UnjustifiedHalfDays == nil && in.JustifiedHalfDays == nil && in.SchoolHalfDays == nil &&
+		in.TemporaryExclusions == nil && in.Incidents == nil && in.TermAverage == nil
 }
 
 // Validate checks a month of indicators, in French, field by field: the form and the importer
@@ -38,6 +45,10 @@ func (in IndicatorInput) Validate(now time.Time) ValidationError {
 	if in.Month < calendar.MonthOf(now.AddDate(-5, 0, 0)) {
 		v.Add("month", "indicator.month_too_old")
 	}
+	if in.Empty() {
+		v.Add("indicators", "indicator.nothing_entered")
+		return v
+	}
 	limit := in.Month.MaxHalfDays()
 	if in.SchoolHalfDays != nil {
 		switch {
@@ -49,24 +60,25 @@ func (in IndicatorInput) Validate(now time.Time) ValidationError {
 			limit = *in.SchoolHalfDays
 		}
 	}
-	for field, n := range map[string]int{"unjustified_half_days": in.UnjustifiedHalfDays, "justified_half_days": in.JustifiedHalfDays,
+	for field, n := range map[string]*int{"unjustified_half_days": in.UnjustifiedHalfDays, "justified_half_days": in.JustifiedHalfDays,
 		"temporary_exclusions": in.TemporaryExclusions, "incidents": in.Incidents} {
-		if n < 0 {
+		if n != nil && *n < 0 {
 			v.Add(field, "field.non_negative_expected")
 		}
 	}
+	unjustified, justified := countOf(in.UnjustifiedHalfDays), countOf(in.JustifiedHalfDays)
 	switch {
-	case in.UnjustifiedHalfDays > limit:
-		v.Add("unjustified_half_days", "indicator.unjustified_over_school", "Value", in.UnjustifiedHalfDays, "Max", limit)
-	case in.JustifiedHalfDays > limit: // before the sum, which a huge figure overflows
-		v.Add("justified_half_days", "indicator.justified_over_school", "Value", in.JustifiedHalfDays, "Max", limit)
-	case in.UnjustifiedHalfDays+in.JustifiedHalfDays > limit:
-		v.Add("justified_half_days", "indicator.absences_over_school", "Value", in.UnjustifiedHalfDays+in.JustifiedHalfDays, "Max", limit)
+	case unjustified > limit:
+		v.Add("unjustified_half_days", "indicator.unjustified_over_school", "Value", unjustified, "Max", limit)
+	case justified > limit: // before the sum, which a huge figure overflows
+		v.Add("justified_half_days", "indicator.justified_over_school", "Value", justified, "Max", limit)
+	case unjustified+justified > limit:
+		v.Add("justified_half_days", "indicator.absences_over_school", "Value", unjustified+justified, "Max", limit)
 	}
-	if in.TemporaryExclusions > 31 {
+	if countOf(in.TemporaryExclusions) > 31 {
 		v.Add("temporary_exclusions", "indicator.exclusions_implausible")
 	}
-	if in.Incidents > 200 {
+	if countOf(in.Incidents) > 200 {
 		v.Add("incidents", "indicator.incidents_implausible")
 	}
 	if in.TermAverage != nil && !(*in.TermAverage >= 0 && *in.TermAverage <= 20) { // NaN too
@@ -75,8 +87,18 @@ func (in IndicatorInput) Validate(now time.Time) ValidationError {
 	return v
 }
 
-// SaveIndicators records (or replaces) a month of indicators of a file of the scope, then
-// recomputes the pupil's risk level, in one transaction.
+// countOf is a count as the checks read it: one not entered is none.
+func countOf(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
+
+// SaveIndicators records a month of indicators of a file of the scope, then recomputes the
+// pupil's risk level, in one transaction. For a month already recorded, the figures entered
+// replace the stored ones and a field left empty keeps its stored value: entering the term
+// average later in the month never erases the absences entered before.
 func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, pupilID uint, in IndicatorInput) error {
 	if err := in.Validate(now).OrNil(); err != nil {
 		return err
@@ -89,11 +111,13 @@ func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			JustifiedHalfDays: in.JustifiedHalfDays, SchoolHalfDays: in.SchoolHalfDays, TemporaryExclusions: in.TemporaryExclusions,
 			Incidents: in.Incidents, TermAverage: in.TermAverage, Source: SourceManual, UpdatedByID: actor.UserID,
 			CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
-		err := tx.Clauses(clause.OnConflict{
-			Columns: []clause.Column{{Name: "pupil_id"}, {Name: "month"}},
-			DoUpdates: clause.AssignmentColumns([]string{"unjustified_half_days", "justified_half_days", "school_half_days",
-				"temporary_exclusions", "incidents", "term_average", "source", "updated_by_id", "updated_at"}),
-		}).Create(&row).Error
+		set := clause.AssignmentColumns([]string{"source", "updated_by_id", "updated_at"})
+		for _, col := range []string{"unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"} {
+			set = append(set, clause.Assignment{Column: clause.Column{Name: col},
+				Value: gorm.Expr(fmt.Sprintf("COALESCE(excluded.%s, monthly_indicators.%s)", col, col))})
+		}
+		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "pupil_id"}, {Name: "month"}}, DoUpdates: set}).
+			Create(&row).Error
 		if err != nil {
 			return err
 		}
@@ -216,7 +240,7 @@ func CreateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			return err
 		}
 		fu = FollowUp{PupilID: pupilID, AuthorID: *actor.UserID, OccurredOn: calendar.Date(in.OccurredOn), Kind: in.Kind,
-			DurationMinutes: in.DurationMinutes, Note: in.Note, Restricted: in.Restricted && s.SeesRestrictedNotes()}
+			DurationMinutes: in.DurationMinutes, Note: in.Note, Restricted: in.Restricted && s.SeesRestrictedNotes(), Version: 1}
 		if err := tx.Create(&fu).Error; err != nil {
 			return err
 		}
@@ -252,8 +276,13 @@ func FollowUpOf(ctx context.Context, db *gorm.DB, s Scope, actorID, id uint) (Fo
 	return fu, nil
 }
 
-// UpdateFollowUp lets the author correct a follow-up.
-func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint, in FollowUpInput) (FollowUp, error) {
+// msgFollowUpChanged refuses a change based on a follow-up shown before it was changed.
+const msgFollowUpChanged = "followup.changed_meanwhile"
+
+// UpdateFollowUp lets the author correct a follow-up if version is still the current one;
+// otherwise it changes nothing and returns a *StaleError with the current follow-up (the same
+// author in another tab, whose text would be silently overwritten).
+func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint, version int, in FollowUpInput) (FollowUp, error) {
 	in.Action = ActionInput{}
 	v := in.validate(now)
 	var fu FollowUp
@@ -262,13 +291,27 @@ func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if fu, err = FollowUpOf(ctx, tx, s, *actor.UserID, id); err != nil {
 			return err
 		}
+		if fu.Version != version {
+			return staleError(ctx, tx, "follow_up", fu.ID, fu.Version, fu, msgFollowUpChanged)
+		}
 		if err := v.OrNil(); err != nil {
 			return err
 		}
 		fu.OccurredOn, fu.Kind, fu.DurationMinutes, fu.Note = calendar.Date(in.OccurredOn), in.Kind, in.DurationMinutes, in.Note
 		fu.Restricted = in.Restricted && s.SeesRestrictedNotes()
-		if err := tx.Save(&fu).Error; err != nil {
-			return err
+		fu.Version, fu.UpdatedAt = version+1, now.UTC()
+		res := tx.Model(&FollowUp{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+			"occurred_on": fu.OccurredOn, "kind": fu.Kind, "duration_minutes": fu.DurationMinutes, "note": fu.Note,
+			"restricted": fu.Restricted, "version": fu.Version, "updated_at": fu.UpdatedAt})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			latest, err := FollowUpOf(ctx, tx, s, *actor.UserID, id)
+			if err != nil {
+				return err
+			}
+			return staleError(ctx, tx, "follow_up", latest.ID, latest.Version, latest, msgFollowUpChanged)
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "follow_up", fmt.Sprint(id), fmt.Sprintf("pupil %d", fu.PupilID))
 	})
@@ -301,12 +344,8 @@ func DeleteFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 func CompleteAction(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint) (uint, error) {
 	var a NextAction
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Where("next_actions.id = ? AND next_actions.done_at IS NULL", id).
-			Where("next_actions.pupil_id IN (?)", s.Pupils(tx.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("pupils.id"))).
-			Take(&a).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ErrNotFound
-		} else if err != nil {
+		var err error
+		if a, err = actionInScope(tx, s, id, "next_actions.done_at IS NULL"); err != nil {
 			return err
 		}
 		if err := tx.Model(&NextAction{}).Where("id = ?", id).Updates(map[string]any{"done_at": now.UTC(), "updated_at": now.UTC()}).Error; err != nil {
@@ -315,4 +354,48 @@ func CompleteAction(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(a.PupilID), fmt.Sprintf("action %d done", id))
 	})
 	return a.PupilID, wrapEdit(err, "complete action")
+}
+
+// ActionUndoWindow is how long an action marked done may be taken back with "Annuler".
+const ActionUndoWindow = 10 * time.Minute
+
+// ErrUndoTooLate refuses to reopen an action done more than ActionUndoWindow ago.
+var ErrUndoTooLate = errors.New("models: action done too long ago to undo")
+
+// ReopenAction takes back the completion of an action of a file of the scope, done less than
+// ActionUndoWindow ago, and returns its pupil. An action done earlier is ErrUndoTooLate (its
+// pupil is returned, so that the page can go back to it); one not done, or outside the scope,
+// is not found.
+func ReopenAction(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time.Time, id uint) (uint, error) {
+	var a NextAction
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if a, err = actionInScope(tx, s, id, "next_actions.done_at IS NOT NULL"); err != nil {
+			return err
+		}
+		if now.Sub(*a.DoneAt) > ActionUndoWindow {
+			return ErrUndoTooLate
+		}
+		if err := tx.Model(&NextAction{}).Where("id = ?", id).Updates(map[string]any{"done_at": nil, "updated_at": now.UTC()}).Error; err != nil {
+			return err
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(a.PupilID), fmt.Sprintf("action %d reopened", id))
+	})
+	if errors.Is(err, ErrUndoTooLate) {
+		return a.PupilID, err
+	}
+	return a.PupilID, wrapEdit(err, "reopen action")
+}
+
+// actionInScope loads a next action of a file of the scope in the state the condition says
+// (done or not); anything else is not found.
+func actionInScope(tx *gorm.DB, s Scope, id uint, state string) (NextAction, error) {
+	var a NextAction
+	err := tx.Where("next_actions.id = ?", id).Where(state).
+		Where("next_actions.pupil_id IN (?)", s.Pupils(tx.Session(&gorm.Session{NewDB: true}).Table("pupils").Select("pupils.id"))).
+		Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return a, ErrNotFound
+	}
+	return a, err
 }

@@ -213,10 +213,10 @@ func TestIndicatorValidation(t *testing.T) {
 		}{
 			{"future month", models.IndicatorInput{Month: "2026-12"}, "month"},
 			{"malformed month", models.IndicatorInput{Month: "2026-13"}, "month"},
-			{"more unjustified than school half-days", models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 12, SchoolHalfDays: &ten}, "unjustified_half_days"},
-			{"more absences than school half-days", models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 6, JustifiedHalfDays: 6, SchoolHalfDays: &ten}, "justified_half_days"},
-			{"more than the calendar holds", models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 50}, "unjustified_half_days"},
-			{"negative", models.IndicatorInput{Month: "2026-11", Incidents: -1}, "incidents"},
+			{"more unjustified than school half-days", models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(12), SchoolHalfDays: &ten}, "unjustified_half_days"},
+			{"more absences than school half-days", models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(6), JustifiedHalfDays: ptr(6), SchoolHalfDays: &ten}, "justified_half_days"},
+			{"more than the calendar holds", models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(50)}, "unjustified_half_days"},
+			{"negative", models.IndicatorInput{Month: "2026-11", Incidents: ptr(-1)}, "incidents"},
 			{"average out of 20", models.IndicatorInput{Month: "2026-11", TermAverage: ptr(21.0)}, "term_average"},
 		}
 		for _, c := range cases {
@@ -232,19 +232,25 @@ func TestIndicatorValidation(t *testing.T) {
 			t.Fatalf("%d months stored after refused input", n)
 		}
 		// A valid month raises the stored risk, a second save of the month replaces it.
-		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 5, TemporaryExclusions: 1}))
+		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(5), TemporaryExclusions: ptr(1)}))
 		var got models.Pupil
 		dbtest.Must(t, db.Take(&got, p.ID).Error)
 		if got.RiskLevel != risk.High || got.RiskScore != 4 {
 			t.Errorf("risk after 5 unjustified half-days and an exclusion: %s %d", got.RiskLevel, got.RiskScore)
 		}
-		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 1}))
+		// A correction replaces what it enters; a field left empty keeps its value.
+		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(1)}))
+		dbtest.Must(t, db.Take(&got, p.ID).Error)
+		if got.RiskLevel != risk.Medium || got.RiskScore != 2 {
+			t.Errorf("risk after 1 unjustified half-day, the exclusion kept: %s %d", got.RiskLevel, got.RiskScore)
+		}
+		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", TemporaryExclusions: ptr(0)}))
 		dbtest.Must(t, db.Take(&got, p.ID).Error)
 		dbtest.Must(t, db.Model(&models.MonthlyIndicator{}).Count(&n).Error)
 		if n != 1 || got.RiskLevel != risk.Low {
 			t.Errorf("after correction: %d months, risk %s", n, got.RiskLevel)
 		}
-		if err := models.SaveIndicators(w.ctx, db, w.scopeB, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11"}); !errors.Is(err, models.ErrNotFound) {
+		if err := models.SaveIndicators(w.ctx, db, w.scopeB, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", Incidents: ptr(1)}); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other establishment: %v", err)
 		}
 	})
@@ -343,13 +349,13 @@ func TestWorklist(t *testing.T) {
 		w.followUp(t, later, 1, models.ActionInput{Description: "Point dans un mois", DueOn: today.AddDate(0, 0, 30)})
 		absent := w.pupil(t, true)
 		w.followUp(t, absent, 30, models.ActionInput{})
-		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, absent.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 4}))
+		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, absent.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(4)}))
 		watched := w.pupil(t, true)
 		w.followUp(t, watched, 3, models.ActionInput{})
-		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, watched.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 6}))
+		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, watched.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(6)}))
 		under := w.pupil(t, true)
 		w.followUp(t, under, 30, models.ActionInput{})
-		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, under.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 3}))
+		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, under.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(3)}))
 
 		wl, err := models.LoadWorklist(w.ctx, db, w.scopeA, w.medA.ID, w.now, 4)
 		must(t, err)

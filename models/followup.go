@@ -13,8 +13,10 @@ type FollowUp struct {
 	DurationMinutes int
 	Note            string
 	Restricted      bool
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// Version protects an edit against overwriting a change made in between (optimistic locking).
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // NextAction is something to do for a pupil by a due date, set by a follow-up or by a meeting's

@@ -62,14 +62,15 @@ type PupilStatusChange struct {
 // MonthlyIndicator holds a pupil's school-life figures for one calendar month. SchoolHalfDays
 // is the number of half-days the pupil was expected in school, when known.
 type MonthlyIndicator struct {
-	ID                  uint
-	PupilID             uint
-	Month               calendar.Month
-	UnjustifiedHalfDays int
-	JustifiedHalfDays   int
+	ID      uint
+	PupilID uint
+	Month   calendar.Month
+	// The counts are nil when not entered ("not entered" is not zero).
+	UnjustifiedHalfDays *int
+	JustifiedHalfDays   *int
 	SchoolHalfDays      *int
-	TemporaryExclusions int
-	Incidents           int
+	TemporaryExclusions *int
+	Incidents           *int
 	TermAverage         *float64
 	Source              string
 	UpdatedByID         *uint

@@ -23,6 +23,9 @@ type PupilInput struct {
 	ClassName       string
 	INE             string
 	ReferentID      *uint
+	// Homonym confirms, on creation, that files with the same name and birth date are other
+	// pupils: without it such files refuse the creation (DuplicateError).
+	Homonym bool
 }
 
 var inePattern = regexp.MustCompile(`^[0-9A-Z]{10}[A-Z]$`)
@@ -190,6 +193,13 @@ func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		if err := v.OrNil(); err != nil {
 			return err
 		}
+		matches, err := SameNamedPupils(ctx, tx, s, in)
+		if err != nil {
+			return err
+		}
+		if len(matches) > 0 && !in.Homonym {
+			return &DuplicateError{Matches: matches}
+		}
 		p.INE = in.StoredINE()
 		if err := tx.Create(&p).Error; err != nil {
 			return err
@@ -204,7 +214,11 @@ func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		if err := tx.Create(&change).Error; err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditCreated, "pupil", fmt.Sprint(p.ID), "")
+		detail := ""
+		if len(matches) > 0 {
+			detail = fmt.Sprintf("homonym confirmed of %d files", len(matches))
+		}
+		return RecordAudit(ctx, tx, now, actor, AuditCreated, "pupil", fmt.Sprint(p.ID), detail)
 	})
 	return p, wrapEdit(err, "create pupil")
 }

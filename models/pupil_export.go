@@ -66,11 +66,11 @@ type (
 	}
 	ExportIndicator struct {
 		Month               calendar.Month `json:"month"`
-		UnjustifiedHalfDays int            `json:"unjustified_half_days"`
-		JustifiedHalfDays   int            `json:"justified_half_days"`
+		UnjustifiedHalfDays *int           `json:"unjustified_half_days"`
+		JustifiedHalfDays   *int           `json:"justified_half_days"`
 		SchoolHalfDays      *int           `json:"school_half_days"`
-		TemporaryExclusions int            `json:"temporary_exclusions"`
-		Incidents           int            `json:"incidents"`
+		TemporaryExclusions *int           `json:"temporary_exclusions"`
+		Incidents           *int           `json:"incidents"`
 		TermAverage         *float64       `json:"term_average"`
 	}
 	ExportFollowUp struct {

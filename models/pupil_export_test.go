@@ -22,7 +22,7 @@ func TestExportPupilFile(t *testing.T) {
 		_, err := models.CreateFollowUp(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.FollowUpInput{OccurredOn: calendar.Today(w.now),
 			Kind: models.FollowUpHomeVisit, DurationMinutes: 60, Note: "Note réservée", Restricted: true})
 		must(t, err)
-		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: 2}))
+		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(2)}))
 		must(t, models.RecordAudit(w.ctx, db, w.now, w.actorA, models.AuditPupilViewed, "pupil", "1", ""))
 		out, err := models.ExportPupilFile(w.ctx, db, w.scopeA, p.ID, w.now)
 		must(t, err)

@@ -38,7 +38,13 @@ type PupilFile struct {
 	FollowUps     []FollowUpRow
 	FollowUpTotal int64
 	Actions       []ActionRow
+	// DoneActions are the latest actions marked done (DoneActionsOnFile at most), latest first:
+	// what was done stays in the file's history.
+	DoneActions []ActionRow
 }
+
+// DoneActionsOnFile bounds the done actions shown on a file.
+const DoneActionsOnFile = 20
 
 // FollowUpsOnFile bounds the follow-ups shown on a file, newest first.
 const FollowUpsOnFile = 100
@@ -91,6 +97,13 @@ func LoadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint) (PupilFil
 		Order("next_actions.due_on, next_actions.id").Scan(&f.Actions).Error
 	if err != nil {
 		return f, fmt.Errorf("models: next actions of pupil %d: %w", id, err)
+	}
+	err = db.Table("next_actions").Select("next_actions.*, users.display_name AS owner_name").
+		Joins("LEFT JOIN users ON users.id = next_actions.owner_user_id").
+		Where("next_actions.pupil_id = ? AND next_actions.done_at IS NOT NULL", id).
+		Order("next_actions.done_at DESC, next_actions.id DESC").Limit(DoneActionsOnFile).Scan(&f.DoneActions).Error
+	if err != nil {
+		return f, fmt.Errorf("models: done actions of pupil %d: %w", id, err)
 	}
 	return f, nil
 }

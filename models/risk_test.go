@@ -73,7 +73,7 @@ func TestRiskRulesStored(t *testing.T) {
 		// A pupil with 5 unjustified half-days in November: medium with the defaults.
 		est := newEstablishment(t, db, "0590001F")
 		p := newPupil(t, db, est.ID, "Martin")
-		must(t, db.Create(&models.MonthlyIndicator{PupilID: p.ID, Month: "2026-11", UnjustifiedHalfDays: 5, Source: models.SourceImport}).Error)
+		must(t, db.Create(&models.MonthlyIndicator{PupilID: p.ID, Month: "2026-11", UnjustifiedHalfDays: ptr(5), Source: models.SourceImport}).Error)
 		must(t, models.RecomputeRisk(ctx, db, risk.DefaultRules, "2026-11"))
 		if got := storedRisk(t, db, p.ID); got != "medium 2" {
 			t.Fatalf("with the defaults: %s, want medium 2", got)
@@ -160,17 +160,18 @@ func TestRecomputeRisk(t *testing.T) {
 					continue // months without figures
 				}
 				m := calendar.Month(fmt.Sprintf("%04d-%02d", 2023+(7+k)/12, (7+k)%12+1))
-				ind := models.MonthlyIndicator{PupilID: p.ID, Month: m, UnjustifiedHalfDays: r.IntN(7), JustifiedHalfDays: r.IntN(4),
+				ind := models.MonthlyIndicator{PupilID: p.ID, Month: m, UnjustifiedHalfDays: ptr(r.IntN(7)), JustifiedHalfDays: ptr(r.IntN(4)),
+					TemporaryExclusions: ptr(0), Incidents: ptr(0),
 					Source: models.SourceImport}
 				if r.IntN(4) > 0 {
 					school := 30 + r.IntN(12)
 					ind.SchoolHalfDays = &school
 				}
 				if r.IntN(30) == 0 {
-					ind.TemporaryExclusions = 1
+					ind.TemporaryExclusions = ptr(1)
 				}
 				if r.IntN(5) == 0 {
-					ind.Incidents = 1
+					ind.Incidents = ptr(1)
 				}
 				if r.IntN(3) == 0 {
 					a := float64(r.IntN(1600)+200) / 100

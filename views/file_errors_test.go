@@ -196,9 +196,9 @@ func TestImportFieldsHaveLabels(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 15, 12, 0, 0, 0, time.UTC)
 	pupil := models.PupilInput{ClassName: strings.Repeat("x", 30), INE: "?"}
-	school := 0
-	indicators := models.IndicatorInput{Month: calendar.MonthOf(now), SchoolHalfDays: &school, UnjustifiedHalfDays: -1,
-		JustifiedHalfDays: -1, TemporaryExclusions: -1, Incidents: -1}
+	school, minus := 0, -1
+	indicators := models.IndicatorInput{Month: calendar.MonthOf(now), SchoolHalfDays: &school, UnjustifiedHalfDays: &minus,
+		JustifiedHalfDays: &minus, TemporaryExclusions: &minus, Incidents: &minus}
 	for _, v := range []models.ValidationError{pupil.Validate(now), indicators.Validate(now), models.IndicatorInput{Month: "?"}.Validate(now)} {
 		for f := range v {
 			fields[f] = true

@@ -62,6 +62,14 @@ func (l *Localizer) decimals(v float64, n int) string {
 // French).
 func (l *Localizer) Number(n int) string { return l.decimals(float64(n), 0) }
 
+// Count writes a count that may not have been entered: the number, or a dash for none.
+func (l *Localizer) Count(n *int) string {
+	if n == nil {
+		return "–"
+	}
+	return l.Number(*n)
+}
+
 // Fixed writes a number with one decimal at most, in the language's notation.
 func (l *Localizer) Fixed(f float64) string { return l.decimals(f, 1) }
 

@@ -442,8 +442,8 @@ func (l *Localizer) DossierReport(d reports.PupilDossier) Report {
 		Numeric: []bool{false, true, true, true, true, true}, Empty: l.T("report.empty.none")}
 	for i := len(d.Indicators) - 1; i >= 0; i-- {
 		x := d.Indicators[i]
-		in.Rows = append(in.Rows, []string{l.MonthName(x.Month), l.Number(x.UnjustifiedHalfDays), l.Number(x.JustifiedHalfDays),
-			l.Number(x.TemporaryExclusions), l.Number(x.Incidents), orDash(l.Decimal(x.TermAverage))})
+		in.Rows = append(in.Rows, []string{l.MonthName(x.Month), l.Count(x.UnjustifiedHalfDays), l.Count(x.JustifiedHalfDays),
+			l.Count(x.TemporaryExclusions), l.Count(x.Incidents), orDash(l.Decimal(x.TermAverage))})
 	}
 	r.Sections = append(r.Sections, ReportSection{ID: "indicators", Heading: in.Caption, Table: in})
 

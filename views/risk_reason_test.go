@@ -19,7 +19,7 @@ type month struct {
 func riskReasons(l *Localizer, rules risk.Rules, asOf calendar.Month, months ...month) []string {
 	ind := make([]risk.Indicator, len(months))
 	for i, r := range months {
-		ind[i] = risk.Indicator{Month: r.m, UnjustifiedHalfDays: r.unj, JustifiedHalfDays: r.just, TemporaryExclusions: r.excl, Incidents: r.inc}
+		ind[i] = risk.Indicator{Month: r.m, UnjustifiedHalfDays: &months[i].unj, JustifiedHalfDays: &months[i].just, TemporaryExclusions: &months[i].excl, Incidents: &months[i].inc}
 		if r.school > 0 {
 			ind[i].SchoolHalfDays = &months[i].school
 		}

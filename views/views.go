@@ -301,8 +301,31 @@ type Page struct {
 	Nav []NavItem
 	// Flash is a one-time message carried over a redirect.
 	Flash string
+	// Idle is, for a signed-in user, how long the session lasts without a request: the page
+	// warns before (static/session.js) when a form is being filled in. Nil for a visitor.
+	Idle *IdleWarning
+	// FlashUndo, with a flash, is where a button "Annuler" posts to take back what the flash
+	// reports (an action marked done); empty for none.
+	FlashUndo string
 	// Path is the current path, where the language switch comes back to.
 	Path string
+}
+
+// IdleWarning is when a page warns that the session will expire for lack of activity.
+type IdleWarning struct {
+	// Seconds of inactivity end the session; the warning comes LeadSeconds before.
+	Seconds     int
+	LeadSeconds int
+	Minutes     int
+}
+
+// NewIdleWarning warns 5 minutes before an idle timeout, or at a sixth of a shorter one.
+func NewIdleWarning(idle time.Duration) *IdleWarning {
+	if idle <= 0 {
+		return nil
+	}
+	lead := min(5*time.Minute, idle/6)
+	return &IdleWarning{Seconds: int(idle.Seconds()), LeadSeconds: int(lead.Seconds()), Minutes: int(idle.Minutes())}
 }
 
 // CurrentUser is what the layout shows of the signed-in user.

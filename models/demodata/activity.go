@@ -48,7 +48,7 @@ func (g *gen) followUps(p *plan) {
 		fi := len(g.d.followUps)
 		g.d.followUps = append(g.d.followUps, followUpRow{f: models.FollowUp{
 			OccurredOn: d, Kind: kind, DurationMinutes: minutes, Note: p.text().Fill(note), Restricted: restricted,
-			CreatedAt: created, UpdatedAt: created,
+			Version: 1, CreatedAt: created, UpdatedAt: created,
 		}, pupil: p.idx, author: p.mediator})
 		chance := 0.3
 		if i == len(days)-1 && p.open() {

@@ -511,7 +511,8 @@ func checkDataset(d dataset, now time.Time) []string {
 		}
 		months[key] = true
 		if m.SchoolHalfDays == nil || *m.SchoolHalfDays < 1 || *m.SchoolHalfDays > 62 ||
-			m.UnjustifiedHalfDays+m.JustifiedHalfDays > *m.SchoolHalfDays || m.UnjustifiedHalfDays < 0 || m.JustifiedHalfDays < 0 {
+			m.UnjustifiedHalfDays == nil || m.JustifiedHalfDays == nil || m.TemporaryExclusions == nil || m.Incidents == nil ||
+			*m.UnjustifiedHalfDays+*m.JustifiedHalfDays > *m.SchoolHalfDays || *m.UnjustifiedHalfDays < 0 || *m.JustifiedHalfDays < 0 {
 			fail("indicator %s breaks the CHECK: %+v", key, m)
 		}
 		if m.TermAverage != nil && (*m.TermAverage < 0 || *m.TermAverage > 20) {
@@ -527,7 +528,7 @@ func checkDataset(d dataset, now time.Time) []string {
 	}
 	alert := false
 	for pupil, m := range latest {
-		if m.UnjustifiedHalfDays >= 4 && lastFollowUp[pupil].Before(civil(m.Month.First())) {
+		if *m.UnjustifiedHalfDays >= 4 && lastFollowUp[pupil].Before(civil(m.Month.First())) {
 			alert = true
 		}
 	}

@@ -656,20 +656,21 @@ func (g *gen) indicators(p *plan) {
 		just := int(math.Round(float64(school) * 0.08 * g.r.Float64()))
 		unjust = min(unjust, school)
 		just = min(just, school-unjust)
+		exclusions, incidents := 0, 0
 		ind := models.MonthlyIndicator{
-			Month: monthOfDay(m), UnjustifiedHalfDays: unjust, JustifiedHalfDays: just, SchoolHalfDays: &school,
-			Source: models.SourceImport,
+			Month: monthOfDay(m), UnjustifiedHalfDays: &unjust, JustifiedHalfDays: &just, SchoolHalfDays: &school,
+			TemporaryExclusions: &exclusions, Incidents: &incidents, Source: models.SourceImport,
 		}
 		if g.chance(0.04 + r*0.3) {
-			ind.TemporaryExclusions = 1
+			exclusions = 1
 		}
 		switch x := g.r.Float64(); {
 		case x < 0.03:
-			ind.Incidents = 3
+			incidents = 3
 		case x < 0.09:
-			ind.Incidents = 2
+			incidents = 2
 		case x < 0.22:
-			ind.Incidents = 1
+			incidents = 1
 		}
 		if graded && (m.Month() == time.December || m.Month() == time.March || m.Month() == time.June) {
 			average += g.r.Float64()*2 - 1
@@ -696,10 +697,9 @@ func (g *gen) indicators(p *plan) {
 		m := &rows[n-1].m
 		school := *m.SchoolHalfDays
 		want := min(g.between(4, 9), school-1)
-		if m.UnjustifiedHalfDays < want {
-			m.UnjustifiedHalfDays = want
-		}
-		m.JustifiedHalfDays = min(m.JustifiedHalfDays, school-m.UnjustifiedHalfDays)
+		unjust := max(*m.UnjustifiedHalfDays, want)
+		just := min(*m.JustifiedHalfDays, school-unjust)
+		m.UnjustifiedHalfDays, m.JustifiedHalfDays = &unjust, &just
 	}
 	by := -1
 	if manual {

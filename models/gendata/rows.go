@@ -364,12 +364,14 @@ func (f *file) indicators() {
 		}
 		unjust := min(int(math.Round(float64(school)*k*(0.5+r.Float64()))), school)
 		just := min(int(math.Round(float64(school)*0.06*r.Float64())), school-unjust)
-		ind := models.MonthlyIndicator{PupilID: f.local, Month: m.month(), UnjustifiedHalfDays: unjust,
-			JustifiedHalfDays: just, SchoolHalfDays: &school, Source: models.SourceImport}
+		exclusions, incidents := 0, 0
+		ind := models.MonthlyIndicator{PupilID: f.local, Month: m.month(), UnjustifiedHalfDays: &unjust,
+			JustifiedHalfDays: &just, SchoolHalfDays: &school, TemporaryExclusions: &exclusions, Incidents: &incidents,
+			Source: models.SourceImport}
 		if chance(r, 0.02+k*0.25) {
-			ind.TemporaryExclusions = 1
+			exclusions = 1
 			if chance(r, 0.1) {
-				ind.TemporaryExclusions = 2
+				exclusions = 2
 			}
 		}
 		x := r.Float64()
@@ -378,11 +380,11 @@ func (f *file) indicators() {
 		}
 		switch {
 		case x < 0.03:
-			ind.Incidents = 3
+			incidents = 3
 		case x < 0.09:
-			ind.Incidents = 2
+			incidents = 2
 		case x < 0.22:
-			ind.Incidents = 1
+			incidents = 1
 		}
 		if mo := m.date().Month(); graded && (mo == time.December || mo == time.March || mo == time.June) {
 			average += r.Float64()*2 - 1
@@ -409,8 +411,9 @@ func (f *file) indicators() {
 	if n := len(f.c.indicators); n > start && pp.last().status == models.StatusIdentified {
 		ind := &f.c.indicators[n-1]
 		school := *ind.SchoolHalfDays
-		ind.UnjustifiedHalfDays = max(ind.UnjustifiedHalfDays, min(between(r, 4, 9), school-1))
-		ind.JustifiedHalfDays = min(ind.JustifiedHalfDays, school-ind.UnjustifiedHalfDays)
+		unjust := max(*ind.UnjustifiedHalfDays, min(between(r, 4, 9), school-1))
+		just := min(*ind.JustifiedHalfDays, school-unjust)
+		ind.UnjustifiedHalfDays, ind.JustifiedHalfDays = &unjust, &just
 	}
 }
 
@@ -510,7 +513,7 @@ func (f *file) followUps() []followUpRef {
 		refs[i] = followUpRef{idx: uint(len(f.c.followUps)), on: d, at: at, author: author}
 		f.c.followUps = append(f.c.followUps, models.FollowUp{
 			PupilID: f.local, AuthorID: f.ids.users[author], OccurredOn: d.date(), Kind: kind, DurationMinutes: minutes,
-			Note: f.text.Fill(note), Restricted: restricted, CreatedAt: at, UpdatedAt: at,
+			Note: f.text.Fill(note), Restricted: restricted, Version: 1, CreatedAt: at, UpdatedAt: at,
 		})
 	}
 	return refs

@@ -431,8 +431,8 @@ func sameFigures(a, b models.MonthlyIndicator) bool {
 	eqAvg := func(x, y *float64) bool {
 		return (x == nil && y == nil) || (x != nil && y != nil && math.Abs(*x-*y) < 0.005)
 	}
-	return a.UnjustifiedHalfDays == b.UnjustifiedHalfDays && a.JustifiedHalfDays == b.JustifiedHalfDays &&
-		a.TemporaryExclusions == b.TemporaryExclusions && a.Incidents == b.Incidents &&
+	return eqInt(a.UnjustifiedHalfDays, b.UnjustifiedHalfDays) && eqInt(a.JustifiedHalfDays, b.JustifiedHalfDays) &&
+		eqInt(a.TemporaryExclusions, b.TemporaryExclusions) && eqInt(a.Incidents, b.Incidents) &&
 		eqInt(a.SchoolHalfDays, b.SchoolHalfDays) && eqAvg(a.TermAverage, b.TermAverage)
 }
 
@@ -481,7 +481,7 @@ func indicatorOf(rec csvimport.Record) (models.IndicatorInput, models.Validation
 	ints := []struct {
 		field string
 		names []string
-		dst   *int
+		dst   **int
 	}{{"unjustified_half_days", colUnjust, &in.UnjustifiedHalfDays}, {"justified_half_days", colJust, &in.JustifiedHalfDays},
 		{"temporary_exclusions", colExcl, &in.TemporaryExclusions}, {"incidents", colIncidents, &in.Incidents}}
 	for _, f := range ints {
@@ -493,7 +493,7 @@ func indicatorOf(rec csvimport.Record) (models.IndicatorInput, models.Validation
 		if err != nil {
 			errs[f.field] = models.Msg("import.line.not_integer", "Value", v)
 		}
-		*f.dst = n
+		*f.dst = &n
 	}
 	if v := rec.Get(colSchool...); v != "" {
 		n, err := strconv.Atoi(v)

@@ -12,14 +12,15 @@ import (
 )
 
 // Indicator is one month of a pupil's indicators, as the rules read them.
+// A count left empty is nil: "not entered", which the rules ignore (never read as zero).
 type Indicator struct {
 	Month               calendar.Month
-	UnjustifiedHalfDays int
-	JustifiedHalfDays   int
+	UnjustifiedHalfDays *int
+	JustifiedHalfDays   *int
 	// SchoolHalfDays is the number of half-days of school of the month, when known.
 	SchoolHalfDays      *int
-	TemporaryExclusions int
-	Incidents           int
+	TemporaryExclusions *int
+	Incidents           *int
 	// TermAverage is the term average (/20) entered that month, if any.
 	TermAverage *float64
 }
@@ -158,15 +159,17 @@ type Assessment struct {
 // reads nothing else, so that the same figures always give the same level.
 //
 // How the rules of DESIGN.md are read:
-//   - Unjustified half-days in one calendar month: the latest month up to asOf that has
-//     indicators, provided it is asOf itself or the month before (the figures of a month are
+//   - A count not entered (nil) is ignored: it neither adds nor resets anything.
+//   - Unjustified half-days in one calendar month: the latest month up to asOf whose
+//     unjustified half-days were entered, provided it is asOf itself or the month before (the figures of a month are
 //     entered in the first days of the next one). An older month no longer alerts: it has been
 //     dealt with, or the pupil has left. The alert tier and the watch tier do not add up.
 //   - "This school year" is the months of asOf's school year (September to August) up to asOf:
 //     exclusions and incidents are summed over them, and start again from zero on 1 September.
 //   - The absence rate is (unjustified + justified half-days) / school half-days, both summed
-//     over the months of the school year (up to asOf) whose school half-days are known; months
-//     without them are left out of both, and with no such month the rule does not apply.
+//     over the months of the school year (up to asOf) whose school half-days and unjustified
+//     half-days are known (justified ones not entered count none); other months are left out of
+//     both, and with no such month the rule does not apply.
 //   - The term average is the latest one entered in a month up to asOf and within the last 12
 //     months (asOf and the 11 before): under the threshold (strictly) it counts. The previous
 //     term is the latest average entered before it, within the 12 months before its month; a
@@ -194,14 +197,14 @@ func (r Rules) Assess(indicators []Indicator, asOf calendar.Month) Assessment {
 		if !ok || m > now {
 			continue
 		}
-		if m > latest {
+		if m > latest && ind.UnjustifiedHalfDays != nil {
 			latest, latestRow = m, ind
 		}
 		if m >= yearStart {
-			exclusions += ind.TemporaryExclusions
-			incidents += ind.Incidents
-			if ind.SchoolHalfDays != nil {
-				absent += ind.UnjustifiedHalfDays + ind.JustifiedHalfDays
+			exclusions += entered(ind.TemporaryExclusions)
+			incidents += entered(ind.Incidents)
+			if ind.SchoolHalfDays != nil && ind.UnjustifiedHalfDays != nil {
+				absent += *ind.UnjustifiedHalfDays + entered(ind.JustifiedHalfDays)
 				school += *ind.SchoolHalfDays
 			}
 		}
@@ -218,7 +221,7 @@ func (r Rules) Assess(indicators []Indicator, asOf calendar.Month) Assessment {
 	}
 
 	if latestRow != nil && latest >= now-1 {
-		u := latestRow.UnjustifiedHalfDays
+		u := *latestRow.UnjustifiedHalfDays
 		switch {
 		case u >= r.MonthlyAlertHalfDays:
 			add(Reason{Rule: RuleMonthlyAlert, Points: r.MonthlyAlertPoints, Month: latestRow.Month,
@@ -306,3 +309,11 @@ func monthAt(i int) calendar.Month {
 }
 
 func hundredths(v float64) float64 { return math.Round(v*100) / 100 }
+
+// entered is a count as the sums read it: one not entered adds nothing.
+func entered(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}

@@ -24,8 +24,8 @@ func avg(v float64) *float64 { return &v }
 func indicators(rows ...row) []risk.Indicator {
 	out := make([]risk.Indicator, len(rows))
 	for i, r := range rows {
-		out[i] = risk.Indicator{Month: calendar.Month(r.m), UnjustifiedHalfDays: r.unj, JustifiedHalfDays: r.just,
-			TemporaryExclusions: r.excl, Incidents: r.inc, TermAverage: r.avg}
+		out[i] = risk.Indicator{Month: calendar.Month(r.m), UnjustifiedHalfDays: &rows[i].unj, JustifiedHalfDays: &rows[i].just,
+			TemporaryExclusions: &rows[i].excl, Incidents: &rows[i].inc, TermAverage: r.avg}
 		if r.school > 0 {
 			school := r.school
 			out[i].SchoolHalfDays = &school
