@@ -117,6 +117,7 @@ var flows = []flow{
 		b.check(t, "the worklist with the new action")
 	}},
 	{"caf@demo.test", "two-factor sign-in: enrolment, recovery codes, the code step", secondFactorFlow},
+	{"mediation@demo.test", "work never lost: undo, idle warning, probable duplicate", workNeverLostFlow},
 	{"admin@demo.test", "password form with errors", func(t *testing.T, b *browser) {
 		b.open(t, "/account/password")
 		b.fill(t, map[string]string{"#current_password": "pas-le-bon", "#new_password": "court", "#confirm_password": "autre"})
