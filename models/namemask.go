@@ -134,6 +134,32 @@ func foldName(s string) string {
 	return b.String()
 }
 
+// SearchName is how a file's name is searched and sorted: last name then first name, folded as
+// foldRune folds them, each run of separators (space, hyphen, apostrophe…) a single space, with a
+// leading space so that every word starts after one: « Aït-Ahmed », « Sarah » → " ait ahmed sarah".
+// A word typed in the search box matches where " "+word starts; and the folded order is the
+// order a French reader expects (« Aït Ahmed » before « Aydin »).
+func SearchName(lastName, firstName string) string {
+	return " " + strings.Join(searchWords(lastName+" "+firstName), " ")
+}
+
+// searchWords are the folded words of s, separators and other signs left out.
+func searchWords(s string) []string {
+	var words []string
+	var b strings.Builder
+	for _, r := range s + " " {
+		if f := foldRune(r); f != "" {
+			b.WriteString(f)
+			continue
+		}
+		if b.Len() > 0 {
+			words = append(words, b.String())
+			b.Reset()
+		}
+	}
+	return words
+}
+
 // maskWord replaces each whole-word occurrence of word in s by with. Occurrences are compared
 // folded (case, accents, ligatures), and one separator (space, hyphen, apostrophe, dot) may
 // stand or not between any two letters of the text: « Van Houtte », « VAN-HOUTTE » and

@@ -3,6 +3,8 @@ package models
 import (
 	"time"
 
+	"gorm.io/gorm"
+
 	"mediation/models/calendar"
 	"mediation/models/risk"
 )
@@ -27,10 +29,20 @@ type Pupil struct {
 	RiskLevel          risk.Level `gorm:"default:low"` // stored by RecomputeRisk, for lists to filter and sort by
 	RiskScore          int
 	Version            int
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// SearchName is SearchName(LastName, FirstName), kept by every write of the names: what
+	// the list searches and sorts by names on, through an index.
+	SearchName string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 
 	Guardians []Guardian
+}
+
+// BeforeCreate fills the search name of a new file, whoever creates it (form, import, demo,
+// generator).
+func (p *Pupil) BeforeCreate(*gorm.DB) error {
+	p.SearchName = SearchName(p.LastName, p.FirstName)
+	return nil
 }
 
 // Guardian is a pupil's legal guardian, with what the mediator needs to reach them.

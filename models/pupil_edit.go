@@ -256,7 +256,8 @@ func UpdatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		changes := map[string]any{
 			"establishment_id": in.EstablishmentID, "last_name": in.LastName, "first_name": in.FirstName,
 			"birth_date": calendar.Date(in.BirthDate), "class_level": in.ClassLevel, "class_name": in.ClassName, "ine": in.StoredINE(),
-			"referent_mediator_id": in.ReferentID, "version": version + 1, "updated_at": now.UTC(),
+			"referent_mediator_id": in.ReferentID, "search_name": SearchName(in.LastName, in.FirstName),
+			"version": version + 1, "updated_at": now.UTC(),
 		}
 		res := tx.Model(&Pupil{}).Where("id = ? AND version = ?", id, version).Updates(changes)
 		if res.Error != nil {

@@ -50,11 +50,8 @@ func ListPupils(ctx context.Context, db *gorm.DB, s Scope, f PupilFilter) (Pupil
 	db = db.WithContext(ctx)
 	filtered := func(withStatus bool) *gorm.DB {
 		q := s.Pupils(db.Table("pupils")).Where("pupils.anonymised_at IS NULL")
-		if term := strings.ToLower(strings.TrimSpace(f.Query)); term != "" {
-			like := "%" + escapeLike(term) + "%"
-			q = q.Where("(LOWER(pupils.last_name) LIKE ? ESCAPE '\\' OR LOWER(pupils.first_name) LIKE ? ESCAPE '\\' "+
-				"OR LOWER(pupils.first_name || ' ' || pupils.last_name) LIKE ? ESCAPE '\\' "+
-				"OR LOWER(pupils.last_name || ' ' || pupils.first_name) LIKE ? ESCAPE '\\')", like, like, like, like)
+		if strings.TrimSpace(f.Query) != "" {
+			q = whereNameMatches(q, f.Query)
 		}
 		if f.EstablishmentID != 0 {
 			q = q.Where("pupils.establishment_id = ?", f.EstablishmentID)
@@ -88,7 +85,7 @@ func ListPupils(ctx context.Context, db *gorm.DB, s Scope, f PupilFilter) (Pupil
 			out.Total += c.N
 		}
 	}
-	order := "pupils.last_name, pupils.first_name, pupils.id"
+	order := "pupils.search_name, pupils.last_name, pupils.first_name, pupils.id"
 	switch f.Sort {
 	case "risk":
 		order = "pupils.risk_score DESC, " + order
@@ -110,6 +107,21 @@ func ListPupils(ctx context.Context, db *gorm.DB, s Scope, f PupilFilter) (Pupil
 		return out, fmt.Errorf("models: list pupils: %w", err)
 	}
 	return out, nil
+}
+
+// whereNameMatches keeps the files whose names hold a word starting with each word of query, in
+// any order, whatever the case, accents, apostrophes and hyphens on either side: "ait ahmed",
+// "Ahmed Aït" and "AIT-AHM" all find « Aït-Ahmed ». A query with no letter or digit finds
+// nothing.
+func whereNameMatches(q *gorm.DB, query string) *gorm.DB {
+	words := searchWords(query)
+	if len(words) == 0 {
+		return q.Where("1 = 0")
+	}
+	for _, w := range words {
+		q = q.Where("pupils.search_name LIKE ? ESCAPE '\\'", "% "+escapeLike(w)+"%")
+	}
+	return q
 }
 
 func escapeLike(s string) string {

@@ -156,7 +156,7 @@ func purgeBatch(tx *gorm.DB, ids []uint, now time.Time, res *PurgeResult) error 
 	}
 	for _, p := range pupils {
 		err := tx.Model(&Pupil{}).Where("id = ?", p.ID).Updates(map[string]any{
-			"last_name": "Anonymisé", "first_name": fmt.Sprintf("n° %d", p.ID), "ine": nil, "class_name": "",
+			"last_name": "Anonymisé", "first_name": fmt.Sprintf("n° %d", p.ID), "ine": nil, "class_name": "", "search_name": "",
 			"birth_date": time.Date(p.BirthDate.Year(), time.July, 1, 0, 0, 0, 0, time.UTC), "referent_mediator_id": nil,
 			"anonymised_at": now.UTC(), "version": gorm.Expr("version + 1"), "updated_at": now.UTC(),
 		}).Error

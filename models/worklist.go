@@ -83,7 +83,7 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 			"pupils.identified_on, "+lastFollowUp+" AS last_follow_up").
 		Where("pupils.status = ?", StatusActive).
 		Where("COALESCE("+lastFollowUp+", pupils.identified_on) <= ?", silentSince).
-		Order("last_follow_up ASC NULLS FIRST, pupils.last_name").Scan(&w.Silent).Error
+		Order("last_follow_up ASC NULLS FIRST, pupils.search_name, pupils.id").Scan(&w.Silent).Error
 	if err != nil {
 		return w, fmt.Errorf("models: worklist silent pupils: %w", err)
 	}
@@ -101,7 +101,7 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 		Joins("JOIN monthly_indicators mi ON mi.pupil_id = pupils.id AND mi.month = "+
 			"(SELECT MAX(m2.month) FROM monthly_indicators m2 WHERE m2.pupil_id = pupils.id)").
 		Where("pupils.status <> ? AND mi.month IN ? AND mi.unjustified_half_days >= ?", StatusClosed, []calendar.Month{thisMonth, lastMonth}, absenceThreshold).
-		Order("mi.unjustified_half_days DESC, pupils.last_name").Scan(&rows).Error
+		Order("mi.unjustified_half_days DESC, pupils.search_name, pupils.id").Scan(&rows).Error
 	if err != nil {
 		return w, fmt.Errorf("models: worklist absences: %w", err)
 	}

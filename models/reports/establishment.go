@@ -147,11 +147,12 @@ func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y calendar
 		}
 		out[i].ByStatus[r.Status] += r.N
 	}
+	french := models.FrenchOrder()
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Total() != out[j].Total() {
 			return out[i].Total() > out[j].Total()
 		}
-		return out[i].Partner < out[j].Partner
+		return french(out[i].Partner) < french(out[j].Partner)
 	})
 	return out, nil
 }
@@ -178,7 +179,7 @@ func pupilsFollowed(ctx context.Context, db *gorm.DB, s models.Scope, establishm
 		Joins("LEFT JOIN (?) AS f ON f.pupil_id = pupils.id", counts).
 		Where("pupils.establishment_id = ? AND pupils.anonymised_at IS NULL", establishmentID), y.End().UTC()).
 		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, y.Start().UTC()).
-		Order("pupils.last_name, pupils.first_name, pupils.id").Scan(&out).Error
+		Order("pupils.search_name, pupils.last_name, pupils.first_name, pupils.id").Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("reports: pupils followed in %s: %w", y, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -144,9 +143,10 @@ func groupOrder(g Grouping, names map[string]string) func(string) string {
 			return fmt.Sprintf("%02d", len(models.PriorityLabels)-indexOf(models.PriorityLabels, models.PriorityLabel(k)))
 		}
 	case ByEstablishment:
-		return func(k string) string { return strings.ToLower(names[k]) + k }
+		key := models.FrenchOrder()
+		return func(k string) string { return key(names[k]) + "\x00" + k }
 	}
-	return strings.ToLower
+	return models.FrenchOrder()
 }
 
 func indexOf[T comparable](all []T, v T) int {

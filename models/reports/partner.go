@@ -145,8 +145,9 @@ func loadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partne
 		Scan(&byEst).Error; err != nil {
 		return f, fmt.Errorf("reports: referrals to partner %d by establishment: %w", partnerID, err)
 	}
+	french := models.FrenchOrder()
 	sort.SliceStable(byEst, func(i, j int) bool {
-		return byEst[i].Name+" ("+byEst[i].Commune+", "+byEst[i].UAI+")" < byEst[j].Name+" ("+byEst[j].Commune+", "+byEst[j].UAI+")"
+		return french(byEst[i].Name+" ("+byEst[i].Commune+", "+byEst[i].UAI+")") < french(byEst[j].Name+" ("+byEst[j].Commune+", "+byEst[j].UAI+")")
 	})
 	for _, r := range byEst {
 		key := r.Name + " (" + r.Commune + ", " + r.UAI + ")"
