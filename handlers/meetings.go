@@ -36,12 +36,15 @@ type MeetingForm struct {
 	Place    string
 	Purpose  string
 	// Interpreter is the interpreter-needed box.
-	Interpreter  bool
-	Participants []ParticipantField
-	Staff        []models.StaffOption
-	Roles        []models.ParticipantRole
-	MinDate      string
-	Errors       map[string]string
+	Interpreter bool
+	// PastAllowed offers the box that records a past meeting (the schedule form; the edit form
+	// changes a planned meeting), AlreadyHeld is that box.
+	PastAllowed, AlreadyHeld bool
+	Participants             []ParticipantField
+	Staff                    []models.StaffOption
+	Roles                    []models.ParticipantRole
+	MinDate                  string
+	Errors                   map[string]string
 	// Failed opens the form and shows the summary of errors.
 	Failed bool
 }
@@ -72,9 +75,9 @@ func padParticipantRows(rows []ParticipantField, n int) []ParticipantField {
 
 // newMeetingForm is the schedule form of a file: the guardians of the file and the user are
 // already among the participants; an hour is the usual length.
-func newMeetingForm(file models.PupilFile, u *models.User, staff []models.StaffOption, today string) *MeetingForm {
+func newMeetingForm(file models.PupilFile, u *models.User, staff []models.StaffOption) *MeetingForm {
 	f := &MeetingForm{Action: fmt.Sprintf("/pupils/%d/meetings", file.Pupil.ID), Prefix: "meeting-", Duration: "60",
-		Staff: staff, Roles: models.ParticipantRoles, MinDate: today}
+		Staff: staff, Roles: models.ParticipantRoles, PastAllowed: true}
 	for _, g := range file.Pupil.Guardians {
 		if len(f.Participants) == 2 {
 			break
@@ -100,6 +103,7 @@ func newMeetingForm(file models.PupilFile, u *models.User, staff []models.StaffO
 func (f *MeetingForm) fillFromValues(values map[string]string, errs map[string]string) {
 	f.Date, f.Time, f.Duration = values["date"], values["time"], values["duration_minutes"]
 	f.Place, f.Purpose, f.Interpreter = values["place"], values["purpose"], values["interpreter_needed"] == "on"
+	f.AlreadyHeld = f.PastAllowed && values["already_held"] == "on"
 	f.Participants = nil
 	for i := 0; i < models.MaxMeetingParticipants; i++ {
 		role, hasRole := values[fmt.Sprintf("participant%d_role", i)]
@@ -164,7 +168,7 @@ func formParisTime(c echo.Context, dateName, clockName string) (t time.Time, ok 
 func bindMeeting(c echo.Context) (models.MeetingInput, models.ValidationError) {
 	v := models.ValidationError{}
 	in := models.MeetingInput{Place: c.FormValue("place"), Purpose: c.FormValue("purpose"),
-		InterpreterNeeded: c.FormValue("interpreter_needed") == "on"}
+		InterpreterNeeded: c.FormValue("interpreter_needed") == "on", AlreadyHeld: c.FormValue("already_held") == "on"}
 	var ok bool
 	if in.ScheduledAt, ok = formParisTime(c, "date", "time"); !ok {
 		v.Add("scheduled_at", "meeting.datetime_invalid")
@@ -198,7 +202,7 @@ func (h *Handlers) pupilMeetings(c echo.Context, p PupilPage) ([]models.MeetingR
 	if err != nil {
 		return nil, nil, err
 	}
-	f := newMeetingForm(p.File, u, staff, p.Today)
+	f := newMeetingForm(p.File, u, staff)
 	if p.Form == "meeting" {
 		f.fillFromValues(p.Values, p.Errors)
 	}
@@ -233,7 +237,11 @@ func (h *Handlers) ScheduleMeeting(c echo.Context) error {
 	case err != nil:
 		return notFound(err)
 	}
-	h.flash(c, "flash.meeting_scheduled")
+	if in.AlreadyHeld {
+		h.flash(c, "find.flash.meeting_recorded")
+	} else {
+		h.flash(c, "flash.meeting_scheduled")
+	}
 	return redirect(c, fmt.Sprintf("/meetings/%d", m.ID))
 }
 

@@ -45,9 +45,13 @@ type MeetingInput struct {
 	Purpose           string
 	InterpreterNeeded bool
 	Participants      []ParticipantInput
+	// AlreadyHeld records after the fact a meeting that took place: its date is in the past (at
+	// most a year ago), and who came and the recap are then written on the meeting's page.
+	AlreadyHeld bool
 }
 
-// validate checks what needs no database. A planned meeting starts after now; the family is
+// validate checks what needs no database. A planned meeting starts after now, one recorded
+// after the fact started before; the family is
 // part of it, so at least one participant is a legal guardian (the attendance rule reads the
 // guardians' presence).
 func (in *MeetingInput) validate(now time.Time) (ValidationError, []int) {
@@ -57,6 +61,11 @@ func (in *MeetingInput) validate(now time.Time) (ValidationError, []int) {
 	switch {
 	case in.ScheduledAt.IsZero():
 		v.Add("scheduled_at", "meeting.datetime_required")
+	case in.AlreadyHeld && in.ScheduledAt.After(now):
+		v.Add("scheduled_at", "find.meeting.held_in_future")
+	case in.AlreadyHeld && in.ScheduledAt.Before(now.AddDate(-1, 0, 0)):
+		v.Add("scheduled_at", "find.meeting.held_too_long_ago")
+	case in.AlreadyHeld:
 	case !in.ScheduledAt.After(now):
 		v.Add("scheduled_at", "meeting.planned_in_past")
 	case in.ScheduledAt.After(now.AddDate(1, 0, 0)):

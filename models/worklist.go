@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -87,6 +88,9 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 	if err != nil {
 		return w, fmt.Errorf("models: worklist silent pupils: %w", err)
 	}
+	if w.Silent, err = withOtherContacts(db, w.Silent, silentSince); err != nil {
+		return w, err
+	}
 	thisMonth := calendar.MonthOf(now)
 	lastMonth := calendar.MonthOf(thisMonth.First().AddDate(0, -1, 0))
 	var rows []struct {
@@ -113,4 +117,41 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 		w.Absences = append(w.Absences, AbsenceAlert{WorkPupil: r.WorkPupil, Month: r.Month, UnjustifiedHalfDays: r.UnjustifiedHalfDays})
 	}
 	return w, nil
+}
+
+// withOtherContacts takes out of silent the pupils with a contact other than a follow-up (a
+// meeting held, a partner's answer) after since, and dates the others' last contact with the
+// latest of all, keeping the list in the order of that date (none first).
+func withOtherContacts(db *gorm.DB, silent []WorkPupil, since time.Time) ([]WorkPupil, error) {
+	ids := make([]uint, len(silent))
+	for i, p := range silent {
+		ids[i] = p.ID
+	}
+	other, err := otherContacts(db, ids)
+	if err != nil {
+		return nil, err
+	}
+	kept := silent[:0]
+	for _, p := range silent {
+		if d, ok := other[p.ID]; ok && (!p.LastFollowUp.Valid || d.After(calendar.Date(p.LastFollowUp.Time))) {
+			p.LastFollowUp = calendar.DBTime{Time: d, Valid: true}
+		}
+		if p.LastFollowUp.Valid && calendar.Date(p.LastFollowUp.Time).After(since) {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	slices.SortStableFunc(kept, func(a, b WorkPupil) int {
+		switch {
+		case a.LastFollowUp.Valid == b.LastFollowUp.Valid:
+			if !a.LastFollowUp.Valid {
+				return 0
+			}
+			return a.LastFollowUp.Time.Compare(b.LastFollowUp.Time)
+		case !a.LastFollowUp.Valid:
+			return -1
+		}
+		return 1
+	})
+	return kept, nil
 }

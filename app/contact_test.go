@@ -1,0 +1,85 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"mediation/models"
+	"mediation/models/dbtest"
+)
+
+var silentPupil = regexp.MustCompile(`href="/pupils/(\d+)#followup-form"`)
+
+// silentSection is the worklist's "no contact for 21 days" part of the home page.
+func silentSection(t *testing.T, home response) string {
+	t.Helper()
+	start := strings.Index(home.Body, `id="wl-silent"`)
+	if start < 0 {
+		return ""
+	}
+	end := strings.Index(home.Body[start:], "</section>")
+	if end < 0 {
+		t.Fatal("worklist silent section not closed")
+	}
+	return home.Body[start : start+end]
+}
+
+// TestMeetingHeldCountsAsContact follows a mediator who met a family yesterday without having
+// planned it in the application: the schedule form refuses a past date unless the meeting is
+// recorded as already held; once its attendance and recap are written, the pupil leaves the
+// worklist's "no contact" list, on both databases.
+func TestMeetingHeldCountsAsContact(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		m := silentPupil.FindStringSubmatch(silentSection(t, med.get("/")))
+		if m == nil {
+			t.Fatal("the demo worklist has no pupil without contact")
+		}
+		filePath := "/pupils/" + m[1]
+		med.get(filePath)
+		form := url.Values{"date": {"2026-11-24"}, "time": {"17:30"}, "duration_minutes": {"45"}, "place": {"Domicile"},
+			"purpose": {"Rencontre avec la mère à la sortie"}, "participant0_role": {"guardian"}, "participant0_name": {"Mme Martin"}}
+		if r := med.post(filePath+"/meetings", form); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "Une rencontre prévue ne peut pas être dans le passé.") {
+			t.Errorf("a planned meeting in the past: %d", r.Status)
+		}
+		form.Set("already_held", "on")
+		form.Set("date", "2026-11-26")
+		if r := med.post(filePath+"/meetings", form); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "ne peut pas être dans le futur") || !strings.Contains(r.Body, `name="already_held" aria-describedby="meeting-already_held-hint" checked`) {
+			t.Errorf("a meeting already held tomorrow: %d", r.Status)
+		}
+		form.Set("date", "2026-11-24")
+		r := med.post(filePath+"/meetings", form)
+		if r.Status != http.StatusSeeOther || !meetingLocation.MatchString(r.Location) {
+			t.Fatalf("meeting recorded after the fact: %d %s", r.Status, excerpt(r.Body))
+		}
+		path := r.Location
+		if page := med.get(path); !strings.Contains(page.Body, "indiquez qui était présent") || !strings.Contains(page.Body, `id="attendance-form"`) {
+			t.Errorf("after recording a past meeting the page lacks the flash or the attendance form")
+		}
+		if silent := silentSection(t, med.get("/")); !strings.Contains(silent, `href="`+filePath+`#followup-form"`) {
+			t.Fatal("the pupil left the no-contact list before the meeting was recorded as held")
+		}
+		var guardian models.MeetingParticipant
+		dbtest.Must(t, s.App.DB.Joins("JOIN meetings ON meetings.id = meeting_participants.meeting_id").
+			Where("meetings.pupil_id = ? AND meeting_participants.role = ?", m[1], models.ParticipantGuardian).
+			Order("meeting_participants.id DESC").Take(&guardian).Error)
+		if r := med.post(path+"/attendance", url.Values{"version": {"1"}, "present": {fmt.Sprint(guardian.ID)}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("attendance: %d %s", r.Status, excerpt(r.Body))
+		}
+		if r := med.post(path+"/recap", url.Values{"version": {"2"}, "decisions": {"La mère appellera la CPE chaque lundi."}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("recap: %d %s", r.Status, excerpt(r.Body))
+		}
+		if silent := silentSection(t, med.get("/")); strings.Contains(silent, `href="`+filePath+`#followup-form"`) {
+			t.Error("right after a family meeting held the pupil is still listed as without contact")
+		}
+	})
+}
