@@ -43,6 +43,9 @@ func TestMeetingHeldCountsAsContact(t *testing.T) {
 			t.Fatal("the demo worklist has no pupil without contact")
 		}
 		filePath := "/pupils/" + m[1]
+		if silent := silentSection(t, med.get("/")); !strings.Contains(silent, "Dernier contact le") && !strings.Contains(silent, "Aucun contact depuis le repérage du") {
+			t.Error("the no-contact list does not speak of contact")
+		}
 		med.get(filePath)
 		form := url.Values{"date": {"2026-11-24"}, "time": {"17:30"}, "duration_minutes": {"45"}, "place": {"Domicile"},
 			"purpose": {"Rencontre avec la mère à la sortie"}, "participant0_role": {"guardian"}, "participant0_name": {"Mme Martin"}}
