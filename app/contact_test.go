@@ -84,5 +84,13 @@ func TestMeetingHeldCountsAsContact(t *testing.T) {
 		if silent := silentSection(t, med.get("/")); strings.Contains(silent, `href="`+filePath+`#followup-form"`) {
 			t.Error("right after a family meeting held the pupil is still listed as without contact")
 		}
+		// The pupil list dates the last contact with the meeting, and sorts by it.
+		var p models.Pupil
+		dbtest.Must(t, s.App.DB.Take(&p, m[1]).Error)
+		list := med.get("/pupils?" + url.Values{"q": {p.LastName + " " + p.FirstName}, "sort": {"contact"}}.Encode())
+		row := list.Body[max(0, strings.Index(list.Body, `href="`+filePath+`"`)):]
+		if end := strings.Index(row, "</tr>"); end < 0 || !strings.Contains(row[:end], "24/11/2026") || !strings.Contains(list.Body, "Dernier contact") {
+			t.Errorf("the pupil list does not date the last contact with the meeting held (status %d)", list.Status)
+		}
 	})
 }

@@ -98,7 +98,7 @@ func ListPupils(ctx context.Context, db *gorm.DB, s Scope, f PupilFilter) (Pupil
 	}
 	err := onPage(filtered(true).
 		Select("pupils.*, establishments.name AS establishment_name, users.display_name AS referent_name, "+
-			"(SELECT MAX(fu.occurred_on) FROM follow_ups fu WHERE fu.pupil_id = pupils.id) AS last_follow_up").
+			lastContactSQL(db)+" AS last_follow_up").
 		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
 		Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
 		Order(order), f.Page, PupilsPerPage).
@@ -122,6 +122,19 @@ func whereNameMatches(q *gorm.DB, query string) *gorm.DB {
 		q = q.Where("pupils.search_name LIKE ? ESCAPE '\\'", "% "+escapeLike(w)+"%")
 	}
 	return q
+}
+
+// lastContactSQL is the date of a file's latest contact, follow-up or family meeting held
+// (the day of the meeting in Paris on PostgreSQL; SQLite, which has no time zones, takes its
+// day in UTC), NULL without any. Each part reads the pupil's own rows through its index.
+func lastContactSQL(db *gorm.DB) string {
+	const followUp = "(SELECT MAX(fu.occurred_on) FROM follow_ups fu WHERE fu.pupil_id = pupils.id)"
+	if db.Dialector.Name() == "postgres" {
+		return "GREATEST(" + followUp + ", (SELECT MAX((m.scheduled_at AT TIME ZONE 'Europe/Paris')::date) FROM meetings m " +
+			"WHERE m.pupil_id = pupils.id AND m.status = 'held'))"
+	}
+	const meeting = "(SELECT MAX(date(m.scheduled_at)) FROM meetings m WHERE m.pupil_id = pupils.id AND m.status = 'held')"
+	return "MAX(COALESCE(" + followUp + ", " + meeting + "), COALESCE(" + meeting + ", " + followUp + "))"
 }
 
 func escapeLike(s string) string {
