@@ -87,6 +87,19 @@ func TestSearchAndSortNamesAsAFrenchReader(t *testing.T) {
 				t.Errorf("search %q shows %q, want %q", c.query, got, c.want)
 			}
 		}
+		// The establishment report's nominative list is in the same order.
+		pdf := med.get("/establishments/" + jaures.UAI + "/report.pdf")
+		if pdf.Status != http.StatusOK {
+			t.Fatalf("establishment report: %d", pdf.Status)
+		}
+		text, last := fold(pdfText(t, []byte(pdf.Body))), -1
+		for _, name := range []string{"AÏT-AHMED", "AYDIN", "BENAÏSSA", "ÉBRARD", "KEÏTA", "N’DIAYE"} {
+			at := strings.Index(text, name+" Zéphyrine")
+			if at <= last {
+				t.Errorf("the report lists %s at %d, after the previous name (%d)", name, at, last)
+			}
+			last = at
+		}
 		// Renaming a file: the search follows the new name, not the old one.
 		edit := med.get(ids["Keïta"] + "/edit")
 		m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(edit.Body)
