@@ -1,0 +1,106 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"mediation/models"
+	"mediation/models/dbtest"
+)
+
+// TestHeadTeacherDashboardLinksFilesAndReadsRisk: on the establishment dashboard the
+// nominative list opens each file (and the head teacher can open it), and the risk chart
+// draws high risk in red, never in green.
+func TestHeadTeacherDashboardLinksFilesAndReadsRisk(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		head := s.client(t)
+		head.login("direction@demo.test")
+		var uai string
+		must(t, s.App.DB.Raw(`SELECT e.uai FROM establishments e JOIN user_establishments ue ON ue.establishment_id = e.id
+			JOIN users u ON u.id = ue.user_id WHERE u.email = ?`, "direction@demo.test").Scan(&uai).Error)
+		r := head.get("/establishments/" + uai)
+		if r.Status != http.StatusOK {
+			t.Fatalf("dashboard: %d", r.Status)
+		}
+		links := regexp.MustCompile(`<th scope="row"><a href="(/pupils/\d+)">`).FindAllStringSubmatch(r.Body, -1)
+		if len(links) == 0 {
+			t.Fatal("the nominative list links to no file")
+		}
+		if f := head.get(links[0][1]); f.Status != http.StatusOK {
+			t.Errorf("the first file of the list answers %d", f.Status)
+		}
+		legend := regexp.MustCompile(`<rect width="12" height="12" fill="(#[0-9a-f]{6})"/></svg> (Faible|Modéré|Élevé)</li>`).FindAllStringSubmatch(r.Body, -1)
+		colours := map[string]string{}
+		for _, m := range legend {
+			colours[m[2]] = m[1]
+		}
+		if colours["Élevé"] != "#b3261e" || colours["Faible"] != "#2e7d32" {
+			t.Errorf("risk colours in the legend: %v, want high red and low green", colours)
+		}
+	})
+}
+
+// TestRoleHomesWording: a partner has one "Rapports" entry that reaches both of its reports;
+// counts agree with their number; the coordinator's home no longer promises dashboards to come.
+func TestRoleHomesWording(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		partner := s.client(t)
+		partner.login("caf@demo.test")
+		home := partner.get("/")
+		nav := home.Body[strings.Index(home.Body, `<nav class="site-nav"`):]
+		nav = nav[:strings.Index(nav, "</nav>")]
+		if n := strings.Count(nav, "Rapport"); n != 1 || !strings.Contains(nav, ">Rapports</a>") {
+			t.Errorf("the partner's navigation has %d report entries: %s", n, nav)
+		}
+		var org uint
+		must(t, s.App.DB.Raw(`SELECT partner_organisation_id FROM users WHERE email = ?`, "caf@demo.test").Scan(&org).Error)
+		own := fmt.Sprintf("/partners/%d/report", org)
+		for _, path := range []string{own, "/reports/metropolitan"} {
+			r := partner.get(path)
+			if r.Status != http.StatusOK {
+				t.Fatalf("%s: %d", path, r.Status)
+			}
+			if !strings.Contains(r.Body, `aria-current="page">Rapports</a>`) {
+				t.Errorf("%s: the Rapports entry is not marked current", path)
+			}
+			if !strings.Contains(r.Body, `href="`+own+`"`) || !strings.Contains(r.Body, `href="/reports/metropolitan"`) {
+				t.Errorf("%s does not offer both reports", path)
+			}
+		}
+		// Counts of referrals by status: "1 Acceptée", "2 Acceptées", never "1 Acceptées".
+		counts := regexp.MustCompile(`<span class="figure">(\d+)</span> ([^<]+)</a>`).FindAllStringSubmatch(home.Body, -1)
+		if len(counts) == 0 {
+			t.Fatal("the partner's home shows no count by status")
+		}
+		for _, m := range counts {
+			if plural := strings.HasSuffix(m[2], "s"); (m[1] == "1" || m[1] == "0") == plural {
+				t.Errorf("partner home: %q %q", m[1], m[2])
+			}
+		}
+
+		coord := s.client(t)
+		coord.login("coordination@demo.test")
+		if r := coord.get("/"); strings.Contains(r.Body, "viendront") {
+			t.Error("the coordinator's home still says the figures will come with the dashboards")
+		}
+
+		head := s.client(t)
+		head.login("direction@demo.test")
+		found := regexp.MustCompile(`<span class="figure">(\d+)</span> (Repérés?)</li>`).FindAllStringSubmatch(head.get("/").Body, -1)
+		if len(found) == 0 {
+			t.Error("the head teacher's home does not count the files identified")
+		}
+		for _, m := range found {
+			if (m[1] == "1") != (m[2] == "Repéré") {
+				t.Errorf("head teacher home: %s %s", m[1], m[2])
+			}
+		}
+	})
+}
