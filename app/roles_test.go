@@ -104,3 +104,52 @@ func TestRoleHomesWording(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminResetAsksConfirmationAndPDFFilter: from an account's page, the password reset is
+// a link to a confirmation page that says what will happen; nothing changes until it is
+// confirmed. The "Export PDF" filter of the audit log finds the PDF a head teacher downloaded,
+// and "Export des données" does not.
+func TestAdminResetAsksConfirmationAndPDFFilter(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		var target models.User
+		must(t, db.Where("email = ?", "mediation2@demo.test").Take(&target).Error)
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		confirm := fmt.Sprintf("/admin/users/%d/password", target.ID)
+		if r := admin.get(fmt.Sprintf("/admin/users/%d", target.ID)); !strings.Contains(r.Body, `href="`+confirm+`"`) {
+			t.Fatal("the account page does not lead to the reset confirmation")
+		}
+		r := admin.get(confirm)
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, target.Email) || !strings.Contains(r.Body, "Oui, générer un mot de passe provisoire") ||
+			shownPassword.MatchString(r.Body) {
+			t.Fatalf("confirmation page: %d %s", r.Status, excerpt(r.Body))
+		}
+		var after models.User
+		must(t, db.Take(&after, target.ID).Error)
+		if after.PasswordHash != target.PasswordHash || after.MustChangePassword {
+			t.Error("showing the confirmation changed the password")
+		}
+		if r := admin.post(confirm, nil); r.Status != http.StatusOK || !shownPassword.MatchString(r.Body) {
+			t.Errorf("confirmed reset: %d", r.Status)
+		}
+
+		head := s.client(t)
+		head.login("direction@demo.test")
+		var uai string
+		must(t, db.Raw(`SELECT e.uai FROM establishments e JOIN user_establishments ue ON ue.establishment_id = e.id
+			JOIN users u ON u.id = ue.user_id WHERE u.email = ?`, "direction@demo.test").Scan(&uai).Error)
+		if r := head.get("/establishments/" + uai + "/report.pdf"); r.Status != http.StatusOK {
+			t.Fatalf("PDF: %d", r.Status)
+		}
+		pdfs := admin.get("/admin/audit?action=pdf_exported&record_id=" + uai)
+		if !strings.Contains(pdfs.Body, "direction@demo.test") || !strings.Contains(pdfs.Body, "<td>Export PDF</td>") {
+			t.Errorf("the Export PDF filter does not find the establishment PDF: %s", excerpt(pdfs.Body))
+		}
+		if data := admin.get("/admin/audit?action=exported&record_id=" + uai); strings.Contains(data.Body, "direction@demo.test") {
+			t.Error("the data export filter lists a PDF")
+		}
+	})
+}

@@ -111,6 +111,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	admin.POST("/users", h.CreateUser)
 	admin.GET("/users/:id", h.EditUserForm)
 	admin.POST("/users/:id", h.UpdateUser)
+	admin.GET("/users/:id/password", h.ConfirmResetPassword)
 	admin.POST("/users/:id/password", h.ResetUserPassword)
 	admin.POST("/users/:id/second-factor/reset", h.ResetUserSecondFactor)
 	admin.GET("/imports", h.ImportForm)

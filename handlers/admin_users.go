@@ -161,6 +161,17 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	return redirect(c, "/admin/users")
 }
 
+// ConfirmResetPassword asks the administrator to confirm a password reset: it ends the
+// account's sessions and its current password at once, so one stray click must not do it.
+func (h *Handlers) ConfirmResetPassword(c echo.Context) error {
+	u, err := h.userParam(c)
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "admin_user_password_confirm",
+		TemporaryPasswordPage{Page: h.page(c, "admin.users.reset_title"), Account: u})
+}
+
 // ResetUserPassword sets a generated temporary password, shown once, and ends the account's
 // sessions; its owner must change it at the next login.
 func (h *Handlers) ResetUserPassword(c echo.Context) error {
