@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -150,6 +151,38 @@ func TestAdminResetAsksConfirmationAndPDFFilter(t *testing.T) {
 		}
 		if data := admin.get("/admin/audit?action=exported&record_id=" + uai); strings.Contains(data.Body, "direction@demo.test") {
 			t.Error("the data export filter lists a PDF")
+		}
+	})
+}
+
+// TestClassMustMatchLevel: a class « 4e D » for a 3e pupil is refused beside the class field,
+// nothing is stored; « 3e D » is accepted.
+func TestClassMustMatchLevel(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		var jaures models.Establishment
+		must(t, db.Where("name = ?", "Collège Jean Jaurès").Take(&jaures).Error)
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		med.get("/pupils/new")
+		form := func(class string) url.Values {
+			return url.Values{"establishment_id": {fmt.Sprint(jaures.ID)}, "last_name": {"Delcourt"}, "first_name": {"Léna"},
+				"birth_date": {"03/10/2011"}, "class_level": {"3e"}, "class_name": {class}}
+		}
+		r := med.post("/pupils", form("4e D"))
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="class_name-error"`) ||
+			!strings.Contains(r.Body, "La classe « 4e D » ne correspond pas au niveau choisi") {
+			t.Fatalf("4e D for a 3e pupil: %d %s", r.Status, excerpt(r.Body))
+		}
+		var n int64
+		must(t, db.Model(&models.Pupil{}).Where("last_name = ?", "Delcourt").Count(&n).Error)
+		if n != 0 {
+			t.Fatal("a refused file was stored")
+		}
+		if r := med.post("/pupils", form("3e D")); r.Status != http.StatusSeeOther {
+			t.Fatalf("3e D for a 3e pupil: %d %s", r.Status, excerpt(r.Body))
 		}
 	})
 }
