@@ -186,3 +186,62 @@ func TestClassMustMatchLevel(t *testing.T) {
 		}
 	})
 }
+
+// TestCoordinationEditsAnEstablishment: the coordination opens an establishment from its home,
+// changes its name, sector, label and state; the change and its audit event land together;
+// bad input is refused with 422 and changes nothing; other roles get 404 or 403.
+func TestCoordinationEditsAnEstablishment(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		var e models.Establishment
+		must(t, db.Where("name = ?", "Collège Jean Jaurès").Take(&e).Error)
+		coord := s.client(t)
+		coord.login("coordination@demo.test")
+		home := coord.get("/")
+		edit := "/establishments/" + e.UAI + "/edit"
+		if !strings.Contains(home.Body, `href="`+edit+`"`) || !strings.Contains(home.Body, "<td>Public</td>") {
+			t.Fatal("the coordinator's home neither links to the form nor shows the sector")
+		}
+		if r := coord.get(edit); r.Status != http.StatusOK || !strings.Contains(r.Body, `value="Collège Jean Jaurès"`) {
+			t.Fatalf("form: %d", r.Status)
+		}
+		r := coord.post(edit, url.Values{"name": {"  "}, "type": {"college"}, "sector": {"moon"}, "priority_education": {"rep"}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="name-error"`) || !strings.Contains(r.Body, `id="sector-error"`) {
+			t.Fatalf("bad input: %d %s", r.Status, excerpt(r.Body))
+		}
+		var same models.Establishment
+		must(t, db.Take(&same, e.ID).Error)
+		if same.Name != e.Name || same.Sector != e.Sector || same.Active != e.Active {
+			t.Fatal("refused input changed the establishment")
+		}
+		r = coord.post(edit, url.Values{"name": {"Collège  Jean-Jaurès"}, "type": {"college"}, "sector": {"private"}, "priority_education": {"none"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", r.Status, excerpt(r.Body))
+		}
+		var after models.Establishment
+		must(t, db.Take(&after, e.ID).Error)
+		if after.Name != "Collège Jean-Jaurès" || after.Sector != models.SectorPrivate || after.PriorityEducation != models.PriorityNone || after.Active {
+			t.Errorf("saved: %+v", after)
+		}
+		var ev models.AuditEvent
+		must(t, db.Where("record_type = ? AND record_id = ? AND action = ?", "establishment", e.UAI, models.AuditChanged).Order("id DESC").Take(&ev).Error)
+		if ev.ActorEmail != "coordination@demo.test" || ev.Detail != "name, sector, priority_education, active" {
+			t.Errorf("audit event: %+v", ev)
+		}
+		if page := coord.get("/"); !strings.Contains(page.Body, "Établissement enregistré.") || !strings.Contains(page.Body, "Privé sous contrat") {
+			t.Error("the home does not confirm the change nor show the new sector")
+		}
+		for _, who := range []string{"mediation@demo.test", "direction@demo.test", "admin@demo.test"} {
+			cl := s.client(t)
+			cl.login(who)
+			if r := cl.get(edit); r.Status == http.StatusOK {
+				t.Errorf("%s opens the establishment form", who)
+			}
+			if r := cl.post(edit, url.Values{"name": {"X"}, "type": {"college"}, "sector": {"public"}, "priority_education": {"none"}, "active": {"on"}}); r.Status < 400 {
+				t.Errorf("%s saves an establishment: %d", who, r.Status)
+			}
+		}
+	})
+}
