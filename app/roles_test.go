@@ -245,3 +245,69 @@ func TestCoordinationEditsAnEstablishment(t *testing.T) {
 		}
 	})
 }
+
+// TestPartnerCallsTheMediatorBack: a mediator sets a work phone on their account page (a bad
+// number is refused and changes nothing; the change is audited without the number); the
+// partner's referral then shows the mediator's name, phone and e-mail. The administrator edits
+// the phone on the account form.
+func TestPartnerCallsTheMediatorBack(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		var med models.User
+		must(t, db.Where("email = ?", "mediation@demo.test").Take(&med).Error)
+		var referral models.Referral
+		must(t, db.Joins("JOIN users ON users.partner_organisation_id = referrals.partner_organisation_id").
+			Where("users.email = ? AND referrals.sender_id = ? AND referrals.status <> ?", "caf@demo.test", med.ID, models.ReferralDraft).
+			Order("referrals.id").Take(&referral).Error)
+
+		mc := s.client(t)
+		mc.login("mediation@demo.test")
+		if r := mc.get("/account/password"); !strings.Contains(r.Body, `name="phone"`) {
+			t.Fatal("the account page has no phone field")
+		}
+		if r := mc.post("/account/phone", url.Values{"phone": {"appelez-moi"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="phone-error"`) {
+			t.Fatalf("bad phone: %d", r.Status)
+		}
+		if r := mc.post("/account/phone", url.Values{"phone": {" 03 53 01 99 99 "}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("phone: %d", r.Status)
+		}
+		var ev models.AuditEvent
+		must(t, db.Where("action = ? AND record_id = ?", models.AuditUserChanged, fmt.Sprint(med.ID)).Order("id DESC").Take(&ev).Error)
+		if ev.Detail != "phone" {
+			t.Errorf("audit detail %q", ev.Detail)
+		}
+
+		partner := s.client(t)
+		partner.login("caf@demo.test")
+		r := partner.get(fmt.Sprintf("/referrals/%d", referral.ID))
+		for _, want := range []string{med.DisplayName, `">03 53 01 99 99</a>`, `href="mailto:` + med.Email + `"`} {
+			if !strings.Contains(r.Body, want) {
+				t.Errorf("the partner's referral lacks %q", want)
+			}
+		}
+
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		form := admin.get(fmt.Sprintf("/admin/users/%d", med.ID))
+		if !strings.Contains(form.Body, `value="03 53 01 99 99"`) {
+			t.Fatal("the admin's account form does not show the phone")
+		}
+		edit := url.Values{"email": {med.Email}, "display_name": {med.DisplayName}, "phone": {"03 53 01 11 11"}, "role": {"mediator"},
+			"locale": {"fr"}, "active": {"on"}}
+		var links []uint
+		must(t, db.Model(&models.UserEstablishment{}).Where("user_id = ?", med.ID).Pluck("establishment_id", &links).Error)
+		for _, id := range links {
+			edit.Add("establishments", fmt.Sprint(id))
+		}
+		if r := admin.post(fmt.Sprintf("/admin/users/%d", med.ID), edit); r.Status != http.StatusSeeOther {
+			t.Fatalf("admin edit: %d %s", r.Status, excerpt(r.Body))
+		}
+		var after models.User
+		must(t, db.Take(&after, med.ID).Error)
+		if after.Phone != "03 53 01 11 11" {
+			t.Errorf("phone after the admin's edit: %q", after.Phone)
+		}
+	})
+}

@@ -66,6 +66,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.POST("/logout", h.Logout)
 	signedIn.GET("/account/password", h.PasswordForm)
 	signedIn.POST("/account/password", h.ChangePassword)
+	signedIn.POST("/account/phone", h.ChangePhone)
 	signedIn.GET("/account/security", h.Security)
 	signedIn.POST("/account/security", h.EnrolSecondFactor)
 	signedIn.POST("/account/security/disable", h.DisableSecondFactor)

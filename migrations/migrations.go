@@ -26,6 +26,7 @@ func all() []*gormigrate.Migration {
 		m0007SecondFactor(),
 		m0008FormSubmissions(),
 		m0010ReportSnapshots(),
+		m0012UserPhone(),
 	}
 }
 
