@@ -311,3 +311,50 @@ func TestPartnerCallsTheMediatorBack(t *testing.T) {
 		}
 	})
 }
+
+// TestHeadTeacherHomeShowsTheirMeetings: a planned meeting of the coming week to which a
+// mediator invited the head teacher's account is on the head teacher's home, with a link to
+// it (and its date with the year in the meetings list); one without them is not.
+func TestHeadTeacherHomeShowsTheirMeetings(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		var head models.User
+		must(t, db.Where("email = ?", "direction@demo.test").Take(&head).Error)
+		var planned []models.Meeting
+		must(t, db.Joins("JOIN pupils ON pupils.id = meetings.pupil_id").
+			Joins("JOIN user_establishments ue ON ue.establishment_id = pupils.establishment_id AND ue.user_id = ?", head.ID).
+			Where("meetings.status = ? AND meetings.scheduled_at > ? AND meetings.scheduled_at < ? AND pupils.anonymised_at IS NULL",
+				models.MeetingPlanned, s.Clock.Now(), s.Clock.Now().AddDate(0, 0, 7)).
+			Where("NOT EXISTS (SELECT 1 FROM meeting_participants mp WHERE mp.meeting_id = meetings.id AND mp.user_id = ?)", head.ID).
+			Where("meetings.organiser_id <> ?", head.ID).Order("meetings.id").Limit(2).Find(&planned).Error)
+		if len(planned) < 2 {
+			t.Fatalf("the demo has %d planned meetings this week at the head teacher's establishment", len(planned))
+		}
+		invited, other := planned[0], planned[1]
+		must(t, db.Create(&models.MeetingParticipant{MeetingID: invited.ID, Role: models.ParticipantHeadTeacher, Name: head.DisplayName, UserID: &head.ID}).Error)
+		cl := s.client(t)
+		cl.login("direction@demo.test")
+		home := cl.get("/")
+		if !strings.Contains(home.Body, "Mes rencontres des 7 prochains jours") || !strings.Contains(home.Body, fmt.Sprintf(`href="/meetings/%d"`, invited.ID)) {
+			t.Errorf("the invitation is not on the head teacher's home")
+		}
+		if strings.Contains(home.Body, fmt.Sprintf(`href="/meetings/%d"`, other.ID)) {
+			t.Error("a meeting without the head teacher is on their home")
+		}
+		if r := cl.get(fmt.Sprintf("/meetings/%d", invited.ID)); r.Status != http.StatusOK {
+			t.Errorf("the invited meeting answers %d", r.Status)
+		}
+		list := cl.get("/meetings")
+		day := regexp.MustCompile(`(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{2}/\d{2}(/\d{4})?`).FindAllStringSubmatch(list.Body, -1)
+		if len(day) == 0 {
+			t.Fatal("the meetings list shows no day")
+		}
+		for _, d := range day {
+			if d[2] == "" {
+				t.Errorf("a day without its year in the meetings list: %q", d[0])
+			}
+		}
+	})
+}
