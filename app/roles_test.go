@@ -358,3 +358,32 @@ func TestHeadTeacherHomeShowsTheirMeetings(t *testing.T) {
 		}
 	})
 }
+
+// TestEnglishWording: in English, labels take their colon without a space, and the dashboard's
+// scope names the type once, without nested parentheses.
+func TestEnglishWording(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		cl := s.client(t)
+		cl.login("mediation@demo.test")
+		if r := cl.post("/language", url.Values{"lang": {"en"}, "next": {"/"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("language: %d", r.Status)
+		}
+		var p models.Pupil
+		must(t, db.Joins("JOIN user_establishments ue ON ue.establishment_id = pupils.establishment_id JOIN users ON users.id = ue.user_id").
+			Where("users.email = ? AND pupils.anonymised_at IS NULL", "mediation@demo.test").Order("pupils.id").Take(&p).Error)
+		file := cl.get(fmt.Sprintf("/pupils/%d", p.ID))
+		if !strings.Contains(file.Body, "Status: <strong>") || strings.Contains(file.Body, "Status : ") {
+			t.Errorf("English file page: %s", excerpt(file.Body))
+		}
+		var uai string
+		must(t, db.Raw(`SELECT e.uai FROM establishments e JOIN user_establishments ue ON ue.establishment_id = e.id
+			JOIN users u ON u.id = ue.user_id WHERE u.email = ? ORDER BY e.id LIMIT 1`, "mediation@demo.test").Scan(&uai).Error)
+		dash := cl.get("/establishments/" + uai)
+		if strings.Contains(dash.Body, "(Collège (") || !strings.Contains(dash.Body, ", Collège (lower secondary), UAI") {
+			t.Error("the dashboard's scope nests the type in parentheses")
+		}
+	})
+}

@@ -269,7 +269,7 @@ func (l *Localizer) median(rt reports.ReplyTime) string {
 func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 	e := s.Establishment
 	r := Report{Title: l.T("report.establishment.title"), Year: s.Year.String(),
-		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, l.T("establishment.type."+string(e.Type)), e.UAI)}
+		Scope: fmt.Sprintf("%s — %s, %s, UAI %s", e.Name, e.Commune, l.T("establishment.type."+string(e.Type)), e.UAI)}
 	a := &s.Activity
 	held, expected := a.FamilyAttendance()
 	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"),
