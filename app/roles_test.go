@@ -387,3 +387,46 @@ func TestEnglishWording(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditLogInWords: the administrator reads « Nadia Berrada a consulté le dossier n° N »
+// with a link to that file's events (never to the file, nor with the pupil's name), and an
+// account change links to the account.
+func TestAuditLogInWords(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		var p models.Pupil
+		must(t, db.Joins("JOIN user_establishments ue ON ue.establishment_id = pupils.establishment_id JOIN users ON users.id = ue.user_id").
+			Where("users.email = ? AND pupils.anonymised_at IS NULL", "mediation@demo.test").Order("pupils.id").Take(&p).Error)
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		if r := med.get(fmt.Sprintf("/pupils/%d", p.ID)); r.Status != http.StatusOK {
+			t.Fatalf("file: %d", r.Status)
+		}
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		r := admin.get(fmt.Sprintf("/admin/audit?action=pupil_viewed&record_id=%d", p.ID))
+		link := fmt.Sprintf(`<a href="/admin/audit?record_id=%d&amp;record_type=pupil">le dossier n° %d</a>`, p.ID, p.ID)
+		if !strings.Contains(r.Body, "<strong>Nadia Berrada</strong> <span class=\"muted\">(mediation@demo.test)</span> a consulté "+link) {
+			t.Errorf("the view is not said in words: %s", excerpt(r.Body))
+		}
+		if strings.Contains(r.Body, p.LastName) || strings.Contains(r.Body, fmt.Sprintf(`href="/pupils/%d"`, p.ID)) {
+			t.Error("the audit log names the pupil or links to the file")
+		}
+		if r := admin.get(fmt.Sprintf("/admin/audit?record_id=%d&record_type=pupil", p.ID)); !strings.Contains(r.Body, "a consulté") {
+			t.Error("the file's link does not list its events")
+		}
+
+		var target models.User
+		must(t, db.Where("email = ?", "mediation2@demo.test").Take(&target).Error)
+		if r := admin.post(fmt.Sprintf("/admin/users/%d/password", target.ID), nil); r.Status != http.StatusOK {
+			t.Fatalf("reset: %d", r.Status)
+		}
+		r = admin.get("/admin/audit?action=password_changed")
+		want := fmt.Sprintf(`a changé le mot de passe de <a href="/admin/users/%d">%s</a>`, target.ID, target.DisplayName)
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the reset is not said in words: %s", excerpt(r.Body))
+		}
+	})
+}
