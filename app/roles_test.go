@@ -430,3 +430,42 @@ func TestAuditLogInWords(t *testing.T) {
 		}
 	})
 }
+
+// TestImportPreviewOffersWhatWillWork: with an invalid line and the box unticked, the preview
+// says the import would not apply as it is and offers only to import the valid lines; that
+// button imports them. With the box ticked, it says the invalid line will be left out.
+func TestImportPreviewOffersWhatWillWork(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		admin.get("/admin/imports")
+		directory := "Identifiant_de_l_etablissement;Nom_etablissement;Type_etablissement;Statut_public_prive;Code_postal;Nom_commune;etat\n" +
+			"0595111K;Collège Anne Frank;Collège;Public;59390;Lys-lez-Lannoy;OUVERT\n" +
+			"0595111A;Collège Mauvaise Clé;Collège;Public;59390;Lys-lez-Lannoy;OUVERT\n"
+		r := admin.upload("/admin/imports", map[string]string{"kind": "establishments", "encoding": "auto"}, "annuaire.csv", []byte(directory))
+		m := applyForm.FindStringSubmatch(r.Body)
+		if r.Status != http.StatusOK || m == nil {
+			t.Fatalf("preview: %d %s", r.Status, excerpt(r.Body))
+		}
+		if strings.Contains(r.Body, "Appliquer l&#39;import") || !strings.Contains(r.Body, "Une ligne est invalide : telle quelle, l&#39;import ne s&#39;appliquerait pas") ||
+			!strings.Contains(r.Body, "Importer les lignes valides et ignorer la ligne invalide") {
+			t.Errorf("the preview offers what would fail: %s", excerpt(r.Body))
+		}
+		if r := admin.post(m[1], url.Values{"skip_invalid": {"on"}}); r.Status != http.StatusOK {
+			t.Fatalf("apply the valid lines: %d %s", r.Status, excerpt(r.Body))
+		}
+		var n int64
+		must(t, db.Model(&models.Establishment{}).Where("uai IN ?", []string{"0595111K", "0595111A"}).Count(&n).Error)
+		if n != 1 {
+			t.Errorf("%d establishments imported, want the valid one", n)
+		}
+
+		r = admin.upload("/admin/imports", map[string]string{"kind": "establishments", "encoding": "auto", "skip_invalid": "on"}, "annuaire.csv", []byte(directory))
+		if !strings.Contains(r.Body, "La ligne invalide sera ignorée ; les autres seront importées.") || strings.Contains(r.Body, "telle quelle") {
+			t.Errorf("the ticked box is not reflected: %s", excerpt(r.Body))
+		}
+	})
+}
