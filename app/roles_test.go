@@ -469,3 +469,38 @@ func TestImportPreviewOffersWhatWillWork(t *testing.T) {
 		}
 	})
 }
+
+// TestImportPreviewListsTheLines: the preview of a directory says which line would create an
+// establishment and which would update one; after applying, the page lists them as done.
+func TestImportPreviewListsTheLines(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		var e models.Establishment
+		must(t, db.Where("name = ?", "Collège Jean Jaurès").Take(&e).Error)
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		admin.get("/admin/imports")
+		directory := "Identifiant_de_l_etablissement;Nom_etablissement;Type_etablissement;Statut_public_prive;Code_postal;Nom_commune;etat\n" +
+			"0595111K;Collège Anne Frank;Collège;Public;59390;Lys-lez-Lannoy;OUVERT\n" +
+			e.UAI + ";Collège Jean Jaurès (nouveau nom);Collège;Public;" + e.PostalCode + ";" + e.Commune + ";OUVERT\n"
+		r := admin.upload("/admin/imports", map[string]string{"kind": "establishments", "encoding": "auto"}, "annuaire.csv", []byte(directory))
+		m := applyForm.FindStringSubmatch(r.Body)
+		if r.Status != http.StatusOK || m == nil {
+			t.Fatalf("preview: %d %s", r.Status, excerpt(r.Body))
+		}
+		for _, want := range []string{"Lignes qui créeraient ou mettraient à jour un enregistrement",
+			"<tr><td>2</td><td>0595111K Collège Anne Frank</td><td>création</td></tr>",
+			"<tr><td>3</td><td>" + e.UAI + " Collège Jean Jaurès (nouveau nom)</td><td>mise à jour</td></tr>"} {
+			if !strings.Contains(r.Body, want) {
+				t.Errorf("preview lacks %q", want)
+			}
+		}
+		r = admin.post(m[1], nil)
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, "Lignes qui ont créé ou mis à jour un enregistrement") ||
+			!strings.Contains(r.Body, "<td>0595111K Collège Anne Frank</td><td>création</td>") {
+			t.Errorf("applied: %d %s", r.Status, excerpt(r.Body))
+		}
+	})
+}
