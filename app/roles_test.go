@@ -86,6 +86,15 @@ func TestRoleHomesWording(t *testing.T) {
 			}
 		}
 
+		// Each answered referral of the worklist is one referral: « · Acceptée », not « · Acceptées ».
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		worklist := med.get("/").Body
+		if !regexp.MustCompile(`· (Reçue par le partenaire|Acceptée|Refusée|Clôturée)</div>`).MatchString(worklist) ||
+			regexp.MustCompile(`· (Reçues|Acceptées|Refusées|Clôturées)</div>`).MatchString(worklist) {
+			t.Error("the worklist's answered referrals are not in the singular")
+		}
+
 		coord := s.client(t)
 		coord.login("coordination@demo.test")
 		if r := coord.get("/"); strings.Contains(r.Body, "viendront") {
