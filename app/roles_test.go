@@ -427,6 +427,10 @@ func TestAuditLogInWords(t *testing.T) {
 			t.Error("the file's link does not list its events")
 		}
 
+		if home := admin.get("/"); !strings.Contains(home.Body, `<strong>Nadia Berrada</strong> <span class="muted">(mediation@demo.test)</span> s&#39;est connecté·e`) {
+			t.Error("the administrator's home does not say the sign-in in words")
+		}
+
 		var target models.User
 		must(t, db.Where("email = ?", "mediation2@demo.test").Take(&target).Error)
 		if r := admin.post(fmt.Sprintf("/admin/users/%d/password", target.ID), nil); r.Status != http.StatusOK {

@@ -61,6 +61,8 @@ type AdminHome struct {
 	Roles    []models.Role
 	Accounts map[models.Role][2]int
 	Events   []models.AuditEvent
+	// Lines say the events in words, as the audit log does.
+	Lines []AuditLine
 }
 
 // Home is each role's home page.
@@ -148,7 +150,11 @@ func (h *Handlers) Home(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return h.render(c, http.StatusOK, "home_admin", AdminHome{Page: p, Roles: models.Roles, Accounts: counts, Events: events})
+		page := AdminHome{Page: p, Roles: models.Roles, Accounts: counts, Events: events}
+		if page.Lines, err = h.auditLines(c, p.Localizer, events); err != nil {
+			return err
+		}
+		return h.render(c, http.StatusOK, "home_admin", page)
 	}
 	return echo.ErrNotFound
 }
