@@ -391,7 +391,7 @@ func TestEnglishWording(t *testing.T) {
 		must(t, db.Raw(`SELECT e.uai FROM establishments e JOIN user_establishments ue ON ue.establishment_id = e.id
 			JOIN users u ON u.id = ue.user_id WHERE u.email = ? ORDER BY e.id LIMIT 1`, "mediation@demo.test").Scan(&uai).Error)
 		dash := cl.get("/establishments/" + uai)
-		if strings.Contains(dash.Body, "(Collège (") || !strings.Contains(dash.Body, ", Collège (lower secondary), UAI") {
+		if strings.Contains(dash.Body, "(Collège (") || !strings.Contains(dash.Body, ", Collège (lower secondary)") {
 			t.Error("the dashboard's scope nests the type in parentheses")
 		}
 	})
