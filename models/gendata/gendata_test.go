@@ -240,6 +240,7 @@ func checkInvariants(t *testing.T, db *gorm.DB, now time.Time) {
 	none("emails not in lower case", "SELECT COUNT(*) FROM users WHERE email <> LOWER(email)")
 
 	// Pupil files and their history.
+	none("files without their search name", "SELECT COUNT(*) FROM pupils WHERE search_name NOT LIKE '% %' OR LENGTH(search_name) < 4")
 	none("files whose status is not the last of their history", `SELECT COUNT(*) FROM pupils WHERE status <> (SELECT c.to_status
 		FROM pupil_status_changes c WHERE c.pupil_id = pupils.id ORDER BY c.changed_at DESC, c.id DESC LIMIT 1)`)
 	none("files whose history does not start once with identified", `SELECT COUNT(*) FROM pupils p WHERE (SELECT COUNT(*)
