@@ -58,7 +58,7 @@ func TestPurgeAtTheEdgesOfRetention(t *testing.T) {
 			t.Fatalf("on 1 September 2027: %+v %v", res, err)
 		}
 		dbtest.Must(t, db.Take(&p, old.ID).Error)
-		if p.AnonymisedAt == nil || p.LastName == old.LastName || p.INE != nil || p.BirthDate.Month() != time.July || p.BirthDate.Year() != old.BirthDate.Year() {
+		if p.AnonymisedAt == nil || p.LastName == old.LastName || p.SearchName != "" || p.INE != nil || p.BirthDate.Month() != time.July || p.BirthDate.Year() != old.BirthDate.Year() {
 			t.Errorf("anonymised file: %+v", p)
 		}
 		var notes, guardians int64
