@@ -53,13 +53,27 @@ func m0013SearchNames() *gormigrate.Migration {
 	}
 }
 
-// m0013SearchName folds a name for search as models.SearchName did when m0013 shipped.
+// m0013SearchName folds a name for search as models.SearchName did when m0013 shipped: the
+// words of the last then the first name, then each name of several words in one word.
 func m0013SearchName(lastName, firstName string) string {
-	var out, word strings.Builder
-	for _, r := range lastName + " " + firstName + " " {
+	last, first := m0013Words(lastName), m0013Words(firstName)
+	out := " " + strings.Join(append(append([]string{}, last...), first...), " ")
+	for _, w := range [][]string{last, first} {
+		if len(w) > 1 {
+			out += " " + strings.Join(w, "")
+		}
+	}
+	return out
+}
+
+// m0013Words are the folded words of s.
+func m0013Words(s string) []string {
+	var out []string
+	var word strings.Builder
+	for _, r := range s + " " {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			if word.Len() > 0 {
-				out.WriteString(" " + word.String())
+				out = append(out, word.String())
 				word.Reset()
 			}
 			continue
@@ -79,8 +93,5 @@ func m0013SearchName(lastName, firstName string) string {
 			}
 		}
 	}
-	if out.Len() == 0 {
-		return " "
-	}
-	return out.String()
+	return out
 }

@@ -136,11 +136,19 @@ func foldName(s string) string {
 
 // SearchName is how a file's name is searched and sorted: last name then first name, folded as
 // foldRune folds them, each run of separators (space, hyphen, apostrophe…) a single space, with a
-// leading space so that every word starts after one: « Aït-Ahmed », « Sarah » → " ait ahmed sarah".
-// A word typed in the search box matches where " "+word starts; and the folded order is the
-// order a French reader expects (« Aït Ahmed » before « Aydin »).
+// leading space so that every word starts after one; then, for a name of several words, the
+// name written in one word, as people also type it: « N’Diaye », « Sarah » → " n diaye sarah
+// ndiaye". A word typed in the search box matches where " "+word starts; and the folded order is
+// the order a French reader expects (« Aït Ahmed » before « Aydin »).
 func SearchName(lastName, firstName string) string {
-	return " " + strings.Join(searchWords(lastName+" "+firstName), " ")
+	last, first := searchWords(lastName), searchWords(firstName)
+	out := " " + strings.Join(append(append([]string{}, last...), first...), " ")
+	for _, w := range [][]string{last, first} {
+		if len(w) > 1 {
+			out += " " + strings.Join(w, "")
+		}
+	}
+	return out
 }
 
 // searchWords are the folded words of s, separators and other signs left out.
