@@ -1,9 +1,11 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -125,4 +127,72 @@ func section(body, marker string) string {
 		return body[start:]
 	}
 	return body[start : start+end]
+}
+
+var (
+	workCount   = regexp.MustCompile(`<li><a href="#(wl-[a-z-]+)">[^<]*\((\d+)\)</a></li>`)
+	workSection = regexp.MustCompile(`<section aria-labelledby="wl-[a-z-]+-title" id="(wl-[a-z-]+)">`)
+)
+
+// The worklist is grouped by urgency — overdue, today, absence alerts, this week, no contact…
+// — with the counts at the top linking to each part, and the establishment on every line,
+// the lines of a part sorted by establishment.
+func TestWorklistSections(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		var me models.User
+		dbtest.Must(t, db.Preload("Establishments").Where("email = ?", "mediation@demo.test").Take(&me).Error)
+		rules, err := models.LoadRiskRules(context.Background(), db)
+		dbtest.Must(t, err)
+		w, err := models.LoadWorklist(context.Background(), db, models.ScopeOf(me), me.ID, s.Clock.Now(), rules.MonthlyAlertHalfDays)
+		dbtest.Must(t, err)
+		if len(w.Actions) == 0 || len(w.Silent) == 0 || len(w.Absences) == 0 {
+			t.Fatalf("the demo worklist is too thin to test: %d actions, %d silent, %d absences", len(w.Actions), len(w.Silent), len(w.Absences))
+		}
+		med := s.client(t)
+		med.login(me.Email)
+		r := med.get("/")
+		if r.Status != http.StatusOK {
+			t.Fatalf("worklist: %d", r.Status)
+		}
+		counts := workCount.FindAllStringSubmatch(r.Body, -1)
+		order := workSection.FindAllStringSubmatch(r.Body, -1)
+		if len(counts) == 0 || len(counts) != len(order) {
+			t.Fatalf("%d counts at the top for %d sections", len(counts), len(order))
+		}
+		rank := map[string]int{"wl-overdue": 0, "wl-today": 1, "wl-absences": 2, "wl-week": 3, "wl-silent": 4, "wl-recap": 5, "wl-overdue-referrals": 6, "wl-answered": 7}
+		lines := 0
+		for i, c := range counts {
+			if order[i][1] != c[1] {
+				t.Errorf("count %d links #%s, section %d is #%s", i, c[1], i, order[i][1])
+			}
+			if i > 0 && rank[c[1]] <= rank[counts[i-1][1]] {
+				t.Errorf("#%s comes after #%s", c[1], counts[i-1][1])
+			}
+			sec := section(r.Body, `id="`+c[1]+`"`)
+			n := strings.Count(sec, `<li class="work-line`)
+			if fmt.Sprint(n) != c[2] {
+				t.Errorf("#%s: %s at the top, %d lines", c[1], c[2], n)
+			}
+			lines += n
+			places := regexp.MustCompile(`<span class="work-place">([^<]+)</span>`).FindAllStringSubmatch(sec, -1)
+			if len(places) != n {
+				t.Errorf("#%s: %d lines, %d with their establishment", c[1], n, len(places))
+			}
+			for j := 1; j < len(places); j++ {
+				if places[j][1] < places[j-1][1] {
+					t.Errorf("#%s: %q after %q", c[1], places[j][1], places[j-1][1])
+				}
+			}
+		}
+		if want := len(w.Actions) + len(w.Silent) + len(w.Absences); lines < want {
+			t.Errorf("%d lines, want at least %d (actions, no contact, absences)", lines, want)
+		}
+		if !strings.Contains(r.Body, `id="wl-absences"`) || !strings.Contains(r.Body, `id="wl-silent"`) ||
+			strings.Index(r.Body, `id="wl-absences"`) > strings.Index(r.Body, `id="wl-silent"`) {
+			t.Error("the absence alerts do not come before the pupils without contact")
+		}
+	})
 }
