@@ -30,6 +30,7 @@ func longPagesFlow(t *testing.T, b *browser) {
 	}
 
 	b.click(t, `table tbody a[href^="/pupils/"]`, http.StatusOK)
+	logHeights(t, b, "the file")
 	b.fill(t, map[string]string{"#duration_minutes": "1000"})
 	b.click(t, `#followup-form button[type="submit"]`, http.StatusUnprocessableEntity)
 	if hash := eval[string](t, b, `location.hash`); hash != "#followup-form" {
@@ -42,4 +43,41 @@ func longPagesFlow(t *testing.T, b *browser) {
 		t.Errorf("the error summary has %d links to the duration, want 1", n)
 	}
 	b.check(t, "a file with a refused follow-up (error summary)")
+	b.open(t, "/")
+	b.check(t, "the worklist grouped by urgency")
+	logHeights(t, b, "the worklist")
+}
+
+// logHeights writes down how high the page is on a desktop and on a phone.
+func logHeights(t *testing.T, b *browser, what string) {
+	for _, w := range []int64{desktopWidth, phoneWidth} {
+		b.resize(t, w, phoneHeight)
+		t.Logf("%s at %d px is %d px high", what, w, eval[int](t, b, `document.documentElement.scrollHeight`))
+	}
+	b.resize(t, desktopWidth, desktopHeight)
+}
+
+// chartLabelsFlow: on a phone, the report's charts keep labels of a readable size (they
+// scroll sideways rather than shrink).
+func chartLabelsFlow(t *testing.T, b *browser) {
+	b.open(t, "/reports/metropolitan")
+	b.resize(t, phoneWidth, phoneHeight)
+	smallest := eval[float64](t, b, `(() => {
+  let min = -1;
+  for (const svg of document.querySelectorAll("svg.chart")) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll("text")) {
+      const px = parseFloat(text.getAttribute("font-size")) * scale;
+      if (min < 0 || px < min) { min = px; }
+    }
+  }
+  return min;
+})()`)
+	b.resize(t, desktopWidth, desktopHeight)
+	if smallest < 0 {
+		t.Fatal("the report has no chart with labels")
+	}
+	if smallest < 9 {
+		t.Errorf("at %d px the charts' smallest label is %.1f px high, want 9 px at least", phoneWidth, smallest)
+	}
 }
