@@ -326,7 +326,7 @@ func TestMediatorWorksOnAFile(t *testing.T) {
 			t.Errorf("indicators: %d", r.Status)
 		}
 		page = med.get(path)
-		for _, want := range []string{"Risque Élevé", "5 demi-journées d&#39;absence non justifiées en novembre 2026", "moyenne du trimestre 7,5/20"} {
+		for _, want := range []string{"Risque Élevé", "5 demi-journées d&#39;absence non justifiées en novembre 2026", "moyenne trimestrielle de 7,5/20, saisie en"} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("file after indicators lacks %q", want)
 			}

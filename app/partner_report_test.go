@@ -116,7 +116,7 @@ func TestEstablishmentPDFTitleBlock(t *testing.T) {
 			t.Fatalf("establishment PDF: %d", pdf.Status)
 		}
 		first := strings.SplitN(pdfText(t, []byte(pdf.Body)), "\f", 2)[0]
-		if want := "Collège Jean Jaurès — " + jaures.Commune + " (Collège, REP+), UAI " + jaures.UAI; !strings.Contains(strings.Join(strings.Fields(first), " "), want) {
+		if want := "Collège Jean Jaurès — " + jaures.Commune + ", Collège, REP+, UAI " + jaures.UAI; !strings.Contains(strings.Join(strings.Fields(first), " "), want) {
 			t.Errorf("the title block lacks %q:\n%s", want, first[:min(len(first), 500)])
 		}
 	})

@@ -65,7 +65,7 @@ func TestReportCommandAndWebGiveOnePDF(t *testing.T) {
 			}
 			var names []string
 			must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type = ? AND record_id = ?",
-				models.AuditExported, c.recordType, c.recordID).Order("id").Pluck("actor_email", &names).Error)
+				models.AuditPDFExported, c.recordType, c.recordID).Order("id").Pluck("actor_email", &names).Error)
 			if len(names) != 2 || names[1] != "cli" {
 				t.Errorf("%s: exports recorded by %v, want the web reader's then the command's", c.req.Kind, names)
 			}

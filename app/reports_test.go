@@ -163,7 +163,7 @@ func TestEstablishmentDashboardAndPDF(t *testing.T) {
 			t.Fatalf("PDF: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
 		}
 		var audited int64
-		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type = ? AND record_id = ?", models.AuditExported, "establishment", jaures.UAI).Count(&audited).Error)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type = ? AND record_id = ?", models.AuditPDFExported, "establishment", jaures.UAI).Count(&audited).Error)
 		if audited != 1 {
 			t.Errorf("%d audit events for the PDF, want 1", audited)
 		}
@@ -275,7 +275,7 @@ func TestAnonymisedReports(t *testing.T) {
 			t.Errorf("another partner's report: %d", r.Status)
 		}
 		var audited int64
-		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type IN ?", models.AuditExported, []string{"report", "partner"}).Count(&audited).Error)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type IN ?", models.AuditPDFExported, []string{"report", "partner"}).Count(&audited).Error)
 		if audited != 2 {
 			t.Errorf("%d audit events for the anonymised PDFs, want 2", audited)
 		}

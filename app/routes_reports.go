@@ -24,6 +24,8 @@ func reportRoutes(signedIn *echo.Group, h *handlers.Handlers) {
 	signedIn.GET("/partners/:id/report.pdf", h.PartnerPDF, anonymised)
 	coordination := handlers.RequireRoles(models.RoleCoordinator)
 	signedIn.POST("/reports/metropolitan/refresh", h.RefreshMetropolitan, coordination)
+	signedIn.GET("/establishments/:uai/edit", h.EditEstablishmentForm, coordination)
+	signedIn.POST("/establishments/:uai/edit", h.UpdateEstablishment, coordination)
 	signedIn.GET("/settings/reports", h.ReportSettings, coordination)
 	signedIn.POST("/settings/reports", h.SaveReportSettings, coordination)
 }

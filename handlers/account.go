@@ -13,18 +13,43 @@ import (
 	"mediation/views"
 )
 
-// PasswordPage is the data of the password change form.
+// PasswordPage is the data of the account page: the password change form, and the work
+// phone a partner calls back on.
 type PasswordPage struct {
 	views.Page
 	Forced bool
 	Errors map[string]string
+	// Phone is the phone as stored, or as typed when it was refused; PhoneError says why.
+	Phone, PhoneError string
 }
 
 // PasswordForm shows the form to change one's password; after a temporary password it is
 // the only page an account can reach.
 func (h *Handlers) PasswordForm(c echo.Context) error {
-	p := PasswordPage{Page: h.page(c, "password.title"), Forced: currentUser(c).MustChangePassword}
+	u := currentUser(c)
+	p := PasswordPage{Page: h.page(c, "password.title"), Forced: u.MustChangePassword, Phone: u.Phone}
 	return h.render(c, http.StatusOK, "password", p)
+}
+
+// ChangePhone saves the work phone of the signed-in account (empty removes it); a malformed
+// number comes back with 422 and changes nothing.
+func (h *Handlers) ChangePhone(c echo.Context) error {
+	u := currentUser(c)
+	if u.MustChangePassword {
+		return redirect(c, "/account/password")
+	}
+	err := models.SetPhoneAudited(c.Request().Context(), h.DB, actor(c), h.Now(), u.ID, c.FormValue("phone"))
+	var ve models.ValidationError
+	if errors.As(err, &ve) {
+		p := PasswordPage{Page: h.page(c, "password.title"), Phone: c.FormValue("phone")}
+		p.PhoneError = fieldErrors(p.Localizer, ve)["phone"]
+		return h.render(c, http.StatusUnprocessableEntity, "password", p)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "roles.phone_saved")
+	return redirect(c, "/account/password")
 }
 
 // ChangePassword checks the current password and the policy, then stores the new hash, renews

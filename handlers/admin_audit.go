@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +20,9 @@ import (
 // AuditPage is the administrator's view of the audit log.
 type AuditPage struct {
 	views.Page
-	Events   []models.AuditEvent
+	Events []models.AuditEvent
+	// Lines say each event in words, in the same order as Events.
+	Lines    []AuditLine
 	Total    int64
 	Filter   models.AuditFilter
 	From, To string
@@ -58,6 +61,9 @@ func (h *Handlers) AuditLog(c echo.Context) error {
 		return err
 	}
 	p := AuditPage{Page: h.page(c, "audit.title"), Events: events, Total: total, Filter: f, From: from, To: to, Actions: models.AuditActions}
+	if p.Lines, err = h.auditLines(c, p.Localizer, events); err != nil {
+		return err
+	}
 	params := map[string]string{"actor": f.Actor, "action": f.Action, "record_type": f.RecordType, "record_id": f.RecordID, "from": from, "to": to}
 	v := url.Values{}
 	for k, val := range params {
@@ -166,4 +172,69 @@ func cell(s string) string {
 func parseQueryDate(s string) (time.Time, bool) {
 	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
 	return t, err == nil
+}
+
+// AuditLine is an audit event in words: « Nadia Berrada a consulté le dossier n° 58 ». The
+// administrator sees no pupil file: a record of a file (a file, its follow-ups, meetings and
+// referrals) is named by its number and links to the events about it, not to the file;
+// an account links to its page.
+type AuditLine struct {
+	Who, Email string
+	Verb       string
+	Record     string
+	Link       string
+}
+
+// auditRecordTypes are the records that have a phrase of their own; others are written as
+// their type and id.
+var auditRecordTypes = map[string]bool{"pupil": true, "follow_up": true, "meeting": true, "referral": true, "user": true,
+	"establishment": true, "partner_organisation": true, "partner": true, "report": true, "setting": true, "pupils": true}
+
+// auditSelfActions are about the actor's own session: the record (their account) goes unsaid.
+var auditSelfActions = map[string]bool{models.AuditLogin: true, models.AuditLoginFailed: true, models.AuditLogout: true}
+
+func (h *Handlers) auditLines(c echo.Context, loc *views.Localizer, events []models.AuditEvent) ([]AuditLine, error) {
+	var ids []uint
+	for _, e := range events {
+		if e.UserID != nil {
+			ids = append(ids, *e.UserID)
+		}
+		if id, err := strconv.ParseUint(e.RecordID, 10, 32); err == nil && e.RecordType == "user" {
+			ids = append(ids, uint(id))
+		}
+	}
+	names, err := models.AccountNames(c.Request().Context(), h.DB, ids)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]AuditLine, len(events))
+	for i, e := range events {
+		l := AuditLine{Who: e.ActorEmail, Email: e.ActorEmail}
+		if e.UserID != nil && names[*e.UserID] != "" {
+			l.Who = names[*e.UserID]
+		}
+		l.Verb = loc.T("roles.audit.verb." + e.Action)
+		if l.Verb == "roles.audit.verb."+e.Action {
+			l.Verb = loc.T("audit.action." + e.Action)
+		}
+		if !auditSelfActions[e.Action] && (e.RecordType != "" || e.RecordID != "") {
+			l.Record, l.Link = auditRecord(loc, e, names)
+		}
+		lines[i] = l
+	}
+	return lines, nil
+}
+
+// auditRecord names the record of an event and where its link goes.
+func auditRecord(loc *views.Localizer, e models.AuditEvent, names map[uint]string) (string, string) {
+	events := "/admin/audit?" + url.Values{"record_type": {e.RecordType}, "record_id": {e.RecordID}}.Encode()
+	if !auditRecordTypes[e.RecordType] {
+		return strings.TrimSpace(e.RecordType + " " + e.RecordID), events
+	}
+	if e.RecordType == "user" {
+		if id, err := strconv.ParseUint(e.RecordID, 10, 32); err == nil && names[uint(id)] != "" {
+			return loc.T("roles.audit.record.user_named", "Name", names[uint(id)]), "/admin/users/" + e.RecordID
+		}
+	}
+	return loc.T("roles.audit.record."+e.RecordType, "ID", e.RecordID), events
 }

@@ -39,6 +39,9 @@ type ImportPage struct {
 	// FileError is a problem with the file as a whole.
 	FileError string
 	Done      bool
+	// SkipInvalid tells that the upload asked to leave the invalid lines out: the preview's
+	// text and button then say so.
+	SkipInvalid bool
 }
 
 // Get returns a value of the form.
@@ -115,7 +118,7 @@ func (h *Handlers) UploadImport(c echo.Context) error {
 	case err != nil && !errors.Is(err, imports.ErrInvalidLines):
 		return err
 	}
-	p.Preview = &res
+	p.Preview, p.SkipInvalid = &res, opts.SkipInvalid
 	options := url.Values{"uai": {opts.UAI}, "encoding": {form.Get("encoding")}, "skip_invalid": {form.Get("skip_invalid")}}
 	if p.Token, err = imports.SaveUpload(ctx, h.DB, h.Now(), currentUser(c).ID, kind, fh.Filename, options.Encode(), data); err != nil {
 		return err
@@ -136,12 +139,16 @@ func (h *Handlers) ApplyImport(c echo.Context) error {
 	}
 	options, _ := url.ParseQuery(up.Options)
 	opts := importOptions(options)
+	// The preview's "import the valid lines" button asks for it, whatever the upload said.
+	if c.FormValue("skip_invalid") == "on" {
+		opts.SkipInvalid = true
+	}
 	res, err := run(ctx, h.DB, bytes.NewReader(up.Data), opts, actor(c), h.Now())
 	p, perr := h.importPage(c, "import.title")
 	if perr != nil {
 		return perr
 	}
-	p.Kind, p.Filename, p.Preview = up.Kind, up.Filename, &res
+	p.Kind, p.Filename, p.Preview, p.SkipInvalid = up.Kind, up.Filename, &res, opts.SkipInvalid
 	var fe *csvimport.Error
 	switch {
 	case errors.As(err, &fe):

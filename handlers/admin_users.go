@@ -161,6 +161,17 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	return redirect(c, "/admin/users")
 }
 
+// ConfirmResetPassword asks the administrator to confirm a password reset: it ends the
+// account's sessions and its current password at once, so one stray click must not do it.
+func (h *Handlers) ConfirmResetPassword(c echo.Context) error {
+	u, err := h.userParam(c)
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "admin_user_password_confirm",
+		TemporaryPasswordPage{Page: h.page(c, "admin.users.reset_title"), Account: u})
+}
+
 // ResetUserPassword sets a generated temporary password, shown once, and ends the account's
 // sessions; its owner must change it at the next login.
 func (h *Handlers) ResetUserPassword(c echo.Context) error {
@@ -245,7 +256,7 @@ func (h *Handlers) userFormErrors(c echo.Context, id uint, a models.Account, v m
 
 func bindAccount(c echo.Context) models.Account {
 	a := models.Account{
-		Email: c.FormValue("email"), DisplayName: c.FormValue("display_name"), Role: models.Role(c.FormValue("role")),
+		Email: c.FormValue("email"), DisplayName: c.FormValue("display_name"), Phone: c.FormValue("phone"), Role: models.Role(c.FormValue("role")),
 		Locale: c.FormValue("locale"), Active: c.FormValue("active") == "on",
 	}
 	if form, err := c.FormParams(); err == nil {
@@ -271,7 +282,7 @@ func bindAccount(c echo.Context) models.Account {
 }
 
 func accountOf(u models.User) models.Account {
-	a := models.Account{Email: u.Email, DisplayName: u.DisplayName, Role: u.Role, Locale: u.Locale, Active: u.Active,
+	a := models.Account{Email: u.Email, DisplayName: u.DisplayName, Phone: u.Phone, Role: u.Role, Locale: u.Locale, Active: u.Active,
 		PartnerOrganisationID: u.PartnerOrganisationID}
 	for _, e := range u.Establishments {
 		a.EstablishmentIDs = append(a.EstablishmentIDs, e.ID)
@@ -289,6 +300,9 @@ func accountChanges(before, after models.User) string {
 	}
 	add("email", before.Email, after.Email)
 	add("name", before.DisplayName, after.DisplayName)
+	if before.Phone != after.Phone {
+		parts = append(parts, "phone") // the number itself stays out of the log
+	}
 	add("role", before.Role, after.Role)
 	add("active", before.Active, after.Active)
 	add("locale", before.Locale, after.Locale)

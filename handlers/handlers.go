@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -103,10 +104,12 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
 		items = append(items, views.NavItem{Href: "/establishments", Label: loc.T("nav.dashboards")})
 	}
-	if role == models.RolePartner && partner != 0 {
-		items = append(items, views.NavItem{Href: fmt.Sprintf("/partners/%d/report", partner), Label: loc.T("nav.partner_report")})
-	}
-	if role == models.RoleCoordinator || role == models.RolePartner {
+	switch {
+	case role == models.RolePartner && partner != 0:
+		// One entry: the organisation's report, which links to the metropolitan one.
+		items = append(items, views.NavItem{Href: fmt.Sprintf("/partners/%d/report", partner), Label: loc.T("roles.nav.reports"),
+			Also: []string{"/reports/metropolitan"}})
+	case role == models.RoleCoordinator || role == models.RolePartner:
 		items = append(items, views.NavItem{Href: "/reports/metropolitan", Label: loc.T("nav.metropolitan")})
 	}
 	if role == models.RoleCoordinator {
@@ -124,8 +127,9 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 	}
 	items = append(items, views.NavItem{Href: "/account/password", Label: loc.T("nav.account")})
 	for i := range items {
-		href := items[i].Href
-		items[i].Current = path == href || href != "/" && len(path) > len(href) && path[:len(href)+1] == href+"/"
+		for _, href := range append([]string{items[i].Href}, items[i].Also...) {
+			items[i].Current = items[i].Current || path == href || href != "/" && strings.HasPrefix(path, href+"/")
+		}
 	}
 	return items
 }

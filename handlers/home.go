@@ -16,6 +16,10 @@ type EstablishmentsHome struct {
 	views.Page
 	Establishments []models.EstablishmentFiles
 	Statuses       []models.PupilStatus
+	// Upcoming are the planned meetings of the coming week that concern the head teacher:
+	// invited with their account (as the meeting form promises) or organised by them;
+	// WithoutRecap, those they organised or attended that still lack a recap.
+	Upcoming, WithoutRecap []models.MeetingRow
 }
 
 // WorklistPage is a mediator's home: what needs doing, soonest first.
@@ -59,6 +63,8 @@ type AdminHome struct {
 	Roles    []models.Role
 	Accounts map[models.Role][2]int
 	Events   []models.AuditEvent
+	// Lines say the events in words, as the audit log does.
+	Lines []AuditLine
 }
 
 // Home is each role's home page.
@@ -107,8 +113,11 @@ func (h *Handlers) Home(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return h.render(c, http.StatusOK, "home_establishments",
-			EstablishmentsHome{Page: p, Establishments: files, Statuses: models.PupilStatuses})
+		page := EstablishmentsHome{Page: p, Establishments: files, Statuses: models.PupilStatuses}
+		if page.Upcoming, page.WithoutRecap, err = models.MeetingsForWorklist(ctx, h.DB, currentScope(c), u.ID, h.Now()); err != nil {
+			return err
+		}
+		return h.render(c, http.StatusOK, "home_establishments", page)
 	case models.RolePartner:
 		s := currentScope(c)
 		org, err := models.PartnerByID(ctx, h.DB, s.PartnerID)
@@ -146,7 +155,11 @@ func (h *Handlers) Home(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return h.render(c, http.StatusOK, "home_admin", AdminHome{Page: p, Roles: models.Roles, Accounts: counts, Events: events})
+		page := AdminHome{Page: p, Roles: models.Roles, Accounts: counts, Events: events}
+		if page.Lines, err = h.auditLines(c, p.Localizer, events); err != nil {
+			return err
+		}
+		return h.render(c, http.StatusOK, "home_admin", page)
 	}
 	return echo.ErrNotFound
 }

@@ -261,14 +261,15 @@ func (c calendarText) Day(t time.Time) string {
 	return fmt.Sprintf("%s %d %s %d", meetingWeekdays[lang][p.Weekday()], p.Day(), meetingMonths[lang][p.Month()-1], p.Year())
 }
 
-// ShortDay writes a date as « jeu. 27/11 » in lists.
+// ShortDay writes a date as « jeudi 27/11/2026 » in lists: with the year, since a list can
+// reach across the new year and past years.
 func (c calendarText) ShortDay(t time.Time) string {
 	p := t.In(calendar.Paris)
 	lang := c.lang
 	if _, ok := meetingWeekdays[lang]; !ok {
 		lang = "fr"
 	}
-	return fmt.Sprintf("%s %s", meetingWeekdays[lang][p.Weekday()], p.Format("02/01"))
+	return fmt.Sprintf("%s %s", meetingWeekdays[lang][p.Weekday()], p.Format("02/01/2006"))
 }
 
 // Clock writes the time of day in Paris, « 14:00 ».

@@ -73,7 +73,9 @@ func (h *Handlers) Referrals(c echo.Context) error {
 // holds the pupil's identity and the guardians' contact details, nothing else of the file.
 type ReferralPage struct {
 	views.Page
-	Detail     models.ReferralDetail
+	Detail models.ReferralDetail
+	// Sender is whom the partner calls back: the mediator who sent the referral.
+	Sender     models.ReferralContact
 	IsPartner  bool
 	IsMediator bool
 	// Actions are the steps the user may take now, by the state machine.
@@ -151,6 +153,11 @@ func (h *Handlers) referralPage(c echo.Context, id uint, form string, values url
 		Reasons: models.ReferralReasons, Outcomes: models.ReferralOutcomes, ConsentMethods: models.ConsentMethods,
 		Today: dateValue(calendar.Today(now)), Form: form, Errors: errs, Values: map[string]string{}}
 	p.Title = p.T("referral.heading", "Partner", d.PartnerName, "Pupil", d.Pupil.FirstName+" "+d.Pupil.LastName)
+	if d.SenderID != 0 {
+		if p.Sender, err = models.SenderContact(ctx, h.DB, d.SenderID); err != nil && !errors.Is(err, models.ErrNotFound) {
+			return ReferralPage{}, err
+		}
+	}
 	for k := range values {
 		p.Values[k] = values.Get(k)
 	}

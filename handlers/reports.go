@@ -27,7 +27,10 @@ type ReportPage struct {
 	Hidden map[string]string
 	// Groupings are the tabs of the metropolitan overview.
 	Groupings []views.NavItem
-	PDF       string
+	// Reports are the reports a partner reads (its organisation's and the metropolitan one),
+	// offered side by side since the navigation has one "Rapports" entry for both.
+	Reports []views.NavItem
+	PDF     string
 	// NoData says that the year has nothing to show.
 	NoData string
 	// Note is the legend of the small-count marks.
@@ -163,6 +166,7 @@ func (h *Handlers) metropolitanReport(c echo.Context, asPDF bool) error {
 		if u := currentUser(c); u != nil && u.Role == models.RoleCoordinator {
 			p.Refresh, p.RefreshBy = "/reports/metropolitan/refresh", string(g)
 		}
+		p.Reports = partnerReports(c, loc, true)
 		for _, gg := range []reports.Grouping{reports.ByType, reports.ByPriority, reports.ByCommune, reports.ByEstablishment} {
 			p.Groupings = append(p.Groupings, views.NavItem{Href: fmt.Sprintf("/reports/metropolitan?year=%s&by=%s", y, gg),
 				Label: loc.T("report.group." + string(gg)), Current: gg == g})
@@ -216,8 +220,21 @@ func (h *Handlers) partnerReport(c echo.Context, asPDF bool) error {
 		return err
 	}
 	return h.answerReport(c, asPDF, reporting.Request{Kind: reporting.Partner, ID: id, Year: y}, func(a reporting.Assembled) ReportPage {
-		return ReportPage{Page: h.page(c, "report.partner.title"), Years: a.Years, Action: fmt.Sprintf("/partners/%d/report", id)}
+		return ReportPage{Page: h.page(c, "report.partner.title"), Years: a.Years, Action: fmt.Sprintf("/partners/%d/report", id),
+			Reports: partnerReports(c, h.localizer(c), false)}
 	})
+}
+
+// partnerReports lists a partner's two reports, the current one marked; nil for other roles.
+func partnerReports(c echo.Context, loc *views.Localizer, metropolitan bool) []views.NavItem {
+	u := currentUser(c)
+	if u == nil || u.Role != models.RolePartner || u.PartnerOrganisationID == nil {
+		return nil
+	}
+	return []views.NavItem{
+		{Href: fmt.Sprintf("/partners/%d/report", *u.PartnerOrganisationID), Label: loc.T("report.partner.title"), Current: !metropolitan},
+		{Href: "/reports/metropolitan", Label: loc.T("report.metropolitan.title"), Current: metropolitan},
+	}
 }
 
 // PupilDossierPDF prints a pupil's dossier for a school year; restricted notes are in it only

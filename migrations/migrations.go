@@ -28,6 +28,7 @@ func all() []*gormigrate.Migration {
 		m0009CaseloadIndexes(),
 		m0010ReportSnapshots(),
 		m0011WorkNeverLost(),
+		m0012UserPhone(),
 	}
 }
 

@@ -30,7 +30,14 @@ func (f AuditFilter) apply(q *gorm.DB) *gorm.DB {
 	if a := strings.ToLower(strings.TrimSpace(f.Actor)); a != "" {
 		q = q.Where("LOWER(actor_email) LIKE ? ESCAPE '\\'", "%"+escapeLike(a)+"%")
 	}
-	if f.Action != "" {
+	switch f.Action {
+	case "":
+	case AuditPDFExported:
+		// PDFs were once recorded as exports with a "pdf …" detail: the filter finds them too.
+		q = q.Where("(action = ? OR action = ? AND detail LIKE 'pdf %')", AuditPDFExported, AuditExported)
+	case AuditExported:
+		q = q.Where("action = ? AND detail NOT LIKE 'pdf %'", AuditExported)
+	default:
 		q = q.Where("action = ?", f.Action)
 	}
 	if f.RecordType != "" {

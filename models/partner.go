@@ -33,12 +33,7 @@ func (in *PartnerInput) validate() ValidationError {
 	in.ContactEmail = strings.TrimSpace(in.ContactEmail)
 	in.ContactPhone = strings.TrimSpace(in.ContactPhone)
 	v := ValidationError{}
-	switch {
-	case in.Name == "":
-		v.Add("name", "partner.name_required")
-	case len([]rune(in.Name)) > 200:
-		v.Put("name", TooLong(200))
-	}
+	requireName(v, in.Name, "partner.name_required")
 	if !in.Kind.Valid() {
 		v.Add("kind", "partner.kind_required")
 	}
@@ -120,18 +115,10 @@ func UpdatePartner(ctx context.Context, db *gorm.DB, actor Actor, now time.Time,
 		if p, err = PartnerByID(ctx, tx, id); err != nil {
 			return err
 		}
-		var changed []string
-		for _, f := range []struct {
-			name    string
-			differs bool
-		}{{"name", current.Name != p.Name}, {"kind", current.Kind != p.Kind},
+		changed := namesOfChanges([]fieldChange{{"name", current.Name != p.Name}, {"kind", current.Kind != p.Kind},
 			{"contact", current.ContactName != p.ContactName || current.ContactEmail != p.ContactEmail || current.ContactPhone != p.ContactPhone},
-			{"response_days", current.ResponseDays != p.ResponseDays}, {"active", current.Active != p.Active}} {
-			if f.differs {
-				changed = append(changed, f.name)
-			}
-		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "partner_organisation", fmt.Sprint(id), strings.Join(changed, ", "))
+			{"response_days", current.ResponseDays != p.ResponseDays}, {"active", current.Active != p.Active}})
+		return RecordAudit(ctx, tx, now, actor, AuditChanged, "partner_organisation", fmt.Sprint(id), changed)
 	})
 	return p, wrapEdit(err, "update partner")
 }

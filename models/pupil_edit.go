@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -66,6 +67,8 @@ func (in *PupilInput) Validate(now time.Time) ValidationError {
 	}
 	if len([]rune(in.ClassName)) > 20 {
 		v.Put("class_name", TooLong(20))
+	} else if implied, ok := levelOfClassName(in.ClassName); ok && in.ClassLevel.Valid() && implied != in.ClassLevel {
+		v.Put("class_name", Msg("roles.class_level_mismatch", "Class", in.ClassName))
 	}
 	if in.INE != "" && !inePattern.MatchString(in.INE) {
 		v.Add("ine", "pupil.ine_invalid")
@@ -463,4 +466,45 @@ func wrapEdit(err error, what string) error {
 		return ErrNotFound
 	}
 	return fmt.Errorf("models: %s: %w", what, err)
+}
+
+// levelOfClassName reads the level a class name states by its first characters, as schools
+// name their classes: « 4e D », « 401 », « 2nde 3 », « 1re G2 », « Tle STMG », « T1 ». Names of
+// vocational classes (CAP, bac pro), whose numbering is their own, and names that state no
+// level say nothing.
+func levelOfClassName(name string) (ClassLevel, bool) {
+	var b strings.Builder
+	for _, r := range name {
+		if f := foldRune(r); f != "" {
+			b.WriteString(f)
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	v := strings.TrimSpace(b.String())
+	if v == "" || strings.Contains(v, "cap") || strings.Contains(v, "pro") {
+		return "", false
+	}
+	// A digit states the level whatever follows (« 4e », « 401 »); a word, only when a
+	// letter does not go on (« T1 », « Tle S », not « Théâtre »).
+	next := func(prefix string) bool {
+		rest, ok := strings.CutPrefix(v, prefix)
+		return ok && (unicode.IsDigit(rune(prefix[0])) || rest == "" || !unicode.IsLetter([]rune(rest)[0]))
+	}
+	for _, c := range []struct {
+		prefixes []string
+		level    ClassLevel
+	}{
+		{[]string{"sixieme", "6"}, Level6e}, {[]string{"cinquieme", "5"}, Level5e},
+		{[]string{"quatrieme", "4"}, Level4e}, {[]string{"troisieme", "3"}, Level3e},
+		{[]string{"seconde", "2"}, Level2nde}, {[]string{"premiere", "1"}, Level1re},
+		{[]string{"terminale", "term", "tle", "t"}, LevelTle},
+	} {
+		for _, p := range c.prefixes {
+			if next(p) {
+				return c.level, true
+			}
+		}
+	}
+	return "", false
 }

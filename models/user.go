@@ -13,9 +13,11 @@ import (
 // User is an account. Mediators and head teachers are tied to establishments, partner agents to
 // one organisation; coordinators and administrators to neither.
 type User struct {
-	ID                    uint
-	Email                 string
-	DisplayName           string
+	ID          uint
+	Email       string
+	DisplayName string
+	// Phone is the work phone a partner calls back on; empty when none was given.
+	Phone                 string
 	Role                  Role
 	PartnerOrganisationID *uint
 	Locale                string
@@ -48,6 +50,7 @@ const (
 type Account struct {
 	Email                 string
 	DisplayName           string
+	Phone                 string
 	Role                  Role
 	EstablishmentIDs      []uint
 	PartnerOrganisationID *uint
@@ -76,6 +79,7 @@ func (a *Account) validate() ValidationError {
 	} else if len([]rune(a.DisplayName)) > 200 {
 		v.Add("display_name", "account.display_name_too_long")
 	}
+	checkPhone(&a.Phone, v)
 	if !a.Role.Valid() {
 		v.Add("role", "account.role_unknown")
 	}
@@ -145,7 +149,7 @@ func SaveAccount(ctx context.Context, db *gorm.DB, id uint, a Account, passwordH
 		} else {
 			u.PasswordHash, u.MustChangePassword = passwordHash, mustChange
 		}
-		u.Email, u.DisplayName, u.Role, u.Locale, u.Active = a.Email, a.DisplayName, a.Role, a.Locale, a.Active
+		u.Email, u.DisplayName, u.Phone, u.Role, u.Locale, u.Active = a.Email, a.DisplayName, a.Phone, a.Role, a.Locale, a.Active
 		u.PartnerOrganisationID = a.PartnerOrganisationID
 		// The count above misses an account created at the same moment by another request:
 		// the unique index decides, and its violation is the same message.

@@ -150,7 +150,7 @@ func (a Assembled) PDF(ctx context.Context, db *gorm.DB, loc *views.Localizer, a
 	if err != nil {
 		return nil, err
 	}
-	if err := models.RecordAudit(ctx, db, now, actor, models.AuditExported, a.RecordType, a.RecordID, "pdf "+a.Year.String()); err != nil {
+	if err := models.RecordAudit(ctx, db, now, actor, models.AuditPDFExported, a.RecordType, a.RecordID, "pdf "+a.Year.String()); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -61,6 +61,9 @@ type ReportChart struct {
 type ChartSeries struct {
 	Name   string
 	Values []float64
+	// Tone, when set ("good", "warn", "bad"), colours a series by what it means rather than by
+	// its rank: the risk levels read low in green, medium in amber, high in red.
+	Tone string
 }
 
 // ReportTable is a table of text cells. The first column is the row header; Numeric marks the
@@ -72,6 +75,9 @@ type ReportTable struct {
 	Rows    [][]string
 	Totals  [][]string
 	Empty   string
+	// Links, when set, holds for each row the address its row header opens (the pupil file of
+	// a nominative list); the PDF prints the text alone.
+	Links []string
 	// Masked tells that some figures are hidden by small-count protection: the legend of the
 	// marks goes under the table.
 	Masked bool
@@ -192,6 +198,17 @@ func barChart(title string, categories, names []string, p disclosure.Protected, 
 	return c
 }
 
+// riskTone is the colour meaning of a risk level.
+func riskTone(l risk.Level) string {
+	switch l {
+	case risk.High:
+		return "bad"
+	case risk.Medium:
+		return "warn"
+	}
+	return "good"
+}
+
 // enumLabels translates enumeration values with a catalog prefix.
 func enumLabels[T ~string](l *Localizer, prefix string, values []T) []string {
 	out := make([]string, len(values))
@@ -256,7 +273,7 @@ func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 		kind += ", " + l.T("priority."+string(e.PriorityEducation)) // the label says what the reader compares it with
 	}
 	r := Report{Title: l.T("report.establishment.title"), Year: s.Year.String(),
-		Scope: fmt.Sprintf("%s — %s (%s), UAI %s", e.Name, e.Commune, kind, e.UAI)}
+		Scope: fmt.Sprintf("%s — %s, %s, UAI %s", e.Name, e.Commune, kind, e.UAI)}
 	a := &s.Activity
 	held, expected := a.FamilyAttendance()
 	r.Sections = append(r.Sections, ReportSection{ID: "figures", Heading: l.T("report.section.figures"),
@@ -276,8 +293,12 @@ func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 	p := disclosure.Plain(disclosure.CountTable{Cells: cells, RowTotals: true, ColTotals: true})
 	title := l.T("report.section.status_risk")
 	table := l.protectedTable(title, append([]string{l.T("report.col.status")}, risks...), statuses, p)
+	chart := barChart(title, statuses, risks, p, table, false)
+	for i, rk := range risk.Levels {
+		chart.Series[i].Tone = riskTone(rk)
+	}
 	r.Sections = append(r.Sections, ReportSection{ID: "status", Heading: title, Text: []string{l.T("report.text.status_risk")},
-		Chart: barChart(title, statuses, risks, p, table, false)})
+		Chart: chart})
 
 	title = l.T("report.section.months")
 	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
@@ -334,6 +355,7 @@ func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 			}
 			t.Rows = append(t.Rows, []string{strings.ToUpper(p.LastName) + " " + p.FirstName, class, l.T("report.status." + string(p.Status)),
 				l.T("risk." + string(p.RiskLevel)), p.ReferentName, l.Number(p.FollowUps), last})
+			t.Links = append(t.Links, "/pupils/"+strconv.FormatUint(uint64(p.ID), 10))
 		}
 		r.Sections = append(r.Sections, ReportSection{ID: "pupils", Heading: title, Annex: true,
 			Text: []string{l.T("report.text.nominative")}, Table: t})

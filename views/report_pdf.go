@@ -44,7 +44,7 @@ func (l *Localizer) ReportPDF(r Report, generated time.Time, note string) ([]byt
 		if c := s.Chart; c != nil {
 			series := make([]pdf.Series, len(c.Series))
 			for i, sr := range c.Series {
-				series[i] = pdf.Series{Name: sr.Name, Values: sr.Values}
+				series[i] = pdf.Series{Name: sr.Name, Values: sr.Values, Tone: sr.Tone}
 			}
 			empty := l.T("report.empty.chart")
 			if c.allMasked() {

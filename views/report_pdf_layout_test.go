@@ -48,10 +48,10 @@ func TestReportPDFsReadWell(t *testing.T) {
 	for _, c := range []struct {
 		label models.PriorityLabel
 		want  string
-	}{{models.PriorityREPPlus, "(Collège, REP+)"}, {models.PriorityREP, "(Collège, REP)"}, {models.PriorityNone, "(Collège)"}} {
+	}{{models.PriorityREPPlus, ", Collège, REP+, UAI"}, {models.PriorityREP, ", Collège, REP, UAI"}, {models.PriorityNone, ", Collège, UAI"}} {
 		est := models.Establishment{UAI: "0590101X", Name: "Collège Test", Type: models.TypeCollege, Commune: "Lille", PriorityEducation: c.label}
 		text := readPDF(t, l, l.EstablishmentReport(reports.EstablishmentSummary{Establishment: est, Year: y, Elapsed: 4, Activity: sampleActivity()}), "")
-		if first := strings.SplitN(text, "\f", 2)[0]; !strings.Contains(first, "Collège Test — Lille "+c.want) {
+		if first := strings.SplitN(text, "\f", 2)[0]; !strings.Contains(first, "Collège Test — Lille"+c.want) {
 			t.Errorf("%s: the title block lacks %q:\n%s", c.label, c.want, first[:min(len(first), 400)])
 		}
 	}

@@ -18,7 +18,11 @@ func (l *Localizer) RiskReason(r risk.Reason) string {
 		return l.T(key, append(args, "Percent", l.percent(r.Value*100), "ThresholdPercent", l.percent(r.Threshold*100),
 			"Year", r.Year.String())...)
 	case r.Rule == risk.RuleLowAverage:
-		return l.T(key, args...)
+		// The month says which term: a June average still counts in November.
+		return l.T(key, append(args, "Month", l.MonthName(r.Month))...)
+	case r.Rule == risk.RuleAverageDrop:
+		args = append(args, "Previous", l.decimals(r.Previous, 2), "PreviousMonth", l.MonthName(r.PreviousMonth),
+			"Current", l.decimals(r.Previous-r.Value, 2))
 	case r.Rule == risk.RuleExclusions && r.Threshold > 1:
 		key += "_threshold"
 	}

@@ -11,6 +11,18 @@ import (
 // least against white (WCAG 1.4.11) and match the PDF's.
 var chartPalette = []string{"#1f5fa8", "#b3541e", "#2e7d32", "#7b3f99", "#8a6d00", "#00707a"}
 
+// toneColours colour the series whose meaning is a judgement (ChartSeries.Tone), with the
+// same 3:1 contrast: green for good, amber for caution, red for bad.
+var toneColours = map[string]string{"good": "#2e7d32", "warn": "#8a6d00", "bad": "#b3261e"}
+
+// seriesColour is the colour of the si-th series of a chart.
+func seriesColour(s ChartSeries, si int) string {
+	if c, ok := toneColours[s.Tone]; ok {
+		return c
+	}
+	return chartPalette[si%len(chartPalette)]
+}
+
 // niceStep rounds a raw axis step up to 1, 2 or 5 times a power of ten.
 func niceStep(raw float64) float64 {
 	if raw <= 0 || math.IsNaN(raw) {
@@ -86,7 +98,7 @@ func (l *Localizer) SVG(c *ReportChart) template.HTML {
 		}
 	}
 	for si, s := range c.Series {
-		colour := chartPalette[si%len(chartPalette)]
+		colour := seriesColour(s, si)
 		if c.Line {
 			var pts []string
 			flush := func() {
@@ -121,7 +133,7 @@ func (l *Localizer) SVG(c *ReportChart) template.HTML {
 		b.WriteString(`<ul class="legend" aria-hidden="true">`)
 		for si, s := range c.Series {
 			fmt.Fprintf(&b, `<li><svg width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" fill="%s"/></svg> %s</li>`,
-				chartPalette[si%len(chartPalette)], template.HTMLEscapeString(s.Name))
+				seriesColour(s, si), template.HTMLEscapeString(s.Name))
 		}
 		b.WriteString(`</ul>`)
 	}
@@ -175,7 +187,7 @@ func (l *Localizer) horizontalSVG(c *ReportChart) template.HTML {
 				continue
 			}
 			fmt.Fprintf(&b, `<rect x="%g" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, labelW, y+rowH*0.15+barH*float64(si),
-				x(s.Values[i])-labelW, barH, chartPalette[si%len(chartPalette)])
+				x(s.Values[i])-labelW, barH, seriesColour(s, si))
 		}
 	}
 	b.WriteString(`</svg>`)

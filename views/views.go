@@ -340,8 +340,11 @@ type CurrentUser struct {
 
 // NavItem is one entry of the navigation; Current marks the page being shown.
 type NavItem struct {
-	Href    string
-	Label   string
+	Href  string
+	Label string
+	// Also lists other sections the entry stands for (a partner's one "Rapports" entry covers
+	// its organisation's report and the metropolitan one).
+	Also    []string
 	Current bool
 }
 

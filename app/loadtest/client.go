@@ -277,6 +277,27 @@ func (c *client) step(ctx context.Context, rec *recorder, take func() bool) bool
 	return !errors.Is(err, errStop)
 }
 
+// think pauses the client between two actions, for a time drawn from an exponential
+// distribution of the given mean (capped at four means); it returns false when the run ends
+// during the pause.
+func (c *client) think(ctx context.Context, mean time.Duration, deadline time.Time) bool {
+	if mean <= 0 {
+		return true
+	}
+	d := time.Duration(min(c.rng.ExpFloat64(), 4) * float64(mean))
+	if time.Now().Add(d).After(deadline) {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
 // choose draws a page of the client's role by its weight, after a first round in which the
 // client takes each page of its role once (so that even a short run requests every page).
 func (c *client) choose() Page {

@@ -91,6 +91,10 @@ type Options struct {
 	Seed uint64
 	// Timeout bounds each request.
 	Timeout time.Duration
+	// Think is the mean pause of a client between two actions (drawn from an exponential
+	// distribution, at most four times the mean): 0 sends the next action at once, which
+	// measures the server saturated; a pause measures a pace of users.
+	Think time.Duration
 }
 
 func (o *Options) setDefaults() {
@@ -246,6 +250,9 @@ func Run(ctx context.Context, o Options, out io.Writer) (Result, error) {
 	if o.Requests > 0 {
 		fmt.Fprintf(out, " ou %d requêtes", o.Requests)
 	}
+	if o.Think > 0 {
+		fmt.Fprintf(out, ", pause moyenne de %s entre deux actions d'un client", o.Think)
+	}
 	fmt.Fprintln(out)
 	for _, r := range Roles {
 		if len(res.Accounts[r]) > 0 {
@@ -278,7 +285,7 @@ func Run(ctx context.Context, o Options, out io.Writer) (Result, error) {
 	for _, c := range clients {
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				if !c.step(ctx, rec, take) {
+				if !c.step(ctx, rec, take) || !c.think(ctx, o.Think, deadline) {
 					return
 				}
 			}

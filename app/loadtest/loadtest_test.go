@@ -3,6 +3,7 @@ package loadtest
 import (
 	"context"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -98,5 +99,35 @@ func TestParseWeights(t *testing.T) {
 	}
 	if _, err := ParseRoleWeights("coordinator=1"); err == nil {
 		t.Error("ParseRoleWeights accepted a role that has no mix")
+	}
+}
+
+// A client pauses between two actions for an exponential time of the mean asked, never past
+// the end of the run; without a mean it goes on at once.
+func TestClientThinks(t *testing.T) {
+	t.Parallel()
+	c := &client{rng: rand.New(rand.NewPCG(1, 2))}
+	ctx := context.Background()
+	far := time.Now().Add(time.Hour)
+	start := time.Now()
+	if !c.think(ctx, 0, far) || time.Since(start) > 50*time.Millisecond {
+		t.Fatalf("no think time: paused %s", time.Since(start))
+	}
+	start = time.Now()
+	for range 20 {
+		if !c.think(ctx, 5*time.Millisecond, far) {
+			t.Fatal("a pause ended the run before its end")
+		}
+	}
+	if d := time.Since(start); d < 20*time.Millisecond || d > 2*time.Second {
+		t.Errorf("20 pauses of 5 ms on average took %s", d)
+	}
+	if c.think(ctx, time.Hour, time.Now().Add(time.Millisecond)) {
+		t.Error("a pause past the end of the run did not end it")
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if c.think(cancelled, time.Millisecond, far) && c.think(cancelled, time.Millisecond, far) && c.think(cancelled, time.Millisecond, far) {
+		t.Error("an interrupted run goes on pausing")
 	}
 }

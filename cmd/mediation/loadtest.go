@@ -34,6 +34,7 @@ func loadtestCommand(ctx context.Context, args []string, e env) error {
 	fs.DurationVar(&o.Duration, "duration", time.Minute, "durée de la mesure")
 	fs.IntVar(&o.Requests, "requests", 0, "nombre de requêtes après lequel la mesure s'arrête (0 : pas de limite)")
 	fs.IntVar(&o.Clients, "clients", 32, "clients simultanés, chacun avec sa session")
+	fs.DurationVar(&o.Think, "think", 0, "pause moyenne d'un client entre deux actions (0 : aucune, le serveur est saturé)")
 	roles := fs.String("roles", "", "répartition des clients entre les rôles (défaut : mediator=6,head_teacher=1,partner=1)")
 	weights := fs.String("weights", "", "poids des pages dans chaque rôle (défaut : worklist=2,pupils=3,pupil=4,followup=1,"+
 		"dashboard=1,inbox=3,referral=2,answer=1)")
@@ -62,7 +63,7 @@ func loadtestCommand(ctx context.Context, args []string, e env) error {
 	if o.Database == "" {
 		o.Database = e.getenv("MEDIATION_DATABASE_URL")
 	}
-	if o.Duration <= 0 || o.Clients <= 0 || o.Requests < 0 {
+	if o.Duration <= 0 || o.Clients <= 0 || o.Requests < 0 || o.Think < 0 {
 		fmt.Fprintln(e.stderr, "mediation loadtest : --duration, --clients et --requests doivent être positifs")
 		return errUsage
 	}

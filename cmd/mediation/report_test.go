@@ -50,7 +50,7 @@ func TestReportCommand(t *testing.T) {
 			}
 		}
 		var audited int64
-		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND actor_email = ?", models.AuditExported, "cli").Count(&audited).Error)
+		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND actor_email = ?", models.AuditPDFExported, "cli").Count(&audited).Error)
 		if audited != 4 {
 			t.Errorf("%d audit events, want 4", audited)
 		}

@@ -260,8 +260,13 @@ func (g *gen) partners() {
 func (g *gen) accounts(hashes []string) {
 	created := at(g.floor, 8, 10)
 	for i, a := range accountSpecs {
+		phone := ""
+		if a.role == models.RoleMediator {
+			// Numbers of the range reserved for fiction, so that no real line is called.
+			phone = fmt.Sprintf("03 53 01 00 %02d", 10+i)
+		}
 		g.d.users = append(g.d.users, userRow{u: models.User{
-			Email: a.email, DisplayName: a.name, Role: a.role, Locale: models.LocaleFrench, Active: true,
+			Email: a.email, DisplayName: a.name, Phone: phone, Role: a.role, Locale: models.LocaleFrench, Active: true,
 			PasswordHash: hashes[i], CreatedAt: created, UpdatedAt: created,
 		}, partner: a.partner})
 		for _, e := range a.establishments {

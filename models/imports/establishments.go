@@ -50,12 +50,38 @@ type ImportResult struct {
 	Created, Updated, Unchanged int
 	// Skipped counts the lines left out on purpose, by reason.
 	Skipped map[Skip]int
+	// Changes lists the first lines that create or update a record (MaxListedErrors of them),
+	// so that the preview says which; Created and Updated count them all.
+	Changes []LineChange
 	// Invalid lists the first invalid lines; InvalidCount counts them all.
 	Invalid      []LineError
 	InvalidCount int
 	DryRun       bool
 	Applied      bool
 	Encoding     string
+}
+
+// LineChange is a line of the file that creates a record or updates one: its number, what
+// it names (as the file writes it: a UAI and name, a pupil's name, a month) and which.
+type LineChange struct {
+	Line    int
+	Label   string
+	Created bool
+}
+
+// Unlisted counts the created or updated records whose line Changes does not list.
+func (r ImportResult) Unlisted() int { return r.Created + r.Updated - len(r.Changes) }
+
+// change counts a created or updated record and lists its line while the list is short.
+func (r *ImportResult) change(line int, label string, created bool) {
+	if created {
+		r.Created++
+	} else {
+		r.Updated++
+	}
+	if len(r.Changes) < MaxListedErrors {
+		r.Changes = append(r.Changes, LineChange{Line: line, Label: label, Created: created})
+	}
 }
 
 func (r *ImportResult) invalid(line int, field string, msg models.Message) {
@@ -137,11 +163,11 @@ func ImportEstablishments(ctx context.Context, db *gorm.DB, r io.Reader, opts Im
 			if len(batch) < importBatch {
 				return nil
 			}
-			err := saveEstablishments(tx, batch, now, res)
+			err := saveEstablishments(tx, batch, seen, now, res)
 			batch = batch[:0]
 			return err
 		},
-		flush: func(tx *gorm.DB, res *ImportResult) error { return saveEstablishments(tx, batch, now, res) },
+		flush: func(tx *gorm.DB, res *ImportResult) error { return saveEstablishments(tx, batch, seen, now, res) },
 	})
 }
 
@@ -205,7 +231,7 @@ func runImport(ctx context.Context, db *gorm.DB, r io.Reader, opts ImportOptions
 	case errors.Is(err, errRollback):
 		return res, nil
 	case err != nil:
-		res.Created, res.Updated, res.Unchanged = 0, 0, 0
+		res.Created, res.Updated, res.Unchanged, res.Changes = 0, 0, 0, nil
 		var fe *csvimport.Error
 		if errors.Is(err, ErrInvalidLines) || errors.As(err, &fe) {
 			return res, err
@@ -286,7 +312,7 @@ func establishmentOf(rec csvimport.Record, res *ImportResult) (models.Establishm
 
 // saveEstablishments creates the new establishments of a batch and updates the changed ones,
 // with one query to read the batch's existing rows.
-func saveEstablishments(tx *gorm.DB, batch []models.Establishment, now time.Time, res *ImportResult) error {
+func saveEstablishments(tx *gorm.DB, batch []models.Establishment, lineOf map[string]int, now time.Time, res *ImportResult) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -322,13 +348,15 @@ func saveEstablishments(tx *gorm.DB, batch []models.Establishment, now time.Time
 		if err != nil {
 			return err
 		}
-		res.Updated++
+		res.change(lineOf[e.UAI], e.UAI+" "+e.Name, false)
 	}
 	if len(create) > 0 {
 		if err := tx.CreateInBatches(&create, 500).Error; err != nil {
 			return err
 		}
-		res.Created += len(create)
+		for _, e := range create {
+			res.change(lineOf[e.UAI], e.UAI+" "+e.Name, true)
+		}
 	}
 	return nil
 }

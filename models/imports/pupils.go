@@ -271,12 +271,12 @@ func ImportPupils(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilImpor
 				if err := tx.Model(&models.Pupil{}).Where("id = ?", p.ID).Updates(changes).Error; err != nil {
 					return err
 				}
-				res.Updated++
+				res.change(rec.Line, strings.ToUpper(in.LastName)+" "+in.FirstName, false)
 			default:
 				created = append(created, models.Pupil{EstablishmentID: estID, LastName: in.LastName, FirstName: in.FirstName, BirthDate: in.BirthDate,
 					ClassLevel: in.ClassLevel, ClassName: in.ClassName, INE: in.StoredINE(), Status: models.StatusIdentified, IdentifiedOn: calendar.Today(now),
 					RiskLevel: risk.Low, Version: 1})
-				res.Created++
+				res.change(rec.Line, strings.ToUpper(in.LastName)+" "+in.FirstName, true)
 				if len(created) >= importBatch {
 					return flush(tx)
 				}
@@ -296,6 +296,7 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 	var rows []models.MonthlyIndicator
 	touched := map[uint]bool{}
 	seen := map[string]int{}
+	labelOf := map[string]string{}
 	write := func(tx *gorm.DB, res *ImportResult) error {
 		if len(rows) == 0 {
 			return nil
@@ -320,15 +321,16 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 		}
 		changed := rows[:0]
 		for _, r := range rows {
-			o, ok := old[fmt.Sprintf("%d|%s", r.PupilID, r.Month)]
+			key := fmt.Sprintf("%d|%s", r.PupilID, r.Month)
+			o, ok := old[key]
 			switch {
 			case !ok:
-				res.Created++
+				res.change(seen[key], labelOf[key], true)
 			case sameFigures(o, r):
 				res.Unchanged++
 				continue
 			default:
-				res.Updated++
+				res.change(seen[key], labelOf[key], false)
 			}
 			changed = append(changed, r)
 		}
@@ -395,6 +397,14 @@ func ImportIndicators(ctx context.Context, db *gorm.DB, r io.Reader, opts PupilI
 				return nil
 			}
 			seen[key] = rec.Line
+			// Only the lines the preview can still list keep a label: a large file costs no more.
+			if len(res.Changes)+len(rows) < MaxListedErrors {
+				who := strings.TrimSpace(strings.ToUpper(rec.Get(colLastName...)) + " " + rec.Get(colFirstName...))
+				if who == "" {
+					who = rec.Get(colINE...)
+				}
+				labelOf[key] = who + " · " + string(in.Month)
+			}
 			touched[p.ID] = true
 			rows = append(rows, models.MonthlyIndicator{PupilID: p.ID, Month: in.Month, UnjustifiedHalfDays: in.UnjustifiedHalfDays,
 				JustifiedHalfDays: in.JustifiedHalfDays, SchoolHalfDays: in.SchoolHalfDays, TemporaryExclusions: in.TemporaryExclusions,

@@ -15,6 +15,9 @@ type Series struct {
 	Name string
 	// Values are the data, one per category.
 	Values []float64
+	// Tone, when set ("good", "warn", "bad"), colours the series by its meaning instead of
+	// its rank (risk levels: low green, medium orange, high vermilion).
+	Tone string
 }
 
 // BarChart is a bar chart with one bar per series in each category.
@@ -139,7 +142,7 @@ func (d *Doc) BarChart(c BarChart) {
 				}
 				x := gx + float64(si)*bar
 				y0, y1 := vy(0), vy(v)
-				d.setFill(seriesColor(si))
+				d.setFill(s.color(si))
 				d.pdf.Rect(x+inset, min(y0, y1), bar-2*inset, math.Abs(y1-y0), "F")
 				if c.ShowValues {
 					room := bar + 0.6
@@ -268,7 +271,7 @@ func (d *Doc) horizontalBars(c BarChart, ax axis, format func(float64) string) {
 			}
 			x0, x1 := vx(0), vx(v)
 			by := gy + float64(si)*barH
-			d.setFill(seriesColor(si))
+			d.setFill(s.color(si))
 			d.pdf.Rect(min(x0, x1), by+0.15, math.Abs(x1-x0), barH-0.3, "F")
 			if c.ShowValues {
 				d.setFont("", valueFont, colorInk)
@@ -491,7 +494,7 @@ func (d *Doc) drawLegend(rows [][]legendEntry, series []Series, line bool, y flo
 				d.pdf.Line(x, mid, x+key, mid)
 				d.marker(e.series, x+key/2, mid, 1.05)
 			} else {
-				d.setFill(seriesColor(e.series))
+				d.setFill(series[e.series].color(e.series))
 				d.pdf.Rect(x, mid-1.5, 3, 3, "F")
 			}
 			d.setFont("", legendFont, colorInk)

@@ -36,3 +36,14 @@ var palette = [...]rgb{
 func seriesColor(i int) rgb {
 	return palette[i%len(palette)]
 }
+
+// tones colour the series whose meaning is a judgement (Series.Tone), from the same palette.
+var tones = map[string]rgb{"good": palette[2], "warn": palette[1], "bad": palette[3]}
+
+// color is the fill of the series at rank i: its tone's colour, or the palette's.
+func (s Series) color(i int) rgb {
+	if c, ok := tones[s.Tone]; ok {
+		return c
+	}
+	return seriesColor(i)
+}
