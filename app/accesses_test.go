@@ -17,17 +17,7 @@ import (
 )
 
 // accessSection is the access history of a file's page, "" when the page has none.
-func accessSection(body string) string {
-	start := strings.Index(body, `id="accesses"`)
-	if start < 0 {
-		return ""
-	}
-	end := strings.Index(body[start:], "</section>")
-	if end < 0 {
-		return body[start:]
-	}
-	return body[start : start+end]
-}
+func accessSection(body string) string { return section(body, `id="accesses"`) }
 
 var accessRow = regexp.MustCompile(`(?s)<tr><th scope="row">.*?</tr>`)
 

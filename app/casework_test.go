@@ -479,7 +479,7 @@ func TestWorklistMeetingsAndReferrals(t *testing.T) {
 		med := s.client(t)
 		med.login("mediation@demo.test")
 		first := med.get("/")
-		for _, want := range []string{"Rencontres des 7 prochains jours", "sans compte rendu", "sans réponse dans le délai", "depuis votre dernière visite"} {
+		for _, want := range []string{"Cette semaine (", `<span class="muted">Rencontre`, "sans compte rendu", "sans réponse dans le délai", "depuis votre dernière visite"} {
 			if !strings.Contains(first.Body, want) {
 				t.Errorf("worklist lacks %q", want)
 			}

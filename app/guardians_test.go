@@ -100,7 +100,7 @@ func TestGuardianUpdateAndDelete(t *testing.T) {
 		}
 
 		// The update.
-		if r := med.post(guardianPath, form()); r.Status != http.StatusSeeOther || r.Location != filePath {
+		if r := med.post(guardianPath, form()); r.Status != http.StatusSeeOther || r.Location != filePath+"#identity" {
 			t.Fatalf("update: %d %q %s", r.Status, r.Location, excerpt(r.Body))
 		}
 		got, _ := reload(g.ID)
@@ -113,7 +113,7 @@ func TestGuardianUpdateAndDelete(t *testing.T) {
 		}
 
 		// The deletion, once.
-		if r := med.post(guardianPath+"/delete", nil); r.Status != http.StatusSeeOther || r.Location != filePath {
+		if r := med.post(guardianPath+"/delete", nil); r.Status != http.StatusSeeOther || r.Location != filePath+"#identity" {
 			t.Fatalf("delete: %d %q %s", r.Status, r.Location, excerpt(r.Body))
 		}
 		if _, ok := reload(g.ID); ok {

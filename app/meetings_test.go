@@ -71,7 +71,7 @@ func TestMeetingFlowOverHTTP(t *testing.T) {
 		med := s.client(t)
 		med.login("mediation@demo.test")
 		file := med.get(filePath)
-		if file.Status != http.StatusOK || !strings.Contains(file.Body, `id="meeting-form"`) || !strings.Contains(file.Body, `action="`+filePath+`/meetings"`) {
+		if file.Status != http.StatusOK || !strings.Contains(file.Body, `id="meeting-form"`) || !strings.Contains(file.Body, `action="`+filePath+`/meetings#meeting-form"`) {
 			t.Fatalf("the file has no schedule form: %d", file.Status)
 		}
 		var before int64

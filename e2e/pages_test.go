@@ -118,6 +118,8 @@ var flows = []flow{
 	}},
 	{"caf@demo.test", "two-factor sign-in: enrolment, recovery codes, the code step", secondFactorFlow},
 	{"mediation@demo.test", "work never lost: undo, idle warning, probable duplicate", workNeverLostFlow},
+	{"mediation@demo.test", "long pages: stacked list and compact header on a phone, error summary on a file", longPagesFlow},
+	{"coordination@demo.test", "chart labels readable on a phone", chartLabelsFlow},
 	{"admin@demo.test", "password form with errors", func(t *testing.T, b *browser) {
 		b.open(t, "/account/password")
 		b.fill(t, map[string]string{"#current_password": "pas-le-bon", "#new_password": "court", "#confirm_password": "autre"})

@@ -85,6 +85,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	if loaded, _ := c.Get(contextSession).(bool); loaded {
 		p.Flash = h.Sessions.PopString(c.Request().Context(), sessionFlash)
 		p.FlashUndo = h.Sessions.PopString(c.Request().Context(), sessionFlashUndo)
+		p.FlashAt = h.Sessions.PopString(c.Request().Context(), sessionFlashAt)
 	}
 	return p
 }

@@ -31,6 +31,8 @@ type WorklistPage struct {
 	WithoutRecap     []models.MeetingRow
 	OverdueReferrals []models.ReferralRow
 	Answered         []models.ReferralRow
+	// Sections are all of the above grouped by urgency, then by establishment.
+	Sections []WorkSection
 }
 
 // Empty tells whether there is nothing to do.
@@ -100,6 +102,9 @@ func (h *Handlers) Home(c echo.Context) error {
 			if err := h.DB.WithContext(ctx).Model(&models.User{}).Where("id = ?", u.ID).UpdateColumn("worklist_seen_at", now.UTC()).Error; err != nil {
 				return err
 			}
+		}
+		if page.Sections, err = h.workSections(ctx, page); err != nil {
+			return err
 		}
 		page.Title = page.T("worklist.title")
 		return h.render(c, http.StatusOK, "worklist", page)

@@ -117,6 +117,10 @@ type PupilPage struct {
 
 	// ShowAccesses is true for the roles that read who consulted or changed the file;
 	// Accesses are the latest of those events, OlderAccesses the number left out.
+	// FollowUpPages pages the follow-ups' history (models.FollowUpsPerPage a page); its links
+	// land on the history.
+	FollowUpPages Pagination
+
 	ShowAccesses  bool
 	Accesses      []models.AccessRow
 	OlderAccesses int
@@ -177,7 +181,8 @@ func (h *Handlers) loadAccesses(c echo.Context, p *PupilPage) error {
 func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Values, errs map[string]string) (PupilPage, error) {
 	ctx := c.Request().Context()
 	s := currentScope(c)
-	file, err := models.LoadPupilFile(ctx, h.DB, s, id)
+	page := pageParam(c)
+	file, err := models.LoadPupilFilePage(ctx, h.DB, s, id, page)
 	if err != nil {
 		return PupilPage{}, notFound(err)
 	}
@@ -196,6 +201,8 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 		Form: form, Errors: errs, Values: map[string]string{},
 	}
 	p.Title = file.Pupil.FirstName + " " + file.Pupil.LastName
+	p.FollowUpPages = paginate(fmt.Sprintf("/pupils/%d", id), nil, page, models.FollowUpsPerPage, file.FollowUpTotal)
+	p.FollowUpPages.Prev, p.FollowUpPages.Next = withFragment(p.FollowUpPages.Prev, "followups"), withFragment(p.FollowUpPages.Next, "followups")
 	for k := range values {
 		p.Values[k] = values.Get(k)
 	}
@@ -459,8 +466,8 @@ func (h *Handlers) ChangePupilStatus(c echo.Context) error {
 	case err != nil:
 		return notFound(err)
 	}
-	h.flash(c, "flash.status_changed")
-	return redirect(c, fmt.Sprintf("/pupils/%d", id))
+	h.flashAt(c, "flash.status_changed", "status")
+	return redirect(c, fmt.Sprintf("/pupils/%d#status", id))
 }
 
 // AddGuardian adds a legal guardian to a file.
@@ -546,6 +553,7 @@ func (h *Handlers) afterPupilEdit(c echo.Context, id uint, form string, err erro
 	case err != nil:
 		return notFound(err)
 	}
-	h.flash(c, flash)
-	return redirect(c, fmt.Sprintf("/pupils/%d", id))
+	anchor := formAnchor(form)
+	h.flashAt(c, flash, anchor)
+	return redirect(c, fmt.Sprintf("/pupils/%d#%s", id, anchor))
 }

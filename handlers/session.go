@@ -22,10 +22,12 @@ const (
 	sessionFlash  = "flash"
 	// sessionFlashUndo is where the flash's "Annuler" button posts (views.Page.FlashUndo).
 	sessionFlashUndo = "flash_undo"
-	contextUser      = "user"
-	contextScope     = "scope"
-	contextExpired   = "session_expired"
-	contextSession   = "session_loaded"
+	// sessionFlashAt is the id of the section of the page where the flash is shown (views.Page.FlashAt).
+	sessionFlashAt = "flash_at"
+	contextUser    = "user"
+	contextScope   = "scope"
+	contextExpired = "session_expired"
+	contextSession = "session_loaded"
 	// A password accepted for an account with a second factor: the session is not signed in,
 	// it holds the account waiting for its code, since when, and where to go after.
 	sessionPendingUser = "pending_uid"
@@ -159,6 +161,12 @@ func RequireRoles(roles ...models.Role) echo.MiddlewareFunc {
 // flash keeps a message for the next page, in the language of this one.
 func (h *Handlers) flash(c echo.Context, id string) {
 	h.Sessions.Put(c.Request().Context(), sessionFlash, h.localizer(c).T(id))
+}
+
+// flashAt is flash shown in the section anchor of the next page, where the user was.
+func (h *Handlers) flashAt(c echo.Context, id, anchor string) {
+	h.flash(c, id)
+	h.Sessions.Put(c.Request().Context(), sessionFlashAt, anchor)
 }
 
 // forget removes keys from the session: the state of a sign-in step that is over.

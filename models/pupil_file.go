@@ -52,6 +52,19 @@ const FollowUpsOnFile = 100
 // LoadPupilFile loads a file within the scope, or ErrNotFound. Restricted follow-ups are left
 // out, in SQL, for a scope that may not read them.
 func LoadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint) (PupilFile, error) {
+	return loadPupilFile(ctx, db, s, id, FollowUpsOnFile, 0)
+}
+
+// FollowUpsPerPage is how many follow-ups a page of the file's history shows.
+const FollowUpsPerPage = 20
+
+// LoadPupilFilePage is LoadPupilFile with page (from 1) of its follow-ups, FollowUpsPerPage a
+// page, newest first; FollowUpTotal still counts them all.
+func LoadPupilFilePage(ctx context.Context, db *gorm.DB, s Scope, id uint, page int) (PupilFile, error) {
+	return loadPupilFile(ctx, db, s, id, FollowUpsPerPage, (max(page, 1)-1)*FollowUpsPerPage)
+}
+
+func loadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, limit, offset int) (PupilFile, error) {
 	var f PupilFile
 	p, err := pupilInScope(ctx, db, s, id)
 	if err != nil {
@@ -87,7 +100,7 @@ func LoadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint) (PupilFil
 	err = VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
 		Select("follow_ups.*, users.display_name AS author_name").
 		Joins("JOIN users ON users.id = follow_ups.author_id").
-		Order("follow_ups.occurred_on DESC, follow_ups.id DESC").Limit(FollowUpsOnFile).Scan(&f.FollowUps).Error
+		Order("follow_ups.occurred_on DESC, follow_ups.id DESC").Limit(limit).Offset(offset).Scan(&f.FollowUps).Error
 	if err != nil {
 		return f, fmt.Errorf("models: follow-ups of pupil %d: %w", id, err)
 	}

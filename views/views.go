@@ -307,6 +307,9 @@ type Page struct {
 	// FlashUndo, with a flash, is where a button "Annuler" posts to take back what the flash
 	// reports (an action marked done); empty for none.
 	FlashUndo string
+	// FlashAt, with a flash, is the id of the section of the page that shows it (the page then
+	// shows it there, not at the top): the user sees it where they were.
+	FlashAt string
 	// Path is the current path, where the language switch comes back to.
 	Path string
 }
