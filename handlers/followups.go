@@ -49,7 +49,7 @@ func (h *Handlers) CreateFollowUp(c echo.Context) error {
 	if err == nil {
 		replay, err = h.submitOnce(c, func(tx *gorm.DB) (string, error) {
 			_, err := models.CreateFollowUp(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), id, in)
-			return fmt.Sprintf("/pupils/%d", id), err
+			return pupilSection(id, "followup"), err
 		})
 	}
 	if replay != "" {

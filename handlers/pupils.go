@@ -477,7 +477,7 @@ func (h *Handlers) AddGuardian(c echo.Context) error {
 		return err
 	}
 	replay, err := h.submitOnce(c, func(tx *gorm.DB) (string, error) {
-		return fmt.Sprintf("/pupils/%d", id), models.AddGuardian(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), id, bindGuardian(c, ""))
+		return pupilSection(id, "guardian"), models.AddGuardian(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), id, bindGuardian(c, ""))
 	})
 	if replay != "" {
 		return h.replayed(c, replay)
@@ -553,7 +553,12 @@ func (h *Handlers) afterPupilEdit(c echo.Context, id uint, form string, err erro
 	case err != nil:
 		return notFound(err)
 	}
-	anchor := formAnchor(form)
-	h.flashAt(c, flash, anchor)
-	return redirect(c, fmt.Sprintf("/pupils/%d#%s", id, anchor))
+	h.flashAt(c, flash, formAnchor(form))
+	return redirect(c, pupilSection(id, form))
+}
+
+// pupilSection is where a sub-form of the file leads once saved: its section of the file. A
+// repeat of the same form (h.replayed) leads there too.
+func pupilSection(id uint, form string) string {
+	return fmt.Sprintf("/pupils/%d#%s", id, formAnchor(form))
 }
