@@ -374,13 +374,16 @@ func (s *Snapshots) ensure(ctx context.Context, y calendar.SchoolYear) (reportSn
 	return snap, err
 }
 
-// takeLease takes the snapshot's refresh lease if nobody holds it: one conditional update,
-// which one instance wins. The lease runs on the real clock (how long a computation may take),
-// not on the application's, which tests fix.
+// takeLease takes the snapshot's refresh lease if nobody holds it and the snapshot is still the
+// one read (same stamp and threshold: an instance that computed it meanwhile has released the
+// lease, and its figures must not be computed again): one conditional update, which one
+// instance wins. The lease runs on the real clock (how long a computation may take), not on
+// the application's, which tests fix.
 func (s *Snapshots) takeLease(ctx context.Context, snap reportSnapshot) (bool, error) {
 	now := time.Now().UTC()
 	res := s.DB.WithContext(ctx).Model(&reportSnapshot{}).
-		Where("id = ? AND (refreshing_until IS NULL OR refreshing_until < ?)", snap.ID, now).
+		Where("id = ? AND stamp = ? AND threshold = ? AND (refreshing_until IS NULL OR refreshing_until < ?)",
+			snap.ID, snap.Stamp, snap.Threshold, now).
 		Update("refreshing_until", now.Add(s.Lease))
 	if res.Error != nil {
 		return false, fmt.Errorf("reports: lease the snapshot of %s: %w", snap.Year, res.Error)
