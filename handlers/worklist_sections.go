@@ -95,6 +95,16 @@ func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSect
 		answered.Lines = append(answered.Lines, WorkLine{Establishment: p.Answered[i].EstablishmentName, Referral: &p.Answered[i]})
 	}
 	var out []WorkSection
+	key := models.FrenchOrder() // establishments in the order a French reader expects
+	keys := map[string]string{}
+	frenchKey := func(name string) string {
+		k, ok := keys[name]
+		if !ok {
+			k = key(name)
+			keys[name] = k
+		}
+		return k
+	}
 	for _, s := range []WorkSection{overdue, now, absences, week, silent, recap, chase, answered} {
 		if len(s.Lines) == 0 {
 			continue
@@ -102,7 +112,7 @@ func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSect
 		// Within a part, by establishment; within one, the lists' own order (soonest first),
 		// the merged actions and meetings by date.
 		slices.SortStableFunc(s.Lines, func(a, b WorkLine) int {
-			if c := strings.Compare(a.Establishment, b.Establishment); c != 0 {
+			if c := strings.Compare(frenchKey(a.Establishment), frenchKey(b.Establishment)); c != 0 {
 				return c
 			}
 			return a.when.Compare(b.when)
