@@ -38,7 +38,7 @@ type seeded struct {
 func seedEstablishment(tb testing.TB, u models.DatabaseURL, n, m, firstFollowUps int) *seeded {
 	tb.Helper()
 	ctx := context.Background()
-	clk := &clock{now: fixedNow}
+	clk := dbtest.NewClock(fixedNow)
 	db := dbtest.OpenMigrated(tb, u)
 	hash, err := models.NewHasher(testHashing).Hash(ctx, demodata.Password)
 	if err != nil {

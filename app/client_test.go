@@ -21,22 +21,7 @@ import (
 )
 
 // clock is a fixed clock that tests move forward.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type clock = dbtest.Clock
 
 // testHashing is a cheap Argon2id (64 KiB, one pass) for the suite's many logins; production's
 // cost is checked by TestProductionHashingIsAboveOWASP and used by the load test.
@@ -59,7 +44,7 @@ func newDemoSite(t *testing.T, u models.DatabaseURL) *site {
 // newDemoSiteWith is newDemoSite with a configuration that configure may change first.
 func newDemoSiteWith(t *testing.T, u models.DatabaseURL, configure func(*app.Config)) *site {
 	t.Helper()
-	clk := &clock{now: fixedNow}
+	clk := dbtest.NewClock(fixedNow)
 	if u.Dialect == models.DialectPostgres {
 		dbtest.OpenMigrated(t, u)
 	}

@@ -47,7 +47,7 @@ func TestLoginBurstStaysUnderMemoryCeiling(t *testing.T) {
 			dbtest.OpenMigrated(t, u)
 		}
 		var checks atomic.Int32
-		a, err := app.New(ctx, app.Config{DatabaseURL: dbURLString(u), Now: (&clock{now: fixedNow}).Now,
+		a, err := app.New(ctx, app.Config{DatabaseURL: dbURLString(u), Now: dbtest.NewClock(fixedNow).Now,
 			// Production's cost and slots; a longer wait than production's 5 s, so that a loaded
 			// CI machine does not turn a slow hash into a 503 (the busy path has its own test).
 			Hashing: models.HasherConfig{Params: models.ProductionArgon2(), Wait: 2 * time.Minute, OnCompute: func() { checks.Add(1) }},

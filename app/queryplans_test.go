@@ -466,7 +466,7 @@ func allowed(p planPage, st loggedStatement, scan broadScan) bool {
 // newSiteOn serves the application on a database already filled, at fixedNow.
 func newSiteOn(t *testing.T, u models.DatabaseURL) *site {
 	t.Helper()
-	clk := &clock{now: fixedNow}
+	clk := dbtest.NewClock(fixedNow)
 	a, err := app.New(context.Background(), app.Config{DatabaseURL: dbURLString(u), Now: clk.Now, Hashing: testHashing,
 		Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {

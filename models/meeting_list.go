@@ -120,27 +120,13 @@ func WeekOf(t time.Time) time.Time {
 // read every held meeting.
 const heldWithoutRecap = "(meetings.status = '" + string(MeetingHeld) + "' AND meetings.recap = '')"
 
-// ofScopeFiles restricts meetings to those of the scope's files that are not anonymised, in a
-// form PostgreSQL probes file by file: an array computed once, matched against the index by
-// pupil (pupil_id = ANY(ARRAY(…))). With the join alone, once the purge has blanked the recaps
-// of the anonymised files (three in ten meetings at metro scale), the planner read every held
-// meeting without recap of the metropolis and kept the user's (20 ms instead of 2). SQLite
-// already walks the files first.
-func ofScopeFiles(q *gorm.DB, s Scope) *gorm.DB {
-	if q.Dialector.Name() != "postgres" || !s.SeesPupilFiles() {
-		return q
-	}
-	return q.Where("meetings.pupil_id = ANY(ARRAY(SELECT p.id FROM pupils p WHERE p.establishment_id IN ? AND p.anonymised_at IS NULL))",
-		s.EstablishmentIDs)
-}
-
 // MeetingsToComplete lists the meetings of the scope that wait for someone: planned meetings
 // whose start has passed (their attendance is to record), then held meetings whose recap is
 // not written, oldest first, in one query. The filter's status is not used.
 func MeetingsToComplete(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f MeetingFilter) ([]MeetingRow, error) {
 	f.Status = ""
 	var rows []MeetingRow
-	err := f.apply(ofScopeFiles(meetingRows(db.WithContext(ctx), s), s)).
+	err := f.apply(s.ProbeFiles(meetingRows(db.WithContext(ctx), s), "meetings.pupil_id")).
 		Where("((meetings.status = ? AND meetings.scheduled_at <= ?) OR "+heldWithoutRecap+")", MeetingPlanned, now.UTC()).
 		Order("meetings.scheduled_at, meetings.id").Scan(&rows).Error
 	if err != nil {
@@ -173,7 +159,7 @@ func MeetingsForWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint,
 	if err != nil {
 		return nil, nil, fmt.Errorf("models: worklist meetings: %w", err)
 	}
-	err = meetingsConcerning(ofScopeFiles(meetingRows(db, s), s), userID).Where(heldWithoutRecap).
+	err = meetingsConcerning(s.ProbeFiles(meetingRows(db, s), "meetings.pupil_id"), userID).Where(heldWithoutRecap).
 		Order("meetings.scheduled_at, meetings.id").Scan(&withoutRecap).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("models: worklist meetings without recap: %w", err)

@@ -15,24 +15,6 @@ import (
 	"mediation/models/reports"
 )
 
-// testClock is a clock the tests move.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // printed is what a report prints of its figures: every table of every grouping, the months,
 // the time spent and the median.
 func printed(m reports.Metropolitan) map[string]any {
@@ -62,10 +44,10 @@ func followUps(m reports.Metropolitan) int {
 
 // snapshotWorld is the report world with a threshold of 2 (its counts are small), served by
 // snapshots on a clock the test moves.
-func snapshotWorld(t *testing.T, db *gorm.DB) (*reportWorld, *testClock, *reports.Snapshots) {
+func snapshotWorld(t *testing.T, db *gorm.DB) (*reportWorld, *dbtest.Clock, *reports.Snapshots) {
 	w := newReportWorld(t, db)
 	must(t, models.SaveSmallCountThreshold(w.ctx, db, models.Actor{Email: "test"}, w.now, 2))
-	clk := &testClock{now: w.now}
+	clk := dbtest.NewClock(w.now)
 	return w, clk, reports.NewSnapshots(db, clk.Now, 5*time.Minute, nil)
 }
 
@@ -221,7 +203,7 @@ func TestSnapshotFirstLoadComputesOnce(t *testing.T) {
 	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		w := newReportWorld(t, db)
-		clk := &testClock{now: w.now}
+		clk := dbtest.NewClock(w.now)
 		// Two instances sharing the database, eight requests each, all at once.
 		instances := []*reports.Snapshots{reports.NewSnapshots(db, clk.Now, time.Minute, nil), reports.NewSnapshots(db, clk.Now, time.Minute, nil)}
 		var wg sync.WaitGroup
