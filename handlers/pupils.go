@@ -130,6 +130,15 @@ type PupilPage struct {
 // of the file holds them all.
 const AccessesShown = 20
 
+// Checked tells whether a box of a sub-form is ticked: as typed when the sub-form comes back
+// (failed, or kept as a draft), else def.
+func (p PupilPage) Checked(form, name string, def bool) bool {
+	if p.Form == form {
+		return p.Values[name] == "on"
+	}
+	return def
+}
+
 // Value returns a value typed in the failed sub-form, or def.
 func (p PupilPage) Value(form, name, def string) string {
 	if p.Form == form {
