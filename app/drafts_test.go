@@ -1,0 +1,233 @@
+package app_test
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"mediation/models"
+	"mediation/models/dbtest"
+	"mediation/models/demodata"
+)
+
+// draftCase is a form whose typed text must survive an expired session: who fills it, the page
+// that shows it (where the user is brought back), the route it posts to, what the browser sends
+// (read when the case runs: versions are the current ones) and what the page must show again.
+type draftCase struct {
+	name, email string
+	page, post  string
+	form        func() url.Values
+	want        []string
+}
+
+// Every form where typing is work, sent 31 idle minutes after its page was read: nothing is
+// applied; the login page says why; signing in again leads back to the page, which gives the
+// text back in the form, with the version it was typed on, the word saying why, and the
+// warning before expiry; sending it again from there records it.
+func TestExpiredSessionKeepsEveryForm(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		mp := findMeetingPupil(t, db)
+		file := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
+		var caf models.PartnerOrganisation
+		dbtest.Must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
+
+		// The records the forms change, made as a mediator would.
+		med := s.client(t)
+		med.login(mp.mediator.Email)
+		r := med.post(file+"/referrals", url.Values{"partner_organisation_id": {fmt.Sprint(caf.ID)}, "reason": {"housing"},
+			"request": {"Demande d'aide au logement."}})
+		if r.Status != http.StatusSeeOther || !referralLocation.MatchString(r.Location) {
+			t.Fatalf("referral draft: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
+		}
+		draftPage := r.Location
+		r = med.post(file+"/meetings", scheduleForm(mp, "2026-12-10", "14:00"))
+		if r.Status != http.StatusSeeOther || !meetingLocation.MatchString(r.Location) {
+			t.Fatalf("meeting: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
+		}
+		planned := r.Location
+		past := scheduleForm(mp, "2026-11-20", "16:00")
+		past.Set("already_held", "on")
+		r = med.post(file+"/meetings", past)
+		if r.Status != http.StatusSeeOther || !meetingLocation.MatchString(r.Location) {
+			t.Fatalf("meeting held: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
+		}
+		heldPage := r.Location
+		var came models.MeetingParticipant
+		dbtest.Must(t, db.Where("meeting_id = ? AND role = ?", meetingLocation.FindStringSubmatch(heldPage)[1], models.ParticipantGuardian).Take(&came).Error)
+		var recapped models.Meeting
+		dbtest.Must(t, db.Joins("JOIN pupils p ON p.id = meetings.pupil_id").
+			Where("p.establishment_id = ? AND p.anonymised_at IS NULL AND meetings.status = ? AND meetings.recap = ''", mp.pupil.EstablishmentID, models.MeetingHeld).
+			Order("meetings.id").Take(&recapped).Error)
+		var acknowledged models.Referral
+		dbtest.Must(t, db.Joins("JOIN pupils p ON p.id = referrals.pupil_id AND p.anonymised_at IS NULL").
+			Where("referrals.partner_organisation_id = ? AND referrals.status = ?", caf.ID, models.ReferralAcknowledged).
+			Order("referrals.id").Take(&acknowledged).Error)
+		answered := fmt.Sprintf("/referrals/%d", acknowledged.ID)
+		var fu models.FollowUp
+		dbtest.Must(t, db.Joins("JOIN pupils p ON p.id = follow_ups.pupil_id AND p.anonymised_at IS NULL").
+			Where("follow_ups.author_id = ?", mp.mediator.ID).Order("follow_ups.id").Take(&fu).Error)
+
+		// The current version of a record, as its page shows it.
+		version := func(model any, path string) string {
+			t.Helper()
+			var v int
+			id := path[strings.LastIndex(path, "/")+1:]
+			dbtest.Must(t, db.Model(model).Where("id = ?", id).Pluck("version", &v).Error)
+			return fmt.Sprint(v)
+		}
+		pupil := func() models.Pupil {
+			t.Helper()
+			var p models.Pupil
+			dbtest.Must(t, db.Take(&p, mp.pupil.ID).Error)
+			return p
+		}
+		esc := html.EscapeString
+		cases := []draftCase{
+			{"follow-up", mp.mediator.Email, file, file + "/followups", func() url.Values {
+				return url.Values{"occurred_on": {"2026-11-24"}, "kind": {"family_phone"}, "duration_minutes": {"25"},
+					"note": {"La mère rappellera le CPE jeudi."}, "action_description": {"Rappeler la famille"}, "action_due_on": {"2026-12-04"}}
+			}, []string{esc("La mère rappellera le CPE jeudi.") + "</textarea>", `value="Rappeler la famille"`, `value="2026-12-04"`}},
+			{"indicators", mp.mediator.Email, file, file + "/indicators", func() url.Values {
+				return url.Values{"month": {"2026-10"}, "unjustified_half_days": {"7"}, "school_half_days": {"38"}, "term_average": {"11,5"}}
+			}, []string{`name="unjustified_half_days" type="number" inputmode="numeric" min="0" value="7"`, `value="11,5"`}},
+			{"status and its comment", mp.mediator.Email, file, file + "/status", func() url.Values {
+				return url.Values{"version": {fmt.Sprint(pupil().Version)}, "status": {"monitoring"}, "exit_reason": {""},
+					"comment": {"Assiduité revenue depuis la rentrée des vacances."}}
+			}, []string{`<option value="monitoring" selected>`, `value="` + esc("Assiduité revenue depuis la rentrée des vacances.") + `"`}},
+			{"new guardian", mp.mediator.Email, file, file + "/guardians", func() url.Values {
+				return url.Values{"name": {"Mme Durand-Lefèvre"}, "relation": {"tante"}, "phone": {"06 12 34 56 78"}, "interpreter_needed": {"on"}}
+			}, []string{`id="new-name" name="name" type="text" value="Mme Durand-Lefèvre"`, `id="new-phone" name="phone" type="tel" value="06 12 34 56 78"`,
+				`id="new-interpreter_needed" name="interpreter_needed" checked`}},
+			{"guardian edit", mp.mediator.Email, file, fmt.Sprintf("%s/guardians/%d", file, mp.guardian.ID), func() url.Values {
+				return url.Values{"name": {mp.guardian.Name}, "relation": {"mère"}, "phone": {"07 98 76 54 32"}, "home_language": {"arabe"}}
+			}, []string{fmt.Sprintf(`id="g%d-phone" name="phone" type="tel" value="07 98 76 54 32"`, mp.guardian.ID),
+				fmt.Sprintf(`id="g%d-home_language" name="home_language" type="text" value="arabe"`, mp.guardian.ID)}},
+			{"new meeting", mp.mediator.Email, file, file + "/meetings", func() url.Values {
+				v := scheduleForm(mp, "2026-12-15", "09:30")
+				v.Set("purpose", "Point sur les retards du matin avec la famille.")
+				return v
+			}, []string{esc("Point sur les retards du matin avec la famille.") + "</textarea>", `value="2026-12-15"`, `value="09:30"`}},
+			{"new referral", mp.mediator.Email, file, file + "/referrals", func() url.Values {
+				return url.Values{"partner_organisation_id": {fmt.Sprint(caf.ID)}, "reason": {"housing"},
+					"request": {"Aider la famille à constituer le dossier d'aide au logement."}}
+			}, []string{esc("Aider la famille à constituer le dossier d'aide au logement.") + "</textarea>"}},
+			{"identity", mp.mediator.Email, file + "/edit", file, func() url.Values {
+				p := pupil()
+				v := url.Values{"version": {fmt.Sprint(p.Version)}, "establishment_id": {fmt.Sprint(p.EstablishmentID)}, "last_name": {p.LastName},
+					"first_name": {p.FirstName}, "birth_date": {p.BirthDate.Format("2006-01-02")}, "class_level": {string(p.ClassLevel)},
+					"class_name": {p.ClassName}, "ine": {"123456789AB"}}
+				if p.ReferentMediatorID != nil {
+					v.Set("referent_id", fmt.Sprint(*p.ReferentMediatorID))
+				}
+				return v
+			}, []string{`value="123456789AB"`}},
+			{"follow-up edit", mp.mediator.Email, fmt.Sprintf("/followups/%d/edit", fu.ID), fmt.Sprintf("/followups/%d", fu.ID), func() url.Values {
+				return followUpForm(fu, atoi(version(&models.FollowUp{}, fmt.Sprint(fu.ID))), "Note corrigée après relecture avec le CPE.")
+			}, []string{esc("Note corrigée après relecture avec le CPE.") + "</textarea>"}},
+			{"meeting edit", mp.mediator.Email, planned, planned, func() url.Values {
+				v := scheduleForm(mp, "2026-12-11", "16:00")
+				v.Set("version", version(&models.Meeting{}, planned))
+				v.Set("place", "Salle des parents, bâtiment B")
+				return v
+			}, []string{`value="` + esc("Salle des parents, bâtiment B") + `"`, `value="2026-12-11"`}},
+			{"recap", mp.mediator.Email, fmt.Sprintf("/meetings/%d", recapped.ID), fmt.Sprintf("/meetings/%d/recap", recapped.ID), func() url.Values {
+				return url.Values{"version": {version(&models.Meeting{}, fmt.Sprint(recapped.ID))}, "decisions": {"Un point mensuel avec le CPE."},
+					"action0_description": {"Appeler la famille"}, "action0_due_on": {"2026-12-09"}, "action0_owner": {"label"}, "action0_owner_label": {"CPE"}}
+			}, []string{"Un point mensuel avec le CPE.</textarea>", `value="Appeler la famille"`, `value="CPE"`}},
+			{"attendance", mp.mediator.Email, heldPage, heldPage + "/attendance", func() url.Values {
+				return url.Values{"version": {version(&models.Meeting{}, heldPage)}, "present": {fmt.Sprint(came.ID)}}
+			}, []string{fmt.Sprintf(`id="present-%d" name="present" value="%d" checked`, came.ID, came.ID)}},
+			{"referral draft edit", mp.mediator.Email, draftPage, draftPage, func() url.Values {
+				return url.Values{"version": {version(&models.Referral{}, draftPage)}, "partner_organisation_id": {fmt.Sprint(caf.ID)}, "reason": {"housing"},
+					"request": {"Demande d'aide au logement, loyer impayé depuis octobre."}}
+			}, []string{esc("Demande d'aide au logement, loyer impayé depuis octobre.") + "</textarea>"}},
+			{"consent", mp.mediator.Email, draftPage, draftPage + "/consent", func() url.Values {
+				return url.Values{"version": {version(&models.Referral{}, draftPage)}, "consent_given_by": {"M. Diallo, père"},
+					"consent_given_on": {"2026-11-24"}, "consent_method": {"phone"}}
+			}, []string{`value="M. Diallo, père"`, `<option value="phone" selected>`}},
+			{"withdrawal", mp.mediator.Email, draftPage, draftPage + "/withdraw", func() url.Values {
+				return url.Values{"version": {version(&models.Referral{}, draftPage)}, "comment": {"La famille préfère attendre la rentrée."}}
+			}, []string{esc("La famille préfère attendre la rentrée.") + "</textarea>"}},
+			{"partner feedback", "caf@demo.test", answered, answered + "/feedback", func() url.Values {
+				return url.Values{"version": {version(&models.Referral{}, answered)}, "comment": {"Rendez-vous fixé le 8 décembre."}}
+			}, []string{"Rendez-vous fixé le 8 décembre.</textarea>"}},
+			{"partner decline", "caf@demo.test", answered, answered + "/decline", func() url.Values {
+				return url.Values{"version": {version(&models.Referral{}, answered)}, "comment": {"Ressources au-dessus du plafond."}}
+			}, []string{"Ressources au-dessus du plafond.</textarea>"}},
+			{"partner outcome", "caf@demo.test", answered, answered + "/close", func() url.Values {
+				return url.Values{"version": {version(&models.Referral{}, answered)}, "outcome": {"not_eligible"}, "comment": {"Orientée vers le CCAS."}}
+			}, []string{`<option value="not_eligible" selected>`, "Orientée vers le CCAS.</textarea>"}},
+		}
+		// What a change leaves in the audit log; views and logins are not changes.
+		changes := func() int64 {
+			t.Helper()
+			var n int64
+			dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action IN ?", []string{models.AuditCreated, models.AuditChanged, models.AuditDeleted}).Count(&n).Error)
+			return n
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				cl := s.client(t)
+				cl.login(c.email)
+				if r := cl.get(c.page); r.Status != http.StatusOK {
+					t.Fatalf("%s: %d", c.page, r.Status)
+				}
+				before := changes()
+				s.Clock.Advance(31 * time.Minute)
+				sent := c.form()
+				r := cl.post(c.post, c.form())
+				if r.Status != http.StatusSeeOther || r.Location != "/login?next="+url.QueryEscape(c.page) {
+					t.Fatalf("post after expiry: %d → %q", r.Status, r.Location)
+				}
+				if n := changes(); n != before {
+					t.Fatalf("the post after expiry was applied: %d changes", n-before)
+				}
+				if login := cl.get(r.Location); !strings.Contains(login.Body, "Ce que vous aviez saisi est conservé 24 heures") {
+					t.Fatalf("the login page does not say why: %s", excerpt(login.Body))
+				}
+				r = cl.post("/login", url.Values{"email": {c.email}, "password": {demodata.Password}, "next": {c.page}})
+				if r.Status != http.StatusSeeOther || r.Location != c.page {
+					t.Fatalf("sign in again: %d → %q", r.Status, r.Location)
+				}
+				page := cl.get(c.page)
+				want := append([]string{"Voici ce que vous aviez saisi", `id="session-warning"`, `src="/static/session.js"`}, c.want...)
+				if v := sent.Get("version"); v != "" {
+					want = append(want, `name="version" value="`+v+`"`)
+				}
+				for _, w := range want {
+					if !strings.Contains(page.Body, w) {
+						t.Errorf("the page given back lacks %s", w)
+					}
+				}
+				if strings.Contains(page.Body, "Le formulaire contient des erreurs") || strings.Contains(page.Body, "data-error-summary") {
+					t.Error("the draft given back is shown as a failed form")
+				}
+				if t.Failed() {
+					t.Fatalf("page: %d %s", page.Status, excerpt(page.Body))
+				}
+				// Sent again from the page given back, it is recorded.
+				if r := cl.post(c.post, sent); r.Status != http.StatusSeeOther || changes() == before {
+					t.Fatalf("sending it again: %d, %d changes %s", r.Status, changes()-before, excerpt(r.Body))
+				}
+			})
+		}
+		var left int64
+		dbtest.Must(t, db.Model(&models.Draft{}).Count(&left).Error)
+		if left != 0 {
+			t.Errorf("%d drafts left after use", left)
+		}
+	})
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
