@@ -231,3 +231,133 @@ func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
+
+// A referral draft corrected in two tabs: the second save is refused (409) with who changed it,
+// the text typed kept in the form at the current version; nothing is overwritten; saving again
+// from that page, knowingly, replaces it.
+func TestReferralEditInTwoTabs(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		mp := findMeetingPupil(t, db)
+		var caf models.PartnerOrganisation
+		dbtest.Must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
+		med := s.client(t)
+		med.login(mp.mediator.Email)
+		r := med.post(fmt.Sprintf("/pupils/%d/referrals", mp.pupil.ID), url.Values{"partner_organisation_id": {fmt.Sprint(caf.ID)},
+			"reason": {"housing"}, "request": {"Demande d'aide au logement."}})
+		m := referralLocation.FindStringSubmatch(r.Location)
+		if r.Status != http.StatusSeeOther || m == nil {
+			t.Fatalf("referral draft: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
+		}
+		path := r.Location
+		var ref models.Referral
+		dbtest.Must(t, db.Take(&ref, m[1]).Error)
+		edit := func(version int, request string) url.Values {
+			return url.Values{"version": {fmt.Sprint(version)}, "partner_organisation_id": {fmt.Sprint(caf.ID)}, "reason": {"housing"}, "request": {request}}
+		}
+		if r := med.post(path, edit(ref.Version, "Version de l'onglet A")); r.Status != http.StatusSeeOther {
+			t.Fatalf("tab A: %d %s", r.Status, excerpt(r.Body))
+		}
+		r = med.post(path, edit(ref.Version, "Version de l'onglet B"))
+		for _, want := range []string{html.EscapeString("L'orientation a été modifiée entre-temps"), "Dernière modification : " + mp.mediator.DisplayName,
+			html.EscapeString("Version de l'onglet B") + "</textarea>", "Votre saisie est restée dans le formulaire",
+			fmt.Sprintf(`name="version" value="%d"`, ref.Version+1)} {
+			if r.Status != http.StatusConflict || !strings.Contains(r.Body, want) {
+				t.Errorf("tab B: %d, lacks %s", r.Status, want)
+			}
+		}
+		var got models.Referral
+		dbtest.Must(t, db.Take(&got, ref.ID).Error)
+		if got.Request != "Version de l'onglet A" || got.Version != ref.Version+1 {
+			t.Fatalf("after the stale save: %q v%d", got.Request, got.Version)
+		}
+		if r := med.post(path, edit(got.Version, "Version de l'onglet B")); r.Status != http.StatusSeeOther {
+			t.Fatalf("saving again: %d %s", r.Status, excerpt(r.Body))
+		}
+		dbtest.Must(t, db.Take(&got, ref.ID).Error)
+		if got.Request != "Version de l'onglet B" {
+			t.Errorf("after saving again: %q", got.Request)
+		}
+	})
+}
+
+// A partner's answer kept after its session expired, while the mediator withdrew the referral:
+// the answer's form is gone from the page, the text typed is shown to copy, nothing applied.
+func TestDraftOfAFormGoneMeanwhile(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		mp := findMeetingPupil(t, db)
+		var caf models.PartnerOrganisation
+		dbtest.Must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
+		// The mediator drafts, records the consent and sends; the CAF acknowledges.
+		med := s.client(t)
+		med.login(mp.mediator.Email)
+		r := med.post(fmt.Sprintf("/pupils/%d/referrals", mp.pupil.ID), url.Values{"partner_organisation_id": {fmt.Sprint(caf.ID)},
+			"reason": {"housing"}, "request": {"Demande d'aide au logement."}})
+		m := referralLocation.FindStringSubmatch(r.Location)
+		if r.Status != http.StatusSeeOther || m == nil {
+			t.Fatalf("referral draft: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
+		}
+		path := r.Location
+		var ref models.Referral
+		current := func() models.Referral {
+			t.Helper()
+			dbtest.Must(t, db.Take(&ref, m[1]).Error)
+			return ref
+		}
+		steps := []struct {
+			cl   *client
+			step string
+			form url.Values
+		}{
+			{med, "/consent", url.Values{"consent_given_by": {"Mme Martin, mère"}, "consent_given_on": {"2026-11-24"}, "consent_method": {"phone"}}},
+			{med, "/send", url.Values{}},
+			{nil, "/acknowledge", url.Values{}},
+		}
+		agent := s.client(t)
+		agent.login("caf@demo.test")
+		for _, st := range steps {
+			cl := st.cl
+			if cl == nil {
+				cl = agent
+			}
+			st.form.Set("version", fmt.Sprint(current().Version))
+			if r := cl.post(path+st.step, st.form); r.Status != http.StatusSeeOther {
+				t.Fatalf("%s: %d %s", st.step, r.Status, excerpt(r.Body))
+			}
+		}
+		ref = current()
+		if r := agent.get(path); r.Status != http.StatusOK || !strings.Contains(r.Body, `action="`+path+`/decline"`) {
+			t.Fatalf("the CAF's page has no decline form: %d", r.Status)
+		}
+		s.Clock.Advance(31 * time.Minute)
+		reason := "Ressources au-dessus du plafond ; orienter vers le CCAS."
+		if r := agent.post(path+"/decline", url.Values{"version": {fmt.Sprint(ref.Version)}, "comment": {reason}}); r.Location != "/login?next="+url.QueryEscape(path) {
+			t.Fatalf("decline after expiry: %d → %q", r.Status, r.Location)
+		}
+		med.login(mp.mediator.Email)
+		med.get(path)
+		if r := med.post(path+"/withdraw", url.Values{"version": {fmt.Sprint(ref.Version)}, "comment": {""}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d %s", r.Status, excerpt(r.Body))
+		}
+		agent.get("/login")
+		if r := agent.post("/login", url.Values{"email": {"caf@demo.test"}, "password": {demodata.Password}, "next": {path}}); r.Location != path {
+			t.Fatalf("sign in again: %d → %q", r.Status, r.Location)
+		}
+		page := agent.get(path)
+		if page.Status != http.StatusOK || strings.Contains(page.Body, `action="`+path+`/decline"`) ||
+			!strings.Contains(page.Body, html.EscapeString("Ce formulaire n'est plus proposé")) ||
+			!strings.Contains(page.Body, `<p class="note">`+html.EscapeString(reason)+`</p>`) {
+			t.Fatalf("the typed answer is not given back: %d %s", page.Status, excerpt(page.Body))
+		}
+		var got models.Referral
+		dbtest.Must(t, db.Take(&got, ref.ID).Error)
+		if got.Status != models.ReferralWithdrawn || got.DeclineReason != "" {
+			t.Errorf("after the draft: %s %q", got.Status, got.DeclineReason)
+		}
+	})
+}

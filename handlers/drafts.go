@@ -177,6 +177,17 @@ func typedValues(c echo.Context, stale *models.StaleError) url.Values {
 	return out
 }
 
+// typedText joins the non-empty values of the named text fields, one paragraph each.
+func typedText(values map[string]string, fields ...string) string {
+	var parts []string
+	for _, f := range fields {
+		if v := strings.TrimSpace(values[f]); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
 // valueMap keeps the first value of each field, as the forms show them.
 func valueMap(values url.Values) map[string]string {
 	out := make(map[string]string, len(values))

@@ -318,6 +318,15 @@ type MeetingPage struct {
 	MeetingDay string
 }
 
+// TypedText is the text typed in a sub-form that came back but is no longer on the page (the
+// meeting moved on meanwhile), for the user to copy: it is not lost either.
+func (p MeetingPage) TypedText() string {
+	if p.Form == "" || p.FormShown() {
+		return ""
+	}
+	return typedText(p.Values, "purpose", "place", "decisions")
+}
+
 // VersionOf is the version a sub-form is sent with: the one it was typed on when it comes back
 // (failed, or kept as a draft), else the meeting's.
 func (p MeetingPage) VersionOf(form string) string {

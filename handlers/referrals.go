@@ -106,6 +106,27 @@ func (p ReferralPage) Can(action string) bool {
 	return false
 }
 
+// FormShown tells whether the form that came back (failed, refused as stale, or kept as a
+// draft) is still on the page: a step taken meanwhile may have removed it.
+func (p ReferralPage) FormShown() bool {
+	switch p.Form {
+	case "":
+		return false
+	case "draft", "consent":
+		return p.IsMediator && p.Detail.Status == models.ReferralDraft
+	}
+	return p.Can(p.Form)
+}
+
+// TypedText is the text typed in a form that came back but is no longer on the page (the
+// referral moved on meanwhile), for the user to copy: it is not lost either.
+func (p ReferralPage) TypedText() string {
+	if p.FormShown() {
+		return ""
+	}
+	return typedText(p.Values, "request", "consent_given_by", "comment")
+}
+
 // VersionOf is the version a form is sent with: the one it was typed on when it comes back
 // (failed, or kept as a draft), else the referral's.
 func (p ReferralPage) VersionOf(form string) string {
