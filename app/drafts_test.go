@@ -32,23 +32,12 @@ type draftCase struct {
 func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
-		s := newDemoSite(t, u)
-		db := s.App.DB
-		mp := findMeetingPupil(t, db)
-		file := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
-		var caf models.PartnerOrganisation
-		dbtest.Must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
-
 		// The records the forms change, made as a mediator would.
-		med := s.client(t)
-		med.login(mp.mediator.Email)
-		r := med.post(file+"/referrals", url.Values{"partner_organisation_id": {fmt.Sprint(caf.ID)}, "reason": {"housing"},
-			"request": {"Demande d'aide au logement."}})
-		if r.Status != http.StatusSeeOther || !referralLocation.MatchString(r.Location) {
-			t.Fatalf("referral draft: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
-		}
-		draftPage := r.Location
-		r = med.post(file+"/meetings", scheduleForm(mp, "2026-12-10", "14:00"))
+		s, mp, med := signedInMediator(t, u)
+		db := s.App.DB
+		file := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
+		draftPage, caf := newReferralDraft(t, med, mp)
+		r := med.post(file+"/meetings", scheduleForm(mp, "2026-12-10", "14:00"))
 		if r.Status != http.StatusSeeOther || !meetingLocation.MatchString(r.Location) {
 			t.Fatalf("meeting: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
 		}
@@ -227,6 +216,31 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 	})
 }
 
+// signedInMediator is the demo site on u, with findMeetingPupil's pupil and its mediator signed
+// in.
+func signedInMediator(t *testing.T, u models.DatabaseURL) (*site, meetingPupil, *client) {
+	t.Helper()
+	s := newDemoSite(t, u)
+	mp := findMeetingPupil(t, s.App.DB)
+	med := s.client(t)
+	med.login(mp.mediator.Email)
+	return s, mp, med
+}
+
+// newReferralDraft drafts, as cl (a signed-in mediator), a referral of mp's pupil to the CAF
+// through the file's form, and returns its page and the CAF.
+func newReferralDraft(t *testing.T, cl *client, mp meetingPupil) (string, models.PartnerOrganisation) {
+	t.Helper()
+	var caf models.PartnerOrganisation
+	dbtest.Must(t, cl.site.App.DB.Where("name = ?", "CAF du Nord").Take(&caf).Error)
+	r := cl.post(fmt.Sprintf("/pupils/%d/referrals", mp.pupil.ID), url.Values{"partner_organisation_id": {fmt.Sprint(caf.ID)},
+		"reason": {"housing"}, "request": {"Demande d'aide au logement."}})
+	if r.Status != http.StatusSeeOther || !referralLocation.MatchString(r.Location) {
+		t.Fatalf("referral draft: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
+	}
+	return r.Location, caf
+}
+
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
@@ -238,29 +252,18 @@ func atoi(s string) int {
 func TestReferralEditInTwoTabs(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
-		s := newDemoSite(t, u)
+		s, mp, med := signedInMediator(t, u)
 		db := s.App.DB
-		mp := findMeetingPupil(t, db)
-		var caf models.PartnerOrganisation
-		dbtest.Must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
-		med := s.client(t)
-		med.login(mp.mediator.Email)
-		r := med.post(fmt.Sprintf("/pupils/%d/referrals", mp.pupil.ID), url.Values{"partner_organisation_id": {fmt.Sprint(caf.ID)},
-			"reason": {"housing"}, "request": {"Demande d'aide au logement."}})
-		m := referralLocation.FindStringSubmatch(r.Location)
-		if r.Status != http.StatusSeeOther || m == nil {
-			t.Fatalf("referral draft: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
-		}
-		path := r.Location
+		path, caf := newReferralDraft(t, med, mp)
 		var ref models.Referral
-		dbtest.Must(t, db.Take(&ref, m[1]).Error)
+		dbtest.Must(t, db.Take(&ref, referralLocation.FindStringSubmatch(path)[1]).Error)
 		edit := func(version int, request string) url.Values {
 			return url.Values{"version": {fmt.Sprint(version)}, "partner_organisation_id": {fmt.Sprint(caf.ID)}, "reason": {"housing"}, "request": {request}}
 		}
 		if r := med.post(path, edit(ref.Version, "Version de l'onglet A")); r.Status != http.StatusSeeOther {
 			t.Fatalf("tab A: %d %s", r.Status, excerpt(r.Body))
 		}
-		r = med.post(path, edit(ref.Version, "Version de l'onglet B"))
+		r := med.post(path, edit(ref.Version, "Version de l'onglet B"))
 		for _, want := range []string{html.EscapeString("L'orientation a été modifiée entre-temps"), "Dernière modification : " + mp.mediator.DisplayName,
 			html.EscapeString("Version de l'onglet B") + "</textarea>", "Votre saisie est restée dans le formulaire",
 			fmt.Sprintf(`name="version" value="%d"`, ref.Version+1)} {
@@ -288,25 +291,14 @@ func TestReferralEditInTwoTabs(t *testing.T) {
 func TestDraftOfAFormGoneMeanwhile(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
-		s := newDemoSite(t, u)
-		db := s.App.DB
-		mp := findMeetingPupil(t, db)
-		var caf models.PartnerOrganisation
-		dbtest.Must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
 		// The mediator drafts, records the consent and sends; the CAF acknowledges.
-		med := s.client(t)
-		med.login(mp.mediator.Email)
-		r := med.post(fmt.Sprintf("/pupils/%d/referrals", mp.pupil.ID), url.Values{"partner_organisation_id": {fmt.Sprint(caf.ID)},
-			"reason": {"housing"}, "request": {"Demande d'aide au logement."}})
-		m := referralLocation.FindStringSubmatch(r.Location)
-		if r.Status != http.StatusSeeOther || m == nil {
-			t.Fatalf("referral draft: %d → %q %s", r.Status, r.Location, excerpt(r.Body))
-		}
-		path := r.Location
+		s, mp, med := signedInMediator(t, u)
+		db := s.App.DB
+		path, _ := newReferralDraft(t, med, mp)
 		var ref models.Referral
 		current := func() models.Referral {
 			t.Helper()
-			dbtest.Must(t, db.Take(&ref, m[1]).Error)
+			dbtest.Must(t, db.Take(&ref, referralLocation.FindStringSubmatch(path)[1]).Error)
 			return ref
 		}
 		steps := []struct {
