@@ -16,13 +16,29 @@ import (
 )
 
 // draftCase is a form whose typed text must survive an expired session: who fills it, the page
-// that shows it (where the user is brought back), the route it posts to, what the browser sends
-// (read when the case runs: versions are the current ones) and what the page must show again.
+// that shows it (where the user is brought back, at the form's section on the long pupil file),
+// the route it posts to, what the browser sends (read when the case runs: versions are the
+// current ones) and what the page must show again.
 type draftCase struct {
 	name, email string
 	page, post  string
 	form        func() url.Values
 	want        []string
+}
+
+// next is where signing in again leads: the page, at the form's section on the pupil file.
+func (c draftCase) next(file string) string {
+	if c.page != file {
+		return c.page
+	}
+	anchors := map[string]string{"/followups": "followup-form", "/indicators": "indicators", "/status": "status", "/guardians": "identity",
+		"/meetings": "meeting-form", "/referrals": "referral-form"}
+	for suffix, anchor := range anchors {
+		if strings.HasPrefix(c.post, file+suffix) {
+			return c.page + "#" + anchor
+		}
+	}
+	return c.page
 }
 
 // Every form where typing is work, sent 31 idle minutes after its page was read: nothing is
@@ -173,7 +189,8 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 				s.Clock.Advance(31 * time.Minute)
 				sent := c.form()
 				r := cl.post(c.post, c.form())
-				if r.Status != http.StatusSeeOther || r.Location != "/login?next="+url.QueryEscape(c.page) {
+				next := c.next(file)
+				if r.Status != http.StatusSeeOther || r.Location != "/login?next="+url.QueryEscape(next) {
 					t.Fatalf("post after expiry: %d → %q", r.Status, r.Location)
 				}
 				if n := changes(); n != before {
@@ -182,12 +199,19 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 				if login := cl.get(r.Location); !strings.Contains(login.Body, "Ce que vous aviez saisi est conservé 24 heures") {
 					t.Fatalf("the login page does not say why: %s", excerpt(login.Body))
 				}
-				r = cl.post("/login", url.Values{"email": {c.email}, "password": {demodata.Password}, "next": {c.page}})
-				if r.Status != http.StatusSeeOther || r.Location != c.page {
+				r = cl.post("/login", url.Values{"email": {c.email}, "password": {demodata.Password}, "next": {next}})
+				if r.Status != http.StatusSeeOther || r.Location != next {
 					t.Fatalf("sign in again: %d → %q", r.Status, r.Location)
 				}
 				page := cl.get(c.page)
 				want := append([]string{"Voici ce que vous aviez saisi", `id="session-warning"`, `src="/static/session.js"`}, c.want...)
+				if i := strings.Index(next, "#"); i > 0 {
+					// The word saying why stands in the form's section, after its id.
+					want = append(want, `id="`+next[i+1:]+`"`)
+					if at, word := strings.Index(page.Body, want[len(want)-1]), strings.Index(page.Body, "Voici ce que vous aviez saisi"); word < at {
+						t.Errorf("the word saying why is not in the section %s", next[i:])
+					}
+				}
 				if v := sent.Get("version"); v != "" {
 					want = append(want, `name="version" value="`+v+`"`)
 				}

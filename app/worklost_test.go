@@ -176,7 +176,8 @@ func TestExpiredSessionKeepsTheDraft(t *testing.T) {
 
 		med := s.client(t)
 		r := expiredPost(med)
-		if r.Status != http.StatusSeeOther || r.Location != "/login?next="+url.QueryEscape(path) {
+		next := path + "#followup-form"
+		if r.Status != http.StatusSeeOther || r.Location != "/login?next="+url.QueryEscape(next) {
 			t.Fatalf("post after expiry: %d → %q", r.Status, r.Location)
 		}
 		if n := count(); n != 0 {
@@ -184,11 +185,11 @@ func TestExpiredSessionKeepsTheDraft(t *testing.T) {
 		}
 		login := med.get(r.Location)
 		if !strings.Contains(login.Body, html.EscapeString("Votre session a expiré après une période d'inactivité")) ||
-			!strings.Contains(login.Body, `name="next" value="`+path+`"`) {
+			!strings.Contains(login.Body, `name="next" value="`+next+`"`) {
 			t.Fatalf("the login page does not say why: %s", excerpt(login.Body))
 		}
-		r = med.post("/login", url.Values{"email": {mp.mediator.Email}, "password": {demodata.Password}, "next": {path}})
-		if r.Status != http.StatusSeeOther || r.Location != path {
+		r = med.post("/login", url.Values{"email": {mp.mediator.Email}, "password": {demodata.Password}, "next": {next}})
+		if r.Status != http.StatusSeeOther || r.Location != next {
 			t.Fatalf("sign in again: %d → %q", r.Status, r.Location)
 		}
 		page := med.get(path)

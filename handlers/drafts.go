@@ -104,8 +104,9 @@ func (f draftForm) resolve(c echo.Context) (page, form string, ok bool) {
 }
 
 // keepDraft keeps what a form sent after its session expired held, for the account whose
-// session it was, and returns the page where it will be found after signing in again ("" when
-// nothing is kept: another route, a body that is not a plain form, or one too large). Nothing
+// session it was, and returns the page where it will be found after signing in again, with the
+// section of the form on the (long) pupil file ("" when nothing is kept: another route, a body
+// that is not a plain form, or one too large). Nothing
 // of the post is applied: without a session its CSRF token cannot be checked.
 func (h *Handlers) keepDraft(c echo.Context) (string, error) {
 	uid, _ := c.Get(contextExpiredUser).(uint)
@@ -133,6 +134,9 @@ func (h *Handlers) keepDraft(c echo.Context) (string, error) {
 		return "", err
 	}
 	h.Sessions.Put(req.Context(), sessionDraft, token)
+	if anchor := formAnchor(form); target.page == "/pupils/:id" && anchor != "" {
+		page += "#" + anchor
+	}
 	return page, nil
 }
 

@@ -159,6 +159,10 @@ func (h *Handlers) Pupil(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if anchor := formAnchor(form); anchor != "" {
+		// The word saying why the form is filled in stands where the user lands: at the form.
+		h.Sessions.Put(c.Request().Context(), sessionFlashAt, anchor)
+	}
 	p, err := h.pupilPage(c, id, form, values, nil)
 	if err != nil {
 		return err
