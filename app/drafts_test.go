@@ -377,3 +377,48 @@ func TestDraftOfAFormGoneMeanwhile(t *testing.T) {
 		}
 	})
 }
+
+// A status change kept after expiry while the file was closed from another browser: given back
+// at the version it was typed on, it is refused as stale (409) with the comment kept at the
+// current version, and the file stays closed: a draft never changes a file behind its author.
+func TestStatusDraftOnAFileChangedMeanwhile(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s, mp, med := signedInMediator(t, u)
+		db := s.App.DB
+		file := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
+		med.get(file)
+		var p models.Pupil
+		dbtest.Must(t, db.Take(&p, mp.pupil.ID).Error)
+		comment := "Assiduité revenue, on passe en veille."
+		typed := func(version int) url.Values {
+			return url.Values{"version": {fmt.Sprint(version)}, "status": {"monitoring"}, "exit_reason": {""}, "comment": {comment}}
+		}
+		s.Clock.Advance(31 * time.Minute)
+		if r := med.post(file+"/status", typed(p.Version)); r.Location != "/login?next="+url.QueryEscape(file+"#status") {
+			t.Fatalf("status after expiry: %d → %q", r.Status, r.Location)
+		}
+		other := s.client(t)
+		other.login(mp.mediator.Email)
+		if r := other.post(file+"/status", url.Values{"version": {fmt.Sprint(p.Version)}, "status": {"closed"}, "exit_reason": {"moved_away"},
+			"comment": {"Déménagement."}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("closing from the other browser: %d %s", r.Status, excerpt(r.Body))
+		}
+		med.get("/login")
+		med.post("/login", url.Values{"email": {mp.mediator.Email}, "password": {demodata.Password}, "next": {file}})
+		page := med.get(file)
+		if !strings.Contains(page.Body, `name="version" value="`+fmt.Sprint(p.Version)+`"`) || !strings.Contains(page.Body, html.EscapeString(comment)) {
+			t.Fatalf("the status draft is not given back at its version: %s", excerpt(page.Body))
+		}
+		r := med.post(file+"/status", typed(p.Version))
+		if r.Status != http.StatusConflict || !strings.Contains(r.Body, html.EscapeString("Le dossier a été modifié entre-temps")) ||
+			!strings.Contains(r.Body, html.EscapeString(comment)) || !strings.Contains(r.Body, `name="version" value="`+fmt.Sprint(p.Version+1)+`"`) {
+			t.Fatalf("the stale status change: %d %s", r.Status, excerpt(r.Body))
+		}
+		var got models.Pupil
+		dbtest.Must(t, db.Take(&got, p.ID).Error)
+		if got.Status != models.StatusClosed || got.Version != p.Version+1 {
+			t.Errorf("after the stale status change: %s v%d", got.Status, got.Version)
+		}
+	})
+}

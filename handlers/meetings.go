@@ -237,7 +237,7 @@ func (h *Handlers) ScheduleMeeting(c echo.Context) error {
 	var ve models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		return h.pupilFormFailed(c, id, "meeting", ve)
+		return h.pupilFormFailed(c, id, "meeting", ve, nil)
 	case err != nil:
 		return notFound(err)
 	}

@@ -259,7 +259,7 @@ func (h *Handlers) CreateReferral(c echo.Context) error {
 	var ve models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		return h.pupilFormFailed(c, id, "referral", ve)
+		return h.pupilFormFailed(c, id, "referral", ve, nil)
 	case err != nil:
 		return notFound(err)
 	}
