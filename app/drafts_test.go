@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"mediation/handlers"
 	"mediation/models"
 	"mediation/models/dbtest"
 	"mediation/models/demodata"
@@ -419,6 +420,57 @@ func TestStatusDraftOnAFileChangedMeanwhile(t *testing.T) {
 		dbtest.Must(t, db.Take(&got, p.ID).Error)
 		if got.Status != models.StatusClosed || got.Version != p.Version+1 {
 			t.Errorf("after the stale status change: %s v%d", got.Status, got.Version)
+		}
+	})
+}
+
+// Every route a form posts to either keeps its draft after an expired session or is listed
+// here with the reason why not, and every route of the drafts table exists: a new form cannot
+// be added without deciding whether its typing is work to keep.
+func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		if u.Dialect != models.DialectSQLite {
+			t.Skip("the routes do not depend on the database")
+		}
+		const button, signIn, secret, admin = "a button, nothing typed", "signing in", "a secret is never kept", "a short administrative form, not casework"
+		noDraft := map[string]string{
+			"/login": signIn, "/login/code": signIn, "/language": button, "/logout": button,
+			"/account/password": secret, "/account/security": secret, "/account/security/disable": secret,
+			"/account/security/recovery-codes": button, "/account/phone": admin,
+			"/pupils/:id/guardians/:gid/delete": button, "/followups/:id/delete": button, "/actions/:id/done": button, "/actions/:id/undo": button,
+			"/meetings/:id/status": button, "/referrals/:id/send": button, "/referrals/:id/acknowledge": button,
+			"/settings/risk": admin, "/settings/security": admin, "/settings/reports": admin, "/reports/metropolitan/refresh": button,
+			"/establishments/:uai/edit": admin, "/partners": admin, "/partners/:id": admin,
+			"/admin/users": admin, "/admin/users/:id": admin, "/admin/users/:id/password": secret, "/admin/users/:id/second-factor/reset": button,
+			"/admin/imports": "a file upload", "/admin/imports/:token/apply": button,
+		}
+		kept := map[string]bool{}
+		for _, r := range handlers.DraftRoutes() {
+			kept[r] = true
+		}
+		s := newDemoSite(t, u)
+		posts := map[string]bool{}
+		for _, rt := range s.App.Echo.Routes() {
+			if rt.Method != http.MethodPost {
+				continue
+			}
+			posts[rt.Path] = true
+			_, listed := noDraft[rt.Path]
+			switch {
+			case kept[rt.Path] && listed:
+				t.Errorf("POST %s keeps drafts and is listed as not keeping them", rt.Path)
+			case !kept[rt.Path] && !listed:
+				t.Errorf("POST %s: does its form keep a draft after an expired session? Add it to handlers.draftForms or to this list", rt.Path)
+			}
+		}
+		for r := range kept {
+			if !posts[r] {
+				t.Errorf("the drafts table names %s, which is no POST route", r)
+			}
+		}
+		if len(kept) < 20 {
+			t.Errorf("only %d forms keep drafts", len(kept))
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -70,6 +71,17 @@ var draftForms = map[string]draftForm{
 	"/referrals/:id/feedback":    {"/referrals/:id", "feedback", commentFields},
 	"/referrals/:id/close":       {"/referrals/:id", "close", []string{"version", "outcome", "comment"}},
 	"/referrals/:id/withdraw":    {"/referrals/:id", "withdraw", commentFields},
+}
+
+// DraftRoutes lists the routes whose forms are kept as drafts after an expired session, for the
+// test that makes every form route decide.
+func DraftRoutes() []string {
+	routes := make([]string, 0, len(draftForms))
+	for r := range draftForms {
+		routes = append(routes, r)
+	}
+	sort.Strings(routes)
+	return routes
 }
 
 // kept returns the values of the form's fields, nothing else of what was posted.
