@@ -134,5 +134,10 @@ func Purge(ctx context.Context, cfg Config, dryRun bool, out io.Writer) error {
 	fmt.Fprintf(out, "Dossiers clos avant le %s %s : %d\n", res.Cutoff.In(calendar.Paris).Format("02/01/2006"), verb, res.Pupils)
 	fmt.Fprintf(out, "  responsables légaux supprimés  %d\n  notes de suivi effacées        %d\n  actions effacées               %d\n"+
 		"  rencontres effacées            %d\n  orientations effacées          %d\n", res.Guardians, res.FollowUps, res.Actions, res.Meetings, res.Referrals)
+	gone := "supprimés"
+	if dryRun {
+		gone = "à supprimer"
+	}
+	fmt.Fprintf(out, "Brouillons de plus de %d heures %s : %d\n", int(models.DraftLifetime.Hours()), gone, res.Drafts)
 	return nil
 }

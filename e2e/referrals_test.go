@@ -79,7 +79,8 @@ func referralFlow(t *testing.T, b *browser) {
 }
 
 // partnerDeclineFlow opens an acknowledged referral of the inbox and declines it without a
-// reason: the form comes back with its message.
+// reason: the form comes back with its message; then as from a tab opened before a change: the
+// form comes back refused (409) with the reason typed.
 func partnerDeclineFlow(t *testing.T, b *browser) {
 	b.open(t, "/referrals?status=acknowledged")
 	b.click(t, `table tbody a[href^="/referrals/"]`, http.StatusOK)
@@ -90,6 +91,14 @@ func partnerDeclineFlow(t *testing.T, b *browser) {
 		t.Error("a decline without reason shows no message")
 	}
 	b.check(t, "a decline without reason")
+	// The same answer from a tab opened before a change: refused, the reason typed kept.
+	eval[string](t, b, `document.querySelector('#step-decline input[name="version"]').value = "0"`)
+	b.fill(t, map[string]string{"#decline-comment": "Ressources au-dessus du plafond."})
+	b.click(t, `#step-decline button[type="submit"]`, http.StatusConflict)
+	if got := eval[string](t, b, `document.getElementById("decline-comment").value`); got != "Ressources au-dessus du plafond." {
+		t.Errorf("the answer refused as stale lost its text: %q", got)
+	}
+	b.check(t, "a decline from a stale tab")
 }
 
 // partnerFormFlow opens an organisation from the list, then sends the new organisation's form

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -21,45 +22,114 @@ const sessionDraft = "draft"
 // too old: its draft, if the request was a form, is kept for it.
 const contextExpiredUser = "expired_user"
 
-// draftTarget is where a form posted to a route is shown again: the page (":id" stands for the
-// route's id) and the name of the form on it.
-type draftTarget struct{ page, form string }
+// draftForm is a form whose typed text survives an expired session: the page that shows it
+// again and the name of the form on that page (":id" and ":gid" stand for the ids of the route
+// it posts to), and the fields kept for it. A field ending in "*" keeps every field that begins
+// so (the rows of a meeting's participants, of a recap's actions). A form's "version" is kept
+// too: sent again from the draft, an edit typed on a record changed since is refused as stale,
+// never silently applied.
+type draftForm struct {
+	page, form string
+	fields     []string
+}
 
-// draftTargets lists the forms whose text survives an expired session: those where typing is
-// work (notes, recaps, identities, indicators). A post to any other route after expiry is
-// only sent to the login page.
-var draftTargets = map[string]draftTarget{
-	"/pupils":                {"/pupils/new", "identity"},
-	"/pupils/:id":            {"/pupils/:id/edit", "identity"},
-	"/pupils/:id/followups":  {"/pupils/:id", "followup"},
-	"/pupils/:id/indicators": {"/pupils/:id", "indicators"},
-	"/pupils/:id/status":     {"/pupils/:id", "status"},
-	"/pupils/:id/guardians":  {"/pupils/:id", "guardian"},
-	"/pupils/:id/meetings":   {"/pupils/:id", "meeting"},
-	"/pupils/:id/referrals":  {"/pupils/:id", "referral"},
-	"/followups/:id":         {"/followups/:id/edit", "followup"},
-	"/meetings/:id":          {"/meetings/:id", "edit"},
-	"/meetings/:id/recap":    {"/meetings/:id", "recap"},
+// The fields of the forms that several routes share.
+var (
+	identityFields = []string{"version", "establishment_id", "last_name", "first_name", "birth_date", "class_level",
+		"class_name", "ine", "referent_id", "homonym", "guardian0_*", "guardian1_*"}
+	followUpFields = []string{"version", "occurred_on", "kind", "duration_minutes", "note", "restricted",
+		"action_description", "action_due_on", "action_owner", "action_owner_label"}
+	guardianDraftFields = append([]string{"interpreter_needed"}, guardianFields...)
+	meetingFields       = []string{"version", "date", "time", "duration_minutes", "place", "purpose", "interpreter_needed",
+		"already_held", "participant*"}
+	referralFields = []string{"version", "partner_organisation_id", "reason", "request"}
+	commentFields  = []string{"version", "comment"}
+)
+
+// draftForms lists, by the route they post to, every form where typing is work: notes, recaps,
+// identities, indicators, referrals and their answers, consent, meetings and who came. A post
+// to any other route after expiry (a button without text: send, acknowledge, postpone,
+// delete…) is only sent to the login page.
+var draftForms = map[string]draftForm{
+	"/pupils":                    {"/pupils/new", "identity", identityFields},
+	"/pupils/:id":                {"/pupils/:id/edit", "identity", identityFields},
+	"/pupils/:id/followups":      {"/pupils/:id", "followup", followUpFields},
+	"/pupils/:id/indicators":     {"/pupils/:id", "indicators", []string{"month", "unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"}},
+	"/pupils/:id/status":         {"/pupils/:id", "status", []string{"version", "status", "exit_reason", "comment"}},
+	"/pupils/:id/guardians":      {"/pupils/:id", "guardian", guardianDraftFields},
+	"/pupils/:id/guardians/:gid": {"/pupils/:id", "guardian:gid", guardianDraftFields},
+	"/pupils/:id/meetings":       {"/pupils/:id", "meeting", meetingFields},
+	"/pupils/:id/referrals":      {"/pupils/:id", "referral", referralFields},
+	"/followups/:id":             {"/followups/:id/edit", "followup", followUpFields},
+	"/meetings/:id":              {"/meetings/:id", "edit", meetingFields},
+	"/meetings/:id/attendance":   {"/meetings/:id", "attendance", []string{"version", "present"}},
+	"/meetings/:id/recap":        {"/meetings/:id", "recap", []string{"version", "decisions", "action*"}},
+	"/referrals/:id":             {"/referrals/:id", "draft", referralFields},
+	"/referrals/:id/consent":     {"/referrals/:id", "consent", []string{"version", "consent_given_by", "consent_given_on", "consent_method"}},
+	"/referrals/:id/accept":      {"/referrals/:id", "accept", commentFields},
+	"/referrals/:id/decline":     {"/referrals/:id", "decline", commentFields},
+	"/referrals/:id/feedback":    {"/referrals/:id", "feedback", commentFields},
+	"/referrals/:id/close":       {"/referrals/:id", "close", []string{"version", "outcome", "comment"}},
+	"/referrals/:id/withdraw":    {"/referrals/:id", "withdraw", commentFields},
+}
+
+// DraftRoutes lists the routes whose forms are kept as drafts after an expired session, for the
+// test that makes every form route decide.
+func DraftRoutes() []string {
+	routes := make([]string, 0, len(draftForms))
+	for r := range draftForms {
+		routes = append(routes, r)
+	}
+	sort.Strings(routes)
+	return routes
+}
+
+// kept returns the values of the form's fields, nothing else of what was posted.
+func (f draftForm) kept(posted url.Values) url.Values {
+	out := url.Values{}
+	for name, v := range posted {
+		for _, field := range f.fields {
+			if name == field || strings.HasSuffix(field, "*") && strings.HasPrefix(name, strings.TrimSuffix(field, "*")) {
+				out[name] = v
+				break
+			}
+		}
+	}
+	return out
+}
+
+// resolve puts the route's ids in the form's page and name; ok is false when an id is not one.
+func (f draftForm) resolve(c echo.Context) (page, form string, ok bool) {
+	page, form = f.page, f.form
+	for _, name := range []string{"id", "gid"} {
+		if !strings.Contains(page+form, ":"+name) {
+			continue
+		}
+		id, err := paramID(c, name)
+		if err != nil {
+			return "", "", false
+		}
+		page = strings.ReplaceAll(page, ":"+name, fmt.Sprint(id))
+		form = strings.ReplaceAll(form, ":"+name, fmt.Sprint(id))
+	}
+	return page, form, true
 }
 
 // keepDraft keeps what a form sent after its session expired held, for the account whose
-// session it was, and returns the page where it will be found after signing in again ("" when
-// nothing is kept: another route, a body that is not a plain form, or one too large). Nothing
+// session it was, and returns the page where it will be found after signing in again, with the
+// section of the form on the (long) pupil file ("" when nothing is kept: another route, a body
+// that is not a plain form, or one too large). Nothing
 // of the post is applied: without a session its CSRF token cannot be checked.
 func (h *Handlers) keepDraft(c echo.Context) (string, error) {
 	uid, _ := c.Get(contextExpiredUser).(uint)
-	target, ok := draftTargets[c.Path()]
+	target, ok := draftForms[c.Path()]
 	req := c.Request()
 	if uid == 0 || !ok || req.Method != http.MethodPost {
 		return "", nil
 	}
-	page := target.page
-	if strings.Contains(page, ":id") {
-		id, err := paramID(c, "id")
-		if err != nil {
-			return "", nil
-		}
-		page = strings.Replace(page, ":id", fmt.Sprint(id), 1)
+	page, form, ok := target.resolve(c)
+	if !ok {
+		return "", nil
 	}
 	if mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType)); mt != echo.MIMEApplicationForm {
 		return "", nil
@@ -68,7 +138,7 @@ func (h *Handlers) keepDraft(c echo.Context) (string, error) {
 	if err := req.ParseForm(); err != nil {
 		return "", nil
 	}
-	token, err := models.SaveDraft(req.Context(), h.DB, uid, page, target.form, req.PostForm, h.Now())
+	token, err := models.SaveDraft(req.Context(), h.DB, uid, page, form, target.kept(req.PostForm), h.Now())
 	if errors.Is(err, models.ErrDraftTooLarge) {
 		return "", nil
 	}
@@ -76,6 +146,9 @@ func (h *Handlers) keepDraft(c echo.Context) (string, error) {
 		return "", err
 	}
 	h.Sessions.Put(req.Context(), sessionDraft, token)
+	if anchor := formAnchor(form); target.page == "/pupils/:id" && anchor != "" {
+		page += "#" + anchor
+	}
 	return page, nil
 }
 
@@ -104,6 +177,31 @@ func (h *Handlers) restoreDraft(c echo.Context) (form string, values url.Values,
 // counts as activity, and answers nothing.
 func (h *Handlers) KeepAlive(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
+}
+
+// typedValues is what the form being answered held; when it was refused as stale, at the
+// record's current version, so that sending it again is a knowing choice.
+func typedValues(c echo.Context, stale *models.StaleError) url.Values {
+	typed, _ := c.FormParams()
+	out := make(url.Values, len(typed))
+	for k, v := range typed {
+		out[k] = v
+	}
+	if stale != nil {
+		out.Set("version", fmt.Sprint(stale.Version))
+	}
+	return out
+}
+
+// typedText joins the non-empty values of the named text fields, one paragraph each.
+func typedText(values map[string]string, fields ...string) string {
+	var parts []string
+	for _, f := range fields {
+		if v := strings.TrimSpace(values[f]); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, "\n\n")
 }
 
 // valueMap keeps the first value of each field, as the forms show them.

@@ -99,8 +99,12 @@ func newMeetingForm(file models.PupilFile, u *models.User, staff []models.StaffO
 	return f
 }
 
-// fillFromValues puts back what was typed in a form that failed.
+// fillFromValues puts back what was typed in a form that failed or was kept as a draft, with
+// the version it was typed on.
 func (f *MeetingForm) fillFromValues(values map[string]string, errs map[string]string) {
+	if v, err := strconv.Atoi(values["version"]); err == nil {
+		f.Version = v
+	}
 	f.Date, f.Time, f.Duration = values["date"], values["time"], values["duration_minutes"]
 	f.Place, f.Purpose, f.Interpreter = values["place"], values["purpose"], values["interpreter_needed"] == "on"
 	f.AlreadyHeld = f.PastAllowed && values["already_held"] == "on"
@@ -233,7 +237,7 @@ func (h *Handlers) ScheduleMeeting(c echo.Context) error {
 	var ve models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		return h.pupilFormFailed(c, id, "meeting", ve)
+		return h.pupilFormFailed(c, id, "meeting", ve, nil)
 	case err != nil:
 		return notFound(err)
 	}
@@ -314,6 +318,21 @@ type MeetingPage struct {
 	MeetingDay string
 }
 
+// TypedText is the text typed in a sub-form that came back but is no longer on the page (the
+// meeting moved on meanwhile), for the user to copy: it is not lost either.
+func (p MeetingPage) TypedText() string {
+	if p.Form == "" || p.FormShown() {
+		return ""
+	}
+	return typedText(p.Values, "purpose", "place", "decisions")
+}
+
+// VersionOf is the version a sub-form is sent with: the one it was typed on when it comes back
+// (failed, or kept as a draft), else the meeting's.
+func (p MeetingPage) VersionOf(form string) string {
+	return p.Value(form, "version", fmt.Sprint(p.D.Meeting.Version))
+}
+
 // Value returns a value typed in the failed sub-form, or def.
 func (p MeetingPage) Value(form, name, def string) string {
 	if p.Form == form {
@@ -364,7 +383,7 @@ func (h *Handlers) Meeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.meetingPage(c, id, form, valueMap(draft), nil)
+	p, err := h.meetingPage(c, id, form, draft, nil)
 	if err != nil {
 		return err
 	}
@@ -374,7 +393,7 @@ func (h *Handlers) Meeting(c echo.Context) error {
 	return h.render(c, http.StatusOK, "meeting", p)
 }
 
-func (h *Handlers) meetingPage(c echo.Context, id uint, form string, values map[string]string, errs map[string]string) (MeetingPage, error) {
+func (h *Handlers) meetingPage(c echo.Context, id uint, form string, values url.Values, errs map[string]string) (MeetingPage, error) {
 	ctx := c.Request().Context()
 	d, err := models.LoadMeeting(ctx, h.DB, currentScope(c), id)
 	if err != nil {
@@ -382,14 +401,11 @@ func (h *Handlers) meetingPage(c echo.Context, id uint, form string, values map[
 	}
 	now := h.Now()
 	m := d.Meeting
-	p := MeetingPage{Page: h.page(c, "meeting.title"), D: d, Form: form, Values: values, Errors: errs, Present: map[uint]bool{},
+	p := MeetingPage{Page: h.page(c, "meeting.title"), D: d, Form: form, Values: valueMap(values), Errors: errs, Present: map[uint]bool{},
 		StatusChoices: []models.MeetingStatus{models.MeetingPostponed, models.MeetingCancelled},
 		MeetingDay:    dateValue(calendar.Today(m.ScheduledAt))}
 	p.calendarText = calendarText{lang: p.Lang()}
 	p.Title = p.T("meeting.heading", "Name", d.Pupil.FirstName+" "+d.Pupil.LastName)
-	if p.Values == nil {
-		p.Values = map[string]string{}
-	}
 	p.CanChangeStatus = m.Status == models.MeetingPlanned
 	p.AttendanceLater = m.Status == models.MeetingPlanned && now.Before(m.ScheduledAt)
 	p.CanAttend = m.Status == models.MeetingPlanned && !p.AttendanceLater ||
@@ -399,9 +415,8 @@ func (h *Handlers) meetingPage(c echo.Context, id uint, form string, values map[
 		p.Present[pp.ID] = pp.Attended != nil && *pp.Attended
 	}
 	if form == "attendance" {
-		typed, _ := c.FormParams()
 		p.Present = map[uint]bool{}
-		for _, v := range typed["present"] {
+		for _, v := range values["present"] {
 			if pid, err := strconv.ParseUint(v, 10, 32); err == nil {
 				p.Present[uint(pid)] = true
 			}
@@ -414,7 +429,7 @@ func (h *Handlers) meetingPage(c echo.Context, id uint, form string, values map[
 		}
 		p.Edit = editMeetingForm(m, staff, dateValue(calendar.Today(now)))
 		if form == "edit" {
-			p.Edit.fillFromValues(values, errs)
+			p.Edit.fillFromValues(p.Values, errs)
 		}
 	}
 	if p.CanWriteRecap {
@@ -440,8 +455,10 @@ func (h *Handlers) meetingPage(c echo.Context, id uint, form string, values map[
 }
 
 // meetingFormFailed re-renders the meeting with the failed sub-form, its values and messages.
-func (h *Handlers) meetingFormFailed(c echo.Context, id uint, form string, status int, v models.ValidationError) error {
-	p, err := h.meetingPage(c, id, form, formValues(c), fieldErrors(h.localizer(c), v))
+// A sub-form refused as stale comes back at the current version (stale.Version): sending it
+// again is then a knowing choice.
+func (h *Handlers) meetingFormFailed(c echo.Context, id uint, form string, status int, v models.ValidationError, stale *models.StaleError) error {
+	p, err := h.meetingPage(c, id, form, typedValues(c, stale), fieldErrors(h.localizer(c), v))
 	if err != nil {
 		return err
 	}
@@ -456,9 +473,9 @@ func (h *Handlers) afterMeetingChange(c echo.Context, id uint, form string, err 
 	var stale *models.StaleError
 	switch {
 	case errors.As(err, &ve):
-		return h.meetingFormFailed(c, id, form, http.StatusUnprocessableEntity, ve)
+		return h.meetingFormFailed(c, id, form, http.StatusUnprocessableEntity, ve, nil)
 	case errors.As(err, &stale):
-		return h.meetingFormFailed(c, id, form, http.StatusConflict, models.ValidationError{"stale": models.Msg(stale.Message)})
+		return h.meetingFormFailed(c, id, form, http.StatusConflict, models.ValidationError{"stale": models.Msg(stale.Message)}, stale)
 	case err != nil:
 		return notFound(err)
 	}
@@ -482,14 +499,11 @@ func (h *Handlers) UpdateMeeting(c echo.Context) error {
 	}
 	var stale *models.StaleError
 	if errors.As(err, &stale) {
-		p, perr := h.meetingPage(c, id, "edit", formValues(c), nil)
+		p, perr := h.meetingPage(c, id, "edit", typedValues(c, stale), nil)
 		if perr != nil {
 			return perr
 		}
 		p.Stale = staleNotice(p.Localizer, stale, nil, nil)
-		if p.Edit != nil {
-			p.Edit.Version = stale.Version
-		}
 		return h.render(c, http.StatusConflict, "meeting", p)
 	}
 	return h.afterMeetingChange(c, id, "edit", err, "flash.meeting_saved")

@@ -130,6 +130,15 @@ type PupilPage struct {
 // of the file holds them all.
 const AccessesShown = 20
 
+// Checked tells whether a box of a sub-form is ticked: as typed when the sub-form comes back
+// (failed, or kept as a draft), else def.
+func (p PupilPage) Checked(form, name string, def bool) bool {
+	if p.Form == form {
+		return p.Values[name] == "on"
+	}
+	return def
+}
+
 // Value returns a value typed in the failed sub-form, or def.
 func (p PupilPage) Value(form, name, def string) string {
 	if p.Form == form {
@@ -149,6 +158,10 @@ func (h *Handlers) Pupil(c echo.Context) error {
 	form, values, err := h.restoreDraft(c)
 	if err != nil {
 		return err
+	}
+	if anchor := formAnchor(form); anchor != "" {
+		// The word saying why the form is filled in stands where the user lands: at the form.
+		h.Sessions.Put(c.Request().Context(), sessionFlashAt, anchor)
 	}
 	p, err := h.pupilPage(c, id, form, values, nil)
 	if err != nil {
@@ -220,17 +233,22 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 	return p, nil
 }
 
-// pupilFormFailed re-renders the file with the failed sub-form, its values and messages (422).
-func (h *Handlers) pupilFormFailed(c echo.Context, id uint, form string, v models.ValidationError) error {
-	values, _ := c.FormParams()
-	p, err := h.pupilPage(c, id, form, values, fieldErrors(h.localizer(c), v))
+// pupilFormFailed re-renders the file with the failed sub-form, its values and messages (422);
+// a sub-form refused as stale comes back at the file's current version (409), so that sending
+// it again is a knowing choice.
+func (h *Handlers) pupilFormFailed(c echo.Context, id uint, form string, v models.ValidationError, stale *models.StaleError) error {
+	p, err := h.pupilPage(c, id, form, typedValues(c, stale), fieldErrors(h.localizer(c), v))
 	if err != nil {
 		return err
 	}
 	if err := h.loadAccesses(c, &p); err != nil {
 		return err
 	}
-	return h.render(c, http.StatusUnprocessableEntity, "pupil", p)
+	status := http.StatusUnprocessableEntity
+	if stale != nil {
+		status = http.StatusConflict
+	}
+	return h.render(c, status, "pupil", p)
 }
 
 // PupilFormPage creates or edits a file's identity.
@@ -460,9 +478,9 @@ func (h *Handlers) ChangePupilStatus(c echo.Context) error {
 	var stale *models.StaleError
 	switch {
 	case errors.As(err, &ve):
-		return h.pupilFormFailed(c, id, "status", ve)
+		return h.pupilFormFailed(c, id, "status", ve, nil)
 	case errors.As(err, &stale):
-		return h.pupilFormFailed(c, id, "status", models.ValidationError{"status": models.Msg(stale.Message)})
+		return h.pupilFormFailed(c, id, "status", models.ValidationError{"status": models.Msg(stale.Message)}, stale)
 	case err != nil:
 		return notFound(err)
 	}
@@ -549,7 +567,7 @@ func (h *Handlers) afterPupilEdit(c echo.Context, id uint, form string, err erro
 	var ve models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		return h.pupilFormFailed(c, id, form, ve)
+		return h.pupilFormFailed(c, id, form, ve, nil)
 	case err != nil:
 		return notFound(err)
 	}

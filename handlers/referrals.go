@@ -106,6 +106,33 @@ func (p ReferralPage) Can(action string) bool {
 	return false
 }
 
+// FormShown tells whether the form that came back (failed, refused as stale, or kept as a
+// draft) is still on the page: a step taken meanwhile may have removed it.
+func (p ReferralPage) FormShown() bool {
+	switch p.Form {
+	case "":
+		return false
+	case "draft", "consent":
+		return p.IsMediator && p.Detail.Status == models.ReferralDraft
+	}
+	return p.Can(p.Form)
+}
+
+// TypedText is the text typed in a form that came back but is no longer on the page (the
+// referral moved on meanwhile), for the user to copy: it is not lost either.
+func (p ReferralPage) TypedText() string {
+	if p.FormShown() {
+		return ""
+	}
+	return typedText(p.Values, "request", "consent_given_by", "comment")
+}
+
+// VersionOf is the version a form is sent with: the one it was typed on when it comes back
+// (failed, or kept as a draft), else the referral's.
+func (p ReferralPage) VersionOf(form string) string {
+	return p.Value(form, "version", fmt.Sprint(p.Detail.Version))
+}
+
 // Value returns a value typed in the failed form, or def.
 func (p ReferralPage) Value(form, name, def string) string {
 	if p.Form == form {
@@ -130,7 +157,11 @@ func (h *Handlers) Referral(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.referralPage(c, id, "", nil, nil)
+	form, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.referralPage(c, id, form, draft, nil)
 	if err != nil {
 		return err
 	}
@@ -173,20 +204,22 @@ func (h *Handlers) referralPage(c echo.Context, id uint, form string, values url
 }
 
 // referralFailed re-renders the referral with the failed form's values and messages (422), or
-// with the notice of a step that changed nothing (409), or answers 404 outside the scope.
+// with the notice of a change refused because the referral changed meanwhile (409: a second
+// tab, someone else's step, a double click) and what was typed kept in its form, at the
+// current version, so that nothing is overwritten unknowingly; or answers 404 outside the
+// scope.
 func (h *Handlers) referralFailed(c echo.Context, id uint, form string, err error) error {
 	var ve models.ValidationError
 	var stale *models.StaleError
 	switch {
 	case errors.As(err, &ve):
-		values, _ := c.FormParams()
-		p, perr := h.referralPage(c, id, form, values, fieldErrors(h.localizer(c), ve))
+		p, perr := h.referralPage(c, id, form, typedValues(c, nil), fieldErrors(h.localizer(c), ve))
 		if perr != nil {
 			return perr
 		}
 		return h.render(c, http.StatusUnprocessableEntity, "referral", p)
 	case errors.As(err, &stale):
-		p, perr := h.referralPage(c, id, "", nil, nil)
+		p, perr := h.referralPage(c, id, form, typedValues(c, stale), nil)
 		if perr != nil {
 			return perr
 		}
@@ -226,7 +259,7 @@ func (h *Handlers) CreateReferral(c echo.Context) error {
 	var ve models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		return h.pupilFormFailed(c, id, "referral", ve)
+		return h.pupilFormFailed(c, id, "referral", ve, nil)
 	case err != nil:
 		return notFound(err)
 	}

@@ -98,8 +98,14 @@ func TakeDraft(ctx context.Context, db *gorm.DB, userID uint, token, page string
 
 // DeleteOldDrafts forgets the drafts older than DraftLifetime.
 func DeleteOldDrafts(ctx context.Context, db *gorm.DB, now time.Time) error {
-	if err := db.WithContext(ctx).Where("created_at <= ?", now.Add(-DraftLifetime).UTC()).Delete(&Draft{}).Error; err != nil {
+	if _, err := deleteOldDrafts(db.WithContext(ctx), now); err != nil {
 		return fmt.Errorf("models: delete old drafts: %w", err)
 	}
 	return nil
+}
+
+// deleteOldDrafts deletes the drafts older than DraftLifetime and counts them.
+func deleteOldDrafts(tx *gorm.DB, now time.Time) (int64, error) {
+	res := tx.Where("created_at <= ?", now.Add(-DraftLifetime).UTC()).Delete(&Draft{})
+	return res.RowsAffected, res.Error
 }

@@ -62,13 +62,17 @@ type PurgeResult struct {
 	Actions   int64
 	Meetings  int64
 	Referrals int64
-	DryRun    bool
+	// Drafts counts the forms kept after an expired session and never taken back, past
+	// DraftLifetime.
+	Drafts int64
+	DryRun bool
 }
 
 // Purge anonymises the closed files whose retention period has passed: names and identifiers
 // go, the birth date keeps only its year, guardians, follow-up notes, meeting and referral
 // texts are deleted; the rows and their dates, statuses and figures stay, so that the reports
-// of past years count the same. One transaction; a dry run counts and changes nothing.
+// of past years count the same. The drafts older than DraftLifetime are deleted too (they hold
+// typed text about pupils). One transaction; a dry run counts and changes nothing.
 func Purge(ctx context.Context, db *gorm.DB, now time.Time, dryRun bool, actor Actor) (PurgeResult, error) {
 	years, err := LoadRetentionYears(ctx, db)
 	if err != nil {
@@ -87,6 +91,9 @@ func Purge(ctx context.Context, db *gorm.DB, now time.Time, dryRun bool, actor A
 			if err := purgeBatch(tx, ids[start:min(start+500, len(ids))], now, &res); err != nil {
 				return err
 			}
+		}
+		if res.Drafts, err = deleteOldDrafts(tx, now); err != nil {
+			return err
 		}
 		if dryRun {
 			return errRollback

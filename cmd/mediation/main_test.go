@@ -264,10 +264,12 @@ func TestPurgeCommand(t *testing.T) {
 			dbtest.OpenMigrated(t, u)
 		}
 		code, out, errOut := mediation(t, "", nil, "purge", "--dry-run", dbFlag(u))
-		if code != 0 || !strings.Contains(out, "Dossiers clos avant le 01/09/") || !strings.Contains(out, "essai") {
+		if code != 0 || !strings.Contains(out, "Dossiers clos avant le 01/09/") || !strings.Contains(out, "essai") ||
+			!strings.Contains(out, "Brouillons de plus de 24 heures à supprimer : 0") {
 			t.Errorf("purge --dry-run: %d %q %q", code, out, errOut)
 		}
-		if code, out, _ := mediation(t, "", nil, "purge", dbFlag(u)); code != 0 || !strings.Contains(out, "anonymisés : 0") {
+		if code, out, _ := mediation(t, "", nil, "purge", dbFlag(u)); code != 0 || !strings.Contains(out, "anonymisés : 0") ||
+			!strings.Contains(out, "Brouillons de plus de 24 heures supprimés : 0") {
 			t.Errorf("purge: %d %q", code, out)
 		}
 	})
