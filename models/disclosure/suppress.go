@@ -145,6 +145,8 @@ type suppression struct {
 	dist                []suppressCost
 	via                 []pathStep
 	heap                costQueue
+	// blocked: edges that cheapestPath may not use (nil: none), for ProtectLinked.
+	blocked []bool
 }
 
 type countEdge struct {
@@ -399,6 +401,17 @@ func (s *suppression) reaches(a, b, skip int) bool {
 // or lowering it. There always is one: raising every figure of source → row → column → sink
 // → source keeps the table consistent.
 func (s *suppression) fix(e int) {
+	_, cycle, ok := s.cheapestCycle(e)
+	if !ok {
+		panic(fmt.Sprintf("disclosure: protect counts: no cycle through edge %d", e)) // cannot happen, see above
+	}
+	for _, st := range cycle {
+		s.open(st.edge, st.forward)
+	}
+}
+
+// cheapestCycle is the cheapest cycle through edge e, its own move first, and its price.
+func (s *suppression) cheapestCycle(e int) (suppressCost, []pathStep, bool) {
 	ed := s.edges[e]
 	var (
 		best     suppressCost
@@ -424,12 +437,9 @@ func (s *suppression) fix(e int) {
 		}
 	}
 	if !found {
-		panic(fmt.Sprintf("disclosure: protect counts: no cycle through edge %d", e)) // cannot happen, see above
+		return best, nil, false
 	}
-	s.open(e, bestFwd)
-	for _, st := range bestPath {
-		s.open(st.edge, st.forward)
-	}
+	return best, append([]pathStep{{e, bestFwd}}, bestPath...), true
 }
 
 type pathStep struct {
@@ -457,7 +467,7 @@ func (s *suppression) cheapestPath(a, b, skip int) (suppressCost, []pathStep, bo
 			break
 		}
 		for _, e := range s.incident[x] {
-			if e == skip {
+			if e == skip || s.blocked != nil && s.blocked[e] {
 				continue
 			}
 			y, forward := s.other(e, x)
@@ -557,33 +567,8 @@ type NetworkEdge struct {
 // worked out from all the tables at once. It returns the mask of each edge (MaskShown for the
 // edges not printed). Every edge must lie on a directed cycle, as in a table's circulation.
 func ProtectNetwork(nodes int, edges []NetworkEdge, threshold int) []Mask {
-	s := newGraph(threshold, nodes, len(edges))
-	var margins, cells []int
-	for i, e := range edges {
-		if e.Value < 0 || e.From < 0 || e.From >= nodes || e.To < 0 || e.To >= nodes {
-			panic(fmt.Sprintf("disclosure: protect network: bad edge %d %+v", i, e))
-		}
-		ce := countEdge{from: e.From, to: e.To, value: e.Value, inner: !e.Margin, printed: e.Printed}
-		if e.Printed && e.Value >= 1 && e.Value < threshold {
-			ce.mask = MaskPrimary
-		}
-		s.incident[e.From] = append(s.incident[e.From], i)
-		s.incident[e.To] = append(s.incident[e.To], i)
-		s.edges = append(s.edges, ce)
-		if e.Margin {
-			margins = append(margins, i)
-		} else {
-			cells = append(cells, i)
-		}
-	}
-	s.protectIn(append(margins, cells...))
-	out := make([]Mask, len(edges))
-	for i, e := range s.edges {
-		if e.printed {
-			out[i] = e.mask
-		}
-	}
-	return out
+	masks, _ := ProtectLinked(nodes, edges, nil, threshold)
+	return masks
 }
 
 // Transport returns a flow from supplies to demands of equal sums (the north-west corner
