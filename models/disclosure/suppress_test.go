@@ -1,7 +1,6 @@
 package disclosure_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -477,19 +476,8 @@ type entry struct {
 // totals, the grand total.
 func entries(p disclosure.Protected) []entry {
 	var es []entry
-	for i, row := range p.Cells {
-		for j, n := range row {
-			es = append(es, entry{name: fmt.Sprintf("cell %d,%d", i, j), value: n, mask: p.Masks[i][j]})
-		}
-	}
-	for i, n := range p.RowTotals {
-		es = append(es, entry{name: "row total " + strconv.Itoa(i), value: n, mask: p.RowTotalMasks[i]})
-	}
-	for j, n := range p.ColTotals {
-		es = append(es, entry{name: "column total " + strconv.Itoa(j), value: n, mask: p.ColTotalMasks[j]})
-	}
-	if p.RowTotals != nil && p.ColTotals != nil {
-		es = append(es, entry{name: "grand total", value: p.Total, mask: p.TotalMask})
+	for _, f := range attacker.Figures(p) {
+		es = append(es, entry{name: f.Name, value: f.Value, mask: f.Mask})
 	}
 	return es
 }
@@ -506,136 +494,41 @@ func attack(p disclosure.Protected) string { return attackGrouped(p, nil, nil) }
 // knows every printed figure of all the tables at once, each table's lines, and that a
 // group's cells, row total and column totals add up its rows' figures.
 func attackGrouped(p disclosure.Protected, grouped []disclosure.Protected, groupings [][]int) string {
-	var es []entry
-	var lines [][]attacker.Term
-	offsets := make([]int, 1+len(grouped))
-	for t, q := range append([]disclosure.Protected{p}, grouped...) {
-		offsets[t] = len(es)
-		name := ""
-		if t > 0 {
-			name = "grouping " + strconv.Itoa(t-1) + ": "
-		}
-		for _, e := range entries(q) {
-			e.name = name + e.name
-			es = append(es, e)
-		}
-		lines = append(lines, tableLines(q, offsets[t])...)
-	}
-	rows := len(p.Cells)
-	cols := 0
-	if rows > 0 {
-		cols = len(p.Cells[0])
-	}
+	var r attacker.Report
+	base := r.Add("", p)
 	for g, groupOf := range groupings {
-		q, off := grouped[g], offsets[1+g]
-		for k := range q.Cells {
-			for j := range cols {
-				line := []attacker.Term{{V: off + k*cols + j, Sign: -1}}
-				for i, gk := range groupOf {
-					if gk == k {
-						line = append(line, attacker.Term{V: i*cols + j, Sign: 1})
-					}
+		q := r.Add("grouping "+strconv.Itoa(g)+": ", grouped[g])
+		for k := range grouped[g].Cells {
+			var rows []int
+			for i, gk := range groupOf {
+				if gk == k {
+					rows = append(rows, i)
 				}
-				lines = append(lines, line)
 			}
-			if q.RowTotals != nil {
-				line := []attacker.Term{{V: off + len(q.Cells)*cols + k, Sign: -1}}
-				for i, gk := range groupOf {
-					if gk == k {
-						line = append(line, attacker.Term{V: rows*cols + i, Sign: 1})
-					}
+			for j := range grouped[g].Cells[k] {
+				var parts []int
+				for _, i := range rows {
+					parts = append(parts, base.Cell(i, j))
 				}
-				lines = append(lines, line)
+				r.Sum(q.Cell(k, j), parts...)
+			}
+			if grouped[g].RowTotals != nil {
+				var parts []int
+				for _, i := range rows {
+					parts = append(parts, base.RowTotal(i))
+				}
+				r.Sum(q.RowTotal(k), parts...)
 			}
 		}
-		if q.ColTotals != nil {
-			colOff := len(q.Cells) * cols
-			baseOff := rows * cols
-			if q.RowTotals != nil {
-				colOff += len(q.Cells)
-				baseOff += rows
-			}
-			for j := range cols {
-				lines = append(lines, []attacker.Term{{V: off + colOff + j, Sign: -1}, {V: baseOff + j, Sign: 1}})
-			}
+		for j := range grouped[g].ColTotals {
+			r.Sum(q.ColTotal(j), base.ColTotal(j))
 		}
 	}
-	n := len(es)
-	lo, hi, truth := make([]int, n), make([]int, n), make([]int, n)
-	var masked []int
-	for k, e := range es {
-		truth[k] = e.value
-		switch e.mask {
-		case disclosure.MaskShown:
-			lo[k], hi[k] = e.value, e.value
-		case disclosure.MaskPrimary:
-			lo[k], hi[k] = 1, p.Threshold-1
-		default:
-			lo[k], hi[k] = 0, attacker.Cap
-		}
-		if e.mask.Masked() {
-			masked = append(masked, k)
-		}
-	}
-	pinned, err := attacker.Pinned(lines, lo, hi, truth, masked)
+	out, err := r.Attack(p.Threshold)
 	if err != nil {
 		return err.Error()
 	}
-	var out []string
-	for _, k := range pinned {
-		out = append(out, es[k].name+" = "+strconv.Itoa(es[k].value)+" can be recomputed")
-	}
-	return strings.Join(out, "\n")
-}
-
-// tableLines are the lines of a printed table whose figures (as entries lists them) are
-// numbered from off: each row adds up to its total, each column to its total, the row totals
-// and the column totals to the grand total.
-func tableLines(p disclosure.Protected, off int) [][]attacker.Term {
-	rows := len(p.Cells)
-	cols := 0
-	if rows > 0 {
-		cols = len(p.Cells[0])
-	}
-	cell := func(i, j int) int { return off + i*cols + j }
-	rowTotal := func(i int) int { return off + rows*cols + i }
-	colTotal := func(j int) int {
-		if p.RowTotals != nil {
-			return off + rows*cols + rows + j
-		}
-		return off + rows*cols + j
-	}
-	grand := off + rows*cols + rows + cols
-	var lines [][]attacker.Term
-	if p.RowTotals != nil {
-		for i := range rows {
-			line := []attacker.Term{{V: rowTotal(i), Sign: -1}}
-			for j := range cols {
-				line = append(line, attacker.Term{V: cell(i, j), Sign: 1})
-			}
-			lines = append(lines, line)
-		}
-	}
-	if p.ColTotals != nil {
-		for j := range cols {
-			line := []attacker.Term{{V: colTotal(j), Sign: -1}}
-			for i := range rows {
-				line = append(line, attacker.Term{V: cell(i, j), Sign: 1})
-			}
-			lines = append(lines, line)
-		}
-	}
-	if p.RowTotals != nil && p.ColTotals != nil {
-		byRow, byCol := []attacker.Term{{V: grand, Sign: -1}}, []attacker.Term{{V: grand, Sign: -1}}
-		for i := range rows {
-			byRow = append(byRow, attacker.Term{V: rowTotal(i), Sign: 1})
-		}
-		for j := range cols {
-			byCol = append(byCol, attacker.Term{V: colTotal(j), Sign: 1})
-		}
-		lines = append(lines, byRow, byCol)
-	}
-	return lines
+	return out
 }
 
 func TestTransport(t *testing.T) {

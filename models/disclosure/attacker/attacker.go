@@ -3,10 +3,17 @@
 // sum of its cells, a group's figure the sum of its establishments') and that each hidden
 // count is a whole number within its bounds, and who searches, by bounds propagation and
 // branching, a report consistent with all that where a hidden figure differs from the truth.
-// It is complete: a figure it cannot move is pinned. It imports nothing and serves the tests.
+// It is complete: a figure it cannot move is pinned. It serves the tests.
 package attacker
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"mediation/models/disclosure"
+)
 
 // Cap bounds a secret mark that no printed line bounds; it is far above any figure of the
 // tests, so it hides no solution that matters.
@@ -186,4 +193,145 @@ func (s *solver) solve(changed int) bool {
 	}
 	s.backtrack(mark)
 	return false
+}
+
+// Figure is a printed figure of a protected table, with its true value and its mask.
+type Figure struct {
+	Name  string
+	Value int
+	Mask  disclosure.Mask
+}
+
+// Figures lists the printed figures of p: the cells row by row, the row totals, the column
+// totals, the grand total.
+func Figures(p disclosure.Protected) []Figure {
+	var fs []Figure
+	for i, row := range p.Cells {
+		for j, n := range row {
+			fs = append(fs, Figure{Name: fmt.Sprintf("cell %d,%d", i, j), Value: n, Mask: p.Masks[i][j]})
+		}
+	}
+	for i, n := range p.RowTotals {
+		fs = append(fs, Figure{Name: "row total " + strconv.Itoa(i), Value: n, Mask: p.RowTotalMasks[i]})
+	}
+	for j, n := range p.ColTotals {
+		fs = append(fs, Figure{Name: "column total " + strconv.Itoa(j), Value: n, Mask: p.ColTotalMasks[j]})
+	}
+	if p.RowTotals != nil && p.ColTotals != nil {
+		fs = append(fs, Figure{Name: "grand total", Value: p.Total, Mask: p.TotalMask})
+	}
+	return fs
+}
+
+// Report is what a reader sees of several protected tables printed together: their figures
+// and the lines that tie them.
+type Report struct {
+	figures []Figure
+	lines   [][]Term
+}
+
+// Table is where a table's figures are in a Report.
+type Table struct {
+	off, rows, cols      int
+	rowTotals, colTotals bool
+}
+
+// Cell is the figure of cell (i, j).
+func (t Table) Cell(i, j int) int { return t.off + i*t.cols + j }
+
+// RowTotal is the figure of row i's total.
+func (t Table) RowTotal(i int) int { return t.off + t.rows*t.cols + i }
+
+// ColTotal is the figure of column j's total.
+func (t Table) ColTotal(j int) int {
+	if t.rowTotals {
+		return t.off + t.rows*t.cols + t.rows + j
+	}
+	return t.off + t.rows*t.cols + j
+}
+
+// Total is the figure of the grand total.
+func (t Table) Total() int { return t.off + t.rows*t.cols + t.rows + t.cols }
+
+// Add prints table p in the report, named name, with its own lines: each row adds up to its
+// total, each column to its total, the row totals and the column totals to the grand total.
+func (r *Report) Add(name string, p disclosure.Protected) Table {
+	t := Table{off: len(r.figures), rows: len(p.Cells), rowTotals: p.RowTotals != nil, colTotals: p.ColTotals != nil}
+	if t.rows > 0 {
+		t.cols = len(p.Cells[0])
+	}
+	for _, f := range Figures(p) {
+		f.Name = name + f.Name
+		r.figures = append(r.figures, f)
+	}
+	if t.rowTotals {
+		for i := range t.rows {
+			line := []Term{{t.RowTotal(i), -1}}
+			for j := range t.cols {
+				line = append(line, Term{t.Cell(i, j), 1})
+			}
+			r.lines = append(r.lines, line)
+		}
+	}
+	if t.colTotals {
+		for j := range t.cols {
+			line := []Term{{t.ColTotal(j), -1}}
+			for i := range t.rows {
+				line = append(line, Term{t.Cell(i, j), 1})
+			}
+			r.lines = append(r.lines, line)
+		}
+	}
+	if t.rowTotals && t.colTotals {
+		byRow, byCol := []Term{{t.Total(), -1}}, []Term{{t.Total(), -1}}
+		for i := range t.rows {
+			byRow = append(byRow, Term{t.RowTotal(i), 1})
+		}
+		for j := range t.cols {
+			byCol = append(byCol, Term{t.ColTotal(j), 1})
+		}
+		r.lines = append(r.lines, byRow, byCol)
+	}
+	return t
+}
+
+// Sum tells the reader that figure total is the sum of figures parts (a group's figure and
+// its establishments', or the same total printed in two tables).
+func (r *Report) Sum(total int, parts ...int) {
+	line := []Term{{total, -1}}
+	for _, p := range parts {
+		line = append(line, Term{p, 1})
+	}
+	r.lines = append(r.lines, line)
+}
+
+// Attack reads the report as the exact attacker, with the threshold its "< threshold" marks
+// stand for, and describes every masked figure it pins ("" if none).
+func (r *Report) Attack(threshold int) (string, error) {
+	n := len(r.figures)
+	lo, hi, truth := make([]int, n), make([]int, n), make([]int, n)
+	var masked []int
+	for k, f := range r.figures {
+		truth[k] = f.Value
+		switch f.Mask {
+		case disclosure.MaskShown:
+			lo[k], hi[k] = f.Value, f.Value
+		case disclosure.MaskPrimary:
+			lo[k], hi[k] = 1, threshold-1
+		default:
+			lo[k], hi[k] = 0, Cap
+		}
+		if f.Mask.Masked() {
+			masked = append(masked, k)
+		}
+	}
+	pinned, err := Pinned(r.lines, lo, hi, truth, masked)
+	if err != nil {
+		return "", err
+	}
+	var out []string
+	for _, k := range pinned {
+		out = append(out, r.figures[k].Name+" = "+strconv.Itoa(r.figures[k].Value)+" can be recomputed")
+	}
+	return strings.Join(out, "\n"), nil
 }
