@@ -9,6 +9,9 @@ import "fmt"
 type Sum struct {
 	Edges  []int
 	Margin bool
+	// Weight is what masking the sum costs next to masking an edge (at least 1): the number
+	// of rows a group stands for, so that each printed table counts the same.
+	Weight int
 }
 
 // ProtectLinked is ProtectNetwork for a network printed together with sums of its edges (the
@@ -51,8 +54,9 @@ func ProtectLinked(nodes int, edges []NetworkEdge, sums []Sum, threshold int) (e
 		}
 	}
 	order := append(margins, cells...)
-	s.protectIn(order)
 	l := s.link(sums)
+	l.arrange(order)
+	s.protectIn(order)
 	l.protect(order)
 	edgeMasks = make([]Mask, len(edges))
 	for i, e := range s.edges {
@@ -100,7 +104,7 @@ func ProtectGrouped(t CountTable, groupings [][]int, threshold int) (Protected, 
 		// The cells of each group, row by row, then the groups' row totals.
 		for k := range n {
 			for j := range cols {
-				sum := Sum{}
+				sum := Sum{Weight: max(1, rows/n)}
 				for i, gk := range groupOf {
 					if gk == k {
 						sum.Edges = append(sum.Edges, i*cols+j)
@@ -111,7 +115,7 @@ func ProtectGrouped(t CountTable, groupings [][]int, threshold int) (Protected, 
 		}
 		if t.RowTotals {
 			for k := range n {
-				sum := Sum{Margin: true}
+				sum := Sum{Margin: true, Weight: max(1, rows/n)}
 				for i, gk := range groupOf {
 					if gk == k {
 						sum.Edges = append(sum.Edges, rows*cols+i)
@@ -122,7 +126,6 @@ func ProtectGrouped(t CountTable, groupings [][]int, threshold int) (Protected, 
 		}
 	}
 	s := newSuppression(t, rows, cols, threshold)
-	s.protect()
 	order := make([]int, 0, len(s.edges))
 	order = append(order, len(s.edges)-1)
 	for e := s.cells; e < len(s.edges)-1; e++ {
@@ -132,6 +135,8 @@ func ProtectGrouped(t CountTable, groupings [][]int, threshold int) (Protected, 
 		order = append(order, e)
 	}
 	l := s.link(sums)
+	l.arrange(order)
+	s.protectIn(order)
 	l.protect(order)
 	base := s.result(t, rows, cols)
 	masks := l.masks()
@@ -179,6 +184,7 @@ type sumFigure struct {
 	edges  []int
 	value  int
 	margin bool
+	weight int
 	mask   Mask
 }
 
@@ -186,7 +192,7 @@ type sumFigure struct {
 func (s *suppression) link(sums []Sum) *linked {
 	l := &linked{s: s, of: make([][]int, len(s.edges)), delta: make([]int, len(sums))}
 	for k, sum := range sums {
-		f := sumFigure{edges: sum.Edges, margin: sum.Margin}
+		f := sumFigure{edges: sum.Edges, margin: sum.Margin, weight: max(1, sum.Weight)}
 		for _, e := range sum.Edges {
 			if e < 0 || e >= len(s.edges) {
 				panic(fmt.Sprintf("disclosure: protect linked: sum %d has no edge %d", k, e))
@@ -444,5 +450,162 @@ func (l *linked) apply(cycle []pathStep) {
 		if l.s.edges[st.edge].mask.Masked() {
 			l.witnessed[st.edge] = true
 		}
+	}
+}
+
+// The prices of arrange, in units of a shown cell masked.
+const (
+	priceCell       = 2
+	priceZero       = 4 // a zero masked looks odd and hides nothing
+	priceMargin     = 40
+	priceEscalation = 1000
+	priceSum        = 4 // × the sum's weight
+	priceSumMargin  = 8 // × the sum's weight
+	shortCycle      = 4 // a move between two rows of a table
+	longCycle       = 6 // a move through one more line, or through a chain of breakdowns
+	searchBudget    = 20000
+)
+
+// arrange chooses, before the network's own protection, the move of each masked edge so
+// that the sums stay printed: among the short cycles through the edge, the cheapest, opening
+// what the cycle needs and masking the sums it breaks, priced so that masking a sum costs
+// what masking the rows it stands for would. A move between two establishments of the same
+// commune, type and label leaves every grouping as printed; one between two establishments
+// of the same type and label only breaks the communes'. The moves chosen are witnesses: the
+// network's own protection and protect then only complete them.
+func (l *linked) arrange(order []int) {
+	if len(l.sums) == 0 {
+		return
+	}
+	for _, e := range order {
+		if !l.s.edges[e].printed || !l.s.edges[e].mask.Masked() || l.witnessed[e] {
+			continue
+		}
+		if cycle, ok := l.bestCycle(e); ok {
+			for _, st := range cycle {
+				l.s.open(st.edge, st.forward)
+			}
+			l.apply(cycle)
+		}
+	}
+}
+
+// bestCycle is the cheapest cycle through edge e of at most longCycle edges (the short ones
+// first: the long ones only when no short one breaks nothing).
+func (l *linked) bestCycle(e int) ([]pathStep, bool) {
+	var best []pathStep
+	bestPrice := -1
+	for _, limit := range []int{shortCycle, longCycle} {
+		for _, forward := range []bool{true, false} {
+			own, ok := l.s.arc(e, forward)
+			if !ok {
+				continue
+			}
+			ed := l.s.edges[e]
+			from, to := ed.to, ed.from
+			if !forward {
+				from, to = ed.from, ed.to
+			}
+			d := &cycleSearch{l: l, e: e, to: to, limit: limit, budget: searchBudget, best: best, bestPrice: bestPrice}
+			d.dist = l.distances(to, e)
+			d.path = []pathStep{{e, forward}}
+			d.onPath = map[int]bool{from: true}
+			d.walk(from, arcPrice(own))
+			best, bestPrice = d.best, d.bestPrice
+		}
+		if bestPrice >= 0 && l.brokenPrice(best) == 0 {
+			break
+		}
+	}
+	return best, bestPrice >= 0
+}
+
+func arcPrice(c suppressCost) int {
+	return c.escalations*priceEscalation + c.margins*priceMargin + c.zeros*priceZero + c.cells*priceCell
+}
+
+// brokenPrice is what masking the sums a move breaks costs.
+func (l *linked) brokenPrice(cycle []pathStep) int {
+	l.change(cycle)
+	price := 0
+	for _, k := range l.touched {
+		if l.breaks(k, l.delta[k]) {
+			if l.sums[k].margin {
+				price += priceSumMargin * l.sums[k].weight
+			} else {
+				price += priceSum * l.sums[k].weight
+			}
+		}
+	}
+	return price
+}
+
+// distances are the numbers of edges from each node to node to, not through edge skip.
+func (l *linked) distances(to, skip int) []int {
+	s := l.s
+	dist := make([]int, len(s.incident))
+	for i := range dist {
+		dist[i] = -1
+	}
+	dist[to] = 0
+	queue := []int{to}
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		for _, b := range s.incident[x] {
+			if b == skip {
+				continue
+			}
+			if y, _ := s.other(b, x); dist[y] < 0 {
+				dist[y] = dist[x] + 1
+				queue = append(queue, y)
+			}
+		}
+	}
+	return dist
+}
+
+// cycleSearch is a depth-first search of the cycles through edge e back to node to.
+type cycleSearch struct {
+	l         *linked
+	e, to     int
+	limit     int
+	budget    int
+	dist      []int
+	path      []pathStep
+	onPath    map[int]bool
+	best      []pathStep
+	bestPrice int
+}
+
+func (d *cycleSearch) walk(x, price int) {
+	if d.bestPrice >= 0 && price >= d.bestPrice || d.budget <= 0 {
+		return
+	}
+	d.budget--
+	s := d.l.s
+	if x == d.to {
+		if total := price + d.l.brokenPrice(d.path); d.bestPrice < 0 || total < d.bestPrice {
+			d.best, d.bestPrice = append([]pathStep(nil), d.path...), total
+		}
+		return
+	}
+	for _, b := range s.incident[x] {
+		if b == d.e {
+			continue
+		}
+		y, forward := s.other(b, x)
+		if d.onPath[y] || d.dist[y] < 0 || len(d.path)+1+d.dist[y] > d.limit {
+			continue
+		}
+		c, ok := s.arc(b, forward)
+		if !ok {
+			continue
+		}
+		d.onPath[y] = true
+		d.path = append(d.path, pathStep{b, forward})
+		d.walk(y, price+arcPrice(c))
+		d.path = d.path[:len(d.path)-1]
+		delete(d.onPath, y)
 	}
 }
