@@ -178,6 +178,7 @@ type linked struct {
 	delta   []int
 	touched []int
 	score   []int
+	onPath  []bool
 }
 
 type sumFigure struct {
@@ -463,7 +464,7 @@ const (
 	priceSumMargin  = 8 // × the sum's weight
 	shortCycle      = 4 // a move between two rows of a table
 	longCycle       = 6 // a move through one more line, or through a chain of breakdowns
-	searchBudget    = 20000
+	searchBudget    = 5000
 )
 
 // arrange chooses, before the network's own protection, the move of each masked edge so
@@ -491,7 +492,7 @@ func (l *linked) arrange(order []int) {
 }
 
 // bestCycle is the cheapest cycle through edge e of at most longCycle edges (the short ones
-// first: the long ones only when no short one breaks nothing).
+// first: the long ones only when there is no short one).
 func (l *linked) bestCycle(e int) ([]pathStep, bool) {
 	var best []pathStep
 	bestPrice := -1
@@ -507,14 +508,19 @@ func (l *linked) bestCycle(e int) ([]pathStep, bool) {
 				from, to = ed.from, ed.to
 			}
 			d := &cycleSearch{l: l, e: e, to: to, limit: limit, budget: searchBudget, best: best, bestPrice: bestPrice}
-			d.dist = l.distances(to, e)
+			d.dist = l.distances(to, e, limit)
 			d.path = []pathStep{{e, forward}}
-			d.onPath = map[int]bool{from: true}
+			if len(l.onPath) < len(l.s.incident) {
+				l.onPath = make([]bool, len(l.s.incident))
+			}
+			d.onPath = l.onPath
+			d.onPath[from] = true
 			d.walk(from, arcPrice(own))
+			d.onPath[from] = false
 			best, bestPrice = d.best, d.bestPrice
 		}
-		if bestPrice >= 0 && l.brokenPrice(best) == 0 {
-			break
+		if bestPrice >= 0 {
+			break // the long cycles only where there is no short one: a chain of breakdowns
 		}
 	}
 	return best, bestPrice >= 0
@@ -540,8 +546,9 @@ func (l *linked) brokenPrice(cycle []pathStep) int {
 	return price
 }
 
-// distances are the numbers of edges from each node to node to, not through edge skip.
-func (l *linked) distances(to, skip int) []int {
+// distances are the numbers of edges from each node to node to, not through edge skip, up to
+// limit (-1 beyond).
+func (l *linked) distances(to, skip, limit int) []int {
 	s := l.s
 	dist := make([]int, len(s.incident))
 	for i := range dist {
@@ -552,6 +559,9 @@ func (l *linked) distances(to, skip int) []int {
 	for len(queue) > 0 {
 		x := queue[0]
 		queue = queue[1:]
+		if dist[x]+1 >= limit {
+			continue
+		}
 		for _, b := range s.incident[x] {
 			if b == skip {
 				continue
@@ -573,7 +583,7 @@ type cycleSearch struct {
 	budget    int
 	dist      []int
 	path      []pathStep
-	onPath    map[int]bool
+	onPath    []bool
 	best      []pathStep
 	bestPrice int
 }
@@ -606,6 +616,6 @@ func (d *cycleSearch) walk(x, price int) {
 		d.path = append(d.path, pathStep{b, forward})
 		d.walk(y, price+arcPrice(c))
 		d.path = d.path[:len(d.path)-1]
-		delete(d.onPath, y)
+		d.onPath[y] = false
 	}
 }

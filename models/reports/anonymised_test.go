@@ -139,3 +139,12 @@ func TestMetropolitanTablesAgree(t *testing.T) {
 		t.Fatalf("%d of %d grouped cells printed: the test proves nothing", printed, grouped)
 	}
 }
+
+// BenchmarkProtectMetropolitan protects a metropolis of 200 establishments with small,
+// random figures, as a refresh of the overview does after its queries.
+func BenchmarkProtectMetropolitan(b *testing.B) {
+	m := randomMetro(rand.New(rand.NewPCG(1, 2)), 200)
+	for b.Loop() {
+		ProtectMetropolitan(m, 5)
+	}
+}

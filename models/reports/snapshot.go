@@ -212,7 +212,10 @@ func (s *Snapshots) decoded(ctx context.Context, snap reportSnapshot, years []ca
 	s.mu.Lock()
 	d, ok := s.cache[snap.ID]
 	s.mu.Unlock()
-	if !ok || !d.computedAt.Equal(snap.ComputedAt) || d.stamp != snap.Stamp || d.report.threshold != snap.Threshold {
+	// A snapshot stored before the groupings were protected with the establishments is read
+	// again until its computation replaces it, whatever its stamp.
+	legacy := ok && d.err == nil && d.report.grouped == nil
+	if !ok || legacy || !d.computedAt.Equal(snap.ComputedAt) || d.stamp != snap.Stamp || d.report.threshold != snap.Threshold {
 		if snap.Payload == "" {
 			// The whole row again: a refresh may have stored newer figures in between.
 			if err := s.DB.WithContext(ctx).Take(&snap, snap.ID).Error; err != nil {
