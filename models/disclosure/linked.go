@@ -74,21 +74,7 @@ func ProtectLinked(nodes int, edges []NetworkEdge, sums []Sum, threshold int) (e
 // and, for each grouping, its grouped table, protected as one by ProtectLinked (the table's
 // own figures first, in Protect's order).
 func ProtectGrouped(t CountTable, groupings [][]int, threshold int) (Protected, []Protected) {
-	rows := len(t.Cells)
-	cols := 0
-	if rows > 0 {
-		cols = len(t.Cells[0])
-	}
-	for i, row := range t.Cells {
-		if len(row) != cols {
-			panic(fmt.Sprintf("disclosure: protect counts: row %d has %d cells, row 0 has %d", i, len(row), cols))
-		}
-		for j, n := range row {
-			if n < 0 {
-				panic(fmt.Sprintf("disclosure: protect counts: cell (%d, %d) is negative: %d", i, j, n))
-			}
-		}
-	}
+	rows, cols := checkTable(t)
 	var sums []Sum
 	type layout struct{ groups, first int }
 	layouts := make([]layout, len(groupings))
@@ -126,14 +112,7 @@ func ProtectGrouped(t CountTable, groupings [][]int, threshold int) (Protected, 
 		}
 	}
 	s := newSuppression(t, rows, cols, threshold)
-	order := make([]int, 0, len(s.edges))
-	order = append(order, len(s.edges)-1)
-	for e := s.cells; e < len(s.edges)-1; e++ {
-		order = append(order, e)
-	}
-	for e := range s.cells {
-		order = append(order, e)
-	}
+	order := s.tableOrder()
 	l := s.link(sums)
 	l.arrange(order)
 	s.protectIn(order)
@@ -340,17 +319,8 @@ func (l *linked) freeCycle(e int, forward bool, skip int) ([]pathStep, bool) {
 		}
 		for tier := top; tier >= 0 && !s.seen[to]; tier-- {
 			for _, b := range incident {
-				if b == e || l.score[b] != tier || s.blocked != nil && s.blocked[b] {
-					continue
-				}
-				y, fwd := s.other(b, x)
-				if s.seen[y] {
-					continue
-				}
-				if c, ok := s.arc(b, fwd); ok && c.free() {
-					s.seen[y] = true
-					s.via[y] = pathStep{b, fwd}
-					s.queue = append(s.queue, y)
+				if b != e && l.score[b] == tier && (s.blocked == nil || !s.blocked[b]) {
+					s.visit(x, b)
 				}
 			}
 		}

@@ -81,8 +81,16 @@ type Protected struct {
 // Protect panics if the rows of t have different lengths or a count is negative: both are
 // bugs of the caller.
 func Protect(t CountTable, threshold int) Protected {
-	rows := len(t.Cells)
-	cols := 0
+	rows, cols := checkTable(t)
+	s := newSuppression(t, rows, cols, threshold)
+	s.protect()
+	return s.result(t, rows, cols)
+}
+
+// checkTable returns the size of t, and panics if its rows have different lengths or a count
+// is negative.
+func checkTable(t CountTable) (rows, cols int) {
+	rows = len(t.Cells)
 	if rows > 0 {
 		cols = len(t.Cells[0])
 	}
@@ -96,9 +104,7 @@ func Protect(t CountTable, threshold int) Protected {
 			}
 		}
 	}
-	s := newSuppression(t, rows, cols, threshold)
-	s.protect()
-	return s.result(t, rows, cols)
+	return rows, cols
 }
 
 // Plain is t with every count printed and its margins computed: the form of the tables of the
@@ -217,9 +223,12 @@ func tableSums(cells [][]int, rows, cols int) (rowSums, colSums []int, total int
 // protect masks until no masked figure is determined. A figure once free stays free (masking
 // only adds residual arcs), so each masked figure is checked once and fixed if need be;
 // passes repeat because a fix may mask figures already passed.
-func (s *suppression) protect() {
-	// The grand total, the row totals, the column totals, then the cells: a small margin
-	// needs another margin, and the cycle chosen for it often frees its small cells too.
+func (s *suppression) protect() { s.protectIn(s.tableOrder()) }
+
+// tableOrder is the order in which a table's figures are checked: the grand total, the row
+// totals, the column totals, then the cells (a small margin needs another margin, and the
+// cycle chosen for it often frees its small cells too).
+func (s *suppression) tableOrder() []int {
 	order := make([]int, 0, len(s.edges))
 	order = append(order, len(s.edges)-1)
 	for e := s.cells; e < len(s.edges)-1; e++ {
@@ -228,7 +237,7 @@ func (s *suppression) protect() {
 	for e := range s.cells {
 		order = append(order, e)
 	}
-	s.protectIn(order)
+	return order
 }
 
 // protectIn checks the masked edges in the given order, as protect does.
@@ -381,20 +390,26 @@ func (s *suppression) reaches(a, b, skip int) bool {
 			return true
 		}
 		for _, e := range s.incident[x] {
-			if e == skip {
-				continue
-			}
-			y, forward := s.other(e, x)
-			if s.seen[y] {
-				continue
-			}
-			if c, ok := s.arc(e, forward); ok && c.free() {
-				s.seen[y] = true
-				s.queue = append(s.queue, y)
+			if e != skip {
+				s.visit(x, e)
 			}
 		}
 	}
 	return false
+}
+
+// visit is a step of a breadth-first search from node x along edge e: its far end is queued,
+// reached through e, when its residual arc is free and the end not yet seen.
+func (s *suppression) visit(x, e int) {
+	y, forward := s.other(e, x)
+	if s.seen[y] {
+		return
+	}
+	if c, ok := s.arc(e, forward); ok && c.free() {
+		s.seen[y] = true
+		s.via[y] = pathStep{e, forward}
+		s.queue = append(s.queue, y)
+	}
 }
 
 // fix opens the cheapest cycle through masked edge e, raising its value (preferred on a tie)

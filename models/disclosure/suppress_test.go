@@ -414,7 +414,7 @@ func randomTable(r *rand.Rand, rows, cols int) (disclosure.CountTable, int) {
 func countEscalated(p disclosure.Protected) int {
 	n := 0
 	for _, e := range entries(p) {
-		if e.mask == disclosure.MaskComplementary && e.value >= 1 && e.value < p.Threshold {
+		if e.Mask == disclosure.MaskComplementary && e.Value >= 1 && e.Value < p.Threshold {
 			n++
 		}
 	}
@@ -455,32 +455,19 @@ func checkValues(t *testing.T, table disclosure.CountTable, p disclosure.Protect
 		t.Errorf("Total = %d, want %d", p.Total, total)
 	}
 	for _, e := range entries(p) {
-		small := e.value >= 1 && e.value < p.Threshold
-		if small && !e.mask.Masked() {
-			t.Errorf("%s = %d is printed, threshold %d", e.name, e.value, p.Threshold)
+		small := e.Value >= 1 && e.Value < p.Threshold
+		if small && !e.Mask.Masked() {
+			t.Errorf("%s = %d is printed, threshold %d", e.Name, e.Value, p.Threshold)
 		}
-		if e.mask == disclosure.MaskPrimary && !small {
-			t.Errorf("%s = %d is printed as < %d", e.name, e.value, p.Threshold)
+		if e.Mask == disclosure.MaskPrimary && !small {
+			t.Errorf("%s = %d is printed as < %d", e.Name, e.Value, p.Threshold)
 		}
 	}
-}
-
-// entry is a printed figure of a Protected table.
-type entry struct {
-	name  string
-	value int
-	mask  disclosure.Mask
 }
 
 // entries lists the printed figures of p: the cells row by row, the row totals, the column
 // totals, the grand total.
-func entries(p disclosure.Protected) []entry {
-	var es []entry
-	for _, f := range attacker.Figures(p) {
-		es = append(es, entry{name: f.Name, value: f.Value, mask: f.Mask})
-	}
-	return es
-}
+func entries(p disclosure.Protected) []attacker.Figure { return attacker.Figures(p) }
 
 // attack plays the reader of p. It knows each printed figure, that a "< t" count is in
 // [1, t-1], that a secret mark hides a whole number ≥ 0, and the printed lines: the cells
@@ -639,7 +626,7 @@ func TestProtectGroupedAgainstAttacker(t *testing.T) {
 			checkValues(t, sums, q)
 			for _, e := range entries(q) {
 				groupFigures++
-				if !e.mask.Masked() {
+				if !e.Mask.Masked() {
 					printedGroups++
 				}
 			}

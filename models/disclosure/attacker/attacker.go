@@ -264,33 +264,34 @@ func (r *Report) Add(name string, p disclosure.Protected) Table {
 		f.Name = name + f.Name
 		r.figures = append(r.figures, f)
 	}
-	if t.rowTotals {
-		for i := range t.rows {
-			line := []Term{{t.RowTotal(i), -1}}
-			for j := range t.cols {
-				line = append(line, Term{t.Cell(i, j), 1})
-			}
-			r.lines = append(r.lines, line)
+	for i := range t.rows {
+		cells := make([]int, t.cols)
+		for j := range cells {
+			cells[j] = t.Cell(i, j)
+		}
+		if t.rowTotals {
+			r.Sum(t.RowTotal(i), cells...)
 		}
 	}
-	if t.colTotals {
-		for j := range t.cols {
-			line := []Term{{t.ColTotal(j), -1}}
-			for i := range t.rows {
-				line = append(line, Term{t.Cell(i, j), 1})
-			}
-			r.lines = append(r.lines, line)
+	for j := range t.cols {
+		cells := make([]int, t.rows)
+		for i := range cells {
+			cells[i] = t.Cell(i, j)
+		}
+		if t.colTotals {
+			r.Sum(t.ColTotal(j), cells...)
 		}
 	}
 	if t.rowTotals && t.colTotals {
-		byRow, byCol := []Term{{t.Total(), -1}}, []Term{{t.Total(), -1}}
-		for i := range t.rows {
-			byRow = append(byRow, Term{t.RowTotal(i), 1})
+		byRow, byCol := make([]int, t.rows), make([]int, t.cols)
+		for i := range byRow {
+			byRow[i] = t.RowTotal(i)
 		}
-		for j := range t.cols {
-			byCol = append(byCol, Term{t.ColTotal(j), 1})
+		for j := range byCol {
+			byCol[j] = t.ColTotal(j)
 		}
-		r.lines = append(r.lines, byRow, byCol)
+		r.Sum(t.Total(), byRow...)
+		r.Sum(t.Total(), byCol...)
 	}
 	return t
 }
