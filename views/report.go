@@ -400,8 +400,11 @@ func (l *Localizer) methodology(threshold int, activity bool, extra ...string) R
 		s.Text = append(s.Text, l.T("report.method.partner"), l.T("report.method.reply"))
 	}
 	s.Text = append(s.Text, extra...)
-	s.Text = append(s.Text, l.T("report.method.suppression", "Threshold", threshold, "Below", threshold-1),
-		l.T("report.method.anonymous"))
+	s.Text = append(s.Text, l.T("report.method.suppression", "Threshold", threshold, "Below", threshold-1))
+	if activity {
+		s.Text = append(s.Text, l.T("report.method.groupings", "Threshold", threshold))
+	}
+	s.Text = append(s.Text, l.T("report.method.anonymous"))
 	return s
 }
 

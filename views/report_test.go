@@ -146,3 +146,42 @@ func TestProtectedCellsAndCharts(t *testing.T) {
 		t.Errorf("English Percent = %q", got)
 	}
 }
+
+// TestMetropolitanAnnexExplainsGroupings: the metropolitan report's annex says how its
+// groupings are protected with the establishments, in both languages; the partner report's,
+// which has no grouping, does not.
+func TestMetropolitanAnnexExplainsGroupings(t *testing.T) {
+	t.Parallel()
+	v, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := calendar.SchoolYear{StartYear: 2025}
+	metro := reports.MetropolitanFigures{Year: y, Total: sampleActivity(), Establishments: 1, Reporting: 1,
+		Groups: map[reports.Grouping][]reports.ActivityGroup{}, Names: map[string]string{"0590101X": "Collège A (Lille)"},
+		GroupOf: map[string]map[reports.Grouping]string{"0590101X": {reports.ByType: "college", reports.ByPriority: "rep",
+			reports.ByCommune: "Lille", reports.ByEstablishment: "0590101X"}}}
+	for g, key := range metro.GroupOf["0590101X"] {
+		metro.Groups[g] = []reports.ActivityGroup{{Key: key, Activity: sampleActivity()}}
+	}
+	partner := reports.PartnerFigures{Partner: models.PartnerOrganisation{Name: "CAF du Nord", ResponseDays: 15}, Year: y, Sent: 6,
+		ByStatus: map[models.ReferralStatus]int{models.ReferralSent: 6}, ByReason: map[models.ReferralReason]int{models.ReasonHealth: 6}}
+	for lang, want := range map[string]string{"fr": "protégés ensemble", "en": "protected together"} {
+		l := v.Localizer(lang)
+		annex := func(r Report) string {
+			for _, s := range r.Sections {
+				if s.ID == "methodology" {
+					return strings.Join(s.Text, "\n")
+				}
+			}
+			t.Fatalf("%s: %s has no annex", lang, r.Title)
+			return ""
+		}
+		if text := annex(l.MetropolitanReport(reports.ProtectMetropolitan(metro, 5))); !strings.Contains(text, want) || !strings.Contains(text, "5") {
+			t.Errorf("%s: the metropolitan annex does not explain the groupings:\n%s", lang, text)
+		}
+		if text := annex(l.PartnerReport(reports.ProtectPartner(partner, 5))); strings.Contains(text, want) {
+			t.Errorf("%s: the partner annex speaks of groupings it does not have", lang)
+		}
+	}
+}

@@ -81,8 +81,16 @@ type Protected struct {
 // Protect panics if the rows of t have different lengths or a count is negative: both are
 // bugs of the caller.
 func Protect(t CountTable, threshold int) Protected {
-	rows := len(t.Cells)
-	cols := 0
+	rows, cols := checkTable(t)
+	s := newSuppression(t, rows, cols, threshold)
+	s.protect()
+	return s.result(t, rows, cols)
+}
+
+// checkTable returns the size of t, and panics if its rows have different lengths or a count
+// is negative.
+func checkTable(t CountTable) (rows, cols int) {
+	rows = len(t.Cells)
 	if rows > 0 {
 		cols = len(t.Cells[0])
 	}
@@ -96,9 +104,7 @@ func Protect(t CountTable, threshold int) Protected {
 			}
 		}
 	}
-	s := newSuppression(t, rows, cols, threshold)
-	s.protect()
-	return s.result(t, rows, cols)
+	return rows, cols
 }
 
 // Plain is t with every count printed and its margins computed: the form of the tables of the
@@ -145,6 +151,8 @@ type suppression struct {
 	dist                []suppressCost
 	via                 []pathStep
 	heap                costQueue
+	// blocked: edges that cheapestPath may not use (nil: none), for ProtectLinked.
+	blocked []bool
 }
 
 type countEdge struct {
@@ -215,9 +223,12 @@ func tableSums(cells [][]int, rows, cols int) (rowSums, colSums []int, total int
 // protect masks until no masked figure is determined. A figure once free stays free (masking
 // only adds residual arcs), so each masked figure is checked once and fixed if need be;
 // passes repeat because a fix may mask figures already passed.
-func (s *suppression) protect() {
-	// The grand total, the row totals, the column totals, then the cells: a small margin
-	// needs another margin, and the cycle chosen for it often frees its small cells too.
+func (s *suppression) protect() { s.protectIn(s.tableOrder()) }
+
+// tableOrder is the order in which a table's figures are checked: the grand total, the row
+// totals, the column totals, then the cells (a small margin needs another margin, and the
+// cycle chosen for it often frees its small cells too).
+func (s *suppression) tableOrder() []int {
 	order := make([]int, 0, len(s.edges))
 	order = append(order, len(s.edges)-1)
 	for e := s.cells; e < len(s.edges)-1; e++ {
@@ -226,7 +237,7 @@ func (s *suppression) protect() {
 	for e := range s.cells {
 		order = append(order, e)
 	}
-	s.protectIn(order)
+	return order
 }
 
 // protectIn checks the masked edges in the given order, as protect does.
@@ -379,26 +390,43 @@ func (s *suppression) reaches(a, b, skip int) bool {
 			return true
 		}
 		for _, e := range s.incident[x] {
-			if e == skip {
-				continue
-			}
-			y, forward := s.other(e, x)
-			if s.seen[y] {
-				continue
-			}
-			if c, ok := s.arc(e, forward); ok && c.free() {
-				s.seen[y] = true
-				s.queue = append(s.queue, y)
+			if e != skip {
+				s.visit(x, e)
 			}
 		}
 	}
 	return false
 }
 
+// visit is a step of a breadth-first search from node x along edge e: its far end is queued,
+// reached through e, when its residual arc is free and the end not yet seen.
+func (s *suppression) visit(x, e int) {
+	y, forward := s.other(e, x)
+	if s.seen[y] {
+		return
+	}
+	if c, ok := s.arc(e, forward); ok && c.free() {
+		s.seen[y] = true
+		s.via[y] = pathStep{e, forward}
+		s.queue = append(s.queue, y)
+	}
+}
+
 // fix opens the cheapest cycle through masked edge e, raising its value (preferred on a tie)
 // or lowering it. There always is one: raising every figure of source → row → column → sink
 // → source keeps the table consistent.
 func (s *suppression) fix(e int) {
+	_, cycle, ok := s.cheapestCycle(e)
+	if !ok {
+		panic(fmt.Sprintf("disclosure: protect counts: no cycle through edge %d", e)) // cannot happen, see above
+	}
+	for _, st := range cycle {
+		s.open(st.edge, st.forward)
+	}
+}
+
+// cheapestCycle is the cheapest cycle through edge e, its own move first, and its price.
+func (s *suppression) cheapestCycle(e int) (suppressCost, []pathStep, bool) {
 	ed := s.edges[e]
 	var (
 		best     suppressCost
@@ -424,12 +452,9 @@ func (s *suppression) fix(e int) {
 		}
 	}
 	if !found {
-		panic(fmt.Sprintf("disclosure: protect counts: no cycle through edge %d", e)) // cannot happen, see above
+		return best, nil, false
 	}
-	s.open(e, bestFwd)
-	for _, st := range bestPath {
-		s.open(st.edge, st.forward)
-	}
+	return best, append([]pathStep{{e, bestFwd}}, bestPath...), true
 }
 
 type pathStep struct {
@@ -457,7 +482,7 @@ func (s *suppression) cheapestPath(a, b, skip int) (suppressCost, []pathStep, bo
 			break
 		}
 		for _, e := range s.incident[x] {
-			if e == skip {
+			if e == skip || s.blocked != nil && s.blocked[e] {
 				continue
 			}
 			y, forward := s.other(e, x)
@@ -557,33 +582,8 @@ type NetworkEdge struct {
 // worked out from all the tables at once. It returns the mask of each edge (MaskShown for the
 // edges not printed). Every edge must lie on a directed cycle, as in a table's circulation.
 func ProtectNetwork(nodes int, edges []NetworkEdge, threshold int) []Mask {
-	s := newGraph(threshold, nodes, len(edges))
-	var margins, cells []int
-	for i, e := range edges {
-		if e.Value < 0 || e.From < 0 || e.From >= nodes || e.To < 0 || e.To >= nodes {
-			panic(fmt.Sprintf("disclosure: protect network: bad edge %d %+v", i, e))
-		}
-		ce := countEdge{from: e.From, to: e.To, value: e.Value, inner: !e.Margin, printed: e.Printed}
-		if e.Printed && e.Value >= 1 && e.Value < threshold {
-			ce.mask = MaskPrimary
-		}
-		s.incident[e.From] = append(s.incident[e.From], i)
-		s.incident[e.To] = append(s.incident[e.To], i)
-		s.edges = append(s.edges, ce)
-		if e.Margin {
-			margins = append(margins, i)
-		} else {
-			cells = append(cells, i)
-		}
-	}
-	s.protectIn(append(margins, cells...))
-	out := make([]Mask, len(edges))
-	for i, e := range s.edges {
-		if e.printed {
-			out[i] = e.mask
-		}
-	}
-	return out
+	masks, _ := ProtectLinked(nodes, edges, nil, threshold)
+	return masks
 }
 
 // Transport returns a flow from supplies to demands of equal sums (the north-west corner

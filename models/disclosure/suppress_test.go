@@ -1,7 +1,6 @@
 package disclosure_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"mediation/models/disclosure"
+	"mediation/models/disclosure/attacker"
 )
 
 // maskGrid draws the masks of p as a report would print them: one line per row, "." for a
@@ -414,7 +414,7 @@ func randomTable(r *rand.Rand, rows, cols int) (disclosure.CountTable, int) {
 func countEscalated(p disclosure.Protected) int {
 	n := 0
 	for _, e := range entries(p) {
-		if e.mask == disclosure.MaskComplementary && e.value >= 1 && e.value < p.Threshold {
+		if e.Mask == disclosure.MaskComplementary && e.Value >= 1 && e.Value < p.Threshold {
 			n++
 		}
 	}
@@ -455,47 +455,19 @@ func checkValues(t *testing.T, table disclosure.CountTable, p disclosure.Protect
 		t.Errorf("Total = %d, want %d", p.Total, total)
 	}
 	for _, e := range entries(p) {
-		small := e.value >= 1 && e.value < p.Threshold
-		if small && !e.mask.Masked() {
-			t.Errorf("%s = %d is printed, threshold %d", e.name, e.value, p.Threshold)
+		small := e.Value >= 1 && e.Value < p.Threshold
+		if small && !e.Mask.Masked() {
+			t.Errorf("%s = %d is printed, threshold %d", e.Name, e.Value, p.Threshold)
 		}
-		if e.mask == disclosure.MaskPrimary && !small {
-			t.Errorf("%s = %d is printed as < %d", e.name, e.value, p.Threshold)
+		if e.Mask == disclosure.MaskPrimary && !small {
+			t.Errorf("%s = %d is printed as < %d", e.Name, e.Value, p.Threshold)
 		}
 	}
-}
-
-// entry is a printed figure of a Protected table.
-type entry struct {
-	name  string
-	value int
-	mask  disclosure.Mask
 }
 
 // entries lists the printed figures of p: the cells row by row, the row totals, the column
 // totals, the grand total.
-func entries(p disclosure.Protected) []entry {
-	var es []entry
-	for i, row := range p.Cells {
-		for j, n := range row {
-			es = append(es, entry{name: fmt.Sprintf("cell %d,%d", i, j), value: n, mask: p.Masks[i][j]})
-		}
-	}
-	for i, n := range p.RowTotals {
-		es = append(es, entry{name: "row total " + strconv.Itoa(i), value: n, mask: p.RowTotalMasks[i]})
-	}
-	for j, n := range p.ColTotals {
-		es = append(es, entry{name: "column total " + strconv.Itoa(j), value: n, mask: p.ColTotalMasks[j]})
-	}
-	if p.RowTotals != nil && p.ColTotals != nil {
-		es = append(es, entry{name: "grand total", value: p.Total, mask: p.TotalMask})
-	}
-	return es
-}
-
-// attackerCap bounds a secret mark that no printed line bounds; it is far above any figure
-// of the tests, so it hides no solution that matters.
-const attackerCap = 100000
+func entries(p disclosure.Protected) []attacker.Figure { return attacker.Figures(p) }
 
 // attack plays the reader of p. It knows each printed figure, that a "< t" count is in
 // [1, t-1], that a secret mark hides a whole number ≥ 0, and the printed lines: the cells
@@ -503,238 +475,47 @@ const attackerCap = 100000
 // totals and the column totals to the grand total. For every masked figure it searches, by
 // bounds propagation and branching, a table consistent with all that where the figure
 // differs from the truth; it reports the figures it can pin, or "" if none.
-func attack(p disclosure.Protected) string {
-	es := entries(p)
-	n := len(es)
-	lo, hi := make([]int, n), make([]int, n)
-	for k, e := range es {
-		switch e.mask {
-		case disclosure.MaskShown:
-			lo[k], hi[k] = e.value, e.value
-		case disclosure.MaskPrimary:
-			lo[k], hi[k] = 1, p.Threshold-1
-		default:
-			lo[k], hi[k] = 0, attackerCap
-		}
-	}
-	rows := len(p.Cells)
-	cols := 0
-	if rows > 0 {
-		cols = len(p.Cells[0])
-	}
-	cell := func(i, j int) int { return i*cols + j }
-	rowTotal := func(i int) int { return rows*cols + i }
-	colTotal := func(j int) int {
-		if p.RowTotals != nil {
-			return rows*cols + rows + j
-		}
-		return rows*cols + j
-	}
-	grand := rows*cols + rows + cols
-	var lines [][]term
-	if p.RowTotals != nil {
-		for i := range rows {
-			line := []term{{rowTotal(i), -1}}
-			for j := range cols {
-				line = append(line, term{cell(i, j), 1})
+func attack(p disclosure.Protected) string { return attackGrouped(p, nil, nil) }
+
+// attackGrouped is attack on a table printed with its groupings (ProtectGrouped): the reader
+// knows every printed figure of all the tables at once, each table's lines, and that a
+// group's cells, row total and column totals add up its rows' figures.
+func attackGrouped(p disclosure.Protected, grouped []disclosure.Protected, groupings [][]int) string {
+	var r attacker.Report
+	base := r.Add("", p)
+	for g, groupOf := range groupings {
+		q := r.Add("grouping "+strconv.Itoa(g)+": ", grouped[g])
+		for k := range grouped[g].Cells {
+			var rows []int
+			for i, gk := range groupOf {
+				if gk == k {
+					rows = append(rows, i)
+				}
 			}
-			lines = append(lines, line)
-		}
-	}
-	if p.ColTotals != nil {
-		for j := range cols {
-			line := []term{{colTotal(j), -1}}
-			for i := range rows {
-				line = append(line, term{cell(i, j), 1})
+			for j := range grouped[g].Cells[k] {
+				var parts []int
+				for _, i := range rows {
+					parts = append(parts, base.Cell(i, j))
+				}
+				r.Sum(q.Cell(k, j), parts...)
 			}
-			lines = append(lines, line)
-		}
-	}
-	if p.RowTotals != nil && p.ColTotals != nil {
-		byRow, byCol := []term{{grand, -1}}, []term{{grand, -1}}
-		for i := range rows {
-			byRow = append(byRow, term{rowTotal(i), 1})
-		}
-		for j := range cols {
-			byCol = append(byCol, term{colTotal(j), 1})
-		}
-		lines = append(lines, byRow, byCol)
-	}
-	truth := make([]int, n)
-	for k, e := range es {
-		truth[k] = e.value
-	}
-	s := &solver{lines: lines, varLines: make([][]int, n), truth: truth}
-	for li, line := range lines {
-		for _, tm := range line {
-			s.varLines[tm.v] = append(s.varLines[tm.v], li)
-		}
-	}
-
-	// Sanity: the truth is one of the tables the attacker considers.
-	for k, e := range es {
-		if e.value < lo[k] || e.value > hi[k] {
-			return e.name + ": the true value is outside what the reader assumes"
-		}
-	}
-	for _, line := range lines {
-		sum := 0
-		for _, tm := range line {
-			sum += tm.sign * es[tm.v].value
-		}
-		if sum != 0 {
-			return "a printed line does not add up"
-		}
-	}
-
-	if s.lo, s.hi = lo, hi; !s.propagate(-1) {
-		return "the printed lines contradict each other"
-	}
-	var pinned []string
-	for k, e := range es {
-		if e.mask.Masked() && !s.alternative(lo, hi, k) {
-			pinned = append(pinned, e.name+" = "+strconv.Itoa(e.value)+" can be recomputed")
-		}
-	}
-	return strings.Join(pinned, "\n")
-}
-
-func clone(s []int) []int { return append([]int(nil), s...) }
-
-// alternative tells whether some table within the domains gives figure k another value than
-// the truth.
-func (s *solver) alternative(lo, hi []int, k int) bool {
-	for _, up := range []bool{false, true} {
-		s.lo, s.hi, s.trail = clone(lo), clone(hi), s.trail[:0]
-		if up {
-			s.lo[k] = s.truth[k] + 1
-		} else {
-			s.hi[k] = s.truth[k] - 1
-		}
-		if s.lo[k] <= s.hi[k] && s.solve(k) {
-			return true
-		}
-	}
-	return false
-}
-
-// term is sign × figure v in a line whose terms add up to 0.
-type term struct{ v, sign int }
-
-type solver struct {
-	lines    [][]term
-	varLines [][]int // per figure, the lines it is on
-	truth    []int   // only to try the truth first
-	lo, hi   []int   // the domains being searched
-	trail    []undo  // how to restore them on backtracking
-}
-
-type undo struct{ v, lo, hi int }
-
-func (s *solver) narrow(v, lo, hi int) {
-	s.trail = append(s.trail, undo{v, s.lo[v], s.hi[v]})
-	s.lo[v], s.hi[v] = lo, hi
-}
-
-func (s *solver) backtrack(mark int) {
-	for len(s.trail) > mark {
-		u := s.trail[len(s.trail)-1]
-		s.trail = s.trail[:len(s.trail)-1]
-		s.lo[u.v], s.hi[u.v] = u.lo, u.hi
-	}
-}
-
-// propagate narrows the domains until every line agrees with them, starting from the lines
-// of figure changed (all lines if -1); false if a domain gets empty.
-func (s *solver) propagate(changed int) bool {
-	lo, hi := s.lo, s.hi
-	queued := make([]bool, len(s.lines))
-	var queue []int
-	enqueue := func(v int) {
-		for _, li := range s.varLines[v] {
-			if !queued[li] {
-				queued[li] = true
-				queue = append(queue, li)
+			if grouped[g].RowTotals != nil {
+				var parts []int
+				for _, i := range rows {
+					parts = append(parts, base.RowTotal(i))
+				}
+				r.Sum(q.RowTotal(k), parts...)
 			}
 		}
-	}
-	if changed < 0 {
-		for li := range s.lines {
-			queued[li] = true
-			queue = append(queue, li)
-		}
-	} else {
-		enqueue(changed)
-	}
-	for len(queue) > 0 {
-		line := s.lines[queue[0]]
-		queued[queue[0]] = false
-		queue = queue[1:]
-		minSum, maxSum := 0, 0
-		for _, tm := range line {
-			if tm.sign > 0 {
-				minSum, maxSum = minSum+lo[tm.v], maxSum+hi[tm.v]
-			} else {
-				minSum, maxSum = minSum-hi[tm.v], maxSum-lo[tm.v]
-			}
-		}
-		for _, tm := range line {
-			// sign·x = −(rest), rest in [minSum − min(sign·x), maxSum − max(sign·x)]; the
-			// sums may be stale after a narrowing, which only makes them looser.
-			var l, h int
-			if tm.sign > 0 {
-				l, h = -(maxSum - hi[tm.v]), -(minSum - lo[tm.v])
-			} else {
-				l, h = minSum+hi[tm.v], maxSum+lo[tm.v]
-			}
-			if l <= lo[tm.v] && h >= hi[tm.v] {
-				continue
-			}
-			s.narrow(tm.v, max(lo[tm.v], l), min(hi[tm.v], h))
-			if lo[tm.v] > hi[tm.v] {
-				return false
-			}
-			enqueue(tm.v)
+		for j := range grouped[g].ColTotals {
+			r.Sum(q.ColTotal(j), base.ColTotal(j))
 		}
 	}
-	return true
-}
-
-// solve tells whether some whole-number table lies within the domains, which agree with
-// every line except, maybe, those of figure changed. It leaves the domains as it found them
-// when it fails.
-func (s *solver) solve(changed int) bool {
-	mark := len(s.trail)
-	if !s.propagate(changed) {
-		s.backtrack(mark)
-		return false
+	out, err := r.Attack(p.Threshold)
+	if err != nil {
+		return err.Error()
 	}
-	pick := -1
-	for v := range s.lo {
-		if len(s.varLines[v]) > 0 && s.lo[v] < s.hi[v] && (pick < 0 || s.hi[v]-s.lo[v] < s.hi[pick]-s.lo[pick]) {
-			pick = v
-		}
-	}
-	if pick < 0 {
-		return true // every figure fixed and every line adds up
-	}
-	// Split around the true value: [v, v], [lo, v-1], [v+1, hi] with v clamped into the
-	// domain. Trying the truth first finds a nearby table fast; the search stays complete.
-	propagated := len(s.trail)
-	lo, hi := s.lo[pick], s.hi[pick]
-	v := min(max(s.truth[pick], lo), hi)
-	for _, part := range [][2]int{{v, v}, {lo, v - 1}, {v + 1, hi}} {
-		if part[0] > part[1] {
-			continue
-		}
-		s.narrow(pick, part[0], part[1])
-		if s.solve(pick) {
-			return true
-		}
-		s.backtrack(propagated)
-	}
-	s.backtrack(mark)
-	return false
+	return out
 }
 
 func TestTransport(t *testing.T) {
@@ -793,5 +574,101 @@ func TestPlainIsProtectWithoutThreshold(t *testing.T) {
 		if got, want := disclosure.Plain(table), disclosure.Protect(table, 0); !reflect.DeepEqual(got, want) {
 			t.Fatalf("Plain(%v) = %+v, Protect with threshold 0 gives %+v", table, got, want)
 		}
+	}
+}
+
+// randomGroupings draws n groupings of rows: each row in one of up to 3 groups, as the
+// establishments of a metropolis fall into communes, types and labels that cross.
+func randomGroupings(r *rand.Rand, rows, n int) [][]int {
+	groupings := make([][]int, n)
+	for g := range groupings {
+		groups := 1 + r.IntN(3)
+		groupings[g] = make([]int, rows)
+		for i := range rows {
+			groupings[g][i] = r.IntN(groups)
+		}
+		// Number the groups in order of first row, without gaps.
+		renumber := map[int]int{}
+		for i, k := range groupings[g] {
+			if _, ok := renumber[k]; !ok {
+				renumber[k] = len(renumber)
+			}
+			groupings[g][i] = renumber[k]
+		}
+	}
+	return groupings
+}
+
+// TestProtectGroupedAgainstAttacker protects random small tables with up to three crossing
+// groupings and lets the exact attacker read every table at once: no masked figure, of the
+// table or of a grouping, may be pinned; no small count is printed; the grouped figures are
+// the sums of their rows'.
+func TestProtectGroupedAgainstAttacker(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(13, 2026))
+	printedGroups, groupFigures := 0, 0
+	for round := range 600 {
+		table, threshold := randomTable(r, 1+r.IntN(6), 1+r.IntN(4))
+		threshold = max(threshold, 3)
+		groupings := randomGroupings(r, len(table.Cells), 1+r.IntN(3))
+		p, grouped := disclosure.ProtectGrouped(table, groupings, threshold)
+		checkValues(t, table, p)
+		for g, q := range grouped {
+			sums := disclosure.CountTable{Cells: make([][]int, len(q.Cells)), RowTotals: table.RowTotals, ColTotals: table.ColTotals}
+			for k := range q.Cells {
+				sums.Cells[k] = make([]int, len(table.Cells[0]))
+			}
+			for i, k := range groupings[g] {
+				for j, n := range table.Cells[i] {
+					sums.Cells[k][j] += n
+				}
+			}
+			checkValues(t, sums, q)
+			for _, e := range entries(q) {
+				groupFigures++
+				if !e.Mask.Masked() {
+					printedGroups++
+				}
+			}
+			if !slices.Equal(q.ColTotalMasks, p.ColTotalMasks) || q.TotalMask != p.TotalMask {
+				t.Fatalf("round %d: grouping %d masks the shared totals otherwise", round, g)
+			}
+		}
+		if err := attackGrouped(p, grouped, groupings); err != "" {
+			t.Fatalf("round %d, threshold %d, table %v, groupings %v:\n%s\n%v\n%s", round, threshold, table.Cells, groupings,
+				strings.Join(maskGrid(p), "\n"), grouped, err)
+		}
+	}
+	t.Logf("%d of %d grouped figures printed", printedGroups, groupFigures)
+	if printedGroups == 0 {
+		t.Fatal("no grouped figure printed: the test proves nothing")
+	}
+}
+
+// TestGroupedAttackerSeesAcrossTables makes sure the attacker of grouped tables reads them
+// together: a table protected alone, with its grouping printed in full (small counts as
+// "< threshold"), gives away a masked count that neither table gives alone.
+func TestGroupedAttackerSeesAcrossTables(t *testing.T) {
+	t.Parallel()
+	// Row 0 is a group of its own, rows 1 and 2 the other. The 2 and the 3 are masked with
+	// the 7 and the 8 of the rectangle; the group of row 0 printed in full shows the 8 again,
+	// which gives the 2 away with the row total.
+	table := disclosure.CountTable{Cells: [][]int{{2, 8, 10}, {7, 3, 10}, {10, 10, 10}}, RowTotals: true, ColTotals: true}
+	groupings := [][]int{{0, 1, 1}}
+	p := disclosure.Protect(table, 5)
+	if err := attack(p); err != "" {
+		t.Fatalf("the table alone leaks:\n%s", err)
+	}
+	_, grouped := disclosure.ProtectGrouped(table, groupings, 5)
+	naive := grouped[0]
+	naive.Masks = [][]disclosure.Mask{{disclosure.MaskPrimary, 0, 0}, make([]disclosure.Mask, 3)}
+	naive.RowTotalMasks = make([]disclosure.Mask, 2)
+	naive.ColTotalMasks, naive.TotalMask = p.ColTotalMasks, p.TotalMask
+	if err := attackGrouped(p, []disclosure.Protected{naive}, groupings); !strings.Contains(err, "can be recomputed") {
+		t.Errorf("the attacker missed what the grouping printed in full gives away; it found:\n%q", err)
+	}
+	pj, grouped := disclosure.ProtectGrouped(table, groupings, 5)
+	if err := attackGrouped(pj, grouped, groupings); err != "" {
+		t.Errorf("protected together, the tables leak:\n%s", err)
 	}
 }

@@ -19,10 +19,12 @@ import (
 // unprotected count about minors. The raw figures are read by unexported loaders only.
 //
 // Across the tables of one report:
-//   - the metropolitan figures are protected once, by establishment; the other groupings
-//     (commune, type, label) are derived from those protected tables, a group's figure being
-//     printed only when every establishment figure behind it is, so that they tell nothing
-//     the establishment tables do not;
+//   - the metropolitan tables by establishment are protected together with the same tables
+//     by commune, type and label (disclosure.ProtectGrouped, ProtectLinked): every masked
+//     figure, of any grouping, has a move of the establishment figures that changes it and
+//     keeps everything the report prints as printed, so that nothing masked can be worked
+//     out from all the tables at once; a group's figure is masked only where such a move
+//     needs it, not wherever one of its establishments' figures is;
 //   - tables that break one total down in different ways (the new files by establishment and
 //     by month, a partner's referrals by status, reason, month and establishment) are
 //     protected together, as one network (protectBreakdowns), so that a figure printed in
@@ -118,13 +120,21 @@ type Metropolitan struct {
 
 	threshold int
 	// keys are the groups of each grouping in the report's order (by establishment: the rows
-	// of the tables, UAIs); groupOf gives an establishment's group in each grouping.
+	// of the tables, UAIs).
 	keys                           map[Grouping][]string
-	groupOf                        map[string]map[Grouping]string
 	followUpMinutes                int
 	status, activity, exits, month disclosure.Protected
-	replyTime                      Median
+	// grouped are the tables by commune, type and label, protected with those by
+	// establishment.
+	grouped   map[Grouping]groupedTables
+	replyTime Median
 }
+
+// groupedTables are the tables of one grouping other than by establishment.
+type groupedTables struct{ Status, Activity, Exits disclosure.Protected }
+
+// crossGroupings are the groupings printed beside the establishments.
+var crossGroupings = []Grouping{ByType, ByPriority, ByCommune}
 
 // LoadMetropolitan loads and protects the metropolitan figures of the year, with the
 // small-count threshold in force, or ErrNoData (with the years that have data).
@@ -144,7 +154,7 @@ func LoadMetropolitan(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, n
 // tables, the activity columns with the months that break the same totals down.
 func ProtectMetropolitan(m MetropolitanFigures, threshold int) Metropolitan {
 	t := Metropolitan{Year: m.Year, Years: m.Years, Elapsed: m.Elapsed, Establishments: m.Establishments, Reporting: m.Reporting,
-		Names: m.Names, threshold: threshold, keys: map[Grouping][]string{}, groupOf: m.GroupOf,
+		Names: m.Names, threshold: threshold, keys: map[Grouping][]string{},
 		followUpMinutes: m.Total.FollowUpMinutes, replyTime: protectedMedian(m.ReplyTime, threshold)}
 	for _, g := range Groupings {
 		for _, ag := range m.Groups[g] {
@@ -166,22 +176,33 @@ func ProtectMetropolitan(m MetropolitanFigures, threshold int) Metropolitan {
 		}
 		exits = append(exits, row)
 	}
-	t.status = disclosure.Protect(disclosure.CountTable{Cells: status, RowTotals: true, ColTotals: true}, threshold)
-	t.exits = disclosure.Protect(disclosure.CountTable{Cells: exits, RowTotals: true, ColTotals: true}, threshold)
+	// groupings[g][e]: the group of establishment e in crossGroupings[g], by the keys' order.
+	groupings := make([][]int, len(crossGroupings))
+	for g, grouping := range crossGroupings {
+		index := map[string]int{}
+		for i, k := range t.keys[grouping] {
+			index[k] = i
+		}
+		for _, uai := range t.keys[ByEstablishment] {
+			groupings[g] = append(groupings[g], index[m.GroupOf[uai][grouping]])
+		}
+	}
+	t.grouped = map[Grouping]groupedTables{}
+	var groupedStatus, groupedExits []disclosure.Protected
+	t.status, groupedStatus = disclosure.ProtectGrouped(disclosure.CountTable{Cells: status, RowTotals: true, ColTotals: true}, groupings, threshold)
+	t.exits, groupedExits = disclosure.ProtectGrouped(disclosure.CountTable{Cells: exits, RowTotals: true, ColTotals: true}, groupings, threshold)
 	// Meetings and referrals: each column on its own. New files and follow-ups: each column
 	// with the months that break the same total down, as one network.
 	rest := make([][]int, len(activity))
 	for i, row := range activity {
 		rest[i] = row[2:]
 	}
-	p := disclosure.Protect(disclosure.CountTable{Cells: rest, ColTotals: true}, threshold)
-	t.activity = disclosure.Protected{Threshold: threshold, Cells: activity, Masks: make([][]disclosure.Mask, len(activity)),
-		ColTotals: make([]int, metroActivityColumns), ColTotalMasks: make([]disclosure.Mask, metroActivityColumns)}
-	for i := range activity {
-		t.activity.Masks[i] = append(make([]disclosure.Mask, 2), p.Masks[i]...)
+	p, groupedRest := disclosure.ProtectGrouped(disclosure.CountTable{Cells: rest, ColTotals: true}, groupings, threshold)
+	t.activity = activityTable(len(activity), p, threshold)
+	groupedActivity := make([]disclosure.Protected, len(crossGroupings))
+	for g := range crossGroupings {
+		groupedActivity[g] = activityTable(len(groupedRest[g].Cells), groupedRest[g], threshold)
 	}
-	copy(t.activity.ColTotals[2:], p.ColTotals)
-	copy(t.activity.ColTotalMasks[2:], p.ColTotalMasks)
 	t.month = disclosure.Protected{Threshold: threshold, Cells: make([][]int, 2), Masks: make([][]disclosure.Mask, 2),
 		RowTotals: make([]int, 2), RowTotalMasks: make([]disclosure.Mask, 2)}
 	for k, months := range [][12]int{m.Total.NewFilesByMonth, m.Total.FollowUpsByMonth} {
@@ -191,15 +212,42 @@ func ProtectMetropolitan(m MetropolitanFigures, threshold int) Metropolitan {
 			col[i] = row[k]
 			total += row[k]
 		}
-		masks, totalMask := protectBreakdowns(total, [][]int{col, months[:]}, threshold)
+		masks, totalMask, sumMasks := protectBreakdowns(total, [][]int{col, months[:]}, groupings, threshold)
 		for i := range activity {
-			t.activity.Masks[i][k] = masks[0][i]
+			t.activity.Cells[i][k], t.activity.Masks[i][k] = col[i], masks[0][i]
 		}
 		t.activity.ColTotals[k], t.activity.ColTotalMasks[k] = total, totalMask
 		t.month.Cells[k], t.month.Masks[k] = months[:], masks[1]
 		t.month.RowTotals[k], t.month.RowTotalMasks[k] = total, totalMask
+		for g := range crossGroupings {
+			q := &groupedActivity[g]
+			for i, group := range groupings[g] {
+				q.Cells[group][k] += col[i]
+			}
+			for group := range q.Cells {
+				q.Masks[group][k] = sumMasks[g][group]
+			}
+			q.ColTotals[k], q.ColTotalMasks[k] = total, totalMask
+		}
+	}
+	for g, grouping := range crossGroupings {
+		t.grouped[grouping] = groupedTables{Status: groupedStatus[g], Activity: groupedActivity[g], Exits: groupedExits[g]}
 	}
 	return t
+}
+
+// activityTable is an activity table of rows rows whose meetings and referrals columns are p's;
+// the new files and follow-ups columns are filled after.
+func activityTable(rows int, p disclosure.Protected, threshold int) disclosure.Protected {
+	out := disclosure.Protected{Threshold: threshold, Cells: make([][]int, rows), Masks: make([][]disclosure.Mask, rows),
+		ColTotals: make([]int, metroActivityColumns), ColTotalMasks: make([]disclosure.Mask, metroActivityColumns)}
+	for i := range rows {
+		out.Cells[i] = append(make([]int, 2), p.Cells[i]...)
+		out.Masks[i] = append(make([]disclosure.Mask, 2), p.Masks[i]...)
+	}
+	copy(out.ColTotals[2:], p.ColTotals)
+	copy(out.ColTotalMasks[2:], p.ColTotalMasks)
+	return out
 }
 
 // Threshold is the small-count threshold the figures were protected with.
@@ -211,15 +259,50 @@ func (t Metropolitan) Keys(g Grouping) []string { return slices.Clone(t.keys[g])
 
 // Status is the table of the files followed by status (columns: models.PupilStatuses), by
 // group of the grouping, with its totals.
-func (t Metropolitan) Status(g Grouping) Table { return Table{t.derive(t.status, g)} }
+func (t Metropolitan) Status(g Grouping) Table {
+	return t.table(g, t.status, func(gt groupedTables) disclosure.Protected { return gt.Status })
+}
 
 // Activity is the table of new files, follow-ups, meetings held, meetings the family missed
 // and referrals, by group of the grouping, with its column totals.
-func (t Metropolitan) Activity(g Grouping) Table { return Table{t.derive(t.activity, g)} }
+func (t Metropolitan) Activity(g Grouping) Table {
+	return t.table(g, t.activity, func(gt groupedTables) disclosure.Protected { return gt.Activity })
+}
 
 // Exits is the table of the exits by reason (columns: models.ExitReasons), by group of the
 // grouping, with its totals.
-func (t Metropolitan) Exits(g Grouping) Table { return Table{t.derive(t.exits, g)} }
+func (t Metropolitan) Exits(g Grouping) Table {
+	return t.table(g, t.exits, func(gt groupedTables) disclosure.Protected { return gt.Exits })
+}
+
+// table is the establishment table, or the grouping's. A snapshot stored before the
+// groupings were protected with the establishments holds none: every figure of its groupings
+// but the shared totals is then masked, until it is computed again.
+func (t Metropolitan) table(g Grouping, byEstablishment disclosure.Protected, pick func(groupedTables) disclosure.Protected) Table {
+	if g == ByEstablishment {
+		return Table{byEstablishment}
+	}
+	if gt, ok := t.grouped[g]; ok {
+		return Table{pick(gt)}
+	}
+	p := byEstablishment
+	out := disclosure.Protected{Threshold: p.Threshold, Cells: make([][]int, len(t.keys[g])), Masks: make([][]disclosure.Mask, len(t.keys[g])),
+		ColTotals: p.ColTotals, ColTotalMasks: p.ColTotalMasks, Total: p.Total, TotalMask: p.TotalMask}
+	cols := len(p.ColTotals)
+	for i := range out.Cells {
+		out.Cells[i], out.Masks[i] = make([]int, cols), make([]disclosure.Mask, cols)
+		for j := range out.Masks[i] {
+			out.Masks[i][j] = disclosure.MaskComplementary
+		}
+	}
+	if p.RowTotals != nil {
+		out.RowTotals, out.RowTotalMasks = make([]int, len(out.Cells)), make([]disclosure.Mask, len(out.Cells))
+		for i := range out.RowTotalMasks {
+			out.RowTotalMasks[i] = disclosure.MaskComplementary
+		}
+	}
+	return Table{out}
+}
 
 // Months is the table of the new files (row 0) and follow-ups (row 1) by month of the year,
 // with their totals.
@@ -235,48 +318,6 @@ func (t Metropolitan) FollowUpMinutes() (int, bool) {
 
 // ReplyTime is the median reply time of the partners.
 func (t Metropolitan) ReplyTime() Median { return t.replyTime }
-
-// derive sums the establishment rows of a protected table into the groups of a grouping. A
-// group's figure is printed only when every figure it adds up is; the totals are the
-// establishment table's, masks included.
-func (t Metropolitan) derive(p disclosure.Protected, g Grouping) disclosure.Protected {
-	if g == ByEstablishment {
-		return p
-	}
-	groups := t.keys[g]
-	index := make(map[string]int, len(groups))
-	for i, key := range groups {
-		index[key] = i
-	}
-	cols := 0
-	if len(p.Cells) > 0 {
-		cols = len(p.Cells[0])
-	}
-	out := disclosure.Protected{Threshold: p.Threshold, Cells: make([][]int, len(groups)), Masks: make([][]disclosure.Mask, len(groups)),
-		ColTotals: p.ColTotals, ColTotalMasks: p.ColTotalMasks, Total: p.Total, TotalMask: p.TotalMask}
-	for i := range groups {
-		out.Cells[i], out.Masks[i] = make([]int, cols), make([]disclosure.Mask, cols)
-	}
-	if p.RowTotals != nil {
-		out.RowTotals, out.RowTotalMasks = make([]int, len(groups)), make([]disclosure.Mask, len(groups))
-	}
-	for e, uai := range t.keys[ByEstablishment] {
-		gi := index[t.groupOf[uai][g]]
-		for j := range cols {
-			out.Cells[gi][j] += p.Cells[e][j]
-			if p.Masks[e][j].Masked() {
-				out.Masks[gi][j] = disclosure.MaskComplementary
-			}
-		}
-		if p.RowTotals != nil {
-			out.RowTotals[gi] += p.RowTotals[e]
-			if p.RowTotalMasks[e].Masked() {
-				out.RowTotalMasks[gi] = disclosure.MaskComplementary
-			}
-		}
-	}
-	return out
-}
 
 // StatusRow is a row of the partner's status table: a status, or for closed referrals an
 // outcome (Status ReferralClosed and an empty Outcome: closed with no outcome recorded).
@@ -470,7 +511,7 @@ func ProtectPartner(f PartnerFigures, threshold int) Partner {
 	if len(estFlat) > 0 {
 		parts = append(parts, estFlat)
 	}
-	masks, mark := protectBreakdowns(f.Sent, parts, threshold)
+	masks, mark, _ := protectBreakdowns(f.Sent, parts, nil, threshold)
 	r.statuses = columnTable(statusFlat, masks[0], f.Sent, mark, threshold)
 	r.reasons = columnTable(reasonCells, masks[1], f.Sent, mark, threshold)
 	r.months = rowTable(f.SentByMonth[:], masks[2], f.Sent, mark, threshold)
@@ -561,8 +602,10 @@ func (r Partner) AnswerTime() Median { return r.answer }
 // protectBreakdowns protects together several breakdowns of one printed total (each part
 // adds up to total): the cells of one part cannot be worked out from the others. The parts
 // form a chain network, each cell an edge, consecutive parts joined by edges not printed.
-// It returns the masks of each part's cells, and of the total.
-func protectBreakdowns(total int, parts [][]int, threshold int) ([][]disclosure.Mask, disclosure.Mask) {
+// groupings[g][i] (may be nil) puts cell i of the first part in a group of grouping g, whose
+// sums are printed too and protected with the parts (disclosure.ProtectLinked). It returns
+// the masks of each part's cells, of the total, and of each grouping's groups.
+func protectBreakdowns(total int, parts [][]int, groupings [][]int, threshold int) ([][]disclosure.Mask, disclosure.Mask, [][]disclosure.Mask) {
 	const hub, sink = 0, 1
 	nodes := 2
 	var edges []disclosure.NetworkEdge
@@ -597,14 +640,33 @@ func protectBreakdowns(total int, parts [][]int, threshold int) ([][]disclosure.
 	}
 	totalEdge := len(edges)
 	edges = append(edges, disclosure.NetworkEdge{From: sink, To: hub, Value: total, Printed: true, Margin: true})
-	masks := disclosure.ProtectNetwork(nodes, edges, threshold)
+	var sums []disclosure.Sum
+	first := make([]int, len(groupings))
+	for g, groupOf := range groupings {
+		first[g] = len(sums)
+		for i, group := range groupOf {
+			for len(sums) <= first[g]+group {
+				sums = append(sums, disclosure.Sum{})
+			}
+			sums[first[g]+group].Edges = append(sums[first[g]+group].Edges, cellEdge[0][i])
+		}
+	}
+	masks, sumMasks := disclosure.ProtectLinked(nodes, edges, sums, threshold)
 	out := make([][]disclosure.Mask, len(parts))
 	for k := range parts {
 		for _, e := range cellEdge[k] {
 			out[k] = append(out[k], masks[e])
 		}
 	}
-	return out, masks[totalEdge]
+	groups := make([][]disclosure.Mask, len(groupings))
+	for g := range groupings {
+		end := len(sums)
+		if g+1 < len(groupings) {
+			end = first[g+1]
+		}
+		groups[g] = sumMasks[first[g]:end]
+	}
+	return out, masks[totalEdge], groups
 }
 
 // columnTable is a one-column protected table with its total, from masks already decided.

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"mediation/models"
@@ -62,10 +63,26 @@ func randomMetro(r *rand.Rand, n int) MetropolitanFigures {
 	return m
 }
 
-// TestMetropolitanTablesAgree: the groupings say nothing the establishment tables do not, a
-// figure printed in two tables has one mask, and no small count is printed anywhere.
+// groupRows lists, for each group of grouping g in the report's order, its establishment
+// rows.
+func groupRows(m MetropolitanFigures, tables Metropolitan, g Grouping) [][]int {
+	rows := make([][]int, len(tables.keys[g]))
+	for e, uai := range tables.keys[ByEstablishment] {
+		for gi, key := range tables.keys[g] {
+			if key == m.GroupOf[uai][g] {
+				rows[gi] = append(rows[gi], e)
+			}
+		}
+	}
+	return rows
+}
+
+// TestMetropolitanTablesAgree: every grouping adds up the establishments' figures, a figure
+// printed in two tables (a column total, the grand total, a month total) has one mask, and no
+// small count is printed anywhere.
 func TestMetropolitanTablesAgree(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
+	printed, grouped := 0, 0
 	for round := range 200 {
 		m := randomMetro(r, 1+r.IntN(12))
 		threshold := 3 + r.IntN(4)
@@ -75,21 +92,33 @@ func TestMetropolitanTablesAgree(t *testing.T) {
 				t.Fatalf("round %d: the months total %d and the activity total disagree on their mask", round, k)
 			}
 		}
-		for _, p := range []disclosure.Protected{tables.status, tables.activity, tables.exits} {
-			for _, g := range Groupings {
-				d := tables.derive(p, g)
-				for e, uai := range tables.keys[ByEstablishment] {
-					gi := -1
-					for i, grp := range m.Groups[g] {
-						if grp.Key == m.GroupOf[uai][g] {
-							gi = i
+		for _, g := range Groupings {
+			rows := groupRows(m, tables, g)
+			for _, pair := range [][2]disclosure.Protected{{tables.status, tables.Status(g).p}, {tables.activity, tables.Activity(g).p},
+				{tables.exits, tables.Exits(g).p}} {
+				est, d := pair[0], pair[1]
+				if len(d.Cells) != len(rows) {
+					t.Fatalf("round %d: %d groups by %s, want %d", round, len(d.Cells), g, len(rows))
+				}
+				for gi, members := range rows {
+					for j := range d.Cells[gi] {
+						sum := 0
+						for _, e := range members {
+							sum += est.Cells[e][j]
+						}
+						if d.Cells[gi][j] != sum {
+							t.Fatalf("round %d: group %s, column %d: %d, its establishments add up to %d", round, tables.keys[g][gi], j, d.Cells[gi][j], sum)
+						}
+						if g != ByEstablishment {
+							grouped++
+							if !d.Masks[gi][j].Masked() {
+								printed++
+							}
 						}
 					}
-					for j := range p.Cells[e] {
-						if p.Masks[e][j].Masked() && !d.Masks[gi][j].Masked() {
-							t.Fatalf("round %d: group %s prints a cell made of a masked establishment cell", round, m.Groups[g][gi].Key)
-						}
-					}
+				}
+				if !slices.Equal(d.ColTotals, est.ColTotals) || !slices.Equal(d.ColTotalMasks, est.ColTotalMasks) || d.Total != est.Total || d.TotalMask != est.TotalMask {
+					t.Fatalf("round %d: the totals by %s differ from the establishments'", round, g)
 				}
 				for i := range d.Cells {
 					for j, v := range d.Cells[i] {
@@ -98,7 +127,24 @@ func TestMetropolitanTablesAgree(t *testing.T) {
 						}
 					}
 				}
+				for i, v := range d.RowTotals {
+					if v >= 1 && v < threshold && !d.RowTotalMasks[i].Masked() {
+						t.Fatalf("round %d: a small total %d is printed in clear", round, v)
+					}
+				}
 			}
 		}
+	}
+	if printed == 0 || printed == grouped {
+		t.Fatalf("%d of %d grouped cells printed: the test proves nothing", printed, grouped)
+	}
+}
+
+// BenchmarkProtectMetropolitan protects a metropolis of 200 establishments with small,
+// random figures, as a refresh of the overview does after its queries.
+func BenchmarkProtectMetropolitan(b *testing.B) {
+	m := randomMetro(rand.New(rand.NewPCG(1, 2)), 200)
+	for b.Loop() {
+		ProtectMetropolitan(m, 5)
 	}
 }

@@ -53,7 +53,7 @@ type MetropolitanFigures struct {
 	// Names gives an establishment's name and commune by UAI, for the rows of ByEstablishment.
 	Names map[string]string
 	// GroupOf gives, by UAI, the key of the establishment's group in each grouping: the
-	// anonymised report derives every grouping from the establishments' protected figures.
+	// anonymised report protects every grouping together with the establishments' figures.
 	GroupOf map[string]map[Grouping]string
 }
 

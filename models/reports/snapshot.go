@@ -69,18 +69,24 @@ type metroPayload struct {
 	Establishments, Reporting      int
 	Names                          map[string]string
 	Keys                           map[Grouping][]string
-	GroupOf                        map[string]map[Grouping]string
 	FollowUpMinutes                int
 	Status, Activity, Exits, Month disclosure.Protected
-	ReplyTime                      ReplyTime
-	ReplyShown                     bool
+	// Grouped are the tables by type, label and commune (absent from the snapshots stored
+	// before they were protected with the establishments').
+	Grouped    map[Grouping]groupedTables `json:",omitempty"`
+	ReplyTime  ReplyTime
+	ReplyShown bool
 }
 
 // payload keeps of the protected report what may be printed.
 func (t Metropolitan) payload() metroPayload {
 	minutes, _ := t.FollowUpMinutes()
 	reply, shown := t.replyTime.Value()
-	return metroPayload{Establishments: t.Establishments, Reporting: t.Reporting, Names: t.Names, Keys: t.keys, GroupOf: t.groupOf,
+	grouped := map[Grouping]groupedTables{}
+	for g, gt := range t.grouped {
+		grouped[g] = groupedTables{Status: Table{gt.Status}.Counts(), Activity: Table{gt.Activity}.Counts(), Exits: Table{gt.Exits}.Counts()}
+	}
+	return metroPayload{Grouped: grouped, Establishments: t.Establishments, Reporting: t.Reporting, Names: t.Names, Keys: t.keys,
 		FollowUpMinutes: minutes, Status: Table{t.status}.Counts(), Activity: Table{t.activity}.Counts(),
 		Exits: Table{t.exits}.Counts(), Month: Table{t.month}.Counts(), ReplyTime: reply, ReplyShown: shown}
 }
@@ -99,8 +105,9 @@ func (s reportSnapshot) metropolitan(years []calendar.SchoolYear) (Metropolitan,
 	if p.NoData {
 		return t, ErrNoData
 	}
-	t.Establishments, t.Reporting, t.Names, t.keys, t.groupOf = p.Establishments, p.Reporting, p.Names, p.Keys, p.GroupOf
+	t.Establishments, t.Reporting, t.Names, t.keys = p.Establishments, p.Reporting, p.Names, p.Keys
 	t.followUpMinutes, t.status, t.activity, t.exits, t.month = p.FollowUpMinutes, p.Status, p.Activity, p.Exits, p.Month
+	t.grouped = p.Grouped
 	t.replyTime = Median{rt: p.ReplyTime, shown: p.ReplyShown}
 	return t, nil
 }
@@ -205,7 +212,10 @@ func (s *Snapshots) decoded(ctx context.Context, snap reportSnapshot, years []ca
 	s.mu.Lock()
 	d, ok := s.cache[snap.ID]
 	s.mu.Unlock()
-	if !ok || !d.computedAt.Equal(snap.ComputedAt) || d.stamp != snap.Stamp || d.report.threshold != snap.Threshold {
+	// A snapshot stored before the groupings were protected with the establishments is read
+	// again until its computation replaces it, whatever its stamp.
+	legacy := ok && d.err == nil && d.report.grouped == nil
+	if !ok || legacy || !d.computedAt.Equal(snap.ComputedAt) || d.stamp != snap.Stamp || d.report.threshold != snap.Threshold {
 		if snap.Payload == "" {
 			// The whole row again: a refresh may have stored newer figures in between.
 			if err := s.DB.WithContext(ctx).Take(&snap, snap.ID).Error; err != nil {
@@ -220,6 +230,11 @@ func (s *Snapshots) decoded(ctx context.Context, snap reportSnapshot, years []ca
 	}
 	m := d.report
 	m.Years = years
+	if d.err == nil && m.grouped == nil {
+		// Stored before the groupings were protected with the establishments: served with
+		// its groupings masked, and computed again at once.
+		s.refreshLater(m.Year)
+	}
 	return m, d.err
 }
 

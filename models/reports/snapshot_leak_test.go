@@ -29,7 +29,14 @@ func TestSnapshotHoldsOnlyPrintedFigures(t *testing.T) {
 		if err := json.Unmarshal(b, &stored); err != nil {
 			t.Fatal(err)
 		}
-		for name, p := range map[string]disclosure.Protected{"status": stored.Status, "activity": stored.Activity, "exits": stored.Exits, "months": stored.Month} {
+		tables := map[string]disclosure.Protected{"status": stored.Status, "activity": stored.Activity, "exits": stored.Exits, "months": stored.Month}
+		if len(stored.Grouped) != len(crossGroupings) {
+			t.Fatalf("round %d: the snapshot holds %d groupings", round, len(stored.Grouped))
+		}
+		for g, gt := range stored.Grouped {
+			tables["status by "+string(g)], tables["activity by "+string(g)], tables["exits by "+string(g)] = gt.Status, gt.Activity, gt.Exits
+		}
+		for name, p := range tables {
 			for i, row := range p.Cells {
 				for j, v := range row {
 					if p.Masks[i][j].Masked() {

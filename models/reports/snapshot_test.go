@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"sync"
@@ -268,6 +269,58 @@ func TestSnapshotOnlyForYearsWithFiles(t *testing.T) {
 		dbtest.Must(t, db.Table("report_snapshots").Count(&n).Error)
 		if n != 0 || s.Computed() != 0 {
 			t.Errorf("%d snapshots, %d computations for years without files", n, s.Computed())
+		}
+	})
+}
+
+// TestSnapshotStoredBeforeGroupingsIsComputedAgain: a snapshot stored before the groupings
+// were protected with the establishments holds no grouped table; it is served with every
+// figure of its groupings masked but the shared totals, and computed again at once.
+func TestSnapshotStoredBeforeGroupingsIsComputedAgain(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, clk, s := snapshotWorld(t, db)
+		fresh, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		var payload string
+		must(t, db.Raw("SELECT payload FROM report_snapshots WHERE year = ?", year2526.String()).Scan(&payload).Error)
+		var fields map[string]json.RawMessage
+		must(t, json.Unmarshal([]byte(payload), &fields))
+		if _, ok := fields["Grouped"]; !ok {
+			t.Fatal("the snapshot stores no grouped table")
+		}
+		delete(fields, "Grouped")
+		old, err := json.Marshal(fields)
+		must(t, err)
+		must(t, db.Exec("UPDATE report_snapshots SET payload = ? WHERE year = ?", string(old), year2526.String()).Error)
+
+		other := reports.NewSnapshots(db, clk.Now, time.Hour, nil)
+		legacy, err := other.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		other.Wait()
+		for _, g := range []reports.Grouping{reports.ByCommune, reports.ByType, reports.ByPriority} {
+			c := legacy.Status(g).Counts()
+			for i, row := range c.Masks {
+				for j, m := range row {
+					if !m.Masked() || c.Cells[i][j] != 0 {
+						t.Fatalf("the old snapshot prints the status by %s, cell %d,%d", g, i, j)
+					}
+				}
+			}
+			if !reflect.DeepEqual(c.ColTotals, fresh.Status(g).Counts().ColTotals) {
+				t.Errorf("the old snapshot's shared totals by %s differ", g)
+			}
+		}
+		if !reflect.DeepEqual(legacy.Status(reports.ByEstablishment).Counts(), fresh.Status(reports.ByEstablishment).Counts()) {
+			t.Error("the old snapshot's establishment table differs")
+		}
+		if other.Computed() != 1 {
+			t.Fatalf("the old snapshot was computed %d times, want once", other.Computed())
+		}
+		again, err := other.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if !reflect.DeepEqual(printed(again), printed(fresh)) {
+			t.Errorf("after its computation the snapshot prints\n%v\nwant\n%v", printed(again), printed(fresh))
 		}
 	})
 }
