@@ -107,8 +107,8 @@ func parseThemes(s string) []ActivityTheme {
 	return out
 }
 
-// joinThemes writes themes as stored: known codes, once each, in the order of ActivityThemes.
-func joinThemes(themes []ActivityTheme) string {
+// JoinThemes writes themes as stored: known codes, once each, in the order of ActivityThemes.
+func JoinThemes(themes []ActivityTheme) string {
 	var parts []string
 	for _, t := range ActivityThemes {
 		if slices.Contains(themes, t) {
@@ -232,7 +232,7 @@ func (in ActivityInput) check(tx *gorm.DB, s Scope, current *Activity, currentPa
 
 func (in ActivityInput) columns(now time.Time) map[string]any {
 	return map[string]any{"establishment_id": in.EstablishmentID, "kind_id": in.KindID, "held_on": calendar.Date(in.HeldOn),
-		"duration_minutes": in.DurationMinutes, "themes": joinThemes(in.Themes), "pupils": in.Pupils, "parents": in.Parents,
+		"duration_minutes": in.DurationMinutes, "themes": JoinThemes(in.Themes), "pupils": in.Pupils, "parents": in.Parents,
 		"staff": in.Staff, "note": in.Note, "updated_at": now.UTC()}
 }
 
@@ -276,7 +276,7 @@ func CreateActivity(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			return err
 		}
 		a = Activity{EstablishmentID: in.EstablishmentID, KindID: in.KindID, AuthorID: actor.UserID, HeldOn: calendar.Date(in.HeldOn),
-			DurationMinutes: in.DurationMinutes, Themes: joinThemes(in.Themes), Pupils: in.Pupils, Parents: in.Parents, Staff: in.Staff,
+			DurationMinutes: in.DurationMinutes, Themes: JoinThemes(in.Themes), Pupils: in.Pupils, Parents: in.Parents, Staff: in.Staff,
 			Note: in.Note, Version: 1, CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
 		if err := tx.Create(&a).Error; err != nil {
 			return err
