@@ -267,3 +267,31 @@ func TestActivityKindsOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// In English, the pages speak English: the kinds by their English label, no message left as its
+// key.
+func TestActivitiesInEnglish(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		cl := s.client(t)
+		cl.login("mediation@demo.test")
+		if r := cl.post("/language", url.Values{"lang": {"en"}, "next": {"/"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("language: %d", r.Status)
+		}
+		a := jauresActivity(t, s.App.DB)
+		key := regexp.MustCompile(`\bactivities\.[a-z_]+`)
+		for _, path := range []string{"/activities", "/activities/new", fmt.Sprintf("/activities/%d", a.ID)} {
+			r := cl.get(path)
+			if r.Status != http.StatusOK || !strings.Contains(r.Body, "ollective actions") || !strings.Contains(r.Body, "School life") {
+				t.Errorf("%s in English: %d %s", path, r.Status, excerpt(r.Body))
+			}
+			if k := key.FindString(r.Body); k != "" {
+				t.Errorf("%s shows the key %s", path, k)
+			}
+		}
+		if r := cl.get("/activities/new"); !strings.Contains(r.Body, "Recess presence") || strings.Contains(r.Body, "Présence pendant les récréations") {
+			t.Errorf("the kinds are not in English")
+		}
+	})
+}
