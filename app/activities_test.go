@@ -75,6 +75,14 @@ func countActivities(t *testing.T, db *gorm.DB) int64 {
 	return n
 }
 
+// recordEvents counts the audit events of a record with one of the actions.
+func recordEvents(t *testing.T, db *gorm.DB, recordType, recordID string, actions ...string) int64 {
+	t.Helper()
+	var n int64
+	must(t, db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ? AND action IN ?", recordType, recordID, actions).Count(&n).Error)
+	return n
+}
+
 // A mediator's week of collective actions over HTTP: the list and its tabs, a form refused then
 // recorded, the page and its audit, an edit refused as stale then saved, the head teacher's
 // reading, another establishment's 404, and the deletion by the author.
@@ -120,9 +128,7 @@ func TestActivitiesOverHTTP(t *testing.T) {
 			!strings.Contains(r.Body, "CAF du Nord") || !strings.Contains(r.Body, "Supprimer cette action") {
 			t.Fatalf("page: %d %s", r.Status, excerpt(r.Body))
 		}
-		var views int64
-		must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type = ? AND record_id = ?", models.AuditPupilViewed, "activity", m[1]).Count(&views).Error)
-		if views != 1 {
+		if views := recordEvents(t, db, "activity", m[1], models.AuditPupilViewed); views != 1 {
 			t.Errorf("%d audit events for the view", views)
 		}
 
@@ -174,9 +180,7 @@ func TestActivitiesOverHTTP(t *testing.T) {
 		if r := med.post(path+"/delete", url.Values{"version": {"2"}}); r.Status != http.StatusSeeOther || r.Location != "/activities" {
 			t.Fatalf("delete: %d %s", r.Status, excerpt(r.Body))
 		}
-		var deleted int64
-		must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND record_type = ? AND record_id = ?", models.AuditDeleted, "activity", m[1]).Count(&deleted).Error)
-		if n := countActivities(t, db); n != before || deleted != 1 {
+		if n, deleted := countActivities(t, db), recordEvents(t, db, "activity", m[1], models.AuditDeleted); n != before || deleted != 1 {
 			t.Errorf("after delete: %d actions (want %d), %d audit events", n, before, deleted)
 		}
 	})
@@ -260,9 +264,7 @@ func TestActivityKindsOverHTTP(t *testing.T) {
 		if r := med.get("/activities/new"); strings.Contains(r.Body, "Théâtre") {
 			t.Errorf("a deactivated kind is still offered")
 		}
-		var changed int64
-		must(t, db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ?", "activity_kind", fmt.Sprint(k.ID)).Count(&changed).Error)
-		if changed != 2 {
+		if changed := recordEvents(t, db, "activity_kind", fmt.Sprint(k.ID), models.AuditCreated, models.AuditChanged); changed != 2 {
 			t.Errorf("%d audit events for the kind, want 2", changed)
 		}
 	})
