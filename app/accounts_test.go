@@ -184,6 +184,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		routes = append(routes, adminRoutes()...)
 		routes = append(routes, meetingRoutes(t, s.App.DB)...)
 		routes = append(routes, reportRoutes(t, s.App.DB)...)
+		routes = append(routes, activityRoutes(t, s.App.DB)...)
 		routes = append(routes, caseworkRoutes(t, s.App.DB)...)
 		accounts := map[models.Role]string{
 			models.RoleMediator: "mediation@demo.test", models.RoleHeadTeacher: "direction@demo.test", models.RolePartner: "caf@demo.test",

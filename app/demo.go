@@ -21,8 +21,8 @@ func (a *App) LoadDemo(ctx context.Context, out io.Writer) error {
 		fmt.Fprintln(out, "Les données de démonstration sont déjà chargées : rien n'a été ajouté.")
 	} else {
 		fmt.Fprintf(out, "Données de démonstration chargées : %d établissements, %d organismes partenaires, %d comptes, "+
-			"%d dossiers élèves, %d suivis, %d rencontres, %d orientations.\n",
-			sum.Establishments, sum.Partners, sum.Users, sum.Pupils, sum.FollowUps, sum.Meetings, sum.Referrals)
+			"%d dossiers élèves, %d suivis, %d rencontres, %d orientations, %d actions collectives.\n",
+			sum.Establishments, sum.Partners, sum.Users, sum.Pupils, sum.FollowUps, sum.Meetings, sum.Referrals, sum.Activities)
 	}
 	PrintDemoAccounts(out)
 	return nil

@@ -44,6 +44,7 @@ func PrintGenerated(w io.Writer, s gendata.Summary) {
 		{"participants", s.Participants, ""},
 		{"orientations", s.Referrals, ""},
 		{"étapes d'orientation", s.Transitions, ""},
+		{"actions collectives", s.Activities, fmt.Sprintf("avec un partenaire : %s", intText(s.ActivityPartners))},
 	}
 	for _, r := range rows {
 		line := fmt.Sprintf("  %-24s %10s", r.label, intText(r.n))

@@ -263,7 +263,8 @@ func (st tableStats) partialBitmap(n planNode) bool {
 // largeTables are the tables that grow with the metropolis's history: no page of one user's
 // work may read them whole.
 var largeTables = []string{"pupils", "follow_ups", "meetings", "meeting_participants", "referrals",
-	"referral_transitions", "pupil_status_changes", "monthly_indicators", "next_actions", "guardians", "audit_events"}
+	"referral_transitions", "pupil_status_changes", "monthly_indicators", "next_actions", "guardians", "audit_events", "activities",
+	"activity_partners"}
 
 // planPage is a page a user of a role reads.
 type planPage struct {
@@ -324,6 +325,12 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 		tb.Fatalf("generated data lacks a user of a role: mediator %q (file %d), head teacher %q (file %d), partner %q (referral %d)",
 			med.Email, pupil, cp.headTeacher, headPupil, cp.partner, referral)
 	}
+	var activity struct{ ID, KindID uint }
+	must(tb, db.Raw(`SELECT a.id, a.kind_id FROM activities a JOIN user_establishments ue ON ue.establishment_id = a.establishment_id AND ue.user_id = ?
+		ORDER BY a.held_on DESC, a.id DESC LIMIT 1`, med.UserID).Scan(&activity).Error)
+	if activity.ID == 0 {
+		tb.Fatalf("generated data lacks a collective action of mediator %q", med.Email)
+	}
 	cp.mediator = med.Email
 	cp.pages = []planPage{
 		{string(models.RoleMediator), "worklist", "/"},
@@ -335,12 +342,17 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 		{string(models.RoleMediator), "referrals-page-2", "/referrals?page=2"},
 		{string(models.RoleMediator), "meetings", "/meetings"},
 		{string(models.RoleMediator), "dashboard", "/establishments/" + medUAI},
+		{string(models.RoleMediator), "activities", "/activities"},
+		{string(models.RoleMediator), "activities-page-2", "/activities?page=2"},
+		{string(models.RoleMediator), "activities-kind", fmt.Sprintf("/activities?kind=%d", activity.KindID)},
+		{string(models.RoleMediator), "activity", fmt.Sprintf("/activities/%d", activity.ID)},
 		{string(models.RoleHeadTeacher), "home", "/"},
 		{string(models.RoleHeadTeacher), "pupil-list", "/pupils"},
 		{string(models.RoleHeadTeacher), "pupil-file", fmt.Sprintf("/pupils/%d", headPupil)},
 		{string(models.RoleHeadTeacher), "referrals", "/referrals"},
 		{string(models.RoleHeadTeacher), "meetings", "/meetings"},
 		{string(models.RoleHeadTeacher), "dashboard", "/establishments/" + est.UAI},
+		{string(models.RoleHeadTeacher), "activities", "/activities"},
 		{string(models.RolePartner), "home", "/"},
 		{string(models.RolePartner), "inbox", "/referrals"},
 		{string(models.RolePartner), "inbox-overdue", "/referrals?overdue=1"},

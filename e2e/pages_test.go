@@ -27,10 +27,13 @@ var pages = []struct {
 	{signedOut, []string{"/login"}},
 	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1", "/admin/imports", "/admin/audit", "/admin/audit?action=login"}},
 	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk", "/settings/reports", "/settings/security", "/reports/metropolitan",
-		"/reports/metropolitan?by=establishment", "/partners/1/report"}},
+		"/reports/metropolitan?by=establishment", "/partners/1/report", "/settings/activity-kinds", "/settings/activity-kinds/new",
+		"/settings/activity-kinds/5"}},
 	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings",
-		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X"}},
-	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016"}},
+		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X", "/activities", "/activities/new",
+		"/activities?year=2026-2027&kind=1", "/activities/1"}},
+	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016",
+		"/activities", "/activities/1"}},
 	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1", "/partners/1/report", "/reports/metropolitan?by=commune"}},
 }
 
@@ -48,6 +51,7 @@ var flows = []flow{
 	{"caf@demo.test", "a referral declined without reason", partnerDeclineFlow},
 	{"coordination@demo.test", "partner organisations", partnerFormFlow},
 	{"mediation@demo.test", "a meeting scheduled from a file, then a recap to write", meetingFlow},
+	{"mediation@demo.test", "a collective action recorded with errors, then saved", activityFlow},
 	{signedOut, "wrong password", func(t *testing.T, b *browser) {
 		b.open(t, "/login")
 		b.fill(t, map[string]string{"#email": "admin@demo.test", "#password": "pas-le-bon-mot-de-passe"})

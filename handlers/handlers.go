@@ -102,7 +102,8 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 		items = append(items, views.NavItem{Href: "/referrals", Label: loc.T("nav.referrals")})
 	}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
-		items = append(items, views.NavItem{Href: "/establishments", Label: loc.T("nav.dashboards")})
+		items = append(items, views.NavItem{Href: "/activities", Label: loc.T("activities.nav"), Also: []string{"/conflicts", "/case-reviews"}},
+			views.NavItem{Href: "/establishments", Label: loc.T("nav.dashboards")})
 	}
 	switch {
 	case role == models.RolePartner && partner != 0:
@@ -114,7 +115,8 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 	}
 	if role == models.RoleCoordinator {
 		items = append(items, views.NavItem{Href: "/partners", Label: loc.T("nav.partners")},
-			views.NavItem{Href: "/settings/reports", Label: loc.T("nav.report_settings")})
+			views.NavItem{Href: "/settings/reports", Label: loc.T("nav.report_settings")},
+			views.NavItem{Href: "/settings/activity-kinds", Label: loc.T("activities.nav_kinds")})
 	}
 	if role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")},

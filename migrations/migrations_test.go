@@ -97,6 +97,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 		&models.Referral{}, &models.ReferralTransition{}, &models.AuditEvent{}, &models.Setting{},
 		&models.Session{}, &models.LoginThrottle{}, &imports.ImportUpload{},
 		&models.SecondFactor{}, &models.RecoveryCode{}, &models.Draft{},
+		&models.ActivityKind{}, &models.Activity{}, &models.ActivityPartner{},
 	}
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		for _, m := range live {

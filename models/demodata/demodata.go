@@ -42,6 +42,7 @@ type Summary struct {
 	Meetings       int
 	Referrals      int
 	Indicators     int
+	Activities     int
 }
 
 // Account is a demo account, as printed at start so that visitors know how to log in.
@@ -297,8 +298,13 @@ func (d *dataset) insert(tx *gorm.DB) (Summary, error) {
 		return Summary{}, err
 	}
 
+	activities, err := d.insertActivities(tx, estIDs, partnerIDs, userIDs)
+	if err != nil {
+		return Summary{}, err
+	}
+
 	return Summary{
-		Establishments: len(ests), Partners: len(partners), Users: len(users), Pupils: len(pupils),
+		Activities: activities, Establishments: len(ests), Partners: len(partners), Users: len(users), Pupils: len(pupils),
 		FollowUps: len(followUps), Meetings: len(meetings), Referrals: len(referrals), Indicators: len(indicators),
 	}, nil
 }

@@ -34,7 +34,7 @@ func tableCounts(t *testing.T, db *gorm.DB) map[string]int64 {
 	out := map[string]int64{}
 	for _, table := range []string{"establishments", "partner_organisations", "users", "user_establishments",
 		"pupils", "guardians", "pupil_status_changes", "monthly_indicators", "follow_ups", "next_actions",
-		"meetings", "meeting_participants", "referrals", "referral_transitions", "settings", "audit_events"} {
+		"meetings", "meeting_participants", "referrals", "referral_transitions", "settings", "audit_events", "activities"} {
 		var n int64
 		if err := db.Table(table).Count(&n).Error; err != nil {
 			t.Fatalf("count %s: %v", table, err)
@@ -82,7 +82,7 @@ func TestLoad(t *testing.T) {
 				for table, want := range map[string]int{
 					"establishments": sum.Establishments, "partner_organisations": sum.Partners, "users": sum.Users,
 					"pupils": sum.Pupils, "follow_ups": sum.FollowUps, "meetings": sum.Meetings,
-					"referrals": sum.Referrals, "monthly_indicators": sum.Indicators,
+					"referrals": sum.Referrals, "monthly_indicators": sum.Indicators, "activities": sum.Activities,
 				} {
 					if counts[table] != int64(want) {
 						t.Errorf("%s: Summary says %d, the table holds %d", table, want, counts[table])
@@ -401,6 +401,8 @@ func checkDataset(d dataset, now time.Time) []string {
 			fail("UAI %s: %v", e.UAI, err)
 		}
 	}
+
+	problems = append(problems, checkActivities(d, now)...)
 
 	history := map[int][]models.PupilStatusChange{}
 	for _, c := range d.changes {

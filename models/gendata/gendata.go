@@ -129,6 +129,9 @@ type Summary struct {
 	Participants       int
 	Referrals          int
 	Transitions        int
+	// Activities are the collective actions, ActivityPartners the partners they involve.
+	Activities       int
+	ActivityPartners int
 
 	// OpenByRisk counts the files still open at Now by stored risk level.
 	OpenByRisk map[risk.Level]int
@@ -198,6 +201,10 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 
 	if err := p.insertPupils(ctx, db, ids, &sum); err != nil {
 		return sum, models.Problemf(err, "generate.interrupted", "Done", sum.Pupils, "Total", size.Pupils, "Reason", err.Error())
+	}
+
+	if err := p.insertActivities(db, ids, &sum); err != nil {
+		return sum, fmt.Errorf("gendata: collective actions: %w", err)
 	}
 
 	rules, err := models.LoadRiskRules(ctx, db)
@@ -302,7 +309,7 @@ func create[T any](tx *gorm.DB, what string, rows []T) error {
 func analyze(db *gorm.DB) error {
 	for _, table := range []string{"establishments", "partner_organisations", "users", "user_establishments", "pupils",
 		"guardians", "pupil_status_changes", "monthly_indicators", "follow_ups", "next_actions", "meetings",
-		"meeting_participants", "referrals", "referral_transitions"} {
+		"meeting_participants", "referrals", "referral_transitions", "activities", "activity_partners"} {
 		if err := db.Exec("ANALYZE " + table).Error; err != nil {
 			return fmt.Errorf("gendata: analyze %s: %w", table, err)
 		}

@@ -43,7 +43,7 @@ func tableCounts(t *testing.T, db *gorm.DB) map[string]int64 {
 	out := map[string]int64{}
 	for _, table := range []string{"establishments", "partner_organisations", "users", "user_establishments", "pupils",
 		"guardians", "pupil_status_changes", "monthly_indicators", "follow_ups", "next_actions", "meetings",
-		"meeting_participants", "referrals", "referral_transitions"} {
+		"meeting_participants", "referrals", "referral_transitions", "activities", "activity_partners"} {
 		out[table] = count(t, db, "SELECT COUNT(*) FROM "+table)
 	}
 	return out
@@ -76,6 +76,7 @@ func TestGenerate(t *testing.T) {
 					"users": sum.Users, "user_establishments": sum.UserEstablishments, "guardians": sum.Guardians,
 					"pupil_status_changes": sum.StatusChanges, "monthly_indicators": sum.Indicators,
 					"meeting_participants": sum.Participants, "referral_transitions": sum.Transitions,
+					"activities": sum.Activities, "activity_partners": sum.ActivityPartners,
 				} {
 					if counts[table] != int64(got) {
 						t.Errorf("%s: Summary says %d, the table holds %d", table, got, counts[table])
@@ -95,6 +96,7 @@ func TestGenerate(t *testing.T) {
 
 				checkInvariants(t, db, now)
 				checkStoredRisk(t, db, now)
+				checkActivities(t, db, now, size)
 
 				// Every status, exit reason, meeting status and referral status is there.
 				exists := func(what, query string, args ...any) {
@@ -368,10 +370,13 @@ func checksum(t *testing.T, db *gorm.DB) string {
 	h := sha256.New()
 	for _, table := range []string{"establishments", "partner_organisations", "users", "user_establishments", "pupils",
 		"guardians", "pupil_status_changes", "monthly_indicators", "follow_ups", "next_actions", "meetings",
-		"meeting_participants", "referrals", "referral_transitions"} {
+		"meeting_participants", "referrals", "referral_transitions", "activities", "activity_partners"} {
 		order := "id"
-		if table == "user_establishments" {
+		switch table {
+		case "user_establishments":
 			order = "user_id, establishment_id"
+		case "activity_partners":
+			order = "activity_id, partner_organisation_id"
 		}
 		rows, err := db.Raw("SELECT * FROM " + table + " ORDER BY " + order).Rows()
 		if err != nil {
