@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
 	"mediation/handlers"
 	"mediation/models"
 	"mediation/models/dbtest"
@@ -95,6 +96,9 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 			dbtest.Must(t, db.Take(&p, mp.pupil.ID).Error)
 			return p
 		}
+		var action models.Activity
+		dbtest.Must(t, db.Where("establishment_id = ?", mp.pupil.EstablishmentID).Order("id").Take(&action).Error)
+		actionPage := fmt.Sprintf("/activities/%d", action.ID)
 		esc := html.EscapeString
 		cases := []draftCase{
 			{"follow-up", mp.mediator.Email, file, file + "/followups", func() url.Values {
@@ -171,6 +175,12 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 			{"partner outcome", "caf@demo.test", answered, answered + "/close", func() url.Values {
 				return url.Values{"version": {version(&models.Referral{}, answered)}, "outcome": {"not_eligible"}, "comment": {"Orientée vers le CCAS."}}
 			}, []string{`<option value="not_eligible" selected>`, "Orientée vers le CCAS.</textarea>"}},
+			{"new collective action", mp.mediator.Email, "/activities/new", "/activities", func() url.Values {
+				return activityDraftForm(t, db, mp.pupil.EstablishmentID, "", "Atelier sur le harcèlement en 5e B, très bonne écoute.")
+			}, []string{esc("Atelier sur le harcèlement en 5e B, très bonne écoute.") + "</textarea>", `value="2026-11-23"`}},
+			{"collective action edit", mp.mediator.Email, actionPage, actionPage, func() url.Values {
+				return activityDraftForm(t, db, mp.pupil.EstablishmentID, version(&models.Activity{}, actionPage), "Café des parents : huit familles, thème des écrans.")
+			}, []string{esc("Café des parents : huit familles, thème des écrans.") + "</textarea>"}},
 		}
 		// What a change leaves in the audit log; views and logins are not changes.
 		changes := func() int64 {
@@ -444,6 +454,7 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 			"/establishments/:uai/edit": admin, "/partners": admin, "/partners/:id": admin,
 			"/admin/users": admin, "/admin/users/:id": admin, "/admin/users/:id/password": secret, "/admin/users/:id/second-factor/reset": button,
 			"/admin/imports": "a file upload", "/admin/imports/:token/apply": button,
+			"/activities/:id/delete": button, "/settings/activity-kinds": admin, "/settings/activity-kinds/:id": admin,
 		}
 		kept := map[string]bool{}
 		for _, r := range handlers.DraftRoutes() {
@@ -473,4 +484,18 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 			t.Errorf("only %d forms keep drafts", len(kept))
 		}
 	})
+}
+
+// activityDraftForm is a collective action's form in the establishment, of its first kind, at
+// the version given ("" for a new one).
+func activityDraftForm(t *testing.T, db *gorm.DB, establishment uint, version, note string) url.Values {
+	t.Helper()
+	var kind models.ActivityKind
+	dbtest.Must(t, db.Where("active = ?", true).Order("position, id").Take(&kind).Error)
+	v := url.Values{"establishment_id": {fmt.Sprint(establishment)}, "kind_id": {fmt.Sprint(kind.ID)}, "held_on": {"2026-11-23"},
+		"duration_minutes": {"90"}, "pupils": {"24"}, "parents": {"0"}, "staff": {"2"}, "themes": {"bullying"}, "note": {note}}
+	if version != "" {
+		v.Set("version", version)
+	}
+	return v
 }

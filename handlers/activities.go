@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -207,11 +208,11 @@ func (h *Handlers) activityPage(c echo.Context, title string, d *models.Activity
 	return p, nil
 }
 
-// typed puts back what was typed in a form that failed, ticks included.
-func (p *ActivityPage) typed(c echo.Context) {
-	p.Values = formValues(c)
+// typed puts back what was typed in a form that failed, or was kept as a draft when the session
+// expired, ticks included.
+func (p *ActivityPage) typed(form url.Values) {
+	p.Values = valueMap(form)
 	p.Themes, p.Partners = map[string]bool{}, map[uint]bool{}
-	form, _ := c.FormParams()
 	for _, t := range form["themes"] {
 		p.Themes[t] = true
 	}
@@ -256,9 +257,18 @@ func bindActivity(c echo.Context) (models.ActivityInput, models.ValidationError)
 // NewActivityForm shows the form that records an action: today, in the mediator's first
 // establishment (or the one the list was filtered on).
 func (h *Handlers) NewActivityForm(c echo.Context) error {
+	// The draft first, so that the word saying why it is filled in reaches this page.
+	_, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
 	p, err := h.activityPage(c, "activities.new", nil)
 	if err != nil {
 		return err
+	}
+	if draft != nil {
+		p.typed(draft)
+		return h.render(c, http.StatusOK, "activity_new", p)
 	}
 	p.Values = map[string]string{"held_on": p.Today, "duration_minutes": "60", "pupils": "0", "parents": "0", "staff": "0"}
 	if len(p.Establishments) > 0 {
@@ -293,7 +303,7 @@ func (h *Handlers) CreateActivity(c echo.Context) error {
 		if perr != nil {
 			return perr
 		}
-		p.typed(c)
+		p.typed(typedValues(c, nil))
 		p.Errors = fieldErrors(p.Localizer, ve)
 		return h.render(c, http.StatusUnprocessableEntity, "activity_new", p)
 	case err != nil:
@@ -324,9 +334,21 @@ func (h *Handlers) Activity(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	_, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
 	p, err := h.loadActivityPage(c, id)
 	if err != nil {
 		return err
+	}
+	if draft != nil && p.CanEdit {
+		// Typed on the version it was based on: if the action changed meanwhile, sending it
+		// again is refused as stale, like any edit from an old tab.
+		p.typed(draft)
+		if v, err := strconv.Atoi(draft.Get("version")); err == nil {
+			p.Version = v
+		}
 	}
 	if err := h.audit(c, models.AuditPupilViewed, "activity", fmt.Sprint(id), fmt.Sprintf("establishment %d", p.Detail.EstablishmentID)); err != nil {
 		return err
@@ -356,7 +378,7 @@ func (h *Handlers) UpdateActivity(c echo.Context) error {
 			return perr
 		}
 		current := p.Values
-		p.typed(c)
+		p.typed(typedValues(c, nil))
 		if stale != nil {
 			p.Stale = staleNotice(p.Localizer, stale, p.Values, current, "establishment_id", "kind_id", "held_on", "duration_minutes",
 				"pupils", "parents", "staff", "note")

@@ -71,7 +71,12 @@ var draftForms = map[string]draftForm{
 	"/referrals/:id/feedback":    {"/referrals/:id", "feedback", commentFields},
 	"/referrals/:id/close":       {"/referrals/:id", "close", []string{"version", "outcome", "comment"}},
 	"/referrals/:id/withdraw":    {"/referrals/:id", "withdraw", commentFields},
+	"/activities":                {"/activities/new", "activity", activityFields},
+	"/activities/:id":            {"/activities/:id", "activity", activityFields},
 }
+
+// activityFields are the fields of a collective action's form.
+var activityFields = []string{"version", "establishment_id", "kind_id", "held_on", "duration_minutes", "pupils", "parents", "staff", "note", "themes", "partner_ids"}
 
 // DraftRoutes lists the routes whose forms are kept as drafts after an expired session, for the
 // test that makes every form route decide.
