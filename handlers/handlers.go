@@ -41,6 +41,9 @@ type Handlers struct {
 	Importers map[string]Importer
 	// Snapshots serves the metropolitan figures (the overview, its PDF).
 	Snapshots *reports.Snapshots
+	// SchoolLife holds the school-life pages whose routes are registered (SchoolLifePages): the
+	// navigation and the tabs link only to those.
+	SchoolLife map[string]bool
 }
 
 // langCookie keeps a visitor's language choice before they sign in.
@@ -78,7 +81,8 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 			if u.PartnerOrganisationID != nil {
 				partner = *u.PartnerOrganisationID
 			}
-			p.Nav = navigation(loc, u.Role, partner, c.Request().URL.Path)
+			schoolLife, _ := h.schoolLifeNav(loc)
+			p.Nav = navigation(loc, u.Role, partner, c.Request().URL.Path, schoolLife)
 		}
 	}
 	// Pages outside the session middleware (static files, probes) have no session to read.
@@ -91,12 +95,16 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 }
 
 // navigation lists the pages of a role (partner: the agent's organisation); the entry of the
-// current section is marked.
-func navigation(loc *views.Localizer, role models.Role, partner uint, path string) []views.NavItem {
+// current section is marked. schoolLife is the « Vie scolaire » entry of the establishment
+// roles (no Href when no school-life page is registered).
+func navigation(loc *views.Localizer, role models.Role, partner uint, path string, schoolLife views.NavItem) []views.NavItem {
 	items := []views.NavItem{{Href: "/", Label: loc.T("nav.home")}}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
 		items = append(items, views.NavItem{Href: "/pupils", Label: loc.T("nav.pupils")},
 			views.NavItem{Href: "/meetings", Label: loc.T("nav.meetings")})
+		if schoolLife.Href != "" {
+			items = append(items, schoolLife)
+		}
 	}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher || role == models.RolePartner {
 		items = append(items, views.NavItem{Href: "/referrals", Label: loc.T("nav.referrals")})

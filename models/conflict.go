@@ -282,7 +282,7 @@ func (in *ConflictInput) validate(now time.Time) ValidationError {
 			v.Add("parties", "conflicts.error.too_many_parties", "Count", MaxConflictParties)
 			break
 		}
-		field := func(name string) string { return fmt.Sprintf("party%d_%s", i, name) }
+		field := func(name string) string { return partyField(i, name) }
 		p.Description, p.row = strings.TrimSpace(p.Description), i
 		switch {
 		case !p.Role.Valid():
@@ -306,6 +306,9 @@ func (in *ConflictInput) validate(now time.Time) ValidationError {
 	in.Parties = parties
 	return v
 }
+
+// partyField names a field of a party row of the form, as its messages do: party2_role.
+func partyField(row int, name string) string { return fmt.Sprintf("party%d_%s", row, name) }
 
 // checkPartyFiles verifies, in one query, that the files named as parties are files of the
 // conflict's establishment that the scope reads and that are not anonymised.
@@ -331,12 +334,13 @@ func (in ConflictInput) checkPartyFiles(tx *gorm.DB, s Scope, v ValidationError)
 	}
 	seen := map[uint]bool{}
 	for _, p := range in.Parties {
+		field := partyField(p.row, "pupil_id")
 		switch {
 		case p.PupilID == nil:
 		case !ok[*p.PupilID]:
-			v.Add(fmt.Sprintf("party%d_pupil_id", p.row), "conflicts.error.file_not_in_establishment")
+			v.Add(field, "conflicts.error.file_not_in_establishment")
 		case seen[*p.PupilID]:
-			v.Add(fmt.Sprintf("party%d_pupil_id", p.row), "conflicts.error.file_twice")
+			v.Add(field, "conflicts.error.file_twice")
 		}
 		if p.PupilID != nil {
 			seen[*p.PupilID] = true

@@ -31,6 +31,7 @@ type dataset struct {
 	actions        []actionRow
 	referrals      []referralRow
 	transitions    []transitionRow
+	conflicts      []conflictRow
 }
 
 // Rows with their references; -1 stands for a NULL reference.
@@ -231,6 +232,7 @@ func generate(now time.Time, hashes []string) dataset {
 	g.upcomingMeetings()
 	g.ensureDueSoon()
 	g.referrals()
+	g.conflicts()
 	return g.d
 }
 
