@@ -44,6 +44,7 @@ func PrintGenerated(w io.Writer, s gendata.Summary) {
 		{"participants", s.Participants, ""},
 		{"orientations", s.Referrals, ""},
 		{"étapes d'orientation", s.Transitions, ""},
+		{"médiations de conflits", s.Conflicts, fmt.Sprintf("parties : %s", intText(s.ConflictParties))},
 	}
 	for _, r := range rows {
 		line := fmt.Sprintf("  %-24s %10s", r.label, intText(r.n))

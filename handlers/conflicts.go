@@ -137,7 +137,9 @@ type ConflictForm struct {
 func (f ConflictForm) Get(name string) string { return f.Values[name] }
 
 // Party returns a value of a party row ("role", "pupil_id", "description").
-func (f ConflictForm) Party(i int, name string) string { return f.Values[fmt.Sprintf("party%d_%s", i, name)] }
+func (f ConflictForm) Party(i int, name string) string {
+	return f.Values[fmt.Sprintf("party%d_%s", i, name)]
+}
 
 // PartyError returns the message beside a field of a party row.
 func (f ConflictForm) PartyError(i int, name string) string {

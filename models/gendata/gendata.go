@@ -2,7 +2,8 @@
 // establishments spread over the communes of the Métropole Européenne de Lille, their
 // mediators and head teachers, the partner organisations and their agents, and five school
 // years of pupil files (up to the given day) with their status history, monthly indicators,
-// follow-ups, next actions, family–school meetings and referrals.
+// follow-ups, next actions, family–school meetings and referrals, and the establishments'
+// conflict mediations.
 //
 // The data set is a pure function of the scale, the seed and the day (in Paris) it is generated
 // for: the same three give the same rows, in the same order, with the same ids on an empty
@@ -129,6 +130,8 @@ type Summary struct {
 	Participants       int
 	Referrals          int
 	Transitions        int
+	Conflicts          int
+	ConflictParties    int
 
 	// OpenByRisk counts the files still open at Now by stored risk level.
 	OpenByRisk map[risk.Level]int
@@ -198,6 +201,10 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 
 	if err := p.insertPupils(ctx, db, ids, &sum); err != nil {
 		return sum, models.Problemf(err, "generate.interrupted", "Done", sum.Pupils, "Total", size.Pupils, "Reason", err.Error())
+	}
+
+	if err := p.insertConflicts(ctx, db, ids, &sum); err != nil {
+		return sum, err
 	}
 
 	rules, err := models.LoadRiskRules(ctx, db)
@@ -302,7 +309,7 @@ func create[T any](tx *gorm.DB, what string, rows []T) error {
 func analyze(db *gorm.DB) error {
 	for _, table := range []string{"establishments", "partner_organisations", "users", "user_establishments", "pupils",
 		"guardians", "pupil_status_changes", "monthly_indicators", "follow_ups", "next_actions", "meetings",
-		"meeting_participants", "referrals", "referral_transitions"} {
+		"meeting_participants", "referrals", "referral_transitions", "conflicts", "conflict_parties"} {
 		if err := db.Exec("ANALYZE " + table).Error; err != nil {
 			return fmt.Errorf("gendata: analyze %s: %w", table, err)
 		}
