@@ -29,8 +29,8 @@ var pages = []struct {
 	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk", "/settings/reports", "/settings/security", "/reports/metropolitan",
 		"/reports/metropolitan?by=establishment", "/partners/1/report"}},
 	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings",
-		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X"}},
-	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016"}},
+		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X", "/conflicts", "/conflicts/new", "/conflicts?follow_up=1&outcome=pending"}},
+	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016", "/conflicts"}},
 	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1", "/partners/1/report", "/reports/metropolitan?by=commune"}},
 }
 
@@ -48,6 +48,8 @@ var flows = []flow{
 	{"caf@demo.test", "a referral declined without reason", partnerDeclineFlow},
 	{"coordination@demo.test", "partner organisations", partnerFormFlow},
 	{"mediation@demo.test", "a meeting scheduled from a file, then a recap to write", meetingFlow},
+	{"mediation@demo.test", "a conflict opened, and one recorded with a named party", conflictFlow},
+	{"direction@demo.test", "a conflict read by the head teacher", headTeacherConflictFlow},
 	{signedOut, "wrong password", func(t *testing.T, b *browser) {
 		b.open(t, "/login")
 		b.fill(t, map[string]string{"#email": "admin@demo.test", "#password": "pas-le-bon-mot-de-passe"})
