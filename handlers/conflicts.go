@@ -169,15 +169,16 @@ func (p ConflictPage) Outcome() string {
 	return ""
 }
 
-// conflictForm builds the form's choices for the scope's establishments and files.
-func (h *Handlers) conflictForm(c echo.Context, action string, values map[string]string, rows int) (*ConflictForm, error) {
+// conflictForm builds the form's choices: the scope's establishments, and the files of the
+// conflict's establishment (an edit), or of all of them (0: a new conflict).
+func (h *Handlers) conflictForm(c echo.Context, action string, values map[string]string, rows int, establishmentID uint) (*ConflictForm, error) {
 	ctx := c.Request().Context()
 	s := currentScope(c)
 	es, err := models.ConflictEstablishments(ctx, h.DB, s)
 	if err != nil {
 		return nil, err
 	}
-	files, err := models.PartyFiles(ctx, h.DB, s, h.Now())
+	files, err := models.PartyFiles(ctx, h.DB, s, establishmentID, h.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +263,7 @@ func (h *Handlers) NewConflictForm(c echo.Context) error {
 	if s := currentScope(c); len(s.EstablishmentIDs) == 1 {
 		values["establishment_id"] = fmt.Sprint(s.EstablishmentIDs[0])
 	}
-	f, err := h.conflictForm(c, "/conflicts", values, conflictFormRows)
+	f, err := h.conflictForm(c, "/conflicts", values, conflictFormRows, 0)
 	if err != nil {
 		return err
 	}
@@ -290,7 +291,7 @@ func (h *Handlers) CreateConflict(c echo.Context) error {
 	var ve models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		f, ferr := h.conflictForm(c, "/conflicts", formValues(c), partyRowsTyped(c))
+		f, ferr := h.conflictForm(c, "/conflicts", formValues(c), partyRowsTyped(c), 0)
 		if ferr != nil {
 			return ferr
 		}
@@ -345,7 +346,8 @@ func (h *Handlers) conflictPage(c echo.Context, id uint) (ConflictPage, error) {
 	p := ConflictPage{Page: h.page(c, "conflicts.show"), D: d}
 	p.Tabs = h.schoolLifeTabs(p.Localizer, "/conflicts")
 	if currentScope(c).WritesConflicts() {
-		p.Form, err = h.conflictForm(c, fmt.Sprintf("/conflicts/%d", id), conflictValues(d.Conflict), len(d.Conflict.Parties)+2)
+		p.Form, err = h.conflictForm(c, fmt.Sprintf("/conflicts/%d", id), conflictValues(d.Conflict),
+			len(d.Conflict.Parties)+2, d.Conflict.EstablishmentID)
 		if err != nil {
 			return ConflictPage{}, err
 		}
@@ -378,7 +380,7 @@ func (h *Handlers) UpdateConflict(c echo.Context) error {
 		}
 		typed := formValues(c)
 		current := p.Form.Values
-		f, ferr := h.conflictForm(c, p.Form.Action, typed, partyRowsTyped(c))
+		f, ferr := h.conflictForm(c, p.Form.Action, typed, partyRowsTyped(c), p.D.Conflict.EstablishmentID)
 		if ferr != nil {
 			return ferr
 		}

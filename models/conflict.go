@@ -724,10 +724,15 @@ type PartyFileOption struct {
 }
 
 // PartyFiles lists the files of the scope a mediator may name as parties (not anonymised, open
-// or closed this school year), by establishment and name, in one query.
-func PartyFiles(ctx context.Context, db *gorm.DB, s Scope, now time.Time) ([]PartyFileOption, error) {
+// or closed since the last school year began), by establishment and name, in one query: those of
+// one establishment, or of all the scope's for 0.
+func PartyFiles(ctx context.Context, db *gorm.DB, s Scope, establishmentID uint, now time.Time) ([]PartyFileOption, error) {
 	var out []PartyFileOption
-	err := s.Pupils(db.WithContext(ctx).Table("pupils")).
+	q := s.Pupils(db.WithContext(ctx).Table("pupils"))
+	if establishmentID != 0 {
+		q = q.Where("pupils.establishment_id = ?", establishmentID)
+	}
+	err := q.
 		Select("pupils.id, pupils.establishment_id, pupils.last_name, pupils.first_name, pupils.class_name").
 		Where("pupils.anonymised_at IS NULL AND (pupils.closed_at IS NULL OR pupils.closed_at >= ?)",
 			calendar.SchoolYearOf(now).Previous().Start().UTC()).
