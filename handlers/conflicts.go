@@ -80,7 +80,7 @@ func (h *Handlers) Conflicts(c echo.Context) error {
 	if !f.Outcome.Valid() && f.Outcome != models.OutcomePending {
 		f.Outcome = ""
 	}
-	es, err := models.ConflictEstablishments(ctx, h.DB, s)
+	es, err := models.EstablishmentsOf(ctx, h.DB, s)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (p ConflictPage) Outcome() string {
 func (h *Handlers) conflictForm(c echo.Context, action string, values map[string]string, rows int, establishmentID uint) (*ConflictForm, error) {
 	ctx := c.Request().Context()
 	s := currentScope(c)
-	es, err := models.ConflictEstablishments(ctx, h.DB, s)
+	es, err := models.EstablishmentsOf(ctx, h.DB, s)
 	if err != nil {
 		return nil, err
 	}

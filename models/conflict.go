@@ -701,19 +701,6 @@ func ConflictsToReview(ctx context.Context, db *gorm.DB, s Scope, userID uint, n
 	return rows, nil
 }
 
-// ConflictEstablishments lists the establishments of the scope, for the list's filter and the
-// form, in French order of their names.
-func ConflictEstablishments(ctx context.Context, db *gorm.DB, s Scope) ([]Establishment, error) {
-	if !s.SeesPupilFiles() {
-		return nil, nil
-	}
-	var es []Establishment
-	if err := db.WithContext(ctx).Where("id IN ?", s.EstablishmentIDs).Order("name, id").Find(&es).Error; err != nil {
-		return nil, fmt.Errorf("models: establishments of the conflicts: %w", err)
-	}
-	return es, nil
-}
-
 // PartyFileOption is a pupil file the conflict form offers as a party.
 type PartyFileOption struct {
 	ID              uint
