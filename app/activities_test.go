@@ -96,7 +96,7 @@ func TestActivitiesOverHTTP(t *testing.T) {
 
 		r := med.get("/activities")
 		if r.Status != http.StatusOK || !strings.Contains(r.Body, `<a href="/activities" aria-current="page">Actions collectives</a>`) ||
-			!strings.Contains(r.Body, "Vie scolaire") || strings.Contains(r.Body, `href="/conflicts"`) {
+			!strings.Contains(r.Body, "Vie scolaire") || !strings.Contains(r.Body, `<a href="/conflicts">`) {
 			t.Fatalf("list: %d %s", r.Status, excerpt(r.Body))
 		}
 		before := countActivities(t, db)

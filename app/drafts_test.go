@@ -99,6 +99,9 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 		var action models.Activity
 		dbtest.Must(t, db.Where("establishment_id = ?", mp.pupil.EstablishmentID).Order("id").Take(&action).Error)
 		actionPage := fmt.Sprintf("/activities/%d", action.ID)
+		var conflict models.Conflict
+		dbtest.Must(t, db.Where("establishment_id = ?", mp.pupil.EstablishmentID).Order("id").Take(&conflict).Error)
+		conflictPage := fmt.Sprintf("/conflicts/%d", conflict.ID)
 		esc := html.EscapeString
 		cases := []draftCase{
 			{"follow-up", mp.mediator.Email, file, file + "/followups", func() url.Values {
@@ -181,6 +184,17 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 			{"collective action edit", mp.mediator.Email, actionPage, actionPage, func() url.Values {
 				return activityDraftForm(t, db, mp.pupil.EstablishmentID, version(&models.Activity{}, actionPage), "Café des parents : huit familles, thème des écrans.")
 			}, []string{esc("Café des parents : huit familles, thème des écrans.") + "</textarea>"}},
+			{"new conflict", mp.mediator.Email, "/conflicts/new", "/conflicts", func() url.Values {
+				v := conflictForm(mp)
+				v.Set("notes", "Bousculade au portail, les deux élèves ont été écoutés.")
+				return v
+			}, []string{esc("Bousculade au portail, les deux élèves ont été écoutés.") + "</textarea>", `value="` + esc("élève de 3e") + `"`}},
+			{"conflict edit", mp.mediator.Email, conflictPage, conflictPage, func() url.Values {
+				v := conflictForm(mp)
+				v.Set("version", version(&models.Conflict{}, conflictPage))
+				v.Set("notes", "Accord trouvé après la rencontre de médiation.")
+				return v
+			}, []string{esc("Accord trouvé après la rencontre de médiation.") + "</textarea>"}},
 		}
 		// What a change leaves in the audit log; views and logins are not changes.
 		changes := func() int64 {

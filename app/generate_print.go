@@ -45,6 +45,7 @@ func PrintGenerated(w io.Writer, s gendata.Summary) {
 		{"orientations", s.Referrals, ""},
 		{"étapes d'orientation", s.Transitions, ""},
 		{"actions collectives", s.Activities, fmt.Sprintf("avec un partenaire : %s", intText(s.ActivityPartners))},
+		{"médiations de conflits", s.Conflicts, fmt.Sprintf("parties : %s", intText(s.ConflictParties))},
 	}
 	for _, r := range rows {
 		line := fmt.Sprintf("  %-24s %10s", r.label, intText(r.n))

@@ -264,7 +264,7 @@ func (st tableStats) partialBitmap(n planNode) bool {
 // work may read them whole.
 var largeTables = []string{"pupils", "follow_ups", "meetings", "meeting_participants", "referrals",
 	"referral_transitions", "pupil_status_changes", "monthly_indicators", "next_actions", "guardians", "audit_events", "activities",
-	"activity_partners"}
+	"activity_partners", "conflicts", "conflict_parties"}
 
 // planPage is a page a user of a role reads.
 type planPage struct {
@@ -318,12 +318,15 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 	must(tb, db.Raw(`SELECT r.id FROM referrals r JOIN pupils p ON p.id = r.pupil_id
 		WHERE r.partner_organisation_id = ? AND r.sent_at IS NOT NULL AND p.anonymised_at IS NULL ORDER BY r.sent_at DESC, r.id DESC LIMIT 1`, org).
 		Scan(&referral).Error)
+	var conflict uint
+	must(tb, db.Raw(`SELECT c.id FROM conflicts c JOIN user_establishments ue ON ue.establishment_id = c.establishment_id AND ue.user_id = ?
+		ORDER BY c.occurred_on DESC, c.id DESC LIMIT 1`, med.UserID).Scan(&conflict).Error)
 	var medUAI string
 	must(tb, db.Raw(`SELECT e.uai FROM establishments e JOIN user_establishments ue ON ue.establishment_id = e.id AND ue.user_id = ?
 		ORDER BY e.id LIMIT 1`, med.UserID).Scan(&medUAI).Error)
-	if med.Email == "" || pupil == 0 || cp.headTeacher == "" || headPupil == 0 || cp.partner == "" || referral == 0 {
-		tb.Fatalf("generated data lacks a user of a role: mediator %q (file %d), head teacher %q (file %d), partner %q (referral %d)",
-			med.Email, pupil, cp.headTeacher, headPupil, cp.partner, referral)
+	if med.Email == "" || pupil == 0 || cp.headTeacher == "" || headPupil == 0 || cp.partner == "" || referral == 0 || conflict == 0 {
+		tb.Fatalf("generated data lacks a user of a role: mediator %q (file %d, conflict %d), head teacher %q (file %d), partner %q (referral %d)",
+			med.Email, pupil, conflict, cp.headTeacher, headPupil, cp.partner, referral)
 	}
 	var activity struct{ ID, KindID uint }
 	must(tb, db.Raw(`SELECT a.id, a.kind_id FROM activities a JOIN user_establishments ue ON ue.establishment_id = a.establishment_id AND ue.user_id = ?
@@ -346,6 +349,10 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 		{string(models.RoleMediator), "activities-page-2", "/activities?page=2"},
 		{string(models.RoleMediator), "activities-kind", fmt.Sprintf("/activities?kind=%d", activity.KindID)},
 		{string(models.RoleMediator), "activity", fmt.Sprintf("/activities/%d", activity.ID)},
+		{string(models.RoleMediator), "conflicts", "/conflicts"},
+		{string(models.RoleMediator), "conflicts-open-follow-ups", "/conflicts?follow_up=1&kind=verbal"},
+		{string(models.RoleMediator), "conflict", fmt.Sprintf("/conflicts/%d", conflict)},
+		{string(models.RoleMediator), "conflict-new", "/conflicts/new"},
 		{string(models.RoleHeadTeacher), "home", "/"},
 		{string(models.RoleHeadTeacher), "pupil-list", "/pupils"},
 		{string(models.RoleHeadTeacher), "pupil-file", fmt.Sprintf("/pupils/%d", headPupil)},
@@ -353,6 +360,7 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 		{string(models.RoleHeadTeacher), "meetings", "/meetings"},
 		{string(models.RoleHeadTeacher), "dashboard", "/establishments/" + est.UAI},
 		{string(models.RoleHeadTeacher), "activities", "/activities"},
+		{string(models.RoleHeadTeacher), "conflicts", "/conflicts"},
 		{string(models.RolePartner), "home", "/"},
 		{string(models.RolePartner), "inbox", "/referrals"},
 		{string(models.RolePartner), "inbox-overdue", "/referrals?overdue=1"},

@@ -31,9 +31,9 @@ var pages = []struct {
 		"/settings/activity-kinds/5"}},
 	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings",
 		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X", "/activities", "/activities/new",
-		"/activities?year=2026-2027&kind=1", "/activities/1"}},
+		"/activities?year=2026-2027&kind=1", "/activities/1", "/conflicts", "/conflicts/new", "/conflicts?follow_up=1&outcome=pending"}},
 	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016",
-		"/activities", "/activities/1"}},
+		"/activities", "/activities/1", "/conflicts"}},
 	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1", "/partners/1/report", "/reports/metropolitan?by=commune"}},
 }
 
@@ -52,6 +52,8 @@ var flows = []flow{
 	{"coordination@demo.test", "partner organisations", partnerFormFlow},
 	{"mediation@demo.test", "a meeting scheduled from a file, then a recap to write", meetingFlow},
 	{"mediation@demo.test", "a collective action recorded with errors, then saved", activityFlow},
+	{"mediation@demo.test", "a conflict opened, and one recorded with a named party", conflictFlow},
+	{"direction@demo.test", "a conflict read by the head teacher", headTeacherConflictFlow},
 	{signedOut, "wrong password", func(t *testing.T, b *browser) {
 		b.open(t, "/login")
 		b.fill(t, map[string]string{"#email": "admin@demo.test", "#password": "pas-le-bon-mot-de-passe"})

@@ -17,31 +17,6 @@ import (
 	"mediation/views"
 )
 
-// schoolLifeTabs are the three pages of the school life: collective actions, conflicts and
-// case reviews, each shown only once its route is registered, so that no tab leads nowhere.
-var schoolLifeTabs = []struct{ href, label string }{
-	{"/activities", "activities.tab"},
-	{"/conflicts", "activities.tab_conflicts"},
-	{"/case-reviews", "activities.tab_case_reviews"},
-}
-
-// tabs lists the school-life tabs whose pages exist, the one at current marked.
-func (h *Handlers) tabs(c echo.Context, loc *views.Localizer, current string) []views.NavItem {
-	registered := map[string]bool{}
-	for _, r := range c.Echo().Routes() {
-		if r.Method == http.MethodGet {
-			registered[r.Path] = true
-		}
-	}
-	var out []views.NavItem
-	for _, t := range schoolLifeTabs {
-		if registered[t.href] {
-			out = append(out, views.NavItem{Href: t.href, Label: loc.T(t.label), Current: t.href == current})
-		}
-	}
-	return out
-}
-
 // ActivitiesPage lists the collective actions of the user's establishments.
 type ActivitiesPage struct {
 	views.Page
@@ -95,7 +70,7 @@ func (h *Handlers) Activities(c echo.Context) error {
 	}
 	p := ActivitiesPage{Page: h.page(c, "activities.title"), List: list, Filter: f, Year: year, Establishments: es, Kinds: kinds,
 		Years: activityYears(calendar.SchoolYearOf(h.Now())), CanRecord: s.Role == models.RoleMediator}
-	p.Tabs = h.tabs(c, p.Localizer, "/activities")
+	p.Tabs = schoolLifeTabs(p.Localizer, "/activities")
 	p.Pages = paginate("/activities", map[string]string{"establishment": idParam(f.EstablishmentID), "kind": idParam(f.KindID), "year": year},
 		f.Page, models.ActivitiesPerPage, list.Total)
 	return h.render(c, http.StatusOK, "activities", p)
@@ -168,7 +143,7 @@ func (h *Handlers) activityPage(c echo.Context, title string, d *models.Activity
 	s := currentScope(c)
 	p := ActivityPage{Page: h.page(c, title), Detail: d, Themes: map[string]bool{}, Partners: map[uint]bool{}, Values: map[string]string{},
 		ThemeCodes: models.ActivityThemes, Today: dateValue(calendar.Today(h.Now())), CanEdit: s.Role == models.RoleMediator}
-	p.Tabs = h.tabs(c, p.Localizer, "/activities")
+	p.Tabs = schoolLifeTabs(p.Localizer, "/activities")
 	if d != nil {
 		p.ID, p.Version, p.Values = d.ID, d.Version, activityValues(d.Activity)
 		u := currentUser(c)

@@ -73,7 +73,13 @@ var draftForms = map[string]draftForm{
 	"/referrals/:id/withdraw":    {"/referrals/:id", "withdraw", commentFields},
 	"/activities":                {"/activities/new", "activity", activityFields},
 	"/activities/:id":            {"/activities/:id", "activity", activityFields},
+	"/conflicts":                 {"/conflicts/new", "conflict", conflictFields},
+	"/conflicts/:id":             {"/conflicts/:id", "conflict", conflictFields},
 }
+
+// conflictFields are the fields of a conflict's form, its parties' rows included.
+var conflictFields = []string{"version", "establishment_id", "occurred_on", "place", "kind", "relation", "listened_on", "meeting_on",
+	"agreement_on", "outcome", "closed", "follow_up_on", "notes", "notes_restricted", "party*"}
 
 // activityFields are the fields of a collective action's form.
 var activityFields = []string{"version", "establishment_id", "kind_id", "held_on", "duration_minutes", "pupils", "parents", "staff", "note", "themes", "partner_ids"}

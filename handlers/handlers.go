@@ -102,7 +102,7 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 		items = append(items, views.NavItem{Href: "/referrals", Label: loc.T("nav.referrals")})
 	}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
-		items = append(items, views.NavItem{Href: "/activities", Label: loc.T("activities.nav"), Also: []string{"/conflicts", "/case-reviews"}},
+		items = append(items, schoolLifeNav(loc),
 			views.NavItem{Href: "/establishments", Label: loc.T("nav.dashboards")})
 	}
 	switch {

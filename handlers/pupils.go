@@ -114,6 +114,8 @@ type PupilPage struct {
 	// Referrals are the pupil's referrals; ReferralForm holds the draft form's choices.
 	Referrals    []models.ReferralRow
 	ReferralForm ReferralForm
+	// Conflicts are the conflict mediations in which the pupil is a party, latest first.
+	Conflicts []models.ConflictRow
 
 	// ShowAccesses is true for the roles that read who consulted or changed the file;
 	// Accesses are the latest of those events, OlderAccesses the number left out.
@@ -228,6 +230,9 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 		}
 	}
 	if err := h.loadPupilReferrals(c, &p); err != nil {
+		return PupilPage{}, err
+	}
+	if p.Conflicts, err = models.ConflictsOfPupil(ctx, h.DB, currentScope(c), file.Pupil.ID); err != nil {
 		return PupilPage{}, err
 	}
 	return p, nil

@@ -28,11 +28,12 @@ type WorkLine struct {
 	Referral      *models.ReferralRow
 	Absence       *models.AbsenceAlert
 	Silent        *models.WorkPupil
+	Conflict      *models.ConflictRow
 	when          time.Time
 }
 
-// workSections groups the worklist by urgency — overdue, today, absence alerts, this week, no
-// contact, meetings without recap, referrals to chase, answers — and, within a part, by
+// workSections groups the worklist by urgency — overdue, today, absence alerts, conflicts to
+// review, this week, no contact, meetings without recap, referrals to chase, answers — and, within a part, by
 // establishment (then soonest first). Empty parts are left out.
 func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSection, error) {
 	var ids []uint
@@ -94,6 +95,12 @@ func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSect
 	for i := range p.Answered {
 		answered.Lines = append(answered.Lines, WorkLine{Establishment: p.Answered[i].EstablishmentName, Referral: &p.Answered[i]})
 	}
+	conflicts := WorkSection{ID: "wl-conflicts", Title: "conflicts.worklist.title"}
+	for i := range p.Conflicts {
+		c := &p.Conflicts[i]
+		conflicts.Lines = append(conflicts.Lines, WorkLine{Establishment: c.EstablishmentName, Conflict: c, Late: c.FollowUpOn.Before(today),
+			when: *c.FollowUpOn})
+	}
 	var out []WorkSection
 	key := models.FrenchOrder() // establishments in the order a French reader expects
 	keys := map[string]string{}
@@ -105,7 +112,7 @@ func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSect
 		}
 		return k
 	}
-	for _, s := range []WorkSection{overdue, now, absences, week, silent, recap, chase, answered} {
+	for _, s := range []WorkSection{overdue, now, absences, conflicts, week, silent, recap, chase, answered} {
 		if len(s.Lines) == 0 {
 			continue
 		}

@@ -31,6 +31,7 @@ func all() []*gormigrate.Migration {
 		m0012UserPhone(),
 		m0013SearchNames(),
 		m0014Activities(),
+		m0015Conflicts(),
 	}
 }
 

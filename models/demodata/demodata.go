@@ -302,6 +302,23 @@ func (d *dataset) insert(tx *gorm.DB) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	conflicts := rows(d.conflicts, func(r conflictRow) models.Conflict {
+		r.c.EstablishmentID, r.c.AuthorID = estIDs[r.est], userIDs[r.author]
+		return r.c
+	})
+	if err := create(tx, "conflicts", conflicts); err != nil {
+		return Summary{}, err
+	}
+	var parties []models.ConflictParty
+	for i, r := range d.conflicts {
+		for _, p := range r.parties {
+			p.p.ConflictID, p.p.PupilID = conflicts[i].ID, ref(pupilIDs, p.pupil)
+			parties = append(parties, p.p)
+		}
+	}
+	if err := create(tx, "conflict parties", parties); err != nil {
+		return Summary{}, err
+	}
 
 	return Summary{
 		Activities: activities, Establishments: len(ests), Partners: len(partners), Users: len(users), Pupils: len(pupils),

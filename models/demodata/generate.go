@@ -32,6 +32,7 @@ type dataset struct {
 	referrals      []referralRow
 	transitions    []transitionRow
 	activities     []activityRow
+	conflicts      []conflictRow
 }
 
 // Rows with their references; -1 stands for a NULL reference.
@@ -233,6 +234,7 @@ func generate(now time.Time, hashes []string) dataset {
 	g.ensureDueSoon()
 	g.referrals()
 	g.activities()
+	g.conflicts()
 	return g.d
 }
 

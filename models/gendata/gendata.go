@@ -2,7 +2,8 @@
 // establishments spread over the communes of the Métropole Européenne de Lille, their
 // mediators and head teachers, the partner organisations and their agents, and five school
 // years of pupil files (up to the given day) with their status history, monthly indicators,
-// follow-ups, next actions, family–school meetings and referrals.
+// follow-ups, next actions, family–school meetings and referrals, and the establishments'
+// conflict mediations.
 //
 // The data set is a pure function of the scale, the seed and the day (in Paris) it is generated
 // for: the same three give the same rows, in the same order, with the same ids on an empty
@@ -132,6 +133,8 @@ type Summary struct {
 	// Activities are the collective actions, ActivityPartners the partners they involve.
 	Activities       int
 	ActivityPartners int
+	Conflicts        int
+	ConflictParties  int
 
 	// OpenByRisk counts the files still open at Now by stored risk level.
 	OpenByRisk map[risk.Level]int
@@ -205,6 +208,9 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 
 	if err := p.insertActivities(db, ids, &sum); err != nil {
 		return sum, fmt.Errorf("gendata: collective actions: %w", err)
+	}
+	if err := p.insertConflicts(ctx, db, ids, &sum); err != nil {
+		return sum, fmt.Errorf("gendata: conflicts: %w", err)
 	}
 
 	rules, err := models.LoadRiskRules(ctx, db)
@@ -309,7 +315,7 @@ func create[T any](tx *gorm.DB, what string, rows []T) error {
 func analyze(db *gorm.DB) error {
 	for _, table := range []string{"establishments", "partner_organisations", "users", "user_establishments", "pupils",
 		"guardians", "pupil_status_changes", "monthly_indicators", "follow_ups", "next_actions", "meetings",
-		"meeting_participants", "referrals", "referral_transitions", "activities", "activity_partners"} {
+		"meeting_participants", "referrals", "referral_transitions", "activities", "activity_partners", "conflicts", "conflict_parties"} {
 		if err := db.Exec("ANALYZE " + table).Error; err != nil {
 			return fmt.Errorf("gendata: analyze %s: %w", table, err)
 		}

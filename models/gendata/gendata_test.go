@@ -97,6 +97,7 @@ func TestGenerate(t *testing.T) {
 				checkInvariants(t, db, now)
 				checkStoredRisk(t, db, now)
 				checkActivities(t, db, now, size)
+				checkConflicts(t, db, now, sum, size)
 
 				// Every status, exit reason, meeting status and referral status is there.
 				exists := func(what, query string, args ...any) {
@@ -525,5 +526,42 @@ func TestAllocate(t *testing.T) {
 		if sum != c.total {
 			t.Errorf("allocate(%d, %v) = %v, sums to %d", c.total, c.weights, got, sum)
 		}
+	}
+}
+
+// checkConflicts checks the generated conflict mediations: as many as Summary says, about
+// ConflictsPerYear per establishment in each past school year, parties' files of the conflict's
+// establishment, nothing dated after yesterday, and some waiting for their author's review.
+func checkConflicts(t *testing.T, db *gorm.DB, now time.Time, sum Summary, size Size) {
+	t.Helper()
+	if n := count(t, db, "SELECT COUNT(*) FROM conflicts"); n != int64(sum.Conflicts) || n == 0 {
+		t.Errorf("conflicts: %d rows, Summary says %d", n, sum.Conflicts)
+	}
+	if n := count(t, db, "SELECT COUNT(*) FROM conflict_parties"); n != int64(sum.ConflictParties) || n < 2*int64(sum.Conflicts) {
+		t.Errorf("conflict parties: %d rows, Summary says %d, for %d conflicts", n, sum.ConflictParties, sum.Conflicts)
+	}
+	last := calendar.SchoolYearOf(now).Previous()
+	perYear := count(t, db, "SELECT COUNT(*) FROM conflicts WHERE occurred_on >= ? AND occurred_on <= ?",
+		calendar.Date(last.Start()), calendar.Date(last.LastDay()))
+	if lo, hi := int64(size.Establishments*(ConflictsPerYear-5)), int64(size.Establishments*(ConflictsPerYear+5)); perYear < lo || perYear > hi {
+		t.Errorf("conflicts of %s: %d, want %d to %d", last, perYear, lo, hi)
+	}
+	if n := count(t, db, "SELECT COUNT(*) FROM conflict_parties cp JOIN conflicts c ON c.id = cp.conflict_id "+
+		"JOIN pupils p ON p.id = cp.pupil_id WHERE p.establishment_id <> c.establishment_id"); n != 0 {
+		t.Errorf("%d parties' files of another establishment", n)
+	}
+	if n := count(t, db, "SELECT COUNT(*) FROM conflict_parties WHERE pupil_id IS NOT NULL"); n == 0 {
+		t.Error("no party linked to a file")
+	}
+	today := calendar.Today(now)
+	if n := count(t, db, "SELECT COUNT(*) FROM conflicts WHERE occurred_on >= ? OR listened_on >= ? OR meeting_on >= ? OR closed_on >= ?",
+		today, today, today, today); n != 0 {
+		t.Errorf("%d conflicts dated today or later", n)
+	}
+	if n := count(t, db, "SELECT COUNT(*) FROM conflicts WHERE closed_on IS NULL AND follow_up_on <= ?", today); n == 0 {
+		t.Error("no conflict to review")
+	}
+	if n := count(t, db, "SELECT COUNT(*) FROM conflicts WHERE closed_on IS NOT NULL AND outcome IS NULL"); n != 0 {
+		t.Errorf("%d conflicts closed without an outcome", n)
 	}
 }
