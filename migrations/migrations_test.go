@@ -97,6 +97,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 		&models.Referral{}, &models.ReferralTransition{}, &models.AuditEvent{}, &models.Setting{},
 		&models.Session{}, &models.LoginThrottle{}, &imports.ImportUpload{},
 		&models.SecondFactor{}, &models.RecoveryCode{}, &models.Draft{},
+		&models.CaseReview{}, &models.CaseReviewParticipant{}, &models.CaseReviewPupil{},
 	}
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		for _, m := range live {
