@@ -183,6 +183,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		routes = append(routes, referralRoutes(t, s.App.DB)...)
 		routes = append(routes, adminRoutes()...)
 		routes = append(routes, meetingRoutes(t, s.App.DB)...)
+		routes = append(routes, caseReviewRoutes(t, s.App.DB)...)
 		routes = append(routes, reportRoutes(t, s.App.DB)...)
 		routes = append(routes, caseworkRoutes(t, s.App.DB)...)
 		accounts := map[models.Role]string{

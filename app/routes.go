@@ -97,6 +97,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.POST("/actions/:id/undo", h.UndoAction, mediator)
 
 	meetingRoutes(signedIn, h)
+	caseReviewRoutes(signedIn, h)
 	referralRoutes(signedIn, h)
 	reportRoutes(signedIn, h)
 

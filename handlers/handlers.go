@@ -97,6 +97,8 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
 		items = append(items, views.NavItem{Href: "/pupils", Label: loc.T("nav.pupils")},
 			views.NavItem{Href: "/meetings", Label: loc.T("nav.meetings")})
+		href, also := schoolLifeHome()
+		items = append(items, views.NavItem{Href: href, Label: loc.T("schoollife.nav"), Also: also})
 	}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher || role == models.RolePartner {
 		items = append(items, views.NavItem{Href: "/referrals", Label: loc.T("nav.referrals")})

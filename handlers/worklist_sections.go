@@ -28,11 +28,12 @@ type WorkLine struct {
 	Referral      *models.ReferralRow
 	Absence       *models.AbsenceAlert
 	Silent        *models.WorkPupil
+	Review        *models.ReviewWorkRow
 	when          time.Time
 }
 
 // workSections groups the worklist by urgency — overdue, today, absence alerts, this week, no
-// contact, meetings without recap, referrals to chase, answers — and, within a part, by
+// contact, open decisions of the last prevention group, meetings without recap, referrals to chase, answers — and, within a part, by
 // establishment (then soonest first). Empty parts are left out.
 func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSection, error) {
 	var ids []uint
@@ -94,6 +95,11 @@ func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSect
 	for i := range p.Answered {
 		answered.Lines = append(answered.Lines, WorkLine{Establishment: p.Answered[i].EstablishmentName, Referral: &p.Answered[i]})
 	}
+	reviews := WorkSection{ID: "wl-reviews", Title: "reviews.worklist.open"}
+	for i := range p.Reviews {
+		r := &p.Reviews[i]
+		reviews.Lines = append(reviews.Lines, WorkLine{Establishment: r.EstablishmentName, Review: r, Late: r.DueOn.Before(today), when: r.DueOn})
+	}
 	var out []WorkSection
 	key := models.FrenchOrder() // establishments in the order a French reader expects
 	keys := map[string]string{}
@@ -105,7 +111,7 @@ func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSect
 		}
 		return k
 	}
-	for _, s := range []WorkSection{overdue, now, absences, week, silent, recap, chase, answered} {
+	for _, s := range []WorkSection{overdue, now, absences, week, silent, reviews, recap, chase, answered} {
 		if len(s.Lines) == 0 {
 			continue
 		}

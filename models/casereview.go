@@ -409,9 +409,9 @@ func (in *DecisionInput) validate(heldOn time.Time) ValidationError {
 	return v
 }
 
-// actionText is a decision as the pupil's next action and history say it: « Décision du GPDS
-// du 12/11 : rencontre avec la famille ».
-func actionText(kind CaseReviewKind, heldOn time.Time, d ReviewDecision) string {
+// ReviewActionText is a decision as the pupil's next action and history say it: « Décision du
+// GPDS du 12/11 : rencontre avec la famille ». The demo and the generator write it so too.
+func ReviewActionText(kind CaseReviewKind, heldOn time.Time, d ReviewDecision) string {
 	return fmt.Sprintf("Décision %s du %s : %s", reviewKindText[kind], heldOn.Format("02/01"), decisionText[d])
 }
 
@@ -462,7 +462,7 @@ func RecordDecision(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			return err
 		}
 		if in.Decision.Acts() {
-			a := NextAction{PupilID: pupilID, CaseReviewID: &r.ID, Description: actionText(r.Kind, r.HeldOn, in.Decision),
+			a := NextAction{PupilID: pupilID, CaseReviewID: &r.ID, Description: ReviewActionText(r.Kind, r.HeldOn, in.Decision),
 				DueOn: calendar.Date(in.DueOn), OwnerUserID: in.OwnerUserID, OwnerLabel: in.OwnerLabel, CreatedByID: actor.UserID,
 				CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
 			if err := tx.Create(&a).Error; err != nil {
@@ -539,6 +539,16 @@ func (d CaseReviewDetail) Decided() int {
 // the number of participants and pupils. Anonymised files are left out of the list; restricted
 // notes are blanked, in SQL, for a scope that may not read them.
 func LoadCaseReview(ctx context.Context, db *gorm.DB, s Scope, id uint) (CaseReviewDetail, error) {
+	return loadCaseReview(ctx, db, s, id, s.SeesRestrictedNotes())
+}
+
+// LoadCaseReviewMinutes is LoadCaseReview for the minutes, which leave the product as a PDF:
+// restricted notes are never in them, whoever asks.
+func LoadCaseReviewMinutes(ctx context.Context, db *gorm.DB, s Scope, id uint) (CaseReviewDetail, error) {
+	return loadCaseReview(ctx, db, s, id, false)
+}
+
+func loadCaseReview(ctx context.Context, db *gorm.DB, s Scope, id uint, restricted bool) (CaseReviewDetail, error) {
 	var d CaseReviewDetail
 	db = db.WithContext(ctx)
 	r, err := reviewInScope(db, s, id)
@@ -561,7 +571,7 @@ func LoadCaseReview(ctx context.Context, db *gorm.DB, s Scope, id uint) (CaseRev
 		return d, fmt.Errorf("models: participants of case review %d: %w", id, err)
 	}
 	note := "crp.note"
-	if !s.SeesRestrictedNotes() {
+	if !restricted {
 		note = "CASE WHEN crp.restricted THEN '' ELSE crp.note END"
 	}
 	err = db.Table("case_review_pupils crp").
@@ -787,6 +797,31 @@ func CaseReviewFiguresOf(ctx context.Context, db *gorm.DB, year calendar.SchoolY
 		Group("cr.establishment_id").Order("cr.establishment_id").Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: case review figures %s: %w", year, err)
+	}
+	return out, nil
+}
+
+// ReviewStaffOption is an account that may be named at a session or act on a decision: an
+// active mediator or head teacher of the establishment.
+type ReviewStaffOption struct {
+	StaffOption
+	EstablishmentID uint
+}
+
+// ReviewStaff lists the active mediators and head teachers of the establishments, by name, in
+// one query.
+func ReviewStaff(ctx context.Context, db *gorm.DB, establishmentIDs []uint) ([]ReviewStaffOption, error) {
+	if len(establishmentIDs) == 0 {
+		return nil, nil
+	}
+	var out []ReviewStaffOption
+	err := db.WithContext(ctx).Table("users").Select("users.id, users.display_name, users.role, ue.establishment_id").
+		Joins("JOIN user_establishments ue ON ue.user_id = users.id").
+		Where("ue.establishment_id IN ? AND users.active = ? AND users.role IN ?", establishmentIDs, true,
+			[]Role{RoleMediator, RoleHeadTeacher}).
+		Order("users.display_name, users.id, ue.establishment_id").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: staff of %d establishments: %w", len(establishmentIDs), err)
 	}
 	return out, nil
 }

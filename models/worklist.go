@@ -46,6 +46,9 @@ type Worklist struct {
 	Actions  []ActionRow
 	Silent   []WorkPupil
 	Absences []AbsenceAlert
+	// Reviews are the decisions of each establishment's last prevention-group session whose
+	// action is still open, whoever acts (OpenDecisionsOfLastReviews).
+	Reviews []ReviewWorkRow
 }
 
 // Overdue tells whether an action's due date has passed.
@@ -54,8 +57,9 @@ func (w Worklist) Overdue(a ActionRow) bool { return a.DueOn.Before(w.Today) }
 // LoadWorklist gathers a mediator's worklist: the open next actions they own (or that nobody
 // owns on the files they are referent of) due within ActionHorizonDays or overdue; their actively
 // followed pupils without contact for SilenceDays; their pupils whose latest month (this month
-// or the last) reaches the absence threshold with no follow-up since that month began. Each part
-// is one query, whatever its length.
+// or the last) reaches the absence threshold with no follow-up since that month began; the open
+// decisions of the last prevention-group session of each establishment. Each part is one query,
+// whatever its length.
 func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now time.Time, absenceThreshold int) (Worklist, error) {
 	w := Worklist{Today: calendar.Today(now)}
 	if !s.SeesPupilFiles() {
@@ -115,6 +119,9 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 			continue
 		}
 		w.Absences = append(w.Absences, AbsenceAlert{WorkPupil: r.WorkPupil, Month: r.Month, UnjustifiedHalfDays: r.UnjustifiedHalfDays})
+	}
+	if w.Reviews, err = OpenDecisionsOfLastReviews(ctx, db, s, now); err != nil {
+		return w, err
 	}
 	return w, nil
 }
