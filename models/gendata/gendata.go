@@ -129,6 +129,11 @@ type Summary struct {
 	Participants       int
 	Referrals          int
 	Transitions        int
+	// The prevention group's sessions, the pupils they reviewed, the next actions their
+	// decisions made (counted apart from NextActions, the files' own).
+	CaseReviews       int
+	CaseReviewPupils  int
+	CaseReviewActions int
 
 	// OpenByRisk counts the files still open at Now by stored risk level.
 	OpenByRisk map[risk.Level]int
@@ -200,6 +205,9 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 		return sum, models.Problemf(err, "generate.interrupted", "Done", sum.Pupils, "Total", size.Pupils, "Reason", err.Error())
 	}
 
+	if err := p.insertCaseReviews(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
 	rules, err := models.LoadRiskRules(ctx, db)
 	if err != nil {
 		return sum, err
@@ -302,7 +310,7 @@ func create[T any](tx *gorm.DB, what string, rows []T) error {
 func analyze(db *gorm.DB) error {
 	for _, table := range []string{"establishments", "partner_organisations", "users", "user_establishments", "pupils",
 		"guardians", "pupil_status_changes", "monthly_indicators", "follow_ups", "next_actions", "meetings",
-		"meeting_participants", "referrals", "referral_transitions"} {
+		"meeting_participants", "referrals", "referral_transitions", "case_reviews", "case_review_participants", "case_review_pupils"} {
 		if err := db.Exec("ANALYZE " + table).Error; err != nil {
 			return fmt.Errorf("gendata: analyze %s: %w", table, err)
 		}
