@@ -324,6 +324,12 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 		tb.Fatalf("generated data lacks a user of a role: mediator %q (file %d), head teacher %q (file %d), partner %q (referral %d)",
 			med.Email, pupil, cp.headTeacher, headPupil, cp.partner, referral)
 	}
+	var review uint
+	must(tb, db.Raw(`SELECT cr.id FROM case_reviews cr JOIN establishments e ON e.id = cr.establishment_id AND e.uai = ?
+		ORDER BY cr.held_on DESC, cr.id DESC LIMIT 1`, medUAI).Scan(&review).Error)
+	if review == 0 {
+		tb.Fatalf("generated data lacks a case review of %s", medUAI)
+	}
 	cp.mediator = med.Email
 	cp.pages = []planPage{
 		{string(models.RoleMediator), "worklist", "/"},
@@ -335,12 +341,15 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 		{string(models.RoleMediator), "referrals-page-2", "/referrals?page=2"},
 		{string(models.RoleMediator), "meetings", "/meetings"},
 		{string(models.RoleMediator), "dashboard", "/establishments/" + medUAI},
+		{string(models.RoleMediator), "case-reviews", "/case-reviews"},
+		{string(models.RoleMediator), "case-review", fmt.Sprintf("/case-reviews/%d", review)},
 		{string(models.RoleHeadTeacher), "home", "/"},
 		{string(models.RoleHeadTeacher), "pupil-list", "/pupils"},
 		{string(models.RoleHeadTeacher), "pupil-file", fmt.Sprintf("/pupils/%d", headPupil)},
 		{string(models.RoleHeadTeacher), "referrals", "/referrals"},
 		{string(models.RoleHeadTeacher), "meetings", "/meetings"},
 		{string(models.RoleHeadTeacher), "dashboard", "/establishments/" + est.UAI},
+		{string(models.RoleHeadTeacher), "case-reviews", "/case-reviews"},
 		{string(models.RolePartner), "home", "/"},
 		{string(models.RolePartner), "inbox", "/referrals"},
 		{string(models.RolePartner), "inbox-overdue", "/referrals?overdue=1"},

@@ -29,8 +29,10 @@ var pages = []struct {
 	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk", "/settings/reports", "/settings/security", "/reports/metropolitan",
 		"/reports/metropolitan?by=establishment", "/partners/1/report"}},
 	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings",
-		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X"}},
-	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016"}},
+		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X", "/case-reviews", "/case-reviews/new",
+		"/case-reviews?year=2026-2027&kind=gpds"}},
+	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016",
+		"/case-reviews", "/case-reviews/new"}},
 	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1", "/partners/1/report", "/reports/metropolitan?by=commune"}},
 }
 
@@ -116,6 +118,8 @@ var flows = []flow{
 		}
 		b.check(t, "the worklist with the new action")
 	}},
+	{"mediation@demo.test", "a prevention-group session: its page, its edit form, a decision sent with errors", caseReviewFlow("mediation")},
+	{"direction@demo.test", "a prevention-group session read by the head teacher", caseReviewFlow("direction")},
 	{"caf@demo.test", "two-factor sign-in: enrolment, recovery codes, the code step", secondFactorFlow},
 	{"mediation@demo.test", "work never lost: undo, idle warning, probable duplicate", workNeverLostFlow},
 	{"mediation@demo.test", "long pages: stacked list and compact header on a phone, error summary on a file", longPagesFlow},
