@@ -236,3 +236,43 @@ func TestCaseReviewDecisions(t *testing.T) {
 		}
 	})
 }
+
+// The minutes never carry a restricted remark, even for the mediator who reads it on the page;
+// the purge clears the remarks of an anonymised file and keeps its decision, which still counts.
+func TestCaseReviewMinutesAndPurge(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		r, err := models.CreateCaseReview(w.ctx, db, w.scopeA, w.actorA, w.now, w.goodReview())
+		must(t, err)
+		p := w.pupil(t, true)
+		must(t, models.AddPupilToReview(w.ctx, db, w.scopeA, w.actorA, w.now, r.ID, p.ID))
+		must(t, models.RecordDecision(w.ctx, db, w.scopeA, w.actorA, w.now, r.ID, p.ID, models.DecisionInput{
+			Decision: models.DecisionNothingMore, Note: "Violences intrafamiliales évoquées", Restricted: true}))
+		page, err := models.LoadCaseReview(w.ctx, db, w.scopeA, r.ID)
+		must(t, err)
+		minutes, err := models.LoadCaseReviewMinutes(w.ctx, db, w.scopeA, r.ID)
+		must(t, err)
+		if len(page.Pupils) != 1 || page.Pupils[0].Note == "" {
+			t.Fatalf("the mediator's page lacks the remark: %+v", page.Pupils)
+		}
+		if len(minutes.Pupils) != 1 || minutes.Pupils[0].Note != "" || !minutes.Pupils[0].Restricted {
+			t.Errorf("minutes: %+v", minutes.Pupils)
+		}
+		must(t, db.Model(&models.Pupil{}).Where("id = ?", p.ID).Updates(map[string]any{
+			"status": models.StatusClosed, "exit_reason": models.ExitReEngaged, "closed_at": w.now.AddDate(-2, 0, 0).UTC()}).Error)
+		if _, err := models.Purge(w.ctx, db, w.now, false, models.Actor{Email: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		var row models.CaseReviewPupil
+		must(t, db.Where("case_review_id = ? AND pupil_id = ?", r.ID, p.ID).Take(&row).Error)
+		if row.Note != "" || row.Decision != models.DecisionNothingMore {
+			t.Errorf("after the purge: %+v", row)
+		}
+		figs, err := models.CaseReviewFiguresOf(w.ctx, db, calendar.SchoolYearOf(w.now), []uint{w.a.ID}, w.now)
+		must(t, err)
+		if len(figs) != 1 || figs[0].PupilsReviewed != 1 {
+			t.Errorf("figures after the purge: %+v", figs)
+		}
+	})
+}
