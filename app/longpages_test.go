@@ -162,7 +162,8 @@ func TestWorklistSections(t *testing.T) {
 		if len(counts) == 0 || len(counts) != len(order) {
 			t.Fatalf("%d counts at the top for %d sections", len(counts), len(order))
 		}
-		rank := map[string]int{"wl-overdue": 0, "wl-today": 1, "wl-absences": 2, "wl-week": 3, "wl-silent": 4, "wl-recap": 5, "wl-overdue-referrals": 6, "wl-answered": 7}
+		rank := map[string]int{"wl-overdue": 0, "wl-today": 1, "wl-absences": 2, "wl-week": 3, "wl-silent": 4, "wl-reviews": 5, "wl-recap": 6,
+			"wl-overdue-referrals": 7, "wl-answered": 8}
 		lines := 0
 		for i, c := range counts {
 			if order[i][1] != c[1] {

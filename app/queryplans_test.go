@@ -263,7 +263,8 @@ func (st tableStats) partialBitmap(n planNode) bool {
 // largeTables are the tables that grow with the metropolis's history: no page of one user's
 // work may read them whole.
 var largeTables = []string{"pupils", "follow_ups", "meetings", "meeting_participants", "referrals",
-	"referral_transitions", "pupil_status_changes", "monthly_indicators", "next_actions", "guardians", "audit_events"}
+	"referral_transitions", "pupil_status_changes", "monthly_indicators", "next_actions", "guardians", "audit_events",
+	"case_reviews", "case_review_participants", "case_review_pupils"}
 
 // planPage is a page a user of a role reads.
 type planPage struct {
