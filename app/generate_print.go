@@ -44,6 +44,8 @@ func PrintGenerated(w io.Writer, s gendata.Summary) {
 		{"participants", s.Participants, ""},
 		{"orientations", s.Referrals, ""},
 		{"étapes d'orientation", s.Transitions, ""},
+		{"séances GPDS / veille", s.CaseReviews, fmt.Sprintf("élèves examinés : %s, actions décidées : %s",
+			intText(s.CaseReviewPupils), intText(s.CaseReviewActions))},
 	}
 	for _, r := range rows {
 		line := fmt.Sprintf("  %-24s %10s", r.label, intText(r.n))
