@@ -259,6 +259,18 @@ func TestCaseReviewMinutesAndPurge(t *testing.T) {
 		if len(minutes.Pupils) != 1 || minutes.Pupils[0].Note != "" || !minutes.Pupils[0].Restricted {
 			t.Errorf("minutes: %+v", minutes.Pupils)
 		}
+		// The right of access: the decision is in the file's export, its restricted remark only
+		// for the mediator who hands it over.
+		for _, c := range []struct {
+			scope models.Scope
+			note  bool
+		}{{w.scopeA, true}, {w.headA, false}} {
+			out, err := models.ExportPupilFile(w.ctx, db, c.scope, p.ID, w.now)
+			must(t, err)
+			if len(out.CaseReviews) != 1 || out.CaseReviews[0].Decision != models.DecisionNothingMore || (out.CaseReviews[0].Note != "") != c.note {
+				t.Errorf("export for %s: %+v", c.scope.Role, out.CaseReviews)
+			}
+		}
 		must(t, db.Model(&models.Pupil{}).Where("id = ?", p.ID).Updates(map[string]any{
 			"status": models.StatusClosed, "exit_reason": models.ExitReEngaged, "closed_at": w.now.AddDate(-2, 0, 0).UTC()}).Error)
 		if _, err := models.Purge(w.ctx, db, w.now, false, models.Actor{Email: "test"}); err != nil {
