@@ -67,13 +67,29 @@ func TestCaseReviewFlowOverHTTP(t *testing.T) {
 		if after != before {
 			t.Fatalf("a refused session was stored")
 		}
-		r = cl.post("/case-reviews", reviewForm(est, "2026-11-24", mp.mediator.ID))
+		newForm := cl.get("/case-reviews/new").Body
+		token := regexp.MustCompile(`name="_submission" value="([0-9a-f]{32})"`).FindStringSubmatch(newForm)
+		if token == nil {
+			t.Fatal("the session form has no submission token")
+		}
+		good := reviewForm(est, "2026-11-24", mp.mediator.ID)
+		good.Set("_submission", token[1])
+		r = cl.post("/case-reviews", good)
 		m := reviewLocation.FindStringSubmatch(r.Location)
 		if r.Status != http.StatusSeeOther || m == nil {
 			t.Fatalf("create: %d %q %s", r.Status, r.Location, excerpt(r.Body))
 		}
+		// Sent again with the same token (a double click): the same session, not a second one.
+		good.Del("_csrf")
+		if again := cl.post("/case-reviews", good); again.Status != http.StatusSeeOther || again.Location != r.Location {
+			t.Errorf("the form sent twice: %d %q, want %q", again.Status, again.Location, r.Location)
+		}
+		dbtest.Must(t, db.Model(&models.CaseReview{}).Count(&after).Error)
+		if after != before+1 {
+			t.Errorf("%d sessions made by one form sent twice", after-before)
+		}
 		path := r.Location
-		if r = cl.get(path); r.Status != http.StatusOK || !strings.Contains(r.Body, "La séance est créée") ||
+		if r = cl.get(path); r.Status != http.StatusOK || !strings.Contains(r.Body, "déjà été envoyé") ||
 			!strings.Contains(r.Body, "GPDS du 24/11/2026") {
 			t.Fatalf("session: %d %s", r.Status, excerpt(r.Body))
 		}

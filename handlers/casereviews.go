@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/models/calendar"
@@ -154,9 +155,18 @@ func bindCaseReview(c echo.Context) (models.CaseReviewInput, map[uint]bool, mode
 func (h *Handlers) CreateCaseReview(c echo.Context) error {
 	in, checked, v := bindCaseReview(c)
 	err := v.OrNil()
+	var replay string
 	var r models.CaseReview
 	if err == nil {
-		r, err = models.CreateCaseReview(c.Request().Context(), h.DB, currentScope(c), actor(c), h.Now(), in)
+		// Sent twice (a double click, a reload after a lost answer), the form makes one session.
+		replay, err = h.submitOnce(c, func(tx *gorm.DB) (string, error) {
+			var err error
+			r, err = models.CreateCaseReview(c.Request().Context(), tx, currentScope(c), actor(c), h.Now(), in)
+			return fmt.Sprintf("/case-reviews/%d", r.ID), err
+		})
+	}
+	if replay != "" {
+		return h.replayed(c, replay)
 	}
 	var ve models.ValidationError
 	if errors.As(err, &ve) {
