@@ -184,6 +184,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		routes = append(routes, adminRoutes()...)
 		routes = append(routes, meetingRoutes(t, s.App.DB)...)
 		routes = append(routes, conflictRoutes(t, s.App.DB)...)
+		routes = append(routes, caseReviewRoutes(t, s.App.DB)...)
 		routes = append(routes, reportRoutes(t, s.App.DB)...)
 		routes = append(routes, activityRoutes(t, s.App.DB)...)
 		routes = append(routes, caseworkRoutes(t, s.App.DB)...)

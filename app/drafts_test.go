@@ -102,6 +102,10 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 		var conflict models.Conflict
 		dbtest.Must(t, db.Where("establishment_id = ?", mp.pupil.EstablishmentID).Order("id").Take(&conflict).Error)
 		conflictPage := fmt.Sprintf("/conflicts/%d", conflict.ID)
+		var reviewed models.CaseReviewPupil
+		dbtest.Must(t, db.Joins("JOIN case_reviews ON case_reviews.id = case_review_pupils.case_review_id").
+			Where("case_reviews.establishment_id = ?", mp.pupil.EstablishmentID).Order("case_review_pupils.id").Take(&reviewed).Error)
+		reviewPage := fmt.Sprintf("/case-reviews/%d", reviewed.CaseReviewID)
 		esc := html.EscapeString
 		cases := []draftCase{
 			{"follow-up", mp.mediator.Email, file, file + "/followups", func() url.Values {
@@ -195,6 +199,10 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 				v.Set("notes", "Accord trouvé après la rencontre de médiation.")
 				return v
 			}, []string{esc("Accord trouvé après la rencontre de médiation.") + "</textarea>"}},
+			{"prevention group decision", mp.mediator.Email, reviewPage, fmt.Sprintf("%s/pupils/%d/decision", reviewPage, reviewed.PupilID), func() url.Values {
+				return url.Values{"decision": {"family_meeting"}, "owner": {"label"}, "owner_label": {"CPE"}, "due_on": {"2026-12-11"},
+					"note": {"Inviter les deux parents avec l'interprète."}}
+			}, []string{esc("Inviter les deux parents avec l'interprète.") + "</textarea>", `value="2026-12-11"`}},
 		}
 		// What a change leaves in the audit log; views and logins are not changes.
 		changes := func() int64 {
@@ -458,6 +466,7 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 			t.Skip("the routes do not depend on the database")
 		}
 		const button, signIn, secret, admin = "a button, nothing typed", "signing in", "a secret is never kept", "a short administrative form, not casework"
+		const schedule = "a date, a kind and who attends: nothing typed at length"
 		noDraft := map[string]string{
 			"/login": signIn, "/login/code": signIn, "/language": button, "/logout": button,
 			"/account/password": secret, "/account/security": secret, "/account/security/disable": secret,
@@ -468,6 +477,7 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 			"/establishments/:uai/edit": admin, "/partners": admin, "/partners/:id": admin,
 			"/admin/users": admin, "/admin/users/:id": admin, "/admin/users/:id/password": secret, "/admin/users/:id/second-factor/reset": button,
 			"/admin/imports": "a file upload", "/admin/imports/:token/apply": button,
+			"/case-reviews": schedule, "/case-reviews/:id": schedule, "/case-reviews/:id/pupils": button,
 			"/activities/:id/delete": button, "/settings/activity-kinds": admin, "/settings/activity-kinds/:id": admin,
 		}
 		kept := map[string]bool{}

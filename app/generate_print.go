@@ -46,6 +46,8 @@ func PrintGenerated(w io.Writer, s gendata.Summary) {
 		{"étapes d'orientation", s.Transitions, ""},
 		{"actions collectives", s.Activities, fmt.Sprintf("avec un partenaire : %s", intText(s.ActivityPartners))},
 		{"médiations de conflits", s.Conflicts, fmt.Sprintf("parties : %s", intText(s.ConflictParties))},
+		{"séances GPDS / veille", s.CaseReviews, fmt.Sprintf("élèves examinés : %s, actions décidées : %s",
+			intText(s.CaseReviewPupils), intText(s.CaseReviewActions))},
 	}
 	for _, r := range rows {
 		line := fmt.Sprintf("  %-24s %10s", r.label, intText(r.n))

@@ -162,8 +162,8 @@ func TestWorklistSections(t *testing.T) {
 		if len(counts) == 0 || len(counts) != len(order) {
 			t.Fatalf("%d counts at the top for %d sections", len(counts), len(order))
 		}
-		rank := map[string]int{"wl-overdue": 0, "wl-today": 1, "wl-absences": 2, "wl-conflicts": 3, "wl-week": 4, "wl-silent": 5, "wl-recap": 6,
-			"wl-overdue-referrals": 7, "wl-answered": 8}
+		rank := map[string]int{"wl-overdue": 0, "wl-today": 1, "wl-absences": 2, "wl-conflicts": 3, "wl-week": 4, "wl-silent": 5, "wl-reviews": 6, "wl-recap": 7,
+			"wl-overdue-referrals": 8, "wl-answered": 9}
 		lines := 0
 		for i, c := range counts {
 			if order[i][1] != c[1] {

@@ -264,7 +264,7 @@ func (st tableStats) partialBitmap(n planNode) bool {
 // work may read them whole.
 var largeTables = []string{"pupils", "follow_ups", "meetings", "meeting_participants", "referrals",
 	"referral_transitions", "pupil_status_changes", "monthly_indicators", "next_actions", "guardians", "audit_events", "activities",
-	"activity_partners", "conflicts", "conflict_parties"}
+	"activity_partners", "conflicts", "conflict_parties", "case_reviews", "case_review_participants", "case_review_pupils"}
 
 // planPage is a page a user of a role reads.
 type planPage struct {
@@ -334,6 +334,12 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 	if activity.ID == 0 {
 		tb.Fatalf("generated data lacks a collective action of mediator %q", med.Email)
 	}
+	var review uint
+	must(tb, db.Raw(`SELECT cr.id FROM case_reviews cr JOIN establishments e ON e.id = cr.establishment_id AND e.uai = ?
+		ORDER BY cr.held_on DESC, cr.id DESC LIMIT 1`, medUAI).Scan(&review).Error)
+	if review == 0 {
+		tb.Fatalf("generated data lacks a case review of %s", medUAI)
+	}
 	cp.mediator = med.Email
 	cp.pages = []planPage{
 		{string(models.RoleMediator), "worklist", "/"},
@@ -353,6 +359,8 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 		{string(models.RoleMediator), "conflicts-open-follow-ups", "/conflicts?follow_up=1&kind=verbal"},
 		{string(models.RoleMediator), "conflict", fmt.Sprintf("/conflicts/%d", conflict)},
 		{string(models.RoleMediator), "conflict-new", "/conflicts/new"},
+		{string(models.RoleMediator), "case-reviews", "/case-reviews"},
+		{string(models.RoleMediator), "case-review", fmt.Sprintf("/case-reviews/%d", review)},
 		{string(models.RoleHeadTeacher), "home", "/"},
 		{string(models.RoleHeadTeacher), "pupil-list", "/pupils"},
 		{string(models.RoleHeadTeacher), "pupil-file", fmt.Sprintf("/pupils/%d", headPupil)},
@@ -361,6 +369,7 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 		{string(models.RoleHeadTeacher), "dashboard", "/establishments/" + est.UAI},
 		{string(models.RoleHeadTeacher), "activities", "/activities"},
 		{string(models.RoleHeadTeacher), "conflicts", "/conflicts"},
+		{string(models.RoleHeadTeacher), "case-reviews", "/case-reviews"},
 		{string(models.RolePartner), "home", "/"},
 		{string(models.RolePartner), "inbox", "/referrals"},
 		{string(models.RolePartner), "inbox-overdue", "/referrals?overdue=1"},

@@ -31,9 +31,10 @@ var pages = []struct {
 		"/settings/activity-kinds/5"}},
 	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings",
 		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X", "/activities", "/activities/new",
-		"/activities?year=2026-2027&kind=1", "/activities/1", "/conflicts", "/conflicts/new", "/conflicts?follow_up=1&outcome=pending"}},
+		"/activities?year=2026-2027&kind=1", "/activities/1", "/conflicts", "/conflicts/new", "/conflicts?follow_up=1&outcome=pending",
+		"/case-reviews", "/case-reviews/new", "/case-reviews?year=2026-2027&kind=gpds"}},
 	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016",
-		"/activities", "/activities/1", "/conflicts"}},
+		"/activities", "/activities/1", "/conflicts", "/case-reviews", "/case-reviews/new"}},
 	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1", "/partners/1/report", "/reports/metropolitan?by=commune"}},
 }
 
@@ -122,6 +123,8 @@ var flows = []flow{
 		}
 		b.check(t, "the worklist with the new action")
 	}},
+	{"mediation@demo.test", "a prevention-group session: its page, its edit form, a decision sent with errors", caseReviewFlow("mediation")},
+	{"direction@demo.test", "a prevention-group session read by the head teacher", caseReviewFlow("direction")},
 	{"caf@demo.test", "two-factor sign-in: enrolment, recovery codes, the code step", secondFactorFlow},
 	{"mediation@demo.test", "work never lost: undo, idle warning, probable duplicate", workNeverLostFlow},
 	{"mediation@demo.test", "long pages: stacked list and compact header on a phone, error summary on a file", longPagesFlow},

@@ -51,30 +51,33 @@ var (
 // to any other route after expiry (a button without text: send, acknowledge, postpone,
 // delete…) is only sent to the login page.
 var draftForms = map[string]draftForm{
-	"/pupils":                    {"/pupils/new", "identity", identityFields},
-	"/pupils/:id":                {"/pupils/:id/edit", "identity", identityFields},
-	"/pupils/:id/followups":      {"/pupils/:id", "followup", followUpFields},
-	"/pupils/:id/indicators":     {"/pupils/:id", "indicators", []string{"month", "unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"}},
-	"/pupils/:id/status":         {"/pupils/:id", "status", []string{"version", "status", "exit_reason", "comment"}},
-	"/pupils/:id/guardians":      {"/pupils/:id", "guardian", guardianDraftFields},
-	"/pupils/:id/guardians/:gid": {"/pupils/:id", "guardian:gid", guardianDraftFields},
-	"/pupils/:id/meetings":       {"/pupils/:id", "meeting", meetingFields},
-	"/pupils/:id/referrals":      {"/pupils/:id", "referral", referralFields},
-	"/followups/:id":             {"/followups/:id/edit", "followup", followUpFields},
-	"/meetings/:id":              {"/meetings/:id", "edit", meetingFields},
-	"/meetings/:id/attendance":   {"/meetings/:id", "attendance", []string{"version", "present"}},
-	"/meetings/:id/recap":        {"/meetings/:id", "recap", []string{"version", "decisions", "action*"}},
-	"/referrals/:id":             {"/referrals/:id", "draft", referralFields},
-	"/referrals/:id/consent":     {"/referrals/:id", "consent", []string{"version", "consent_given_by", "consent_given_on", "consent_method"}},
-	"/referrals/:id/accept":      {"/referrals/:id", "accept", commentFields},
-	"/referrals/:id/decline":     {"/referrals/:id", "decline", commentFields},
-	"/referrals/:id/feedback":    {"/referrals/:id", "feedback", commentFields},
-	"/referrals/:id/close":       {"/referrals/:id", "close", []string{"version", "outcome", "comment"}},
-	"/referrals/:id/withdraw":    {"/referrals/:id", "withdraw", commentFields},
-	"/activities":                {"/activities/new", "activity", activityFields},
-	"/activities/:id":            {"/activities/:id", "activity", activityFields},
-	"/conflicts":                 {"/conflicts/new", "conflict", conflictFields},
-	"/conflicts/:id":             {"/conflicts/:id", "conflict", conflictFields},
+	"/pupils":                     {"/pupils/new", "identity", identityFields},
+	"/pupils/:id":                 {"/pupils/:id/edit", "identity", identityFields},
+	"/pupils/:id/followups":       {"/pupils/:id", "followup", followUpFields},
+	"/pupils/:id/indicators":      {"/pupils/:id", "indicators", []string{"month", "unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"}},
+	"/pupils/:id/status":          {"/pupils/:id", "status", []string{"version", "status", "exit_reason", "comment"}},
+	"/pupils/:id/guardians":       {"/pupils/:id", "guardian", guardianDraftFields},
+	"/pupils/:id/guardians/:gid":  {"/pupils/:id", "guardian:gid", guardianDraftFields},
+	"/pupils/:id/meetings":        {"/pupils/:id", "meeting", meetingFields},
+	"/pupils/:id/referrals":       {"/pupils/:id", "referral", referralFields},
+	"/followups/:id":              {"/followups/:id/edit", "followup", followUpFields},
+	"/meetings/:id":               {"/meetings/:id", "edit", meetingFields},
+	"/meetings/:id/attendance":    {"/meetings/:id", "attendance", []string{"version", "present"}},
+	"/meetings/:id/recap":         {"/meetings/:id", "recap", []string{"version", "decisions", "action*"}},
+	"/referrals/:id":              {"/referrals/:id", "draft", referralFields},
+	"/referrals/:id/consent":      {"/referrals/:id", "consent", []string{"version", "consent_given_by", "consent_given_on", "consent_method"}},
+	"/referrals/:id/accept":       {"/referrals/:id", "accept", commentFields},
+	"/referrals/:id/decline":      {"/referrals/:id", "decline", commentFields},
+	"/referrals/:id/feedback":     {"/referrals/:id", "feedback", commentFields},
+	"/referrals/:id/close":        {"/referrals/:id", "close", []string{"version", "outcome", "comment"}},
+	"/referrals/:id/withdraw":     {"/referrals/:id", "withdraw", commentFields},
+	"/activities":                 {"/activities/new", "activity", activityFields},
+	"/activities/:id":             {"/activities/:id", "activity", activityFields},
+	"/conflicts":                  {"/conflicts/new", "conflict", conflictFields},
+	"/conflicts/:id":              {"/conflicts/:id", "conflict", conflictFields},
+	"/case-reviews/:id/new-pupil": {"/case-reviews/:id", "new-pupil", identityFields},
+	"/case-reviews/:id/pupils/:pupil/decision": {"/case-reviews/:id", "decision-:pupil",
+		[]string{"decision", "owner", "owner_label", "due_on", "note", "restricted"}},
 }
 
 // conflictFields are the fields of a conflict's form, its parties' rows included.
@@ -112,7 +115,7 @@ func (f draftForm) kept(posted url.Values) url.Values {
 // resolve puts the route's ids in the form's page and name; ok is false when an id is not one.
 func (f draftForm) resolve(c echo.Context) (page, form string, ok bool) {
 	page, form = f.page, f.form
-	for _, name := range []string{"id", "gid"} {
+	for _, name := range []string{"id", "gid", "pupil"} {
 		if !strings.Contains(page+form, ":"+name) {
 			continue
 		}

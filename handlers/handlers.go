@@ -97,13 +97,13 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
 		items = append(items, views.NavItem{Href: "/pupils", Label: loc.T("nav.pupils")},
 			views.NavItem{Href: "/meetings", Label: loc.T("nav.meetings")})
+		items = append(items, schoolLifeNav(loc))
 	}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher || role == models.RolePartner {
 		items = append(items, views.NavItem{Href: "/referrals", Label: loc.T("nav.referrals")})
 	}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
-		items = append(items, schoolLifeNav(loc),
-			views.NavItem{Href: "/establishments", Label: loc.T("nav.dashboards")})
+		items = append(items, views.NavItem{Href: "/establishments", Label: loc.T("nav.dashboards")})
 	}
 	switch {
 	case role == models.RolePartner && partner != 0:

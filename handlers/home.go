@@ -37,7 +37,7 @@ type WorklistPage struct {
 
 // Empty tells whether there is nothing to do.
 func (p WorklistPage) Empty() bool {
-	return len(p.Actions) == 0 && len(p.Silent) == 0 && len(p.Absences) == 0 && len(p.Upcoming) == 0 &&
+	return len(p.Actions) == 0 && len(p.Silent) == 0 && len(p.Absences) == 0 && len(p.Upcoming) == 0 && len(p.Reviews) == 0 &&
 		len(p.WithoutRecap) == 0 && len(p.OverdueReferrals) == 0 && len(p.Answered) == 0 && len(p.Conflicts) == 0
 }
 

@@ -105,6 +105,8 @@ type PupilPage struct {
 	// roles that do not).
 	Meetings    []models.MeetingRow
 	MeetingForm *MeetingForm
+	// Reviews are the prevention group's decisions about the pupil, latest first.
+	Reviews []models.PupilReviewRow
 	// Form is the sub-form that failed ("followup", "status", "indicators", "guardian"), with its
 	// values and messages.
 	Form   string
@@ -222,6 +224,9 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 		p.Values[k] = values.Get(k)
 	}
 	if p.Meetings, p.MeetingForm, err = h.pupilMeetings(c, p); err != nil {
+		return PupilPage{}, err
+	}
+	if p.Reviews, err = models.ReviewsOfPupil(ctx, h.DB, currentScope(c), id); err != nil {
 		return PupilPage{}, err
 	}
 	if p.CanEdit {

@@ -29,11 +29,13 @@ type WorkLine struct {
 	Absence       *models.AbsenceAlert
 	Silent        *models.WorkPupil
 	Conflict      *models.ConflictRow
+	Review        *models.ReviewWorkRow
 	when          time.Time
 }
 
 // workSections groups the worklist by urgency — overdue, today, absence alerts, conflicts to
-// review, this week, no contact, meetings without recap, referrals to chase, answers — and, within a part, by
+// review, this week, no contact, open decisions of the last prevention group, meetings without
+// recap, referrals to chase, answers — and, within a part, by
 // establishment (then soonest first). Empty parts are left out.
 func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSection, error) {
 	var ids []uint
@@ -101,6 +103,11 @@ func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSect
 		conflicts.Lines = append(conflicts.Lines, WorkLine{Establishment: c.EstablishmentName, Conflict: c, Late: c.FollowUpOn.Before(today),
 			when: *c.FollowUpOn})
 	}
+	reviews := WorkSection{ID: "wl-reviews", Title: "reviews.worklist.open"}
+	for i := range p.Reviews {
+		r := &p.Reviews[i]
+		reviews.Lines = append(reviews.Lines, WorkLine{Establishment: r.EstablishmentName, Review: r, Late: r.DueOn.Before(today), when: r.DueOn})
+	}
 	var out []WorkSection
 	key := models.FrenchOrder() // establishments in the order a French reader expects
 	keys := map[string]string{}
@@ -112,7 +119,7 @@ func (h *Handlers) workSections(ctx context.Context, p WorklistPage) ([]WorkSect
 		}
 		return k
 	}
-	for _, s := range []WorkSection{overdue, now, absences, conflicts, week, silent, recap, chase, answered} {
+	for _, s := range []WorkSection{overdue, now, absences, conflicts, week, silent, reviews, recap, chase, answered} {
 		if len(s.Lines) == 0 {
 			continue
 		}

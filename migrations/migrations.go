@@ -32,6 +32,7 @@ func all() []*gormigrate.Migration {
 		m0013SearchNames(),
 		m0014Activities(),
 		m0015Conflicts(),
+		m0016CaseReviews(),
 	}
 }
 

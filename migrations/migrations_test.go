@@ -98,6 +98,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 		&models.Session{}, &models.LoginThrottle{}, &imports.ImportUpload{},
 		&models.SecondFactor{}, &models.RecoveryCode{}, &models.Draft{},
 		&models.ActivityKind{}, &models.Activity{}, &models.ActivityPartner{},
+		&models.CaseReview{}, &models.CaseReviewParticipant{}, &models.CaseReviewPupil{},
 	}
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		for _, m := range live {

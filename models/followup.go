@@ -19,19 +19,21 @@ type FollowUp struct {
 	UpdatedAt time.Time
 }
 
-// NextAction is something to do for a pupil by a due date, set by a follow-up or by a meeting's
-// recap. The owner is an account when it is one of ours, else a label ("la famille", "CPE").
+// NextAction is something to do for a pupil by a due date, set by a follow-up, by a meeting's
+// recap or by a decision of the prevention group (CaseReviewID). The owner is an account when it is one of ours, else a label ("la famille", "CPE").
 type NextAction struct {
-	ID          uint
-	PupilID     uint
-	FollowUpID  *uint
-	MeetingID   *uint
-	Description string
-	DueOn       time.Time
-	OwnerUserID *uint
-	OwnerLabel  string
-	CreatedByID *uint
-	DoneAt      *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID         uint
+	PupilID    uint
+	FollowUpID *uint
+	MeetingID  *uint
+	// CaseReviewID is the prevention group's session whose decision made the action.
+	CaseReviewID *uint
+	Description  string
+	DueOn        time.Time
+	OwnerUserID  *uint
+	OwnerLabel   string
+	CreatedByID  *uint
+	DoneAt       *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }

@@ -24,6 +24,7 @@ type PupilExport struct {
 	NextActions   []ExportAction       `json:"next_actions"`
 	Meetings      []ExportMeeting      `json:"meetings"`
 	Referrals     []ExportReferral     `json:"referrals"`
+	CaseReviews   []ExportCaseReview   `json:"case_reviews"`
 	Accesses      []ExportAccess       `json:"accesses"`
 	Notice        string               `json:"notice"`
 }
@@ -113,6 +114,13 @@ type (
 		Feedback       string           `json:"feedback"`
 		SentAt         *time.Time       `json:"sent_at"`
 	}
+	ExportCaseReview struct {
+		HeldOn     string         `json:"held_on"`
+		Kind       CaseReviewKind `json:"kind"`
+		Decision   ReviewDecision `json:"decision"`
+		Note       string         `json:"note"`
+		Restricted bool           `json:"restricted"`
+	}
 	ExportAccess struct {
 		At     time.Time `json:"at"`
 		Who    string    `json:"who"`
@@ -201,6 +209,14 @@ func ExportPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, now tim
 	for _, r := range refs {
 		out.Referrals = append(out.Referrals, ExportReferral{r.PartnerName, r.Reason, r.Request, r.Status, r.ConsentGivenBy, r.ConsentGivenOn,
 			r.ConsentMethod, r.Outcome, r.DeclineReason, r.Feedback, r.SentAt})
+	}
+	reviews, err := ReviewsOfPupil(ctx, db, s, id)
+	if err != nil {
+		return out, err
+	}
+	out.CaseReviews = make([]ExportCaseReview, 0, len(reviews))
+	for _, r := range reviews {
+		out.CaseReviews = append(out.CaseReviews, ExportCaseReview{r.HeldOn.Format(time.DateOnly), r.Kind, r.Decision, r.Note, r.Restricted})
 	}
 	var accesses []AccessRow
 	if s.SeesAccessHistory() {

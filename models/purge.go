@@ -70,9 +70,10 @@ type PurgeResult struct {
 
 // Purge anonymises the closed files whose retention period has passed: names and identifiers
 // go, the birth date keeps only its year, guardians, follow-up notes, meeting and referral
-// texts are deleted; the rows and their dates, statuses and figures stay, so that the reports
-// of past years count the same. The drafts older than DraftLifetime are deleted too (they hold
-// typed text about pupils). One transaction; a dry run counts and changes nothing.
+// texts and the prevention group's remarks are deleted; the rows and their dates, statuses and
+// figures stay, so that the reports of past years count the same. The drafts older than
+// DraftLifetime are deleted too (they hold typed text about pupils). One transaction; a dry run
+// counts and changes nothing.
 func Purge(ctx context.Context, db *gorm.DB, now time.Time, dryRun bool, actor Actor) (PurgeResult, error) {
 	years, err := LoadRetentionYears(ctx, db)
 	if err != nil {
@@ -152,6 +153,10 @@ func purgeBatch(tx *gorm.DB, ids []uint, now time.Time, res *PurgeResult) error 
 		}},
 		{nil, func() *gorm.DB {
 			return tx.Model(&PupilStatusChange{}).Where("pupil_id IN ?", ids).Update("comment", "")
+		}},
+		{nil, func() *gorm.DB {
+			// The prevention group's remarks about the pupil go; the decision stays, for the counts.
+			return tx.Model(&CaseReviewPupil{}).Where("pupil_id IN ? AND note <> ''", ids).Updates(map[string]any{"note": "", "updated_at": now.UTC()})
 		}},
 	}
 	for _, st := range steps {

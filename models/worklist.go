@@ -49,6 +49,9 @@ type Worklist struct {
 	// Conflicts are the conflicts the mediator recorded whose follow-up date has come and that
 	// are still open (ConflictsToReview).
 	Conflicts []ConflictRow
+	// Reviews are the decisions of each establishment's last prevention-group session whose
+	// action is still open, whoever acts (OpenDecisionsOfLastReviews).
+	Reviews []ReviewWorkRow
 }
 
 // Overdue tells whether an action's due date has passed.
@@ -58,7 +61,8 @@ func (w Worklist) Overdue(a ActionRow) bool { return a.DueOn.Before(w.Today) }
 // owns on the files they are referent of) due within ActionHorizonDays or overdue; their actively
 // followed pupils without contact for SilenceDays; their pupils whose latest month (this month
 // or the last) reaches the absence threshold with no follow-up since that month began; the
-// conflicts they recorded that are due for review. Each part is one query, whatever its length.
+// conflicts they recorded that are due for review; the open decisions of the last
+// prevention-group session of each establishment. Each part is one query, whatever its length.
 func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now time.Time, absenceThreshold int) (Worklist, error) {
 	w := Worklist{Today: calendar.Today(now)}
 	if !s.SeesPupilFiles() {
@@ -120,6 +124,9 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 		w.Absences = append(w.Absences, AbsenceAlert{WorkPupil: r.WorkPupil, Month: r.Month, UnjustifiedHalfDays: r.UnjustifiedHalfDays})
 	}
 	if w.Conflicts, err = ConflictsToReview(ctx, db, s, userID, now); err != nil {
+		return w, err
+	}
+	if w.Reviews, err = OpenDecisionsOfLastReviews(ctx, db, s, now); err != nil {
 		return w, err
 	}
 	return w, nil

@@ -43,6 +43,7 @@ type Summary struct {
 	Referrals      int
 	Indicators     int
 	Activities     int
+	CaseReviews    int
 }
 
 // Account is a demo account, as printed at start so that visitors know how to log in.
@@ -86,6 +87,9 @@ func Load(ctx context.Context, db *gorm.DB, hasher *models.Hasher, now time.Time
 		}
 		var err error
 		if sum, err = d.insert(tx); err != nil {
+			return err
+		}
+		if sum.CaseReviews, err = caseReviews(tx, now); err != nil {
 			return err
 		}
 		// The pupils are inserted low; their stored risk is that of their indicators today.

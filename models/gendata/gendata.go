@@ -135,6 +135,11 @@ type Summary struct {
 	ActivityPartners int
 	Conflicts        int
 	ConflictParties  int
+	// The prevention group's sessions, the pupils they reviewed, the next actions their
+	// decisions made (counted apart from NextActions, the files' own).
+	CaseReviews       int
+	CaseReviewPupils  int
+	CaseReviewActions int
 
 	// OpenByRisk counts the files still open at Now by stored risk level.
 	OpenByRisk map[risk.Level]int
@@ -211,6 +216,9 @@ func Generate(ctx context.Context, db *gorm.DB, opt Options) (Summary, error) {
 	}
 	if err := p.insertConflicts(ctx, db, ids, &sum); err != nil {
 		return sum, fmt.Errorf("gendata: conflicts: %w", err)
+	}
+	if err := p.insertCaseReviews(ctx, db, ids, &sum); err != nil {
+		return sum, fmt.Errorf("gendata: case reviews: %w", err)
 	}
 
 	rules, err := models.LoadRiskRules(ctx, db)
@@ -315,7 +323,8 @@ func create[T any](tx *gorm.DB, what string, rows []T) error {
 func analyze(db *gorm.DB) error {
 	for _, table := range []string{"establishments", "partner_organisations", "users", "user_establishments", "pupils",
 		"guardians", "pupil_status_changes", "monthly_indicators", "follow_ups", "next_actions", "meetings",
-		"meeting_participants", "referrals", "referral_transitions", "activities", "activity_partners", "conflicts", "conflict_parties"} {
+		"meeting_participants", "referrals", "referral_transitions", "activities", "activity_partners", "conflicts", "conflict_parties",
+		"case_reviews", "case_review_participants", "case_review_pupils"} {
 		if err := db.Exec("ANALYZE " + table).Error; err != nil {
 			return fmt.Errorf("gendata: analyze %s: %w", table, err)
 		}

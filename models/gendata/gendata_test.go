@@ -63,6 +63,9 @@ func TestGenerate(t *testing.T) {
 				t.Logf("generated in %v: %+v", sum.Elapsed, sum.OpenByRisk)
 
 				counts := tableCounts(t, db)
+				// The files' own next actions; the prevention group's decisions make more.
+				counts["next_actions"] = count(t, db, "SELECT COUNT(*) FROM next_actions WHERE case_review_id IS NULL")
+				checkCaseReviews(t, db, sum, now)
 				for table, want := range map[string]int{
 					"establishments": size.Establishments, "pupils": size.Pupils, "follow_ups": size.FollowUps,
 					"meetings": size.Meetings, "referrals": size.Referrals, "next_actions": size.NextActions,
@@ -563,5 +566,44 @@ func checkConflicts(t *testing.T, db *gorm.DB, now time.Time, sum Summary, size 
 	}
 	if n := count(t, db, "SELECT COUNT(*) FROM conflicts WHERE closed_on IS NOT NULL AND outcome IS NULL"); n != 0 {
 		t.Errorf("%d conflicts closed without an outcome", n)
+	}
+}
+
+// checkCaseReviews checks the prevention group's sessions: the Summary's counts, at most
+// ReviewsPerYear a school year in each establishment and some in every one, nothing after
+// yesterday, one decision per pupil reviewed, on files of the session's establishment, and open
+// actions only from each establishment's last session.
+func checkCaseReviews(t *testing.T, db *gorm.DB, sum Summary, now time.Time) {
+	t.Helper()
+	for what, c := range map[string][2]int64{
+		"case_reviews":       {count(t, db, "SELECT COUNT(*) FROM case_reviews"), int64(sum.CaseReviews)},
+		"case_review_pupils": {count(t, db, "SELECT COUNT(*) FROM case_review_pupils"), int64(sum.CaseReviewPupils)},
+		"decision actions":   {count(t, db, "SELECT COUNT(*) FROM next_actions WHERE case_review_id IS NOT NULL"), int64(sum.CaseReviewActions)},
+	} {
+		if c[0] != c[1] || c[0] == 0 && what != "decision actions" { // none at the start of September
+			t.Errorf("%s: %d rows, Summary says %d", what, c[0], c[1])
+		}
+	}
+	if n := count(t, db, "SELECT COUNT(*) FROM establishments e WHERE NOT EXISTS (SELECT 1 FROM case_reviews cr WHERE cr.establishment_id = e.id)"); n != 0 {
+		t.Errorf("%d establishments without a session", n)
+	}
+	year := calendar.SchoolYearOf(now)
+	for y := year; y.StartYear > year.StartYear-5; y = y.Previous() {
+		n := count(t, db, "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM case_reviews WHERE held_on >= ? AND held_on <= ? GROUP BY establishment_id) s",
+			calendar.Date(y.Start()), calendar.Date(y.LastDay()))
+		if n > ReviewsPerYear {
+			t.Errorf("%s: an establishment holds %d sessions", y, n)
+		}
+	}
+	if n := count(t, db, "SELECT COUNT(*) FROM case_reviews WHERE held_on >= ?", calendar.Today(now)); n != 0 {
+		t.Errorf("%d sessions held today or later", n)
+	}
+	if n := count(t, db, "SELECT COUNT(*) FROM case_review_pupils crp JOIN case_reviews cr ON cr.id = crp.case_review_id "+
+		"JOIN pupils p ON p.id = crp.pupil_id WHERE p.establishment_id <> cr.establishment_id OR crp.decision = ''"); n != 0 {
+		t.Errorf("%d reviews of another establishment's file or without decision", n)
+	}
+	if n := count(t, db, "SELECT COUNT(*) FROM next_actions na JOIN case_reviews cr ON cr.id = na.case_review_id WHERE na.done_at IS NULL "+
+		"AND EXISTS (SELECT 1 FROM case_reviews c2 WHERE c2.establishment_id = cr.establishment_id AND c2.held_on > cr.held_on)"); n != 0 {
+		t.Errorf("%d open actions of a session that is not the establishment's last", n)
 	}
 }
