@@ -30,6 +30,7 @@ func all() []*gormigrate.Migration {
 		m0011WorkNeverLost(),
 		m0012UserPhone(),
 		m0013SearchNames(),
+		m0018ContactIndexes(),
 	}
 }
 
