@@ -29,6 +29,17 @@ func silentSection(t *testing.T, home response) string {
 	return home.Body[start : start+end]
 }
 
+// silentDemoPupil is the id of the first pupil of the worklist's "no contact" list of the
+// client's home page.
+func silentDemoPupil(t *testing.T, cl *client) string {
+	t.Helper()
+	m := silentPupil.FindStringSubmatch(silentSection(t, cl.get("/")))
+	if m == nil {
+		t.Fatal("the demo worklist has no pupil without contact")
+	}
+	return m[1]
+}
+
 // TestMeetingHeldCountsAsContact follows a mediator who met a family yesterday without having
 // planned it in the application: the schedule form refuses a past date unless the meeting is
 // recorded as already held; once its attendance and recap are written, the pupil leaves the
@@ -39,11 +50,8 @@ func TestMeetingHeldCountsAsContact(t *testing.T) {
 		s := newDemoSite(t, u)
 		med := s.client(t)
 		med.login("mediation@demo.test")
-		m := silentPupil.FindStringSubmatch(silentSection(t, med.get("/")))
-		if m == nil {
-			t.Fatal("the demo worklist has no pupil without contact")
-		}
-		filePath := "/pupils/" + m[1]
+		id := silentDemoPupil(t, med)
+		filePath := "/pupils/" + id
 		if silent := silentSection(t, med.get("/")); !strings.Contains(silent, "Dernier contact le") && !strings.Contains(silent, "Aucun contact depuis le repérage du") {
 			t.Error("the no-contact list does not speak of contact")
 		}
@@ -74,7 +82,7 @@ func TestMeetingHeldCountsAsContact(t *testing.T) {
 		}
 		var guardian models.MeetingParticipant
 		dbtest.Must(t, s.App.DB.Joins("JOIN meetings ON meetings.id = meeting_participants.meeting_id").
-			Where("meetings.pupil_id = ? AND meeting_participants.role = ?", m[1], models.ParticipantGuardian).
+			Where("meetings.pupil_id = ? AND meeting_participants.role = ?", id, models.ParticipantGuardian).
 			Order("meeting_participants.id DESC").Take(&guardian).Error)
 		if r := med.post(path+"/attendance", url.Values{"version": {"1"}, "present": {fmt.Sprint(guardian.ID)}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("attendance: %d %s", r.Status, excerpt(r.Body))
@@ -91,7 +99,7 @@ func TestMeetingHeldCountsAsContact(t *testing.T) {
 		}
 		// The pupil list dates the last contact with the meeting, and sorts by it.
 		var p models.Pupil
-		dbtest.Must(t, s.App.DB.Take(&p, m[1]).Error)
+		dbtest.Must(t, s.App.DB.Take(&p, id).Error)
 		list := med.get("/pupils?" + url.Values{"q": {p.LastName + " " + p.FirstName}, "sort": {"contact"}}.Encode())
 		row := list.Body[max(0, strings.Index(list.Body, `href="`+filePath+`"`)):]
 		if end := strings.Index(row, "</tr>"); end < 0 || !strings.Contains(row[:end], "24/11/2026") || !strings.Contains(list.Body, "Dernier contact") {
@@ -111,13 +119,10 @@ func TestPartnerAnswerCountsAsContact(t *testing.T) {
 		db := s.App.DB
 		med := s.client(t)
 		med.login("mediation@demo.test")
-		m := silentPupil.FindStringSubmatch(silentSection(t, med.get("/")))
-		if m == nil {
-			t.Fatal("the demo worklist has no pupil without contact")
-		}
-		filePath := "/pupils/" + m[1]
+		id := silentDemoPupil(t, med)
+		filePath := "/pupils/" + id
 		var p models.Pupil
-		dbtest.Must(t, db.Take(&p, m[1]).Error)
+		dbtest.Must(t, db.Take(&p, id).Error)
 		listRow := func() string {
 			t.Helper()
 			list := med.get("/pupils?" + url.Values{"q": {p.LastName + " " + p.FirstName}, "sort": {"contact"}}.Encode())

@@ -12,18 +12,10 @@ import (
 // here); the referrals by pupil with their id, which replaces the index on the pupil alone.
 // Plain SQL that SQLite and PostgreSQL both accept; being frozen, it never changes.
 func m0018ContactIndexes() *gormigrate.Migration {
-	exec := func(tx *gorm.DB, statements ...string) error {
-		for _, s := range statements {
-			if err := tx.Exec(s).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	return &gormigrate.Migration{
 		ID: "0018_contact_indexes",
 		Migrate: func(tx *gorm.DB) error {
-			return exec(tx,
+			return execEach(tx,
 				`CREATE INDEX idx_meetings_held_pupil ON meetings (pupil_id, scheduled_at) WHERE status = 'held'`,
 				`CREATE INDEX idx_referral_transitions_answers ON referral_transitions (referral_id, at) `+
 					`WHERE to_status IN ('acknowledged', 'accepted', 'declined', 'closed')`,
@@ -32,7 +24,7 @@ func m0018ContactIndexes() *gormigrate.Migration {
 			)
 		},
 		Rollback: func(tx *gorm.DB) error {
-			return exec(tx,
+			return execEach(tx,
 				`CREATE INDEX idx_referrals_pupil_id ON referrals (pupil_id)`,
 				`DROP INDEX idx_referrals_pupil_cover`,
 				`DROP INDEX idx_referral_transitions_answers`,

@@ -34,6 +34,17 @@ func all() []*gormigrate.Migration {
 	}
 }
 
+// execEach runs plain SQL statements in order, stopping at the first that fails: the body of a
+// migration that needs no frozen struct.
+func execEach(tx *gorm.DB, statements ...string) error {
+	for _, s := range statements {
+		if err := tx.Exec(s).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // IDs lists the migrations this binary knows, in order.
 func IDs() []string {
 	var ids []string
