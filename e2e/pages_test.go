@@ -128,6 +128,7 @@ var flows = []flow{
 	{"caf@demo.test", "two-factor sign-in: enrolment, recovery codes, the code step", secondFactorFlow},
 	{"mediation@demo.test", "work never lost: undo, idle warning, probable duplicate", workNeverLostFlow},
 	{"mediation@demo.test", "long pages: stacked list and compact header on a phone, error summary on a file", longPagesFlow},
+	{"mediation@demo.test", "the main menu folded on a phone, opened with the keyboard", phoneMenuFlow},
 	{"coordination@demo.test", "chart labels readable on a phone", chartLabelsFlow},
 	{"admin@demo.test", "password form with errors", func(t *testing.T, b *browser) {
 		b.open(t, "/account/password")

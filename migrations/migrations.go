@@ -33,7 +33,19 @@ func all() []*gormigrate.Migration {
 		m0014Activities(),
 		m0015Conflicts(),
 		m0016CaseReviews(),
+		m0018ContactIndexes(),
 	}
+}
+
+// execEach runs plain SQL statements in order, stopping at the first that fails: the body of a
+// migration that needs no frozen struct.
+func execEach(tx *gorm.DB, statements ...string) error {
+	for _, s := range statements {
+		if err := tx.Exec(s).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // IDs lists the migrations this binary knows, in order.

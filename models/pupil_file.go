@@ -33,6 +33,8 @@ type PupilFile struct {
 	Pupil         Pupil
 	Establishment Establishment
 	ReferentName  string
+	// LastContact is the latest recorded contact with the family (LoadLastContact).
+	LastContact   Contact
 	History       []StatusChangeRow
 	Indicators    []MonthlyIndicator
 	FollowUps     []FollowUpRow
@@ -82,6 +84,9 @@ func loadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, limit, of
 		if err := db.Model(&User{}).Where("id = ?", *p.ReferentMediatorID).Pluck("display_name", &f.ReferentName).Error; err != nil {
 			return f, fmt.Errorf("models: referent of pupil %d: %w", id, err)
 		}
+	}
+	if f.LastContact, err = LoadLastContact(ctx, db, id); err != nil {
+		return f, err
 	}
 	err = db.Table("pupil_status_changes").Select("pupil_status_changes.*, users.display_name AS changed_by_name").
 		Joins("LEFT JOIN users ON users.id = pupil_status_changes.changed_by_id").

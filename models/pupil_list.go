@@ -33,7 +33,8 @@ type PupilRow struct {
 	Pupil
 	EstablishmentName string
 	ReferentName      string
-	LastFollowUp      calendar.DBTime
+	// LastContact is the date of the latest recorded contact (LastContactSQL), if any.
+	LastContact calendar.DBTime
 }
 
 // PupilList is a page of the list with its counts.
@@ -44,7 +45,7 @@ type PupilList struct {
 }
 
 // ListPupils returns a page of the files the scope may read that match the filter, with the
-// establishment, the referent and the last follow-up of each row joined in the same query, the
+// establishment, the referent and the last contact of each row joined in the same query, the
 // number of matching files and their count by status. Anonymised files are left out.
 func ListPupils(ctx context.Context, db *gorm.DB, s Scope, f PupilFilter) (PupilList, error) {
 	db = db.WithContext(ctx)
@@ -94,11 +95,11 @@ func ListPupils(ctx context.Context, db *gorm.DB, s Scope, f PupilFilter) (Pupil
 	case "identified":
 		order = "pupils.identified_on DESC, " + order
 	case "contact":
-		order = "last_follow_up ASC NULLS FIRST, " + order
+		order = "last_contact ASC NULLS FIRST, " + order
 	}
 	err := onPage(filtered(true).
 		Select("pupils.*, establishments.name AS establishment_name, users.display_name AS referent_name, "+
-			lastContactSQL(db)+" AS last_follow_up").
+			LastContactSQL(db.Dialector.Name(), "pupils.id")+" AS last_contact").
 		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
 		Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
 		Order(order), f.Page, PupilsPerPage).
@@ -122,19 +123,6 @@ func whereNameMatches(q *gorm.DB, query string) *gorm.DB {
 		q = q.Where("pupils.search_name LIKE ? ESCAPE '\\'", "% "+escapeLike(w)+"%")
 	}
 	return q
-}
-
-// lastContactSQL is the date of a file's latest contact, follow-up or family meeting held
-// (the day of the meeting in Paris on PostgreSQL; SQLite, which has no time zones, takes its
-// day in UTC), NULL without any. Each part reads the pupil's own rows through its index.
-func lastContactSQL(db *gorm.DB) string {
-	const followUp = "(SELECT MAX(fu.occurred_on) FROM follow_ups fu WHERE fu.pupil_id = pupils.id)"
-	if db.Dialector.Name() == "postgres" {
-		return "GREATEST(" + followUp + ", (SELECT MAX((m.scheduled_at AT TIME ZONE 'Europe/Paris')::date) FROM meetings m " +
-			"WHERE m.pupil_id = pupils.id AND m.status = 'held'))"
-	}
-	const meeting = "(SELECT MAX(date(m.scheduled_at)) FROM meetings m WHERE m.pupil_id = pupils.id AND m.status = 'held')"
-	return "MAX(COALESCE(" + followUp + ", " + meeting + "), COALESCE(" + meeting + ", " + followUp + "))"
 }
 
 func escapeLike(s string) string {

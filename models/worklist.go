@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -28,12 +27,13 @@ type WorkPupil struct {
 	ClassName       string
 	EstablishmentID uint
 	RiskLevel       risk.Level
-	LastFollowUp    calendar.DBTime
-	IdentifiedOn    time.Time
+	// LastContact is the date of the latest recorded contact (LastContactSQL), if any.
+	LastContact  calendar.DBTime
+	IdentifiedOn time.Time
 }
 
-// AbsenceAlert is a pupil whose latest month crosses the absence threshold with no follow-up
-// logged since that month began.
+// AbsenceAlert is a pupil whose latest month crosses the absence threshold with no contact
+// recorded since that month began.
 type AbsenceAlert struct {
 	WorkPupil
 	Month               calendar.Month
@@ -60,7 +60,8 @@ func (w Worklist) Overdue(a ActionRow) bool { return a.DueOn.Before(w.Today) }
 // LoadWorklist gathers a mediator's worklist: the open next actions they own (or that nobody
 // owns on the files they are referent of) due within ActionHorizonDays or overdue; their actively
 // followed pupils without contact for SilenceDays; their pupils whose latest month (this month
-// or the last) reaches the absence threshold with no follow-up since that month began; the
+// or the last) reaches the absence threshold with no contact since that month began (a contact
+// is any of LastContactSQL: a follow-up, a family meeting held, a partner's answer); the
 // conflicts they recorded that are due for review; the open decisions of the last
 // prevention-group session of each establishment. Each part is one query, whatever its length.
 func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now time.Time, absenceThreshold int) (Worklist, error) {
@@ -84,19 +85,16 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 	if err != nil {
 		return w, fmt.Errorf("models: worklist actions: %w", err)
 	}
-	lastFollowUp := "(SELECT MAX(fu.occurred_on) FROM follow_ups fu WHERE fu.pupil_id = pupils.id)"
+	lastContact := LastContactSQL(db.Dialector.Name(), "pupils.id")
 	silentSince := w.Today.AddDate(0, 0, -SilenceDays)
 	err = mine(db.Table("pupils")).
 		Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_name, pupils.establishment_id, pupils.risk_level, "+
-			"pupils.identified_on, "+lastFollowUp+" AS last_follow_up").
+			"pupils.identified_on, "+lastContact+" AS last_contact").
 		Where("pupils.status = ?", StatusActive).
-		Where("COALESCE("+lastFollowUp+", pupils.identified_on) <= ?", silentSince).
-		Order("last_follow_up ASC NULLS FIRST, pupils.search_name, pupils.id").Scan(&w.Silent).Error
+		Where("COALESCE("+lastContact+", pupils.identified_on) <= ?", silentSince).
+		Order("last_contact ASC NULLS FIRST, pupils.search_name, pupils.id").Scan(&w.Silent).Error
 	if err != nil {
 		return w, fmt.Errorf("models: worklist silent pupils: %w", err)
-	}
-	if w.Silent, err = withOtherContacts(db, w.Silent, silentSince); err != nil {
-		return w, err
 	}
 	thisMonth := calendar.MonthOf(now)
 	lastMonth := calendar.MonthOf(thisMonth.First().AddDate(0, -1, 0))
@@ -108,7 +106,7 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 	}
 	err = mine(db.Table("pupils")).
 		Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_name, pupils.establishment_id, pupils.risk_level, "+
-			"pupils.identified_on, mi.month, mi.unjustified_half_days, "+lastFollowUp+" AS last_follow_up").
+			"pupils.identified_on, mi.month, mi.unjustified_half_days, "+lastContact+" AS last_contact").
 		Joins("JOIN monthly_indicators mi ON mi.pupil_id = pupils.id AND mi.month = "+
 			"(SELECT MAX(m2.month) FROM monthly_indicators m2 WHERE m2.pupil_id = pupils.id)").
 		Where("pupils.status <> ? AND mi.month IN ? AND mi.unjustified_half_days >= ?", StatusClosed, []calendar.Month{thisMonth, lastMonth}, absenceThreshold).
@@ -118,7 +116,7 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 	}
 	for _, r := range rows {
 		start := calendar.Date(r.Month.First())
-		if r.LastFollowUp.Valid && !r.LastFollowUp.Time.Before(start) {
+		if r.LastContact.Valid && !calendar.Date(r.LastContact.Time).Before(start) {
 			continue
 		}
 		w.Absences = append(w.Absences, AbsenceAlert{WorkPupil: r.WorkPupil, Month: r.Month, UnjustifiedHalfDays: r.UnjustifiedHalfDays})
@@ -130,41 +128,4 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 		return w, err
 	}
 	return w, nil
-}
-
-// withOtherContacts takes out of silent the pupils with a contact other than a follow-up (a
-// meeting held, a partner's answer) after since, and dates the others' last contact with the
-// latest of all, keeping the list in the order of that date (none first).
-func withOtherContacts(db *gorm.DB, silent []WorkPupil, since time.Time) ([]WorkPupil, error) {
-	ids := make([]uint, len(silent))
-	for i, p := range silent {
-		ids[i] = p.ID
-	}
-	other, err := otherContacts(db, ids)
-	if err != nil {
-		return nil, err
-	}
-	kept := silent[:0]
-	for _, p := range silent {
-		if d, ok := other[p.ID]; ok && (!p.LastFollowUp.Valid || d.After(calendar.Date(p.LastFollowUp.Time))) {
-			p.LastFollowUp = calendar.DBTime{Time: d, Valid: true}
-		}
-		if p.LastFollowUp.Valid && calendar.Date(p.LastFollowUp.Time).After(since) {
-			continue
-		}
-		kept = append(kept, p)
-	}
-	slices.SortStableFunc(kept, func(a, b WorkPupil) int {
-		switch {
-		case a.LastFollowUp.Valid == b.LastFollowUp.Valid:
-			if !a.LastFollowUp.Valid {
-				return 0
-			}
-			return a.LastFollowUp.Time.Compare(b.LastFollowUp.Time)
-		case !a.LastFollowUp.Valid:
-			return -1
-		}
-		return 1
-	})
-	return kept, nil
 }
