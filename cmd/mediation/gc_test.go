@@ -30,3 +30,18 @@ func TestServeTunesTheCollectorUnlessTold(t *testing.T) {
 		}
 	}
 }
+
+// MEDIATION_DB_CONNS sizes the PostgreSQL pool; anything but a number from 1 to 500 is refused.
+func TestDatabaseConnectionsFromTheEnvironment(t *testing.T) {
+	for v, want := range map[string]int{"": 0, "8": 8, "500": 500} {
+		cfg, err := config(env{getenv: func(k string) string { return map[string]string{"MEDIATION_DB_CONNS": v}[k] }}, "", "")
+		if err != nil || cfg.MaxDBConns != want {
+			t.Errorf("MEDIATION_DB_CONNS=%q: %d, %v; want %d", v, cfg.MaxDBConns, err, want)
+		}
+	}
+	for _, v := range []string{"0", "-3", "501", "vingt"} {
+		if _, err := config(env{getenv: func(k string) string { return map[string]string{"MEDIATION_DB_CONNS": v}[k] }}, "", ""); err == nil {
+			t.Errorf("MEDIATION_DB_CONNS=%q accepted", v)
+		}
+	}
+}

@@ -81,6 +81,8 @@ Configuration (les options l'emportent sur l'environnement) :
   MEDIATION_REPORT_MAX_AGE âge au-delà duquel les chiffres métropolitains de l'année en cours sont recalculés s'ils ont changé (défaut 5m)
   MEDIATION_LOG_FORMAT     text (défaut) ou json
   MEDIATION_LOG_LEVEL      debug, info (défaut), warn ou error
+  MEDIATION_DB_CONNS       connexions PostgreSQL au plus par instance (défaut 20)
+  GOGC, GOMEMLIMIT         réglages du ramasse-miettes de Go (serve : défaut 200 et 256MiB)
 
 « mediation COMMANDE --help » détaille chaque commande.
 `
