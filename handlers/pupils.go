@@ -209,7 +209,7 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 	if p.Meetings, p.MeetingForm, err = h.pupilMeetings(c, p); err != nil {
 		return PupilPage{}, err
 	}
-	if p.CanEdit {
+	if p.CanEdit && p.MeetingForm != nil {
 		// The establishment's mediators are among the meeting form's staff, read already.
 		for _, u := range p.MeetingForm.Staff {
 			if u.Role == models.RoleMediator {
