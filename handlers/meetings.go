@@ -122,6 +122,26 @@ func (f *MeetingForm) fillFromValues(values map[string]string, errs map[string]s
 	f.Errors, f.Failed = errs, true
 }
 
+// Choice is an option of a select list, labelled.
+type Choice struct{ Value, Label string }
+
+// MeetingChoices are the options every participant row of a meeting form repeats.
+type MeetingChoices struct{ Roles, Staff []Choice }
+
+// Choices labels the participant rows' options once for the form (the page has six rows or
+// more: labelling each option in each row through the template cost more than the rest of
+// the file page).
+func (f *MeetingForm) Choices(l *views.Localizer) MeetingChoices {
+	c := MeetingChoices{Roles: make([]Choice, len(f.Roles)), Staff: make([]Choice, len(f.Staff))}
+	for i, r := range f.Roles {
+		c.Roles[i] = Choice{string(r), l.T("participant." + string(r))}
+	}
+	for i, u := range f.Staff {
+		c.Staff[i] = Choice{fmt.Sprint(u.ID), u.DisplayName + " (" + l.T("role."+string(u.Role)) + ")"}
+	}
+	return c
+}
+
 // editMeetingForm is the edit form of a planned meeting, with its current values.
 func editMeetingForm(m models.Meeting, staff []models.StaffOption, today string) *MeetingForm {
 	at := m.ScheduledAt.In(calendar.Paris)

@@ -187,7 +187,7 @@ func (h *Handlers) loadAccesses(c echo.Context, p *PupilPage) error {
 	if !s.SeesAccessHistory() {
 		return nil
 	}
-	rows, total, err := models.PupilAccessHistory(c.Request().Context(), h.DB, s, p.File.Pupil.ID, AccessesShown)
+	rows, total, err := p.File.AccessHistory(c.Request().Context(), h.DB, s, AccessesShown)
 	if err != nil {
 		return err
 	}
@@ -229,9 +229,12 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 	if p.Reviews, err = models.ReviewsOfPupil(ctx, h.DB, currentScope(c), id); err != nil {
 		return PupilPage{}, err
 	}
-	if p.CanEdit {
-		if p.Mediators, err = models.MediatorsOf(ctx, h.DB, []uint{file.Pupil.EstablishmentID}); err != nil {
-			return PupilPage{}, err
+	if p.CanEdit && p.MeetingForm != nil {
+		// The establishment's mediators are among the meeting form's staff, read already.
+		for _, u := range p.MeetingForm.Staff {
+			if u.Role == models.RoleMediator {
+				p.Mediators = append(p.Mediators, models.MediatorOption{ID: u.ID, DisplayName: u.DisplayName, EstablishmentID: file.Pupil.EstablishmentID})
+			}
 		}
 	}
 	if err := h.loadPupilReferrals(c, &p); err != nil {

@@ -152,46 +152,6 @@ func accessKind(recordType, action string) string {
 	return "other"
 }
 
-// pupilAccessEvents is the condition on audit_events that finds the events about one file,
-// in two parts: the events of the file itself (a view of the file adds one each time), and those
-// of its follow-ups, meetings and referrals. Their ids are read first, so that each kind of
-// record is looked up through the index on the record (a subquery in the condition makes
-// PostgreSQL read the whole log). A deleted follow-up is no longer found that way: only its
-// deletion's detail names the pupil, and searching every follow-up event for it would cost each
-// view of a file. The second part is empty ("") for a file without any such record.
-func pupilAccessEvents(db *gorm.DB, pupilID uint) (file, related accessCond, err error) {
-	var rows []struct {
-		RecordType string
-		ID         uint
-	}
-	err = db.Raw(`SELECT 'follow_up' AS record_type, id FROM follow_ups WHERE pupil_id = ?
-		UNION ALL SELECT 'meeting', id FROM meetings WHERE pupil_id = ?
-		UNION ALL SELECT 'referral', id FROM referrals WHERE pupil_id = ?`, pupilID, pupilID, pupilID).Scan(&rows).Error
-	if err != nil {
-		return file, related, fmt.Errorf("models: records of pupil %d: %w", pupilID, err)
-	}
-	ids := map[string][]string{}
-	for _, r := range rows {
-		ids[r.RecordType] = append(ids[r.RecordType], fmt.Sprint(r.ID))
-	}
-	file = accessCond{"(audit_events.record_type = ? AND audit_events.record_id = ?)", []any{"pupil", fmt.Sprint(pupilID)}}
-	var conds []string
-	for _, t := range []string{"follow_up", "meeting", "referral"} {
-		if len(ids[t]) > 0 {
-			conds = append(conds, "(audit_events.record_type = ? AND audit_events.record_id IN ?)")
-			related.args = append(related.args, t, ids[t])
-		}
-	}
-	related.sql = strings.Join(conds, " OR ")
-	return file, related, nil
-}
-
-// accessCond is a condition on audit_events with its arguments.
-type accessCond struct {
-	sql  string
-	args []any
-}
-
 // PupilAccessHistory lists who consulted or changed a file of the scope, newest first (the
 // latest limit events), and how many events there are in all: views and changes of the file,
 // and of its follow-ups, meetings and referrals. Only mediators read it: for any other scope
@@ -203,42 +163,76 @@ func PupilAccessHistory(ctx context.Context, db *gorm.DB, s Scope, pupilID uint,
 	if _, err := pupilInScope(ctx, db, s, pupilID); err != nil {
 		return nil, 0, err
 	}
-	db = db.WithContext(ctx)
-	file, related, err := pupilAccessEvents(db, pupilID)
-	if err != nil {
-		return nil, 0, err
+	return accessHistory(ctx, db, pupilID, limit)
+}
+
+// AccessHistory is PupilAccessHistory for a file loaded within s (LoadPupilFile): the scope
+// was checked when it was loaded.
+func (f PupilFile) AccessHistory(ctx context.Context, db *gorm.DB, s Scope, limit int) ([]AccessRow, int64, error) {
+	if !s.SeesAccessHistory() || f.Pupil.ID == 0 {
+		return nil, 0, ErrNotFound
 	}
-	// The latest events of each part, read in the order of the index on the record and its time
-	// (the file's own views are most of them), then the latest of both.
-	parts := []accessCond{file}
-	all := file
-	if related.sql != "" {
-		parts = append(parts, related)
-		all = accessCond{file.sql + " OR " + related.sql, append(append([]any{}, file.args...), related.args...)}
+	return accessHistory(ctx, db, f.Pupil.ID, limit)
+}
+
+// accessParts are the records whose events make a file's access history: the file itself (a
+// view adds one each time) and its follow-ups, meetings and referrals (an audit event names its
+// record as text). Each is a range of the index on (record type, record id, time, id), looked
+// up for each record of the file: on PostgreSQL the ids are an array computed once
+// (record_id = ANY(ARRAY(…))), which the index scan takes as its condition; as a semi-join, the
+// planner could start from the log's events of the kind and look each up among the file's
+// records. The record types are written in the SQL, so that a generic plan knows them too. A
+// deleted follow-up is no longer found that way: only its deletion's detail names the pupil, and
+// searching every follow-up event for it would cost each view of a file.
+func accessParts(dialect string) []string {
+	records := func(table string) string {
+		ids := "SELECT CAST(id AS VARCHAR(40)) FROM " + table + " WHERE pupil_id = ?"
+		if dialect == "postgres" {
+			return "audit_events.record_id = ANY(ARRAY(" + ids + "))"
+		}
+		return "audit_events.record_id IN (" + ids + ")"
 	}
-	var total int64
-	if err := db.Table("audit_events").Where(all.sql, all.args...).Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("models: count accesses to pupil %d: %w", pupilID, err)
+	return []string{
+		"audit_events.record_type = 'pupil' AND audit_events.record_id = ?",
+		"audit_events.record_type = 'follow_up' AND " + records("follow_ups"),
+		"audit_events.record_type = 'meeting' AND " + records("meetings"),
+		"audit_events.record_type = 'referral' AND " + records("referrals"),
 	}
-	fresh := db.Session(&gorm.Session{NewDB: true})
-	var union []string
-	var latest []any
-	for i, p := range parts {
-		union = append(union, fmt.Sprintf("SELECT * FROM (?) AS part%d", i))
-		latest = append(latest, fresh.Table("audit_events").Where(p.sql, p.args...).
-			Order("audit_events.at DESC, audit_events.id DESC").Limit(limit))
+}
+
+// accessHistory reads, in one statement, the latest limit events of a file and how many there
+// are in all: the latest limit of each part in the order of its index, then the latest of
+// them; the total is the sum of the parts' counts (they are disjoint), computed once.
+func accessHistory(ctx context.Context, db *gorm.DB, pupilID uint, limit int) ([]AccessRow, int64, error) {
+	var latest, counts []string
+	var args, countArgs []any
+	for i, part := range accessParts(db.Dialector.Name()) {
+		var id any = pupilID
+		if i == 0 {
+			id = fmt.Sprint(pupilID)
+		}
+		latest = append(latest, fmt.Sprintf("SELECT * FROM (SELECT * FROM audit_events WHERE %s "+
+			"ORDER BY audit_events.at DESC, audit_events.id DESC LIMIT ?) AS part%d", part, i))
+		args = append(args, id, limit)
+		counts = append(counts, "(SELECT COUNT(*) FROM audit_events WHERE "+part+")")
+		countArgs = append(countArgs, id)
 	}
-	var rows []AccessRow
-	err = db.Table("(?) AS latest", fresh.Raw(strings.Join(union, " UNION ALL "), latest...)).
-		Select("latest.at, COALESCE(users.display_name, latest.actor_email) AS who, COALESCE(users.role, '') AS role, " +
-			"latest.action, latest.record_type, latest.detail").
-		Joins("LEFT JOIN users ON users.id = latest.user_id").
-		Order("latest.at DESC, latest.id DESC").Limit(limit).Scan(&rows).Error
+	var rows []struct {
+		AccessRow
+		Total int64
+	}
+	err := db.WithContext(ctx).Raw("SELECT latest.at, COALESCE(users.display_name, latest.actor_email) AS who, "+
+		"COALESCE(users.role, '') AS role, latest.action, latest.record_type, latest.detail, ("+strings.Join(counts, " + ")+") AS total "+
+		"FROM ("+strings.Join(latest, " UNION ALL ")+") AS latest LEFT JOIN users ON users.id = latest.user_id "+
+		"ORDER BY latest.at DESC, latest.id DESC LIMIT ?", append(append(countArgs, args...), limit)...).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("models: access history of pupil %d: %w", pupilID, err)
 	}
-	for i := range rows {
-		rows[i].Kind = accessKind(rows[i].RecordType, rows[i].Action)
+	out := make([]AccessRow, len(rows))
+	var total int64
+	for i, r := range rows {
+		out[i], total = r.AccessRow, r.Total
+		out[i].Kind = accessKind(r.RecordType, r.Action)
 	}
-	return rows, total, nil
+	return out, total, nil
 }

@@ -196,7 +196,10 @@ func openPostgres(ctx context.Context, d DatabaseURL, cfg *gorm.Config, opts Ope
 		maxConns = 20
 	}
 	sqlDB.SetMaxOpenConns(maxConns)
-	sqlDB.SetMaxIdleConns(maxConns / 2)
+	// As many kept as opened: under load, a connection given back while the idle ones are at
+	// their bound was closed, and the next request paid for a new backend and prepared and
+	// planned its statements again (idle ones still close after ConnMaxIdleTime).
+	sqlDB.SetMaxIdleConns(maxConns)
 	sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 )
@@ -77,14 +79,22 @@ func loadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, limit, of
 		return f, fmt.Errorf("models: guardians of pupil %d: %w", id, err)
 	}
 	f.Pupil = p
-	if err := db.Take(&f.Establishment, p.EstablishmentID).Error; err != nil {
+	// The establishment and the referent's name in one statement.
+	var est struct {
+		Establishment
+		ReferentName string
+	}
+	var referent any
+	if p.ReferentMediatorID != nil {
+		referent = *p.ReferentMediatorID
+	}
+	err = db.Table("establishments").
+		Select("establishments.*, COALESCE((SELECT display_name FROM users WHERE users.id = ?), '') AS referent_name", referent).
+		Where("establishments.id = ?", p.EstablishmentID).Take(&est).Error
+	if err != nil {
 		return f, fmt.Errorf("models: establishment of pupil %d: %w", id, err)
 	}
-	if p.ReferentMediatorID != nil {
-		if err := db.Model(&User{}).Where("id = ?", *p.ReferentMediatorID).Pluck("display_name", &f.ReferentName).Error; err != nil {
-			return f, fmt.Errorf("models: referent of pupil %d: %w", id, err)
-		}
-	}
+	f.Establishment, f.ReferentName = est.Establishment, est.ReferentName
 	if f.LastContact, err = LoadLastContact(ctx, db, id); err != nil {
 		return f, err
 	}
@@ -98,32 +108,67 @@ func loadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, limit, of
 	if err := db.Where("pupil_id = ?", id).Order("month DESC").Find(&f.Indicators).Error; err != nil {
 		return f, fmt.Errorf("models: indicators of pupil %d: %w", id, err)
 	}
-	fu := VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id)
-	if err := fu.Count(&f.FollowUpTotal).Error; err != nil {
-		return f, fmt.Errorf("models: count follow-ups of pupil %d: %w", id, err)
+	// The page of follow-ups carries the count of them all (a subquery computed once), so
+	// that both come in one statement; past the last page there is no row to carry it.
+	total, totalArgs := "(SELECT COUNT(*) FROM follow_ups AS counted WHERE counted.pupil_id = ?)", []any{id}
+	if !s.SeesRestrictedNotes() {
+		total, totalArgs = "(SELECT COUNT(*) FROM follow_ups AS counted WHERE counted.pupil_id = ? AND counted.restricted = ?)", []any{id, false}
+	}
+	var page []struct {
+		FollowUpRow
+		Total int64
 	}
 	err = VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).
-		Select("follow_ups.*, users.display_name AS author_name").
+		Select("follow_ups.*, users.display_name AS author_name, "+total+" AS total", totalArgs...).
 		Joins("JOIN users ON users.id = follow_ups.author_id").
-		Order("follow_ups.occurred_on DESC, follow_ups.id DESC").Limit(limit).Offset(offset).Scan(&f.FollowUps).Error
+		Order("follow_ups.occurred_on DESC, follow_ups.id DESC").Limit(limit).Offset(offset).Scan(&page).Error
 	if err != nil {
 		return f, fmt.Errorf("models: follow-ups of pupil %d: %w", id, err)
 	}
-	err = db.Table("next_actions").Select("next_actions.*, users.display_name AS owner_name").
-		Joins("LEFT JOIN users ON users.id = next_actions.owner_user_id").
-		Where("next_actions.pupil_id = ? AND next_actions.done_at IS NULL", id).
-		Order("next_actions.due_on, next_actions.id").Scan(&f.Actions).Error
-	if err != nil {
-		return f, fmt.Errorf("models: next actions of pupil %d: %w", id, err)
+	f.FollowUps = make([]FollowUpRow, len(page))
+	for i := range page {
+		f.FollowUps[i], f.FollowUpTotal = page[i].FollowUpRow, page[i].Total
 	}
-	err = db.Table("next_actions").Select("next_actions.*, users.display_name AS owner_name").
-		Joins("LEFT JOIN users ON users.id = next_actions.owner_user_id").
-		Where("next_actions.pupil_id = ? AND next_actions.done_at IS NOT NULL", id).
-		Order("next_actions.done_at DESC, next_actions.id DESC").Limit(DoneActionsOnFile).Scan(&f.DoneActions).Error
-	if err != nil {
-		return f, fmt.Errorf("models: done actions of pupil %d: %w", id, err)
+	if len(page) == 0 && offset > 0 {
+		if err := VisibleFollowUps(db.Table("follow_ups"), s).Where("follow_ups.pupil_id = ?", id).Count(&f.FollowUpTotal).Error; err != nil {
+			return f, fmt.Errorf("models: count follow-ups of pupil %d: %w", id, err)
+		}
+	}
+	if f.Actions, f.DoneActions, err = actionsOfFile(db, id); err != nil {
+		return f, err
 	}
 	return f, nil
+}
+
+// actionsOfFile reads, in one statement, the open next actions of a file (soonest due first)
+// and the latest DoneActionsOnFile done ones (latest first).
+func actionsOfFile(db *gorm.DB, id uint) (open, done []ActionRow, err error) {
+	var rows []ActionRow
+	err = db.Raw(`SELECT * FROM (SELECT next_actions.*, users.display_name AS owner_name FROM next_actions
+			LEFT JOIN users ON users.id = next_actions.owner_user_id
+			WHERE next_actions.pupil_id = ? AND next_actions.done_at IS NULL) AS open_actions
+		UNION ALL SELECT * FROM (SELECT next_actions.*, users.display_name AS owner_name FROM next_actions
+			LEFT JOIN users ON users.id = next_actions.owner_user_id
+			WHERE next_actions.pupil_id = ? AND next_actions.done_at IS NOT NULL
+			ORDER BY next_actions.done_at DESC, next_actions.id DESC LIMIT ?) AS done_actions`,
+		id, id, DoneActionsOnFile).Scan(&rows).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("models: next actions of pupil %d: %w", id, err)
+	}
+	for _, r := range rows {
+		if r.DoneAt == nil {
+			open = append(open, r)
+		} else {
+			done = append(done, r)
+		}
+	}
+	slices.SortFunc(open, func(a, b ActionRow) int {
+		return cmp.Or(a.DueOn.Compare(b.DueOn), cmp.Compare(a.ID, b.ID))
+	})
+	slices.SortFunc(done, func(a, b ActionRow) int {
+		return cmp.Or(b.DoneAt.Compare(*a.DoneAt), cmp.Compare(b.ID, a.ID))
+	})
+	return open, done, nil
 }
 
 // VisibleFollowUps leaves out the restricted follow-ups for a scope that may not read them.
