@@ -125,7 +125,7 @@ func loadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, 
 	if err != nil {
 		return sum, err
 	}
-	sum.ReplyTime, err = medianReplyTime(ctx, db, y, func(q *gorm.DB) *gorm.DB { return q.Where("pupils.establishment_id = ?", e.ID) })
+	sum.ReplyTime, err = medianReplyTime(ctx, db, y, func(q *gorm.DB) *gorm.DB { return filesOf(q, "referrals.pupil_id", ids) })
 	if err != nil {
 		return sum, err
 	}
@@ -152,7 +152,7 @@ func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y calendar
 		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
 		Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
 		Where("referrals.sent_at >= ? AND referrals.sent_at < ?", y.Start().UTC(), y.End().UTC())
-	err := establishmentFilter(q, ids).
+	err := filesOf(q, "referrals.pupil_id", ids).
 		Group("partner_organisations.id, partner_organisations.name, referrals.status").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("reports: referrals by partner in %s: %w", y, err)

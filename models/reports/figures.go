@@ -191,6 +191,20 @@ func establishmentFilter(q *gorm.DB, ids []uint) *gorm.DB {
 	return q.Where("pupils.establishment_id IN ?", ids)
 }
 
+// filesOf narrows, on PostgreSQL, a query on a table of the files' records (referrals,
+// meetings) to the files of the establishments through the table's index by pupil
+// (column = ANY(ARRAY(…))): filtered by date alone, the planner estimates a year of the
+// metropolis's rows and reads the whole table to keep an establishment's (a dashboard's reply
+// time: 57 ms → 3 ms on the metro data). All the files count, anonymised ones too, as in the
+// reports; SQLite plans from the establishment's files already.
+func filesOf(q *gorm.DB, column string, ids []uint) *gorm.DB {
+	q = establishmentFilter(q, ids)
+	if ids == nil || q.Dialector.Name() != "postgres" {
+		return q
+	}
+	return q.Where(column+" = ANY(ARRAY(SELECT p.id FROM pupils p WHERE p.establishment_id IN ?))", ids)
+}
+
 // statusAtEnd keeps, of a query joining pupils with pupil_status_changes, each pupil's last
 // status change before the cutoff (the latest, then the highest id): the one with no later
 // change before the cutoff. Written as an anti-join rather than a comparison with a correlated
@@ -330,7 +344,7 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y cal
 		}
 		q = db.Table(c.table).Select("pupils.establishment_id, "+c.key+" AS key, COUNT(*) AS n").
 			Joins("JOIN pupils ON pupils.id = "+c.table+".pupil_id").Where(c.where, c.args...)
-		if err := establishmentFilter(q, ids).Group("pupils.establishment_id, " + c.key).Scan(&rows).Error; err != nil {
+		if err := filesOf(q, c.table+".pupil_id", ids).Group("pupils.establishment_id, " + c.key).Scan(&rows).Error; err != nil {
 			return nil, fmt.Errorf("reports: %s in %s: %w", c.what, y, err)
 		}
 		for _, r := range rows {
