@@ -126,7 +126,8 @@ func TestCaseReviewFlowOverHTTP(t *testing.T) {
 		// Decisions: a missing due date is refused and changes nothing; then one for each pupil.
 		decision := func(pupil uint) string { return fmt.Sprintf("%s/pupils/%d/decision", path, pupil) }
 		r = cl.post(decision(mp.pupil.ID), url.Values{"decision": {"family_meeting"}, "owner": {fmt.Sprint(mp.mediator.ID)}, "due_on": {""}})
-		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "aria-invalid") {
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "aria-invalid") ||
+			!strings.Contains(r.Body, "Le formulaire contient des erreurs") {
 			t.Fatalf("decision without due date: %d %s", r.Status, excerpt(r.Body))
 		}
 		r = cl.post(decision(mp.pupil.ID), url.Values{"decision": {"family_meeting"}, "owner": {fmt.Sprint(mp.mediator.ID)},

@@ -280,9 +280,6 @@ type CaseReviewPage struct {
 	Errors     map[string]string
 	Duplicates []models.PupilMatch
 	UserID     uint
-	// Restored is set when the sub-form holds a draft given back after an expired session,
-	// not a failed post.
-	Restored bool
 }
 
 // Failed tells whether the named sub-form is the one that failed.
@@ -340,7 +337,6 @@ func (h *Handlers) CaseReview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Restored = draft != nil
 	if err := h.audit(c, models.AuditPupilViewed, "case_review", fmt.Sprint(id), fmt.Sprintf("%d pupils", len(p.D.Pupils))); err != nil {
 		return err
 	}
