@@ -78,9 +78,41 @@ func Load(ctx context.Context, db *gorm.DB, hasher *models.Hasher, now time.Time
 	if err != nil {
 		return Summary{}, err
 	}
+	// Two instances loading one SQLite file at once: the second waits for the first's write lock
+	// within the busy timeout, and a slow machine can take longer than that to load the set. It
+	// then tries again (a few times, as long as the database answers « busy »), and finds the set
+	// loaded.
+	var sum Summary
+	for try := 1; ; try++ {
+		sum, err = insertOnce(ctx, db, hashes, now)
+		if try == loadTries || !models.IsUnavailable(err) || ctx.Err() != nil {
+			break
+		}
+	}
+	switch {
+	case errors.Is(err, errAlreadyLoaded):
+		return Summary{AlreadyLoaded: true}, nil
+	case errors.Is(err, ErrNotEmpty):
+		return Summary{}, ErrNotEmpty
+	case err != nil:
+		// Two instances loading at once on PostgreSQL: the loser trips on a unique key.
+		if checkEmpty(db) == errAlreadyLoaded {
+			return Summary{AlreadyLoaded: true}, nil
+		}
+		return Summary{}, fmt.Errorf("demodata: load: %w", err)
+	}
+	return sum, nil
+}
+
+// loadTries bounds the waits of a Load behind another: each waits out the busy timeout.
+const loadTries = 6
+
+// insertOnce inserts the set in one transaction. The data are generated afresh on every try:
+// a failed try has written ids into them.
+func insertOnce(ctx context.Context, db *gorm.DB, hashes []string, now time.Time) (Summary, error) {
 	d := generate(now, hashes)
 	var sum Summary
-	err = db.Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(func(tx *gorm.DB) error {
 		// Checked again inside: another instance may have loaded it in between.
 		if err := checkEmpty(tx); err != nil {
 			return err
@@ -106,19 +138,7 @@ func Load(ctx context.Context, db *gorm.DB, hasher *models.Hasher, now time.Time
 			sum.Pupils, sum.FollowUps, sum.Meetings, sum.Referrals, sum.Indicators)
 		return models.RecordAudit(ctx, tx, now, models.Actor{Email: "demo"}, models.AuditDemoLoaded, "", "", detail)
 	})
-	switch {
-	case errors.Is(err, errAlreadyLoaded):
-		return Summary{AlreadyLoaded: true}, nil
-	case errors.Is(err, ErrNotEmpty):
-		return Summary{}, ErrNotEmpty
-	case err != nil:
-		// Two instances loading at once on PostgreSQL: the loser trips on a unique key.
-		if checkEmpty(db) == errAlreadyLoaded {
-			return Summary{AlreadyLoaded: true}, nil
-		}
-		return Summary{}, fmt.Errorf("demodata: load: %w", err)
-	}
-	return sum, nil
+	return sum, err
 }
 
 // checkEmpty returns errAlreadyLoaded when the demo set is there, ErrNotEmpty when other data

@@ -284,9 +284,9 @@ func TestLoadRefusesOtherData(t *testing.T) {
 }
 
 // Two instances started with --demo on one database: one loads, the other finds it loaded.
-// Not in parallel with the other tests: on SQLite the second instance waits for the first's
-// transaction within the busy timeout (10 s), which a load slowed by the race detector and by
-// every other test at once could pass.
+// Not in parallel with the other tests, to keep its time short: on SQLite the second instance
+// waits for the first's transaction, trying again each time the busy timeout (10 s) runs out,
+// which a load slowed by the race detector and by every other test at once can pass.
 func TestLoadTwiceAtOnce(t *testing.T) {
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		results := make(chan Summary, 2)
