@@ -118,3 +118,42 @@ func (p CaseReviewPage) ErrorSummary() []ErrorLink {
 	}
 	return f.summary(p.Errors)
 }
+
+// ErrorSummary lists the messages of the file's form, the guardians' fields (on a new file)
+// among them.
+func (p PupilFormPage) ErrorSummary() []ErrorLink {
+	fields := []string{"establishment_id", "last_name", "first_name", "birth_date", "ine", "class_level", "class_name", "referent_id"}
+	for _, g := range []string{"guardian0_", "guardian1_"} {
+		for _, f := range guardianFields {
+			fields = append(fields, g+f)
+		}
+	}
+	return formFields{anchor: "pupil-form", fields: fields}.summary(p.Errors)
+}
+
+// ErrorSummary lists the messages of the follow-up's edit form.
+func (p FollowUpPage) ErrorSummary() []ErrorLink {
+	return formFields{anchor: "followup-form", fields: []string{"occurred_on", "duration_minutes", "kind", "note"}}.summary(p.Errors)
+}
+
+// ErrorSummary lists the messages of the establishment's form.
+func (p EstablishmentFormPage) ErrorSummary() []ErrorLink {
+	return formFields{anchor: "establishment-form", fields: []string{"name"}}.summary(p.Errors)
+}
+
+// ErrorSummary lists the messages of the partner organisation's form.
+func (p PartnerFormPage) ErrorSummary() []ErrorLink {
+	return formFields{anchor: "partner-form", fields: []string{"name", "kind", "contact_name", "contact_email", "contact_phone",
+		"response_days"}}.summary(p.Errors)
+}
+
+// ErrorSummary lists the messages of the account's form; the establishments' message links to
+// the first establishment's box.
+func (p UserFormPage) ErrorSummary() []ErrorLink {
+	f := formFields{anchor: "user-form", fields: []string{"email", "display_name", "phone", "role", "establishments", "partner",
+		"locale", "active"}, ids: map[string]string{"establishments": "user-form"}}
+	if len(p.Establishments) > 0 {
+		f.ids["establishments"] = fmt.Sprintf("est-%d", p.Establishments[0].ID)
+	}
+	return f.summary(p.Errors)
+}

@@ -14,10 +14,11 @@ import (
 
 var summaryLink = regexp.MustCompile(`href="#([^"]+)"`)
 
-// Every form of the school-life pages, refused, shows at the top of the form the summary « Il y
-// a un problème » (one, with the script that focuses it) whose links lead to fields that exist
-// on the page, below the summary, in the order of the form.
-func TestSchoolLifeFormsErrorSummary(t *testing.T) {
+// Every form of the school-life pages, and the full-page forms of the casework and the
+// settings, refused, shows at the top of the form the summary « Il y a un problème » (one, with
+// the script that focuses it) whose links lead to fields that exist on the page, below the
+// summary, in the order of the form.
+func TestFormsErrorSummary(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		s := newDemoSite(t, u)
@@ -46,6 +47,11 @@ func TestSchoolLifeFormsErrorSummary(t *testing.T) {
 		editReview := reviewForm(est, "")
 		editReview.Set("version", fmt.Sprint(review.Version))
 		reviewPath := fmt.Sprintf("/case-reviews/%d", review.ID)
+		var followUp models.FollowUp
+		dbtest.Must(t, db.Where("pupil_id = ? AND author_id = ?", mp.pupil.ID, mp.mediator.ID).Order("id").Take(&followUp).Error)
+		var jaures, firstEstablishment models.Establishment
+		dbtest.Must(t, db.Take(&jaures, est).Error)
+		dbtest.Must(t, db.Order("commune, name").Take(&firstEstablishment).Error) // the form lists them so
 		cases := []struct {
 			name, who, path string
 			form            url.Values
@@ -64,6 +70,22 @@ func TestSchoolLifeFormsErrorSummary(t *testing.T) {
 			{"decision", "mediation@demo.test", fmt.Sprintf("%s/pupils/%d/decision", reviewPath, reviewed.PupilID),
 				url.Values{"decision": {"family_meeting"}, "owner": {"label"}, "owner_label": {"CPE"}, "due_on": {""}},
 				[]string{fmt.Sprintf("d%d-due_on", reviewed.PupilID)}},
+			{"new file", "mediation@demo.test", "/pupils", url.Values{"establishment_id": {fmt.Sprint(est)}, "last_name": {""},
+				"first_name": {""}, "birth_date": {""}, "class_level": {"4e"}, "guardian0_email": {"pas-un-courriel"}},
+				[]string{"last_name", "first_name", "birth_date", "guardian0_email"}},
+			{"file edited", "mediation@demo.test", fmt.Sprintf("/pupils/%d", mp.pupil.ID), url.Values{"version": {fmt.Sprint(mp.pupil.Version)},
+				"establishment_id": {fmt.Sprint(est)}, "last_name": {mp.pupil.LastName}, "first_name": {mp.pupil.FirstName},
+				"birth_date": {"2090-01-01"}, "class_level": {string(mp.pupil.ClassLevel)}}, []string{"birth_date"}},
+			{"follow-up edited", "mediation@demo.test", fmt.Sprintf("/followups/%d", followUp.ID), url.Values{"version": {fmt.Sprint(followUp.Version)},
+				"occurred_on": {followUp.OccurredOn.Format("2006-01-02")}, "kind": {string(followUp.Kind)}, "duration_minutes": {"1000"}},
+				[]string{"duration_minutes"}},
+			{"establishment", "coordination@demo.test", "/establishments/" + jaures.UAI + "/edit", url.Values{"name": {""}}, []string{"name"}},
+			{"partner", "coordination@demo.test", "/partners", url.Values{"name": {""}, "kind": {""}, "response_days": {"15"}}, []string{"name", "kind"}},
+			{"account", "admin@demo.test", "/admin/users", url.Values{"email": {"pas-un-courriel"}, "display_name": {""}, "role": {"mediator"},
+				"locale": {"fr"}}, []string{"email", "display_name"}},
+			{"mediator without establishment", "admin@demo.test", "/admin/users", url.Values{"email": {"nouvelle@demo.test"},
+				"display_name": {"Nouvelle Médiatrice"}, "role": {"mediator"}, "locale": {"fr"}, "active": {"on"}},
+				[]string{fmt.Sprintf("est-%d", firstEstablishment.ID)}},
 		}
 		clients := map[string]*client{}
 		for _, c := range cases {
