@@ -127,7 +127,7 @@ func TestCaseReviewFlowOverHTTP(t *testing.T) {
 		decision := func(pupil uint) string { return fmt.Sprintf("%s/pupils/%d/decision", path, pupil) }
 		r = cl.post(decision(mp.pupil.ID), url.Values{"decision": {"family_meeting"}, "owner": {fmt.Sprint(mp.mediator.ID)}, "due_on": {""}})
 		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "aria-invalid") ||
-			!strings.Contains(r.Body, "Le formulaire contient des erreurs") {
+			!strings.Contains(section(r.Body, `class="error-summary"`), fmt.Sprintf(`href="#d%d-due_on"`, mp.pupil.ID)) {
 			t.Fatalf("decision without due date: %d %s", r.Status, excerpt(r.Body))
 		}
 		r = cl.post(decision(mp.pupil.ID), url.Values{"decision": {"family_meeting"}, "owner": {fmt.Sprint(mp.mediator.ID)},

@@ -134,6 +134,9 @@ func Purge(ctx context.Context, cfg Config, dryRun bool, out io.Writer) error {
 	fmt.Fprintf(out, "Dossiers clos avant le %s %s : %d\n", res.Cutoff.In(calendar.Paris).Format("02/01/2006"), verb, res.Pupils)
 	fmt.Fprintf(out, "  responsables légaux supprimés  %d\n  notes de suivi effacées        %d\n  actions effacées               %d\n"+
 		"  rencontres effacées            %d\n  orientations effacées          %d\n", res.Guardians, res.FollowUps, res.Actions, res.Meetings, res.Referrals)
+	fmt.Fprintf(out, "Vie scolaire, conservation échue (clos avant le %s) ou dossier anonymisé :\n"+
+		"  conflits dont les notes sont effacées      %d\n  remarques de groupe de prévention effacées %d\n",
+		res.Cutoff.In(calendar.Paris).Format("02/01/2006"), res.Conflicts, res.ReviewRemarks)
 	gone := "supprimés"
 	if dryRun {
 		gone = "à supprimer"

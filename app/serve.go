@@ -83,7 +83,7 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 				a.Log.Error("housekeeping: purge", "error", models.RedactedError(err))
 			case ran:
 				lastPurge = now
-				a.Log.Info("purge", "anonymised", res.Pupils, "cutoff", res.Cutoff.Format(time.DateOnly))
+				a.Log.Info("purge", "anonymised", res.Pupils, "conflicts", res.Conflicts, "review_remarks", res.ReviewRemarks, "cutoff", res.Cutoff.Format(time.DateOnly))
 			}
 		}
 		if _, err := (models.SessionStore{DB: a.DB, Now: a.Config.Now}).DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {

@@ -15,6 +15,7 @@ func activityFlow(t *testing.T, b *browser) {
 	if msg := b.text(t, "#participants-error"); !strings.Contains(msg, "au moins un participant") {
 		t.Errorf("an action without participant gives %q", msg)
 	}
+	checkErrorSummary(t, b, "a collective action without participants", "#pupils")
 	b.check(t, "a collective action sent with errors")
 	b.fill(t, map[string]string{"#parents": "12", "#staff": "2", "#note": "Café des parents : les écrans à la maison."})
 	if !eval[bool](t, b, `document.querySelector("#theme-screens").checked = true`) {

@@ -25,6 +25,7 @@ func caseReviewFlow(who string) func(t *testing.T, b *browser) {
 			if b.count(t, `#pupils [aria-invalid="true"]`) == 0 {
 				t.Error("a decision sent without a decision marks no field invalid")
 			}
+			checkErrorSummary(t, b, "a decision without a decision", `[id$="-decision"]`)
 			b.check(t, "a decision sent with errors")
 			b.open(t, "/case-reviews")
 			b.click(t, `table tbody tr:first-child a[href^="/case-reviews/"]`, http.StatusOK)

@@ -22,6 +22,7 @@ func conflictFlow(t *testing.T, b *browser) {
 	if msg := b.text(t, "#party0_description-error"); !strings.Contains(msg, "nom") {
 		t.Errorf("a named party gives %q", msg)
 	}
+	checkErrorSummary(t, b, "a conflict with a named party", "#party0_description")
 	b.check(t, "/conflicts/new sent with errors")
 }
 

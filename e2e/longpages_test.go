@@ -48,6 +48,33 @@ func longPagesFlow(t *testing.T, b *browser) {
 	logHeights(t, b, "the worklist")
 }
 
+// checkErrorSummary: a refused form shows one error summary, which has the focus, and whose
+// links all lead to an element of the page; one of them to the field target (a CSS selector
+// of the field, matched against the link's fragment).
+func checkErrorSummary(t *testing.T, b *browser, what, target string) {
+	t.Helper()
+	if n := b.count(t, ".error-summary"); n != 1 {
+		t.Errorf("%s: %d error summaries, want 1", what, n)
+		return
+	}
+	if !eval[bool](t, b, `document.activeElement.matches(".error-summary")`) {
+		t.Errorf("%s: the error summary does not have the focus (%s has it)", what, eval[string](t, b, `document.activeElement.tagName`))
+	}
+	r := eval[struct {
+		Links   int  `json:"links"`
+		Broken  int  `json:"broken"`
+		Targets bool `json:"targets"`
+	}](t, b, `(() => {
+  const links = [...document.querySelectorAll(".error-summary a")];
+  const fields = links.map(a => document.getElementById(decodeURIComponent(a.hash.slice(1))));
+  return {links: links.length, broken: fields.filter(f => !f).length,
+    targets: fields.some(f => f && f.matches(`+"`"+target+"`"+`))};
+})()`)
+	if r.Links == 0 || r.Broken != 0 || !r.Targets {
+		t.Errorf("%s: the summary has %d links, %d to nothing; one to %s: %v", what, r.Links, r.Broken, target, r.Targets)
+	}
+}
+
 // logHeights writes down how high the page is on a desktop and on a phone.
 func logHeights(t *testing.T, b *browser, what string) {
 	for _, w := range []int64{desktopWidth, phoneWidth} {

@@ -1,26 +1,12 @@
 package handlers
 
 import (
-	"slices"
 	"strings"
 )
 
-// ErrorLink is a line of a failed form's error summary: the message and the field it links to.
-type ErrorLink struct {
-	Href, Message string
-}
-
-// pupilForm describes a sub-form of the file page for its error summary: the anchor of its
-// section (where the page lands after a post) and, in the order of the form, its error keys
-// with the id of the field each concerns.
-type pupilForm struct {
-	anchor string
-	prefix string
-	fields []string
-	ids    map[string]string
-}
-
-var pupilForms = map[string]pupilForm{
+// pupilForms describe the sub-forms of the file page for their error summaries; the anchor
+// is the section that holds the form (where the page lands after a post).
+var pupilForms = map[string]formFields{
 	"followup": {anchor: "followup-form", fields: []string{"occurred_on", "duration_minutes", "kind", "note",
 		"action_description", "action_due_on", "action_owner"}},
 	"indicators": {anchor: "indicators", prefix: "ind-", fields: []string{"month", "unjustified_half_days",
@@ -48,48 +34,23 @@ func formAnchor(form string) string {
 	return ""
 }
 
-func pupilFormOf(form string) pupilForm {
+func pupilFormOf(form string) formFields {
 	if f, ok := pupilForms[form]; ok {
 		return f
 	}
 	if rest, ok := strings.CutPrefix(form, "guardian"); ok {
-		return pupilForm{anchor: "identity", prefix: "g" + rest + "-", fields: guardianFields}
+		return formFields{anchor: "identity", prefix: "g" + rest + "-", fields: guardianFields}
 	}
-	return pupilForm{}
+	return formFields{}
 }
 
 // ErrorSummary lists the messages of the failed sub-form, in the order of its fields, each
 // linking to its field; a message about no field in particular links to the form's section.
 func (p PupilPage) ErrorSummary() []ErrorLink {
-	if p.Form == "" || len(p.Errors) == 0 {
+	if p.Form == "" {
 		return nil
 	}
-	f := pupilFormOf(p.Form)
-	var out []ErrorLink
-	seen := map[string]bool{}
-	for _, k := range f.fields {
-		msg, ok := p.Errors[k]
-		if !ok {
-			continue
-		}
-		seen[k] = true
-		id := f.prefix + k
-		if x, ok := f.ids[k]; ok {
-			id = x
-		}
-		out = append(out, ErrorLink{Href: "#" + id, Message: msg})
-	}
-	var rest []string
-	for k := range p.Errors {
-		if !seen[k] {
-			rest = append(rest, k)
-		}
-	}
-	slices.Sort(rest)
-	for _, k := range rest {
-		out = append(out, ErrorLink{Href: "#" + f.anchor, Message: p.Errors[k]})
-	}
-	return out
+	return pupilFormOf(p.Form).summary(p.Errors)
 }
 
 // Failed reports whether form is the sub-form that failed: its section opens and shows the

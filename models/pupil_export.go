@@ -25,6 +25,7 @@ type PupilExport struct {
 	Meetings      []ExportMeeting      `json:"meetings"`
 	Referrals     []ExportReferral     `json:"referrals"`
 	CaseReviews   []ExportCaseReview   `json:"case_reviews"`
+	Conflicts     []ExportConflict     `json:"conflicts"`
 	Accesses      []ExportAccess       `json:"accesses"`
 	Notice        string               `json:"notice"`
 }
@@ -121,6 +122,24 @@ type (
 		Note       string         `json:"note"`
 		Restricted bool           `json:"restricted"`
 	}
+	// ExportConflict is the pupil's part of a conflict mediation: what, where, when, the steps
+	// and the outcome. The other parties appear by role only (a file or a description would
+	// name or single out someone else), and the notes are withheld: they concern several people
+	// (NotesWithheld says there are some, which the mediator may pass on in part).
+	ExportConflict struct {
+		OccurredOn    string           `json:"occurred_on"`
+		Place         ConflictPlace    `json:"place"`
+		Kind          ConflictKind     `json:"kind"`
+		Relation      ConflictRelation `json:"relation"`
+		OtherParties  []PartyRole      `json:"other_parties"`
+		ListenedOn    *string          `json:"listened_on"`
+		MeetingOn     *string          `json:"meeting_on"`
+		AgreementOn   *string          `json:"agreement_on"`
+		Outcome       *ConflictOutcome `json:"outcome"`
+		FollowUpOn    *string          `json:"follow_up_on"`
+		ClosedOn      *string          `json:"closed_on"`
+		NotesWithheld bool             `json:"notes_withheld"`
+	}
 	ExportAccess struct {
 		At     time.Time `json:"at"`
 		Who    string    `json:"who"`
@@ -139,7 +158,8 @@ func ExportPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, now tim
 	db = db.WithContext(ctx)
 	p := f.Pupil
 	out := PupilExport{GeneratedAt: now.UTC(), Notice: "Données détenues par le service de médiation scolaire de la Métropole au sujet de l'élève, " +
-		"communiquées au titre du droit d'accès (article 15 du RGPD).",
+		"communiquées au titre du droit d'accès (article 15 du RGPD). Les médiations de conflit n'en donnent que la part de l'élève : " +
+		"les autres parties y figurent par leur rôle seulement, et leurs notes, qui concernent plusieurs personnes, n'y sont pas.",
 		Establishment: ExportEstablishment{UAI: f.Establishment.UAI, Name: f.Establishment.Name, Commune: f.Establishment.Commune},
 		Pupil: ExportPupil{LastName: p.LastName, FirstName: p.FirstName, BirthDate: p.BirthDate.Format(time.DateOnly), ClassLevel: p.ClassLevel,
 			ClassName: p.ClassName, INE: p.INE, Status: p.Status, ExitReason: p.ExitReason, IdentifiedOn: p.IdentifiedOn.Format(time.DateOnly),
@@ -218,6 +238,9 @@ func ExportPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, now tim
 	for _, r := range reviews {
 		out.CaseReviews = append(out.CaseReviews, ExportCaseReview{r.HeldOn.Format(time.DateOnly), r.Kind, r.Decision, r.Note, r.Restricted})
 	}
+	if out.Conflicts, err = exportConflicts(db, s, id); err != nil {
+		return out, err
+	}
 	var accesses []AccessRow
 	if s.SeesAccessHistory() {
 		if accesses, _, err = PupilAccessHistory(ctx, db, s, id, 10000); err != nil {
@@ -229,4 +252,51 @@ func ExportPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, now tim
 		out.Accesses = append(out.Accesses, ExportAccess{a.At, a.Who, a.Action})
 	}
 	return out, nil
+}
+
+// exportConflicts gives the conflicts of the scope in which the file is a party, the oldest
+// first, with the roles of the other parties, in two queries.
+func exportConflicts(db *gorm.DB, s Scope, pupilID uint) ([]ExportConflict, error) {
+	var cs []Conflict
+	err := s.Conflicts(db.Table("conflicts")).Select("conflicts.*").
+		Where("conflicts.id IN (?)", db.Session(&gorm.Session{NewDB: true}).Table("conflict_parties").
+			Select("conflict_id").Where("pupil_id = ?", pupilID)).
+		Order("conflicts.occurred_on, conflicts.id").Scan(&cs).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: export conflicts: %w", err)
+	}
+	out := make([]ExportConflict, 0, len(cs))
+	if len(cs) == 0 {
+		return out, nil
+	}
+	ids := make([]uint, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	var parties []ConflictParty
+	if err := db.Where("conflict_id IN ?", ids).Order("id").Find(&parties).Error; err != nil {
+		return nil, fmt.Errorf("models: export conflicts' parties: %w", err)
+	}
+	others := map[uint][]PartyRole{}
+	for _, p := range parties {
+		if p.PupilID == nil || *p.PupilID != pupilID {
+			others[p.ConflictID] = append(others[p.ConflictID], p.Role)
+		}
+	}
+	for _, c := range cs {
+		out = append(out, ExportConflict{OccurredOn: c.OccurredOn.Format(time.DateOnly), Place: c.Place, Kind: c.Kind, Relation: c.Relation,
+			OtherParties: others[c.ID], ListenedOn: optionalDate(c.ListenedOn), MeetingOn: optionalDate(c.MeetingOn),
+			AgreementOn: optionalDate(c.AgreementOn), Outcome: c.Outcome, FollowUpOn: optionalDate(c.FollowUpOn),
+			ClosedOn: optionalDate(c.ClosedOn), NotesWithheld: c.Notes != ""})
+	}
+	return out, nil
+}
+
+// optionalDate writes a date column as 2026-11-25, nil staying nil.
+func optionalDate(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.Format(time.DateOnly)
+	return &s
 }

@@ -62,6 +62,10 @@ type PurgeResult struct {
 	Actions   int64
 	Meetings  int64
 	Referrals int64
+	// Conflicts counts the conflicts whose notes or parties' descriptions were cleared;
+	// ReviewRemarks the prevention group's remarks cleared.
+	Conflicts     int64
+	ReviewRemarks int64
 	// Drafts counts the forms kept after an expired session and never taken back, past
 	// DraftLifetime.
 	Drafts int64
@@ -71,7 +75,8 @@ type PurgeResult struct {
 // Purge anonymises the closed files whose retention period has passed: names and identifiers
 // go, the birth date keeps only its year, guardians, follow-up notes, meeting and referral
 // texts and the prevention group's remarks are deleted; the rows and their dates, statuses and
-// figures stay, so that the reports of past years count the same. The drafts older than
+// figures stay, so that the reports of past years count the same. The school-life records
+// follow the same period, counted from the record (see purgeSchoolLife). The drafts older than
 // DraftLifetime are deleted too (they hold typed text about pupils). One transaction; a dry run
 // counts and changes nothing.
 func Purge(ctx context.Context, db *gorm.DB, now time.Time, dryRun bool, actor Actor) (PurgeResult, error) {
@@ -93,18 +98,23 @@ func Purge(ctx context.Context, db *gorm.DB, now time.Time, dryRun bool, actor A
 				return err
 			}
 		}
+		if err := purgeSchoolLife(tx, now, &res); err != nil {
+			return err
+		}
 		if res.Drafts, err = deleteOldDrafts(tx, now); err != nil {
 			return err
 		}
 		if dryRun {
 			return errRollback
 		}
-		if res.Pupils == 0 {
+		if res.Pupils == 0 && res.Conflicts == 0 && res.ReviewRemarks == 0 {
 			return nil
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditPurged, "pupils", "", fmt.Sprintf(
-			"%d files closed before %s anonymised; deleted: %d guardians; cleared: %d follow-up notes, %d actions, %d meetings, %d referrals",
-			res.Pupils, res.Cutoff.Format(time.DateOnly), res.Guardians, res.FollowUps, res.Actions, res.Meetings, res.Referrals))
+			"%d files closed before %s anonymised; deleted: %d guardians; cleared: %d follow-up notes, %d actions, %d meetings, %d referrals, "+
+				"%d conflicts, %d prevention-group remarks",
+			res.Pupils, res.Cutoff.Format(time.DateOnly), res.Guardians, res.FollowUps, res.Actions, res.Meetings, res.Referrals,
+			res.Conflicts, res.ReviewRemarks))
 	})
 	if err != nil && !errors.Is(err, errRollback) {
 		return res, fmt.Errorf("models: purge: %w", err)
@@ -154,7 +164,7 @@ func purgeBatch(tx *gorm.DB, ids []uint, now time.Time, res *PurgeResult) error 
 		{nil, func() *gorm.DB {
 			return tx.Model(&PupilStatusChange{}).Where("pupil_id IN ?", ids).Update("comment", "")
 		}},
-		{nil, func() *gorm.DB {
+		{&res.ReviewRemarks, func() *gorm.DB {
 			// The prevention group's remarks about the pupil go; the decision stays, for the counts.
 			return tx.Model(&CaseReviewPupil{}).Where("pupil_id IN ? AND note <> ''", ids).Updates(map[string]any{"note": "", "updated_at": now.UTC()})
 		}},
@@ -184,6 +194,44 @@ func purgeBatch(tx *gorm.DB, ids []uint, now time.Time, res *PurgeResult) error 
 			return err
 		}
 	}
+	return nil
+}
+
+// purgeSchoolLife clears the free texts of the school-life records once their retention period
+// is over, counted from the record as a file's is counted from its closure:
+//   - a conflict closed before the cutoff, or one in which a file anonymised (now or before) is
+//     a party, loses its notes and its parties' descriptions: the notes concern several minors
+//     and must not outlive the file of one of them. Its date, place, kind, relation, steps,
+//     outcome and parties' roles stay, and a party keeps its link to the anonymised file (which
+//     no page names), so that the figures of past years count the same. An open conflict keeps
+//     its texts: it is on its author's worklist until closed.
+//   - the remarks of a prevention-group session held before the cutoff are deleted; the
+//     decisions, the pupils reviewed and the participants' headcounts stay.
+//
+// It runs after the files' batches, in their transaction, so that a dry run counts the
+// conflicts of the files it would anonymise.
+func purgeSchoolLife(tx *gorm.DB, now time.Time, res *PurgeResult) error {
+	cutoff := calendar.Date(res.Cutoff.In(calendar.Paris))
+	due := tx.Session(&gorm.Session{NewDB: true}).Table("conflicts").Select("id").Where("closed_on < ?", cutoff).
+		Or("id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Table("conflict_parties").Select("conflict_parties.conflict_id").
+			Joins("JOIN pupils ON pupils.id = conflict_parties.pupil_id").Where("pupils.anonymised_at IS NOT NULL"))
+	withText := tx.Session(&gorm.Session{NewDB: true}).Table("conflict_parties").Select("conflict_id").Where("description <> ''")
+	r := tx.Model(&Conflict{}).Where("id IN (?) AND (notes <> '' OR id IN (?))", due, withText).
+		Updates(map[string]any{"notes": "", "version": gorm.Expr("version + 1"), "updated_at": now.UTC()})
+	if r.Error != nil {
+		return fmt.Errorf("conflicts' notes: %w", r.Error)
+	}
+	res.Conflicts = r.RowsAffected
+	if err := tx.Model(&ConflictParty{}).Where("conflict_id IN (?) AND description <> ''", due).Update("description", "").Error; err != nil {
+		return fmt.Errorf("conflicts' parties: %w", err)
+	}
+	r = tx.Model(&CaseReviewPupil{}).Where("note <> '' AND case_review_id IN (?)",
+		tx.Session(&gorm.Session{NewDB: true}).Table("case_reviews").Select("id").Where("held_on < ?", cutoff)).
+		Updates(map[string]any{"note": "", "updated_at": now.UTC()})
+	if r.Error != nil {
+		return fmt.Errorf("prevention-group remarks: %w", r.Error)
+	}
+	res.ReviewRemarks += r.RowsAffected
 	return nil
 }
 

@@ -2,6 +2,8 @@ package models_test
 
 import (
 	"context"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,4 +122,145 @@ func TestPurgeLock(t *testing.T) {
 	if _, ran, err := models.PurgeOnce(context.Background(), db, time.Now(), models.Actor{}); !ran || err != nil {
 		t.Errorf("purge did not run once the lock was free: ran=%v err=%v", ran, err)
 	}
+}
+
+// The school-life records keep their texts for the retention period counted from the record: a
+// conflict closed in 2024-2025 and a prevention-group session held then lose their notes and
+// remarks on 25 November 2026 (kept one school year: cutoff 1 September 2025); a conflict
+// closed since, or still open, keeps them; a conflict in which an anonymised file is a party
+// loses them with the file. Rows, kinds, outcomes and links stay: the figures do not change.
+func TestPurgeClearsSchoolLifeTexts(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		ctx := w.ctx
+		day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+		p, gone := w.pupil(t, true), w.pupil(t, true)
+		conflict := func(occurred, closed time.Time, party models.Pupil) models.Conflict {
+			in := w.conflictInput(party)
+			in.Parties[2].Description = "élève de 3e"
+			in.Outcome, in.AgreementOn, in.Closed = models.OutcomeAgreement, in.ListenedOn, !closed.IsZero()
+			c, err := models.CreateConflict(ctx, db, w.scopeA, w.actorA, w.now, in)
+			must(t, err)
+			dates := map[string]any{"occurred_on": occurred, "listened_on": occurred, "agreement_on": occurred, "closed_on": nil}
+			if !closed.IsZero() {
+				dates["closed_on"] = closed
+			}
+			must(t, db.Model(&models.Conflict{}).Where("id = ?", c.ID).Updates(dates).Error)
+			return c
+		}
+		closedLongAgo := conflict(day(2025, 6, 2), day(2025, 6, 30), p)
+		closedSince := conflict(day(2025, 6, 2), day(2025, 9, 1), p)
+		stillOpen := conflict(day(2025, 1, 6), time.Time{}, p)
+		withGone := conflict(calendar.Today(w.now).AddDate(0, 0, -3), time.Time{}, gone)
+		must(t, db.Model(&models.Pupil{}).Where("id = ?", gone.ID).Updates(map[string]any{
+			"status": models.StatusClosed, "exit_reason": models.ExitMovedAway, "closed_at": day(2025, 6, 30)}).Error)
+
+		review := func(heldOn time.Time) models.CaseReview {
+			r, err := models.CreateCaseReview(ctx, db, w.scopeA, w.actorA, w.now, w.goodReview())
+			must(t, err)
+			must(t, models.AddPupilToReview(ctx, db, w.scopeA, w.actorA, w.now, r.ID, p.ID))
+			must(t, models.RecordDecision(ctx, db, w.scopeA, w.actorA, w.now, r.ID, p.ID, models.DecisionInput{
+				Decision: models.DecisionNothingMore, Note: "Situation familiale évoquée", Restricted: true}))
+			must(t, db.Model(&models.CaseReview{}).Where("id = ?", r.ID).Update("held_on", heldOn).Error)
+			return r
+		}
+		oldReview, recentReview := review(day(2025, 6, 12)), review(calendar.Today(w.now).AddDate(0, 0, -7))
+
+		type figures struct {
+			conflicts []models.ConflictFigures
+			reviews   [][]models.ReviewFigures
+		}
+		count := func() figures {
+			var f figures
+			for _, y := range []calendar.SchoolYear{{StartYear: 2024}, {StartYear: 2025}, {StartYear: 2026}} {
+				c, err := models.LoadConflictFigures(ctx, db, y, []uint{w.a.ID})
+				must(t, err)
+				r, err := models.CaseReviewFiguresOf(ctx, db, y, []uint{w.a.ID}, w.now)
+				must(t, err)
+				f.conflicts, f.reviews = append(f.conflicts, c), append(f.reviews, r)
+			}
+			return f
+		}
+		texts := func() (notes map[uint]string, descriptions map[uint]int, remarks map[uint]string) {
+			var cs []models.Conflict
+			must(t, db.Order("id").Find(&cs).Error)
+			notes, descriptions = map[uint]string{}, map[uint]int{}
+			for _, c := range cs {
+				notes[c.ID] = c.Notes
+			}
+			var parties []models.ConflictParty
+			must(t, db.Where("description <> ''").Find(&parties).Error)
+			for _, cp := range parties {
+				descriptions[cp.ConflictID]++
+			}
+			var rows []models.CaseReviewPupil
+			must(t, db.Find(&rows).Error)
+			remarks = map[uint]string{}
+			for _, r := range rows {
+				remarks[r.CaseReviewID] = r.Note
+			}
+			return notes, descriptions, remarks
+		}
+		before := count()
+		notesBefore, descBefore, remarksBefore := texts()
+
+		dry, err := models.Purge(ctx, db, w.now, true, models.Actor{Email: "test"})
+		must(t, err)
+		if dry.Pupils != 1 || dry.Conflicts != 2 || dry.ReviewRemarks != 1 {
+			t.Fatalf("dry run: %+v, want 1 file, 2 conflicts (closed before 1/9/2025, with the anonymised file), 1 remark", dry)
+		}
+		if n, d, r := texts(); !reflect.DeepEqual(n, notesBefore) || !reflect.DeepEqual(d, descBefore) || !reflect.DeepEqual(r, remarksBefore) {
+			t.Fatal("the dry run changed the texts")
+		}
+		res, err := models.Purge(ctx, db, w.now, false, models.Actor{Email: "test"})
+		must(t, err)
+		if res.Conflicts != dry.Conflicts || res.ReviewRemarks != dry.ReviewRemarks {
+			t.Errorf("purge %+v, dry run %+v", res, dry)
+		}
+		notes, desc, remarks := texts()
+		for _, c := range []struct {
+			name    string
+			id      uint
+			cleared bool
+		}{{"closed in 2024-2025", closedLongAgo.ID, true}, {"closed in 2025-2026", closedSince.ID, false},
+			{"open since January 2025", stillOpen.ID, false}, {"with an anonymised file", withGone.ID, true}} {
+			if (notes[c.id] == "") != c.cleared || (desc[c.id] == 0) != c.cleared {
+				t.Errorf("conflict %s: notes %q, %d descriptions; want cleared %v", c.name, notes[c.id], desc[c.id], c.cleared)
+			}
+		}
+		if remarks[oldReview.ID] != "" || remarks[recentReview.ID] == "" {
+			t.Errorf("remarks after the purge: %v", remarks)
+		}
+		var link models.ConflictParty
+		must(t, db.Where("conflict_id = ? AND pupil_id = ?", withGone.ID, gone.ID).Take(&link).Error)
+		if link.Role != models.PartyPupil {
+			t.Errorf("the party of the anonymised file: %+v", link)
+		}
+		// The page of the conflict shows that party by its role, without a name.
+		d, err := models.LoadConflict(ctx, db, w.scopeA, withGone.ID)
+		must(t, err)
+		for _, party := range d.Parties {
+			if party.PupilID != nil && *party.PupilID == gone.ID && (party.HasFile() || party.PupilLastName != "") {
+				t.Errorf("the anonymised file is named on the conflict: %+v", party)
+			}
+		}
+		if after := count(); !reflect.DeepEqual(after, before) {
+			t.Errorf("figures changed by the purge:\n%+v\n%+v", before, after)
+		}
+		var audit models.AuditEvent
+		must(t, db.Where("action = ?", models.AuditPurged).Order("id DESC").Take(&audit).Error)
+		if !strings.Contains(audit.Detail, "2 conflicts, 1 prevention-group remarks") {
+			t.Errorf("audit: %q", audit.Detail)
+		}
+		if again, err := models.Purge(ctx, db, w.now, false, models.Actor{Email: "test"}); err != nil || again.Conflicts != 0 || again.ReviewRemarks != 0 {
+			t.Errorf("second purge: %+v %v", again, err)
+		}
+		// A year later, the conflict closed in 2025-2026 goes in its turn.
+		later, err := models.Purge(ctx, db, time.Date(2027, 9, 1, 8, 0, 0, 0, calendar.Paris), false, models.Actor{Email: "test"})
+		must(t, err)
+		if later.Conflicts != 1 || later.ReviewRemarks != 0 {
+			t.Errorf("on 1 September 2027: %+v, want the conflict closed in 2025-2026 only", later)
+		}
+	})
 }

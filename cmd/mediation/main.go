@@ -149,7 +149,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return loadtestCommand(ctx, rest, e)
 	case "purge":
 		fs := newFlags("purge", "purge [--dry-run] [--database URL]\n\nAnonymise les dossiers clos depuis plus longtemps que la durée de conservation\n"+
-			"(par défaut : jusqu'à la fin de l'année scolaire qui suit la clôture), et supprime les brouillons de formulaires\n"+
+			"(par défaut : jusqu'à la fin de l'année scolaire qui suit la clôture), efface après la même durée les notes des\n"+
+			"conflits clos et les remarques des groupes de prévention, et supprime les brouillons de formulaires\n"+
 			"gardés après une session expirée depuis plus de 24 heures. « serve » le fait aussi chaque jour.", e)
 		dryRun := fs.Bool("dry-run", false, "compter les dossiers concernés sans rien changer")
 		database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")

@@ -265,7 +265,8 @@ func TestPurgeCommand(t *testing.T) {
 		}
 		code, out, errOut := mediation(t, "", nil, "purge", "--dry-run", dbFlag(u))
 		if code != 0 || !strings.Contains(out, "Dossiers clos avant le 01/09/") || !strings.Contains(out, "essai") ||
-			!strings.Contains(out, "Brouillons de plus de 24 heures à supprimer : 0") {
+			!strings.Contains(out, "Brouillons de plus de 24 heures à supprimer : 0") ||
+			!strings.Contains(out, "conflits dont les notes sont effacées      0") {
 			t.Errorf("purge --dry-run: %d %q %q", code, out, errOut)
 		}
 		if code, out, _ := mediation(t, "", nil, "purge", dbFlag(u)); code != 0 || !strings.Contains(out, "anonymisés : 0") ||
