@@ -45,7 +45,9 @@ func TestLoadHistories(t *testing.T) {
 			to models.PupilStatus
 			at time.Time
 		}
-		at := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, calendar.Paris).UTC() }
+		at := func(y int, m time.Month, d, h int) time.Time {
+			return time.Date(y, m, d, h, 0, 0, 0, calendar.Paris).UTC()
+		}
 		pupil := func(e models.Establishment, name string, absences map[string]*int, steps ...step) uint {
 			p := models.Pupil{EstablishmentID: e.ID, LastName: name, FirstName: "Camille", BirthDate: time.Date(2011, 5, 4, 0, 0, 0, 0, time.UTC),
 				ClassLevel: models.Level4e, ClassName: "4e B", Status: steps[len(steps)-1].to, IdentifiedOn: calendar.Date(steps[0].at), Version: 1}
