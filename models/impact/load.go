@@ -45,22 +45,41 @@ func LoadHistories(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, esta
 		return nil, fmt.Errorf("impact: status histories for %s: %w", y, err)
 	}
 
-	// A window reaches at most three school months, and the summer, beyond the year.
-	months := y.Months()
-	from := calendar.MonthOf(months[0].First().AddDate(0, -6, 0))
-	to := calendar.MonthOf(months[len(months)-1].First().AddDate(0, 6, 0))
-	var indicators []struct {
-		PupilID             uint
-		Month               calendar.Month
-		UnjustifiedHalfDays int
-	}
+	// The windows of the year's follow-ups reach from three school months before September to
+	// three after August.
+	first, _ := calendar.MonthIndex(y.Months()[0])
+	before, after := windowMonths(first, -1), windowMonths(first+11, 1)
+	// Read row by row, without GORM's reflection: tens of thousands of rows at metro scale.
 	q = db.Table("monthly_indicators").Select("monthly_indicators.pupil_id, monthly_indicators.month, monthly_indicators.unjustified_half_days").
-		Where("monthly_indicators.unjustified_half_days IS NOT NULL AND monthly_indicators.month BETWEEN ? AND ?", from, to)
+		Where("monthly_indicators.unjustified_half_days IS NOT NULL AND monthly_indicators.month BETWEEN ? AND ?",
+			monthOfIndex(before[len(before)-1]), monthOfIndex(after[len(after)-1]))
 	if establishments != nil {
 		q = q.Joins("JOIN pupils ON pupils.id = monthly_indicators.pupil_id").
 			Where("pupils.establishment_id IN ?", nonEmpty(establishments))
 	}
-	if err := q.Scan(&indicators).Error; err != nil {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, fmt.Errorf("impact: monthly indicators for %s: %w", y, err)
+	}
+	defer rows.Close()
+	type indicator struct {
+		pupil uint
+		month int
+		n     int
+	}
+	var indicators []indicator
+	for rows.Next() {
+		var ind indicator
+		var m string
+		if err := rows.Scan(&ind.pupil, &m, &ind.n); err != nil {
+			return nil, fmt.Errorf("impact: monthly indicators for %s: %w", y, err)
+		}
+		var ok bool
+		if ind.month, ok = calendar.MonthIndex(calendar.Month(m)); ok {
+			indicators = append(indicators, ind)
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("impact: monthly indicators for %s: %w", y, err)
 	}
 
@@ -78,10 +97,8 @@ func LoadHistories(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, esta
 		histories = append(histories, h)
 	}
 	for _, ind := range indicators {
-		i, ok := index[ind.PupilID]
-		m, valid := calendar.MonthIndex(ind.Month)
-		if ok && valid {
-			histories[i].Absences[m] = ind.UnjustifiedHalfDays
+		if i, ok := index[ind.pupil]; ok {
+			histories[i].Absences[ind.month] = ind.n
 		}
 	}
 	return histories, nil
@@ -94,4 +111,9 @@ func nonEmpty(ids []uint) any {
 		return []any{nil}
 	}
 	return ids
+}
+
+// monthOfIndex writes a month index as a month, "2025-09".
+func monthOfIndex(m int) calendar.Month {
+	return calendar.Month(fmt.Sprintf("%04d-%02d", m/12, m%12+1))
 }

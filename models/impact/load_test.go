@@ -68,8 +68,9 @@ func TestLoadHistories(t *testing.T) {
 		n := func(v int) *int { return &v }
 		id, act, mon := models.StatusIdentified, models.StatusActive, models.StatusMonitoring
 		// Followed from November; its second active follow-up is not a new start. Its figures
-		// of January 2024 are beyond the windows of 2025-2026, and February's were not entered.
-		a := pupil(ests[0], "Followed", map[string]*int{"2024-01": n(9), "2025-09": n(5), "2025-10": n(7), "2025-12": n(2), "2026-02": nil},
+		// of January 2024 and March 2025 are beyond the windows of 2025-2026 (April 2025 is
+		// the first month they reach), and February's were not entered.
+		a := pupil(ests[0], "Followed", map[string]*int{"2024-01": n(9), "2025-03": n(1), "2025-04": n(3), "2025-09": n(5), "2025-10": n(7), "2025-12": n(2), "2026-02": nil},
 			step{id, at(2025, time.October, 20, 10)}, step{act, at(2025, time.November, 3, 9)},
 			step{mon, at(2026, time.February, 2, 9)}, step{act, at(2026, time.May, 4, 9)})
 		// Never followed, in the other establishment.
@@ -83,7 +84,7 @@ func TestLoadHistories(t *testing.T) {
 		must(t, err)
 		want := map[uint]impact.History{
 			a: {ID: a, Establishment: ests[0].ID, Opened: monthIndex(t, "2025-10"), Started: monthIndex(t, "2025-11"),
-				Absences: map[int]int{monthIndex(t, "2025-09"): 5, monthIndex(t, "2025-10"): 7, monthIndex(t, "2025-12"): 2}},
+				Absences: map[int]int{monthIndex(t, "2025-04"): 3, monthIndex(t, "2025-09"): 5, monthIndex(t, "2025-10"): 7, monthIndex(t, "2025-12"): 2}},
 			b: {ID: b, Establishment: ests[1].ID, Opened: monthIndex(t, "2025-11"), Started: -1,
 				Absences: map[int]int{monthIndex(t, "2025-10"): 4, monthIndex(t, "2026-01"): 0}},
 			c: {ID: c, Establishment: ests[0].ID, Opened: monthIndex(t, "2025-09"), Started: monthIndex(t, "2025-09"), Absences: map[int]int{}},

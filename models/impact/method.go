@@ -93,8 +93,9 @@ func (b BeforeAfter) FellShare() float64 {
 	return float64(b.Fell) / float64(b.N)
 }
 
-// summarise computes a group's before/after from its windows.
-func summarise(ws []Window) BeforeAfter {
+// summarise computes a group's before/after from its windows; without interval, the change's
+// bounds are its estimate.
+func summarise(ws []Window, interval bool) BeforeAfter {
 	b := BeforeAfter{N: len(ws)}
 	if len(ws) == 0 {
 		return b
@@ -110,13 +111,19 @@ func summarise(ws []Window) BeforeAfter {
 	}
 	b.Before /= float64(len(ws))
 	b.After /= float64(len(ws))
-	b.Change = Bootstrap(len(ws), func(idx []int) float64 {
+	mean := func(idx []int) float64 {
 		s := 0.0
 		for _, i := range idx {
 			s += changes[i]
 		}
 		return s / float64(len(idx))
-	})
+	}
+	if interval {
+		b.Change = Bootstrap(len(ws), mean)
+	} else {
+		m := b.After - b.Before
+		b.Change = Interval{m, m, m}
+	}
 	b.Quartiles = Quartiles(changes)
 	return b
 }
@@ -130,7 +137,8 @@ type Pair struct {
 // Effect is the difference of the differences on the matched pairs.
 type Effect struct {
 	// Followed and Comparison are each group's own before/after over the pairs (the comparison
-	// pupils counted once per pair they are in).
+	// pupils counted once per pair they are in), without interval: the interval that matters
+	// is the difference's.
 	Followed, Comparison BeforeAfter
 	// Controls is the number of distinct comparison pupils: one may serve several followed
 	// pupils (matching with replacement).
@@ -168,7 +176,7 @@ func DiffInDiff(pairs []Pair) (Effect, bool) {
 	for i, p := range pairs {
 		followed[i], comparison[i] = p.Followed, p.Comparison
 	}
-	e := Effect{Followed: summarise(followed), Comparison: summarise(comparison), Controls: len(distinct)}
+	e := Effect{Followed: summarise(followed, false), Comparison: summarise(comparison, false), Controls: len(distinct)}
 	// stats computes both figures from the same draw: the pairs idx, and a weight per
 	// distinct comparison pupil.
 	stats := func(idx []int, weight []float64) (diff, rel float64) {
@@ -203,16 +211,14 @@ func DiffInDiff(pairs []Pair) (Effect, bool) {
 	}
 	e.Difference.Estimate, e.Relative.Estimate = stats(all, ones)
 	diffs, rels := make([]float64, Resamples), make([]float64, Resamples)
-	r := rand.New(rand.NewPCG(bootstrapSeed, uint64(len(pairs))))
+	draw := newDrawer(len(pairs))
 	idx := make([]int, len(pairs))
 	weight := make([]float64, len(distinct))
 	for k := range Resamples {
-		for i := range idx {
-			idx[i] = r.IntN(len(pairs))
-		}
+		draw.fill(idx, len(pairs))
 		clear(weight)
 		for range weight {
-			weight[r.IntN(len(weight))]++
+			weight[draw.index(len(weight))]++
 		}
 		diffs[k], rels[k] = stats(idx, weight)
 	}
@@ -240,13 +246,40 @@ func Bootstrap(n int, stat func(idx []int) float64) Interval {
 
 // resample calls f with Resamples draws of n indexes with replacement, from a fixed seed.
 func resample(n int, f func(k int, idx []int)) {
-	r := rand.New(rand.NewPCG(bootstrapSeed, uint64(n)))
+	draw := newDrawer(n)
 	idx := make([]int, n)
 	for k := range Resamples {
-		for i := range idx {
-			idx[i] = r.IntN(n)
-		}
+		draw.fill(idx, n)
 		f(k, idx)
+	}
+}
+
+// drawer draws indexes for the bootstrap from a seeded stream, two per 64-bit number (a
+// resample of the metropolis draws millions of them): each half is mapped onto [0, n) by a
+// multiplication, whose bias (at most n / 2³²) is far below what a bootstrap can tell.
+type drawer struct {
+	r     *rand.PCG
+	spare uint64
+	has   bool
+}
+
+// newDrawer seeds the stream from the number of observations: the same data, the same draws.
+func newDrawer(n int) *drawer { return &drawer{r: rand.NewPCG(bootstrapSeed, uint64(n))} }
+
+// index draws an index in [0, n).
+func (d *drawer) index(n int) int {
+	if !d.has {
+		d.spare, d.has = d.r.Uint64(), true
+		return int((d.spare & 0xffffffff) * uint64(n) >> 32)
+	}
+	d.has = false
+	return int((d.spare >> 32) * uint64(n) >> 32)
+}
+
+// fill draws len(idx) indexes in [0, n).
+func (d *drawer) fill(idx []int, n int) {
+	for i := range idx {
+		idx[i] = d.index(n)
 	}
 }
 

@@ -288,3 +288,30 @@ func TestMeasure(t *testing.T) {
 		t.Errorf("with %d pairs: %+v", MinGroup-1, o)
 	}
 }
+
+func TestDrawer(t *testing.T) {
+	for _, n := range []int{1, 3, 7, 1000} {
+		d := newDrawer(n)
+		counts := make([]int, n)
+		draws := 2000 * n
+		for range draws {
+			i := d.index(n)
+			if i < 0 || i >= n {
+				t.Fatalf("index %d out of [0, %d)", i, n)
+			}
+			counts[i]++
+		}
+		// Each index comes up about 2,000 times: ± 6 standard deviations (about 45).
+		for i, c := range counts {
+			if c < 2000-270 || c > 2000+270 {
+				t.Errorf("n = %d: index %d drawn %d times of %d", n, i, c, draws)
+			}
+		}
+	}
+	a, b := newDrawer(50), newDrawer(50)
+	for range 100 {
+		if a.index(50) != b.index(50) {
+			t.Fatal("two drawers for the same data draw differently")
+		}
+	}
+}

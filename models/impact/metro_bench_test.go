@@ -13,7 +13,7 @@ import (
 // BenchmarkLoadMetro measures the outcome of the last complete school year on the generated
 // database that MEDIATION_BENCH_DATABASE_URL names (mediation generate --scale metro --effect
 // 0.3), for the whole metropolis and for a funder's twenty establishments, and logs the
-// figures.
+// figures; measure-only times the computation on the metropolis's histories read once.
 func BenchmarkLoadMetro(b *testing.B) {
 	raw := os.Getenv("MEDIATION_BENCH_DATABASE_URL")
 	if raw == "" {
@@ -34,6 +34,16 @@ func BenchmarkLoadMetro(b *testing.B) {
 		b.Fatal(err)
 	}
 	y := calendar.SchoolYear{StartYear: 2025}
+	// The computation alone, on histories read once.
+	b.Run("measure-only", func(b *testing.B) {
+		hs, err := impact.LoadHistories(ctx, db, y, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			impact.Measure(y, hs)
+		}
+	})
 	for _, scope := range []struct {
 		name string
 		ids  []uint

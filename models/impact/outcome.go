@@ -98,6 +98,7 @@ func Measure(y calendar.SchoolYear, histories []History) Outcome {
 	slices.SortFunc(followed, func(a, b History) int { return cmp.Compare(a.ID, b.ID) })
 	var measured []Window
 	var pairs []Pair
+	pools := map[[2]int][]Candidate{}
 	for _, h := range followed {
 		if h.Started == never || h.Started < first || h.Started >= first+12 {
 			continue
@@ -108,21 +109,27 @@ func Measure(y calendar.SchoolYear, histories []History) Outcome {
 			continue
 		}
 		measured = append(measured, w)
-		var candidates []Candidate
-		for _, c := range byOpening[h.Opened] {
-			if c.ID == h.ID || !c.comparable(h.Started) {
-				continue
+		// The pupils opened the same month are the same candidates for every follow-up started
+		// the same month: their windows are computed once.
+		key := [2]int{h.Opened, h.Started}
+		candidates, seen := pools[key]
+		if !seen {
+			for _, c := range byOpening[h.Opened] {
+				if !c.comparable(h.Started) {
+					continue
+				}
+				if cw := c.Window(h.Started); cw.complete() {
+					candidates = append(candidates, Candidate{ID: c.ID, Establishment: c.Establishment, Window: cw})
+				}
 			}
-			if cw := c.Window(h.Started); cw.complete() {
-				candidates = append(candidates, Candidate{ID: c.ID, Establishment: c.Establishment, Window: cw})
-			}
+			pools[key] = candidates
 		}
 		if c, ok := Nearest(w.Before, h.Establishment, candidates); ok {
 			pairs = append(pairs, Pair{Followed: w, Comparison: c.Window, FollowedID: h.ID, ComparisonID: c.ID})
 		}
 	}
 	out.Measured, out.Matched = len(measured), len(pairs)
-	out.Naive = summarise(measured)
+	out.Naive = summarise(measured, true)
 	out.Effect, out.HasEffect = DiffInDiff(pairs)
 	return out
 }
