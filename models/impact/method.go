@@ -14,9 +14,10 @@
 //
 // The absences that make a file open are a peak: measured from a peak, the absences of the
 // months after fall even if nothing is done (regression to the mean). The pupils of the
-// comparison group were picked the same way — their file was already open at month 0, with the
-// same level of absences before — but their active follow-up had not started by the end of the
-// after window: what their absences do is what the followed pupils' would have done without it.
+// comparison group were picked the same way and at the same time — their file opened the same
+// month, with the same level of absences before — but their active follow-up had not started
+// by the end of the after window (never followed, or waiting): what their absences do over the
+// same months is what the followed pupils' would have done without it.
 package impact
 
 import (

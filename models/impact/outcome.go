@@ -85,8 +85,11 @@ type Outcome struct {
 }
 
 // Measure computes the outcome of the follow-ups started in the year from the files'
-// histories. Each followed pupil is matched, with replacement, to the comparable pupil of the
-// same establishment whose level before is nearest over the same months (within Caliper).
+// histories (those of the scope measured: the metropolis, or an agreement's establishments).
+// Each followed pupil is matched, with replacement, to the comparable pupil whose file opened
+// the same month and whose level before, over the same months, is nearest (within Caliper;
+// of equals, one of the same establishment). Matching on the opening month is what cancels
+// the regression to the mean: both were picked on the same peak.
 func Measure(y calendar.SchoolYear, histories []History) Outcome {
 	out := Outcome{Year: y}
 	first, _ := calendar.MonthIndex(y.Months()[0])
