@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"mediation/migrations"
@@ -18,7 +21,7 @@ const generateStatementTimeout = 10 * time.Minute
 // Generate migrates the database, fills it with the synthetic metropolis of the scale (see
 // package gendata) as of the configured clock, and prints what it made and the accounts. A
 // database that already holds establishments, partners or pupil files is refused untouched.
-func Generate(ctx context.Context, cfg Config, scale gendata.Scale, seed uint64, out io.Writer) error {
+func Generate(ctx context.Context, cfg Config, opt gendata.Options, out io.Writer) error {
 	cfg.setDefaults()
 	u, err := models.ParseDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
@@ -35,11 +38,25 @@ func Generate(ctx context.Context, cfg Config, scale gendata.Scale, seed uint64,
 	if _, err := migrations.Migrate(ctx, db); err != nil {
 		return fmt.Errorf("migration de %s impossible : %w", u, err)
 	}
-	fmt.Fprintf(out, "Génération des données de test « %s » (graine %d) dans %s…\n", scale, seed, u)
-	sum, err := gendata.Generate(ctx, db, gendata.Options{Scale: scale, Seed: seed, Now: cfg.Now(), Progress: printProgress(out)})
+	fmt.Fprintf(out, "Génération des données de test « %s » (graine %d) dans %s…\n", opt.Scale, opt.Seed, u)
+	if opt.Study != nil {
+		fmt.Fprintf(out, "Absences préparées pour la mesure des effets, effet planté du suivi actif : %s\n", plantedEffect(opt.Study.Effect))
+	}
+	opt.Now, opt.Progress = cfg.Now(), printProgress(out)
+	sum, err := gendata.Generate(ctx, db, opt)
 	if err != nil {
 		return fmt.Errorf("génération des données de test impossible : %w", InFrench(err))
 	}
 	PrintGenerated(out, sum)
 	return nil
+}
+
+// plantedEffect writes a relative reduction in French: « −30 % des absences injustifiées »,
+// « aucun ».
+func plantedEffect(effect float64) string {
+	if effect == 0 {
+		return "aucun"
+	}
+	percent := strconv.FormatFloat(math.Round(effect*1000)/10, 'f', -1, 64)
+	return "−" + strings.Replace(percent, ".", ",", 1) + "\u00a0% des absences injustifiées"
 }

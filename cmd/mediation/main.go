@@ -58,7 +58,7 @@ Commandes :
   user reset-2fa --email ADRESSE
              supprime la double authentification d'un compte (téléphone perdu)
   demo       charge les données de démonstration dans une base vide
-  generate   remplit une base vide d'une métropole synthétique pour les mesures (--scale metro|small, --seed N)
+  generate   remplit une base vide d'une métropole synthétique pour les mesures (--scale metro|small, --seed N, --effect X)
   import establishments FICHIER
              importe l'annuaire de l'éducation (CSV open data) : collèges et lycées
   import pupils FICHIER --uai UAI
@@ -362,13 +362,17 @@ func demo(ctx context.Context, args []string, e env) error {
 
 // generate fills an empty database with the synthetic metropolis of the benchmarks.
 func generate(ctx context.Context, args []string, e env) error {
-	fs := newFlags("generate", "generate [--scale metro|small] [--seed N] [--database URL]\n\n"+
+	fs := newFlags("generate", "generate [--scale metro|small] [--seed N] [--effect X] [--database URL]\n\n"+
 		"Remplit une base vide (migrée d'abord) d'une métropole synthétique et déterministe, pour les mesures de performance :\n"+
 		"metro : 200 établissements, 700 médiateurs, 15 000 dossiers élèves, 1 000 000 de suivis, 100 000 rencontres,\n"+
 		"50 000 orientations et cinq années scolaires d'indicateurs mensuels jusqu'à aujourd'hui ; small : le dixième.\n"+
-		"La même graine donne les mêmes données. Tous les comptes ont le mot de passe de démonstration.", e)
+		"La même graine donne les mêmes données. Tous les comptes ont le mot de passe de démonstration.\n"+
+		"--effect prépare les absences pour la mesure des effets (mois avant l'ouverture du dossier, pic d'absences,\n"+
+		"liste d'attente) et réduit de X (0,3 : 30 %) les absences injustifiées des élèves après le début du suivi actif ;\n"+
+		"--effect 0 : les mêmes données, sans effet.", e)
 	scale := fs.String("scale", string(gendata.ScaleMetro), "taille : metro ou small")
 	seed := fs.Uint64("seed", 1, "graine du tirage : une autre graine, d'autres données")
+	effect := fs.Float64("effect", 0, "effet planté du suivi actif : réduction relative des absences injustifiées, de 0 à moins de 1")
 	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
 	if err := parse(fs, args, e); err != nil {
 		return err
@@ -378,11 +382,23 @@ func generate(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stderr, "mediation generate : %v\n", app.InFrench(err))
 		return errUsage
 	}
+	opt := gendata.Options{Scale: sc, Seed: *seed}
+	// Only a given --effect, even 0, shapes the data for the measure: without it, the data is
+	// what it always was.
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "effect" {
+			opt.Study = &gendata.Study{Effect: *effect}
+		}
+	})
+	if opt.Study != nil && !(*effect >= 0 && *effect < 1) {
+		fmt.Fprintf(e.stderr, "mediation generate : effet « %v » impossible : une réduction de 0 à moins de 1\n", *effect)
+		return errUsage
+	}
 	cfg, err := config(e, *database, "")
 	if err != nil {
 		return err
 	}
-	return app.Generate(ctx, cfg, sc, *seed, e.stdout)
+	return app.Generate(ctx, cfg, opt, e.stdout)
 }
 
 // importSynopses explain each import's file.

@@ -279,13 +279,15 @@ func TestPurgeCommand(t *testing.T) {
 func TestGenerateCommandUsage(t *testing.T) {
 	t.Parallel()
 	code, out, _ := mediation(t, "", nil, "generate", "--help")
-	if code != 0 || !strings.Contains(out, "Usage : mediation generate") || !strings.Contains(out, "--scale") || !strings.Contains(out, "--seed") {
+	if code != 0 || !strings.Contains(out, "Usage : mediation generate") || !strings.Contains(out, "--scale") || !strings.Contains(out, "--seed") ||
+		!strings.Contains(out, "--effect") {
 		t.Errorf("generate --help: exit %d, %q", code, out)
 	}
 	if code, out, _ := mediation(t, "", nil, "--help"); code != 0 || !strings.Contains(out, "generate") {
 		t.Errorf("the command list does not offer generate: %q", out)
 	}
-	for _, args := range [][]string{{"generate", "--scale", "huge"}, {"generate", "--scale", "tiny"}, {"generate", "--seed", "-1"}, {"generate", "extra"}} {
+	for _, args := range [][]string{{"generate", "--scale", "huge"}, {"generate", "--scale", "tiny"}, {"generate", "--seed", "-1"}, {"generate", "extra"},
+		{"generate", "--effect", "1"}, {"generate", "--effect", "-0.1"}, {"generate", "--effect", "fort"}} {
 		code, _, errOut := mediation(t, "", nil, args...)
 		if code != 2 || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
@@ -293,6 +295,9 @@ func TestGenerateCommandUsage(t *testing.T) {
 	}
 	if _, _, errOut := mediation(t, "", nil, "generate", "--scale", "huge"); !strings.HasPrefix(errOut, "mediation generate : échelle « huge » inconnue : metro ou small\n") {
 		t.Errorf("bad scale: %q", errOut)
+	}
+	if _, _, errOut := mediation(t, "", nil, "generate", "--effect", "1.5"); !strings.HasPrefix(errOut, "mediation generate : effet « 1.5 » impossible") {
+		t.Errorf("bad effect: %q", errOut)
 	}
 }
 

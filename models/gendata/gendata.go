@@ -99,10 +99,35 @@ type Options struct {
 	// that holds it, and nothing is dated after it but planned meetings and next actions due
 	// soon. Zero means time.Now().
 	Now time.Time
+	// Study, when set, shapes the absences for the measure of outcomes (models/impact) and
+	// plants an effect of the follow-up of a known size; nil leaves the data as it always was.
+	Study *Study
 	// Progress, when set, is told now and then (every tenth of the pupil files) what is
 	// inserted so far, and how many pupil files there will be.
 	Progress func(sofar Summary, pupils int)
 }
+
+// Study shapes the pupils' unjustified absences as the measure of outcomes needs them, as a
+// school's figures would be: each file brings the months before it was opened (imported with
+// it), the month before the opening is a peak of absences (the file opens because of it, so
+// that a before/after shows regression to the mean), a share of the files waits for a
+// mediator before active follow-up starts (those pupils make the comparison group), and the
+// only change that follow-up brings is Effect.
+type Study struct {
+	// Effect is the relative reduction of a followed pupil's unjustified absences from the
+	// month after its active follow-up started: 0.3 cuts them by 30 %, 0 plants no effect.
+	Effect float64
+}
+
+// The shape of a study's data.
+const (
+	// studyWaiting is the share of the files that wait studyWaitMin to studyWaitMax days for
+	// active follow-up, as on a mediator's waiting list.
+	studyWaiting               = 0.4
+	studyWaitMin, studyWaitMax = 100, 200
+	// studyHistory is how many school months before the peak a file brings.
+	studyHistory = 3
+)
 
 // ErrNotEmpty refuses a database that already holds establishments, partner organisations or
 // pupil files: the synthetic data never mixes with other data.

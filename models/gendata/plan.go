@@ -500,6 +500,9 @@ func (p *planner) pupilPlan(idx, est int) *pupilPlan {
 				gap, next.status = between(r, 5, 30), models.StatusMonitoring
 			default:
 				gap, next.status = between(r, 2, 20), models.StatusActive
+				if p.opt.Study != nil && chance(r, studyWaiting) {
+					gap = between(r, studyWaitMin, studyWaitMax)
+				}
 			}
 		case models.StatusActive:
 			gap = 40 + min(int(r.ExpFloat64()*160), 480)

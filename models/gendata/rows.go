@@ -342,6 +342,18 @@ func (f *file) indicators() {
 	if p.cal.schoolHalfDays(first, d0) < 8 {
 		first = (first - 1).monthStart()
 	}
+	study := p.opt.Study
+	// In a study, the file opens on the previous school month's peak and brings the months
+	// before it.
+	var peak day = -1
+	if study != nil {
+		peak = p.schoolMonthBefore(d0.monthStart())
+		first = peak
+		for range studyHistory {
+			first = p.schoolMonthBefore(first)
+		}
+		first = max(first, p.first)
+	}
 	last := p.today
 	if !pp.open() {
 		last = pp.last().on
@@ -349,11 +361,20 @@ func (f *file) indicators() {
 	start := len(f.c.indicators)
 	for m := first; m <= last; m = m.nextMonth() {
 		school := p.cal.halfDays[m]
-		if school < 8 || (m != first && !openDuring(m, m.nextMonth()-1)) {
+		history := study != nil && m < d0.monthStart()
+		if school < 8 || (m != first && !history && !openDuring(m, m.nextMonth()-1)) {
 			continue
 		}
 		k := rate
-		if activated != 0 && m > activated {
+		noise := 0.5 + r.Float64()
+		if study != nil {
+			if m == peak {
+				noise++
+			}
+			if activated != 0 && m > activated {
+				k *= 1 - study.Effect
+			}
+		} else if activated != 0 && m > activated {
 			months := float64(m-activated) / 30
 			switch {
 			case trend < 0.55:
@@ -362,7 +383,7 @@ func (f *file) indicators() {
 				k *= math.Min(math.Pow(1.12, months), 2.5)
 			}
 		}
-		unjust := min(int(math.Round(float64(school)*k*(0.5+r.Float64()))), school)
+		unjust := min(int(math.Round(float64(school)*k*noise)), school)
 		just := min(int(math.Round(float64(school)*0.06*r.Float64())), school-unjust)
 		exclusions, incidents := 0, 0
 		ind := models.MonthlyIndicator{PupilID: f.local, Month: m.month(), UnjustifiedHalfDays: &unjust,
@@ -408,7 +429,7 @@ func (f *file) indicators() {
 		f.c.indicators = append(f.c.indicators, ind)
 	}
 	// A file still identified was opened for its absences: its latest month shows them.
-	if n := len(f.c.indicators); n > start && pp.last().status == models.StatusIdentified {
+	if n := len(f.c.indicators); n > start && pp.last().status == models.StatusIdentified && study == nil {
 		ind := &f.c.indicators[n-1]
 		school := *ind.SchoolHalfDays
 		unjust := max(*ind.UnjustifiedHalfDays, min(between(r, 4, 9), school-1))
@@ -862,5 +883,15 @@ func (f *file) referrals() {
 			}
 		}
 		f.c.referrals = append(f.c.referrals, ref)
+	}
+}
+
+// schoolMonthBefore is the first day of the last month before the month starting on m that
+// has school (eight half-days or more), or of the month before the generated period.
+func (p *planner) schoolMonthBefore(m day) day {
+	for prev := (m - 1).monthStart(); ; prev = (prev - 1).monthStart() {
+		if prev < p.first || p.cal.halfDays[prev] >= 8 {
+			return prev
+		}
 	}
 }
