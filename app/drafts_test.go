@@ -479,6 +479,7 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 			"/admin/imports": "a file upload", "/admin/imports/:token/apply": button,
 			"/case-reviews": schedule, "/case-reviews/:id": schedule, "/case-reviews/:id/pupils": button,
 			"/activities/:id/delete": button, "/settings/activity-kinds": admin, "/settings/activity-kinds/:id": admin,
+			"/conventions/:id/delete": button,
 		}
 		kept := map[string]bool{}
 		for _, r := range handlers.DraftRoutes() {
