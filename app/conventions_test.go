@@ -65,7 +65,7 @@ func conventionForm(t *testing.T, db *gorm.DB, extra url.Values) url.Values {
 	must(t, db.Where("name = ?", "Collège Albert Camus").Take(&camus).Error)
 	v := url.Values{"title": {"Convention État – cités éducatives"}, "funder_kind": {"state"}, "first_year": {"2026"}, "last_year": {"2028"},
 		"coverage": {"establishments"}, "establishment_ids": {fmt.Sprint(camus.ID)}, "communes": {"Lille"}, "amount": {"12 500,50"},
-		"reference": {"Arrêté préfectoral n° 2026-118"},
+		"reference":        {"Arrêté préfectoral n° 2026-118"},
 		"objective0_label": {"Familles rencontrées"}, "objective0_indicator": {"families_met_share"}, "objective0_target": {"80"},
 		"objective1_label": {"Actions collectives"}, "objective1_indicator": {"collective_actions_count"}, "objective1_target": {"25"}}
 	for k, vals := range extra {

@@ -154,7 +154,8 @@ const (
 
 // ParseEuros reads an amount of euros as typed, « 12 500 », « 12 500,50 », « 12500.5 »,
 // « 12.500,00 € », into cents. ok is false for anything else, for a negative amount and for
-// more than two decimals. A single separator followed by three digits groups thousands.
+// more than two decimals. A single separator followed by three digits groups thousands, as do
+// separators between groups of three digits.
 func ParseEuros(s string) (cents int64, ok bool) {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "€"))
 	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "'", "").Replace(s)
@@ -168,6 +169,17 @@ func ParseEuros(s string) (cents int64, ok bool) {
 		sep := s[decimal]
 		if lastComma >= 0 && lastDot >= 0 || strings.Count(s, string(sep)) == 1 && len(s)-decimal-1 != 3 {
 			whole, frac = s[:decimal], s[decimal+1:]
+		}
+	}
+	// Separators left in the whole part group thousands: three digits after each.
+	if groups := strings.FieldsFunc(whole, func(r rune) bool { return r == ',' || r == '.' }); len(groups) > 1 {
+		if strings.Count(whole, ",")+strings.Count(whole, ".") != len(groups)-1 || len(groups[0]) > 3 {
+			return 0, false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, false
+			}
 		}
 	}
 	whole = strings.NewReplacer(",", "", ".", "").Replace(whole)

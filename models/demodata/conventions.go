@@ -69,16 +69,15 @@ var demoUnitCosts = []models.UnitCost{
 func ptr[T any](v T) *T { return &v }
 
 // conventions adds the funding agreements and the unit values of the demo, as the coordination
-// would have entered them, with their audit events and the first version of each unit value.
+// would have entered them (each checked as its form would be), with the first version of each
+// unit value in its history; like the rest of the demo set, without audit events of their own.
 // It returns the agreements made.
 func conventions(tx *gorm.DB, now time.Time) (int, error) {
 	var coord models.User
 	if err := tx.Where("email = ?", accountSpecs[uCoordination].email).Take(&coord).Error; err != nil {
 		return 0, fmt.Errorf("coordination account: %w", err)
 	}
-	actor := models.Actor{UserID: &coord.ID, Email: coord.Email}
-	scope := models.ScopeOf(coord)
-	ctx := tx.Statement.Context
+	at := now.UTC()
 	year := calendar.SchoolYearOf(now).StartYear
 	for _, a := range demoAgreements {
 		in := models.FundingAgreementInput{Title: a.title, FunderKind: a.funder, FirstYear: year + a.from, LastYear: year + a.to,
@@ -89,22 +88,62 @@ func conventions(tx *gorm.DB, now time.Time) (int, error) {
 			}
 		}
 		if len(a.establishments) > 0 {
-			if err := tx.Model(&models.Establishment{}).Where("name IN ?", a.establishments).Pluck("id", &in.EstablishmentIDs).Error; err != nil {
+			if err := tx.Model(&models.Establishment{}).Where("name IN ?", a.establishments).Order("id").Pluck("id", &in.EstablishmentIDs).Error; err != nil {
 				return 0, fmt.Errorf("establishments of %q: %w", a.title, err)
 			}
 		}
 		for i, o := range a.objectives {
 			in.Objectives = append(in.Objectives, models.ObjectiveInput{Row: i, Label: o.Label, Indicator: o.Indicator, Target: o.Target})
 		}
-		if _, err := models.CreateFundingAgreement(ctx, tx, scope, actor, now, in); err != nil {
+		if v := in.Validate(); len(v) > 0 {
+			return 0, fmt.Errorf("agreement %q: %w", a.title, v)
+		}
+		row := models.FundingAgreement{Title: in.Title, FunderKind: in.FunderKind, FirstYear: in.FirstYear, LastYear: in.LastYear,
+			Coverage: in.Coverage, AmountCents: in.AmountCents, Reference: in.Reference, Version: 1, CreatedAt: at, UpdatedAt: at}
+		if in.FunderKind == models.FunderPartner {
+			row.PartnerOrganisationID = &in.PartnerID
+		}
+		if err := tx.Create(&row).Error; err != nil {
 			return 0, fmt.Errorf("agreement %q: %w", a.title, err)
+		}
+		var ests []models.FundingAgreementEstablishment
+		for _, id := range in.EstablishmentIDs {
+			ests = append(ests, models.FundingAgreementEstablishment{FundingAgreementID: row.ID, EstablishmentID: id})
+		}
+		var communes []models.FundingAgreementCommune
+		for _, c := range in.Communes {
+			communes = append(communes, models.FundingAgreementCommune{FundingAgreementID: row.ID, Commune: c})
+		}
+		var objectives []models.FundingAgreementObjective
+		for i, o := range in.Objectives {
+			objectives = append(objectives, models.FundingAgreementObjective{FundingAgreementID: row.ID, Position: i + 1, Label: o.Label,
+				Indicator: o.Indicator, Target: o.Target, Unit: o.Indicator.Unit()})
+		}
+		if err := create(tx, "agreement establishments", ests); err != nil {
+			return 0, err
+		}
+		if err := create(tx, "agreement communes", communes); err != nil {
+			return 0, err
+		}
+		if err := create(tx, "agreement objectives", objectives); err != nil {
+			return 0, err
 		}
 	}
 	for _, c := range demoUnitCosts {
 		in := models.UnitCostInput{Label: c.Label, AmountCents: c.AmountCents, Unit: c.Unit, Source: c.Source, SourceYear: c.SourceYear,
 			LowCents: c.LowCents, HighCents: c.HighCents}
-		if _, err := models.CreateUnitCost(ctx, tx, scope, actor, now, in); err != nil {
+		if v := in.Validate(now); len(v) > 0 {
+			return 0, fmt.Errorf("unit cost %q: %w", c.Label, v)
+		}
+		c.Version, c.CreatedAt, c.UpdatedAt = 1, at, at
+		if err := tx.Create(&c).Error; err != nil {
 			return 0, fmt.Errorf("unit cost %q: %w", c.Label, err)
+		}
+		ch := models.UnitCostChange{UnitCostID: c.ID, Version: 1, ChangedAt: at, ChangedByID: &coord.ID, ChangedByName: coord.DisplayName,
+			Label: c.Label, AmountCents: c.AmountCents, Unit: c.Unit, Source: c.Source, SourceYear: c.SourceYear, LowCents: c.LowCents,
+			HighCents: c.HighCents}
+		if err := tx.Create(&ch).Error; err != nil {
+			return 0, fmt.Errorf("history of unit cost %q: %w", c.Label, err)
 		}
 	}
 	return len(demoAgreements), nil
