@@ -188,6 +188,15 @@ func TestConventionsOverHTTP(t *testing.T) {
 		if r := coord.get(path); r.Status != http.StatusNotFound {
 			t.Errorf("deleted agreement: %d", r.Status)
 		}
+
+		// The same form sent twice records one agreement; the repeat leads to it.
+		form := conventionForm(t, db, url.Values{"_submission": {formToken(t, coord.get("/conventions/new").Body, "/conventions")}})
+		before = countRows(t, db, &models.FundingAgreement{}, "")
+		first, again := coord.post("/conventions", form), coord.post("/conventions", form)
+		if first.Status != http.StatusSeeOther || again.Status != http.StatusSeeOther || again.Location != first.Location ||
+			countRows(t, db, &models.FundingAgreement{}, "") != before+1 {
+			t.Errorf("a form sent twice: %d %q, then %d %q", first.Status, first.Location, again.Status, again.Location)
+		}
 	})
 }
 
