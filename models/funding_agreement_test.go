@@ -3,6 +3,7 @@ package models_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -164,6 +165,61 @@ func TestFundingAgreementRules(t *testing.T) {
 		must(t, err)
 		if ms.FundsAgreement || len(rows) != 0 {
 			t.Errorf("a partner that funds nothing: %+v, %d rows", ms, len(rows))
+		}
+	})
+}
+
+// A unit value needs its source and a year of source not to come, and a range that holds it;
+// only the coordination enters one; each save adds a version to its history, and an edit from
+// an old version is refused as stale.
+func TestUnitCostRules(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		coord, err := models.SaveAccount(w.ctx, db, 0, models.Account{Email: "c@x.fr", DisplayName: "Coordination", Role: models.RoleCoordinator, Active: true}, "h", false)
+		must(t, err)
+		cs := models.ScopeOf(coord)
+		actor := models.Actor{UserID: &coord.ID, Email: coord.Email}
+		low, high := int64(90_000), int64(150_000)
+		valid := models.UnitCostInput{Label: "Coût d'un signalement", AmountCents: 120_000, Unit: "par signalement", Source: "Étude 2024",
+			SourceYear: 2024, LowCents: &low, HighCents: &high}
+		for _, c := range []struct {
+			name, field, key string
+			change           func(in *models.UnitCostInput)
+		}{
+			{"no source", "source", "impact.unit_cost.source_required", func(in *models.UnitCostInput) { in.Source = " \n" }},
+			{"source to come", "source_year", "impact.unit_cost.source_year_range", func(in *models.UnitCostInput) { in.SourceYear = w.now.Year() + 1 }},
+			{"source too old", "source_year", "impact.unit_cost.source_year_range", func(in *models.UnitCostInput) { in.SourceYear = 1980 }},
+			{"no unit", "unit", "impact.unit_cost.unit_required", func(in *models.UnitCostInput) { in.Unit = "" }},
+			{"low above", "low", "impact.unit_cost.low_above", func(in *models.UnitCostInput) { in.AmountCents = 80_000 }},
+			{"high below", "high", "impact.unit_cost.high_below", func(in *models.UnitCostInput) { in.AmountCents = 160_000 }},
+		} {
+			in := valid
+			c.change(&in)
+			_, err := models.CreateUnitCost(w.ctx, db, cs, actor, w.now, in)
+			var v models.ValidationError
+			if !errors.As(err, &v) || v[c.field].Key != c.key {
+				t.Errorf("%s: %v, want %s on %s", c.name, err, c.key, c.field)
+			}
+		}
+		if _, err := models.CreateUnitCost(w.ctx, db, w.scopeA, w.actorA, w.now, valid); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("a mediator enters a unit value: %v", err)
+		}
+		c, err := models.CreateUnitCost(w.ctx, db, cs, actor, w.now, valid)
+		must(t, err)
+		valid.AmountCents = 130_000
+		if _, err := models.UpdateUnitCost(w.ctx, db, cs, actor, w.now.Add(time.Hour), c.ID, 1, valid); err != nil {
+			t.Fatalf("update: %v", err)
+		}
+		var stale *models.StaleError
+		if _, err := models.UpdateUnitCost(w.ctx, db, cs, actor, w.now, c.ID, 1, valid); !errors.As(err, &stale) || stale.Version != 2 || stale.ChangedBy != "Coordination" {
+			t.Errorf("stale update: %v", err)
+		}
+		h, err := models.LoadUnitCost(w.ctx, db, c.ID)
+		must(t, err)
+		if len(h.History) != 2 || h.History[0].Version != 2 || h.History[0].AmountCents != 130_000 || h.History[1].AmountCents != 120_000 ||
+			h.History[0].ChangedByName != "Coordination" {
+			t.Errorf("history: %+v", h.History)
 		}
 	})
 }
