@@ -53,6 +53,10 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 		// The records the forms change, made as a mediator would.
 		s, mp, med := signedInMediator(t, u)
 		db := s.App.DB
+		agreementPage := fmt.Sprintf("/conventions/%d", demoAgreement(t, db, "CAF du Nord").ID)
+		var cost models.UnitCost
+		dbtest.Must(t, db.Order("id").Take(&cost).Error)
+		costPage := fmt.Sprintf("/settings/unit-costs/%d", cost.ID)
 		file := fmt.Sprintf("/pupils/%d", mp.pupil.ID)
 		draftPage, caf := newReferralDraft(t, med, mp)
 		r := med.post(file+"/meetings", scheduleForm(mp, "2026-12-10", "14:00"))
@@ -199,6 +203,17 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 				v.Set("notes", "Accord trouvé après la rencontre de médiation.")
 				return v
 			}, []string{esc("Accord trouvé après la rencontre de médiation.") + "</textarea>"}},
+			{"new funding agreement", "coordination@demo.test", "/conventions/new", "/conventions", func() url.Values {
+				return conventionForm(t, db, url.Values{"reference": {"Arrêté du préfet, signé le 3 novembre."}})
+			}, []string{esc("Arrêté du préfet, signé le 3 novembre.") + "</textarea>", `value="` + esc("Familles rencontrées") + `"`,
+				`<option value="collective_actions_count" selected>`}},
+			{"funding agreement edit", "coordination@demo.test", agreementPage + "/edit", agreementPage, func() url.Values {
+				return conventionForm(t, db, url.Values{"version": {"1"}, "reference": {"Avenant n° 2 : montant révisé."}})
+			}, []string{esc("Avenant n° 2 : montant révisé.") + "</textarea>"}},
+			{"unit value edit", "coordination@demo.test", costPage, costPage, func() url.Values {
+				return url.Values{"version": {"1"}, "label": {"Coût d'un placement"}, "amount": {"40 000"}, "unit": {"par enfant et par an"},
+					"source": {"DREES, rapport 2024, tableau 3."}, "source_year": {"2024"}}
+			}, []string{esc("DREES, rapport 2024, tableau 3.") + "</textarea>"}},
 			{"prevention group decision", mp.mediator.Email, reviewPage, fmt.Sprintf("%s/pupils/%d/decision", reviewPage, reviewed.PupilID), func() url.Values {
 				return url.Values{"decision": {"family_meeting"}, "owner": {"label"}, "owner_label": {"CPE"}, "due_on": {"2026-12-11"},
 					"note": {"Inviter les deux parents avec l'interprète."}}
@@ -479,6 +494,7 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 			"/admin/imports": "a file upload", "/admin/imports/:token/apply": button,
 			"/case-reviews": schedule, "/case-reviews/:id": schedule, "/case-reviews/:id/pupils": button,
 			"/activities/:id/delete": button, "/settings/activity-kinds": admin, "/settings/activity-kinds/:id": admin,
+			"/conventions/:id/delete": button,
 		}
 		kept := map[string]bool{}
 		for _, r := range handlers.DraftRoutes() {

@@ -98,6 +98,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 
 	meetingRoutes(signedIn, h)
 	activityRoutes(signedIn, h)
+	conventionRoutes(signedIn, h)
 	conflictRoutes(signedIn, h)
 	caseReviewRoutes(signedIn, h)
 	referralRoutes(signedIn, h)

@@ -25,17 +25,20 @@ var pages = []struct {
 	paths   []string
 }{
 	{signedOut, []string{"/login"}},
-	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1", "/admin/imports", "/admin/audit", "/admin/audit?action=login"}},
+	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1", "/admin/imports", "/admin/audit", "/admin/audit?action=login",
+		"/conventions"}},
 	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk", "/settings/reports", "/settings/security", "/reports/metropolitan",
 		"/reports/metropolitan?by=establishment", "/partners/1/report", "/settings/activity-kinds", "/settings/activity-kinds/new",
-		"/settings/activity-kinds/5"}},
+		"/settings/activity-kinds/5", "/conventions", "/conventions/new", "/conventions/1", "/conventions/1/edit", "/settings/unit-costs",
+		"/settings/unit-costs/new", "/settings/unit-costs/1"}},
 	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings",
 		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X", "/activities", "/activities/new",
 		"/activities?year=2026-2027&kind=1", "/activities/1", "/conflicts", "/conflicts/new", "/conflicts?follow_up=1&outcome=pending",
 		"/case-reviews", "/case-reviews/new", "/case-reviews?year=2026-2027&kind=gpds"}},
 	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016",
 		"/activities", "/activities/1", "/conflicts", "/case-reviews", "/case-reviews/new"}},
-	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1", "/partners/1/report", "/reports/metropolitan?by=commune"}},
+	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1", "/partners/1/report", "/reports/metropolitan?by=commune",
+		"/conventions", "/conventions/1"}},
 }
 
 // flow is a page reached by doing something rather than by its address: a form sent with
@@ -53,6 +56,7 @@ var flows = []flow{
 	{"coordination@demo.test", "partner organisations", partnerFormFlow},
 	{"mediation@demo.test", "a meeting scheduled from a file, then a recap to write", meetingFlow},
 	{"mediation@demo.test", "a collective action recorded with errors, then saved", activityFlow},
+	{"coordination@demo.test", "a funding agreement recorded with errors, then saved; a unit value without source", conventionFlow},
 	{"mediation@demo.test", "a conflict opened, and one recorded with a named party", conflictFlow},
 	{"direction@demo.test", "a conflict read by the head teacher", headTeacherConflictFlow},
 	{signedOut, "wrong password", func(t *testing.T, b *browser) {

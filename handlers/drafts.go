@@ -76,6 +76,10 @@ var draftForms = map[string]draftForm{
 	"/conflicts":                  {"/conflicts/new", "conflict", conflictFields},
 	"/conflicts/:id":              {"/conflicts/:id", "conflict", conflictFields},
 	"/case-reviews/:id/new-pupil": {"/case-reviews/:id", "new-pupil", identityFields},
+	"/conventions":                {"/conventions/new", "convention", conventionDraftFields},
+	"/conventions/:id":            {"/conventions/:id/edit", "convention", conventionDraftFields},
+	"/settings/unit-costs":        {"/settings/unit-costs/new", "unit-cost", unitCostDraftFields},
+	"/settings/unit-costs/:id":    {"/settings/unit-costs/:id", "unit-cost", unitCostDraftFields},
 	"/case-reviews/:id/pupils/:pupil/decision": {"/case-reviews/:id", "decision-:pupil",
 		[]string{"decision", "owner", "owner_label", "due_on", "note", "restricted"}},
 }
@@ -86,6 +90,14 @@ var conflictFields = []string{"version", "establishment_id", "occurred_on", "pla
 
 // activityFields are the fields of a collective action's form.
 var activityFields = []string{"version", "establishment_id", "kind_id", "held_on", "duration_minutes", "pupils", "parents", "staff", "note", "themes", "partner_ids"}
+
+// conventionDraftFields are the fields of a funding agreement's form, its rows of objectives
+// included; unitCostDraftFields those of a unit value's, whose source is typed at length.
+var (
+	conventionDraftFields = []string{"version", "title", "funder_kind", "partner_id", "first_year", "last_year", "coverage",
+		"establishment_ids", "communes", "amount", "reference", "objective*"}
+	unitCostDraftFields = []string{"version", "label", "amount", "unit", "source", "source_year", "low", "high"}
+)
 
 // DraftRoutes lists the routes whose forms are kept as drafts after an expired session, for the
 // test that makes every form route decide.

@@ -78,7 +78,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 			if u.PartnerOrganisationID != nil {
 				partner = *u.PartnerOrganisationID
 			}
-			p.Nav = navigation(loc, u.Role, partner, c.Request().URL.Path)
+			p.Nav = navigation(loc, u.Role, partner, currentScope(c).FundsAgreement, c.Request().URL.Path)
 		}
 	}
 	// Pages outside the session middleware (static files, probes) have no session to read.
@@ -91,8 +91,9 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 }
 
 // navigation lists the pages of a role (partner: the agent's organisation); the entry of the
-// current section is marked.
-func navigation(loc *views.Localizer, role models.Role, partner uint, path string) []views.NavItem {
+// current section is marked. A partner's agents see the funding agreements when their
+// organisation funds one (fundsAgreement).
+func navigation(loc *views.Localizer, role models.Role, partner uint, fundsAgreement bool, path string) []views.NavItem {
 	items := []views.NavItem{{Href: "/", Label: loc.T("nav.home")}}
 	if role == models.RoleMediator || role == models.RoleHeadTeacher {
 		items = append(items, views.NavItem{Href: "/pupils", Label: loc.T("nav.pupils")},
@@ -112,6 +113,9 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, path strin
 			Also: []string{"/reports/metropolitan"}})
 	case role == models.RoleCoordinator || role == models.RolePartner:
 		items = append(items, views.NavItem{Href: "/reports/metropolitan", Label: loc.T("nav.metropolitan")})
+	}
+	if role == models.RoleCoordinator || role == models.RoleAdmin || role == models.RolePartner && fundsAgreement {
+		items = append(items, views.NavItem{Href: "/conventions", Label: loc.T("impact.nav"), Also: []string{"/settings/unit-costs"}})
 	}
 	if role == models.RoleCoordinator {
 		items = append(items, views.NavItem{Href: "/partners", Label: loc.T("nav.partners")},

@@ -15,6 +15,9 @@ type Scope struct {
 	Role             Role
 	EstablishmentIDs []uint
 	PartnerID        uint
+	// FundsAgreement tells, for a partner's agent, that its organisation funds at least one
+	// funding agreement, which the agent then reads (SignedIn fills it in; ScopeOf does not).
+	FundsAgreement bool
 }
 
 // ScopeOf builds the scope of an active account from its role and assignments.
@@ -48,16 +51,20 @@ func scopeOf(u User, establishmentIDs []uint) Scope {
 type signedInRow struct {
 	User            `gorm:"embedded"`
 	EstablishmentID *uint
+	FundsAgreement  bool
 }
 
 // SignedIn loads an account and its scope in one query, the account's row joined with its
 // assignments: it is what every signed-in request reads, so it costs one statement and no
 // preloading. Nothing is cached between requests, so that a role, an assignment or a
-// deactivation takes effect on the account's next request, on every instance. The account's
+// deactivation takes effect on the account's next request, on every instance. Whether a
+// partner's organisation funds an agreement (the header then offers them) rides along in a
+// subquery of the same statement. The account's
 // Establishments stay empty (the scope holds their ids); ErrNotFound for an unknown id.
 func SignedIn(ctx context.Context, db *gorm.DB, id uint) (User, Scope, error) {
 	var rows []signedInRow
-	err := db.WithContext(ctx).Table("users").Select("users.*, ue.establishment_id").
+	err := db.WithContext(ctx).Table("users").Select("users.*, ue.establishment_id, EXISTS (SELECT 1 FROM funding_agreements fa "+
+		"WHERE fa.partner_organisation_id = users.partner_organisation_id) AS funds_agreement").
 		Joins("LEFT JOIN user_establishments ue ON ue.user_id = users.id").
 		Where("users.id = ?", id).Order("ue.establishment_id").Scan(&rows).Error
 	if err != nil {
@@ -73,7 +80,9 @@ func SignedIn(ctx context.Context, db *gorm.DB, id uint) (User, Scope, error) {
 		}
 	}
 	u := rows[0].User
-	return u, scopeOf(u, ids), nil
+	s := scopeOf(u, ids)
+	s.FundsAgreement = s.Role == RolePartner && s.PartnerID != 0 && rows[0].FundsAgreement
+	return u, s, nil
 }
 
 // SeesPupilFiles tells whether the scope reads nominative pupil files of its establishments.

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -89,4 +90,38 @@ func (l *Localizer) percent(p float64) string {
 		return l.Fixed(p) + "\u00a0%"
 	}
 	return l.Fixed(p) + "%"
+}
+
+// Euros writes an amount in cents as money, cent-exact: « 12 500,00 € » in French (no-break
+// spaces between the thousands and before the sign), "€12,500.00" in English.
+func (l *Localizer) Euros(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	whole := strconv.FormatInt(cents/100, 10)
+	frac := fmt.Sprintf("%02d", cents%100)
+	if l.lang == "en" {
+		return sign + "€" + grouped(whole, ",") + "." + frac
+	}
+	return sign + grouped(whole, "\u00a0") + "," + frac + "\u00a0€"
+}
+
+// EurosValue writes an amount in cents as a form field shows it to be typed again: « 12 500,00 »
+// in French, "12,500.00" in English, without the sign (models.ParseEuros reads both).
+func (l *Localizer) EurosValue(cents int64) string {
+	whole := strconv.FormatInt(cents/100, 10)
+	frac := fmt.Sprintf("%02d", cents%100)
+	if l.lang == "en" {
+		return grouped(whole, ",") + "." + frac
+	}
+	return grouped(whole, " ") + "," + frac
+}
+
+// Target writes an objective's target in its unit: « 80 % », or a number of things.
+func (l *Localizer) Target(v float64, unit string) string {
+	if unit == "percent" {
+		return l.percent(v)
+	}
+	return l.decimals(v, 0)
 }

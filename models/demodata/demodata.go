@@ -44,6 +44,7 @@ type Summary struct {
 	Indicators     int
 	Activities     int
 	CaseReviews    int
+	Agreements     int
 }
 
 // Account is a demo account, as printed at start so that visitors know how to log in.
@@ -122,6 +123,9 @@ func insertOnce(ctx context.Context, db *gorm.DB, hashes []string, now time.Time
 			return err
 		}
 		if sum.CaseReviews, err = caseReviews(tx, now); err != nil {
+			return err
+		}
+		if sum.Agreements, err = conventions(tx, now); err != nil {
 			return err
 		}
 		// The pupils are inserted low; their stored risk is that of their indicators today.
