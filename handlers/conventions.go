@@ -145,47 +145,16 @@ var conventionFields = []string{"title", "funder_kind", "partner_id", "first_yea
 var conventionFieldIDs = map[string]string{"funder_kind": "funder-fieldset", "coverage": "coverage-fieldset",
 	"establishment_ids": "establishments-fieldset", "communes": "communes-fieldset", "objectives": "objectives-fieldset"}
 
-// Failed reports whether the form failed: the summary of its errors shows.
-func (p ConventionFormPage) Failed(form string) bool {
-	return form == "convention" && len(p.Errors) > 0
-}
-
-// ErrorSummary lists the messages of the failed form in the order of its fields, each linking
-// to its field.
+// ErrorSummary lists the messages of the failed form in the order of its fields (the
+// objectives' in their rows), each linking to its field.
 func (p ConventionFormPage) ErrorSummary() []ErrorLink {
-	var out []ErrorLink
-	seen := map[string]bool{}
-	add := func(field string) {
-		msg, ok := p.Errors[field]
-		if !ok || seen[field] {
-			return
-		}
-		seen[field] = true
-		id := field
-		if x, ok := conventionFieldIDs[field]; ok {
-			id = x
-		}
-		out = append(out, ErrorLink{Href: "#" + id, Message: msg})
-	}
-	for _, f := range conventionFields {
-		add(f)
-	}
+	fields := slices.Clone(conventionFields)
 	for _, o := range p.Objectives {
 		for _, name := range []string{"label", "indicator", "target"} {
-			add(p.Field(o.Row, name))
+			fields = append(fields, p.Field(o.Row, name))
 		}
 	}
-	var rest []string
-	for k := range p.Errors {
-		if !seen[k] {
-			rest = append(rest, k)
-		}
-	}
-	slices.Sort(rest)
-	for _, k := range rest {
-		out = append(out, ErrorLink{Href: "#convention-form", Message: p.Errors[k]})
-	}
-	return out
+	return formFields{anchor: "convention-form", fields: fields, ids: conventionFieldIDs}.summary(p.Errors)
 }
 
 // blankObjectiveRows is how many empty rows of objectives the form offers below those filled in.

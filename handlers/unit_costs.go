@@ -43,21 +43,12 @@ type UnitCostPage struct {
 // Get returns a value of the form.
 func (p UnitCostPage) Get(name string) string { return p.Values[name] }
 
-// Failed reports whether the form failed: the summary of its errors shows.
-func (p UnitCostPage) Failed(form string) bool { return form == "unit-cost" && len(p.Errors) > 0 }
-
 // unitCostFields are the fields of the form in their order, for the error summary.
 var unitCostFields = []string{"label", "amount", "unit", "source", "source_year", "low", "high"}
 
 // ErrorSummary lists the messages of the failed form in the order of its fields.
 func (p UnitCostPage) ErrorSummary() []ErrorLink {
-	var out []ErrorLink
-	for _, f := range unitCostFields {
-		if msg, ok := p.Errors[f]; ok {
-			out = append(out, ErrorLink{Href: "#" + f, Message: msg})
-		}
-	}
-	return out
+	return formFields{anchor: "main", fields: unitCostFields}.summary(p.Errors)
 }
 
 // Range writes a version's range, « 10 000,00 € – 17 000,00 € », or a dash.
