@@ -54,6 +54,9 @@ func newSchoolLife() SchoolLife {
 
 // add adds the figures of b to s.
 func (s *SchoolLife) add(b SchoolLife) {
+	if s.ActionsByKind == nil {
+		s.ActionsByKind = map[string]ActionFigures{}
+	}
 	for k, f := range b.ActionsByKind {
 		a := s.ActionsByKind[k]
 		a.add(f)
@@ -71,6 +74,9 @@ func (s *SchoolLife) add(b SchoolLife) {
 }
 
 func (s *SchoolLife) addConflicts(k models.ConflictKind, o models.ConflictOutcome, n int) {
+	if s.Conflicts == nil {
+		s.Conflicts = map[models.ConflictKind]map[models.ConflictOutcome]int{}
+	}
 	if s.Conflicts[k] == nil {
 		s.Conflicts[k] = map[models.ConflictOutcome]int{}
 	}
