@@ -164,7 +164,7 @@ func (l *Localizer) metropolitanLifeTotals(m reports.Metropolitan) []ReportSecti
 	title = l.T("report.section.conflict_outcomes")
 	text := l.T("report.text.no_resolution")
 	if agreements, decided, ok := l.protectedResolution(m); !ok {
-		text = l.T("report.secret")
+		text = l.T("report.text.resolution_masked")
 	} else if decided > 0 {
 		text = l.resolutionText(agreements, decided)
 	}

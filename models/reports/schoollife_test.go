@@ -204,10 +204,30 @@ func TestSchoolLifeFigures(t *testing.T) {
 		if len(p2.Actions) != 1 || p2.Actions["recess_presence"].Actions != 1 {
 			t.Errorf("Département's actions %+v", p2.Actions)
 		}
+		// An organisation with actions and no referral has a report.
+		p3 := models.PartnerOrganisation{Name: "Association Trait d'union", Kind: models.PartnerAssociation, ResponseDays: 15, Active: true}
+		must(t, db.Create(&p3).Error)
+		must(t, db.Create(&models.ActivityPartner{ActivityID: firstActivity(t, db, w.e1), PartnerOrganisationID: p3.ID}).Error)
+		only, err := reports.LoadPartner(w.ctx, db, coordinator, p3.ID, year2526, w.now)
+		must(t, err)
+		if n, _ := only.Received().Value(); n != 0 {
+			t.Errorf("the association received %d referrals", n)
+		}
+		if _, actions := only.Actions(); len(actions) != 1 {
+			t.Errorf("the association's actions %+v", actions)
+		}
 		protected, err := reports.LoadPartner(w.ctx, db, coordinator, w.p1.ID, year2526, w.now)
 		must(t, err)
 		if _, actions := protected.Actions(); actions["prevention_session"].Pupils != 28 {
 			t.Errorf("the partner report's actions %+v", actions)
 		}
 	})
+}
+
+// firstActivity is the first action recorded in the establishment in 2025-2026.
+func firstActivity(t *testing.T, db *gorm.DB, e models.Establishment) uint {
+	t.Helper()
+	var a models.Activity
+	must(t, db.Where("establishment_id = ? AND held_on >= ?", e.ID, day(2025, 9, 1)).Order("held_on, id").Take(&a).Error)
+	return a.ID
 }
