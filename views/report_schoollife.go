@@ -90,8 +90,10 @@ func (l *Localizer) establishmentSchoolLife(s reports.EstablishmentSummary) []Re
 	conflicts := ReportSection{ID: "conflicts", Heading: title, Text: []string{l.resolutionText(agreements, decided)}, Table: table}
 
 	title = l.T("report.section.reviews")
+	decisions := l.plainTable(title, []string{l.T("report.col.decision"), l.T("report.col.count")},
+		enumLabels(l, "reviews.decision.", models.ReviewDecisions), column(models.ReviewDecisions, sl.Decisions), false, true)
 	reviews := ReportSection{ID: "reviews", Heading: title, Text: []string{l.T("report.text.reviews", "Count", sl.Sessions,
-		"Sessions", l.Number(sl.Sessions), "Pupils", l.Number(sl.PupilsReviewed), "Reviews", l.Number(sl.Reviews))}}
+		"Sessions", l.Number(sl.Sessions), "Pupils", l.Number(sl.PupilsReviewed), "Reviews", l.Number(sl.Reviews))}, Table: decisions}
 	return []ReportSection{figures, actionsSection, conflicts, reviews}
 }
 

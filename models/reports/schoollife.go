@@ -21,7 +21,9 @@ import (
 //     still going on); the resolution rate is agreements ÷ conflicts with an outcome, a partial
 //     agreement counting as not resolved;
 //   - prevention-group sessions held in the year up to the report's day, the pupils they
-//     reviewed (each once per establishment) and the reviews (a pupil at a session).
+//     reviewed (each once per establishment), the reviews (a pupil at a session) and their
+//     decisions by kind (the establishment summary prints them; the anonymised reports do not:
+//     they are decisions about pupils).
 
 // ActionFigures are the collective actions of one kind.
 type ActionFigures struct {
@@ -46,10 +48,13 @@ type SchoolLife struct {
 	Conflicts map[models.ConflictKind]map[models.ConflictOutcome]int
 	// Sessions held, pupils reviewed, reviews of the prevention group.
 	Sessions, PupilsReviewed, Reviews int
+	// Decisions counts the reviews by the group's decision (those without one yet left out).
+	Decisions map[models.ReviewDecision]int
 }
 
 func newSchoolLife() SchoolLife {
-	return SchoolLife{ActionsByKind: map[string]ActionFigures{}, Conflicts: map[models.ConflictKind]map[models.ConflictOutcome]int{}}
+	return SchoolLife{ActionsByKind: map[string]ActionFigures{}, Conflicts: map[models.ConflictKind]map[models.ConflictOutcome]int{},
+		Decisions: map[models.ReviewDecision]int{}}
 }
 
 // add adds the figures of b to s.
@@ -71,6 +76,12 @@ func (s *SchoolLife) add(b SchoolLife) {
 	s.Sessions += b.Sessions
 	s.PupilsReviewed += b.PupilsReviewed
 	s.Reviews += b.Reviews
+	for d, n := range b.Decisions {
+		if s.Decisions == nil {
+			s.Decisions = map[models.ReviewDecision]int{}
+		}
+		s.Decisions[d] += n
+	}
 }
 
 func (s *SchoolLife) addConflicts(k models.ConflictKind, o models.ConflictOutcome, n int) {
@@ -210,6 +221,32 @@ func addSchoolLife(ctx context.Context, db *gorm.DB, ids []uint, y calendar.Scho
 		s.Sessions += r.Sessions
 		s.PupilsReviewed += r.PupilsReviewed
 		s.Reviews += r.Reviews
+	}
+
+	// The decisions of the sessions counted above (held up to now).
+	if today := calendar.Today(now); today.Before(last) {
+		last = today
+	}
+	var decisions []struct {
+		EstablishmentID uint
+		Decision        models.ReviewDecision
+		N               int
+	}
+	q = db.Table("case_review_pupils crp").Select("cr.establishment_id, crp.decision, COUNT(*) AS n").
+		Joins("JOIN case_reviews cr ON cr.id = crp.case_review_id").
+		Where("cr.held_on >= ? AND cr.held_on <= ? AND crp.decision <> ''", first, last)
+	if ids != nil {
+		q = q.Where("cr.establishment_id IN ?", ids)
+	}
+	if err := q.Group("cr.establishment_id, crp.decision").Scan(&decisions).Error; err != nil {
+		return fmt.Errorf("reports: prevention-group decisions in %s: %w", y, err)
+	}
+	for _, r := range decisions {
+		s := &get(r.EstablishmentID).SchoolLife
+		if s.Decisions == nil {
+			s.Decisions = map[models.ReviewDecision]int{}
+		}
+		s.Decisions[r.Decision] += r.N
 	}
 	return nil
 }

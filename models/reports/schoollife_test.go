@@ -24,7 +24,8 @@ import (
 //     none, online still going on (5; 2 agreements of 4 decided: 50 %), and a verbal one of
 //     May 2025. E2: physical × passed on to discipline.
 //   - E1 prevention group: 20 November (Aubert, Caron), 12 February (Aubert, Dupont), and one
-//     prepared for 10 April, not held yet: 2 sessions, 3 pupils reviewed, 4 reviews. E2: 8
+//     prepared for 10 April, not held yet: 2 sessions, 3 pupils reviewed, 4 reviews (the first
+//     of each session kept under watch, the second a family meeting: 2 and 2). E2: 8
 //     January (Fournier).
 func addSchoolLife(t *testing.T, w *reportWorld) {
 	t.Helper()
@@ -75,8 +76,10 @@ func addSchoolLife(t *testing.T, w *reportWorld) {
 	session := func(e models.Establishment, on time.Time, names ...string) {
 		r := models.CaseReview{EstablishmentID: e.ID, HeldOn: on, Kind: models.ReviewGPDS, CreatedByID: &author, Version: 1}
 		must(t, db.Create(&r).Error)
-		for _, n := range names {
-			must(t, db.Create(&models.CaseReviewPupil{CaseReviewID: r.ID, PupilID: byName[n], Note: "Remarque"}).Error)
+		for i, n := range names {
+			// The first pupil of a session is kept under watch, the second gets a family meeting.
+			decision := []models.ReviewDecision{models.DecisionKeepWatching, models.DecisionFamilyMeeting}[i%2]
+			must(t, db.Create(&models.CaseReviewPupil{CaseReviewID: r.ID, PupilID: byName[n], Decision: decision, Note: "Remarque"}).Error)
 		}
 	}
 	session(w.e1, day(2025, 11, 20), "Aubert", "Caron")
@@ -116,6 +119,8 @@ func TestSchoolLifeFigures(t *testing.T) {
 			{"sessions", sl.Sessions, 2},
 			{"pupils reviewed", sl.PupilsReviewed, 3},
 			{"reviews", sl.Reviews, 4},
+			{"kept under watch", sl.Decisions[models.DecisionKeepWatching], 2},
+			{"family meetings", sl.Decisions[models.DecisionFamilyMeeting], 2},
 		}
 		for _, c := range checks {
 			if c.got != c.want {
