@@ -52,8 +52,7 @@ func (l *Localizer) resolutionText(agreements, decided int) string {
 	if decided == 0 {
 		return l.T("report.text.no_resolution")
 	}
-	return l.T("report.text.resolution", "Agreements", l.Number(agreements), "Count", decided, "Decided", l.Number(decided),
-		"Rate", l.Percent(agreements, decided))
+	return l.T("report.text.resolution", "Agreements", l.Number(agreements), "Decided", l.Number(decided), "Rate", l.Percent(agreements, decided))
 }
 
 // establishmentSchoolLife are the school-life sections of the establishment summary: counts
@@ -92,7 +91,7 @@ func (l *Localizer) establishmentSchoolLife(s reports.EstablishmentSummary) []Re
 	title = l.T("report.section.reviews")
 	decisions := l.plainTable(title, []string{l.T("report.col.decision"), l.T("report.col.count")},
 		enumLabels(l, "reviews.decision.", models.ReviewDecisions), column(models.ReviewDecisions, sl.Decisions), false, true)
-	reviews := ReportSection{ID: "reviews", Heading: title, Text: []string{l.T("report.text.reviews", "Count", sl.Sessions,
+	reviews := ReportSection{ID: "reviews", Heading: title, Text: []string{l.T("report.text.reviews",
 		"Sessions", l.Number(sl.Sessions), "Pupils", l.Number(sl.PupilsReviewed), "Reviews", l.Number(sl.Reviews))}, Table: decisions}
 	return []ReportSection{figures, actionsSection, conflicts, reviews}
 }
