@@ -175,6 +175,30 @@ func TestEstablishmentDashboardAndPDF(t *testing.T) {
 			}
 		}
 		samePage(t, "establishment", page.Body, text)
+		// The school-life figures (issue 14), on the page and in the PDF, as the records count them.
+		for _, want := range []string{"Vie scolaire", "Actions collectives par type", "Conflits traités par nature et par issue",
+			"Groupe de prévention du décrochage", "Taux de résolution"} {
+			if !strings.Contains(page.Body, want) {
+				t.Errorf("the dashboard lacks %q", want)
+			}
+			if !strings.Contains(fold(text), want) {
+				t.Errorf("the PDF lacks %q", want)
+			}
+		}
+		var actions, conflicts int64
+		y := calendar.SchoolYearOf(s.Clock.Now())
+		dbtest.Must(t, db.Model(&models.Activity{}).Where("establishment_id = ? AND held_on >= ? AND held_on <= ?", jaures.ID,
+			calendar.Date(y.Start()), calendar.Date(y.LastDay())).Count(&actions).Error)
+		dbtest.Must(t, db.Model(&models.Conflict{}).Where("establishment_id = ? AND occurred_on >= ? AND occurred_on <= ?", jaures.ID,
+			calendar.Date(y.Start()), calendar.Date(y.LastDay())).Count(&conflicts).Error)
+		if actions == 0 || conflicts == 0 {
+			t.Fatalf("the demo has %d actions and %d conflicts at Jaurès this year: the test proves nothing", actions, conflicts)
+		}
+		for what, n := range map[string]int64{"Actions collectives": actions, "Conflits traités": conflicts} {
+			if !regexp.MustCompile(`<dt>` + what + `</dt><dd class="figure">` + fmt.Sprint(n) + `</dd>`).MatchString(page.Body) {
+				t.Errorf("the dashboard does not show %d for %q", n, what)
+			}
+		}
 
 		// A year without data, a malformed year, a year in the future.
 		if r := head.get("/establishments/" + jaures.UAI + "?year=2015-2016"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Aucune donnée pour l&#39;année scolaire 2015-2016") {
@@ -250,6 +274,15 @@ func TestAnonymisedReports(t *testing.T) {
 		}
 		noNames("metropolitan PDF", text)
 		samePage(t, "metropolitan by establishment", page.Body, text)
+		for _, want := range []string{"Vie scolaire", "Conflits par issue", "Actions collectives, par établissement",
+			"Conflits traités par nature, par établissement"} {
+			if !strings.Contains(html.UnescapeString(page.Body), want) || !strings.Contains(fold(text), want) {
+				t.Errorf("the overview or the metropolitan PDF lacks %q", want)
+			}
+		}
+		if want := "Conflits traités par nature, par commune"; !strings.Contains(fold(text), want) {
+			t.Errorf("the metropolitan PDF lacks %q", want)
+		}
 		if r := coord.get("/reports/metropolitan?by=class"); r.Status != http.StatusNotFound {
 			t.Errorf("unknown grouping: %d", r.Status)
 		}
@@ -271,6 +304,9 @@ func TestAnonymisedReports(t *testing.T) {
 		}
 		noNames("partner PDF", text)
 		samePage(t, "partner", r.Body, text)
+		if want := "Actions collectives avec l'organisme"; !strings.Contains(html.UnescapeString(r.Body), want) || !strings.Contains(fold(text), want) {
+			t.Errorf("the partner report or its PDF lacks %q", want)
+		}
 		if r := agent.get(fmt.Sprintf("/partners/%d/report.pdf", dep.ID)); r.Status != http.StatusNotFound {
 			t.Errorf("another partner's report: %d", r.Status)
 		}

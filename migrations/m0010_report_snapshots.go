@@ -123,9 +123,13 @@ var stampSources = []stampSource{
 }
 
 // sqliteStampTriggers are row triggers (SQLite has one writer: no contention on the counters).
-func sqliteStampTriggers() []string {
+func sqliteStampTriggers() []string { return sqliteStampTriggersOf(stampSources) }
+
+// sqliteStampTriggersOf are the SQLite triggers of some stamp sources (migration 0020 adds the
+// school-life tables').
+func sqliteStampTriggersOf(sources []stampSource) []string {
 	var out []string
-	for _, s := range stampSources {
+	for _, s := range sources {
 		bump := func(row string) string {
 			year, cond := "0", "1"
 			if s.column != "" {
@@ -161,9 +165,12 @@ func sqliteStampTriggers() []string {
 // postgresStampTriggers are statement triggers over the transition tables: one upsert per
 // statement and year, in year order (so that concurrent writers lock the counters in the same
 // order), and bulk inserts cost one upsert per batch.
-func postgresStampTriggers() []string {
+func postgresStampTriggers() []string { return postgresStampTriggersOf(stampSources) }
+
+// postgresStampTriggersOf are the PostgreSQL triggers of some stamp sources.
+func postgresStampTriggersOf(sources []stampSource) []string {
 	var out []string
-	for _, s := range stampSources {
+	for _, s := range sources {
 		year := func(row string) string {
 			switch {
 			case s.column == "":

@@ -339,6 +339,8 @@ func (l *Localizer) EstablishmentReport(s reports.EstablishmentSummary) Report {
 	r.Sections = append(r.Sections, ReportSection{ID: "exits", Heading: title,
 		Chart: barChart(title, reasons, []string{l.T("report.col.count")}, p, table, true)})
 
+	r.Sections = append(r.Sections, l.establishmentSchoolLife(s)...)
+
 	if s.Pupils != nil {
 		title = l.T("report.section.pupils")
 		t := &ReportTable{Caption: title, Headers: []string{l.T("report.col.pupil"), l.T("report.col.class"), l.T("report.col.status"),

@@ -52,6 +52,9 @@ func (l *Localizer) metropolitanSections(m reports.Metropolitan, g reports.Group
 	sections = append(sections, ReportSection{ID: "activity-" + string(g), Heading: title,
 		Table: l.protectedTable(title, []string{first, l.T("report.fig.new_files"), l.T("report.fig.follow_ups"),
 			l.T("report.col.held"), l.T("report.col.family_absent"), l.T("report.fig.referrals")}, labels, m.Activity(g).Counts())})
+	if m.HasSchoolLife() {
+		sections = append(sections, l.metropolitanLifeSections(m, g, labels, by, first)...)
+	}
 	return sections
 }
 
@@ -97,6 +100,10 @@ func (l *Localizer) metropolitanReport(m reports.Metropolitan, groupings []repor
 	title := l.T("report.section.months")
 	r.Sections = append(r.Sections, ReportSection{ID: "months", Heading: title,
 		Chart: l.monthChart(title, m.Year, m.Elapsed, []string{l.T("report.fig.new_files"), l.T("report.fig.follow_ups")}, m.Months().Counts())})
+	if m.HasSchoolLife() {
+		r.Sections = append(r.Sections, l.metropolitanSchoolLife(m))
+		r.Sections = append(r.Sections, l.metropolitanLifeTotals(m)...)
+	}
 	for _, g := range groupings {
 		r.Sections = append(r.Sections, l.metropolitanSections(m, g)...)
 	}
@@ -104,7 +111,7 @@ func (l *Localizer) metropolitanReport(m reports.Metropolitan, groupings []repor
 	r.Sections = append(r.Sections, ReportSection{ID: "exits", Heading: title,
 		Table: l.protectedTable(title, append([]string{l.T("report.group.type")}, enumLabels(l, "exit.", models.ExitReasons)...),
 			l.groupLabels(reports.ByType, m.Keys(reports.ByType), m.Names), m.Exits(reports.ByType).Counts())})
-	r.Sections = append(r.Sections, l.methodology(threshold, true))
+	r.Sections = append(r.Sections, l.methodology(threshold, true, l.T("report.method.school_life"), l.T("report.method.school_life_protection")))
 	return r
 }
 
@@ -151,7 +158,11 @@ func (l *Localizer) PartnerReport(f reports.Partner) Report {
 	r.Sections = append(r.Sections,
 		section("reasons", l.T("report.section.reasons"), l.T("referral.reason"), enumLabels(l, "referral.reason.", models.ReferralReasons), f.Reasons(), true),
 		section("statuses", l.T("report.section.statuses"), l.T("referral.status"), l.statusLabels(f.StatusRows()), f.Statuses(), true),
-		section("establishments", l.T("report.section.by_establishment"), l.T("report.group.establishment"), f.EstablishmentKeys(), f.Establishments(), false),
+		section("establishments", l.T("report.section.by_establishment"), l.T("report.group.establishment"), f.EstablishmentKeys(), f.Establishments(), false))
+	kinds, actions := f.Actions()
+	title = l.T("report.section.partner_actions")
+	r.Sections = append(r.Sections, ReportSection{ID: "actions", Heading: title, Text: []string{l.T("report.text.partner_actions")},
+		Table: l.actionsTable(title, kinds, actions), Notes: []string{l.T("report.note.presence")}},
 		l.methodology(threshold, false, l.partnerRule(f)))
 	return r
 }

@@ -128,6 +128,8 @@ type Metropolitan struct {
 	// establishment.
 	grouped   map[Grouping]groupedTables
 	replyTime Median
+	// life are the school-life tables (nil in a snapshot stored before them).
+	life *metroLife
 }
 
 // groupedTables are the tables of one grouping other than by establishment.
@@ -233,6 +235,7 @@ func ProtectMetropolitan(m MetropolitanFigures, threshold int) Metropolitan {
 	for g, grouping := range crossGroupings {
 		t.grouped[grouping] = groupedTables{Status: groupedStatus[g], Activity: groupedActivity[g], Exits: groupedExits[g]}
 	}
+	t.life = protectSchoolLife(m, groupings, threshold)
 	return t
 }
 
@@ -343,6 +346,16 @@ type Partner struct {
 	reply, answer                             Median
 	// ownReader: protected for the partner's own agents (ProtectOwnPartner).
 	ownReader bool
+	// actions, actionKinds: the collective actions the partner took part in, printed as
+	// counted (headcounts of group events, see anonymised_schoollife.go).
+	actions     map[string]ActionFigures
+	actionKinds []models.ActivityKind
+}
+
+// Actions are the kinds of collective actions of the catalogue, in its order, and the actions
+// of the year the partner took part in by kind code, every establishment together.
+func (r Partner) Actions() ([]models.ActivityKind, map[string]ActionFigures) {
+	return r.actionKinds, r.actions
 }
 
 // LoadPartner loads and protects the figures of the referrals sent to the partner in the
@@ -494,7 +507,8 @@ func partnerStatusRows(f PartnerFigures) ([]StatusRow, []int) {
 // answered or closed): each is printed only when the cells it is drawn from are, so that it
 // cannot pin a masked one.
 func ProtectPartner(f PartnerFigures, threshold int) Partner {
-	r := Partner{Partner: f.Partner, Year: f.Year, Years: f.Years, Elapsed: f.Elapsed, threshold: threshold}
+	r := Partner{Partner: f.Partner, Year: f.Year, Years: f.Years, Elapsed: f.Elapsed, threshold: threshold,
+		actions: f.Actions, actionKinds: f.ActionKinds}
 	var statusFlat []int
 	r.statusRows, statusFlat = partnerStatusRows(f)
 	var estFlat []int

@@ -49,6 +49,8 @@ type EstablishmentSummary struct {
 	Activity
 	ReferralsByPartner []PartnerReferrals
 	ReplyTime          ReplyTime
+	// ActivityKinds is the catalogue of the kinds of collective actions, in its order.
+	ActivityKinds []models.ActivityKind
 	// Pupils is the nominative list of the files followed in the year (the PDF prints it;
 	// it stays inside the establishment).
 	Pupils []SummaryPupil
@@ -109,7 +111,7 @@ func loadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, 
 	if err := checkYear(y, now); err != nil {
 		return sum, err
 	}
-	acts, err := activityByEstablishment(ctx, db, ids, y)
+	acts, err := activityByEstablishment(ctx, db, ids, y, now)
 	if err != nil {
 		return sum, err
 	}
@@ -120,6 +122,9 @@ func loadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, 
 	}
 	if sum.Activity.Empty() {
 		return sum, ErrNoData
+	}
+	if sum.ActivityKinds, err = ActivityKinds(ctx, db); err != nil {
+		return sum, err
 	}
 	sum.ReferralsByPartner, err = referralsByPartner(ctx, db, ids, y)
 	if err != nil {

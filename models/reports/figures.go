@@ -45,6 +45,8 @@ type Activity struct {
 	MeetingsByStatus  map[models.MeetingStatus]int
 	ReferralsByStatus map[models.ReferralStatus]int
 	ExitsByReason     map[models.ExitReason]int
+	// SchoolLife are the collective actions, conflicts and prevention-group sessions.
+	SchoolLife SchoolLife
 }
 
 func newActivity() *Activity {
@@ -54,6 +56,7 @@ func newActivity() *Activity {
 		MeetingsByStatus:  map[models.MeetingStatus]int{},
 		ReferralsByStatus: map[models.ReferralStatus]int{},
 		ExitsByReason:     map[models.ExitReason]int{},
+		SchoolLife:        newSchoolLife(),
 	}
 	for _, s := range models.PupilStatuses {
 		a.StatusRisk[s] = map[risk.Level]int{}
@@ -88,6 +91,7 @@ func (a *Activity) Add(b *Activity) {
 	for k, n := range b.ExitsByReason {
 		a.ExitsByReason[k] += n
 	}
+	a.SchoolLife.add(b.SchoolLife)
 }
 
 // FilesByStatus counts the files followed by their status at the end of the year.
@@ -145,7 +149,7 @@ func (a *Activity) Exits() int { return sumMap(a.ExitsByReason) }
 // Empty tells whether nothing at all happened in the year.
 func (a *Activity) Empty() bool {
 	return a.FilesFollowed() == 0 && a.NewFiles() == 0 && a.FollowUps() == 0 && a.Meetings() == 0 &&
-		a.Referrals() == 0 && a.Exits() == 0
+		a.Referrals() == 0 && a.Exits() == 0 && a.SchoolLife.Empty()
 }
 
 func sum(xs []int) int {
@@ -232,8 +236,9 @@ func lastStatusBefore(db *gorm.DB, ids []uint, cutoff time.Time) *gorm.DB {
 }
 
 // activityByEstablishment computes the Activity of each establishment of ids (nil: all) for
-// the year, with one grouped query per kind of figure.
-func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear) (map[uint]*Activity, error) {
+// the year, with one grouped query per kind of figure; now bounds the prevention-group
+// sessions held.
+func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear, now time.Time) (map[uint]*Activity, error) {
 	db = db.WithContext(ctx)
 	dialect := db.Dialector.Name()
 	out := map[uint]*Activity{}
@@ -350,6 +355,9 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y cal
 		for _, r := range rows {
 			c.add(get(r.EstablishmentID), r.Key, r.N)
 		}
+	}
+	if err := addSchoolLife(ctx, db, ids, y, now, get); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -296,7 +296,7 @@ func attackMetro(t *testing.T, m MetropolitanFigures, tb Metropolitan) string {
 	for _, kind := range []struct {
 		name  string
 		table func(Grouping) Table
-	}{{"status", tb.Status}, {"exits", tb.Exits}, {"activity", tb.Activity}} {
+	}{{"status", tb.Status}, {"exits", tb.Exits}, {"activity", tb.Activity}, {"conflicts", tb.Conflicts}, {"reviewed", tb.PupilsReviewed}} {
 		var r attacker.Report
 		est := kind.table(ByEstablishment).p
 		base := r.Add(kind.name+" by establishment: ", est)
@@ -322,6 +322,11 @@ func attackMetro(t *testing.T, m MetropolitanFigures, tb Metropolitan) string {
 			for j := range p.ColTotals {
 				r.Sum(q.ColTotal(j), base.ColTotal(j))
 			}
+		}
+		if kind.name == "conflicts" {
+			// The metropolis's conflicts by outcome break the same grand total down.
+			outcomes := r.Add("conflicts by outcome: ", tb.ConflictOutcomes().p)
+			r.Sum(outcomes.RowTotal(0), base.Total())
 		}
 		if kind.name == "activity" {
 			months := r.Add("months: ", tb.month)

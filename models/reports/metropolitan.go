@@ -55,6 +55,8 @@ type MetropolitanFigures struct {
 	// GroupOf gives, by UAI, the key of the establishment's group in each grouping: the
 	// anonymised report protects every grouping together with the establishments' figures.
 	GroupOf map[string]map[Grouping]string
+	// Kinds is the catalogue of the kinds of collective actions, in its order.
+	Kinds []models.ActivityKind
 }
 
 // loadMetropolitanFigures computes the metropolitan figures for the year, or ErrNoData.
@@ -74,7 +76,7 @@ func loadMetropolitanFigures(ctx context.Context, db *gorm.DB, y calendar.School
 	if err := db.WithContext(ctx).Order("name, id").Find(&establishments).Error; err != nil {
 		return m, fmt.Errorf("reports: establishments: %w", err)
 	}
-	acts, err := activityByEstablishment(ctx, db, nil, y)
+	acts, err := activityByEstablishment(ctx, db, nil, y, now)
 	if err != nil {
 		return m, err
 	}
@@ -124,6 +126,9 @@ func loadMetropolitanFigures(ctx context.Context, db *gorm.DB, y calendar.School
 	}
 	m.ReplyTime, err = medianReplyTime(ctx, db, y, func(q *gorm.DB) *gorm.DB { return q })
 	if err != nil {
+		return m, err
+	}
+	if m.Kinds, err = ActivityKinds(ctx, db); err != nil {
 		return m, err
 	}
 	return m, nil

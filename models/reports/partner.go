@@ -41,6 +41,10 @@ type PartnerFigures struct {
 	AnswerMedian ReplyTime
 	// ByEstablishment counts the referrals by sending establishment, by name.
 	ByEstablishment []KeyCount
+	// Actions counts the collective actions of the year the partner took part in, by kind code
+	// (ActionKinds: the catalogue, in its order), every establishment together.
+	Actions     map[string]ActionFigures
+	ActionKinds []models.ActivityKind
 	// Anonymised is the part of these counts (statuses, outcomes, reasons, months,
 	// establishments with the same keys, on time, overdue) made of the referrals whose file has
 	// since been anonymised: the partner no longer sees them one by one in its inbox. Nil when
@@ -128,8 +132,14 @@ func loadPartnerFigures(ctx context.Context, db *gorm.DB, s models.Scope, partne
 			f.anonymisedPart().addReferrals(y, r.Status, r.Reason, r.Outcome, r.Month, r.N)
 		}
 	}
-	if f.Sent == 0 {
+	if f.Actions, err = partnerActions(ctx, db, partnerID, y); err != nil {
+		return f, err
+	}
+	if f.Sent == 0 && len(f.Actions) == 0 {
 		return f, ErrNoData
+	}
+	if f.ActionKinds, err = ActivityKinds(ctx, db); err != nil {
+		return f, err
 	}
 
 	var byEst []struct {
@@ -201,4 +211,30 @@ func (f *PartnerFigures) addReferrals(y calendar.SchoolYear, st models.ReferralS
 	if i := yearMonth(y, month); i >= 0 {
 		f.SentByMonth[i] += n
 	}
+}
+
+// partnerActions counts the collective actions held in the year that the partner took part in,
+// by kind, with their participants and minutes.
+func partnerActions(ctx context.Context, db *gorm.DB, partnerID uint, y calendar.SchoolYear) (map[string]ActionFigures, error) {
+	var rows []struct {
+		Code string
+		ActionFigures
+	}
+	err := db.WithContext(ctx).Table("activities").
+		Select("activity_kinds.code, COUNT(*) AS actions, COALESCE(SUM(activities.pupils), 0) AS pupils, "+
+			"COALESCE(SUM(activities.parents), 0) AS parents, COALESCE(SUM(activities.staff), 0) AS staff, "+
+			"COALESCE(SUM(activities.duration_minutes), 0) AS minutes").
+		Joins("JOIN activity_kinds ON activity_kinds.id = activities.kind_id").
+		Joins("JOIN activity_partners ON activity_partners.activity_id = activities.id").
+		Where("activity_partners.partner_organisation_id = ? AND activities.held_on >= ? AND activities.held_on <= ?",
+			partnerID, calendar.Date(y.Start()), calendar.Date(y.LastDay())).
+		Group("activity_kinds.code").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("reports: collective actions with partner %d in %s: %w", partnerID, y, err)
+	}
+	out := map[string]ActionFigures{}
+	for _, r := range rows {
+		out[r.Code] = r.ActionFigures
+	}
+	return out, nil
 }

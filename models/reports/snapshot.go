@@ -76,6 +76,8 @@ type metroPayload struct {
 	Grouped    map[Grouping]groupedTables `json:",omitempty"`
 	ReplyTime  ReplyTime
 	ReplyShown bool
+	// SchoolLife are the school-life tables (absent from the snapshots stored before them).
+	SchoolLife *metroLife `json:",omitempty"`
 }
 
 // payload keeps of the protected report what may be printed.
@@ -88,7 +90,8 @@ func (t Metropolitan) payload() metroPayload {
 	}
 	return metroPayload{Grouped: grouped, Establishments: t.Establishments, Reporting: t.Reporting, Names: t.Names, Keys: t.keys,
 		FollowUpMinutes: minutes, Status: Table{t.status}.Counts(), Activity: Table{t.activity}.Counts(),
-		Exits: Table{t.exits}.Counts(), Month: Table{t.month}.Counts(), ReplyTime: reply, ReplyShown: shown}
+		Exits: Table{t.exits}.Counts(), Month: Table{t.month}.Counts(), ReplyTime: reply, ReplyShown: shown,
+		SchoolLife: t.life.printed()}
 }
 
 // metropolitan is the report of a snapshot, with the years of the picker.
@@ -107,7 +110,7 @@ func (s reportSnapshot) metropolitan(years []calendar.SchoolYear) (Metropolitan,
 	}
 	t.Establishments, t.Reporting, t.Names, t.keys = p.Establishments, p.Reporting, p.Names, p.Keys
 	t.followUpMinutes, t.status, t.activity, t.exits, t.month = p.FollowUpMinutes, p.Status, p.Activity, p.Exits, p.Month
-	t.grouped = p.Grouped
+	t.grouped, t.life = p.Grouped, p.SchoolLife
 	t.replyTime = Median{rt: p.ReplyTime, shown: p.ReplyShown}
 	return t, nil
 }
@@ -214,7 +217,7 @@ func (s *Snapshots) decoded(ctx context.Context, snap reportSnapshot, years []ca
 	s.mu.Unlock()
 	// A snapshot stored before the groupings were protected with the establishments is read
 	// again until its computation replaces it, whatever its stamp.
-	legacy := ok && d.err == nil && d.report.grouped == nil
+	legacy := ok && d.err == nil && (d.report.grouped == nil || d.report.life == nil)
 	if !ok || legacy || !d.computedAt.Equal(snap.ComputedAt) || d.stamp != snap.Stamp || d.report.threshold != snap.Threshold {
 		if snap.Payload == "" {
 			// The whole row again: a refresh may have stored newer figures in between.
@@ -230,9 +233,10 @@ func (s *Snapshots) decoded(ctx context.Context, snap reportSnapshot, years []ca
 	}
 	m := d.report
 	m.Years = years
-	if d.err == nil && m.grouped == nil {
-		// Stored before the groupings were protected with the establishments: served with
-		// its groupings masked, and computed again at once.
+	if d.err == nil && (m.grouped == nil || m.life == nil) {
+		// Stored before the groupings were protected with the establishments, or before the
+		// school-life tables: served with its groupings masked and without school life, and
+		// computed again at once.
 		s.refreshLater(m.Year)
 	}
 	return m, d.err

@@ -36,6 +36,13 @@ func TestSnapshotHoldsOnlyPrintedFigures(t *testing.T) {
 		for g, gt := range stored.Grouped {
 			tables["status by "+string(g)], tables["activity by "+string(g)], tables["exits by "+string(g)] = gt.Status, gt.Activity, gt.Exits
 		}
+		if stored.SchoolLife == nil {
+			t.Fatalf("round %d: the snapshot holds no school-life table", round)
+		}
+		tables["conflicts"], tables["reviewed"], tables["outcomes"] = stored.SchoolLife.Conflicts, stored.SchoolLife.Reviewed, stored.SchoolLife.Outcomes
+		for g, lg := range stored.SchoolLife.Grouped {
+			tables["conflicts by "+string(g)], tables["reviewed by "+string(g)] = lg.Conflicts, lg.Reviewed
+		}
 		for name, p := range tables {
 			for i, row := range p.Cells {
 				for j, v := range row {
@@ -73,7 +80,9 @@ func TestSnapshotHoldsOnlyPrintedFigures(t *testing.T) {
 		}
 		for _, g := range Groupings {
 			for name, pair := range map[string][2]Table{"status": {protected.Status(g), back.Status(g)},
-				"activity": {protected.Activity(g), back.Activity(g)}, "exits": {protected.Exits(g), back.Exits(g)}} {
+				"activity": {protected.Activity(g), back.Activity(g)}, "exits": {protected.Exits(g), back.Exits(g)},
+				"life events": {protected.LifeEvents(g), back.LifeEvents(g)}, "conflicts": {protected.Conflicts(g), back.Conflicts(g)},
+				"reviewed": {protected.PupilsReviewed(g), back.PupilsReviewed(g)}} {
 				if !reflect.DeepEqual(pair[0].Counts(), pair[1].Counts()) {
 					t.Fatalf("round %d: the %s table by %s read back prints otherwise", round, name, g)
 				}
@@ -81,6 +90,9 @@ func TestSnapshotHoldsOnlyPrintedFigures(t *testing.T) {
 			if !reflect.DeepEqual(protected.Keys(g), back.Keys(g)) {
 				t.Fatalf("round %d: the groups by %s read back differ", round, g)
 			}
+		}
+		if !reflect.DeepEqual(protected.ConflictOutcomes().Counts(), back.ConflictOutcomes().Counts()) {
+			t.Fatalf("round %d: the conflicts by outcome read back print otherwise", round)
 		}
 		if !reflect.DeepEqual(protected.Months().Counts(), back.Months().Counts()) || protected.ReplyTime() != back.ReplyTime() {
 			t.Fatalf("round %d: the months or the median read back print otherwise", round)

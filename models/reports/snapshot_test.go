@@ -26,7 +26,18 @@ func printed(m reports.Metropolitan) map[string]any {
 		out["status "+string(g)] = m.Status(g).Counts()
 		out["activity "+string(g)] = m.Activity(g).Counts()
 		out["exits "+string(g)] = m.Exits(g).Counts()
+		out["life events "+string(g)] = m.LifeEvents(g).Counts()
+		out["conflicts "+string(g)] = m.Conflicts(g).Counts()
+		out["reviewed "+string(g)] = m.PupilsReviewed(g).Counts()
 	}
+	out["school life"] = m.HasSchoolLife()
+	out["conflict outcomes"] = m.ConflictOutcomes().Counts()
+	kinds, actions := m.ActionKinds()
+	var codes []string
+	for _, k := range kinds {
+		codes = append(codes, k.Code+" "+k.LabelFr)
+	}
+	out["action kinds"], out["actions"] = codes, actions
 	minutes, shown := m.FollowUpMinutes()
 	out["minutes"], out["minutes shown"] = minutes, shown
 	rt, ok := m.ReplyTime().Value()
@@ -321,6 +332,83 @@ func TestSnapshotStoredBeforeGroupingsIsComputedAgain(t *testing.T) {
 		must(t, err)
 		if !reflect.DeepEqual(printed(again), printed(fresh)) {
 			t.Errorf("after its computation the snapshot prints\n%v\nwant\n%v", printed(again), printed(fresh))
+		}
+	})
+}
+
+// TestSnapshotFollowsSchoolLife: the overview's school-life figures come from the snapshot,
+// and a new conflict, action or reviewed pupil reaches it through the change stamp and a
+// refresh; a snapshot stored before the school-life tables is served without them and
+// computed again at once.
+func TestSnapshotFollowsSchoolLife(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, clk, s := snapshotWorld(t, db)
+		addSchoolLife(t, w)
+		first, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		// The conflicts as counted (the report prints them protected, at threshold 2 here).
+		conflicts := func(m reports.Metropolitan) int {
+			n := 0
+			for _, row := range m.Conflicts(reports.ByEstablishment).Counts().Cells {
+				for _, v := range row {
+					n += v
+				}
+			}
+			return n
+		}
+		actions := func(m reports.Metropolitan) int { return m.LifeEvents(reports.ByEstablishment).Counts().ColTotals[0] }
+		if !first.HasSchoolLife() || actions(first) != 5 {
+			t.Fatalf("first snapshot: school life %v, %d actions", first.HasSchoolLife(), actions(first))
+		}
+		before := conflicts(first)
+		author := w.mediator.ID
+		must(t, db.Omit("Parties").Create(&models.Conflict{EstablishmentID: w.e2.ID, AuthorID: author, OccurredOn: day(2026, 3, 10),
+			Place: models.PlaceClass, Kind: models.ConflictVerbal, Relation: models.BetweenPupils, Version: 1}).Error)
+		var kind models.ActivityKind
+		must(t, db.Where("code = ?", "parents_workshop").Take(&kind).Error)
+		must(t, db.Create(&models.Activity{EstablishmentID: w.e2.ID, KindID: kind.ID, AuthorID: &author, HeldOn: day(2026, 3, 12),
+			DurationMinutes: 60, Themes: "parenting", Parents: 12, Version: 1}).Error)
+		clk.Advance(6 * time.Minute)
+		if _, err := s.Metropolitan(w.ctx, year2526); err != nil {
+			t.Fatal(err)
+		}
+		s.Wait()
+		after, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		fresh, err := reports.LoadMetropolitan(w.ctx, db, year2526, clk.Now())
+		must(t, err)
+		if actions(after) != 6 || s.Computed() != 2 || !reflect.DeepEqual(printed(after), printed(fresh)) {
+			t.Fatalf("after the refresh: %d actions, %d computations; prints\n%v\nfresh figures print\n%v", actions(after), s.Computed(),
+				printed(after), printed(fresh))
+		}
+		if reflect.DeepEqual(after.Conflicts(reports.ByEstablishment).Counts(), first.Conflicts(reports.ByEstablishment).Counts()) {
+			t.Errorf("the conflicts table prints the same after a new conflict (%d counted before, %d after)", before, conflicts(after))
+		}
+
+		// A snapshot stored before the school-life tables.
+		var payload string
+		must(t, db.Raw("SELECT payload FROM report_snapshots WHERE year = ?", year2526.String()).Scan(&payload).Error)
+		var fields map[string]json.RawMessage
+		must(t, json.Unmarshal([]byte(payload), &fields))
+		if _, ok := fields["SchoolLife"]; !ok {
+			t.Fatal("the snapshot stores no school-life table")
+		}
+		delete(fields, "SchoolLife")
+		old, err := json.Marshal(fields)
+		must(t, err)
+		must(t, db.Exec("UPDATE report_snapshots SET payload = ? WHERE year = ?", string(old), year2526.String()).Error)
+		other := reports.NewSnapshots(db, clk.Now, time.Hour, nil)
+		legacy, err := other.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		other.Wait()
+		if legacy.HasSchoolLife() || other.Computed() != 1 {
+			t.Fatalf("the old snapshot: school life %v, %d computations, want none and one", legacy.HasSchoolLife(), other.Computed())
+		}
+		again, err := other.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if !reflect.DeepEqual(printed(again), printed(after)) {
+			t.Errorf("after its computation the snapshot prints\n%v\nwant\n%v", printed(again), printed(after))
 		}
 	})
 }
