@@ -17,6 +17,11 @@ import (
 // writer holds. The rows of a year are added up into one by reports.CompactChangeStamps, in one
 // statement that never loses a change in flight, so the table stays a few rows per year.
 //
+// It also adds the index by which the partner inbox's establishment filter
+// (models.ReferralEstablishments) probes each establishment's files for one referral sent to
+// the organisation, instead of hashing the whole pupils table to join the organisation's whole
+// history (plain SQL both databases accept).
+//
 // PostgreSQL: the table gains an id as its key (year_start is no longer unique) and the
 // trigger functions are replaced in place. SQLite cannot change a key: the table is rebuilt,
 // its triggers dropped before and created again after.
@@ -24,6 +29,9 @@ func m0019AppendOnlyStamps() *gormigrate.Migration {
 	return &gormigrate.Migration{
 		ID: "0019_append_only_stamps",
 		Migrate: func(tx *gorm.DB) error {
+			if err := tx.Exec(m0019ReferralProbeIndex).Error; err != nil {
+				return err
+			}
 			if tx.Dialector.Name() == "postgres" {
 				return execEach(tx, append([]string{
 					`ALTER TABLE report_change_stamps DROP CONSTRAINT report_change_stamps_pkey`,
@@ -41,6 +49,9 @@ func m0019AppendOnlyStamps() *gormigrate.Migration {
 			return execEach(tx, append(stmts, m0019SQLiteTriggers()...)...)
 		},
 		Rollback: func(tx *gorm.DB) error {
+			if err := tx.Exec("DROP INDEX idx_referrals_pupil_partner_sent").Error; err != nil {
+				return err
+			}
 			// Back to one row per year: the rows of a year added up, then the upserts of 0010.
 			if tx.Dialector.Name() == "postgres" {
 				var stmts []string
@@ -70,6 +81,10 @@ func m0019AppendOnlyStamps() *gormigrate.Migration {
 		},
 	}
 }
+
+// m0019ReferralProbeIndex finds, for a file, whether it has a referral sent to an organisation.
+const m0019ReferralProbeIndex = `CREATE INDEX idx_referrals_pupil_partner_sent ON referrals (pupil_id, partner_organisation_id) ` +
+	`WHERE sent_at IS NOT NULL`
 
 // m0019DropSQLiteTriggers drops the stamp triggers of every source table.
 func m0019DropSQLiteTriggers() []string {
