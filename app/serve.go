@@ -13,6 +13,7 @@ import (
 	"mediation/models"
 	"mediation/models/calendar"
 	"mediation/models/imports"
+	"mediation/models/reports"
 )
 
 // Listen opens the listening socket, saying plainly when the port is taken. The command opens
@@ -107,6 +108,11 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 			a.Log.Warn("housekeeping: risk rules", "error", models.RedactedError(err))
 		} else if err := models.RecomputeRisk(ctx, a.DB, rules, calendar.MonthOf(now)); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: risk levels", "error", models.RedactedError(err))
+		}
+		// Every change appends a row to its year's change stamp: added up here, the table
+		// stays a few rows per year.
+		if err := reports.CompactChangeStamps(ctx, a.DB); err != nil && ctx.Err() == nil {
+			a.Log.Warn("housekeeping: change stamps", "error", models.RedactedError(err))
 		}
 		// The current year's metropolitan figures, computed before anyone asks (in the
 		// background: another instance may be doing it).

@@ -8,8 +8,9 @@ import (
 )
 
 // m0020SchoolLifeStamps makes the metropolitan snapshot (migration 0010) follow the school-life
-// figures the reports now carry: the same change-stamp triggers as 0010's, on the collective
-// actions and their kinds, the conflicts and the prevention group's sessions and pupils. A
+// figures the reports now carry: the same change-stamp triggers as the other tables' (appending
+// rows, as migration 0019 made them), on the collective actions and their kinds, the conflicts
+// and the prevention group's sessions and pupils. A
 // session's pupils carry no date of their own: adding or removing one raises the stamp of every
 // year (as an establishment's change does), which is rare enough (a few a day at metro scale).
 func m0020SchoolLifeStamps() *gormigrate.Migration {
@@ -24,9 +25,10 @@ func m0020SchoolLifeStamps() *gormigrate.Migration {
 	return &gormigrate.Migration{
 		ID: "0020_school_life_stamps",
 		Migrate: func(tx *gorm.DB) error {
-			stmts := sqliteStampTriggersOf(sources)
+			stmts := m0019SQLiteTriggersOf(sources)
 			if tx.Dialector.Name() == "postgres" {
-				stmts = postgresStampTriggersOf(sources)
+				// 0010's triggers, whose functions are then given 0019's appending bodies.
+				stmts = append(postgresStampTriggersOf(sources), m0019PostgresFunctionsOf(sources)...)
 			}
 			for _, s := range stmts {
 				if err := tx.Exec(s).Error; err != nil {

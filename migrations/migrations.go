@@ -34,6 +34,7 @@ func all() []*gormigrate.Migration {
 		m0015Conflicts(),
 		m0016CaseReviews(),
 		m0018ContactIndexes(),
+		m0019AppendOnlyStamps(),
 		m0020SchoolLifeStamps(),
 		m0021FundingAgreements(),
 	}

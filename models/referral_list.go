@@ -195,14 +195,29 @@ func ReferralsOfPupil(ctx context.Context, db *gorm.DB, s Scope, now time.Time, 
 }
 
 // ReferralEstablishments lists the establishments that the scope's referrals come from, by name:
-// the establishment filter of the inbox.
+// the establishment filter of the inbox. A partner's organisation receives referrals from the
+// whole metropolis over the years (7,000 for the busiest at metro scale): rather than reading
+// them all to keep the distinct establishments, each establishment is probed for one referral
+// of the scope, through its files and the index of the referrals by pupil and organisation
+// (migration 0019), so that the cost follows the number of establishments, not the history. An establishment
+// role's referrals are those of its few establishments' files: read through the scope.
 func ReferralEstablishments(ctx context.Context, db *gorm.DB, s Scope) ([]Establishment, error) {
 	var es []Establishment
-	err := db.WithContext(ctx).Where("establishments.id IN (?)",
-		s.ReferralsJoined(db.Session(&gorm.Session{NewDB: true}).Table("referrals")).
-			Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-			Select("pupils.establishment_id")).
-		Order("name").Find(&es).Error
+	sub := db.Session(&gorm.Session{NewDB: true}).Table("referrals")
+	var err error
+	if s.Role == RolePartner {
+		// LIMIT 1 OFFSET 0: a subquery with an offset is not turned into a join, so that
+		// PostgreSQL runs the probe per establishment whatever it estimates (its generic plan,
+		// made for any organisation, hashed the whole pupils table again).
+		probe := s.Referrals(sub.Joins("JOIN pupils ON pupils.id = referrals.pupil_id")).
+			Where("pupils.establishment_id = establishments.id").Select("1")
+		err = db.WithContext(ctx).Where("EXISTS (? LIMIT 1 OFFSET 0)", probe).Order("name").Find(&es).Error
+	} else {
+		err = db.WithContext(ctx).Where("establishments.id IN (?)",
+			s.ReferralsJoined(sub).Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
+				Select("pupils.establishment_id")).
+			Order("name").Find(&es).Error
+	}
 	if err != nil {
 		return nil, fmt.Errorf("models: establishments of referrals: %w", err)
 	}

@@ -3,6 +3,7 @@ package models_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"sync"
@@ -822,6 +823,64 @@ func TestReferralPagesKeepTheirOrder(t *testing.T) {
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("%s: pages read\n%v\nwant\n%v", c.name, got, want)
+			}
+		}
+	})
+}
+
+// TestReferralEstablishmentsOfEachScope: the inbox's establishment filter lists the
+// establishments its reader's referrals come from, and no other: a partner's are those of the
+// referrals sent to its organisation (a draft to it does not count, a referral sent to another
+// organisation neither); an establishment role's, its own that have referrals.
+func TestReferralEstablishmentsOfEachScope(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newReferralWorld(t, db)
+		c := models.Establishment{UAI: "0590002G", Name: "Collège C", Type: models.TypeCollege, Sector: models.SectorPublic,
+			Commune: "Tourcoing", PostalCode: "59200", PriorityEducation: models.PriorityNone, Active: true}
+		must(t, db.Create(&c).Error)
+		w.referralIn(t, models.ReferralSent) // A → CAF
+		idB := w.medB.ID
+		actorB := models.Actor{UserID: &idB, Email: w.medB.Email}
+		pupilB, err := models.CreatePupil(w.ctx, db, w.scopeB, actorB, w.now, models.PupilInput{EstablishmentID: w.b.ID,
+			LastName: "Nom B", FirstName: "Prénom", BirthDate: time.Date(2013, 4, 2, 0, 0, 0, 0, time.UTC), ClassLevel: models.Level4e}, nil)
+		must(t, err)
+		refer := func(partner uint, send bool) {
+			t.Helper()
+			r, err := models.CreateReferral(w.ctx, db, w.scopeB, actorB, w.now, pupilB.ID,
+				models.ReferralInput{PartnerOrganisationID: partner, Reason: models.ReasonSocialRights, Request: requestText})
+			must(t, err)
+			if !send {
+				return
+			}
+			r, err = models.RecordConsent(w.ctx, db, w.scopeB, actorB, w.now, r.ID, r.Version,
+				models.ConsentInput{GivenBy: "Mère", GivenOn: calendar.Today(w.now), Method: models.ConsentWritten})
+			must(t, err)
+			w.step(t, r, w.scopeB, actorB, models.ActionSend)
+		}
+		refer(w.caf.ID, false) // B → CAF, a draft
+		refer(w.dep.ID, true)  // B → Département
+		for _, c := range []struct {
+			name string
+			s    models.Scope
+			want []string
+		}{
+			{"CAF", w.cafA, []string{w.a.Name}},
+			{"Département", w.depAgent, []string{w.b.Name}},
+			{"mediator A", w.scopeA, []string{w.a.Name}},
+			{"head teacher A", w.headA, []string{w.a.Name}},
+			{"mediator B", w.scopeB, []string{w.b.Name}},
+			{"coordinator", w.coordinator, nil},
+			{"partner without an organisation", models.Scope{Role: models.RolePartner}, nil},
+		} {
+			es, err := models.ReferralEstablishments(w.ctx, db, c.s)
+			must(t, err)
+			var names []string
+			for _, e := range es {
+				names = append(names, e.Name)
+			}
+			if !reflect.DeepEqual(names, c.want) {
+				t.Errorf("%s: establishments %v, want %v", c.name, names, c.want)
 			}
 		}
 	})

@@ -9,3 +9,6 @@ var (
 
 // Computed is the number of computations of the metropolitan figures by this process.
 func (s *Snapshots) Computed() int64 { return s.computed.Load() }
+
+// ChangeStamp is the school year's change stamp, which a snapshot records.
+var ChangeStamp = changeStamp

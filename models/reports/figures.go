@@ -259,17 +259,28 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y cal
 		RiskLevel       risk.Level
 		N               int
 	}
-	// One establishment's files: the anti-join reads their history through the index on the
-	// pupil, with the same plan from the first execution on. The whole metropolis: one pass of
-	// the window function over the status history beats 19,000 probes.
+	// One establishment's files: their history read through the index on the pupil, with the
+	// same plan from the first execution on (PostgreSQL: each file's last change before the end,
+	// read backwards, one index row per file, where the anti-join probed each of the file's
+	// changes for a later one: 560 buffers instead of 1,600 for the busiest establishment at
+	// metro scale; SQLite: the anti-join). The whole metropolis: one pass of the window function
+	// over the status history beats 19,000 probes.
 	var q *gorm.DB
-	if ids != nil {
+	switch {
+	case ids != nil && dialect == models.DialectPostgres:
+		q = db.Table("pupils").
+			Select("pupils.establishment_id, s.to_status AS status, pupils.risk_level, COUNT(*) AS n").
+			Joins(`JOIN LATERAL (SELECT c.to_status, c.changed_at FROM pupil_status_changes c
+				WHERE c.pupil_id = pupils.id AND c.changed_at < ? ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) AS s ON true`, end).
+			Where("s.to_status <> ? OR s.changed_at >= ?", models.StatusClosed, start).
+			Group("pupils.establishment_id, s.to_status, pupils.risk_level")
+	case ids != nil:
 		q = statusAtEnd(db.Table("pupils").
 			Select("pupils.establishment_id, pupil_status_changes.to_status AS status, pupils.risk_level, COUNT(*) AS n").
 			Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id"), end).
 			Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, start).
 			Group("pupils.establishment_id, pupil_status_changes.to_status, pupils.risk_level")
-	} else {
+	default:
 		q = db.Table("pupils").
 			Select("pupils.establishment_id, s.to_status AS status, pupils.risk_level, COUNT(*) AS n").
 			Joins("JOIN (?) AS s ON s.pupil_id = pupils.id AND s.rn = 1", lastStatusBefore(db, ids, end)).
@@ -313,7 +324,10 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y cal
 		Select("pupils.establishment_id, follow_ups.kind, "+month+" AS month, COUNT(*) AS n, COALESCE(SUM(follow_ups.duration_minutes), 0) AS minutes").
 		Joins("JOIN pupils ON pupils.id = follow_ups.pupil_id").
 		Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd)
-	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, follow_ups.kind, " + month).Scan(&followUps).Error; err != nil {
+	// An establishment's follow-ups are read through its files (the index by pupil and date):
+	// by the date alone, the planner read a year of the metropolis's follow-ups to keep the
+	// establishment's (a closed year's dashboard at the broad scale: 35,000 of 100,000 rows).
+	if err := filesOf(q, "follow_ups.pupil_id", ids).Group("pupils.establishment_id, follow_ups.kind, " + month).Scan(&followUps).Error; err != nil {
 		return nil, fmt.Errorf("reports: follow-ups in %s: %w", y, err)
 	}
 	for _, r := range followUps {

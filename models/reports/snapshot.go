@@ -29,8 +29,10 @@ import (
 // stored as zero): it is another way out of this package, so nothing unprotected goes into it.
 //
 // When it is refreshed: triggers raise the change stamp of a school year (table
-// report_change_stamps, migration 0010) in the transaction of any change that can alter its
-// figures; a snapshot remembers the stamp it was computed from. A closed year is recomputed
+// report_change_stamps, migrations 0010 and 0019) in the transaction of any change that can
+// alter its figures, by appending a row (no row shared by the writers, so none waits for
+// another's commit); the stamp is the sum of the rows; a snapshot remembers the stamp it was
+// computed from. A closed year is recomputed
 // only when its stamp moved; the current year when its stamp moved and the snapshot is older
 // than MaxAge; either when the small-count threshold changed (at once: a snapshot protected
 // with another threshold is never shown) or a new month began (the chart of the months). A
@@ -457,7 +459,8 @@ func (s *Snapshots) compute(ctx context.Context, snap reportSnapshot) (out repor
 }
 
 // changeStamp is the change stamp of the school year: the changes of that year, and those of
-// it and every earlier year that alter the later ones too. It only grows.
+// it and every earlier year that alter the later ones too. It only grows: each changing
+// statement appends its rows (migration 0019), and compacting replaces rows by their sum.
 func changeStamp(ctx context.Context, db *gorm.DB, y calendar.SchoolYear) (int64, error) {
 	var stamp int64
 	err := db.WithContext(ctx).Table("report_change_stamps").
@@ -467,4 +470,39 @@ func changeStamp(ctx context.Context, db *gorm.DB, y calendar.SchoolYear) (int64
 		return 0, fmt.Errorf("reports: change stamp of %s: %w", y, err)
 	}
 	return stamp, nil
+}
+
+// CompactChangeStamps adds up the rows of each school year's change stamp into one, so that
+// the table the triggers append to stays a few rows per year; every stamp keeps its value. The
+// housekeeping calls it. A change committed meanwhile is either among the rows added up or
+// left beside them, never lost: PostgreSQL deletes and inserts in one statement, which sees
+// the rows of one snapshot; SQLite's transaction holds the write lock (_txlock=immediate)
+// from its start.
+func CompactChangeStamps(ctx context.Context, db *gorm.DB) error {
+	var err error
+	if db.Dialector.Name() == "postgres" {
+		err = db.WithContext(ctx).Exec(`WITH gone AS (DELETE FROM report_change_stamps
+			WHERE year_start IN (SELECT year_start FROM report_change_stamps GROUP BY year_start HAVING COUNT(*) > 1)
+			RETURNING year_start, own_changes, later_changes)
+		INSERT INTO report_change_stamps (year_start, own_changes, later_changes)
+		SELECT year_start, SUM(own_changes), SUM(later_changes) FROM gone GROUP BY year_start`).Error
+	} else {
+		err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var last int64
+			if err := tx.Raw("SELECT COALESCE(MAX(id), 0) FROM report_change_stamps").Scan(&last).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec(`INSERT INTO report_change_stamps (year_start, own_changes, later_changes)
+				SELECT year_start, SUM(own_changes), SUM(later_changes) FROM report_change_stamps WHERE id <= ?
+				GROUP BY year_start HAVING COUNT(*) > 1`, last).Error; err != nil {
+				return err
+			}
+			return tx.Exec(`DELETE FROM report_change_stamps WHERE id <= ? AND year_start IN
+				(SELECT year_start FROM report_change_stamps WHERE id <= ? GROUP BY year_start HAVING COUNT(*) > 1)`, last, last).Error
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("reports: compact the change stamps: %w", err)
+	}
+	return nil
 }

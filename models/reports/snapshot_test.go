@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -409,6 +410,103 @@ func TestSnapshotFollowsSchoolLife(t *testing.T) {
 		must(t, err)
 		if !reflect.DeepEqual(printed(again), printed(after)) {
 			t.Errorf("after its computation the snapshot prints\n%v\nwant\n%v", printed(again), printed(after))
+		}
+	})
+}
+
+// Changes append their rows to the year's change stamp: two writers of the same year do not
+// wait for each other, a compaction in between loses neither change, and a snapshot computed
+// while they were in flight is refreshed once they are committed.
+func TestSnapshotChangesAppendWithoutWaiting(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, clk, s := snapshotWorld(t, db)
+		first, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if followUps(first) != 5 {
+			t.Fatalf("follow-ups: %d, want 5", followUps(first))
+		}
+		var aubert models.Pupil
+		must(t, db.Where("last_name = ?", "Aubert").Take(&aubert).Error)
+		add := func(tx *gorm.DB, d int) error {
+			return tx.Create(&models.FollowUp{PupilID: aubert.ID, AuthorID: w.mediator.ID, OccurredOn: day(2026, 3, d),
+				Kind: models.FollowUpPupilInterview, DurationMinutes: 10}).Error
+		}
+		stamps := func() map[int]int64 {
+			out := map[int]int64{}
+			for y := 2023; y <= 2026; y++ {
+				st, err := reports.ChangeStamp(w.ctx, db, calendar.SchoolYear{StartYear: y})
+				must(t, err)
+				out[y] = st
+			}
+			return out
+		}
+		rows := func() (n int64) {
+			must(t, db.Table("report_change_stamps").Where("year_start = ?", 2025).Count(&n).Error)
+			return n
+		}
+		before := stamps()
+
+		if db.Dialector.Name() == "postgres" {
+			// The first writer has not committed; the second does not wait for it (a shared
+			// row would hold it until the first commits: the lock timeout would end it).
+			tx1 := db.Begin()
+			must(t, tx1.Error)
+			defer tx1.Rollback()
+			must(t, add(tx1, 10))
+			tx2 := db.Begin()
+			must(t, tx2.Error)
+			defer tx2.Rollback()
+			must(t, tx2.Exec("SET LOCAL lock_timeout = '2s'").Error)
+			if err := add(tx2, 11); err != nil {
+				t.Fatalf("the second writer of the year waited for the first: %v", err)
+			}
+			// Neither the compaction nor a computation waits for them, and neither counts them.
+			ctx, cancel := context.WithTimeout(w.ctx, 5*time.Second)
+			defer cancel()
+			must(t, reports.CompactChangeStamps(ctx, db))
+			clk.Advance(time.Minute)
+			during, err := s.Recompute(ctx, year2526)
+			must(t, err)
+			if followUps(during) != 5 {
+				t.Fatalf("follow-ups while the writers are in flight: %d, want 5", followUps(during))
+			}
+			must(t, tx2.Commit().Error)
+			must(t, tx1.Commit().Error)
+		} else {
+			// SQLite has one writer at a time: the changes follow each other.
+			must(t, add(db, 10))
+			must(t, add(db, 11))
+		}
+		changed := stamps()
+		if changed[2025] != before[2025]+2 || changed[2024] != before[2024] || changed[2026] != before[2026] {
+			t.Fatalf("stamps %v after two follow-ups of 2025-2026, were %v", changed, before)
+		}
+		if n := rows(); n < 2 {
+			t.Fatalf("%d rows for 2025-2026 before the compaction, want the appended ones", n)
+		}
+		must(t, reports.CompactChangeStamps(w.ctx, db))
+		if n := rows(); n != 1 {
+			t.Errorf("%d rows for 2025-2026 after the compaction, want 1", n)
+		}
+		if got := stamps(); !reflect.DeepEqual(got, changed) {
+			t.Errorf("stamps after the compaction %v, want %v", got, changed)
+		}
+
+		// The snapshot, computed before the commits, is stale: refreshed, it counts both.
+		clk.Advance(6 * time.Minute)
+		_, err = s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		s.Wait()
+		after, err := s.Metropolitan(w.ctx, year2526)
+		must(t, err)
+		if followUps(after) != 7 {
+			t.Errorf("follow-ups after the refresh: %d, want 7", followUps(after))
+		}
+		// And a change after the compaction still moves the stamp.
+		must(t, add(db, 12))
+		if got := stamps(); got[2025] != changed[2025]+1 {
+			t.Errorf("stamp after a change that follows the compaction: %d, want %d", got[2025], changed[2025]+1)
 		}
 	})
 }
