@@ -690,10 +690,25 @@ type PupilReviewRow struct {
 	Decision     ReviewDecision
 	Note         string
 	Restricted   bool
+	// The next action the decision made, if any: ActionID is nil without one.
+	ActionID   *uint
+	DueOn      calendar.DBTime
+	OwnerName  string
+	OwnerLabel string
+	DoneAt     calendar.DBTime
+}
+
+// Owner is who acts on the decision: the account's name, else the label.
+func (r PupilReviewRow) Owner() string {
+	if r.OwnerName != "" {
+		return r.OwnerName
+	}
+	return r.OwnerLabel
 }
 
 // ReviewsOfPupil lists the sessions that reviewed a file of the scope, latest first, with the
-// decision taken (restricted notes blanked for a scope that may not read them), in one query.
+// decision taken and the next action it made (restricted notes blanked for a scope that may not
+// read them), in one query.
 func ReviewsOfPupil(ctx context.Context, db *gorm.DB, s Scope, pupilID uint) ([]PupilReviewRow, error) {
 	var out []PupilReviewRow
 	if !s.SeesPupilFiles() {
@@ -704,8 +719,11 @@ func ReviewsOfPupil(ctx context.Context, db *gorm.DB, s Scope, pupilID uint) ([]
 		note = "CASE WHEN crp.restricted THEN '' ELSE crp.note END"
 	}
 	err := db.WithContext(ctx).Table("case_review_pupils crp").
-		Select("crp.case_review_id, cr.held_on, cr.kind, crp.decision, "+note+" AS note, crp.restricted").
+		Select("crp.case_review_id, cr.held_on, cr.kind, crp.decision, "+note+" AS note, crp.restricted, "+
+			"na.id AS action_id, na.due_on, users.display_name AS owner_name, na.owner_label, na.done_at").
 		Joins("JOIN case_reviews cr ON cr.id = crp.case_review_id").
+		Joins("LEFT JOIN next_actions na ON na.case_review_id = crp.case_review_id AND na.pupil_id = crp.pupil_id").
+		Joins("LEFT JOIN users ON users.id = na.owner_user_id").
 		Where("crp.pupil_id = ? AND cr.establishment_id IN ?", pupilID, s.EstablishmentIDs).
 		Order("cr.held_on DESC, cr.id DESC").Scan(&out).Error
 	if err != nil {

@@ -789,3 +789,61 @@ func LoadConflictFigures(ctx context.Context, db *gorm.DB, year calendar.SchoolY
 	}
 	return f, nil
 }
+
+// PupilConflictPart is a pupil's part of a conflict mediation, as the right-of-access export
+// and the printed dossier give it: what, where, when, the steps and the outcome. The other
+// parties appear by role only (a file or a description would name or single out someone else)
+// and the notes are not in it: they concern several minors. NotesWithheld says there are some.
+type PupilConflictPart struct {
+	ID            uint
+	OccurredOn    time.Time
+	Place         ConflictPlace
+	Kind          ConflictKind
+	Relation      ConflictRelation
+	OtherParties  []PartyRole
+	ListenedOn    *time.Time
+	MeetingOn     *time.Time
+	AgreementOn   *time.Time
+	Outcome       *ConflictOutcome
+	FollowUpOn    *time.Time
+	ClosedOn      *time.Time
+	NotesWithheld bool
+}
+
+// ConflictPartsOfPupil gives the pupil's part of the conflicts of the scope in which the file
+// is a party, the oldest first, with the roles of the other parties, in two queries.
+func ConflictPartsOfPupil(ctx context.Context, db *gorm.DB, s Scope, pupilID uint) ([]PupilConflictPart, error) {
+	db = db.WithContext(ctx)
+	var cs []Conflict
+	err := s.Conflicts(db.Table("conflicts")).Select("conflicts.*").
+		Where("conflicts.id IN (?)", db.Session(&gorm.Session{NewDB: true}).Table("conflict_parties").
+			Select("conflict_id").Where("pupil_id = ?", pupilID)).
+		Order("conflicts.occurred_on, conflicts.id").Scan(&cs).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: conflicts of pupil %d: %w", pupilID, err)
+	}
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	ids := make([]uint, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	var parties []ConflictParty
+	if err := db.Where("conflict_id IN ?", ids).Order("id").Find(&parties).Error; err != nil {
+		return nil, fmt.Errorf("models: parties of the conflicts of pupil %d: %w", pupilID, err)
+	}
+	others := map[uint][]PartyRole{}
+	for _, p := range parties {
+		if p.PupilID == nil || *p.PupilID != pupilID {
+			others[p.ConflictID] = append(others[p.ConflictID], p.Role)
+		}
+	}
+	out := make([]PupilConflictPart, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, PupilConflictPart{ID: c.ID, OccurredOn: c.OccurredOn, Place: c.Place, Kind: c.Kind, Relation: c.Relation,
+			OtherParties: others[c.ID], ListenedOn: c.ListenedOn, MeetingOn: c.MeetingOn, AgreementOn: c.AgreementOn,
+			Outcome: c.Outcome, FollowUpOn: c.FollowUpOn, ClosedOn: c.ClosedOn, NotesWithheld: c.Notes != ""})
+	}
+	return out, nil
+}

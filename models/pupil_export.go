@@ -238,7 +238,7 @@ func ExportPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, now tim
 	for _, r := range reviews {
 		out.CaseReviews = append(out.CaseReviews, ExportCaseReview{r.HeldOn.Format(time.DateOnly), r.Kind, r.Decision, r.Note, r.Restricted})
 	}
-	if out.Conflicts, err = exportConflicts(db, s, id); err != nil {
+	if out.Conflicts, err = exportConflicts(ctx, db, s, id); err != nil {
 		return out, err
 	}
 	var accesses []AccessRow
@@ -254,40 +254,19 @@ func ExportPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, now tim
 	return out, nil
 }
 
-// exportConflicts gives the conflicts of the scope in which the file is a party, the oldest
-// first, with the roles of the other parties, in two queries.
-func exportConflicts(db *gorm.DB, s Scope, pupilID uint) ([]ExportConflict, error) {
-	var cs []Conflict
-	err := s.Conflicts(db.Table("conflicts")).Select("conflicts.*").
-		Where("conflicts.id IN (?)", db.Session(&gorm.Session{NewDB: true}).Table("conflict_parties").
-			Select("conflict_id").Where("pupil_id = ?", pupilID)).
-		Order("conflicts.occurred_on, conflicts.id").Scan(&cs).Error
+// exportConflicts gives the pupil's part of the conflicts of the scope in which the file is a
+// party, the oldest first.
+func exportConflicts(ctx context.Context, db *gorm.DB, s Scope, pupilID uint) ([]ExportConflict, error) {
+	parts, err := ConflictPartsOfPupil(ctx, db, s, pupilID)
 	if err != nil {
-		return nil, fmt.Errorf("models: export conflicts: %w", err)
+		return nil, err
 	}
-	out := make([]ExportConflict, 0, len(cs))
-	if len(cs) == 0 {
-		return out, nil
-	}
-	ids := make([]uint, len(cs))
-	for i, c := range cs {
-		ids[i] = c.ID
-	}
-	var parties []ConflictParty
-	if err := db.Where("conflict_id IN ?", ids).Order("id").Find(&parties).Error; err != nil {
-		return nil, fmt.Errorf("models: export conflicts' parties: %w", err)
-	}
-	others := map[uint][]PartyRole{}
-	for _, p := range parties {
-		if p.PupilID == nil || *p.PupilID != pupilID {
-			others[p.ConflictID] = append(others[p.ConflictID], p.Role)
-		}
-	}
-	for _, c := range cs {
+	out := make([]ExportConflict, 0, len(parts))
+	for _, c := range parts {
 		out = append(out, ExportConflict{OccurredOn: c.OccurredOn.Format(time.DateOnly), Place: c.Place, Kind: c.Kind, Relation: c.Relation,
-			OtherParties: others[c.ID], ListenedOn: optionalDate(c.ListenedOn), MeetingOn: optionalDate(c.MeetingOn),
+			OtherParties: c.OtherParties, ListenedOn: optionalDate(c.ListenedOn), MeetingOn: optionalDate(c.MeetingOn),
 			AgreementOn: optionalDate(c.AgreementOn), Outcome: c.Outcome, FollowUpOn: optionalDate(c.FollowUpOn),
-			ClosedOn: optionalDate(c.ClosedOn), NotesWithheld: c.Notes != ""})
+			ClosedOn: optionalDate(c.ClosedOn), NotesWithheld: c.NotesWithheld})
 	}
 	return out, nil
 }

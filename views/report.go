@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"mediation/models"
 	"mediation/models/calendar"
@@ -506,7 +508,108 @@ func (l *Localizer) DossierReport(d reports.PupilDossier) Report {
 		rf.Rows = append(rf.Rows, []string{x.PartnerName, l.T("referral.reason." + string(x.Reason)), l.T("referral.status." + string(x.Status)), sent})
 	}
 	r.Sections = append(r.Sections, ReportSection{ID: "referrals", Heading: rf.Caption, Table: rf})
+	r.Sections = append(r.Sections, l.dossierConflicts(d.Conflicts), l.dossierReviews(d.Reviews))
 	return r
+}
+
+// dossierConflicts is the pupil's part of the conflict mediations of the year: the other
+// parties by their role only, and the notes said to exist, never printed (they concern several
+// minors).
+func (l *Localizer) dossierConflicts(cs []models.PupilConflictPart) ReportSection {
+	t := &ReportTable{Caption: l.T("report.dossier.conflicts"), Headers: []string{l.T("report.col.date"), l.T("report.dossier.conflict_place"),
+		l.T("report.dossier.conflict_kind"), l.T("report.dossier.other_parties"), l.T("report.dossier.conflict_steps"),
+		l.T("report.dossier.conflict_outcome"), l.T("report.dossier.conflict_next"), l.T("report.dossier.conflict_notes")},
+		Empty: l.T("report.empty.none")}
+	withheld := 0
+	for _, c := range cs {
+		roles := make([]string, len(c.OtherParties))
+		for i, role := range c.OtherParties {
+			roles[i] = l.T("conflicts.role." + string(role))
+		}
+		var steps []string
+		for _, st := range []struct {
+			key string
+			on  *time.Time
+		}{{"report.dossier.step_listened", c.ListenedOn}, {"report.dossier.step_meeting", c.MeetingOn}, {"report.dossier.step_agreement", c.AgreementOn}} {
+			if st.on != nil {
+				steps = append(steps, l.T(st.key, "Date", st.on.Format("02/01/2006")))
+			}
+		}
+		outcome := l.T("conflicts.outcome.pending")
+		if c.Outcome != nil {
+			outcome = l.T("conflicts.outcome." + string(*c.Outcome))
+		}
+		next := ""
+		switch {
+		case c.ClosedOn != nil:
+			next = l.T("report.dossier.conflict_closed", "Date", c.ClosedOn.Format("02/01/2006"))
+		case c.FollowUpOn != nil:
+			next = l.T("report.dossier.conflict_follow_up", "Date", c.FollowUpOn.Format("02/01/2006"))
+		}
+		notes := "–"
+		if c.NotesWithheld {
+			withheld++
+			notes = l.T("report.dossier.notes_withheld")
+		}
+		t.Rows = append(t.Rows, []string{c.OccurredOn.Format("02/01/2006"), l.T("conflicts.place." + string(c.Place)),
+			upperFirst(l.T("conflicts.kind." + string(c.Kind))), orDash(strings.Join(roles, ", ")), orDash(strings.Join(steps, " ; ")), outcome, orDash(next), notes})
+	}
+	notes := []string{l.T("report.dossier.conflicts_rule")}
+	if withheld > 0 {
+		notes = append(notes, l.T("report.dossier.conflicts_withheld", "Count", withheld, "N", l.Number(withheld)))
+	}
+	return ReportSection{ID: "conflicts", Heading: t.Caption, Table: t, Notes: notes}
+}
+
+// dossierReviews is the prevention group's decisions about the pupil at the sessions of the
+// year, with who acts and the state of the next action; a restricted remark is said to be left
+// out, never printed (the loader has blanked it).
+func (l *Localizer) dossierReviews(rs []reports.DossierReview) ReportSection {
+	t := &ReportTable{Caption: l.T("report.dossier.reviews"), Headers: []string{l.T("report.col.date"), l.T("reviews.kind"),
+		l.T("reviews.decision"), l.T("reviews.owner"), l.T("report.dossier.action_state"), l.T("report.dossier.remark")},
+		Empty: l.T("report.empty.none")}
+	restricted := 0
+	for _, r := range rs {
+		decision := "–"
+		if r.Decision != "" {
+			decision = l.T("reviews.decision." + string(r.Decision))
+		}
+		owner, state := "", ""
+		if r.ActionID != nil {
+			owner = r.Owner()
+			due := ""
+			if r.DueOn.Valid {
+				due = r.DueOn.Time.Format("02/01/2006")
+			}
+			switch {
+			case r.DoneAt.Valid:
+				state = l.T("report.dossier.action_done", "Date", r.DoneAt.Time.In(calendar.Paris).Format("02/01/2006"))
+			case r.Overdue:
+				state = l.T("report.dossier.action_overdue", "Date", due)
+			default:
+				state = l.T("report.dossier.action_due", "Date", due)
+			}
+		}
+		remark := r.Note
+		if r.Restricted {
+			restricted++
+			remark = l.T("report.dossier.remark_left_out")
+		}
+		t.Rows = append(t.Rows, []string{r.HeldOn.Format("02/01/2006"), l.T("reviews.kind." + string(r.Kind)), decision,
+			orDash(owner), orDash(state), orDash(remark)})
+	}
+	var notes []string
+	if restricted > 0 {
+		notes = append(notes, l.T("report.dossier.remarks_left_out", "Count", restricted, "N", l.Number(restricted)))
+	}
+	return ReportSection{ID: "reviews", Heading: t.Caption, Table: t, Notes: notes}
+}
+
+// upperFirst capitalises a label the catalog writes for the middle of a sentence (the kinds of
+// conflict), as a table cell starts.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func orDash(s string) string {

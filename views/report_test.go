@@ -106,8 +106,26 @@ func TestReportsAreTranslated(t *testing.T) {
 	ine := "1234567890A"
 	dossier := reports.PupilDossier{Year: y, PupilFile: models.PupilFile{Pupil: models.Pupil{LastName: "Martin", FirstName: "Léa", INE: &ine,
 		ClassLevel: models.Level4e, Status: models.StatusActive, RiskLevel: risk.Low}, Establishment: est}}
+	on := func(d int) *time.Time { t := time.Date(2025, 11, d, 0, 0, 0, 0, time.UTC); return &t }
+	agreement, actionID := models.OutcomeAgreement, uint(7)
+	dossier.Conflicts = []models.PupilConflictPart{
+		{OccurredOn: *on(3), Place: models.PlaceYard, Kind: models.ConflictVerbal, Relation: models.BetweenPupils,
+			OtherParties: []models.PartyRole{models.PartyPupil, models.PartyGuardian}, ListenedOn: on(4), MeetingOn: on(6), AgreementOn: on(6),
+			Outcome: &agreement, ClosedOn: on(20), NotesWithheld: true},
+		{OccurredOn: *on(21), Place: models.PlaceOnline, Kind: models.ConflictOnline, OtherParties: []models.PartyRole{models.PartyPupil}, FollowUpOn: on(28)},
+	}
+	dossier.Reviews = []reports.DossierReview{
+		{PupilReviewRow: models.PupilReviewRow{HeldOn: *on(10), Kind: models.ReviewGPDS, Decision: models.DecisionFamilyMeeting, ActionID: &actionID,
+			DueOn: calendar.DBTime{Time: *on(24), Valid: true}, OwnerLabel: "CPE", Note: "À revoir en janvier"}, Overdue: true},
+		{PupilReviewRow: models.PupilReviewRow{HeldOn: *on(24), Kind: models.ReviewCelluleVeille, Decision: models.DecisionNothingMore, Restricted: true}},
+	}
 	for _, lang := range []string{"fr", "en"} {
 		l := v.Localizer(lang)
+		for _, sec := range l.DossierReport(dossier).Sections {
+			if (sec.ID == "conflicts" || sec.ID == "reviews") && (len(sec.Table.Rows) != 2 || len(sec.Notes) == 0) {
+				t.Errorf("%s: the dossier's %s: %d rows, notes %q", lang, sec.ID, len(sec.Table.Rows), sec.Notes)
+			}
+		}
 		for _, r := range []Report{l.EstablishmentReport(sum), l.MetropolitanReport(reports.ProtectMetropolitan(metro, 5)), l.PartnerReport(reports.ProtectPartner(partner, 5)), l.DossierReport(dossier)} {
 			checkReport(t, r)
 			b, err := l.ReportPDF(r, time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris), l.SuppressionNote(5))

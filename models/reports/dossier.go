@@ -16,10 +16,24 @@ import (
 // a school year. Restricted follow-ups are left out, in SQL, for a scope that may not read them.
 type PupilDossier struct {
 	models.PupilFile
-	Year       calendar.SchoolYear
-	Meetings   []models.MeetingRow
-	Referrals  []models.ReferralRow
+	Year      calendar.SchoolYear
+	Meetings  []models.MeetingRow
+	Referrals []models.ReferralRow
+	// Conflicts are the pupil's part of the conflict mediations of the year it is a party to:
+	// the other parties by role only, and never the notes, which concern several minors.
+	Conflicts []models.PupilConflictPart
+	// Reviews are the prevention group's decisions about the pupil at the sessions of the year,
+	// the oldest first. Their remarks are printed only when not restricted: a restricted remark
+	// is blank here, whoever reads, as in the minutes.
+	Reviews    []DossierReview
 	Restricted bool // the dossier includes restricted follow-ups
+}
+
+// DossierReview is a decision of the prevention group about the pupil, with the state of the
+// next action it made on the day the dossier is printed.
+type DossierReview struct {
+	models.PupilReviewRow
+	Overdue bool // the next action is not done and its due date has passed
 }
 
 // LoadPupilDossier loads the dossier of a file within the scope, or models.ErrNotFound.
@@ -69,6 +83,31 @@ func LoadPupilDossier(ctx context.Context, db *gorm.DB, s models.Scope, id uint,
 		if y.Contains(r.CreatedAt) || r.SentAt != nil && y.Contains(*r.SentAt) {
 			d.Referrals = append(d.Referrals, r)
 		}
+	}
+	conflicts, err := models.ConflictPartsOfPupil(ctx, db, s, id)
+	if err != nil {
+		return d, err
+	}
+	for _, c := range conflicts {
+		if !c.OccurredOn.Before(dayStart) && c.OccurredOn.Before(dayEnd) {
+			d.Conflicts = append(d.Conflicts, c)
+		}
+	}
+	reviews, err := models.ReviewsOfPupil(ctx, db, s, id)
+	if err != nil {
+		return d, err
+	}
+	today := calendar.Today(now)
+	for i := len(reviews) - 1; i >= 0; i-- {
+		r := reviews[i]
+		if r.HeldOn.Before(dayStart) || !r.HeldOn.Before(dayEnd) {
+			continue
+		}
+		if r.Restricted {
+			r.Note = ""
+		}
+		late := r.ActionID != nil && !r.DoneAt.Valid && r.DueOn.Valid && r.DueOn.Time.Before(today)
+		d.Reviews = append(d.Reviews, DossierReview{PupilReviewRow: r, Overdue: late})
 	}
 	return d, nil
 }
