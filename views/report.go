@@ -211,11 +211,12 @@ func riskTone(l risk.Level) string {
 	return "good"
 }
 
-// enumLabels translates enumeration values with a catalog prefix.
+// enumLabels translates enumeration values with a catalog prefix, as the first cells of table
+// rows (capitalised: some labels are written for the middle of a sentence).
 func enumLabels[T ~string](l *Localizer, prefix string, values []T) []string {
 	out := make([]string, len(values))
 	for i, v := range values {
-		out[i] = l.T(prefix + string(v))
+		out[i] = upperFirst(l.T(prefix + string(v)))
 	}
 	return out
 }
@@ -608,6 +609,9 @@ func (l *Localizer) dossierReviews(rs []reports.DossierReview) ReportSection {
 // upperFirst capitalises a label the catalog writes for the middle of a sentence (the kinds of
 // conflict), as a table cell starts.
 func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
 }
