@@ -127,6 +127,9 @@ type response struct {
 
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
 
+// badVerb is what fmt writes for a value it cannot format as asked.
+var badVerb = regexp.MustCompile(`%!(?:[a-zA-Z]\(|\((?:EXTRA|MISSING|BADINDEX|NOVERB|BADWIDTH|BADPREC))[^<"]{0,60}`)
+
 func (c *client) do(req *http.Request) response {
 	c.t.Helper()
 	resp, err := c.http.Do(req)
@@ -136,6 +139,14 @@ func (c *client) do(req *http.Request) response {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	r := response{Status: resp.StatusCode, Location: resp.Header.Get("Location"), Body: string(b), Header: resp.Header}
+	// Every page any test reads is checked for a value the template could not write: fmt's
+	// « %!s(*models.ConflictOutcome=0x…) » for a pointer given to printf, which the catalog then
+	// shows as its key.
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		if m := badVerb.FindString(r.Body); m != "" {
+			c.t.Errorf("%s %s: the page writes %q", req.Method, req.URL.Path, m)
+		}
+	}
 	if m := csrfField.FindStringSubmatch(r.Body); m != nil {
 		c.csrf = m[1]
 	}
