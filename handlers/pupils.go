@@ -20,7 +20,9 @@ import (
 // PupilsPage is the pupil list.
 type PupilsPage struct {
 	views.Page
-	List           models.PupilList
+	List models.PupilList
+	// Rows are List's rows as the table shows them.
+	Rows           []PupilListRow
 	Filter         models.PupilFilter
 	Establishments []models.Establishment
 	Mediators      []models.MediatorOption
@@ -70,10 +72,47 @@ func (h *Handlers) Pupils(c echo.Context) error {
 	p := PupilsPage{Page: h.page(c, "pupils.title"), List: list, Filter: f, Establishments: es, Mediators: uniqueMediators(mediators),
 		Statuses: models.PupilStatuses, Risks: risk.Levels, Levels: models.ClassLevels,
 		CanCreate: currentUser(c).Role == models.RoleMediator}
+	p.Rows = pupilListRows(p.Localizer, list.Rows)
 	p.Pages = paginate("/pupils", map[string]string{"q": f.Query, "status": string(f.Status), "risk": string(f.Risk),
 		"level": string(f.ClassLevel), "sort": f.Sort, "establishment": idParam(f.EstablishmentID), "referent": idParam(f.ReferentID)},
 		f.Page, models.PupilsPerPage, list.Total)
 	return h.render(c, http.StatusOK, "pupils", p)
+}
+
+// PupilListRow is a line of the pupil list as the table shows it, every cell already written
+// out: the template prints strings. Translated and formatted in the template, each of the 50
+// rows cost a dozen calls through reflection, the better part of the page's CPU.
+type PupilListRow struct {
+	ID            uint
+	Name          string // last name, first name
+	Class         string // level, then the class's name
+	Establishment string
+	Status        string
+	RiskLevel     risk.Level
+	Risk          string
+	Referent      string
+	LastContact   string // dd/mm/yyyy, or empty
+}
+
+// pupilListRows writes the list's rows in the page's language.
+func pupilListRows(l *views.Localizer, rows []models.PupilRow) []PupilListRow {
+	out := make([]PupilListRow, len(rows))
+	for i, r := range rows {
+		class := l.T("level." + string(r.ClassLevel))
+		if r.ClassName != "" {
+			class += " · " + r.ClassName
+		}
+		last := ""
+		if r.LastContact.Valid {
+			last = r.LastContact.Time.Format("02/01/2006")
+		}
+		out[i] = PupilListRow{
+			ID: r.ID, Name: r.LastName + " " + r.FirstName, Class: class, Establishment: r.EstablishmentName,
+			Status: l.T("status." + string(r.Status)), RiskLevel: r.RiskLevel, Risk: l.T("risk." + string(r.RiskLevel)),
+			Referent: r.ReferentName, LastContact: last,
+		}
+	}
+	return out
 }
 
 func uniqueMediators(ms []models.MediatorOption) []models.MediatorOption {
