@@ -123,7 +123,7 @@ func (f *MeetingForm) fillFromValues(values map[string]string, errs map[string]s
 }
 
 // Choice is an option of a select list, labelled.
-type Choice struct{ Value, Label string }
+type Choice = views.Choice
 
 // MeetingChoices are the options every participant row of a meeting form repeats.
 type MeetingChoices struct{ Roles, Staff []Choice }
@@ -134,10 +134,10 @@ type MeetingChoices struct{ Roles, Staff []Choice }
 func (f *MeetingForm) Choices(l *views.Localizer) MeetingChoices {
 	c := MeetingChoices{Roles: make([]Choice, len(f.Roles)), Staff: make([]Choice, len(f.Staff))}
 	for i, r := range f.Roles {
-		c.Roles[i] = Choice{string(r), l.T("participant." + string(r))}
+		c.Roles[i] = Choice{Value: string(r), Label: l.T("participant." + string(r))}
 	}
 	for i, u := range f.Staff {
-		c.Staff[i] = Choice{fmt.Sprint(u.ID), u.DisplayName + " (" + l.T("role."+string(u.Role)) + ")"}
+		c.Staff[i] = Choice{Value: fmt.Sprint(u.ID), Label: u.DisplayName + " (" + l.T("role."+string(u.Role)) + ")"}
 	}
 	return c
 }

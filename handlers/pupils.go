@@ -20,7 +20,9 @@ import (
 // PupilsPage is the pupil list.
 type PupilsPage struct {
 	views.Page
-	List           models.PupilList
+	List models.PupilList
+	// Rows are List's rows as the table shows them.
+	Rows           []PupilListRow
 	Filter         models.PupilFilter
 	Establishments []models.Establishment
 	Mediators      []models.MediatorOption
@@ -70,10 +72,47 @@ func (h *Handlers) Pupils(c echo.Context) error {
 	p := PupilsPage{Page: h.page(c, "pupils.title"), List: list, Filter: f, Establishments: es, Mediators: uniqueMediators(mediators),
 		Statuses: models.PupilStatuses, Risks: risk.Levels, Levels: models.ClassLevels,
 		CanCreate: currentUser(c).Role == models.RoleMediator}
+	p.Rows = pupilListRows(p.Localizer, list.Rows)
 	p.Pages = paginate("/pupils", map[string]string{"q": f.Query, "status": string(f.Status), "risk": string(f.Risk),
 		"level": string(f.ClassLevel), "sort": f.Sort, "establishment": idParam(f.EstablishmentID), "referent": idParam(f.ReferentID)},
 		f.Page, models.PupilsPerPage, list.Total)
 	return h.render(c, http.StatusOK, "pupils", p)
+}
+
+// PupilListRow is a line of the pupil list as the table shows it, every cell already written
+// out: the template prints strings. Translated and formatted in the template, each of the 50
+// rows cost a dozen calls through reflection, the better part of the page's CPU.
+type PupilListRow struct {
+	ID            uint
+	Name          string // last name, first name
+	Class         string // level, then the class's name
+	Establishment string
+	Status        string
+	RiskLevel     risk.Level
+	Risk          string
+	Referent      string
+	LastContact   string // dd/mm/yyyy, or empty
+}
+
+// pupilListRows writes the list's rows in the page's language.
+func pupilListRows(l *views.Localizer, rows []models.PupilRow) []PupilListRow {
+	out := make([]PupilListRow, len(rows))
+	for i, r := range rows {
+		class := l.T("level." + string(r.ClassLevel))
+		if r.ClassName != "" {
+			class += " · " + r.ClassName
+		}
+		last := ""
+		if r.LastContact.Valid {
+			last = r.LastContact.Time.Format("02/01/2006")
+		}
+		out[i] = PupilListRow{
+			ID: r.ID, Name: r.LastName + " " + r.FirstName, Class: class, Establishment: r.EstablishmentName,
+			Status: l.T("status." + string(r.Status)), RiskLevel: r.RiskLevel, Risk: l.T("risk." + string(r.RiskLevel)),
+			Referent: r.ReferentName, LastContact: last,
+		}
+	}
+	return out
 }
 
 func uniqueMediators(ms []models.MediatorOption) []models.MediatorOption {
@@ -126,8 +165,61 @@ type PupilPage struct {
 	FollowUpPages Pagination
 
 	ShowAccesses  bool
-	Accesses      []models.AccessRow
+	Accesses      []AccessLine
 	OlderAccesses int
+	// FollowUps are File.FollowUps as the timeline shows them.
+	FollowUps []FollowUpLine
+}
+
+// FollowUpLine is a follow-up of the file's timeline with its cells written out once in Go, and
+// AccessLine a line of the access history: the template prints strings. Formatted and
+// translated in the template, each line cost about ten calls through reflection (method
+// look-ups on the page, printf, the catalog, the date functions), twenty lines each.
+type FollowUpLine struct {
+	ID         uint
+	On         string // dd/mm/yyyy
+	Kind       string
+	Minutes    string // the duration written out, empty when none was given
+	AuthorName string
+	Restricted bool
+	Note       string
+	// Mine is true when the reader wrote it: they may edit it.
+	Mine bool
+}
+
+// followUpLines writes the file's follow-ups for the reader me.
+func followUpLines(l *views.Localizer, rows []models.FollowUpRow, me uint) []FollowUpLine {
+	out := make([]FollowUpLine, len(rows))
+	for i, f := range rows {
+		out[i] = FollowUpLine{ID: f.ID, On: f.OccurredOn.Format("02/01/2006"), Kind: l.T("kind." + string(f.Kind)),
+			AuthorName: f.AuthorName, Restricted: f.Restricted, Note: f.Note, Mine: f.AuthorID == me}
+		if f.DurationMinutes != 0 {
+			out[i].Minutes = l.T("followup.minutes", "Count", f.DurationMinutes)
+		}
+	}
+	return out
+}
+
+// AccessLine is a line of the file's access history (see FollowUpLine).
+type AccessLine struct {
+	UTC  string // the time for the datetime attribute, UTC
+	At   string // dd/mm/yyyy hh:mm, Paris time
+	Who  string
+	Role string // the role written out, empty when none is known
+	Kind string
+}
+
+// accessLines writes the access history's lines.
+func accessLines(l *views.Localizer, rows []models.AccessRow) []AccessLine {
+	out := make([]AccessLine, len(rows))
+	for i, a := range rows {
+		out[i] = AccessLine{UTC: a.At.UTC().Format("2006-01-02T15:04:05Z"), At: a.At.In(calendar.Paris).Format("02/01/2006 15:04"),
+			Who: a.Who, Kind: l.T("access." + a.Kind)}
+		if a.Role != "" {
+			out[i].Role = l.T("role." + string(a.Role))
+		}
+	}
+	return out
 }
 
 // AccessesShown is how many lines of a file's access history its page shows; the JSON export
@@ -191,7 +283,7 @@ func (h *Handlers) loadAccesses(c echo.Context, p *PupilPage) error {
 	if err != nil {
 		return err
 	}
-	p.ShowAccesses, p.Accesses, p.OlderAccesses = true, rows, int(total)-len(rows)
+	p.ShowAccesses, p.Accesses, p.OlderAccesses = true, accessLines(p.Localizer, rows), int(total)-len(rows)
 	return nil
 }
 
@@ -218,6 +310,9 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 		Form: form, Errors: errs, Values: map[string]string{},
 	}
 	p.Title = file.Pupil.FirstName + " " + file.Pupil.LastName
+	if p.User != nil {
+		p.FollowUps = followUpLines(p.Localizer, file.FollowUps, p.User.ID)
+	}
 	p.FollowUpPages = paginate(fmt.Sprintf("/pupils/%d", id), nil, page, models.FollowUpsPerPage, file.FollowUpTotal)
 	p.FollowUpPages.Prev, p.FollowUpPages.Next = withFragment(p.FollowUpPages.Prev, "followups"), withFragment(p.FollowUpPages.Next, "followups")
 	for k := range values {

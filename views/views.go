@@ -350,6 +350,8 @@ type NavItem struct {
 
 var funcs = template.FuncMap{
 	"list": func(items ...string) []string { return items },
+	// options writes a select's options (Options).
+	"options": Options,
 	// code writes an enumeration held by value or by pointer (nil gives "").
 	"code": func(v any) string {
 		r := reflect.ValueOf(v)
