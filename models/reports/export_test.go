@@ -12,3 +12,6 @@ func (s *Snapshots) Computed() int64 { return s.computed.Load() }
 
 // ChangeStamp is the school year's change stamp, which a snapshot records.
 var ChangeStamp = changeStamp
+
+// ResetActivity makes a an empty Activity, as the reports start their sums.
+func ResetActivity(a *Activity) { *a = *newActivity() }
