@@ -32,7 +32,8 @@ func TestImpactAgreesWithTheOtherReports(t *testing.T) {
 	now := time.Date(2026, time.November, 25, 10, 0, 0, 0, calendar.Paris)
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		if _, err := gendata.Generate(ctx, db, gendata.Options{Scale: gendata.ScaleSmall, Seed: 1, Now: now}); err != nil {
+		if _, err := gendata.Generate(ctx, db, gendata.Options{Scale: gendata.ScaleSmall, Seed: 1, Now: now,
+			Study: &gendata.Study{Effect: 0.3}}); err != nil {
 			t.Fatalf("Generate: %v", err)
 		}
 		var establishments []models.Establishment
@@ -48,6 +49,10 @@ func TestImpactAgreesWithTheOtherReports(t *testing.T) {
 		// The agreement covers the communes of the first two establishments, with an objective
 		// on every indicator and a unit value for every basis (and one tied to none).
 		communes := map[string]bool{establishments[0].Commune: true, establishments[1].Commune: true}
+		allCommunes := map[string]bool{}
+		for _, e := range establishments {
+			allCommunes[e.Commune] = true
+		}
 		var covered []models.Establishment
 		for _, e := range establishments {
 			if communes[e.Commune] {
@@ -102,9 +107,15 @@ func TestImpactAgreesWithTheOtherReports(t *testing.T) {
 				t.Errorf("%s: the establishments add up to %+v, the metropolitan report says %+v", y, *sum, metro.Total)
 			}
 
+			began := time.Now()
 			review, err := reports.LoadImpact(ctx, db, y, 0, now)
 			must(t, err)
 			iy := review.Current()
+			t.Logf("%s: review of the metropolis over %d years in %v; %d pupils followed, %d families met, %d measured, effect %v",
+				y, len(review.Years), time.Since(began).Round(time.Millisecond), iy.Reach.PupilsFollowed, iy.Reach.FamiliesMet,
+				iy.Outcome.Measured, iy.Outcome.HasEffect)
+			checkPrintedCounts(t, reports.ProtectImpact(review, 5), 5)
+			checkReviewYear(t, review, *sum, len(establishments), len(allCommunes))
 			if !reflect.DeepEqual(iy.Activity, metro.Total) {
 				t.Errorf("%s: the review's activity %+v, the metropolitan report's %+v", y, iy.Activity, metro.Total)
 			}
@@ -148,7 +159,7 @@ func TestImpactAgreesWithTheOtherReports(t *testing.T) {
 			if y.StartYear >= in.FirstYear {
 				ar, err := reports.LoadImpact(ctx, db, y, agreement.ID, now)
 				must(t, err)
-				checkAgreementYear(t, ar, *covering, len(covered))
+				checkReviewYear(t, ar, *covering, len(covered), len(communes))
 			} else if _, err := reports.LoadImpact(ctx, db, y, agreement.ID, now); !errors.Is(err, reports.ErrNoData) {
 				t.Errorf("%s is outside the agreement: %v, want ErrNoData", y, err)
 			}
@@ -169,20 +180,24 @@ func emptyActivity() reports.Activity {
 	return a
 }
 
-// checkAgreementYear checks an agreement's review of a year against its establishments' sum,
-// its objectives against its indicators, and its avoided costs against their formulas.
-func checkAgreementYear(t *testing.T, f reports.ImpactFigures, covering reports.Activity, establishments int) {
+// checkReviewYear checks a review of a year against its establishments' sum, an agreement's
+// objectives against its indicators, and the avoided costs against their formulas.
+func checkReviewYear(t *testing.T, f reports.ImpactFigures, covering reports.Activity, establishments, communes int) {
 	t.Helper()
 	iy := f.Current()
 	y := iy.Year
 	if !reflect.DeepEqual(iy.Activity, covering) {
 		t.Errorf("%s: the agreement's activity %+v, its establishments' %+v", y, iy.Activity, covering)
 	}
-	if iy.Reach.Establishments > establishments || iy.Reach.Communes > 2 {
-		t.Errorf("%s: the agreement reaches %d establishments in %d communes, it covers %d in 2", y, iy.Reach.Establishments,
-			iy.Reach.Communes, establishments)
+	if iy.Reach.Establishments > establishments || iy.Reach.Communes > communes || iy.Reach.Establishments == 0 {
+		t.Errorf("%s: the review reaches %d establishments in %d communes, it covers %d in %d", y, iy.Reach.Establishments,
+			iy.Reach.Communes, establishments, communes)
 	}
-	if len(iy.Objectives) != len(models.ObjectiveIndicators) {
+	if f.Agreement == nil {
+		if len(iy.Objectives) != 0 {
+			t.Errorf("%s: objectives for the metropolis: %+v", y, iy.Objectives)
+		}
+	} else if len(iy.Objectives) != len(models.ObjectiveIndicators) {
 		t.Fatalf("%s: %d objectives, want %d", y, len(iy.Objectives), len(models.ObjectiveIndicators))
 	}
 	agreements, decided := covering.SchoolLife.Resolution()
@@ -194,17 +209,26 @@ func checkAgreementYear(t *testing.T, f reports.ImpactFigures, covering reports.
 		models.IndicatorCollectiveActions: {covering.SchoolLife.Actions().Actions, 0},
 		models.IndicatorPupilsFollowed:    {covering.FilesFollowed(), 0},
 	}
-	for _, o := range iy.Objectives {
-		w := want[o.Objective.Indicator]
-		r := o.Reached
+	list := iy.IndicatorList()
+	if len(list) != len(models.ObjectiveIndicators) {
+		t.Errorf("%s: %d indicators, want %d", y, len(list), len(models.ObjectiveIndicators))
+	}
+	for _, r := range list {
+		w := want[r.Indicator]
 		if r.Numerator != w[0] || r.Denominator != w[1] {
-			t.Errorf("%s: %s reached %d / %d, want %d / %d", y, o.Objective.Indicator, r.Numerator, r.Denominator, w[0], w[1])
+			t.Errorf("%s: %s reached %d / %d, want %d / %d", y, r.Indicator, r.Numerator, r.Denominator, w[0], w[1])
 		}
 		value := float64(w[0])
-		if w[1] > 0 {
+		if r.Indicator.Unit() == models.UnitPercent && w[1] > 0 {
 			value = 100 * float64(w[0]) / float64(w[1])
 		}
-		if r.Known && math.Abs(r.Value-value) > 1e-9 || o.Met != (r.Known && r.Value >= o.Objective.Target) {
+		if r.Known != (r.Indicator.Unit() == models.UnitCount || w[1] > 0) || r.Known && math.Abs(r.Value-value) > 1e-9 {
+			t.Errorf("%s: %s is %+v, want %g", y, r.Indicator, r, value)
+		}
+	}
+	for _, o := range iy.Objectives {
+		r := o.Reached
+		if r != iy.Indicators[o.Objective.Indicator] || o.Met != (r.Known && r.Value >= o.Objective.Target) {
 			t.Errorf("%s: %s reached %+v, met %v, target %g", y, o.Objective.Indicator, r, o.Met, o.Objective.Target)
 		}
 	}
@@ -237,6 +261,34 @@ func checkAgreementYear(t *testing.T, f reports.ImpactFigures, covering reports.
 		}
 		if c.Formula != reports.Formulas[c.UnitCost.Basis] || c.Inputs[len(c.Inputs)-1].Name != reports.InputUnitValue {
 			t.Errorf("%s: %q formula %q with inputs %+v", y, c.UnitCost.Basis, c.Formula, c.Inputs)
+		}
+	}
+}
+
+// checkPrintedCounts checks that no count the protected review prints lies between 1 and the
+// threshold, and that a share is printed only over counts that are.
+func checkPrintedCounts(t *testing.T, r reports.Impact, threshold int) {
+	t.Helper()
+	small := func(n int) bool { return n >= 1 && n < threshold }
+	for _, y := range r.Years() {
+		for _, f := range []reports.Figure{y.PupilsFollowed(), y.FollowUps(), y.Meetings(), y.Referrals(), y.Actions(), y.Conflicts(),
+			y.Outcome().Started, y.Outcome().Measured, y.Outcome().Matched} {
+			if n, m := f.Value(); small(n) || m.Masked() && n != 0 {
+				t.Errorf("%s: a figure printed as %d (%v)", y.Year, n, m)
+			}
+		}
+		for _, s := range []reports.Share{y.FamiliesMet(), y.Attendance(), y.OnTime(), y.Resolved(), y.Outcome().Fell} {
+			if num, den, _, ok := s.Value(); ok && (small(num) || small(den) || small(den-num)) {
+				t.Errorf("%s: a share printed over %d / %d", y.Year, num, den)
+			}
+		}
+		for _, tab := range []reports.Table{y.Priority(), y.Exits(), y.ReferralOutcomes()} {
+			p := tab.Counts()
+			for i, n := range append(append([]int{}, p.Cells[0]...), p.RowTotals[0]) {
+				if small(n) {
+					t.Errorf("%s: a table prints %d in cell %d", y.Year, n, i)
+				}
+			}
 		}
 	}
 }
