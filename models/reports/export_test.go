@@ -5,6 +5,7 @@ package reports
 var (
 	LoadMetropolitanFigures = loadMetropolitanFigures
 	LoadPartnerFigures      = loadPartnerFigures
+	LoadImpact              = loadImpact
 )
 
 // Computed is the number of computations of the metropolitan figures by this process.

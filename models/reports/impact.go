@@ -27,8 +27,9 @@ import (
 //     with its numerator and denominator, against the targets;
 //   - the avoided costs, from the unit values the coordination entered (avoided.go).
 //
-// LoadImpact returns these figures unprotected, for the cross-checks and for ProtectImpact,
-// which gives the only version that may be printed.
+// Like the other anonymised reports, the figures leave this package protected: loadImpact,
+// unexported, returns them raw (for ProtectImpact and the cross-checks of the tests), and
+// LoadImpactReview, the entry point of the pages and PDFs, returns ProtectImpact's version.
 
 // MaxPreviousYears is how many school years before the review's the comparison goes back,
 // within the data: the generator and the funders' multi-year agreements span five years.
@@ -121,12 +122,12 @@ type ObjectiveResult struct {
 	Met bool
 }
 
-// LoadImpact computes the annual review of the year for the funding agreement agreementID, or
+// loadImpact computes the annual review of the year for the funding agreement agreementID, or
 // for the whole metropolis when it is 0, with the year's previous ones within the data. The
 // caller checks that the reader may read the agreement. It returns models.ErrNotFound for an
 // unknown agreement, ErrNoData for a year after the current one or outside the agreement's.
 // The figures are unprotected: print only ProtectImpact's.
-func LoadImpact(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, agreementID uint, now time.Time) (ImpactFigures, error) {
+func loadImpact(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, agreementID uint, now time.Time) (ImpactFigures, error) {
 	f := ImpactFigures{Year: y}
 	if err := checkYear(y, now); err != nil {
 		return f, err
@@ -382,14 +383,14 @@ func (y ImpactYear) IndicatorList() []IndicatorValue {
 	return slices.Clip(out)
 }
 
-// LoadImpactReview loads the annual review (LoadImpact) and protects it with the small-count
+// LoadImpactReview loads the annual review (loadImpact) and protects it with the small-count
 // threshold in force: what a page or a PDF prints.
 func LoadImpactReview(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, agreementID uint, now time.Time) (Impact, error) {
 	threshold, err := models.LoadSmallCountThreshold(ctx, db)
 	if err != nil {
 		return Impact{Year: y}, err
 	}
-	f, err := LoadImpact(ctx, db, y, agreementID, now)
+	f, err := loadImpact(ctx, db, y, agreementID, now)
 	if err != nil {
 		return Impact{Year: y, Agreement: f.Agreement, threshold: threshold}, err
 	}
