@@ -45,6 +45,10 @@ const (
 	InputReferralsDelivered = "referrals_delivered"
 )
 
+// FormulaInputs lists the names of the inputs, for the views that write a formula in words.
+var FormulaInputs = []string{InputUnitValue, InputReengagedExits, InputEffectPerMonth, InputMeasuredPupils, InputWindowMonths,
+	InputConflictsResolved, InputReferralsDelivered}
+
 // Formulas are the formulas of the bases, written with the names of their inputs.
 var Formulas = map[models.CostBasis]string{
 	models.BasisReengaged:         InputReengagedExits + " × " + InputUnitValue,
