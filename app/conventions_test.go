@@ -271,8 +271,15 @@ func TestUnitCostsOverHTTP(t *testing.T) {
 		coord.login("coordination@demo.test")
 		r := coord.get("/settings/unit-costs")
 		if r.Status != http.StatusOK || !strings.Contains(r.Body, "4 valeurs de référence") || !strings.Contains(r.Body, "à vérifier") ||
-			!strings.Contains(r.Body, "13\u00a0000,00\u00a0€") || !strings.Contains(r.Body, "Hélène Vandewalle") {
+			!strings.Contains(r.Body, "13\u00a0000,00\u00a0€") || !strings.Contains(r.Body, "Hélène Vandewalle") ||
+			!strings.Contains(r.Body, "Élèves raccrochés") || !strings.Contains(r.Body, "Conflits résolus par un accord") ||
+			strings.Count(r.Body, "Aucun (valeur listée seulement)") != 2 {
 			t.Fatalf("list: %d %s", r.Status, excerpt(r.Body))
+		}
+		if r := coord.get("/settings/unit-costs/new"); r.Status != http.StatusOK || !strings.Contains(r.Body, `id="basis-none" name="basis" value=""`) ||
+			!strings.Contains(r.Body, "Le bilan calcule : nombre de dossiers clos par un raccrochage × valeur unitaire.") ||
+			!strings.Contains(r.Body, "−(écart de demi-journées injustifiées") {
+			t.Fatalf("new form: %d %s", r.Status, excerpt(r.Body))
 		}
 		before := countRows(t, db, &models.UnitCost{}, "")
 		form := url.Values{"label": {"Coût d'un signalement"}, "amount": {"1 200"}, "unit": {"par signalement"}, "source": {" "},
@@ -297,27 +304,80 @@ func TestUnitCostsOverHTTP(t *testing.T) {
 		if c.AmountCents != 120_000 || c.LowCents == nil || *c.LowCents != 90_000 || c.HighCents == nil || *c.HighCents != 150_000 {
 			t.Errorf("stored: %+v", c)
 		}
+		if c.Basis != "" {
+			t.Errorf("a value added without a basis has %q", c.Basis)
+		}
 		path := fmt.Sprintf("/settings/unit-costs/%d", c.ID)
+		if r := coord.get(path); r.Status != http.StatusOK || !strings.Contains(r.Body, `id="basis-none" name="basis" value="" aria-describedby="basis-none-hint" checked`) {
+			t.Fatalf("form without a basis: %d %s", r.Status, excerpt(r.Body))
+		}
+		// The basis is changed through the form, then kept by an edit of the amount.
 		form.Set("version", "1")
 		form.Set("amount", "1 300")
+		form.Set("basis", string(models.BasisReferralDelivered))
 		if r := coord.post(path, form); r.Status != http.StatusSeeOther {
 			t.Fatalf("edit: %d %s", r.Status, excerpt(r.Body))
 		}
+		must(t, db.Take(&c, c.ID).Error)
+		if c.Basis != models.BasisReferralDelivered || c.Version != 2 {
+			t.Fatalf("basis not changed: %+v", c)
+		}
+		if r := coord.get(path); r.Status != http.StatusOK ||
+			!strings.Contains(r.Body, `id="basis-referral_delivered" name="basis" value="referral_delivered" aria-describedby="basis-referral_delivered-hint" checked`) {
+			t.Fatalf("form with a basis: %d %s", r.Status, excerpt(r.Body))
+		}
+		// A basis that is none of the list is refused, and changes nothing.
+		changes := countRows(t, db, &models.UnitCostChange{}, "unit_cost_id = ?", c.ID)
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("version", "2")
+		bad.Set("amount", "1 350")
+		bad.Set("basis", "savings")
+		if r := coord.post(path, bad); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "Choisissez un résultat valorisé dans la liste.") || !strings.Contains(r.Body, `href="#basis-fieldset"`) ||
+			!strings.Contains(r.Body, `id="basis-fieldset" aria-describedby="basis-hint basis-error"`) {
+			t.Fatalf("bad basis: %d %s", r.Status, excerpt(r.Body))
+		}
+		var after models.UnitCost
+		must(t, db.Take(&after, c.ID).Error)
+		if after.Basis != models.BasisReferralDelivered || after.Version != 2 || after.AmountCents != 130_000 {
+			t.Errorf("a refused basis changed the value: %+v", after)
+		}
+		if n := countRows(t, db, &models.UnitCostChange{}, "unit_cost_id = ?", c.ID); n != changes {
+			t.Errorf("a refused basis wrote a version: %d → %d", changes, n)
+		}
+		form.Set("version", "2")
+		form.Set("amount", "1 350")
+		if r := coord.post(path, form); r.Status != http.StatusSeeOther {
+			t.Fatalf("edit keeping the basis: %d %s", r.Status, excerpt(r.Body))
+		}
+		must(t, db.Take(&c, c.ID).Error)
+		if c.Basis != models.BasisReferralDelivered || c.AmountCents != 135_000 {
+			t.Errorf("basis not kept: %+v", c)
+		}
+		form.Set("version", "1")
 		form.Set("amount", "1 400")
+		form.Set("basis", string(models.BasisReengaged))
 		if r := coord.post(path, form); r.Status != http.StatusConflict || !strings.Contains(r.Body, "modifiée entre-temps") ||
-			!strings.Contains(r.Body, `name="version" value="2"`) {
+			!strings.Contains(r.Body, `name="version" value="3"`) ||
+			!strings.Contains(r.Body, "Résultat valorisé : valeur actuelle « Orientations abouties (accompagnement en place) », votre saisie « Élèves raccrochés") {
 			t.Fatalf("stale edit: %d %s", r.Status, excerpt(r.Body))
 		}
 		r = coord.get(path)
 		_, history, _ := strings.Cut(r.Body, "Historique des modifications")
-		if r.Status != http.StatusOK || strings.Count(history, "Hélène Vandewalle") != 2 || !strings.Contains(history, "1\u00a0300,00\u00a0€") ||
-			!strings.Contains(history, "1\u00a0200,00\u00a0€") || strings.Contains(history, "1\u00a0400,00\u00a0€") {
+		if r.Status != http.StatusOK || strings.Count(history, "Hélène Vandewalle") != 3 || !strings.Contains(history, "1\u00a0300,00\u00a0€") ||
+			!strings.Contains(history, "1\u00a0200,00\u00a0€") || strings.Contains(history, "1\u00a0400,00\u00a0€") ||
+			strings.Count(history, "Orientations abouties (accompagnement en place)") != 2 || strings.Count(history, "Aucun (valeur listée seulement)") != 1 {
 			t.Errorf("history: %d %s", r.Status, excerpt(r.Body))
 		}
-		if n := countRows(t, db, &models.UnitCostChange{}, "unit_cost_id = ?", c.ID); n != 2 {
-			t.Errorf("%d versions in the history, want 2", n)
+		var versions []models.UnitCostChange
+		must(t, db.Where("unit_cost_id = ?", c.ID).Order("version").Find(&versions).Error)
+		if len(versions) != 3 || versions[0].Basis != "" || versions[1].Basis != models.BasisReferralDelivered || versions[2].Basis != models.BasisReferralDelivered {
+			t.Errorf("versions in the history: %+v", versions)
 		}
-		if n := recordEvents(t, db, "unit_cost", fmt.Sprint(c.ID), models.AuditCreated, models.AuditChanged); n != 2 {
+		if n := recordEvents(t, db, "unit_cost", fmt.Sprint(c.ID), models.AuditCreated, models.AuditChanged); n != 3 {
 			t.Errorf("%d audit events", n)
 		}
 	})

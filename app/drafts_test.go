@@ -212,8 +212,9 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 			}, []string{esc("Avenant n° 2 : montant révisé.") + "</textarea>"}},
 			{"unit value edit", "coordination@demo.test", costPage, costPage, func() url.Values {
 				return url.Values{"version": {"1"}, "label": {"Coût d'un placement"}, "amount": {"40 000"}, "unit": {"par enfant et par an"},
-					"source": {"DREES, rapport 2024, tableau 3."}, "source_year": {"2024"}}
-			}, []string{esc("DREES, rapport 2024, tableau 3.") + "</textarea>"}},
+					"source": {"DREES, rapport 2024, tableau 3."}, "source_year": {"2024"}, "basis": {string(models.BasisConflictResolved)}}
+			}, []string{esc("DREES, rapport 2024, tableau 3.") + "</textarea>",
+				`value="conflict_resolved" aria-describedby="basis-conflict_resolved-hint" checked`}},
 			{"prevention group decision", mp.mediator.Email, reviewPage, fmt.Sprintf("%s/pupils/%d/decision", reviewPage, reviewed.PupilID), func() url.Values {
 				return url.Values{"decision": {"family_meeting"}, "owner": {"label"}, "owner_label": {"CPE"}, "due_on": {"2026-12-11"},
 					"note": {"Inviter les deux parents avec l'interprète."}}

@@ -96,7 +96,7 @@ var activityFields = []string{"version", "establishment_id", "kind_id", "held_on
 var (
 	conventionDraftFields = []string{"version", "title", "funder_kind", "partner_id", "first_year", "last_year", "coverage",
 		"establishment_ids", "communes", "amount", "reference", "objective*"}
-	unitCostDraftFields = []string{"version", "label", "amount", "unit", "source", "source_year", "low", "high"}
+	unitCostDraftFields = []string{"version", "label", "amount", "unit", "source", "source_year", "low", "high", "basis"}
 )
 
 // DraftRoutes lists the routes whose forms are kept as drafts after an expired session, for the

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"mediation/models"
+	"mediation/models/reports"
 	"mediation/views"
 )
 
@@ -43,12 +45,67 @@ type UnitCostPage struct {
 // Get returns a value of the form.
 func (p UnitCostPage) Get(name string) string { return p.Values[name] }
 
-// unitCostFields are the fields of the form in their order, for the error summary.
-var unitCostFields = []string{"label", "amount", "unit", "source", "source_year", "low", "high"}
+// unitCostFields are the fields of the form in their order, for the error summary; the basis,
+// a fieldset of choices, is reached through the fieldset.
+var (
+	unitCostFields   = []string{"label", "amount", "unit", "basis", "low", "high", "source", "source_year"}
+	unitCostFieldIDs = map[string]string{"basis": "basis-fieldset"}
+)
 
 // ErrorSummary lists the messages of the failed form in the order of its fields.
 func (p UnitCostPage) ErrorSummary() []ErrorLink {
-	return formFields{anchor: "main", fields: unitCostFields}.summary(p.Errors)
+	return formFields{anchor: "main", fields: unitCostFields, ids: unitCostFieldIDs}.summary(p.Errors)
+}
+
+// BasisChoice is a choice of the form's basis: its value, its label and what the review computes
+// with it, in words.
+type BasisChoice struct {
+	Value   string
+	Label   string
+	Formula string
+}
+
+// BasisChoices are the bases the form offers, then « none ».
+func (p UnitCostPage) BasisChoices() []BasisChoice {
+	out := make([]BasisChoice, 0, len(models.CostBases)+1)
+	for _, b := range append(slices.Clone(models.CostBases), "") {
+		out = append(out, BasisChoice{Value: string(b), Label: basisLabel(p.Localizer, b), Formula: formulaInWords(p.Localizer, b)})
+	}
+	return out
+}
+
+// Basis writes a version's basis.
+func (p UnitCostPage) Basis(b models.CostBasis) string { return basisLabel(p.Localizer, b) }
+
+// Basis writes a value's basis.
+func (p UnitCostsPage) Basis(b models.CostBasis) string { return basisLabel(p.Localizer, b) }
+
+// basisLabel names a basis, « aucun » for the empty one; an unknown basis is shown as it is.
+func basisLabel(loc *views.Localizer, b models.CostBasis) string {
+	switch {
+	case b == "":
+		return loc.T("impact.basis.none")
+	case !b.Valid():
+		return string(b)
+	}
+	return loc.T("impact.basis." + string(b))
+}
+
+// formulaInWords writes the review's formula for a basis (reports.Formulas) with the catalog's
+// names of its inputs, empty for no basis.
+func formulaInWords(loc *views.Localizer, b models.CostBasis) string {
+	words := strings.Fields(reports.Formulas[b])
+	for i, w := range words {
+		name, negated := strings.CutPrefix(w, "−")
+		if !slices.Contains(reports.FormulaInputs, name) {
+			continue
+		}
+		words[i] = loc.T("impact.formula." + name)
+		if negated {
+			words[i] = "−(" + words[i] + ")"
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // Range writes a version's range, « 10 000,00 € – 17 000,00 € », or a dash.
@@ -72,7 +129,7 @@ func costRange(loc *views.Localizer, low, high *int64) string {
 func (p *UnitCostPage) show(c models.UnitCost) {
 	p.ID, p.Version = c.ID, c.Version
 	p.Values = map[string]string{"label": c.Label, "amount": p.EurosValue(c.AmountCents), "unit": c.Unit, "source": c.Source,
-		"source_year": fmt.Sprint(c.SourceYear)}
+		"source_year": fmt.Sprint(c.SourceYear), "basis": string(c.Basis)}
 	if c.LowCents != nil {
 		p.Values["low"] = p.EurosValue(*c.LowCents)
 	}
@@ -84,7 +141,8 @@ func (p *UnitCostPage) show(c models.UnitCost) {
 // bindUnitCost reads the form; what cannot be read becomes a field message, beside the others.
 func (h *Handlers) bindUnitCost(c echo.Context) (models.UnitCostInput, models.ValidationError) {
 	v := models.ValidationError{}
-	in := models.UnitCostInput{Label: c.FormValue("label"), Unit: c.FormValue("unit"), Source: c.FormValue("source")}
+	in := models.UnitCostInput{Label: c.FormValue("label"), Unit: c.FormValue("unit"), Source: c.FormValue("source"),
+		Basis: models.CostBasis(strings.TrimSpace(c.FormValue("basis")))}
 	var ok bool
 	if in.AmountCents, ok = models.ParseEuros(c.FormValue("amount")); !ok {
 		v.Add("amount", "impact.agreement.amount_invalid")
@@ -203,6 +261,12 @@ func (h *Handlers) UpdateUnitCost(c echo.Context) error {
 		p.Values = formValues(c)
 		if stale != nil {
 			p.Stale = staleNotice(p.Localizer, stale, p.Values, current, unitCostFields...)
+			for i, ch := range p.Stale.Changes {
+				if ch.Field == "basis" {
+					p.Stale.Changes[i].Typed = basisLabel(p.Localizer, models.CostBasis(ch.Typed))
+					p.Stale.Changes[i].Current = basisLabel(p.Localizer, models.CostBasis(ch.Current))
+				}
+			}
 			return h.render(c, http.StatusConflict, "unit_cost_form", p)
 		}
 		p.Version = version

@@ -37,6 +37,7 @@ func all() []*gormigrate.Migration {
 		m0019AppendOnlyStamps(),
 		m0020SchoolLifeStamps(),
 		m0021FundingAgreements(),
+		m0023UnitCostBasis(),
 	}
 }
 

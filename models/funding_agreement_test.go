@@ -193,6 +193,7 @@ func TestUnitCostRules(t *testing.T) {
 			{"no unit", "unit", "impact.unit_cost.unit_required", func(in *models.UnitCostInput) { in.Unit = "" }},
 			{"low above", "low", "impact.unit_cost.low_above", func(in *models.UnitCostInput) { in.AmountCents = 80_000 }},
 			{"high below", "high", "impact.unit_cost.high_below", func(in *models.UnitCostInput) { in.AmountCents = 160_000 }},
+			{"unknown basis", "basis", "impact.unit_cost.basis_invalid", func(in *models.UnitCostInput) { in.Basis = "pupils" }},
 		} {
 			in := valid
 			c.change(&in)
@@ -207,7 +208,7 @@ func TestUnitCostRules(t *testing.T) {
 		}
 		c, err := models.CreateUnitCost(w.ctx, db, cs, actor, w.now, valid)
 		must(t, err)
-		valid.AmountCents = 130_000
+		valid.AmountCents, valid.Basis = 130_000, models.BasisConflictResolved
 		if _, err := models.UpdateUnitCost(w.ctx, db, cs, actor, w.now.Add(time.Hour), c.ID, 1, valid); err != nil {
 			t.Fatalf("update: %v", err)
 		}
@@ -218,7 +219,8 @@ func TestUnitCostRules(t *testing.T) {
 		h, err := models.LoadUnitCost(w.ctx, db, c.ID)
 		must(t, err)
 		if len(h.History) != 2 || h.History[0].Version != 2 || h.History[0].AmountCents != 130_000 || h.History[1].AmountCents != 120_000 ||
-			h.History[0].ChangedByName != "Coordination" {
+			h.History[0].ChangedByName != "Coordination" || h.Basis != models.BasisConflictResolved ||
+			h.History[0].Basis != models.BasisConflictResolved || h.History[1].Basis != "" {
 			t.Errorf("history: %+v", h.History)
 		}
 	})

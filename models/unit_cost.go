@@ -10,6 +10,33 @@ import (
 	"gorm.io/gorm"
 )
 
+// CostBasis is the result of the annual review that a unit value values: the review multiplies
+// the unit value by that result, with the formula reports.avoidedCosts documents for each.
+// The empty basis ties the value to no result: the review lists it and computes nothing.
+type CostBasis string
+
+// The results a unit value may value.
+const (
+	// BasisReengaged: the files closed because the pupil went back to regular attendance
+	// (exit « raccroché »), valued at, for example, the yearly cost of a young person out of
+	// education, training and employment.
+	BasisReengaged CostBasis = "reengaged"
+	// BasisAbsenceHalfDays: the unjustified half-days of absence that the follow-up avoided,
+	// from the difference of the differences and its interval, valued per half-day.
+	BasisAbsenceHalfDays CostBasis = "absence_half_days"
+	// BasisConflictResolved: the conflict mediations that ended in an agreement, valued at, for
+	// example, the cost of a disciplinary procedure.
+	BasisConflictResolved CostBasis = "conflict_resolved"
+	// BasisReferralDelivered: the referrals closed with a support in place.
+	BasisReferralDelivered CostBasis = "referral_delivered"
+)
+
+// CostBases lists the bases, in the order the form offers them.
+var CostBases = []CostBasis{BasisReengaged, BasisAbsenceHalfDays, BasisConflictResolved, BasisReferralDelivered}
+
+// Valid tells whether b is one of CostBases, or empty (tied to no result).
+func (b CostBasis) Valid() bool { return b == "" || oneOf(b, CostBases) }
+
 // UnitCost is a unit value of the avoided costs (the yearly public cost of a young person out
 // of education, training and employment; the cost of an exclusion procedure, of a
 // placement…): a setting the coordination enters with its source, never a constant of the
@@ -25,6 +52,8 @@ type UnitCost struct {
 	SourceYear int
 	LowCents   *int64
 	HighCents  *int64
+	// Basis is the result the value values, empty for none.
+	Basis CostBasis
 	// Version protects an edit against overwriting a change made in between.
 	Version   int
 	CreatedAt time.Time
@@ -48,6 +77,7 @@ type UnitCostChange struct {
 	SourceYear    int
 	LowCents      *int64
 	HighCents     *int64
+	Basis         CostBasis
 }
 
 // Bounds of a unit value, as the columns hold them.
@@ -68,6 +98,7 @@ type UnitCostInput struct {
 	SourceYear  int
 	LowCents    *int64
 	HighCents   *int64
+	Basis       CostBasis
 }
 
 // validate checks a unit value: a label, an amount, a unit, a source and its year (not to
@@ -107,6 +138,9 @@ func (in *UnitCostInput) validate(now time.Time) ValidationError {
 	if in.HighCents != nil && (*in.HighCents > MaxAmountCents || *in.HighCents < in.AmountCents) {
 		v.Add("high", "impact.unit_cost.high_below")
 	}
+	if !in.Basis.Valid() {
+		v.Add("basis", "impact.unit_cost.basis_invalid")
+	}
 	return v
 }
 
@@ -119,7 +153,7 @@ func (in UnitCostInput) Validate(now time.Time) ValidationError { return in.vali
 func recordUnitCostChange(tx *gorm.DB, actor Actor, now time.Time, c UnitCost) error {
 	ch := UnitCostChange{UnitCostID: c.ID, Version: c.Version, ChangedAt: now.UTC(), ChangedByID: actor.UserID, ChangedByName: actor.Email,
 		Label: c.Label, AmountCents: c.AmountCents, Unit: c.Unit, Source: c.Source, SourceYear: c.SourceYear, LowCents: c.LowCents,
-		HighCents: c.HighCents}
+		HighCents: c.HighCents, Basis: c.Basis}
 	if actor.UserID != nil {
 		var names []string
 		if err := tx.Model(&User{}).Where("id = ?", *actor.UserID).Pluck("display_name", &names).Error; err != nil {
@@ -145,7 +179,7 @@ func CreateUnitCost(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			return err
 		}
 		c = UnitCost{Label: in.Label, AmountCents: in.AmountCents, Unit: in.Unit, Source: in.Source, SourceYear: in.SourceYear,
-			LowCents: in.LowCents, HighCents: in.HighCents, Version: 1, CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
+			LowCents: in.LowCents, HighCents: in.HighCents, Basis: in.Basis, Version: 1, CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
@@ -181,7 +215,7 @@ func UpdateUnitCost(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		}
 		res := tx.Model(&UnitCost{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
 			"label": in.Label, "amount_cents": in.AmountCents, "unit": in.Unit, "source": in.Source, "source_year": in.SourceYear,
-			"low_cents": in.LowCents, "high_cents": in.HighCents, "version": version + 1, "updated_at": now.UTC()})
+			"low_cents": in.LowCents, "high_cents": in.HighCents, "basis": in.Basis, "version": version + 1, "updated_at": now.UTC()})
 		if res.Error != nil {
 			return res.Error
 		}

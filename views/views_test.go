@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"mediation/models"
+	"mediation/models/reports"
 	"mediation/models/risk"
 )
 
@@ -95,6 +96,8 @@ func TestCatalogsAreComplete(t *testing.T) {
 	add("pupil.field.", []string{"establishment_id", "last_name", "first_name", "birth_date", "class_level", "class_name", "ine", "referent_id"})
 	add("audit.action.", models.AuditActions)
 	add("access.", models.AccessKinds)
+	add("impact.basis.", append(strs(models.CostBases), "none"))
+	add("impact.formula.", reports.FormulaInputs)
 	for k := range used {
 		if _, ok := fr[k]; !ok {
 			missing = append(missing, "fr: "+k)

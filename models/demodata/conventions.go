@@ -50,16 +50,19 @@ var demoAgreements = []demoAgreement{
 }
 
 // demoUnitCosts are the unit values of the avoided costs the demo ships: real-looking figures
-// whose sources are marked « à vérifier », for the coordination to check before any use.
+// whose sources are marked « à vérifier », for the coordination to check before any use. The
+// yearly cost of a young person out of education values the re-engaged pupils, the exclusion
+// procedure the conflicts resolved; the lifetime cost and the placement value no result of the
+// review without overstating it, and are listed only.
 var demoUnitCosts = []models.UnitCost{
 	{Label: "Coût public annuel d'un jeune ni en emploi, ni en études, ni en formation (NEET)", AmountCents: 1_300_000,
-		Unit: "par jeune et par an", SourceYear: 2012, LowCents: ptr(int64(1_000_000)), HighCents: ptr(int64(1_700_000)),
+		Unit: "par jeune et par an", SourceYear: 2012, LowCents: ptr(int64(1_000_000)), HighCents: ptr(int64(1_700_000)), Basis: models.BasisReengaged,
 		Source: "Eurofound, « NEETs – Young people not in employment, education or training: characteristics, costs and policy responses in Europe », 2012 — à vérifier."},
 	{Label: "Coût pour la collectivité d'un jeune sorti sans diplôme, sur sa vie entière", AmountCents: 23_000_000,
 		Unit: "par jeune", SourceYear: 2012, LowCents: ptr(int64(15_000_000)), HighCents: ptr(int64(30_000_000)),
 		Source: "Estimation souvent citée d'une étude pour le ministère de l'Éducation nationale (2012) — à vérifier."},
 	{Label: "Coût d'une procédure d'exclusion définitive (conseil de discipline et rescolarisation)", AmountCents: 350_000,
-		Unit: "par procédure", SourceYear: 2025, LowCents: ptr(int64(200_000)), HighCents: ptr(int64(500_000)),
+		Unit: "par procédure", SourceYear: 2025, LowCents: ptr(int64(200_000)), HighCents: ptr(int64(500_000)), Basis: models.BasisConflictResolved,
 		Source: "Estimation de la coordination à partir du temps des personnels mobilisés — à vérifier."},
 	{Label: "Coût annuel d'un placement à l'aide sociale à l'enfance", AmountCents: 4_000_000,
 		Unit: "par enfant et par an", SourceYear: 2022, LowCents: ptr(int64(3_000_000)), HighCents: ptr(int64(7_000_000)),
@@ -131,7 +134,7 @@ func conventions(tx *gorm.DB, now time.Time) (int, error) {
 	}
 	for _, c := range demoUnitCosts {
 		in := models.UnitCostInput{Label: c.Label, AmountCents: c.AmountCents, Unit: c.Unit, Source: c.Source, SourceYear: c.SourceYear,
-			LowCents: c.LowCents, HighCents: c.HighCents}
+			LowCents: c.LowCents, HighCents: c.HighCents, Basis: c.Basis}
 		if v := in.Validate(now); len(v) > 0 {
 			return 0, fmt.Errorf("unit cost %q: %w", c.Label, v)
 		}
@@ -141,7 +144,7 @@ func conventions(tx *gorm.DB, now time.Time) (int, error) {
 		}
 		ch := models.UnitCostChange{UnitCostID: c.ID, Version: 1, ChangedAt: at, ChangedByID: &coord.ID, ChangedByName: coord.DisplayName,
 			Label: c.Label, AmountCents: c.AmountCents, Unit: c.Unit, Source: c.Source, SourceYear: c.SourceYear, LowCents: c.LowCents,
-			HighCents: c.HighCents}
+			HighCents: c.HighCents, Basis: c.Basis}
 		if err := tx.Create(&ch).Error; err != nil {
 			return 0, fmt.Errorf("history of unit cost %q: %w", c.Label, err)
 		}

@@ -5,6 +5,7 @@ package reports
 var (
 	LoadMetropolitanFigures = loadMetropolitanFigures
 	LoadPartnerFigures      = loadPartnerFigures
+	LoadImpact              = loadImpact
 )
 
 // Computed is the number of computations of the metropolitan figures by this process.
@@ -12,3 +13,6 @@ func (s *Snapshots) Computed() int64 { return s.computed.Load() }
 
 // ChangeStamp is the school year's change stamp, which a snapshot records.
 var ChangeStamp = changeStamp
+
+// ResetActivity makes a an empty Activity, as the reports start their sums.
+func ResetActivity(a *Activity) { *a = *newActivity() }
