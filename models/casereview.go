@@ -580,7 +580,7 @@ func loadCaseReview(ctx context.Context, db *gorm.DB, s Scope, id uint, restrict
 			"pupils.birth_date, pupils.status, na.id AS action_id, na.due_on, na.owner_user_id, na.owner_label, na.done_at, "+
 			"users.display_name AS owner_name").
 		Joins("JOIN pupils ON pupils.id = crp.pupil_id").
-		Joins("LEFT JOIN next_actions na ON na.case_review_id = crp.case_review_id AND na.pupil_id = crp.pupil_id").
+		Joins("LEFT JOIN next_actions na ON na.id = ("+currentReviewAction+")").
 		Joins("LEFT JOIN users ON users.id = na.owner_user_id").
 		Where("crp.case_review_id = ? AND pupils.anonymised_at IS NULL", id).
 		Order("pupils.search_name, pupils.id").Scan(&d.Pupils).Error
@@ -706,6 +706,13 @@ func (r PupilReviewRow) Owner() string {
 	return r.OwnerLabel
 }
 
+// currentReviewAction selects the id of the next action a session's decision about a pupil made
+// (joined to case_review_pupils crp): the latest created with or after the decision. A decision
+// taken again keeps the actions its earlier version made that were done (their history), and
+// those must not show as the new decision's.
+const currentReviewAction = "SELECT MAX(x.id) FROM next_actions x WHERE x.case_review_id = crp.case_review_id " +
+	"AND x.pupil_id = crp.pupil_id AND x.created_at >= crp.decided_at"
+
 // ReviewsOfPupil lists the sessions that reviewed a file of the scope, latest first, with the
 // decision taken and the next action it made (restricted notes blanked for a scope that may not
 // read them), in one query.
@@ -722,7 +729,7 @@ func ReviewsOfPupil(ctx context.Context, db *gorm.DB, s Scope, pupilID uint) ([]
 		Select("crp.case_review_id, cr.held_on, cr.kind, crp.decision, "+note+" AS note, crp.restricted, "+
 			"na.id AS action_id, na.due_on, users.display_name AS owner_name, na.owner_label, na.done_at").
 		Joins("JOIN case_reviews cr ON cr.id = crp.case_review_id").
-		Joins("LEFT JOIN next_actions na ON na.case_review_id = crp.case_review_id AND na.pupil_id = crp.pupil_id").
+		Joins("LEFT JOIN next_actions na ON na.id = ("+currentReviewAction+")").
 		Joins("LEFT JOIN users ON users.id = na.owner_user_id").
 		Where("crp.pupil_id = ? AND cr.establishment_id IN ?", pupilID, s.EstablishmentIDs).
 		Order("cr.held_on DESC, cr.id DESC").Scan(&out).Error

@@ -194,6 +194,36 @@ func TestCaseReviewDecisions(t *testing.T) {
 			models.DecisionInput{Decision: models.DecisionNothingMore}); !errors.As(err, &v) || v["decision"].Key != "reviews.restricted_decision" {
 			t.Errorf("head teacher over a restricted note: %v", err)
 		}
+		// A decision taken again after its action was done: the done action stays in the pupil's
+		// history, but the file, the session and the dossier show the new decision's own action
+		// (or none), never the old one under the new decision.
+		must(t, db.Model(&models.NextAction{}).Where("case_review_id = ? AND pupil_id = ?", r.ID, p3.ID).
+			Update("done_at", w.now).Error)
+		later1 := w.now.Add(time.Hour)
+		must(t, models.RecordDecision(w.ctx, db, w.scopeA, w.actorA, later1, r.ID, p3.ID, models.DecisionInput{
+			Decision: models.DecisionFamilyMeeting, DueOn: due, OwnerUserID: &w.medA.ID}))
+		hist, err = models.ReviewsOfPupil(w.ctx, db, w.scopeA, p3.ID)
+		must(t, err)
+		if len(hist) != 1 || hist[0].Decision != models.DecisionFamilyMeeting || hist[0].Owner() != w.medA.DisplayName || hist[0].DoneAt.Valid {
+			t.Errorf("history after a decision taken again: %+v", hist)
+		}
+		d, err = models.LoadCaseReview(w.ctx, db, w.scopeA, r.ID)
+		must(t, err)
+		for _, p := range d.Pupils {
+			if p.PupilID == p3.ID && (p.Owner() != w.medA.DisplayName || p.DoneAt.Valid) {
+				t.Errorf("the session shows the earlier action under the new decision: %+v", p)
+			}
+		}
+		if len(d.Pupils) != 2 {
+			t.Errorf("%d pupils on the session after a decision taken again", len(d.Pupils))
+		}
+		must(t, models.RecordDecision(w.ctx, db, w.scopeA, w.actorA, later1.Add(time.Hour), r.ID, p3.ID,
+			models.DecisionInput{Decision: models.DecisionNothingMore}))
+		hist, err = models.ReviewsOfPupil(w.ctx, db, w.scopeA, p3.ID)
+		must(t, err)
+		if len(hist) != 1 || hist[0].ActionID != nil {
+			t.Errorf("history after « nothing more » over a done action: %+v", hist)
+		}
 		// Changing a decision replaces its open action; "nothing more" leaves none.
 		must(t, models.RecordDecision(w.ctx, db, w.scopeA, w.actorA, w.now, r.ID, p1.ID, models.DecisionInput{Decision: models.DecisionNothingMore}))
 		var actions int64
