@@ -383,9 +383,20 @@ func (y ImpactYear) IndicatorList() []IndicatorValue {
 	return slices.Clip(out)
 }
 
-// LoadImpactReview loads the annual review (loadImpact) and protects it with the small-count
-// threshold in force: what a page or a PDF prints.
-func LoadImpactReview(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, agreementID uint, now time.Time) (Impact, error) {
+// LoadImpactReview loads the annual review (loadImpact) for a reader of scope s and protects it
+// with the small-count threshold in force: what a page or a PDF prints. A review the reader may
+// not read is not found.
+func LoadImpactReview(ctx context.Context, db *gorm.DB, s models.Scope, y calendar.SchoolYear, agreementID uint, now time.Time) (Impact, error) {
+	// Who may read it: the metropolis's review, the coordination and the administrator; an
+	// agreement's, whoever reads that agreement (its funder's agents for a partner).
+	if agreementID == 0 && s.Role != models.RoleCoordinator && s.Role != models.RoleAdmin {
+		return Impact{Year: y}, models.ErrNotFound
+	}
+	if agreementID != 0 {
+		if _, err := models.LoadFundingAgreement(ctx, db, s, agreementID); err != nil {
+			return Impact{Year: y}, err
+		}
+	}
 	threshold, err := models.LoadSmallCountThreshold(ctx, db)
 	if err != nil {
 		return Impact{Year: y}, err

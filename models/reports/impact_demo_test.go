@@ -32,9 +32,29 @@ func TestImpactReviewOfTheDemo(t *testing.T) {
 			t.Fatal("the demo has no agreement")
 		}
 		current := calendar.SchoolYearOf(now)
+		coordination := models.Scope{Role: models.RoleCoordinator}
+		// A partner's agents read the reviews of the agreements their organisation funds, and
+		// no other; the metropolis's review is the coordination's.
+		for _, a := range agreements {
+			var others []models.PartnerOrganisation
+			must(t, db.Order("id").Find(&others).Error)
+			for _, p := range others {
+				agent := models.Scope{Role: models.RolePartner, PartnerID: p.ID}
+				_, err := reports.LoadImpactReview(ctx, db, agent, current, a.ID, now)
+				funds := a.PartnerOrganisationID != nil && *a.PartnerOrganisationID == p.ID
+				if funds && (err != nil && !errors.Is(err, reports.ErrNoData)) || !funds && !errors.Is(err, models.ErrNotFound) {
+					t.Errorf("agent of %q reading the review of %q: %v", p.Name, a.Title, err)
+				}
+			}
+		}
+		for _, s := range []models.Scope{{Role: models.RoleMediator}, {Role: models.RolePartner, PartnerID: 1}, {Role: models.RoleHeadTeacher}} {
+			if _, err := reports.LoadImpactReview(ctx, db, s, current, 0, now); !errors.Is(err, models.ErrNotFound) {
+				t.Errorf("%s reading the metropolis's review: %v", s.Role, err)
+			}
+		}
 		for _, a := range agreements {
 			for year := a.FirstYear; year <= min(a.LastYear, current.StartYear); year++ {
-				r, err := reports.LoadImpactReview(ctx, db, calendar.SchoolYear{StartYear: year}, a.ID, now)
+				r, err := reports.LoadImpactReview(ctx, db, coordination, calendar.SchoolYear{StartYear: year}, a.ID, now)
 				if errors.Is(err, reports.ErrNoData) {
 					t.Errorf("agreement %q, %d: no review", a.Title, year)
 					continue

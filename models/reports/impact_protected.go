@@ -65,6 +65,29 @@ func figure(n, threshold int) Figure {
 	return f
 }
 
+// protectConflicts protects the year's conflicts and their resolution rate together, as one
+// row: agreements, other outcomes, still pending, and the total. Printed apart, the total and
+// the rate's denominator (the conflicts with an outcome) would give the pending ones away,
+// however few; so the rate prints only when every cell of the row and the total do.
+func protectConflicts(l SchoolLife, threshold int) (Figure, Share) {
+	agreements, decided := l.Resolution()
+	total := l.ConflictsHandled()
+	if agreements > decided || decided > total {
+		// Not a split of the total (a bug of the caller): print nothing rather than a wrong figure.
+		return Figure{n: total, mask: disclosure.MaskComplementary}, Share{numMask: disclosure.MaskComplementary, denMask: disclosure.MaskComplementary}
+	}
+	p := disclosure.Protect(disclosure.CountTable{Cells: [][]int{{agreements, decided - agreements, total - decided}}, RowTotals: true}, threshold)
+	share := Share{num: agreements, den: decided, numMask: p.Masks[0][0], denMask: disclosure.MaskShown}
+	share.shown = !p.RowTotalMasks[0].Masked()
+	for _, m := range p.Masks[0] {
+		share.shown = share.shown && !m.Masked()
+	}
+	if !share.shown {
+		share.denMask = disclosure.MaskComplementary
+	}
+	return Figure{n: total, mask: p.RowTotalMasks[0]}, share
+}
+
 // ProtectedOutcome is the absence outcome as it may be printed.
 type ProtectedOutcome struct {
 	// Started, Measured and Matched are the files whose active follow-up started in the year,
@@ -78,20 +101,26 @@ type ProtectedOutcome struct {
 	measured  bool
 }
 
-// Naive is the measured pupils' own before/after, printed only when their number is.
+// Naive is the measured pupils' own before/after, printed only when their number is. Its count
+// of pupils whose absences fell is left out (zero): that count is printed, protected, as Fell.
 func (o ProtectedOutcome) Naive() (impact.BeforeAfter, bool) {
 	if !o.measured {
 		return impact.BeforeAfter{}, false
 	}
-	return o.naive, true
+	n := o.naive
+	n.Fell = 0
+	return n, true
 }
 
-// Effect is the difference of the differences, printed only when the groups are large enough.
+// Effect is the difference of the differences, printed only when the groups are large enough;
+// the groups' counts of pupils whose absences fell are left out (zero), as in Naive.
 func (o ProtectedOutcome) Effect() (impact.Effect, bool) {
 	if !o.hasEffect {
 		return impact.Effect{}, false
 	}
-	return o.effect, true
+	e := o.effect
+	e.Followed.Fell, e.Comparison.Fell = 0, 0
+	return e, true
 }
 
 // ProtectedObjective is an objective against the figure reached, as it may be printed.
@@ -252,10 +281,9 @@ func protectImpactYear(y ImpactYear, threshold int) ImpactYearReview {
 	held, expected := a.FamilyAttendance()
 	r.attendance = protectShare(held, expected, threshold)
 	r.onTime = protectShare(y.Referrals.OnTime, y.Referrals.Sent, threshold)
-	agreements, decided := a.SchoolLife.Resolution()
-	r.resolved = protectShare(agreements, decided, threshold)
+	r.conflicts, r.resolved = protectConflicts(a.SchoolLife, threshold)
 	r.followUps, r.meetings, r.referrals = figure(a.FollowUps(), threshold), figure(a.Meetings(), threshold), figure(a.Referrals(), threshold)
-	r.actions, r.conflicts = figure(a.SchoolLife.Actions().Actions, threshold), figure(a.SchoolLife.ConflictsHandled(), threshold)
+	r.actions = figure(a.SchoolLife.Actions().Actions, threshold)
 
 	o := y.Outcome
 	r.outcome = ProtectedOutcome{Started: figure(o.Started, threshold), Measured: figure(o.Measured, threshold),
@@ -292,7 +320,7 @@ func protectImpactYear(y ImpactYear, threshold int) ImpactYearReview {
 	deliveredMask := r.outcomes.p.Masks[0][indexOf(models.ReferralOutcomes, models.OutcomeSupportInPlace)]
 	// A resolved count is printed with the conflicts decided, as the share: hidden with it.
 	resolvedMask := disclosure.MaskComplementary
-	if _, _, _, ok := r.resolved.Value(); ok || agreements == 0 {
+	if _, _, _, ok := r.resolved.Value(); ok || r.resolved.num == 0 {
 		resolvedMask = disclosure.MaskShown
 	}
 	masks := map[string]disclosure.Mask{InputReengagedExits: exitMask, InputReferralsDelivered: deliveredMask,

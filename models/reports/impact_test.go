@@ -282,6 +282,19 @@ func checkPrintedCounts(t *testing.T, r reports.Impact, threshold int) {
 				t.Errorf("%s: a share printed over %d / %d", y.Year, num, den)
 			}
 		}
+		// The conflicts and the rate's denominator printed together give the pending conflicts.
+		if n, m := y.Conflicts().Value(); !m.Masked() {
+			if _, den, _, ok := y.Resolved().Value(); ok && small(n-den) {
+				t.Errorf("%s: %d conflicts printed beside %d with an outcome: %d pending", y.Year, n, den, n-den)
+			}
+		}
+		// The counts of pupils whose absences fell are printed as the Fell share only.
+		if n, ok := y.Outcome().Naive(); ok && n.Fell != 0 {
+			t.Errorf("%s: the before/after hands out its raw count of pupils whose absences fell (%d)", y.Year, n.Fell)
+		}
+		if e, ok := y.Outcome().Effect(); ok && (e.Followed.Fell != 0 || e.Comparison.Fell != 0) {
+			t.Errorf("%s: the effect hands out its groups' raw counts of pupils whose absences fell", y.Year)
+		}
 		for _, tab := range []reports.Table{y.Priority(), y.Exits(), y.ReferralOutcomes()} {
 			p := tab.Counts()
 			for i, n := range append(append([]int{}, p.Cells[0]...), p.RowTotals[0]) {

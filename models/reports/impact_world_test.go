@@ -136,7 +136,7 @@ func TestImpactReviewWorkedByHand(t *testing.T) {
 		if _, err := reports.LoadImpact(w.ctx, db, y.Next(), 0, w.now); !errors.Is(err, reports.ErrNoData) {
 			t.Errorf("a year to come: %v, want ErrNoData", err)
 		}
-		review, err := reports.LoadImpactReview(w.ctx, db, y, 0, w.now)
+		review, err := reports.LoadImpactReview(w.ctx, db, models.Scope{Role: models.RoleCoordinator}, y, 0, w.now)
 		must(t, err)
 		if review.Threshold() < 2 || len(review.Years()) != 3 {
 			t.Errorf("review protected with %d over %d years", review.Threshold(), len(review.Years()))
