@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"mediation/models/disclosure"
 	"mediation/models/disclosure/attacker"
@@ -339,7 +338,8 @@ func TestProtectAttackerFindsLeaks(t *testing.T) {
 }
 
 // TestProtectLargeTable is the size of a metropolitan report by establishment: 200 rows,
-// 5 columns and both margins, with many small counts.
+// 5 columns and both margins, with many small counts: the values add up and the attacker
+// recovers no masked cell.
 func TestProtectLargeTable(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 7))
@@ -351,9 +351,7 @@ func TestProtectLargeTable(t *testing.T) {
 		}
 		table.Cells = append(table.Cells, row)
 	}
-	start := time.Now()
 	p := disclosure.Protect(table, 5)
-	elapsed := time.Since(start)
 	masked, primary := 0, 0
 	for _, masks := range p.Masks {
 		for _, m := range masks {
@@ -365,10 +363,9 @@ func TestProtectLargeTable(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("200×5: %v, %d small cells, %d cells masked in all", elapsed, primary, masked)
-	if elapsed > time.Second {
-		t.Errorf("Protect took %v on 200×5", elapsed)
-	}
+	// Its time is BenchmarkProtect200x5's to measure, not a unit test's (a loaded machine or the
+	// race detector would make it fail for nothing).
+	t.Logf("200×5: %d small cells, %d cells masked in all", primary, masked)
 	checkValues(t, table, p)
 	if err := attack(p); err != "" {
 		t.Error(err)
