@@ -707,11 +707,11 @@ func (r PupilReviewRow) Owner() string {
 }
 
 // currentReviewAction selects the id of the next action a session's decision about a pupil made
-// (joined to case_review_pupils crp): the latest created with or after the decision. A decision
-// taken again keeps the actions its earlier version made that were done (their history), and
-// those must not show as the new decision's.
+// (joined to case_review_pupils crp): the latest created with or after the decision (the latest,
+// for a decision without its time). A decision taken again keeps the actions its earlier version
+// made that were done (their history), and those must not show as the new decision's.
 const currentReviewAction = "SELECT MAX(x.id) FROM next_actions x WHERE x.case_review_id = crp.case_review_id " +
-	"AND x.pupil_id = crp.pupil_id AND x.created_at >= crp.decided_at"
+	"AND x.pupil_id = crp.pupil_id AND (crp.decided_at IS NULL OR x.created_at >= crp.decided_at)"
 
 // ReviewsOfPupil lists the sessions that reviewed a file of the scope, latest first, with the
 // decision taken and the next action it made (restricted notes blanked for a scope that may not
