@@ -115,7 +115,7 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, fundsAgree
 		items = append(items, views.NavItem{Href: "/reports/metropolitan", Label: loc.T("nav.metropolitan")})
 	}
 	if role == models.RoleCoordinator || role == models.RoleAdmin || role == models.RolePartner && fundsAgreement {
-		items = append(items, views.NavItem{Href: "/conventions", Label: loc.T("impact.nav"), Also: []string{"/settings/unit-costs"}})
+		items = append(items, views.NavItem{Href: "/conventions", Label: loc.T("impact.nav"), Also: []string{"/settings/unit-costs", "/reports/impact"}})
 	}
 	if role == models.RoleCoordinator {
 		items = append(items, views.NavItem{Href: "/partners", Label: loc.T("nav.partners")},
