@@ -418,3 +418,37 @@ func (j impactJob) compute(ctx context.Context, snap reportSnapshot) (out report
 	}
 	return snap, nil
 }
+
+// WarmImpact refreshes the metropolis's review of the year in the background when its snapshot
+// is missing, unusable or stale, without waiting: the housekeeping calls it for the current
+// year and the one before (the one the funding round table reads), so that the first reader
+// after a change of the data, of a unit value or of the threshold does not wait.
+func (s *Snapshots) WarmImpact(ctx context.Context, y calendar.SchoolYear) error {
+	now := s.Now()
+	if checkYear(y, now) != nil {
+		return nil
+	}
+	threshold, err := models.LoadSmallCountThreshold(ctx, s.DB)
+	if err != nil {
+		return err
+	}
+	inputs, err := impactInputs(ctx, s.DB, 0)
+	if err != nil {
+		return err
+	}
+	snap, found, err := s.readKey(ctx, snapshotImpact, "", y, false)
+	if err != nil {
+		return err
+	}
+	job := impactJob{s: s, y: y}
+	stale := !found || snap.Stamp < 0 || snap.Threshold != threshold || snap.Inputs != inputs
+	if !stale {
+		if stale, err = job.stale(ctx, snap, now); err != nil {
+			return err
+		}
+	}
+	if stale {
+		s.runLater(job.key(), "annual review not refreshed", job.refresh)
+	}
+	return nil
+}

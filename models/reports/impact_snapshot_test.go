@@ -162,3 +162,34 @@ func TestImpactSnapshotKeepsTheEffect(t *testing.T) {
 		t.Errorf("avoided cost read back %+v", c)
 	}
 }
+
+// The housekeeping's warming computes the metropolis's review ahead, and again after a unit
+// value's edit, so that the next reader does not wait.
+func TestImpactSnapshotWarm(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w, _, s := snapshotWorld(t, db)
+		coordinator := models.Scope{Role: models.RoleCoordinator}
+		must(t, s.WarmImpact(w.ctx, year2526))
+		s.Wait()
+		if s.Computed() != 1 {
+			t.Fatalf("warming computed %d times, want 1", s.Computed())
+		}
+		if _, err := s.Impact(w.ctx, coordinator, year2526, 0, false); err != nil || s.Computed() != 1 {
+			t.Fatalf("read after warming: %v, %d computations", err, s.Computed())
+		}
+		must(t, s.WarmImpact(w.ctx, year2526))
+		s.Wait()
+		if s.Computed() != 1 {
+			t.Errorf("an unchanged review warmed again: %d computations", s.Computed())
+		}
+		_, err := models.CreateUnitCost(w.ctx, db, coordinator, models.Actor{Email: "c@x.fr"}, w.now, models.UnitCostInput{Label: "Valeur",
+			AmountCents: 100, Unit: "par jeune", Source: "Étude", SourceYear: 2024, Basis: models.BasisReengaged})
+		must(t, err)
+		must(t, s.WarmImpact(w.ctx, year2526))
+		s.Wait()
+		if _, err := s.Impact(w.ctx, coordinator, year2526, 0, false); err != nil || s.Computed() != 2 {
+			t.Errorf("after a new unit value: %v, %d computations, want 2", err, s.Computed())
+		}
+	})
+}
