@@ -125,6 +125,13 @@ func TestImpactSnapshotServesTheReviewAndFollowsItsInputs(t *testing.T) {
 		if _, err := s.Impact(w.ctx, coordinator, year2526, 0, true); err != nil || s.Computed() != 6 {
 			t.Errorf("fresh: %v, %d computations", err, s.Computed())
 		}
+		// An agreement deleted takes its reviews' snapshots with it.
+		must(t, models.DeleteFundingAgreement(w.ctx, db, coordinator, actor, w.now, a.ID, 2))
+		var left int64
+		must(t, db.Table("report_snapshots").Where("report = ? AND variant <> ?", "impact", "").Count(&left).Error)
+		if left != 0 {
+			t.Errorf("%d snapshots of the deleted agreement's reviews left", left)
+		}
 	})
 }
 
