@@ -92,8 +92,11 @@ func TestImpactReviewOverHTTP(t *testing.T) {
 		if pdf.Status != http.StatusOK || !strings.HasPrefix(pdf.Body, "%PDF-") {
 			t.Fatalf("the CAF's PDF: %d", pdf.Status)
 		}
-		if r := agent.get("/reports/impact"); r.Status != http.StatusSeeOther || !strings.HasSuffix(r.Location, fmt.Sprintf("convention=%d", caf.ID)) {
-			t.Errorf("the metropolis's review asked by the CAF's agent: %d %q", r.Status, r.Location)
+		for _, p := range []string{"/reports/impact", "/reports/impact.pdf"} {
+			if r := agent.get(p); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, p+"?") ||
+				!strings.HasSuffix(r.Location, fmt.Sprintf("convention=%d", caf.ID)) {
+				t.Errorf("%s asked by the CAF's agent: %d %q", p, r.Status, r.Location)
+			}
 		}
 		for _, p := range []string{fmt.Sprintf("/reports/impact?convention=%d", dep.ID), fmt.Sprintf("/reports/impact.pdf?convention=%d", dep.ID),
 			"/reports/impact?convention=999999"} {

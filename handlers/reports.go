@@ -338,7 +338,11 @@ func (h *Handlers) impactReview(c echo.Context, asPDF bool) error {
 		if len(agreements) == 0 {
 			return echo.ErrNotFound
 		}
-		return redirect(c, fmt.Sprintf("/reports/impact?year=%s&convention=%d", y, agreements[0].ID))
+		target := "/reports/impact"
+		if asPDF {
+			target += ".pdf"
+		}
+		return redirect(c, fmt.Sprintf("%s?year=%s&convention=%d", target, y, agreements[0].ID))
 	}
 	return h.answerReport(c, asPDF, reporting.Request{Kind: reporting.Impact, ID: id, Year: y}, func(a reporting.Assembled) ReportPage {
 		p := ReportPage{Page: h.page(c, "impact.review.title"), Years: a.Years, Action: "/reports/impact"}
