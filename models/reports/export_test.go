@@ -46,4 +46,3 @@ func SnapshotRoundTrip(r Impact) (Impact, error) {
 
 // AvoidedCostsOf values a year's results with the unit values.
 var AvoidedCostsOf = avoidedCosts
-
