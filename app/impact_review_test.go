@@ -64,7 +64,8 @@ func TestImpactReviewOverHTTP(t *testing.T) {
 			}
 		}
 		noNames("metropolis's review", page.Body)
-		pdf := coord.get("/reports/impact.pdf?year=2025-2026")
+		metroPDF := coord.get("/reports/impact.pdf?year=2025-2026")
+		pdf := metroPDF
 		if pdf.Status != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.Body, "%PDF-") {
 			t.Fatalf("metropolis's PDF: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
 		}
@@ -114,17 +115,6 @@ func TestImpactReviewOverHTTP(t *testing.T) {
 			}
 		}
 
-		text := pdfText(t, []byte(pdf.Body))
-		for _, want := range []string{"Bilan annuel de la médiation scolaire", "Année scolaire 2025-2026", "Page 1 sur", "Généré le 25/11/2026",
-			"Annexe : méthode et limites", "Retour vers la moyenne", "Groupe de comparaison", "Ce que les chiffres ne montrent pas",
-			"Secret statistique", "Objectifs de la convention", "Coûts évités", "Chiffres arrêtés le"} {
-			if !strings.Contains(fold(text), want) {
-				t.Errorf("the CAF's PDF lacks %q", want)
-			}
-		}
-		noNames("the CAF's PDF", text)
-		samePage(t, "the CAF's review", mine.Body, text)
-
 		// Bad input: a clear French message, never a 500.
 		if r := coord.get("/reports/impact?convention=abc"); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "n&#39;existe pas") {
 			t.Errorf("malformed agreement: %d %s", r.Status, excerpt(r.Body))
@@ -142,6 +132,21 @@ func TestImpactReviewOverHTTP(t *testing.T) {
 		if r := agent.get(fmt.Sprintf("/conventions/%d", caf.ID)); !strings.Contains(r.Body, fmt.Sprintf(`href="/reports/impact?convention=%d"`, caf.ID)) {
 			t.Errorf("the agreement's page has no link to its review")
 		}
+
+		// Last, since it skips the rest where pdftotext is missing: the PDFs' text.
+		metroText := pdfText(t, []byte(metroPDF.Body))
+		samePage(t, "the metropolis's review", page.Body, metroText)
+		noNames("the metropolis's PDF", metroText)
+		text := pdfText(t, []byte(pdf.Body))
+		for _, want := range []string{"Bilan annuel de la médiation scolaire", "Année scolaire 2025-2026", "Page 1 sur", "Généré le 25/11/2026",
+			"Annexe : méthode et limites", "Retour vers la moyenne", "Groupe de comparaison", "Ce que les chiffres ne montrent pas",
+			"Secret statistique", "Objectifs de la convention", "Coûts évités", "Chiffres arrêtés le"} {
+			if !strings.Contains(fold(text), want) {
+				t.Errorf("the CAF's PDF lacks %q", want)
+			}
+		}
+		noNames("the CAF's PDF", text)
+		samePage(t, "the CAF's review", mine.Body, text)
 	})
 }
 
