@@ -39,7 +39,7 @@ type Handlers struct {
 	SecureCookies bool
 	// Importers are the file imports offered to administrators, by kind.
 	Importers map[string]Importer
-	// Snapshots serves the metropolitan figures (the overview, its PDF).
+	// Snapshots serves the metropolitan figures (the overview, its PDF) and the annual reviews.
 	Snapshots *reports.Snapshots
 }
 

@@ -78,7 +78,7 @@ Configuration (les options l'emportent sur l'environnement) :
   MEDIATION_SECURE_COOKIES true derrière TLS : cookies marqués Secure
   MEDIATION_SESSION_IDLE   durée d'inactivité qui ferme une session (défaut 30m)
   MEDIATION_SESSION_LIFETIME  durée maximale d'une session (défaut 12h)
-  MEDIATION_REPORT_MAX_AGE âge au-delà duquel les chiffres métropolitains de l'année en cours sont recalculés s'ils ont changé (défaut 5m)
+  MEDIATION_REPORT_MAX_AGE âge au-delà duquel les chiffres métropolitains et les bilans annuels de l'année en cours sont recalculés s'ils ont changé (défaut 5m)
   MEDIATION_LOG_FORMAT     text (défaut) ou json
   MEDIATION_LOG_LEVEL      debug, info (défaut), warn ou error
   MEDIATION_DB_CONNS       connexions PostgreSQL au plus par instance (défaut 20)

@@ -427,7 +427,7 @@ func (s *Snapshots) ensureKey(ctx context.Context, report, variant string, y cal
 }
 
 // takeLease takes the snapshot's refresh lease if nobody holds it and the snapshot is still the
-// one read (same stamp and threshold: an instance that computed it meanwhile has released the
+// one read (same stamp, threshold and inputs: an instance that computed it meanwhile has released the
 // lease, and its figures must not be computed again): one conditional update, which one
 // instance wins. The lease runs on the real clock (how long a computation may take), not on
 // the application's, which tests fix.
