@@ -131,7 +131,8 @@ type App struct {
 	Log      *slog.Logger
 	// Hasher computes every password hash and check of the application, a few at a time.
 	Hasher *models.Hasher
-	// Snapshots serves the metropolitan figures from their snapshots and refreshes them.
+	// Snapshots serves the metropolitan figures and the annual reviews from their snapshots and
+	// refreshes them.
 	Snapshots *reports.Snapshots
 }
 

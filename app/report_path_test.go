@@ -30,6 +30,7 @@ func TestReportCommandAndWebGiveOnePDF(t *testing.T) {
 		must(t, db.Where("kind = ?", models.PartnerCAF).Order("id").Take(&caf).Error)
 		var p models.Pupil
 		must(t, db.Where("establishment_id = ? AND anonymised_at IS NULL", jaures.ID).Order("id").Take(&p).Error)
+		agreement := demoAgreement(t, db, "CAF du Nord")
 		head := s.client(t)
 		head.login("direction@demo.test")
 		coord := s.client(t)
@@ -48,6 +49,9 @@ func TestReportCommandAndWebGiveOnePDF(t *testing.T) {
 			{coord, "/reports/metropolitan.pdf", app.ReportRequest{Kind: "metropolitan"}, "report", "metropolitan", "rapport-metropolitain-" + y + ".pdf"},
 			{coord, fmt.Sprintf("/partners/%d/report.pdf", caf.ID), app.ReportRequest{Kind: "partner", Partner: caf.Name}, "partner", strconv.Itoa(int(caf.ID)), fmt.Sprintf("rapport-partenaire-%d-%s.pdf", caf.ID, y)},
 			{head, fmt.Sprintf("/pupils/%d/dossier.pdf", p.ID), app.ReportRequest{Kind: "pupil", PupilID: p.ID}, "pupil", strconv.Itoa(int(p.ID)), fmt.Sprintf("dossier-%d-%s.pdf", p.ID, y)},
+			{coord, "/reports/impact.pdf", app.ReportRequest{Kind: "impact"}, "report", "impact", "bilan-annuel-" + y + ".pdf"},
+			{coord, fmt.Sprintf("/reports/impact.pdf?convention=%d", agreement.ID), app.ReportRequest{Kind: "impact", Convention: agreement.ID},
+				"funding_agreement", strconv.Itoa(int(agreement.ID)), fmt.Sprintf("bilan-annuel-convention-%d-%s.pdf", agreement.ID, y)},
 		} {
 			r := c.web.get(c.path)
 			if r.Status != http.StatusOK {

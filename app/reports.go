@@ -19,11 +19,13 @@ import (
 
 // ReportRequest is a report asked from the command line.
 type ReportRequest struct {
-	// Kind is establishment, metropolitan, partner or pupil.
+	// Kind is establishment, metropolitan, partner, pupil or impact.
 	Kind    string
 	UAI     string
 	Partner string
 	PupilID uint
+	// Convention is the funding agreement of an annual review, 0 for the metropolis's.
+	Convention uint
 	// Year is the school year, "2025-2026"; empty means the current one.
 	Year string
 	// Output is the PDF file to write; empty gives a name in the current directory.
@@ -31,12 +33,13 @@ type ReportRequest struct {
 }
 
 // ReportKinds are the reports the command line produces.
-var ReportKinds = []string{string(reporting.Establishment), string(reporting.Metropolitan), string(reporting.Partner), string(reporting.Pupil)}
+var ReportKinds = []string{string(reporting.Establishment), string(reporting.Metropolitan), string(reporting.Partner), string(reporting.Pupil),
+	string(reporting.Impact)}
 
 // cliActor is who the audit log records for the command line.
 var cliActor = models.Actor{Email: "cli"}
 
-// Report writes one of the four PDF reports to a file, for scheduled sending. The command line
+// Report writes one of the PDF reports to a file, for scheduled sending. The command line
 // acts for the server's operator: the establishment report is nominative (it stays inside the
 // establishment), and the pupil's dossier leaves restricted notes out, as for a head teacher.
 func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) error {
@@ -89,7 +92,8 @@ func Report(ctx context.Context, cfg Config, r ReportRequest, out io.Writer) err
 
 // reportTarget resolves what the command line asked for, and the scope it reads with: it
 // acts for the server's operator, as a head teacher of the establishment for the
-// establishment summary and the pupil's dossier, as the coordination for a partner.
+// establishment summary and the pupil's dossier, as the coordination for a partner and the
+// annual review.
 func reportTarget(ctx context.Context, db *gorm.DB, r ReportRequest) (reporting.Request, error) {
 	req := reporting.Request{Kind: reporting.Kind(r.Kind)}
 	switch req.Kind {
@@ -114,6 +118,16 @@ func reportTarget(ctx context.Context, db *gorm.DB, r ReportRequest) (reporting.
 			return req, err
 		}
 		req.ID, req.Scope = p.ID, models.Scope{Role: models.RoleCoordinator}
+	case reporting.Impact:
+		// The annual review, as the coordination reads it.
+		req.ID, req.Scope = r.Convention, models.Scope{Role: models.RoleCoordinator}
+		if r.Convention != 0 {
+			if _, err := models.LoadFundingAgreement(ctx, db, req.Scope, r.Convention); errors.Is(err, models.ErrNotFound) {
+				return req, fmt.Errorf("convention de financement n° %d introuvable : voyez la liste sur la page Conventions", r.Convention)
+			} else if err != nil {
+				return req, err
+			}
+		}
 	case reporting.Pupil:
 		var p models.Pupil
 		err := db.WithContext(ctx).Select("id, establishment_id").Where("anonymised_at IS NULL").Take(&p, r.PupilID).Error

@@ -22,6 +22,10 @@ func reportRoutes(signedIn *echo.Group, h *handlers.Handlers) {
 	signedIn.GET("/reports/metropolitan.pdf", h.MetropolitanPDF, anonymised)
 	signedIn.GET("/partners/:id/report", h.PartnerReport, anonymised)
 	signedIn.GET("/partners/:id/report.pdf", h.PartnerPDF, anonymised)
+	// The annual review: the metropolis's to the coordination, an agreement's to the
+	// coordination and to the agents of its funder (the scope decides: 404 otherwise).
+	signedIn.GET("/reports/impact", h.ImpactReview, anonymised)
+	signedIn.GET("/reports/impact.pdf", h.ImpactPDF, anonymised)
 	coordination := handlers.RequireRoles(models.RoleCoordinator)
 	signedIn.POST("/reports/metropolitan/refresh", h.RefreshMetropolitan, coordination)
 	signedIn.GET("/establishments/:uai/edit", h.EditEstablishmentForm, coordination)

@@ -119,6 +119,12 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		if err := a.Snapshots.Warm(ctx, calendar.SchoolYearOf(now)); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: metropolitan figures", "error", models.RedactedError(err))
 		}
+		// The metropolis's annual review of this year and of the last one, likewise.
+		for _, y := range []calendar.SchoolYear{calendar.SchoolYearOf(now), calendar.SchoolYearOf(now).Previous()} {
+			if err := a.Snapshots.WarmImpact(ctx, y); err != nil && ctx.Err() == nil {
+				a.Log.Warn("housekeeping: annual review", "error", models.RedactedError(err))
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -30,7 +30,7 @@ var pages = []struct {
 	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk", "/settings/reports", "/settings/security", "/reports/metropolitan",
 		"/reports/metropolitan?by=establishment", "/partners/1/report", "/settings/activity-kinds", "/settings/activity-kinds/new",
 		"/settings/activity-kinds/5", "/conventions", "/conventions/new", "/conventions/1", "/conventions/1/edit", "/settings/unit-costs",
-		"/settings/unit-costs/new", "/settings/unit-costs/1"}},
+		"/settings/unit-costs/new", "/settings/unit-costs/1", "/reports/impact", "/reports/impact?year=2025-2026&convention=1"}},
 	{"mediation@demo.test", []string{"/pupils", "/pupils/new", "/pupils?status=active&sort=risk", "/referrals", "/referrals?status=draft", "/meetings",
 		"/meetings?mine=1&week=2026-12-07", "/establishments", "/establishments/0599101X", "/activities", "/activities/new",
 		"/activities?year=2026-2027&kind=1", "/activities/1", "/conflicts", "/conflicts/new", "/conflicts?follow_up=1&outcome=pending",
@@ -38,7 +38,7 @@ var pages = []struct {
 	{"direction@demo.test", []string{"/pupils", "/referrals", "/meetings", "/establishments/0599101X", "/establishments/0599101X?year=2015-2016",
 		"/activities", "/activities/1", "/conflicts", "/case-reviews", "/case-reviews/new"}},
 	{"caf@demo.test", []string{"/referrals", "/referrals?status=sent&overdue=1", "/partners/1/report", "/reports/metropolitan?by=commune",
-		"/conventions", "/conventions/1"}},
+		"/conventions", "/conventions/1", "/reports/impact?year=2025-2026&convention=1"}},
 }
 
 // flow is a page reached by doing something rather than by its address: a form sent with

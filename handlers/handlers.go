@@ -39,7 +39,7 @@ type Handlers struct {
 	SecureCookies bool
 	// Importers are the file imports offered to administrators, by kind.
 	Importers map[string]Importer
-	// Snapshots serves the metropolitan figures (the overview, its PDF).
+	// Snapshots serves the metropolitan figures (the overview, its PDF) and the annual reviews.
 	Snapshots *reports.Snapshots
 }
 
@@ -115,7 +115,7 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, fundsAgree
 		items = append(items, views.NavItem{Href: "/reports/metropolitan", Label: loc.T("nav.metropolitan")})
 	}
 	if role == models.RoleCoordinator || role == models.RoleAdmin || role == models.RolePartner && fundsAgreement {
-		items = append(items, views.NavItem{Href: "/conventions", Label: loc.T("impact.nav"), Also: []string{"/settings/unit-costs"}})
+		items = append(items, views.NavItem{Href: "/conventions", Label: loc.T("impact.nav"), Also: []string{"/settings/unit-costs", "/reports/impact"}})
 	}
 	if role == models.RoleCoordinator {
 		items = append(items, views.NavItem{Href: "/partners", Label: loc.T("nav.partners")},

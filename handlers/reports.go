@@ -38,6 +38,8 @@ type ReportPage struct {
 	// Refresh is where the coordination asks for the figures to be computed again (the
 	// metropolitan overview), with the grouping to come back to.
 	Refresh, RefreshBy string
+	// Choices are the lists the form offers beside the year (the annual review's agreement).
+	Choices []ReportChoice
 }
 
 // reportYear reads the year parameter: empty is the current school year; a malformed one is a
@@ -285,4 +287,73 @@ func (h *Handlers) SaveReportSettings(c echo.Context) error {
 	}
 	h.flash(c, "report.settings.saved")
 	return redirect(c, "/settings/reports")
+}
+
+// ReportChoice is a list the report's GET form offers beside the year (the annual review's
+// agreement).
+type ReportChoice struct {
+	Name, Label string
+	Options     []ReportOption
+}
+
+// ReportOption is an entry of a ReportChoice.
+type ReportOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// ImpactReview shows the annual review of school mediation, of the metropolis (the
+// coordination) or of a funding agreement (the coordination, and the agents of its funder).
+func (h *Handlers) ImpactReview(c echo.Context) error {
+	return h.impactReview(c, false)
+}
+
+// ImpactPDF downloads the annual review.
+func (h *Handlers) ImpactPDF(c echo.Context) error {
+	return h.impactReview(c, true)
+}
+
+func (h *Handlers) impactReview(c echo.Context, asPDF bool) error {
+	y, err := h.reportYear(c)
+	if err != nil {
+		return err
+	}
+	loc := h.localizer(c)
+	ctx := c.Request().Context()
+	s := currentScope(c)
+	var id uint
+	if raw := c.QueryParam("convention"); raw != "" {
+		n, err := strconv.ParseUint(raw, 10, 32)
+		if err != nil || n == 0 {
+			return pageError{http.StatusBadRequest, loc.T("impact.review.bad_convention", "Value", raw)}
+		}
+		id = uint(n)
+	}
+	agreements, err := models.ListFundingAgreements(ctx, h.DB, s)
+	if err != nil {
+		return notFound(err)
+	}
+	if id == 0 && s.Role == models.RolePartner {
+		// A funder's agent reads its agreements' reviews only: the first one, when none is asked.
+		if len(agreements) == 0 {
+			return echo.ErrNotFound
+		}
+		target := "/reports/impact"
+		if asPDF {
+			target += ".pdf"
+		}
+		return redirect(c, fmt.Sprintf("%s?year=%s&convention=%d", target, y, agreements[0].ID))
+	}
+	return h.answerReport(c, asPDF, reporting.Request{Kind: reporting.Impact, ID: id, Year: y}, func(a reporting.Assembled) ReportPage {
+		p := ReportPage{Page: h.page(c, "impact.review.title"), Years: a.Years, Action: "/reports/impact"}
+		choice := ReportChoice{Name: "convention", Label: loc.T("impact.review.agreement_choice")}
+		if s.Role != models.RolePartner {
+			choice.Options = append(choice.Options, ReportOption{Value: "", Label: loc.T("impact.review.whole_metropolis"), Selected: id == 0})
+		}
+		for _, ag := range agreements {
+			choice.Options = append(choice.Options, ReportOption{Value: strconv.Itoa(int(ag.ID)), Label: ag.Title, Selected: ag.ID == id})
+		}
+		p.Choices = []ReportChoice{choice}
+		return p
+	})
 }

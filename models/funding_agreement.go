@@ -560,6 +560,10 @@ func DeleteFundingAgreement(ctx context.Context, db *gorm.DB, s Scope, actor Act
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
+		// Its annual reviews' snapshots (report "impact", variant its id) go with it.
+		if err := tx.Exec("DELETE FROM report_snapshots WHERE report = ? AND variant = ?", "impact", strconv.FormatUint(uint64(id), 10)).Error; err != nil {
+			return err
+		}
 		return RecordAudit(ctx, tx, now, actor, AuditDeleted, "funding_agreement", fmt.Sprint(id), agreementAudit(current))
 	})
 	return wrapEdit(err, "delete funding agreement")

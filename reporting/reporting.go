@@ -33,10 +33,12 @@ const (
 	Metropolitan  Kind = "metropolitan"
 	Partner       Kind = "partner"
 	Pupil         Kind = "pupil"
+	// Impact is the annual review (« Bilan annuel »), of the metropolis or of an agreement (ID).
+	Impact Kind = "impact"
 )
 
 // Kinds lists the reports, in the order the command's usage gives them.
-var Kinds = []Kind{Establishment, Metropolitan, Partner, Pupil}
+var Kinds = []Kind{Establishment, Metropolitan, Partner, Pupil, Impact}
 
 // Valid tells whether k is a known report.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
@@ -49,13 +51,14 @@ type Request struct {
 	Scope models.Scope
 	Year  calendar.SchoolYear
 	Now   time.Time
-	// The target: UAI for the establishment summary, ID for a partner or a pupil.
+	// The target: UAI for the establishment summary, ID for a partner, a pupil or the funding
+	// agreement of an annual review (0: the metropolis's).
 	UAI string
 	ID  uint
 	// Grouping is the grouping the metropolitan overview page shows (the PDF shows them all).
 	Grouping reports.Grouping
-	// Snapshots serves the metropolitan figures; Fresh computes them now and stores them as
-	// the year's snapshot (the command line) instead of reading the snapshot.
+	// Snapshots serves the metropolitan figures and the annual reviews; Fresh computes them now
+	// and stores them as the year's snapshot (the command line) instead of reading the snapshot.
 	Snapshots *reports.Snapshots
 	Fresh     bool
 }
@@ -66,7 +69,8 @@ type Assembled struct {
 	Year calendar.SchoolYear
 	// Years are the school years with figures, for the year picker.
 	Years []calendar.SchoolYear
-	// Name names the target for a page title: the establishment's name (empty otherwise).
+	// Name names the target for a page title: the establishment's name, the agreement's title
+	// (empty otherwise).
 	Name string
 	// Note is the legend of the small-count marks of the anonymised reports.
 	Note string
@@ -131,6 +135,21 @@ func Assemble(ctx context.Context, db *gorm.DB, loc *views.Localizer, r Request)
 		a.File, a.RecordType, a.RecordID = fmt.Sprintf("rapport-partenaire-%d-%s.pdf", r.ID, y), "partner", strconv.Itoa(int(r.ID))
 		a.Link = fmt.Sprintf("/partners/%d/report.pdf?year=%s", r.ID, y)
 		a.full = func() views.Report { return loc.PartnerReport(f) }
+		a.page = a.full
+		return a, err
+	case Impact:
+		rv, err := r.Snapshots.Impact(ctx, r.Scope, y, r.ID, r.Fresh)
+		a.Years, a.Note = rv.ImpactYears(), loc.SuppressionNote(rv.Threshold())
+		a.File, a.RecordType, a.RecordID = fmt.Sprintf("bilan-annuel-%s.pdf", y), "report", "impact"
+		a.Link = "/reports/impact.pdf?year=" + y.String()
+		if r.ID != 0 {
+			a.File, a.RecordType, a.RecordID = fmt.Sprintf("bilan-annuel-convention-%d-%s.pdf", r.ID, y), "funding_agreement", strconv.Itoa(int(r.ID))
+			a.Link += "&convention=" + strconv.Itoa(int(r.ID))
+		}
+		if rv.Agreement != nil {
+			a.Name = rv.Agreement.Title
+		}
+		a.full = func() views.Report { return loc.ImpactReport(rv) }
 		a.page = a.full
 		return a, err
 	case Pupil:

@@ -66,7 +66,7 @@ Commandes :
   import indicators FICHIER --uai UAI
              importe un export d'absences mensuelles des élèves suivis
   purge      anonymise les dossiers clos dont la durée de conservation est passée (--dry-run : compter)
-  report establishment --uai UAI | metropolitan | partner --partner NOM | pupil --pupil N
+  report establishment --uai UAI | metropolitan | partner --partner NOM | pupil --pupil N | impact [--convention N]
              écrit un rapport PDF (--year 2025-2026, -o FICHIER.pdf)
   loadtest   rejoue le travail des utilisateurs contre un serveur en marche et mesure (--duration, --clients)
   version    affiche la version
@@ -78,7 +78,7 @@ Configuration (les options l'emportent sur l'environnement) :
   MEDIATION_SECURE_COOKIES true derrière TLS : cookies marqués Secure
   MEDIATION_SESSION_IDLE   durée d'inactivité qui ferme une session (défaut 30m)
   MEDIATION_SESSION_LIFETIME  durée maximale d'une session (défaut 12h)
-  MEDIATION_REPORT_MAX_AGE âge au-delà duquel les chiffres métropolitains de l'année en cours sont recalculés s'ils ont changé (défaut 5m)
+  MEDIATION_REPORT_MAX_AGE âge au-delà duquel les chiffres métropolitains et les bilans annuels de l'année en cours sont recalculés s'ils ont changé (défaut 5m)
   MEDIATION_LOG_FORMAT     text (défaut) ou json
   MEDIATION_LOG_LEVEL      debug, info (défaut), warn ou error
   MEDIATION_DB_CONNS       connexions PostgreSQL au plus par instance (défaut 20)
@@ -596,14 +596,14 @@ func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
-// report writes one of the four PDF reports.
+// report writes one of the PDF reports.
 func report(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 || !slices.Contains(app.ReportKinds, args[0]) {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(e.stdout, "Usage : mediation report establishment|metropolitan|partner|pupil [options]   (mediation report establishment --help)")
+			fmt.Fprintln(e.stdout, "Usage : mediation report establishment|metropolitan|partner|pupil|impact [options]   (mediation report establishment --help)")
 			return nil
 		}
-		fmt.Fprintln(e.stderr, "mediation : quel rapport ? mediation report establishment|metropolitan|partner|pupil [options]")
+		fmt.Fprintln(e.stderr, "mediation : quel rapport ? mediation report establishment|metropolitan|partner|pupil|impact [options]")
 		return errUsage
 	}
 	kind := args[0]
@@ -612,6 +612,7 @@ func report(ctx context.Context, args []string, e env) error {
 		"metropolitan":  "report metropolitan [--year 2025-2026] [-o FICHIER.pdf]\n\nRapport métropolitain anonymisé, avec son annexe de méthode.",
 		"partner":       "report partner --partner NOM [--year 2025-2026] [-o FICHIER.pdf]\n\nRapport anonymisé des orientations reçues par un organisme partenaire.",
 		"pupil":         "report pupil --pupil N [--year 2025-2026] [-o FICHIER.pdf]\n\nDossier d'un élève (sans les notes restreintes).",
+		"impact":        "report impact [--year 2025-2026] [--convention N] [--out FICHIER.pdf]\n\nBilan annuel de la médiation scolaire (anonymisé, avec son annexe de méthode), de toute la métropole ou d'une convention de financement.",
 	}[kind]
 	fs := newFlags("report "+kind, synopsis, e)
 	r := app.ReportRequest{Kind: kind}
@@ -622,9 +623,12 @@ func report(ctx context.Context, args []string, e env) error {
 		fs.StringVar(&r.Partner, "partner", "", "nom exact de l'organisme partenaire (obligatoire)")
 	case "pupil":
 		fs.UintVar(&r.PupilID, "pupil", 0, "numéro du dossier élève (obligatoire)")
+	case "impact":
+		fs.UintVar(&r.Convention, "convention", 0, "numéro de la convention de financement (défaut : toute la métropole)")
 	}
 	fs.StringVar(&r.Year, "year", "", "année scolaire, par exemple 2025-2026 (défaut : l'année en cours)")
 	fs.StringVar(&r.Output, "o", "", "fichier PDF à écrire (défaut : un nom dans le répertoire courant)")
+	fs.StringVar(&r.Output, "out", "", "comme -o")
 	database := fs.String("database", "", "base de données (défaut : MEDIATION_DATABASE_URL, sinon sqlite:data/mediation.db)")
 	if err := parse(fs, args[1:], e); err != nil {
 		return err

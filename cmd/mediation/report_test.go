@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 	"mediation/models/dbtest"
 )
 
-// The four reports from the command line, and each of their failures as one clear line.
+// The reports from the command line, and each of their failures as one clear line.
 func TestReportCommand(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
@@ -37,6 +38,7 @@ func TestReportCommand(t *testing.T) {
 			{"metropolitan", []string{"report", "metropolitan"}},
 			{"partner", []string{"report", "partner", "--partner", strings.ToUpper(caf.Name)}},
 			{"pupil", []string{"report", "pupil", "--pupil", strconv.Itoa(int(p.ID))}},
+			{"impact", []string{"report", "impact"}},
 		} {
 			out := filepath.Join(dir, c.name+".pdf")
 			code, stdout, errOut := mediation(t, "", nil, append(c.args, "-o", out, dbFlag(u))...)
@@ -51,8 +53,23 @@ func TestReportCommand(t *testing.T) {
 		}
 		var audited int64
 		dbtest.Must(t, db.Model(&models.AuditEvent{}).Where("action = ? AND actor_email = ?", models.AuditPDFExported, "cli").Count(&audited).Error)
-		if audited != 4 {
-			t.Errorf("%d audit events, want 4", audited)
+		if audited != 5 {
+			t.Errorf("%d audit events, want 5", audited)
+		}
+		// The annual review of an agreement, as the brief writes it: --convention and --out.
+		var agreement models.FundingAgreement
+		must(t, db.Order("id").Take(&agreement).Error)
+		out := filepath.Join(dir, "bilan.pdf")
+		year := strconv.Itoa(agreement.FirstYear) + "-" + strconv.Itoa(agreement.FirstYear+1)
+		if code, stdout, errOut := mediation(t, "", nil, "report", "impact", "--year", year, "--convention", strconv.Itoa(int(agreement.ID)),
+			"--out", out, dbFlag(u)); code != 0 || !strings.Contains(stdout, "Rapport écrit : "+out) {
+			t.Errorf("impact of agreement %d: exit %d %q %q", agreement.ID, code, stdout, errOut)
+		} else if b, err := os.ReadFile(out); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+			t.Errorf("impact of agreement %d: not a PDF (%v)", agreement.ID, err)
+		} else if _, err := exec.LookPath("qpdf"); err == nil {
+			if msg, err := exec.Command("qpdf", "--check", out).CombinedOutput(); err != nil {
+				t.Errorf("qpdf --check: %v\n%s", err, msg)
+			}
 		}
 		for _, c := range []struct {
 			args []string
@@ -62,6 +79,8 @@ func TestReportCommand(t *testing.T) {
 			{[]string{"report", "establishment", "--uai", "0000000A"}, 1, "établissement « 0000000A » inconnu"},
 			{[]string{"report", "partner", "--partner", "Personne"}, 1, "organisme partenaire « Personne » inconnu"},
 			{[]string{"report", "pupil", "--pupil", "999999"}, 1, "dossier élève n° 999999 introuvable"},
+			{[]string{"report", "impact", "--convention", "999999"}, 1, "convention de financement n° 999999 introuvable"},
+			{[]string{"report", "impact", "--year", "2010-2011"}, 1, "aucune donnée pour l'année scolaire 2010-2011"},
 			{[]string{"report", "metropolitan", "--year", "2010-2011"}, 1, "aucune donnée pour l'année scolaire 2010-2011"},
 			{[]string{"report", "metropolitan", "--year", "2010"}, 1, "année scolaire « 2010 » invalide"},
 			{[]string{"report", "establishment"}, 2, "l'option --uai est obligatoire"},

@@ -1,5 +1,7 @@
 package reports
 
+import "encoding/json"
+
 // The raw anonymised figures are read by unexported loaders only; the tests of their
 // queries, worked out by hand, read them through these names.
 var (
@@ -16,3 +18,31 @@ var ChangeStamp = changeStamp
 
 // ResetActivity makes a an empty Activity, as the reports start their sums.
 func ResetActivity(a *Activity) { *a = *newActivity() }
+
+// PrintedImpact is what a snapshot of the annual review keeps of it: what may be printed.
+func PrintedImpact(r Impact) string {
+	b, err := json.Marshal(r.payload())
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// ImpactStamp is the stamp of the annual review of a school year.
+var ImpactStamp = impactStamp
+
+// SnapshotRoundTrip is the review as a snapshot gives it back: stored as JSON, then read.
+func SnapshotRoundTrip(r Impact) (Impact, error) {
+	b, err := json.Marshal(r.payload())
+	if err != nil {
+		return r, err
+	}
+	var p impactPayload
+	if err := json.Unmarshal(b, &p); err != nil {
+		return r, err
+	}
+	return p.impact(r.Year, r.threshold)
+}
+
+// AvoidedCostsOf values a year's results with the unit values.
+var AvoidedCostsOf = avoidedCosts

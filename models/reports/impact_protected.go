@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"time"
+
 	"mediation/models"
 	"mediation/models/calendar"
 	"mediation/models/disclosure"
@@ -234,6 +236,10 @@ type Impact struct {
 	UnitCosts []models.UnitCost
 	threshold int
 	years     []ImpactYearReview
+	// ComputedAt is when the figures were computed (the snapshot's time).
+	ComputedAt time.Time
+	// pickable are the years the review may be asked for (Snapshots.Impact).
+	pickable []calendar.SchoolYear
 }
 
 // Threshold is the small-count threshold the figures were protected with.

@@ -58,6 +58,10 @@ type reportSnapshot struct {
 	Elapsed    int
 	ComputedAt time.Time
 	Payload    string
+	// Inputs is the version of what a report reads besides the year's data, which no change
+	// stamp follows (the annual review's unit values and agreement; empty for the metropolitan
+	// report): a snapshot of other inputs is not shown.
+	Inputs string
 	// RefreshingUntil is the lease of the instance computing the figures.
 	RefreshingUntil *time.Time
 }
@@ -311,7 +315,22 @@ func (s *Snapshots) stale(ctx context.Context, snap reportSnapshot, y calendar.S
 // refreshLater refreshes the year's snapshot in the background, unless this process is
 // already doing it; another instance holding the lease does it instead.
 func (s *Snapshots) refreshLater(y calendar.SchoolYear) {
-	key := y.String()
+	s.runLater(y.String(), "metropolitan figures not refreshed", func(ctx context.Context) error {
+		snap, err := s.ensure(ctx, y)
+		if err != nil {
+			return err
+		}
+		took, err := s.takeLease(ctx, snap)
+		if took {
+			_, err = s.compute(ctx, snap)
+		}
+		return err
+	})
+}
+
+// runLater runs a refresh in the background under key, unless this process is already running
+// one under that key; its failure is logged with the message failed.
+func (s *Snapshots) runLater(key, failed string, refresh func(ctx context.Context) error) {
 	s.mu.Lock()
 	if s.refreshing[key] {
 		s.mu.Unlock()
@@ -329,15 +348,8 @@ func (s *Snapshots) refreshLater(y calendar.SchoolYear) {
 		}()
 		ctx, cancel := context.WithTimeout(context.Background(), s.Lease)
 		defer cancel()
-		snap, err := s.ensure(ctx, y)
-		if err == nil {
-			var took bool
-			if took, err = s.takeLease(ctx, snap); took {
-				_, err = s.compute(ctx, snap)
-			}
-		}
-		if err != nil {
-			s.Log.Error("metropolitan figures not refreshed", "year", key, "error", err)
+		if err := refresh(ctx); err != nil {
+			s.Log.Error(failed, "key", key, "error", err)
 		}
 	}()
 }
@@ -345,12 +357,20 @@ func (s *Snapshots) refreshLater(y calendar.SchoolYear) {
 // firstComputation computes a year that has no usable snapshot, once across instances: the
 // one that takes the lease computes, the others wait for its figures.
 func (s *Snapshots) firstComputation(ctx context.Context, y calendar.SchoolYear, threshold int) (reportSnapshot, error) {
+	return s.firstComputationOf(ctx, func(ctx context.Context) (reportSnapshot, error) { return s.ensure(ctx, y) },
+		func(snap reportSnapshot) bool { return snap.Stamp >= 0 && snap.Threshold == threshold }, s.compute)
+}
+
+// firstComputationOf waits for a usable snapshot: the row from ensure, computed by compute
+// when this process takes its lease, or by the instance that holds it.
+func (s *Snapshots) firstComputationOf(ctx context.Context, ensure func(context.Context) (reportSnapshot, error),
+	usable func(reportSnapshot) bool, compute func(context.Context, reportSnapshot) (reportSnapshot, error)) (reportSnapshot, error) {
 	for {
-		snap, err := s.ensure(ctx, y)
+		snap, err := ensure(ctx)
 		if err != nil {
 			return snap, err
 		}
-		if snap.Stamp >= 0 && snap.Threshold == threshold {
+		if usable(snap) {
 			return snap, nil // computed by another instance meanwhile
 		}
 		took, err := s.takeLease(ctx, snap)
@@ -358,7 +378,7 @@ func (s *Snapshots) firstComputation(ctx context.Context, y calendar.SchoolYear,
 			return snap, err
 		}
 		if took {
-			return s.compute(ctx, snap)
+			return compute(ctx, snap)
 		}
 		select {
 		case <-ctx.Done():
@@ -370,8 +390,13 @@ func (s *Snapshots) firstComputation(ctx context.Context, y calendar.SchoolYear,
 
 // read reads the year's snapshot, if any, with its figures or without (Payload empty).
 func (s *Snapshots) read(ctx context.Context, y calendar.SchoolYear, payload bool) (reportSnapshot, bool, error) {
+	return s.readKey(ctx, snapshotMetropolitan, "", y, payload)
+}
+
+// readKey reads the snapshot of a report, year and variant, if any.
+func (s *Snapshots) readKey(ctx context.Context, report, variant string, y calendar.SchoolYear, payload bool) (reportSnapshot, bool, error) {
 	var snap reportSnapshot
-	q := s.DB.WithContext(ctx).Where("report = ? AND year = ? AND variant = ?", snapshotMetropolitan, y.String(), "")
+	q := s.DB.WithContext(ctx).Where("report = ? AND year = ? AND variant = ?", report, y.String(), variant)
 	if !payload {
 		q = q.Omit("payload")
 	}
@@ -380,31 +405,37 @@ func (s *Snapshots) read(ctx context.Context, y calendar.SchoolYear, payload boo
 		return snap, false, nil
 	}
 	if err != nil {
-		return snap, false, fmt.Errorf("reports: read the snapshot of %s: %w", y, err)
+		return snap, false, fmt.Errorf("reports: read the snapshot %s of %s: %w", report, y, err)
 	}
 	return snap, true, nil
 }
 
 // ensure returns the year's snapshot row, creating an empty one (stamp -1) if there is none.
 func (s *Snapshots) ensure(ctx context.Context, y calendar.SchoolYear) (reportSnapshot, error) {
-	empty := reportSnapshot{Report: snapshotMetropolitan, Year: y.String(), Stamp: -1, ComputedAt: s.Now().UTC()}
+	return s.ensureKey(ctx, snapshotMetropolitan, "", y)
+}
+
+// ensureKey returns the snapshot row of a report, year and variant, creating an empty one
+// (stamp -1) if there is none.
+func (s *Snapshots) ensureKey(ctx context.Context, report, variant string, y calendar.SchoolYear) (reportSnapshot, error) {
+	empty := reportSnapshot{Report: report, Year: y.String(), Variant: variant, Stamp: -1, ComputedAt: s.Now().UTC()}
 	if err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&empty).Error; err != nil {
-		return empty, fmt.Errorf("reports: create the snapshot of %s: %w", y, err)
+		return empty, fmt.Errorf("reports: create the snapshot %s of %s: %w", report, y, err)
 	}
-	snap, _, err := s.read(ctx, y, true)
+	snap, _, err := s.readKey(ctx, report, variant, y, true)
 	return snap, err
 }
 
 // takeLease takes the snapshot's refresh lease if nobody holds it and the snapshot is still the
-// one read (same stamp and threshold: an instance that computed it meanwhile has released the
+// one read (same stamp, threshold and inputs: an instance that computed it meanwhile has released the
 // lease, and its figures must not be computed again): one conditional update, which one
 // instance wins. The lease runs on the real clock (how long a computation may take), not on
 // the application's, which tests fix.
 func (s *Snapshots) takeLease(ctx context.Context, snap reportSnapshot) (bool, error) {
 	now := time.Now().UTC()
 	res := s.DB.WithContext(ctx).Model(&reportSnapshot{}).
-		Where("id = ? AND stamp = ? AND threshold = ? AND (refreshing_until IS NULL OR refreshing_until < ?)",
-			snap.ID, snap.Stamp, snap.Threshold, now).
+		Where("id = ? AND stamp = ? AND threshold = ? AND inputs = ? AND (refreshing_until IS NULL OR refreshing_until < ?)",
+			snap.ID, snap.Stamp, snap.Threshold, snap.Inputs, now).
 		Update("refreshing_until", now.Add(s.Lease))
 	if res.Error != nil {
 		return false, fmt.Errorf("reports: lease the snapshot of %s: %w", snap.Year, res.Error)
