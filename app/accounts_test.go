@@ -188,6 +188,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		routes = append(routes, reportRoutes(t, s.App.DB)...)
 		routes = append(routes, activityRoutes(t, s.App.DB)...)
 		routes = append(routes, conventionRoutes(t, s.App.DB)...)
+		routes = append(routes, letterRoutes(t, s.App.DB)...)
 		routes = append(routes, caseworkRoutes(t, s.App.DB)...)
 		accounts := map[models.Role]string{
 			models.RoleMediator: "mediation@demo.test", models.RoleHeadTeacher: "direction@demo.test", models.RolePartner: "caf@demo.test",

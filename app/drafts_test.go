@@ -483,6 +483,7 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 		}
 		const button, signIn, secret, admin = "a button, nothing typed", "signing in", "a secret is never kept", "a short administrative form, not casework"
 		const schedule = "a date, a kind and who attends: nothing typed at length"
+		const letter = "a letter's text, edited by the coordination from the version in force (kept in its history): not casework"
 		noDraft := map[string]string{
 			"/login": signIn, "/login/code": signIn, "/language": button, "/logout": button,
 			"/account/password": secret, "/account/security": secret, "/account/security/disable": secret,
@@ -495,7 +496,8 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 			"/admin/imports": "a file upload", "/admin/imports/:token/apply": button,
 			"/case-reviews": schedule, "/case-reviews/:id": schedule, "/case-reviews/:id/pupils": button,
 			"/activities/:id/delete": button, "/settings/activity-kinds": admin, "/settings/activity-kinds/:id": admin,
-			"/conventions/:id/delete": button,
+			"/conventions/:id/delete":      button,
+			"/settings/letters/:doc/:lang": letter, "/settings/letters/:doc/:lang/validate": button,
 		}
 		kept := map[string]bool{}
 		for _, r := range handlers.DraftRoutes() {
