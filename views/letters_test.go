@@ -295,3 +295,27 @@ func TestLetterLangOf(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkArabicConsentForm measures the heaviest letter: the consent form, French and Arabic,
+// with the long sample file (two pages, three fonts subset and embedded).
+func BenchmarkArabicConsentForm(b *testing.B) {
+	v, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	loc := v.Localizer("fr")
+	fr, _ := LetterLangByCode("fr")
+	ar, _ := LetterLangByCode("ar")
+	d := SampleLetterData(models.LetterConsent, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	french := LetterText{Lang: fr, Body: ShippedLetter(models.LetterConsent, "fr"), Validated: true}
+	tr := &LetterText{Lang: ar, Body: ShippedLetter(models.LetterConsent, "ar"), Validated: true}
+	var size int
+	for b.Loop() {
+		pdf, _, err := loc.LetterPDF(d, french, tr, d.Written)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(pdf)
+	}
+	b.ReportMetric(float64(size), "bytes/pdf")
+}
