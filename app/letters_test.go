@@ -219,7 +219,7 @@ func TestFamilyLettersOverHTTP(t *testing.T) {
 		}
 		file := med.get(fmt.Sprintf("/pupils/%d", r.planned.PupilID))
 		if !strings.Contains(file.Body, `id="letters"`) || !strings.Contains(file.Body, "français et arabe") ||
-			!strings.Contains(file.Body, "français seul") {
+			!strings.Contains(file.Body, "français seul") || !strings.Contains(html.UnescapeString(file.Body), "Impression d'un courrier pour la famille") {
 			t.Errorf("the file does not list the letters:\n%s", excerpt(file.Body))
 		}
 

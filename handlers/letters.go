@@ -138,7 +138,9 @@ func (h *Handlers) sendLetter(c echo.Context, d views.LetterData, lang views.Let
 	french := views.LetterText{Lang: fr, Body: versions[d.Document]["fr"].Body, Validated: true}
 	var translation *views.LetterText
 	printed := ""
-	if v := versions[d.Document][lang.Code]; lang.Code != "fr" && v.Validated() {
+	// A validated text was checked when saved; one the placeholders no longer fit (after an
+	// upgrade) is left out rather than failing the letter: French alone.
+	if v := versions[d.Document][lang.Code]; lang.Code != "fr" && v.Validated() && views.CheckLetter(d.Document, v.Body) == nil {
 		translation = &views.LetterText{Lang: lang, Body: v.Body, Validated: true}
 		printed = lang.Code
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -191,7 +192,7 @@ func RecordFamilyLetter(ctx context.Context, db *gorm.DB, actor Actor, now time.
 			return err
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditPDFExported, recordType, fmt.Sprint(recordID),
-			fmt.Sprintf("letter %s lang=%s printed=fr+%s", doc, lang, printed))
+			strings.TrimSuffix(fmt.Sprintf("letter %s lang=%s printed=fr+%s", doc, lang, printed), "+"))
 	})
 	if err != nil {
 		return fmt.Errorf("models: record letter %s for pupil %d: %w", doc, pupilID, err)
