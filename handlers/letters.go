@@ -302,9 +302,11 @@ type LetterTemplatePage struct {
 	Language views.LetterLang
 	Current  letterVersion
 	Body     string
-	Fields   []string
-	History  []models.LetterTemplate
-	Errors   map[string]string
+	// BasedOn is the version the form was typed on: the one in force, or a draft's.
+	BasedOn uint
+	Fields  []string
+	History []models.LetterTemplate
+	Errors  map[string]string
 }
 
 // letterParams reads the document and language of a settings route; anything else is not found.
@@ -330,7 +332,7 @@ func (h *Handlers) letterTemplatePage(c echo.Context, doc models.LetterDocument,
 	p := LetterTemplatePage{Page: h.page(c, "letters.settings.title"), Doc: doc, Language: l, Current: versions[doc][l.Code],
 		Fields: views.LetterFields(doc), History: hist}
 	p.Title = p.T("letters.edit.title", "Doc", p.T("letters.doc."+string(doc)), "Lang", l.Name)
-	p.Body = p.Current.Body
+	p.Body, p.BasedOn = p.Current.Body, p.Current.ID
 	return p, nil
 }
 
@@ -340,9 +342,21 @@ func (h *Handlers) LetterTemplateForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	_, draft, err := h.restoreDraft(c)
+	if err != nil {
+		return err
+	}
 	p, err := h.letterTemplatePage(c, doc, l)
 	if err != nil {
 		return err
+	}
+	if draft != nil {
+		// The text typed before the session expired, on the version it was typed on: sent
+		// again over a newer version, it is refused as stale, never saved over it.
+		p.Body = draft.Get("body")
+		if v, err := strconv.ParseUint(draft.Get("based_on"), 10, 32); err == nil {
+			p.BasedOn = uint(v)
+		}
 	}
 	return h.render(c, http.StatusOK, "letter_template", p)
 }
@@ -420,7 +434,7 @@ func (h *Handlers) SaveLetterTemplate(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		p.Body = body
+		p.Body, p.BasedOn = body, uint(basedOn)
 		p.Errors = fieldErrors(p.Localizer, v)
 		return h.render(c, http.StatusUnprocessableEntity, "letter_template", p)
 	}
