@@ -160,7 +160,9 @@ func (h *Handlers) sendLetter(c echo.Context, d views.LetterData, lang views.Let
 // contactLine is the sender's work contact as a letter prints it.
 func contactLine(s models.LetterSender) string {
 	parts := []string{}
-	for _, p := range []string{s.Email, s.Phone} {
+	// The phone's groups are held by no-break spaces: on one line, and in their order in
+	// right-to-left text.
+	for _, p := range []string{s.Email, strings.Join(strings.Fields(s.Phone), "\u00a0")} {
 		if p != "" {
 			parts = append(parts, p)
 		}

@@ -156,10 +156,10 @@ func (l LetterLang) Date(t time.Time) string {
 	return l.date(l.days[t.Weekday()], t.Day(), l.months[t.Month()-1], t.Year())
 }
 
-// Time prints an hour: « 14 h 30 » in French, 14:30 elsewhere.
+// Time prints an hour: « 14 h 30 » in French (no-break spaces), 14:30 elsewhere.
 func (l LetterLang) Time(t time.Time) string {
 	if l.Code == "fr" {
-		return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute())
+		return fmt.Sprintf("%d\u00a0h\u00a0%02d", t.Hour(), t.Minute())
 	}
 	return fmt.Sprintf("%02d:%02d", t.Hour(), t.Minute())
 }

@@ -271,7 +271,7 @@ const MaxLetterPages = 2
 func SampleLetterData(doc models.LetterDocument, now time.Time) LetterData {
 	when := calendar.Today(now).AddDate(0, 0, 9).Add(14*time.Hour + 30*time.Minute)
 	return LetterData{Document: doc, FirstName: "Inès-Marie", LastName: "Benali-Fernandes", Establishment: "Collège Jean-Baptiste Lebas",
-		Commune: "Roubaix", Mediator: "Camille Durand-Lefebvre", Contact: "camille.durand@exemple.fr — 06 12 34 56 78",
+		Commune: "Roubaix", Mediator: "Camille Durand-Lefebvre", Contact: "camille.durand@exemple.fr — 06\u00a012\u00a034\u00a056\u00a078",
 		Written: now, When: when, Place: "Salle de réunion du rez-de-chaussée, bâtiment B",
 		Purpose:     "Faire le point sur les absences du mois dernier et chercher ensemble comment aider Inès-Marie à revenir en cours le matin.",
 		Interpreter: true, Partner: "Programme de réussite éducative de Roubaix", Reason: "Soutien à la parentalité",

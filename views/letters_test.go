@@ -251,6 +251,10 @@ func TestShapeArabic(t *testing.T) {
 	if got := letterpdf.Visual("في Collège Jean 14:30 يوم"); got != "موي 14:30 Collège Jean يف" {
 		t.Errorf("Visual = %q", got)
 	}
+	// A phone number held by no-break spaces keeps its groups in order.
+	if got := letterpdf.Visual("هاتف: 06\u00a012\u00a034"); got != "06\u00a012\u00a034 :فتاه" {
+		t.Errorf("Visual(phone) = %q", got)
+	}
 }
 
 // The templates' checks: unknown and unclosed placeholders, a list inside a sentence, an empty

@@ -252,7 +252,9 @@ func (w *writer) paragraph(text, style string, size, lineH, indent float64) {
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
 		line := ""
-		for _, word := range strings.Fields(para) {
+		// Lines break at plain spaces only: a no-break space holds a phone number or « 15 h 30 »
+		// together (and keeps a number's groups in order in right-to-left text).
+		for _, word := range strings.FieldsFunc(para, func(r rune) bool { return r == ' ' || r == '\t' }) {
 			candidate := word
 			if line != "" {
 				candidate = line + " " + word
