@@ -30,7 +30,8 @@ type LetterLang struct {
 	// Interpreter says that an interpreter will be there, or not.
 	Interpreter [2]string // no, yes
 	// Shared names what a partner sees of a referral (models.ReferralPupil, the guardians'
-	// contact details, the reason and request), in this order.
+	// contact details, language and need of an interpreter as the referral page shows them, the
+	// reason and request), in this order. TestConsentFormNamesWhatPartnersSee guards the list.
 	Shared []string
 }
 
@@ -43,7 +44,7 @@ var letterLangs = []LetterLang{
 		Interpreter: [2]string{"Il n'y aura pas d'interprète ; dites-nous si vous en souhaitez un.",
 			"Un·e interprète sera présent·e."},
 		Shared: []string{"le nom, le prénom et la date de naissance de l'élève", "sa classe et son établissement",
-			"le nom, le lien avec l'élève, le téléphone, le courriel et la langue de chaque responsable légal",
+			"le nom, le lien avec l'élève, le téléphone, le courriel et la langue de chaque responsable légal, et s'il faut un·e interprète",
 			"le motif de l'orientation et ce qui est demandé au partenaire"}},
 	{Code: "ar", Name: "arabe", Native: "العربية", RTL: true, Aliases: []string{"arabic", "arabe maghrebin", "arabe dialectal", "darija"},
 		months:      [12]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
@@ -51,21 +52,21 @@ var letterLangs = []LetterLang{
 		date:        func(wd string, d int, m string, y int) string { return fmt.Sprintf("%s %d %s %d", wd, d, m, y) },
 		Interpreter: [2]string{"لن يكون هناك مترجم؛ أخبرونا إذا كنتم ترغبون في مترجم.", "سيكون هناك مترجم."},
 		Shared: []string{"اسم التلميذ ولقبه وتاريخ ميلاده", "قسمه ومؤسسته",
-			"اسم كل ولي أمر وصلته بالتلميذ وهاتفه وبريده الإلكتروني ولغته", "سبب التوجيه وما هو مطلوب من الشريك"}},
+			"اسم كل ولي أمر وصلته بالتلميذ وهاتفه وبريده الإلكتروني ولغته، وهل يحتاج إلى مترجم", "سبب التوجيه وما هو مطلوب من الشريك"}},
 	{Code: "tr", Name: "turc", Native: "Türkçe", Aliases: []string{"turkish", "turkce"},
 		months:      [12]string{"Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"},
 		days:        [7]string{"Pazar", "Pazartesi", "Salı", "Çarşamba", "Perşembe", "Cuma", "Cumartesi"},
 		date:        func(wd string, d int, m string, y int) string { return fmt.Sprintf("%d %s %d %s", d, m, y, wd) },
 		Interpreter: [2]string{"Tercüman olmayacak; isterseniz bize bildirin.", "Bir tercüman bulunacak."},
 		Shared: []string{"öğrencinin adı, soyadı ve doğum tarihi", "sınıfı ve okulu",
-			"her velinin adı, öğrenciyle yakınlığı, telefonu, e-postası ve dili", "yönlendirmenin nedeni ve ortaktan istenen"}},
+			"her velinin adı, öğrenciyle yakınlığı, telefonu, e-postası, dili ve tercümana ihtiyacı olup olmadığı", "yönlendirmenin nedeni ve ortaktan istenen"}},
 	{Code: "pt", Name: "portugais", Native: "Português", Aliases: []string{"portuguese", "portugues"},
 		months:      [12]string{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
 		days:        [7]string{"domingo", "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado"},
 		date:        func(wd string, d int, m string, y int) string { return fmt.Sprintf("%s, %d de %s de %d", wd, d, m, y) },
 		Interpreter: [2]string{"Não haverá intérprete; diga-nos se deseja um.", "Estará presente um intérprete."},
 		Shared: []string{"o nome, o apelido e a data de nascimento do aluno", "a turma e a escola",
-			"o nome, a relação com o aluno, o telefone, o e-mail e a língua de cada encarregado de educação",
+			"o nome, a relação com o aluno, o telefone, o e-mail e a língua de cada encarregado de educação, e se precisa de intérprete",
 			"o motivo do encaminhamento e o que é pedido ao parceiro"}},
 	{Code: "ro", Name: "roumain", Native: "Română", Aliases: []string{"romanian", "romana"},
 		months:      [12]string{"ianuarie", "februarie", "martie", "aprilie", "mai", "iunie", "iulie", "august", "septembrie", "octombrie", "noiembrie", "decembrie"},
@@ -73,7 +74,7 @@ var letterLangs = []LetterLang{
 		date:        func(wd string, d int, m string, y int) string { return fmt.Sprintf("%s, %d %s %d", wd, d, m, y) },
 		Interpreter: [2]string{"Nu va fi prezent un interpret; spuneți-ne dacă doriți unul.", "Va fi prezent un interpret."},
 		Shared: []string{"numele, prenumele și data nașterii elevului", "clasa și școala",
-			"numele, legătura cu elevul, telefonul, e-mailul și limba fiecărui părinte sau tutore",
+			"numele, legătura cu elevul, telefonul, e-mailul și limba fiecărui părinte sau tutore, și dacă are nevoie de interpret",
 			"motivul orientării și ce i se cere partenerului"}},
 	{Code: "es", Name: "espagnol", Native: "Español", Aliases: []string{"spanish", "espanol", "castillan"},
 		months:      [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
@@ -81,7 +82,7 @@ var letterLangs = []LetterLang{
 		date:        func(wd string, d int, m string, y int) string { return fmt.Sprintf("%s %d de %s de %d", wd, d, m, y) },
 		Interpreter: [2]string{"No habrá intérprete; díganos si desea uno.", "Habrá un intérprete."},
 		Shared: []string{"el nombre, los apellidos y la fecha de nacimiento del alumno", "su clase y su centro",
-			"el nombre, la relación con el alumno, el teléfono, el correo y el idioma de cada tutor legal",
+			"el nombre, la relación con el alumno, el teléfono, el correo y el idioma de cada tutor legal, y si necesita intérprete",
 			"el motivo de la derivación y lo que se pide al socio"}},
 	{Code: "en", Name: "anglais", Native: "English", Aliases: []string{"english"},
 		months:      [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
@@ -89,7 +90,7 @@ var letterLangs = []LetterLang{
 		date:        func(wd string, d int, m string, y int) string { return fmt.Sprintf("%s %d %s %d", wd, d, m, y) },
 		Interpreter: [2]string{"There will be no interpreter; tell us if you would like one.", "An interpreter will be there."},
 		Shared: []string{"the pupil's surname, first name and date of birth", "their class and school",
-			"the name, relationship, telephone, e-mail and language of each legal guardian",
+			"the name, relationship, telephone, e-mail and language of each legal guardian, and whether an interpreter is needed",
 			"the reason for the referral and what the partner is asked to do"}},
 	{Code: "ru", Name: "russe", Native: "Русский", Aliases: []string{"russian"},
 		months:      [12]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
@@ -97,7 +98,7 @@ var letterLangs = []LetterLang{
 		date:        func(wd string, d int, m string, y int) string { return fmt.Sprintf("%s, %d %s %d г.", wd, d, m, y) },
 		Interpreter: [2]string{"Переводчика не будет; сообщите нам, если он вам нужен.", "Будет присутствовать переводчик."},
 		Shared: []string{"фамилия, имя и дата рождения ученика", "его класс и учебное заведение",
-			"имя, родство с учеником, телефон, электронная почта и язык каждого законного представителя",
+			"имя, родство с учеником, телефон, электронная почта и язык каждого законного представителя, а также нужен ли переводчик",
 			"причина направления и то, что просят сделать партнёра"}},
 	{Code: "uk", Name: "ukrainien", Native: "Українська", Aliases: []string{"ukrainian"},
 		months:      [12]string{"січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"},
@@ -105,7 +106,7 @@ var letterLangs = []LetterLang{
 		date:        func(wd string, d int, m string, y int) string { return fmt.Sprintf("%s, %d %s %d р.", wd, d, m, y) },
 		Interpreter: [2]string{"Перекладача не буде; повідомте нас, якщо він вам потрібен.", "Буде присутній перекладач."},
 		Shared: []string{"прізвище, імʼя та дата народження учня", "його клас і навчальний заклад",
-			"імʼя, спорідненість з учнем, телефон, електронна пошта та мова кожного законного представника",
+			"імʼя, спорідненість з учнем, телефон, електронна пошта та мова кожного законного представника, а також чи потрібен перекладач",
 			"причина направлення і те, що просять зробити партнера"}},
 }
 

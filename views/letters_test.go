@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -322,4 +323,32 @@ func BenchmarkArabicConsentForm(b *testing.B) {
 		size = len(pdf)
 	}
 	b.ReportMetric(float64(size), "bytes/pdf")
+}
+
+// The consent form says exactly what the partner will see: the pupil's part of a referral is
+// models.ReferralPupil. A field added there (or a guardian's field shown to partners) must be
+// named on the form, in every language, before this test is updated.
+func TestConsentFormNamesWhatPartnersSee(t *testing.T) {
+	var fields []string
+	rt := reflect.TypeOf(models.ReferralPupil{})
+	for i := range rt.NumField() {
+		fields = append(fields, rt.Field(i).Name)
+	}
+	want := "ID LastName FirstName BirthDate ClassLevel ClassName EstablishmentName EstablishmentID"
+	if got := strings.Join(fields, " "); got != want {
+		t.Errorf("a partner now sees %s of the pupil: name it in LetterLang.Shared, then update this test", got)
+	}
+	var guardian []string
+	gt := reflect.TypeOf(models.Guardian{})
+	for i := range gt.NumField() {
+		guardian = append(guardian, gt.Field(i).Name)
+	}
+	if got := strings.Join(guardian, " "); got != "ID PupilID Name Relation Phone Email HomeLanguage InterpreterNeeded CreatedAt UpdatedAt" {
+		t.Errorf("a guardian now has %s: does the partner see it? name it in LetterLang.Shared, then update this test", got)
+	}
+	for _, l := range LetterLangs() {
+		if len(l.Shared) != 4 {
+			t.Errorf("%s: %d shared items, want 4", l.Code, len(l.Shared))
+		}
+	}
 }
