@@ -189,6 +189,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		routes = append(routes, activityRoutes(t, s.App.DB)...)
 		routes = append(routes, conventionRoutes(t, s.App.DB)...)
 		routes = append(routes, impactRoutes(demoAgreement(t, s.App.DB, "CAF du Nord"))...)
+		routes = append(routes, letterRoutes(t, s.App.DB)...)
 		routes = append(routes, caseworkRoutes(t, s.App.DB)...)
 		accounts := map[models.Role]string{
 			models.RoleMediator: "mediation@demo.test", models.RoleHeadTeacher: "direction@demo.test", models.RolePartner: "caf@demo.test",

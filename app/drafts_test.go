@@ -215,6 +215,9 @@ func TestExpiredSessionKeepsEveryForm(t *testing.T) {
 					"source": {"DREES, rapport 2024, tableau 3."}, "source_year": {"2024"}, "basis": {string(models.BasisConflictResolved)}}
 			}, []string{esc("DREES, rapport 2024, tableau 3.") + "</textarea>",
 				`value="conflict_resolved" aria-describedby="basis-conflict_resolved-hint" checked`}},
+			{"family letter text", "coordination@demo.test", "/settings/letters/invitation/es", "/settings/letters/invitation/es", func() url.Values {
+				return url.Values{"based_on": {"0"}, "body": {"# Invitación\n\nHola, familia de {{prenom}}: les esperamos el {{date}}."}}
+			}, []string{esc("Hola, familia de {{prenom}}: les esperamos el {{date}}.") + "</textarea>", `name="based_on" value="0"`}},
 			{"prevention group decision", mp.mediator.Email, reviewPage, fmt.Sprintf("%s/pupils/%d/decision", reviewPage, reviewed.PupilID), func() url.Values {
 				return url.Values{"decision": {"family_meeting"}, "owner": {"label"}, "owner_label": {"CPE"}, "due_on": {"2026-12-11"},
 					"note": {"Inviter les deux parents avec l'interprète."}}
@@ -495,7 +498,8 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 			"/admin/imports": "a file upload", "/admin/imports/:token/apply": button,
 			"/case-reviews": schedule, "/case-reviews/:id": schedule, "/case-reviews/:id/pupils": button,
 			"/activities/:id/delete": button, "/settings/activity-kinds": admin, "/settings/activity-kinds/:id": admin,
-			"/conventions/:id/delete": button,
+			"/conventions/:id/delete":               button,
+			"/settings/letters/:doc/:lang/validate": button,
 		}
 		kept := map[string]bool{}
 		for _, r := range handlers.DraftRoutes() {

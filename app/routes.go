@@ -102,6 +102,7 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	conflictRoutes(signedIn, h)
 	caseReviewRoutes(signedIn, h)
 	referralRoutes(signedIn, h)
+	letterRoutes(signedIn, h)
 	reportRoutes(signedIn, h)
 
 	policy := handlers.RequireRoles(models.RoleCoordinator, models.RoleAdmin)

@@ -24,7 +24,7 @@ const contextExpiredUser = "expired_user"
 
 // draftForm is a form whose typed text survives an expired session: the page that shows it
 // again and the name of the form on that page (":id" and ":gid" stand for the ids of the route
-// it posts to), and the fields kept for it. A field ending in "*" keeps every field that begins
+// it posts to, ":doc" and ":lang" for a family letter's document and language), and the fields kept for it. A field ending in "*" keeps every field that begins
 // so (the rows of a meeting's participants, of a recap's actions). A form's "version" is kept
 // too: sent again from the draft, an edit typed on a record changed since is refused as stale,
 // never silently applied.
@@ -51,35 +51,36 @@ var (
 // to any other route after expiry (a button without text: send, acknowledge, postpone,
 // delete…) is only sent to the login page.
 var draftForms = map[string]draftForm{
-	"/pupils":                     {"/pupils/new", "identity", identityFields},
-	"/pupils/:id":                 {"/pupils/:id/edit", "identity", identityFields},
-	"/pupils/:id/followups":       {"/pupils/:id", "followup", followUpFields},
-	"/pupils/:id/indicators":      {"/pupils/:id", "indicators", []string{"month", "unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"}},
-	"/pupils/:id/status":          {"/pupils/:id", "status", []string{"version", "status", "exit_reason", "comment"}},
-	"/pupils/:id/guardians":       {"/pupils/:id", "guardian", guardianDraftFields},
-	"/pupils/:id/guardians/:gid":  {"/pupils/:id", "guardian:gid", guardianDraftFields},
-	"/pupils/:id/meetings":        {"/pupils/:id", "meeting", meetingFields},
-	"/pupils/:id/referrals":       {"/pupils/:id", "referral", referralFields},
-	"/followups/:id":              {"/followups/:id/edit", "followup", followUpFields},
-	"/meetings/:id":               {"/meetings/:id", "edit", meetingFields},
-	"/meetings/:id/attendance":    {"/meetings/:id", "attendance", []string{"version", "present"}},
-	"/meetings/:id/recap":         {"/meetings/:id", "recap", []string{"version", "decisions", "action*"}},
-	"/referrals/:id":              {"/referrals/:id", "draft", referralFields},
-	"/referrals/:id/consent":      {"/referrals/:id", "consent", []string{"version", "consent_given_by", "consent_given_on", "consent_method"}},
-	"/referrals/:id/accept":       {"/referrals/:id", "accept", commentFields},
-	"/referrals/:id/decline":      {"/referrals/:id", "decline", commentFields},
-	"/referrals/:id/feedback":     {"/referrals/:id", "feedback", commentFields},
-	"/referrals/:id/close":        {"/referrals/:id", "close", []string{"version", "outcome", "comment"}},
-	"/referrals/:id/withdraw":     {"/referrals/:id", "withdraw", commentFields},
-	"/activities":                 {"/activities/new", "activity", activityFields},
-	"/activities/:id":             {"/activities/:id", "activity", activityFields},
-	"/conflicts":                  {"/conflicts/new", "conflict", conflictFields},
-	"/conflicts/:id":              {"/conflicts/:id", "conflict", conflictFields},
-	"/case-reviews/:id/new-pupil": {"/case-reviews/:id", "new-pupil", identityFields},
-	"/conventions":                {"/conventions/new", "convention", conventionDraftFields},
-	"/conventions/:id":            {"/conventions/:id/edit", "convention", conventionDraftFields},
-	"/settings/unit-costs":        {"/settings/unit-costs/new", "unit-cost", unitCostDraftFields},
-	"/settings/unit-costs/:id":    {"/settings/unit-costs/:id", "unit-cost", unitCostDraftFields},
+	"/pupils":                      {"/pupils/new", "identity", identityFields},
+	"/pupils/:id":                  {"/pupils/:id/edit", "identity", identityFields},
+	"/pupils/:id/followups":        {"/pupils/:id", "followup", followUpFields},
+	"/pupils/:id/indicators":       {"/pupils/:id", "indicators", []string{"month", "unjustified_half_days", "justified_half_days", "school_half_days", "temporary_exclusions", "incidents", "term_average"}},
+	"/pupils/:id/status":           {"/pupils/:id", "status", []string{"version", "status", "exit_reason", "comment"}},
+	"/pupils/:id/guardians":        {"/pupils/:id", "guardian", guardianDraftFields},
+	"/pupils/:id/guardians/:gid":   {"/pupils/:id", "guardian:gid", guardianDraftFields},
+	"/pupils/:id/meetings":         {"/pupils/:id", "meeting", meetingFields},
+	"/pupils/:id/referrals":        {"/pupils/:id", "referral", referralFields},
+	"/followups/:id":               {"/followups/:id/edit", "followup", followUpFields},
+	"/meetings/:id":                {"/meetings/:id", "edit", meetingFields},
+	"/meetings/:id/attendance":     {"/meetings/:id", "attendance", []string{"version", "present"}},
+	"/meetings/:id/recap":          {"/meetings/:id", "recap", []string{"version", "decisions", "action*"}},
+	"/referrals/:id":               {"/referrals/:id", "draft", referralFields},
+	"/referrals/:id/consent":       {"/referrals/:id", "consent", []string{"version", "consent_given_by", "consent_given_on", "consent_method"}},
+	"/referrals/:id/accept":        {"/referrals/:id", "accept", commentFields},
+	"/referrals/:id/decline":       {"/referrals/:id", "decline", commentFields},
+	"/referrals/:id/feedback":      {"/referrals/:id", "feedback", commentFields},
+	"/referrals/:id/close":         {"/referrals/:id", "close", []string{"version", "outcome", "comment"}},
+	"/referrals/:id/withdraw":      {"/referrals/:id", "withdraw", commentFields},
+	"/activities":                  {"/activities/new", "activity", activityFields},
+	"/activities/:id":              {"/activities/:id", "activity", activityFields},
+	"/conflicts":                   {"/conflicts/new", "conflict", conflictFields},
+	"/conflicts/:id":               {"/conflicts/:id", "conflict", conflictFields},
+	"/case-reviews/:id/new-pupil":  {"/case-reviews/:id", "new-pupil", identityFields},
+	"/conventions":                 {"/conventions/new", "convention", conventionDraftFields},
+	"/conventions/:id":             {"/conventions/:id/edit", "convention", conventionDraftFields},
+	"/settings/unit-costs":         {"/settings/unit-costs/new", "unit-cost", unitCostDraftFields},
+	"/settings/unit-costs/:id":     {"/settings/unit-costs/:id", "unit-cost", unitCostDraftFields},
+	"/settings/letters/:doc/:lang": {"/settings/letters/:doc/:lang", "letter", []string{"based_on", "body"}},
 	"/case-reviews/:id/pupils/:pupil/decision": {"/case-reviews/:id", "decision-:pupil",
 		[]string{"decision", "owner", "owner_label", "due_on", "note", "restricted"}},
 }
@@ -137,6 +138,18 @@ func (f draftForm) resolve(c echo.Context) (page, form string, ok bool) {
 		}
 		page = strings.ReplaceAll(page, ":"+name, fmt.Sprint(id))
 		form = strings.ReplaceAll(form, ":"+name, fmt.Sprint(id))
+	}
+	// A family letter's text is named by its document and language, short lowercase words.
+	for _, name := range []string{"doc", "lang"} {
+		if !strings.Contains(page+form, ":"+name) {
+			continue
+		}
+		v := c.Param(name)
+		if v == "" || len(v) > 20 || strings.Trim(v, "abcdefghijklmnopqrstuvwxyz") != "" {
+			return "", "", false
+		}
+		page = strings.ReplaceAll(page, ":"+name, v)
+		form = strings.ReplaceAll(form, ":"+name, v)
 	}
 	return page, form, true
 }

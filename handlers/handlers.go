@@ -120,7 +120,8 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, fundsAgree
 	if role == models.RoleCoordinator {
 		items = append(items, views.NavItem{Href: "/partners", Label: loc.T("nav.partners")},
 			views.NavItem{Href: "/settings/reports", Label: loc.T("nav.report_settings")},
-			views.NavItem{Href: "/settings/activity-kinds", Label: loc.T("activities.nav_kinds")})
+			views.NavItem{Href: "/settings/activity-kinds", Label: loc.T("activities.nav_kinds")},
+			views.NavItem{Href: "/settings/letters", Label: loc.T("letters.nav")})
 	}
 	if role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")},

@@ -312,6 +312,8 @@ type MeetingPage struct {
 	views.Page
 	calendarText
 	D models.MeetingDetail
+	// Letters offers the invitation and, once the recap is written, the summary for the family.
+	Letters LetterForms
 	// Edit is the edit form, for a planned meeting only.
 	Edit *MeetingForm
 	// Stale explains an edit refused because the meeting changed meanwhile.
@@ -441,6 +443,9 @@ func (h *Handlers) meetingPage(c echo.Context, id uint, form string, values url.
 				p.Present[uint(pid)] = true
 			}
 		}
+	}
+	if p.Letters, err = h.letterForms(ctx, currentScope(c), d.Pupil.ID, fmt.Sprintf("/meetings/%d/", id), meetingLetterDocs(m)); err != nil {
+		return MeetingPage{}, err
 	}
 	if m.Status == models.MeetingPlanned {
 		staff, err := models.MeetingStaff(ctx, h.DB, d.Pupil.EstablishmentID)

@@ -157,6 +157,8 @@ type PupilPage struct {
 	ReferralForm ReferralForm
 	// Conflicts are the conflict mediations in which the pupil is a party, latest first.
 	Conflicts []models.ConflictRow
+	// Letters are the family letters printed about the pupil's meetings and referrals.
+	Letters []FamilyLetterLine
 
 	// ShowAccesses is true for the roles that read who consulted or changed the file;
 	// Accesses are the latest of those events, OlderAccesses the number left out.
@@ -336,6 +338,9 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 		return PupilPage{}, err
 	}
 	if p.Conflicts, err = models.ConflictsOfPupil(ctx, h.DB, currentScope(c), file.Pupil.ID); err != nil {
+		return PupilPage{}, err
+	}
+	if p.Letters, err = familyLetterLines(ctx, h, p.Localizer, currentScope(c), file.Pupil.ID); err != nil {
 		return PupilPage{}, err
 	}
 	return p, nil

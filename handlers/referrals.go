@@ -74,6 +74,8 @@ func (h *Handlers) Referrals(c echo.Context) error {
 type ReferralPage struct {
 	views.Page
 	Detail models.ReferralDetail
+	// Letters offers the consent form for the family to the roles that read the file.
+	Letters LetterForms
 	// Sender is whom the partner calls back: the mediator who sent the referral.
 	Sender     models.ReferralContact
 	IsPartner  bool
@@ -186,6 +188,11 @@ func (h *Handlers) referralPage(c echo.Context, id uint, form string, values url
 	p.Title = p.T("referral.heading", "Partner", d.PartnerName, "Pupil", d.Pupil.FirstName+" "+d.Pupil.LastName)
 	if d.SenderID != 0 {
 		if p.Sender, err = models.SenderContact(ctx, h.DB, d.SenderID); err != nil && !errors.Is(err, models.ErrNotFound) {
+			return ReferralPage{}, err
+		}
+	}
+	if s.SeesPupilFiles() {
+		if p.Letters, err = h.letterForms(ctx, s, d.PupilID, fmt.Sprintf("/referrals/%d/", id), []models.LetterDocument{models.LetterConsent}); err != nil {
 			return ReferralPage{}, err
 		}
 	}

@@ -39,6 +39,7 @@ func all() []*gormigrate.Migration {
 		m0021FundingAgreements(),
 		m0023UnitCostBasis(),
 		m0024ImpactSnapshots(),
+		m0025FamilyLetters(),
 	}
 }
 

@@ -110,11 +110,11 @@ type AccessRow struct {
 
 // AccessKinds are what a line of an access history can say was done: the file viewed,
 // opened, changed, exported; a follow-up added, changed or deleted; a meeting or a referral
-// viewed, created or changed; "other" for anything else.
+// viewed, created or changed; a letter printed for the family; "other" for anything else.
 var AccessKinds = []string{"viewed", "opened", "changed", "exported", "pdf_exported",
 	"followup_created", "followup_changed", "followup_deleted",
 	"meeting_viewed", "meeting_created", "meeting_changed",
-	"referral_viewed", "referral_created", "referral_changed", "other"}
+	"referral_viewed", "referral_created", "referral_changed", "letter_printed", "other"}
 
 // accessKind names what an event did to a file. Changes of guardians are changes of the file,
 // even when one is removed.
@@ -148,6 +148,8 @@ func accessKind(recordType, action string) string {
 		return "referral_created"
 	case "referral/" + AuditChanged:
 		return "referral_changed"
+	case "meeting/" + AuditPDFExported, "referral/" + AuditPDFExported:
+		return "letter_printed"
 	}
 	return "other"
 }

@@ -136,6 +136,8 @@ func purgeBatch(tx *gorm.DB, ids []uint, now time.Time, res *PurgeResult) error 
 		run   func() *gorm.DB
 	}{
 		{&res.Guardians, func() *gorm.DB { return tx.Where("pupil_id IN ?", ids).Delete(&Guardian{}) }},
+		// The letters printed say which language the family reads: they go with the guardians.
+		{nil, func() *gorm.DB { return tx.Where("pupil_id IN ?", ids).Delete(&FamilyLetter{}) }},
 		{&res.FollowUps, func() *gorm.DB {
 			return tx.Model(&FollowUp{}).Where("pupil_id IN ? AND note <> ''", ids).Updates(map[string]any{"note": "", "updated_at": now.UTC()})
 		}},
