@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"regexp"
-	"runtime"
 	"strings"
 	"time"
 
@@ -57,11 +56,6 @@ type Config struct {
 	// ReportMaxAge: the current year's metropolitan figures are refreshed, in the background,
 	// when their data changed and they are older than that (default 5 minutes).
 	ReportMaxAge time.Duration
-	// MaxActive bounds the requests worked on at once (handlers.LimitActive); the others wait
-	// their turn, ActiveWait at most (default 10 s), then get a 503. Zero means
-	// DefaultMaxActive; a negative value, no bound.
-	MaxActive  int
-	ActiveWait time.Duration
 	// Hashing bounds and prices password hashing; its zero value is production's (Argon2id
 	// 46 MiB, t=2, two at once, 5 s of waiting at most). Tests pass cheap parameters here.
 	Hashing models.HasherConfig
@@ -105,20 +99,7 @@ func (c *Config) setDefaults() {
 	if c.Throttle.AddressMax <= 0 {
 		c.Throttle.AddressMax = models.DefaultThrottle.AddressMax
 	}
-	if c.MaxActive == 0 {
-		c.MaxActive = DefaultMaxActive()
-	}
-	if c.ActiveWait <= 0 {
-		c.ActiveWait = DefaultActiveWait
-	}
 }
-
-// DefaultMaxActive is how many requests are worked on at once by default: a few per core, so
-// that the cores stay busy while some requests wait for the database, and no more.
-func DefaultMaxActive() int { return 4 * runtime.GOMAXPROCS(0) }
-
-// DefaultActiveWait is how long a request waits for its turn before a 503.
-const DefaultActiveWait = 10 * time.Second
 
 // App is the running application.
 type App struct {
@@ -276,7 +257,6 @@ func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *e
 	// No route is exempt from a body limit; the import upload has a larger one of its own.
 	e.Use(h.LimitBodies(bodyLimit, map[string]int64{"POST /admin/imports": importBodyLimit}))
 	e.Use(keepEchoContext)
-	e.Use(handlers.LimitActive(a.Config.MaxActive, a.Config.ActiveWait))
 
 	e.GET("/healthz", h.Healthz)
 	e.GET("/readyz", h.Readyz)

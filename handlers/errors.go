@@ -43,13 +43,13 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	status := http.StatusInternalServerError
 	var he *echo.HTTPError
 	var pe pageError
-	busy := errors.Is(err, models.ErrHasherBusy) || errors.Is(err, ErrServerBusy)
+	busy := errors.Is(err, models.ErrHasherBusy)
 	outage := false
 	retryAfter := RetryAfterSeconds
 	switch {
 	case busy:
-		// Too many password checks, or requests, at once: the client tries again in a moment.
-		status, retryAfter = busyStatus()
+		// Too many password checks at once: the client tries again in a moment.
+		status, retryAfter = http.StatusServiceUnavailable, "5"
 	case errors.As(err, &pe):
 		status = pe.status
 	case errors.As(err, &he):
@@ -58,7 +58,7 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 		status, outage = http.StatusServiceUnavailable, true
 	}
 	if busy {
-		h.Log.Warn("server busy", "request_id", requestID(c), "path", c.Request().URL.Path, "error", err.Error())
+		h.Log.Warn("password hasher busy", "request_id", requestID(c), "path", c.Request().URL.Path)
 	} else if status >= 500 {
 		h.Log.Error("request failed", "request_id", requestID(c), "method", c.Request().Method,
 			"route", c.Path(), "status", status, "error", models.RedactedError(err))

@@ -181,14 +181,6 @@ func openPostgres(ctx context.Context, d DatabaseURL, cfg *gorm.Config, opts Ope
 	// Unknown keys are sent to the server as run-time parameters by pgx.
 	setDefault(q, "statement_timeout", fmt.Sprint(timeout.Milliseconds()))
 	setDefault(q, "idle_in_transaction_session_timeout", "60000")
-	// A prepared statement is planned once per connection, not at each execution: PostgreSQL's
-	// default planned most of the casework statements again for their values every time (their
-	// generic plan looked dearer on its estimates), and planning was a fifth of the database's
-	// CPU under load. The generic plans of the casework pages are checked in tests
-	// (TestCaseworkPlansFollowTheCaseload: no sequential scan of a large table); the reports,
-	// whose best plan depends on the year and the establishments asked for, are planned for
-	// their values (CustomPlans).
-	setDefault(q, "plan_cache_mode", "force_generic_plan")
 	u.RawQuery = q.Encode()
 	db, err := gorm.Open(postgres.New(postgres.Config{DSN: u.String()}), cfg)
 	// The driver's errors are written redacted and not kept: they may hold the password.
@@ -217,23 +209,6 @@ func openPostgres(ctx context.Context, d DatabaseURL, cfg *gorm.Config, opts Ope
 		return nil, Problemf(nil, "database.postgres_unreachable", "URL", d.String(), "Reason", oneLine(err))
 	}
 	return db, nil
-}
-
-// CustomPlans runs fn in a read transaction whose statements PostgreSQL plans for their
-// values at every execution (plan_cache_mode = force_custom_plan, for this transaction only):
-// the reports' figures, where a plan made for any year and any establishment would read the
-// whole metropolis's year through the date indexes. On SQLite it runs fn on db as it is.
-func CustomPlans(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
-	db = db.WithContext(ctx)
-	if db.Dialector.Name() != "postgres" {
-		return fn(db)
-	}
-	return db.Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
-			return err
-		}
-		return fn(tx)
-	})
 }
 
 // Close releases the database's connections.

@@ -82,7 +82,6 @@ Configuration (les options l'emportent sur l'environnement) :
   MEDIATION_LOG_FORMAT     text (défaut) ou json
   MEDIATION_LOG_LEVEL      debug, info (défaut), warn ou error
   MEDIATION_DB_CONNS       connexions PostgreSQL au plus par instance (défaut 20)
-  MEDIATION_MAX_ACTIVE     requêtes traitées à la fois, les autres attendent leur tour (défaut 4 par cœur ; 0 : pas de limite)
   GOGC, GOMEMLIMIT         réglages du ramasse-miettes de Go (serve : défaut 200 et 256MiB)
 
 « mediation COMMANDE --help » détaille chaque commande.
@@ -263,16 +262,6 @@ func config(e env, database, addr string) (app.Config, error) {
 			return cfg, fmt.Errorf("MEDIATION_HASH_CONCURRENCY « %s » invalide : un nombre de 1 à 64", v)
 		}
 		cfg.Hashing.Concurrency = n
-	}
-	if v := e.getenv("MEDIATION_MAX_ACTIVE"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 1000 {
-			return cfg, fmt.Errorf("MEDIATION_MAX_ACTIVE « %s » invalide : un nombre de 0 (pas de limite) à 1000", v)
-		}
-		cfg.MaxActive = n
-		if n == 0 {
-			cfg.MaxActive = -1
-		}
 	}
 	if v := e.getenv("MEDIATION_DB_CONNS"); v != "" {
 		n, err := strconv.Atoi(v)

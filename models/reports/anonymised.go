@@ -141,16 +141,6 @@ var crossGroupings = []Grouping{ByType, ByPriority, ByCommune}
 // LoadMetropolitan loads and protects the metropolitan figures of the year, with the
 // small-count threshold in force, or ErrNoData (with the years that have data).
 func LoadMetropolitan(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, now time.Time) (Metropolitan, error) {
-	var out Metropolitan
-	err := models.CustomPlans(ctx, db, func(tx *gorm.DB) error {
-		var err error
-		out, err = loadMetropolitan(ctx, tx, y, now)
-		return err
-	})
-	return out, err
-}
-
-func loadMetropolitan(ctx context.Context, db *gorm.DB, y calendar.SchoolYear, now time.Time) (Metropolitan, error) {
 	threshold, err := models.LoadSmallCountThreshold(ctx, db)
 	if err != nil {
 		return Metropolitan{Year: y}, err
@@ -372,16 +362,6 @@ func (r Partner) Actions() ([]models.ActivityKind, map[string]ActionFigures) {
 // year, with the small-count threshold in force, for a scope allowed to read them (else
 // models.ErrNotFound), or ErrNoData (with the years that have data).
 func LoadPartner(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y calendar.SchoolYear, now time.Time) (Partner, error) {
-	var out Partner
-	err := models.CustomPlans(ctx, db, func(tx *gorm.DB) error {
-		var err error
-		out, err = loadPartner(ctx, tx, s, partnerID, y, now)
-		return err
-	})
-	return out, err
-}
-
-func loadPartner(ctx context.Context, db *gorm.DB, s models.Scope, partnerID uint, y calendar.SchoolYear, now time.Time) (Partner, error) {
 	threshold, err := models.LoadSmallCountThreshold(ctx, db)
 	if err != nil {
 		return Partner{Year: y}, err

@@ -38,16 +38,6 @@ type DossierReview struct {
 
 // LoadPupilDossier loads the dossier of a file within the scope, or models.ErrNotFound.
 func LoadPupilDossier(ctx context.Context, db *gorm.DB, s models.Scope, id uint, y calendar.SchoolYear, now time.Time) (PupilDossier, error) {
-	var out PupilDossier
-	err := models.CustomPlans(ctx, db, func(tx *gorm.DB) error {
-		var err error
-		out, err = loadPupilDossier(ctx, tx, s, id, y, now)
-		return err
-	})
-	return out, err
-}
-
-func loadPupilDossier(ctx context.Context, db *gorm.DB, s models.Scope, id uint, y calendar.SchoolYear, now time.Time) (PupilDossier, error) {
 	d := PupilDossier{Year: y, Restricted: s.SeesRestrictedNotes()}
 	f, err := models.LoadPupilFile(ctx, db, s, id)
 	if err != nil {

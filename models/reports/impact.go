@@ -387,16 +387,6 @@ func (y ImpactYear) IndicatorList() []IndicatorValue {
 // with the small-count threshold in force: what a page or a PDF prints. A review the reader may
 // not read is not found.
 func LoadImpactReview(ctx context.Context, db *gorm.DB, s models.Scope, y calendar.SchoolYear, agreementID uint, now time.Time) (Impact, error) {
-	var out Impact
-	err := models.CustomPlans(ctx, db, func(tx *gorm.DB) error {
-		var err error
-		out, err = loadImpactReview(ctx, tx, s, y, agreementID, now)
-		return err
-	})
-	return out, err
-}
-
-func loadImpactReview(ctx context.Context, db *gorm.DB, s models.Scope, y calendar.SchoolYear, agreementID uint, now time.Time) (Impact, error) {
 	// Who may read it: the metropolis's review, the coordination and the administrator; an
 	// agreement's, whoever reads that agreement (its funder's agents for a partner).
 	if agreementID == 0 && s.Role != models.RoleCoordinator && s.Role != models.RoleAdmin {
