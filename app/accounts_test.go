@@ -171,6 +171,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		routes := []route{
 			{"GET", "/", all},
 			{"GET", "/account/password", all},
+			{"GET", "/notifications", all},
+			{"POST", "/notifications/read", all},
 			{"GET", "/admin/users", admin},
 			{"GET", "/admin/users/new", admin},
 			{"GET", fmt.Sprintf("/admin/users/%d", target.ID), admin},

@@ -72,6 +72,9 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.POST("/account/security", h.EnrolSecondFactor)
 	signedIn.POST("/account/security/disable", h.DisableSecondFactor)
 	signedIn.POST("/account/security/recovery-codes", h.RegenerateRecoveryCodes)
+	signedIn.GET("/notifications", h.Notifications)
+	signedIn.POST("/notifications/read", h.MarkAllNotificationsRead)
+	signedIn.POST("/notifications/:id/read", h.MarkNotificationRead)
 
 	// Pupil files: the establishment roles read them, mediators work on them. The scope decides
 	// which files; anything outside it is not found.

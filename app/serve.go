@@ -102,6 +102,9 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		if err := models.DeleteOldDrafts(ctx, a.DB, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: drafts", "error", models.RedactedError(err))
 		}
+		if err := models.DeleteOldNotifications(ctx, a.DB, now); err != nil && ctx.Err() == nil {
+			a.Log.Warn("housekeeping: notifications", "error", models.RedactedError(err))
+		}
 		// Risk levels age: a month's absences stop counting, the school year starts again on
 		// 1 September. Recomputing them all is cheap (about a second for 15,000 pupils).
 		if rules, err := models.LoadRiskRules(ctx, a.DB); err != nil {

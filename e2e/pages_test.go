@@ -15,7 +15,7 @@ import (
 const signedOut = ""
 
 // everyAccount lists the pages that every signed-in account opens.
-var everyAccount = []string{"/", "/account/password", "/account/security"}
+var everyAccount = []string{"/", "/account/password", "/account/security", "/notifications"}
 
 // pages lists, for each account, the pages it opens besides everyAccount's: one demo account per
 // role. Each page is checked by axe-core, at 375 px and by the Nu HTML checker. A new page is

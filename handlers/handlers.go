@@ -71,7 +71,8 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 		p.CSRFToken = ck.Value
 	}
 	if u := currentUser(c); u != nil {
-		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}
+		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role)),
+			Unread: currentScope(c).UnreadNotifications}
 		p.Idle = views.NewIdleWarning(h.IdleTimeout)
 		if mustEnrol, _ := c.Get(contextMustEnrol).(bool); !u.MustChangePassword && !mustEnrol {
 			var partner uint

@@ -38,6 +38,7 @@ func all() []*gormigrate.Migration {
 		m0020SchoolLifeStamps(),
 		m0021FundingAgreements(),
 		m0023UnitCostBasis(),
+		m0026Notifications(),
 	}
 }
 

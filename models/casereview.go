@@ -468,6 +468,9 @@ func RecordDecision(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			if err := tx.Create(&a).Error; err != nil {
 				return err
 			}
+			if err := notifyActionOwner(tx, now, actor, a); err != nil {
+				return err
+			}
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "case_review", fmt.Sprint(reviewID),
 			fmt.Sprintf("pupil %d decision %s", pupilID, in.Decision))

@@ -97,6 +97,7 @@ func TestCatalogsAreComplete(t *testing.T) {
 	add("audit.action.", models.AuditActions)
 	add("access.", models.AccessKinds)
 	add("impact.basis.", append(strs(models.CostBases), "none"))
+	add("notify.", strs(models.NotificationKinds))
 	add("impact.formula.", reports.FormulaInputs)
 	for k := range used {
 		if _, ok := fr[k]; !ok {

@@ -1,0 +1,230 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"mediation/models"
+	"mediation/models/calendar"
+	"mediation/models/dbtest"
+)
+
+// notificationsOf lists a user's notifications, oldest first.
+func notificationsOf(t *testing.T, db *gorm.DB, userID uint) []models.Notification {
+	t.Helper()
+	var out []models.Notification
+	must(t, db.Where("user_id = ?", userID).Order("id").Find(&out).Error)
+	return out
+}
+
+// demoUser loads a demo account with its establishments, and its scope.
+func demoUser(t *testing.T, db *gorm.DB, email string) (models.User, models.Scope, models.Actor) {
+	t.Helper()
+	var u models.User
+	must(t, db.Preload("Establishments").Where("email = ?", email).Take(&u).Error)
+	id := u.ID
+	return u, models.ScopeOf(u), models.Actor{UserID: &id, Email: u.Email}
+}
+
+// A referral sent reaches the partner's agents as a notification that names the organisation
+// and the establishment, never the pupil; the bell counts it; the agent marks it read, the
+// partner's answer reaches the sender. Nobody marks another's notification.
+func TestReferralNotificationsOverHTTP(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		ctx := context.Background()
+		now := s.Clock.Now()
+		target := findCAFPupil(t, db)
+		med, medScope, medActor := demoUser(t, db, "mediation@demo.test")
+		cafAgent, _, _ := demoUser(t, db, "caf@demo.test")
+		var caf models.PartnerOrganisation
+		must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
+
+		agent := s.client(t)
+		agent.login("caf@demo.test")
+		if r := agent.get("/notifications"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Aucune notification") ||
+			strings.Contains(r.Body, `class="bell-count"`) {
+			t.Fatalf("before anything: %d, %s", r.Status, excerpt(r.Body))
+		}
+
+		ref, err := models.CreateReferral(ctx, db, medScope, medActor, now, target.pupil.ID,
+			models.ReferralInput{PartnerOrganisationID: caf.ID, Reason: models.ReasonHousing, Request: "Aide au logement."})
+		must(t, err)
+		if n := notificationsOf(t, db, cafAgent.ID); len(n) != 0 {
+			t.Fatalf("a draft notified the CAF: %v", n)
+		}
+		ref, err = models.RecordConsent(ctx, db, medScope, medActor, now, ref.ID, ref.Version,
+			models.ConsentInput{GivenBy: "Mme Martin, mère", GivenOn: calendar.Today(now), Method: models.ConsentWritten})
+		must(t, err)
+		ref, err = models.ActOnReferral(ctx, db, medScope, medActor, now, ref.ID, ref.Version, models.ActionSend, models.StepInput{})
+		must(t, err)
+		got := notificationsOf(t, db, cafAgent.ID)
+		if len(got) != 1 || got[0].Kind != models.NotifyReferralSent || got[0].Link != fmt.Sprintf("/referrals/%d", ref.ID) {
+			t.Fatalf("the CAF's notifications after the send: %+v", got)
+		}
+		if n := notificationsOf(t, db, med.ID); len(n) != 0 {
+			t.Errorf("the sender was told of their own send: %+v", n)
+		}
+
+		home := agent.get("/")
+		if !strings.Contains(home.Body, `href="/notifications"`) || !strings.Contains(home.Body, "1 non lue") {
+			t.Errorf("the bell does not count the notification: %s", excerpt(home.Body))
+		}
+		page := agent.get("/notifications")
+		want := html.EscapeString("Une nouvelle orientation a été adressée à CAF du Nord par le Collège Jean Jaurès.")
+		if page.Status != http.StatusOK || !strings.Contains(page.Body, want) || !strings.Contains(page.Body, fmt.Sprintf(`href="/referrals/%d"`, ref.ID)) {
+			t.Errorf("the notifications page: %d, no %q: %s", page.Status, want, excerpt(page.Body))
+		}
+		for _, name := range []string{target.pupil.LastName, target.pupil.FirstName, "Martin"} {
+			if strings.Contains(page.Body, html.EscapeString(name)) {
+				t.Errorf("the notifications page names %q", name)
+			}
+		}
+
+		// Nobody else marks it: another user's notification is not found.
+		other := s.client(t)
+		other.login("departement@demo.test")
+		if r := other.post(fmt.Sprintf("/notifications/%d/read", got[0].ID), nil); r.Status != http.StatusNotFound {
+			t.Errorf("another partner marks the CAF's notification: %d", r.Status)
+		}
+		if r := agent.post("/notifications/abc/read", nil); r.Status != http.StatusNotFound {
+			t.Errorf("a malformed id: %d", r.Status)
+		}
+		agent.get("/notifications")
+		if r := agent.post(fmt.Sprintf("/notifications/%d/read", got[0].ID), nil); r.Status != http.StatusSeeOther || r.Location != "/notifications" {
+			t.Errorf("mark read: %d %s", r.Status, r.Location)
+		}
+		if n := notificationsOf(t, db, cafAgent.ID); n[0].ReadAt == nil {
+			t.Error("the notification is still unread")
+		}
+		if home := agent.get("/"); strings.Contains(home.Body, `class="bell-count"`) {
+			t.Error("the bell still counts a read notification")
+		}
+
+		// The partner acknowledges, then accepts with a word: the sender learns both.
+		path := fmt.Sprintf("/referrals/%d", ref.ID)
+		agent.get(path)
+		if r := agent.post(path+"/acknowledge", url.Values{"version": {fmt.Sprint(ref.Version)}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("acknowledge: %d %s", r.Status, excerpt(r.Body))
+		}
+		agent.get(path)
+		if r := agent.post(path+"/accept", url.Values{"version": {fmt.Sprint(ref.Version + 1)}, "comment": {"Rendez-vous fixé avec la famille Martin."}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("accept: %d %s", r.Status, excerpt(r.Body))
+		}
+		mine := notificationsOf(t, db, med.ID)
+		if len(mine) != 2 || mine[0].Kind != models.NotifyReferralAcknowledged || mine[1].Kind != models.NotifyReferralAccepted {
+			t.Fatalf("the sender's notifications: %+v", mine)
+		}
+		mc := s.client(t)
+		mc.login("mediation@demo.test")
+		page = mc.get("/notifications")
+		if !strings.Contains(page.Body, "CAF du Nord a accepté votre orientation (Collège Jean Jaurès).") || strings.Contains(page.Body, "Martin") {
+			t.Errorf("the sender's page: %s", excerpt(page.Body))
+		}
+		if !strings.Contains(page.Body, "2 non lues") {
+			t.Errorf("the sender's bell: %s", excerpt(page.Body))
+		}
+		if r := mc.post("/notifications/read", nil); r.Status != http.StatusSeeOther {
+			t.Errorf("mark all read: %d", r.Status)
+		}
+		page = mc.get("/notifications")
+		if !strings.Contains(page.Body, "2 notifications marquées comme lues.") || strings.Contains(page.Body, `class="bell-count"`) {
+			t.Errorf("after mark all read: %s", excerpt(page.Body))
+		}
+		// A form without its token changes nothing.
+		if r := s.client(t).post("/notifications/read", nil); r.Status == http.StatusSeeOther && r.Location == "/notifications" {
+			t.Error("a visitor marked notifications read")
+		}
+	})
+}
+
+// A next action given to a colleague, a meeting planned with them, moved and cancelled, and
+// their account changed by an administrator: each tells them once; what one does oneself tells
+// nobody.
+func TestCaseworkAndAccountNotifications(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		ctx := context.Background()
+		now := s.Clock.Now()
+		target := findCAFPupil(t, db)
+		_, medScope, medActor := demoUser(t, db, "mediation@demo.test")
+		_, _, adminActor := demoUser(t, db, "admin@demo.test")
+		colleague, err := models.SaveAccount(ctx, db, 0, models.Account{Email: "collegue@demo.test", DisplayName: "Collègue",
+			Role: models.RoleMediator, EstablishmentIDs: []uint{target.pupil.EstablishmentID}, Active: true}, mustHash(t), false)
+		must(t, err)
+		kinds := func() []models.NotificationKind {
+			var out []models.NotificationKind
+			for _, n := range notificationsOf(t, db, colleague.ID) {
+				out = append(out, n.Kind)
+			}
+			return out
+		}
+
+		due := calendar.Today(now).AddDate(0, 0, 7)
+		_, err = models.CreateFollowUp(ctx, db, medScope, medActor, now, target.pupil.ID, models.FollowUpInput{OccurredOn: calendar.Today(now),
+			Kind: models.FollowUpFamilyPhone, DurationMinutes: 15, Note: "Appel à Mme Martin.",
+			Action: models.ActionInput{Description: "Rappeler la famille", DueOn: due, OwnerUserID: &colleague.ID}})
+		must(t, err)
+		// An action one keeps for oneself tells nobody.
+		_, err = models.CreateFollowUp(ctx, db, medScope, medActor, now, target.pupil.ID, models.FollowUpInput{OccurredOn: calendar.Today(now),
+			Kind: models.FollowUpFamilyPhone, DurationMinutes: 15, Action: models.ActionInput{Description: "Relancer", DueOn: due}})
+		must(t, err)
+		if got := notificationsOf(t, db, *medActor.UserID); len(got) != 0 {
+			t.Errorf("the author was told of their own action: %+v", got)
+		}
+
+		in := models.MeetingInput{ScheduledAt: now.Add(48 * time.Hour), DurationMinutes: 45, Place: "Bureau", Purpose: "Bilan",
+			Participants: []models.ParticipantInput{{Role: models.ParticipantGuardian, Name: "Mme Martin"},
+				{Role: models.ParticipantMediator, UserID: &colleague.ID}}}
+		m, err := models.ScheduleMeeting(ctx, db, medScope, medActor, now, target.pupil.ID, in)
+		must(t, err)
+		in.ScheduledAt = now.Add(72 * time.Hour)
+		m, err = models.UpdateMeeting(ctx, db, medScope, medActor, now, m.ID, m.Version, in)
+		must(t, err)
+		in.Place = "Salle 2" // the same time: nobody is told
+		m, err = models.UpdateMeeting(ctx, db, medScope, medActor, now, m.ID, m.Version, in)
+		must(t, err)
+		_, err = models.ChangeMeetingStatus(ctx, db, medScope, medActor, now, m.ID, m.Version, models.MeetingCancelled)
+		must(t, err)
+
+		a := models.Account{Email: colleague.Email, DisplayName: colleague.DisplayName, Role: models.RoleMediator,
+			EstablishmentIDs: []uint{target.pupil.EstablishmentID}, Active: true}
+		_, err = models.UpdateAccount(ctx, db, adminActor, now, colleague.ID, a, func(models.User) string { return "" })
+		must(t, err)
+		a.EstablishmentIDs = append(a.EstablishmentIDs, medScope.EstablishmentIDs...)
+		_, err = models.UpdateAccount(ctx, db, adminActor, now, colleague.ID, a, func(models.User) string { return "establishments" })
+		must(t, err)
+		must(t, models.SetPasswordAudited(ctx, db, adminActor, now, colleague.ID, mustHash(t), true, "by=admin temporary", ""))
+
+		want := []models.NotificationKind{models.NotifyActionAssigned, models.NotifyMeetingCreated, models.NotifyMeetingMoved,
+			models.NotifyMeetingCancelled, models.NotifyEstablishmentsChanged, models.NotifyPasswordReset}
+		if got := kinds(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("the colleague's notifications: %v, want %v", got, want)
+		}
+		var texts []string
+		for _, n := range notificationsOf(t, db, colleague.ID) {
+			texts = append(texts, n.Params)
+		}
+		all := strings.Join(texts, " ")
+		for _, name := range []string{target.pupil.LastName, target.pupil.FirstName, "Martin", "Rappeler", "Bilan", "Bureau"} {
+			if strings.Contains(all, name) {
+				t.Errorf("a notification holds %q: %s", name, all)
+			}
+		}
+		if !strings.Contains(all, `"Due":"`+due.Format(time.DateOnly)+`"`) {
+			t.Errorf("the action's notification lacks its due date: %s", all)
+		}
+	})
+}
