@@ -95,7 +95,7 @@ func periodic(interval time.Duration, args river.JobArgs) *river.PeriodicJob {
 }
 
 // NewJobs builds the job client: its workers, and the periodic purge (daily) and risk
-// recomputation (hourly). Start it with Start, stop it with Stop.
+// recomputation (hourly), and with a mailer the e-mail dispatch and the 7:30 digest. Start it with Start, stop it with Stop.
 func (a *App) NewJobs() (*river.Client[*sql.Tx], error) {
 	driver, err := a.jobDriver()
 	if err != nil {
@@ -104,10 +104,11 @@ func (a *App) NewJobs() (*river.Client[*sql.Tx], error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &purgeWorker{app: a})
 	river.AddWorker(workers, &riskWorker{app: a})
+	jobs := append([]*river.PeriodicJob{periodic(24*time.Hour, PurgeArgs{}), periodic(time.Hour, RiskArgs{})}, a.mailJobs(workers)...)
 	client, err := river.NewClient(driver, &river.Config{
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers:      workers,
-		PeriodicJobs: []*river.PeriodicJob{periodic(24*time.Hour, PurgeArgs{}), periodic(time.Hour, RiskArgs{})},
+		PeriodicJobs: jobs,
 		Logger:       a.Log,
 	})
 	if err != nil {

@@ -78,6 +78,31 @@ func m0026Notifications() *gormigrate.Migration {
 		Params    string    `gorm:"size:2000;not null;default:'{}'"`
 		CreatedAt time.Time `gorm:"not null;index:idx_notifications_user_created,priority:2"`
 		ReadAt    *time.Time
+		// MailPending marks a notification to send at once by e-mail (its recipient chose
+		// "immediately"); the dispatcher turns it into a mail_messages row and clears it.
+		MailPending bool `gorm:"not null;default:false"`
+	}
+	// mailMessage is one e-mail to send: what it says (no name: built from the notifications'
+	// texts or the digest's counts), its state (waiting, sent, failed) and the server's last
+	// answer. Queued tells that a delivery job was made for it; DigestOn makes one digest per
+	// user and day.
+	type mailMessage struct {
+		ID        uint       `gorm:"primaryKey"`
+		UserID    *uint      `gorm:"index"`
+		User      *user      `gorm:"constraint:OnUpdate:CASCADE,OnDelete:SET NULL"`
+		ToAddress string     `gorm:"size:254;not null"`
+		Locale    string     `gorm:"size:10;not null;default:'fr'"`
+		Subject   string     `gorm:"size:300;not null"`
+		Body      string     `gorm:"size:20000;not null"`
+		Kind      string     `gorm:"size:20;not null"`
+		DigestOn  *time.Time `gorm:"type:date"`
+		Status    string     `gorm:"size:20;not null;index:idx_mail_messages_status_created,priority:1"`
+		Queued    bool       `gorm:"not null;default:false"`
+		Attempts  int        `gorm:"not null;default:0"`
+		LastError string     `gorm:"size:1000;not null;default:''"`
+		CreatedAt time.Time  `gorm:"not null;index:idx_mail_messages_status_created,priority:2"`
+		UpdatedAt time.Time  `gorm:"not null"`
+		SentAt    *time.Time
 	}
 	return &gormigrate.Migration{
 		ID: "0026_notifications",
@@ -88,10 +113,24 @@ func m0026Notifications() *gormigrate.Migration {
 			if err := tx.Migrator().CreateTable(&notification{}); err != nil {
 				return err
 			}
-			return execEach(tx, `CREATE INDEX idx_notifications_unread ON notifications (user_id) WHERE read_at IS NULL`)
+			// The account's choice for e-mail: immediate, digest or never; '' is the role's
+			// default (partners immediately, others the digest).
+			if err := tx.Exec(`ALTER TABLE users ADD COLUMN mail_preference VARCHAR(20) NOT NULL DEFAULT ''`).Error; err != nil {
+				return err
+			}
+			if err := tx.Migrator().CreateTable(&mailMessage{}); err != nil {
+				return err
+			}
+			return execEach(tx, `CREATE INDEX idx_notifications_unread ON notifications (user_id) WHERE read_at IS NULL`,
+				`CREATE INDEX idx_notifications_mail_pending ON notifications (id) WHERE mail_pending`,
+				`CREATE INDEX idx_mail_messages_unqueued ON mail_messages (id) WHERE NOT queued`,
+				`CREATE UNIQUE INDEX idx_mail_messages_digest ON mail_messages (user_id, digest_on)`)
 		},
 		Rollback: func(tx *gorm.DB) error {
-			if err := tx.Migrator().DropTable("notifications"); err != nil {
+			if err := tx.Migrator().DropTable("mail_messages", "notifications"); err != nil {
+				return err
+			}
+			if err := tx.Exec(`ALTER TABLE users DROP COLUMN mail_preference`).Error; err != nil {
 				return err
 			}
 			return migrateRiver(tx, rivermigrate.DirectionDown, -1)

@@ -65,6 +65,8 @@ type Notification struct {
 	Params    string
 	CreatedAt time.Time
 	ReadAt    *time.Time
+	// MailPending: to send at once by e-mail (the recipient chose "immediately").
+	MailPending bool
 }
 
 // Values decodes the params: name, value, name, value… as the catalog takes them.
@@ -108,8 +110,8 @@ func notify(tx *gorm.DB, now time.Time, actor Actor, n notice, recipients ...uin
 	if len(ids) == 0 {
 		return nil
 	}
-	var active []uint
-	if err := tx.Model(&User{}).Where("id IN ? AND active = ?", ids, true).Order("id").Pluck("id", &active).Error; err != nil {
+	var active []User
+	if err := tx.Select("id", "role", "mail_preference").Where("id IN ? AND active = ?", ids, true).Order("id").Find(&active).Error; err != nil {
 		return fmt.Errorf("models: recipients of %s: %w", n.kind, err)
 	}
 	if len(active) == 0 {
@@ -120,8 +122,9 @@ func notify(tx *gorm.DB, now time.Time, actor Actor, n notice, recipients ...uin
 		return err
 	}
 	rows := make([]Notification, 0, len(active))
-	for _, id := range active {
-		rows = append(rows, Notification{UserID: id, Kind: n.kind, Link: n.link, Params: string(params), CreatedAt: now.UTC()})
+	for _, u := range active {
+		rows = append(rows, Notification{UserID: u.ID, Kind: n.kind, Link: n.link, Params: string(params), CreatedAt: now.UTC(),
+			MailPending: EffectiveMailPreference(u) == MailImmediate})
 	}
 	if err := tx.Create(&rows).Error; err != nil {
 		return fmt.Errorf("models: notify %s: %w", n.kind, err)

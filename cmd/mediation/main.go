@@ -270,6 +270,11 @@ func config(e env, database, addr string) (app.Config, error) {
 		}
 		cfg.MaxDBConns = n
 	}
+	cfg.Mail = app.MailConfig{URL: e.getenv("MEDIATION_SMTP_URL"), From: e.getenv("MEDIATION_MAIL_FROM"),
+		PublicURL: e.getenv("MEDIATION_PUBLIC_URL")}
+	if _, err := app.NewMailer(cfg.Mail.URL); err != nil {
+		return cfg, err
+	}
 	log, err := logger(e)
 	if err != nil {
 		return cfg, err
