@@ -53,7 +53,9 @@ func startSMTP(t *testing.T) *smtpServer {
 	return s
 }
 
-func (s *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{server: s}, nil }
+func (s *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &smtpSession{server: s}, nil
+}
 
 func (s *smtpServer) setRefuse(v bool) {
 	s.mu.Lock()
