@@ -230,7 +230,7 @@ func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *e
 	e.IPExtractor = extractor
 	h := &handlers.Handlers{DB: a.DB, Views: a.Views, Log: a.Log, Now: a.Config.Now, Sessions: a.Sessions,
 		Throttle: a.Config.Throttle, Hasher: a.Hasher, LoginSecrets: secrets, IdleTimeout: a.Config.SessionIdle, Lifetime: a.Config.SessionLifetime,
-		SecureCookies: a.Config.SecureCookies, Snapshots: a.Snapshots, Importers: map[string]handlers.Importer{}}
+		SecureCookies: a.Config.SecureCookies, Snapshots: a.Snapshots, Importers: map[string]handlers.Importer{}, MailEnabled: a.Mailer != nil}
 	for kind, run := range Importers {
 		h.Importers[kind] = run
 	}

@@ -228,3 +228,80 @@ func TestCaseworkAndAccountNotifications(t *testing.T) {
 		}
 	})
 }
+
+// failedMail stores an e-mail the server refused for good, to the CAF's agent.
+func failedMail(t *testing.T, db *gorm.DB) models.MailMessage {
+	t.Helper()
+	agent, _, _ := demoUser(t, db, "caf@demo.test")
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	m := models.MailMessage{UserID: &agent.ID, ToAddress: agent.Email, Locale: "fr", Subject: "[Médiation scolaire] Une orientation",
+		Body: "Bonjour,", Kind: models.MailKindNotification, Status: models.MailFailed, Queued: true, Attempts: 8,
+		LastError: "550 5.1.1 Utilisateur inconnu", CreatedAt: now, UpdatedAt: now}
+	must(t, db.Create(&m).Error)
+	return m
+}
+
+// The e-mail preference: the role's default shown, a bad choice refused with a message and
+// nothing changed, a choice saved and audited. The administrator reads the delivery states
+// with the server's answer and sends a failed e-mail again, once.
+func TestMailPreferenceAndAdminPages(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		s := newDemoSite(t, u)
+		db := s.App.DB
+		med := s.client(t)
+		med.login("mediation@demo.test")
+		r := med.get("/account/notifications")
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, `id="mail-digest" name="mail_preference" value="digest" aria-describedby="mail-digest-hint" checked`) ||
+			!strings.Contains(r.Body, `id="mail-disabled"`) {
+			t.Fatalf("the mediator's preference page: %d %s", r.Status, excerpt(r.Body))
+		}
+		if r := med.post("/account/notifications", url.Values{"mail_preference": {"sometimes"}}); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, `id="mail_preference-error"`) {
+			t.Errorf("a bad choice: %d %s", r.Status, excerpt(r.Body))
+		}
+		user, _, _ := demoUser(t, db, "mediation@demo.test")
+		if user.MailPreference != "" {
+			t.Errorf("a refused choice was stored: %q", user.MailPreference)
+		}
+		if r := med.post("/account/notifications", url.Values{"mail_preference": {"never"}}); r.Status != http.StatusSeeOther {
+			t.Errorf("save: %d", r.Status)
+		}
+		user, _, _ = demoUser(t, db, "mediation@demo.test")
+		var audited int64
+		must(t, db.Model(&models.AuditEvent{}).Where("record_type = ? AND record_id = ? AND detail = ?", "user", fmt.Sprint(user.ID), "mail_preference=never").Count(&audited).Error)
+		if user.MailPreference != models.MailNever || audited != 1 {
+			t.Errorf("saved %q, %d audit events", user.MailPreference, audited)
+		}
+		partner := s.client(t)
+		partner.login("caf@demo.test")
+		if r := partner.get("/account/notifications"); !strings.Contains(r.Body, `value="immediate" aria-describedby="mail-immediate-hint" checked`) {
+			t.Errorf("a partner's default is not immediate: %s", excerpt(r.Body))
+		}
+
+		failed := failedMail(t, db)
+		admin := s.client(t)
+		admin.login("admin@demo.test")
+		r = admin.get("/admin/mail?status=failed")
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, "550 5.1.1 Utilisateur inconnu") ||
+			!strings.Contains(r.Body, fmt.Sprintf(`action="/admin/mail/%d/retry"`, failed.ID)) {
+			t.Fatalf("the failed e-mails: %d %s", r.Status, excerpt(r.Body))
+		}
+		path := fmt.Sprintf("/admin/mail/%d/retry", failed.ID)
+		if r := admin.post(path, nil); r.Status != http.StatusSeeOther {
+			t.Errorf("retry: %d", r.Status)
+		}
+		var m models.MailMessage
+		must(t, db.Take(&m, failed.ID).Error)
+		if m.Status != models.MailWaiting || m.Queued || m.Attempts != 0 {
+			t.Errorf("after retry: %+v", m)
+		}
+		admin.post(path, nil)
+		if r := admin.get("/admin/mail"); !strings.Contains(r.Body, html.EscapeString("Seul un message en échec peut être renvoyé.")) {
+			t.Errorf("a second retry is not refused with a message: %s", excerpt(r.Body))
+		}
+		if r := admin.post("/admin/mail/999999/retry", nil); r.Status != http.StatusNotFound {
+			t.Errorf("retry of an unknown e-mail: %d", r.Status)
+		}
+	})
+}

@@ -41,6 +41,8 @@ type Handlers struct {
 	Importers map[string]Importer
 	// Snapshots serves the metropolitan figures (the overview, its PDF).
 	Snapshots *reports.Snapshots
+	// MailEnabled tells that the server sends e-mails (MEDIATION_SMTP_URL is set).
+	MailEnabled bool
 }
 
 // langCookie keeps a visitor's language choice before they sign in.
@@ -126,7 +128,8 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, fundsAgree
 	if role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")},
 			views.NavItem{Href: "/admin/imports", Label: loc.T("nav.imports")},
-			views.NavItem{Href: "/admin/audit", Label: loc.T("nav.audit")})
+			views.NavItem{Href: "/admin/audit", Label: loc.T("nav.audit")},
+			views.NavItem{Href: "/admin/mail", Label: loc.T("mail.admin.nav")})
 	}
 	if role == models.RoleCoordinator || role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/settings/risk", Label: loc.T("nav.risk_rules")},
