@@ -185,6 +185,20 @@ func TestCaseworkAndAccountNotifications(t *testing.T) {
 			t.Errorf("the author was told of their own action: %+v", got)
 		}
 
+		// A prevention group's decision given to the colleague: told once, however often it is
+		// recorded again.
+		var listed struct{ CaseReviewID, PupilID uint }
+		must(t, db.Table("case_review_pupils").Select("case_review_pupils.case_review_id, case_review_pupils.pupil_id").
+			Joins("JOIN case_reviews ON case_reviews.id = case_review_pupils.case_review_id").
+			Joins("JOIN pupils ON pupils.id = case_review_pupils.pupil_id").
+			Where("case_reviews.establishment_id = ? AND pupils.anonymised_at IS NULL", target.pupil.EstablishmentID).
+			Order("case_reviews.held_on DESC, case_review_pupils.id").Take(&listed).Error)
+		var review models.CaseReview
+		must(t, db.Take(&review, listed.CaseReviewID).Error)
+		decision := models.DecisionInput{Decision: models.DecisionFamilyMeeting, OwnerUserID: &colleague.ID, DueOn: review.HeldOn.AddDate(0, 0, 14)}
+		must(t, models.RecordDecision(ctx, db, medScope, medActor, now, listed.CaseReviewID, listed.PupilID, decision))
+		must(t, models.RecordDecision(ctx, db, medScope, medActor, now, listed.CaseReviewID, listed.PupilID, decision))
+
 		in := models.MeetingInput{ScheduledAt: now.Add(48 * time.Hour), DurationMinutes: 45, Place: "Bureau", Purpose: "Bilan",
 			Participants: []models.ParticipantInput{{Role: models.ParticipantGuardian, Name: "Mme Martin"},
 				{Role: models.ParticipantMediator, UserID: &colleague.ID}}}
@@ -208,7 +222,7 @@ func TestCaseworkAndAccountNotifications(t *testing.T) {
 		must(t, err)
 		must(t, models.SetPasswordAudited(ctx, db, adminActor, now, colleague.ID, mustHash(t), true, "by=admin temporary", ""))
 
-		want := []models.NotificationKind{models.NotifyActionAssigned, models.NotifyMeetingCreated, models.NotifyMeetingMoved,
+		want := []models.NotificationKind{models.NotifyActionAssigned, models.NotifyReviewDecision, models.NotifyMeetingCreated, models.NotifyMeetingMoved,
 			models.NotifyMeetingCancelled, models.NotifyEstablishmentsChanged, models.NotifyPasswordReset}
 		if got := kinds(); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("the colleague's notifications: %v, want %v", got, want)
