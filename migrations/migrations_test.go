@@ -99,6 +99,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 		&models.SecondFactor{}, &models.RecoveryCode{}, &models.Draft{},
 		&models.ActivityKind{}, &models.Activity{}, &models.ActivityPartner{},
 		&models.CaseReview{}, &models.CaseReviewParticipant{}, &models.CaseReviewPupil{},
+		&models.Notification{}, &models.MailMessage{},
 	}
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		for _, m := range live {
