@@ -52,7 +52,10 @@ func (f fileMailer) Send(_ context.Context, m *gomail.Msg) error {
 	if err := os.MkdirAll(f.dir, 0o750); err != nil {
 		return err
 	}
-	id := strings.Trim(m.GetGenHeader(gomail.HeaderMessageID)[0], "<>")
+	id := fmt.Sprintf("mail-%d", time.Now().UnixNano())
+	if ids := m.GetGenHeader(gomail.HeaderMessageID); len(ids) > 0 {
+		id = strings.Trim(ids[0], "<>")
+	}
 	name := filepath.Join(f.dir, strings.NewReplacer("@", "_", "/", "_").Replace(id)+".eml")
 	out, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
 	if err != nil {
