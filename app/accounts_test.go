@@ -171,6 +171,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		routes := []route{
 			{"GET", "/", all},
 			{"GET", "/account/password", all},
+			{"GET", "/notifications", all},
+			{"POST", "/notifications/read", all},
+			{"GET", "/account/notifications", all},
+			{"POST", "/account/notifications", all},
+			{"GET", "/admin/mail", admin},
+			{"POST", fmt.Sprintf("/admin/mail/%d/retry", failedMail(t, s.App.DB).ID), admin},
 			{"GET", "/admin/users", admin},
 			{"GET", "/admin/users/new", admin},
 			{"GET", fmt.Sprintf("/admin/users/%d", target.ID), admin},

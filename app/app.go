@@ -59,6 +59,14 @@ type Config struct {
 	// Hashing bounds and prices password hashing; its zero value is production's (Argon2id
 	// 46 MiB, t=2, two at once, 5 s of waiting at most). Tests pass cheap parameters here.
 	Hashing models.HasherConfig
+	// Mail is how e-mails leave (MEDIATION_SMTP_URL, MEDIATION_MAIL_FROM, MEDIATION_PUBLIC_URL);
+	// without a URL nothing is sent and nothing is lost: the notifications wait in the product.
+	Mail MailConfig
+	// Mailer, when set, replaces the one Mail.URL describes (tests).
+	Mailer Mailer
+	// JobRetry, when set, replaces River's backoff between attempts of a failed job (tests:
+	// milliseconds instead of seconds to minutes).
+	JobRetry func(attempt int) time.Duration
 }
 
 // Defaults of the configuration.
@@ -83,6 +91,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Mail.From == "" {
+		c.Mail.From = "Médiation scolaire <ne-pas-repondre@mediation.invalid>"
+	}
+	if c.Mail.PublicURL == "" {
+		c.Mail.PublicURL = "http://" + c.Addr
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
@@ -115,6 +129,8 @@ type App struct {
 	// Snapshots serves the metropolitan figures and the annual reviews from their snapshots and
 	// refreshes them.
 	Snapshots *reports.Snapshots
+	// Mailer sends the e-mails; nil when none is configured.
+	Mailer Mailer
 }
 
 // New opens the database, makes sure its schema is current (migrating the embedded SQLite by
@@ -140,7 +156,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		models.Close(db)
 		return nil, fmt.Errorf("lecture de la clé de connexion impossible : %w", err)
 	}
-	a := &App{Config: cfg, DB: db, DBURL: u, Views: v, Log: cfg.Logger, Sessions: newSessions(db, cfg),
+	mailer := cfg.Mailer
+	if mailer == nil {
+		if mailer, err = NewMailer(cfg.Mail.URL); err != nil {
+			models.Close(db)
+			return nil, err
+		}
+	}
+	a := &App{Config: cfg, DB: db, DBURL: u, Views: v, Log: cfg.Logger, Sessions: newSessions(db, cfg), Mailer: mailer,
 		Hasher: models.NewHasher(cfg.Hashing), Snapshots: reports.NewSnapshots(db, cfg.Now, cfg.ReportMaxAge, cfg.Logger)}
 	a.Echo = a.router(extractor, secrets)
 	return a, nil
@@ -208,7 +231,7 @@ func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *e
 	e.IPExtractor = extractor
 	h := &handlers.Handlers{DB: a.DB, Views: a.Views, Log: a.Log, Now: a.Config.Now, Sessions: a.Sessions,
 		Throttle: a.Config.Throttle, Hasher: a.Hasher, LoginSecrets: secrets, IdleTimeout: a.Config.SessionIdle, Lifetime: a.Config.SessionLifetime,
-		SecureCookies: a.Config.SecureCookies, Snapshots: a.Snapshots, Importers: map[string]handlers.Importer{}}
+		SecureCookies: a.Config.SecureCookies, Snapshots: a.Snapshots, Importers: map[string]handlers.Importer{}, MailEnabled: a.Mailer != nil}
 	for kind, run := range Importers {
 		h.Importers[kind] = run
 	}

@@ -500,6 +500,8 @@ func TestEveryFormRouteDecidesOnDrafts(t *testing.T) {
 			"/activities/:id/delete": button, "/settings/activity-kinds": admin, "/settings/activity-kinds/:id": admin,
 			"/conventions/:id/delete":               button,
 			"/settings/letters/:doc/:lang/validate": button,
+			"/notifications/read":                   button, "/notifications/:id/read": button, "/account/notifications": "a choice among three, nothing typed",
+			"/admin/mail/:id/retry": button,
 		}
 		kept := map[string]bool{}
 		for _, r := range handlers.DraftRoutes() {

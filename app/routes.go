@@ -72,6 +72,11 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	signedIn.POST("/account/security", h.EnrolSecondFactor)
 	signedIn.POST("/account/security/disable", h.DisableSecondFactor)
 	signedIn.POST("/account/security/recovery-codes", h.RegenerateRecoveryCodes)
+	signedIn.GET("/notifications", h.Notifications)
+	signedIn.POST("/notifications/read", h.MarkAllNotificationsRead)
+	signedIn.POST("/notifications/:id/read", h.MarkNotificationRead)
+	signedIn.GET("/account/notifications", h.MailPreferenceForm)
+	signedIn.POST("/account/notifications", h.SaveMailPreference)
 
 	// Pupil files: the establishment roles read them, mediators work on them. The scope decides
 	// which files; anything outside it is not found.
@@ -127,4 +132,6 @@ func (a *App) routes(e *echo.Echo, h *handlers.Handlers) {
 	admin.POST("/imports/:token/apply", h.ApplyImport)
 	admin.GET("/audit", h.AuditLog)
 	admin.GET("/audit.csv", h.AuditCSV)
+	admin.GET("/mail", h.AdminMail)
+	admin.POST("/mail/:id/retry", h.RetryMail)
 }

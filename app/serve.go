@@ -46,6 +46,22 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	// The jobs (the daily purge, the hourly risk levels) run beside the requests; stopping lets
+	// the running ones finish within the shutdown delay, and what was queued waits in the database.
+	jobs, err := a.NewJobs()
+	if err != nil {
+		return err
+	}
+	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("moteur de tâches : %w", err)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+		defer cancel()
+		if err := jobs.Stop(stopCtx); err != nil {
+			a.Log.Warn("jobs: stop", "error", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.housekeeping(ctx, time.Hour)
@@ -66,27 +82,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// housekeeping forgets expired sessions and old login throttling counters and brings the stored risk
-// levels up to date, now and then every interval, until ctx ends. Several instances may do it
-// at once: each step is idempotent.
+// housekeeping forgets expired sessions, old login throttling counters and other leftovers,
+// now and then every interval, until ctx ends. Several instances may do it at once: each step
+// is idempotent. The daily purge and the hourly risk levels are jobs (jobs.go), run once
+// whichever instance takes them.
 func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	var lastPurge time.Time
 	for {
 		now := a.Config.Now()
-		// Once a day, the closed files past their retention period are anonymised; with several
-		// instances, the one that takes the lock does it.
-		if now.Sub(lastPurge) >= 24*time.Hour {
-			res, ran, err := models.PurgeOnce(ctx, a.DB, now, models.Actor{Email: "purge"})
-			switch {
-			case err != nil && ctx.Err() == nil:
-				a.Log.Error("housekeeping: purge", "error", models.RedactedError(err))
-			case ran:
-				lastPurge = now
-				a.Log.Info("purge", "anonymised", res.Pupils, "conflicts", res.Conflicts, "review_remarks", res.ReviewRemarks, "cutoff", res.Cutoff.Format(time.DateOnly))
-			}
-		}
 		if _, err := (models.SessionStore{DB: a.DB, Now: a.Config.Now}).DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: sessions", "error", models.RedactedError(err))
 		}
@@ -102,12 +106,8 @@ func (a *App) housekeeping(ctx context.Context, interval time.Duration) {
 		if err := models.DeleteOldDrafts(ctx, a.DB, now); err != nil && ctx.Err() == nil {
 			a.Log.Warn("housekeeping: drafts", "error", models.RedactedError(err))
 		}
-		// Risk levels age: a month's absences stop counting, the school year starts again on
-		// 1 September. Recomputing them all is cheap (about a second for 15,000 pupils).
-		if rules, err := models.LoadRiskRules(ctx, a.DB); err != nil {
-			a.Log.Warn("housekeeping: risk rules", "error", models.RedactedError(err))
-		} else if err := models.RecomputeRisk(ctx, a.DB, rules, calendar.MonthOf(now)); err != nil && ctx.Err() == nil {
-			a.Log.Warn("housekeeping: risk levels", "error", models.RedactedError(err))
+		if err := models.DeleteOldNotifications(ctx, a.DB, now); err != nil && ctx.Err() == nil {
+			a.Log.Warn("housekeeping: notifications", "error", models.RedactedError(err))
 		}
 		// Every change appends a row to its year's change stamp: added up here, the table
 		// stays a few rows per year.

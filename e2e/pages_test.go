@@ -15,7 +15,7 @@ import (
 const signedOut = ""
 
 // everyAccount lists the pages that every signed-in account opens.
-var everyAccount = []string{"/", "/account/password", "/account/security"}
+var everyAccount = []string{"/", "/account/password", "/account/security", "/notifications", "/account/notifications"}
 
 // pages lists, for each account, the pages it opens besides everyAccount's: one demo account per
 // role. Each page is checked by axe-core, at 375 px and by the Nu HTML checker. A new page is
@@ -25,7 +25,7 @@ var pages = []struct {
 	paths   []string
 }{
 	{signedOut, []string{"/login"}},
-	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1", "/admin/imports", "/admin/audit", "/admin/audit?action=login",
+	{"admin@demo.test", []string{"/admin/users", "/admin/users/new", "/admin/users/1", "/admin/imports", "/admin/audit", "/admin/audit?action=login", "/admin/mail",
 		"/conventions"}},
 	{"coordination@demo.test", []string{"/partners", "/partners/new", "/settings/risk", "/settings/reports", "/settings/security", "/reports/metropolitan",
 		"/reports/metropolitan?by=establishment", "/partners/1/report", "/settings/activity-kinds", "/settings/activity-kinds/new",

@@ -55,6 +55,12 @@ func referralFlow(t *testing.T, b *browser) {
 	b.check(t, "a referral just sent")
 
 	b.login(t, "caf@demo.test", demodata.Password)
+	// The send told the CAF: the bell counts it, the list says it without a name.
+	b.open(t, "/notifications")
+	if b.count(t, `.notification-list li.unread a[href="`+path+`"]`) != 1 || b.count(t, `.site-header .bell-count`) != 1 {
+		t.Error("the CAF's notifications lack the referral sent, or the bell does not count it")
+	}
+	b.check(t, "the partner's notifications")
 	b.open(t, "/referrals?status=sent")
 	if b.count(t, `a[href="`+path+`"]`) != 1 {
 		t.Error("the referral is not in the CAF's inbox")
@@ -76,6 +82,12 @@ func referralFlow(t *testing.T, b *browser) {
 		t.Error("the history does not say who acknowledged")
 	}
 	b.check(t, "the partner's answer as the mediator reads it")
+	b.open(t, "/notifications")
+	b.click(t, `.notification-list form[action$="/read"] button[type="submit"]`, http.StatusOK)
+	if b.count(t, `.notification-list li.unread`) != 0 {
+		t.Error("the notification marked read is still unread")
+	}
+	b.check(t, "the mediator's notifications, one marked read")
 }
 
 // partnerDeclineFlow opens an acknowledged referral of the inbox and declines it without a

@@ -41,6 +41,8 @@ type Handlers struct {
 	Importers map[string]Importer
 	// Snapshots serves the metropolitan figures (the overview, its PDF) and the annual reviews.
 	Snapshots *reports.Snapshots
+	// MailEnabled tells that the server sends e-mails (MEDIATION_SMTP_URL is set).
+	MailEnabled bool
 }
 
 // langCookie keeps a visitor's language choice before they sign in.
@@ -71,7 +73,8 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 		p.CSRFToken = ck.Value
 	}
 	if u := currentUser(c); u != nil {
-		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role))}
+		p.User = &views.CurrentUser{ID: u.ID, Name: u.DisplayName, Role: loc.T("role." + string(u.Role)),
+			Unread: currentScope(c).UnreadNotifications}
 		p.Idle = views.NewIdleWarning(h.IdleTimeout)
 		if mustEnrol, _ := c.Get(contextMustEnrol).(bool); !u.MustChangePassword && !mustEnrol {
 			var partner uint
@@ -126,7 +129,8 @@ func navigation(loc *views.Localizer, role models.Role, partner uint, fundsAgree
 	if role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/admin/users", Label: loc.T("nav.users")},
 			views.NavItem{Href: "/admin/imports", Label: loc.T("nav.imports")},
-			views.NavItem{Href: "/admin/audit", Label: loc.T("nav.audit")})
+			views.NavItem{Href: "/admin/audit", Label: loc.T("nav.audit")},
+			views.NavItem{Href: "/admin/mail", Label: loc.T("mail.admin.nav")})
 	}
 	if role == models.RoleCoordinator || role == models.RoleAdmin {
 		items = append(items, views.NavItem{Href: "/settings/risk", Label: loc.T("nav.risk_rules")},

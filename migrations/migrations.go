@@ -40,6 +40,7 @@ func all() []*gormigrate.Migration {
 		m0023UnitCostBasis(),
 		m0024ImpactSnapshots(),
 		m0025FamilyLetters(),
+		m0026Notifications(),
 	}
 }
 

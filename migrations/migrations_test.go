@@ -100,6 +100,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 		&models.ActivityKind{}, &models.Activity{}, &models.ActivityPartner{},
 		&models.CaseReview{}, &models.CaseReviewParticipant{}, &models.CaseReviewPupil{},
 		&models.LetterTemplate{}, &models.FamilyLetter{},
+		&models.Notification{}, &models.MailMessage{},
 	}
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		for _, m := range live {

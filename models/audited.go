@@ -52,8 +52,14 @@ func CreateAccount(ctx context.Context, db *gorm.DB, actor Actor, now time.Time,
 func UpdateAccount(ctx context.Context, db *gorm.DB, actor Actor, now time.Time, id uint, a Account, describe func(after User) string) (User, error) {
 	var u User
 	err := withAudit(ctx, db, actor, now, func(tx *gorm.DB) (auditEntry, error) {
-		var err error
+		before, err := accountAssignments(tx, id)
+		if err != nil {
+			return auditEntry{}, err
+		}
 		if u, err = SaveAccount(ctx, tx, id, a, "", false); err != nil {
+			return auditEntry{}, err
+		}
+		if err := notifyAccountChange(tx, now, actor, before, u); err != nil {
 			return auditEntry{}, err
 		}
 		if changes := describe(u); changes != "" {
@@ -73,6 +79,9 @@ func SetPasswordAudited(ctx context.Context, db *gorm.DB, actor Actor, now time.
 			return auditEntry{}, err
 		}
 		if _, err := EndSessions(ctx, tx, userID, keepSession); err != nil {
+			return auditEntry{}, err
+		}
+		if err := notifyAccount(tx, now, actor, NotifyPasswordReset, userID); err != nil {
 			return auditEntry{}, err
 		}
 		return auditEntry{AuditPasswordChange, "user", fmt.Sprint(userID), detail}, nil

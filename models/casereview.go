@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -458,6 +459,12 @@ func RecordDecision(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if res.Error != nil {
 			return res.Error
 		}
+		// Who already held the decision's action is not told again when it is recorded anew.
+		var owners []uint
+		if err := tx.Model(&NextAction{}).Where("case_review_id = ? AND pupil_id = ? AND done_at IS NULL AND owner_user_id IS NOT NULL", reviewID, pupilID).
+			Pluck("owner_user_id", &owners).Error; err != nil {
+			return err
+		}
 		if err := tx.Where("case_review_id = ? AND pupil_id = ? AND done_at IS NULL", reviewID, pupilID).Delete(&NextAction{}).Error; err != nil {
 			return err
 		}
@@ -467,6 +474,11 @@ func RecordDecision(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 				CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
 			if err := tx.Create(&a).Error; err != nil {
 				return err
+			}
+			if a.OwnerUserID != nil && !slices.Contains(owners, *a.OwnerUserID) {
+				if err := notifyActionOwner(tx, now, actor, a); err != nil {
+					return err
+				}
 			}
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "case_review", fmt.Sprint(reviewID),

@@ -253,6 +253,9 @@ func CreateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			if err := tx.Create(&a).Error; err != nil {
 				return err
 			}
+			if err := notifyActionOwner(tx, now, actor, a); err != nil {
+				return err
+			}
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditCreated, "follow_up", fmt.Sprint(fu.ID), fmt.Sprintf("pupil %d", pupilID))
 	})

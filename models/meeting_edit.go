@@ -270,6 +270,9 @@ func ScheduleMeeting(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now
 		if err := tx.Create(&m.Participants).Error; err != nil {
 			return err
 		}
+		if err := notifyMeeting(tx, now, actor, NotifyMeetingCreated, m, pupilID, meetingPeople(m)); err != nil {
+			return err
+		}
 		return RecordAudit(ctx, tx, now, actor, AuditCreated, "meeting", fmt.Sprint(m.ID),
 			fmt.Sprintf("pupil %d, %d participants", pupilID, len(kept)))
 	})
@@ -312,6 +315,9 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 			return err
 		}
 		if updated, _, err = meetingInScope(tx, s, id); err != nil {
+			return err
+		}
+		if err := notifyMeetingEdit(tx, now, actor, current, updated); err != nil {
 			return err
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id),
@@ -383,6 +389,13 @@ func ChangeMeetingStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor,
 			return err
 		}
 		if updated, _, err = meetingInScope(tx, s, id); err != nil {
+			return err
+		}
+		kind := NotifyMeetingCancelled
+		if to == MeetingPostponed {
+			kind = NotifyMeetingPostponed
+		}
+		if err := notifyMeeting(tx, now, actor, kind, updated, updated.PupilID, meetingPeople(updated)); err != nil {
 			return err
 		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id), fmt.Sprintf("status: %s → %s", current.Status, to))
@@ -545,6 +558,9 @@ func WriteRecap(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time
 				row.OwnerLabel = ""
 			}
 			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+			if err := notifyActionOwner(tx, now, actor, row); err != nil {
 				return err
 			}
 		}

@@ -483,6 +483,9 @@ func ActOnReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 		if updated, err = referralInScope(ctx, tx, s, id); err != nil {
 			return err
 		}
+		if err := notifyReferralStep(tx, now, actor, updated, action); err != nil {
+			return err
+		}
 		return RecordAudit(ctx, tx, now, actor, AuditChanged, "referral", fmt.Sprint(id),
 			fmt.Sprintf("%s: %s → %s", action, current.Status, to))
 	})

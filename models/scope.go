@@ -18,6 +18,9 @@ type Scope struct {
 	// FundsAgreement tells, for a partner's agent, that its organisation funds at least one
 	// funding agreement, which the agent then reads (SignedIn fills it in; ScopeOf does not).
 	FundsAgreement bool
+	// UnreadNotifications is how many notifications the user has not read, for the bell of the
+	// header (SignedIn fills it in; ScopeOf does not). It decides no access.
+	UnreadNotifications int
 }
 
 // ScopeOf builds the scope of an active account from its role and assignments.
@@ -49,9 +52,10 @@ func scopeOf(u User, establishmentIDs []uint) Scope {
 
 // signedInRow is one row of SignedIn's query: the account and one of its assignments.
 type signedInRow struct {
-	User            `gorm:"embedded"`
-	EstablishmentID *uint
-	FundsAgreement  bool
+	User                `gorm:"embedded"`
+	EstablishmentID     *uint
+	FundsAgreement      bool
+	UnreadNotifications int
 }
 
 // SignedIn loads an account and its scope in one query, the account's row joined with its
@@ -59,12 +63,14 @@ type signedInRow struct {
 // preloading. Nothing is cached between requests, so that a role, an assignment or a
 // deactivation takes effect on the account's next request, on every instance. Whether a
 // partner's organisation funds an agreement (the header then offers them) rides along in a
-// subquery of the same statement. The account's
+// subquery of the same statement, and so does the count of unread notifications (the bell),
+// on the partial index idx_notifications_unread. The account's
 // Establishments stay empty (the scope holds their ids); ErrNotFound for an unknown id.
 func SignedIn(ctx context.Context, db *gorm.DB, id uint) (User, Scope, error) {
 	var rows []signedInRow
 	err := db.WithContext(ctx).Table("users").Select("users.*, ue.establishment_id, EXISTS (SELECT 1 FROM funding_agreements fa "+
-		"WHERE fa.partner_organisation_id = users.partner_organisation_id) AS funds_agreement").
+		"WHERE fa.partner_organisation_id = users.partner_organisation_id) AS funds_agreement, "+
+		"(SELECT COUNT(*) FROM notifications n WHERE n.user_id = users.id AND n.read_at IS NULL) AS unread_notifications").
 		Joins("LEFT JOIN user_establishments ue ON ue.user_id = users.id").
 		Where("users.id = ?", id).Order("ue.establishment_id").Scan(&rows).Error
 	if err != nil {
@@ -82,6 +88,7 @@ func SignedIn(ctx context.Context, db *gorm.DB, id uint) (User, Scope, error) {
 	u := rows[0].User
 	s := scopeOf(u, ids)
 	s.FundsAgreement = s.Role == RolePartner && s.PartnerID != 0 && rows[0].FundsAgreement
+	s.UnreadNotifications = rows[0].UnreadNotifications
 	return u, s, nil
 }
 

@@ -343,6 +343,9 @@ func DisableSecondFactor(ctx context.Context, db *gorm.DB, actor Actor, userID u
 		if !removed {
 			return nil
 		}
+		if err := notifyAccount(tx, now, actor, NotifySecondFactorReset, userID); err != nil {
+			return err
+		}
 		return RecordAudit(ctx, tx, now, actor, AuditTwoFactorDisabled, "user", fmt.Sprint(userID), detail)
 	})
 	return removed, err

@@ -27,6 +27,9 @@ type User struct {
 	LastLoginAt           *time.Time
 	// WorklistSeenAt is when the user last opened their worklist.
 	WorklistSeenAt *time.Time
+	// MailPreference is how the user is told by e-mail; "" is the role's default
+	// (EffectiveMailPreference).
+	MailPreference MailPreference
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 

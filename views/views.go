@@ -336,6 +336,8 @@ type CurrentUser struct {
 	ID   uint
 	Name string
 	Role string
+	// Unread is the count of unread notifications, on the bell.
+	Unread int
 }
 
 // NavItem is one entry of the navigation; Current marks the page being shown.

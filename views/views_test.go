@@ -97,6 +97,10 @@ func TestCatalogsAreComplete(t *testing.T) {
 	add("audit.action.", models.AuditActions)
 	add("access.", models.AccessKinds)
 	add("impact.basis.", append(strs(models.CostBases), "none"))
+	add("notify.", strs(models.NotificationKinds))
+	add("mail.status.", strs(models.MailStatuses))
+	add("mail.preference.", strs(models.MailPreferences))
+	add("mail.preference.", []string{"immediate_hint", "digest_hint", "never_hint"})
 	add("impact.formula.", reports.FormulaInputs)
 	for k := range used {
 		if _, ok := fr[k]; !ok {

@@ -82,6 +82,11 @@ Configuration (les options l'emportent sur l'environnement) :
   MEDIATION_LOG_FORMAT     text (défaut) ou json
   MEDIATION_LOG_LEVEL      debug, info (défaut), warn ou error
   MEDIATION_DB_CONNS       connexions PostgreSQL au plus par instance (défaut 20)
+  MEDIATION_SMTP_URL       envoi des e-mails : smtp://utilisateur:motdepasse@serveur:587 (STARTTLS exigé),
+                           smtps://… (TLS direct), smtp://127.0.0.1:25?tls=none (relais local) ou file:data/mail
+                           (fichiers .eml) ; vide : aucun e-mail, les notifications restent dans le produit
+  MEDIATION_MAIL_FROM      expéditeur des e-mails
+  MEDIATION_PUBLIC_URL     adresse publique du produit, pour les liens des e-mails (défaut http:// + l'adresse d'écoute)
   GOGC, GOMEMLIMIT         réglages du ramasse-miettes de Go (serve : défaut 200 et 256MiB)
 
 « mediation COMMANDE --help » détaille chaque commande.
@@ -269,6 +274,11 @@ func config(e env, database, addr string) (app.Config, error) {
 			return cfg, fmt.Errorf("MEDIATION_DB_CONNS « %s » invalide : un nombre de 1 à 500", v)
 		}
 		cfg.MaxDBConns = n
+	}
+	cfg.Mail = app.MailConfig{URL: e.getenv("MEDIATION_SMTP_URL"), From: e.getenv("MEDIATION_MAIL_FROM"),
+		PublicURL: e.getenv("MEDIATION_PUBLIC_URL")}
+	if _, err := app.NewMailer(cfg.Mail.URL); err != nil {
+		return cfg, err
 	}
 	log, err := logger(e)
 	if err != nil {
