@@ -73,6 +73,21 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverMailArgs
 	if a.Mailer == nil {
 		return fmt.Errorf("aucun serveur d'envoi configuré (MEDIATION_SMTP_URL)")
 	}
+	// An account deactivated (or deleted) since the e-mail was written gets nothing more: it
+	// no longer signs in to the page the e-mail links to.
+	if m.UserID != nil {
+		active, err := models.AccountActive(ctx, a.DB, *m.UserID)
+		if err != nil {
+			return err
+		}
+		if !active {
+			gone := errors.New("compte désactivé : e-mail non envoyé")
+			if err := models.RecordMailAttempt(ctx, a.DB, now, m.ID, gone, true); err != nil {
+				return err
+			}
+			return river.JobCancel(gone)
+		}
+	}
 	msg, err := a.composeMail(m, now)
 	if err != nil {
 		if rerr := models.RecordMailAttempt(ctx, a.DB, now, m.ID, err, true); rerr != nil {

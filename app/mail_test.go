@@ -299,3 +299,72 @@ func TestDigestOnSchoolDaysOnly(t *testing.T) {
 		stopJobs(t, jobs)
 	})
 }
+
+// An e-mail written for an account deactivated before it could leave (the server refused it
+// at first) is not sent when the server accepts again: its record says why, and the other
+// recipients get theirs.
+func TestMailToADeactivatedAccountStays(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
+		server := startSMTP(t)
+		server.setRefuse(true)
+		s := newDemoSiteWith(t, u, func(c *app.Config) {
+			c.Mail = app.MailConfig{URL: "smtp://" + server.addr + "?tls=none", From: "Médiation scolaire <mediation@example.org>",
+				PublicURL: "https://mediation.example.org"}
+			c.JobRetry = func(int) time.Duration { return 20 * time.Millisecond }
+		})
+		db := s.App.DB
+		ctx := context.Background()
+		now := s.Clock.Now()
+		target := findCAFPupil(t, db)
+		_, medScope, medActor := demoUser(t, db, "mediation@demo.test")
+		agent, _, _ := demoUser(t, db, "caf@demo.test")
+		var caf models.PartnerOrganisation
+		must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
+		var agents int64
+		must(t, db.Model(&models.User{}).Where("partner_organisation_id = ? AND active", caf.ID).Count(&agents).Error)
+
+		ref, err := models.CreateReferral(ctx, db, medScope, medActor, now, target.pupil.ID,
+			models.ReferralInput{PartnerOrganisationID: caf.ID, Reason: models.ReasonHousing, Request: "Aide au logement."})
+		must(t, err)
+		ref, err = models.RecordConsent(ctx, db, medScope, medActor, now, ref.ID, ref.Version,
+			models.ConsentInput{GivenBy: "Mme Martin, mère", GivenOn: calendar.Today(now), Method: models.ConsentWritten})
+		must(t, err)
+		_, err = models.ActOnReferral(ctx, db, medScope, medActor, now, ref.ID, ref.Version, models.ActionSend, models.StepInput{})
+		must(t, err)
+		first := startJobs(t, s.App)
+		waitFor(t, "a refused attempt", func() bool {
+			var m models.MailMessage
+			return db.Where("to_address = ?", agent.Email).Take(&m).Error == nil && m.Attempts >= 1
+		})
+		stopJobs(t, first)
+		// The agent leaves while the e-mail waits.
+		must(t, db.Model(&models.User{}).Where("id = ?", agent.ID).Update("active", false).Error)
+		server.setRefuse(false)
+		jobs := startJobs(t, s.App)
+		waitFor(t, "every e-mail settled", func() bool {
+			var n int64
+			must(t, db.Model(&models.MailMessage{}).Where("status = ?", models.MailWaiting).Count(&n).Error)
+			var all int64
+			must(t, db.Model(&models.MailMessage{}).Count(&all).Error)
+			return all == agents && n == 0
+		})
+		stopJobs(t, jobs)
+		var m models.MailMessage
+		must(t, db.Where("to_address = ?", agent.Email).Take(&m).Error)
+		if m.Status != models.MailFailed || !strings.Contains(m.LastError, "compte désactivé") || m.SentAt != nil {
+			t.Errorf("the deactivated agent's e-mail: %+v", m)
+		}
+		got := server.received()
+		if int64(len(got)) != agents-1 {
+			t.Fatalf("%d e-mails delivered, want %d (every CAF agent but the one who left)", len(got), agents-1)
+		}
+		for _, r := range got {
+			for _, to := range r.to {
+				if to == agent.Email {
+					t.Errorf("an e-mail went to the deactivated account %s", to)
+				}
+			}
+		}
+	})
+}

@@ -157,6 +157,15 @@ func UnqueuedMail(tx *gorm.DB, limit int) ([]uint, error) {
 	return ids, nil
 }
 
+// AccountActive tells whether an account exists and is active.
+func AccountActive(ctx context.Context, db *gorm.DB, userID uint) (bool, error) {
+	var n int64
+	if err := db.WithContext(ctx).Model(&User{}).Where("id = ? AND active", userID).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("models: account %d: %w", userID, err)
+	}
+	return n == 1, nil
+}
+
 // RecordMailAttempt records how one delivery attempt went: sent, or the server's answer (and
 // failed when no attempt is left).
 func RecordMailAttempt(ctx context.Context, db *gorm.DB, now time.Time, id uint, sendErr error, last bool) error {
