@@ -54,10 +54,17 @@ func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[PurgeArgs]) error {
 	return nil
 }
 
+// Timeout: a purge of years of files (the first one, or after the retention period is
+// shortened) takes minutes, past River's one-minute default.
+func (w *purgeWorker) Timeout(*river.Job[PurgeArgs]) time.Duration { return time.Hour }
+
 type riskWorker struct {
 	river.WorkerDefaults[RiskArgs]
 	app *App
 }
+
+// Timeout: about a second at metro scale; a loaded database may take far longer.
+func (w *riskWorker) Timeout(*river.Job[RiskArgs]) time.Duration { return 30 * time.Minute }
 
 // Work recomputes every stored risk level for the current month: a month's absences stop
 // counting, the school year starts again on 1 September (about a second for 15,000 pupils).

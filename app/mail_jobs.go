@@ -204,10 +204,13 @@ func (a *App) notificationMail(p models.PendingMail, now time.Time) models.MailM
 }
 
 // QueueDigests writes the day's digest of every account that has it and something to say, on
-// school days only (none on a weekend, a public holiday or in the school holidays). Each
-// account gets one a day however often it runs. It returns how many it wrote.
+// school days only (none on a weekend, a public holiday or in the school holidays), from 7:30
+// to noon, Paris time: the job runs at 7:30, and again when an instance starts, so that a
+// restart at 7:30 loses no day's digest, but a start before 7:30 sends none early and one in
+// the afternoon none late. Each account gets one a day however often it runs. It returns how
+// many it wrote.
 func (a *App) QueueDigests(ctx context.Context, now time.Time) (int, error) {
-	if a.Mailer == nil || !models.SchoolDay(now) {
+	if a.Mailer == nil || !models.SchoolDay(now) || !digestHours(now) {
 		return 0, nil
 	}
 	digests, err := models.Digests(ctx, a.DB, now)
@@ -259,6 +262,13 @@ func (d dailyAt) Next(t time.Time) time.Time {
 	return n
 }
 
+// digestHours: from 7:30 to noon, Paris time.
+func digestHours(now time.Time) bool {
+	p := now.In(calendar.Paris)
+	minutes := p.Hour()*60 + p.Minute()
+	return minutes >= 7*60+30 && minutes < 12*60
+}
+
 // mailJobs adds the e-mail workers and periodic jobs, when a mailer is configured.
 func (a *App) mailJobs(workers *river.Workers) []*river.PeriodicJob {
 	river.AddWorker(workers, &deliverWorker{app: a})
@@ -272,7 +282,10 @@ func (a *App) mailJobs(workers *river.Workers) []*river.PeriodicJob {
 			return DispatchMailArgs{}, &river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: 10 * time.Second}}
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(dailyAt{7, 30}, func() (river.JobArgs, *river.InsertOpts) {
-			return DigestArgs{}, &river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByPeriod: 12 * time.Hour}}
-		}, nil),
+			// No uniqueness by period: the run at an instance's start (before 7:30, say) would
+			// take the 7:30 run's place. A digest is written once a day per account whatever
+			// the number of runs (QueueDigests).
+			return DigestArgs{}, &river.InsertOpts{MaxAttempts: 5}
+		}, &river.PeriodicJobOpts{RunOnStart: true}),
 	}
 }

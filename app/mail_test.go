@@ -69,6 +69,23 @@ func (s *smtpServer) received() []received {
 	return append([]received(nil), s.messages...)
 }
 
+// subjected keeps the e-mails received with that subject (the digests of the day may go too:
+// the digest job runs when an instance starts, within its hours).
+func subjected(t *testing.T, got []received, subject string) []received {
+	t.Helper()
+	var out []received
+	for _, r := range got {
+		msg, err := netmail.ReadMessage(strings.NewReader(string(r.data)))
+		must(t, err)
+		s, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		must(t, err)
+		if s == subject {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 type smtpSession struct {
 	server *smtpServer
 	msg    received
@@ -188,7 +205,8 @@ func TestReferralMailSurvivesRefusalAndRestart(t *testing.T) {
 		})
 		stopJobs(t, b)
 		stopJobs(t, c)
-		got := server.received()
+		wantText := "Une nouvelle orientation a été adressée à CAF du Nord par le Collège Jean Jaurès."
+		got := subjected(t, server.received(), "[Médiation scolaire] "+wantText)
 		if int64(len(got)) != agents {
 			t.Fatalf("%d e-mails delivered, want one per CAF agent (%d)", len(got), agents)
 		}
@@ -212,7 +230,6 @@ func TestReferralMailSurvivesRefusalAndRestart(t *testing.T) {
 		must(t, err)
 		from, err := new(mime.WordDecoder).DecodeHeader(h.Get("From"))
 		must(t, err)
-		wantText := "Une nouvelle orientation a été adressée à CAF du Nord par le Collège Jean Jaurès."
 		if !strings.Contains(from, "mediation@example.org") || !strings.Contains(from, "Médiation scolaire") ||
 			!strings.Contains(h.Get("To"), agent.Email) || subject != "[Médiation scolaire] "+wantText ||
 			h.Get("Date") == "" || !strings.HasPrefix(h.Get("Message-ID"), "<") || !strings.Contains(h.Get("Message-ID"), "@mediation.example.org>") {
@@ -260,6 +277,11 @@ func TestDigestOnSchoolDaysOnly(t *testing.T) {
 			t.Errorf("on a Saturday: %d digests (%v), want none", n, err)
 		}
 		thursday := time.Date(2026, 11, 26, 7, 30, 0, 0, calendar.Paris)
+		for _, out := range []time.Time{thursday.Add(-time.Minute), thursday.Add(4*time.Hour + 30*time.Minute)} {
+			if n, err := s.App.QueueDigests(ctx, out); err != nil || n != 0 {
+				t.Errorf("%s: %d digests (%v), want none before 7:30 or from noon", out.Format("15:04"), n, err)
+			}
+		}
 		n, err := s.App.QueueDigests(ctx, thursday)
 		must(t, err)
 		if n == 0 {
@@ -346,16 +368,16 @@ func TestMailToADeactivatedAccountStays(t *testing.T) {
 			var n int64
 			must(t, db.Model(&models.MailMessage{}).Where("status = ?", models.MailWaiting).Count(&n).Error)
 			var all int64
-			must(t, db.Model(&models.MailMessage{}).Count(&all).Error)
+			must(t, db.Model(&models.MailMessage{}).Where("kind = ?", models.MailKindNotification).Count(&all).Error)
 			return all == agents && n == 0
 		})
 		stopJobs(t, jobs)
 		var m models.MailMessage
-		must(t, db.Where("to_address = ?", agent.Email).Take(&m).Error)
+		must(t, db.Where("to_address = ? AND kind = ?", agent.Email, models.MailKindNotification).Take(&m).Error)
 		if m.Status != models.MailFailed || !strings.Contains(m.LastError, "compte désactivé") || m.SentAt != nil {
 			t.Errorf("the deactivated agent's e-mail: %+v", m)
 		}
-		got := server.received()
+		got := subjected(t, server.received(), "[Médiation scolaire] Une nouvelle orientation a été adressée à CAF du Nord par le Collège Jean Jaurès.")
 		if int64(len(got)) != agents-1 {
 			t.Fatalf("%d e-mails delivered, want %d (every CAF agent but the one who left)", len(got), agents-1)
 		}

@@ -209,6 +209,10 @@ func (h *Handlers) MeetingLetter(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// An invitation to a meeting that was held or cancelled would mislead the family.
+	if md.Meeting.Status != models.MeetingPlanned && md.Meeting.Status != models.MeetingPostponed {
+		return pageError{status: http.StatusBadRequest, message: h.localizer(c).T("letters.not_planned")}
+	}
 	return h.sendLetter(c, d, lang, md.Pupil.ID, "meeting", md.Meeting.ID, "invitation")
 }
 

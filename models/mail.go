@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"mediation/models/calendar"
 	"mediation/models/internal/schoolcal"
@@ -119,7 +120,7 @@ type PendingMail struct {
 // Those older than a week are cleared without being sent: an e-mail that late would mislead.
 func TakePendingMail(tx *gorm.DB, now time.Time, limit int) ([]PendingMail, error) {
 	var out []PendingMail
-	err := tx.Table("notifications").Select("notifications.*, users.email, users.locale").
+	err := claim(tx, "notifications").Table("notifications").Select("notifications.*, users.email, users.locale").
 		Joins("JOIN users ON users.id = notifications.user_id").
 		Where("notifications.mail_pending AND users.active AND notifications.created_at >= ?", now.Add(-7*24*time.Hour).UTC()).
 		Order("notifications.id").Limit(limit).Scan(&out).Error
@@ -142,11 +143,22 @@ func TakePendingMail(tx *gorm.DB, now time.Time, limit int) ([]PendingMail, erro
 	return out, nil
 }
 
+// claim makes a read of rows to take (then mark as taken in the same transaction) skip and
+// lock them on PostgreSQL, so that two dispatches at once never take the same row: the second
+// skips what the first holds. SQLite runs one writing transaction at a time (_txlock=immediate),
+// so there a second dispatch reads after the first committed its marks.
+func claim(tx *gorm.DB, table string) *gorm.DB {
+	if tx.Dialector.Name() != "postgres" {
+		return tx
+	}
+	return tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Table: clause.Table{Name: table}, Options: clause.LockingOptionsSkipLocked})
+}
+
 // UnqueuedMail reads up to limit e-mails waiting for a delivery job, and marks them queued, in
 // tx: the caller queues their jobs in the same transaction.
 func UnqueuedMail(tx *gorm.DB, limit int) ([]uint, error) {
 	var ids []uint
-	if err := tx.Model(&MailMessage{}).Where("NOT queued AND status = ?", MailWaiting).Order("id").Limit(limit).Pluck("id", &ids).Error; err != nil {
+	if err := claim(tx, "mail_messages").Model(&MailMessage{}).Where("NOT queued AND status = ?", MailWaiting).Order("id").Limit(limit).Pluck("id", &ids).Error; err != nil {
 		return nil, fmt.Errorf("models: e-mails to queue: %w", err)
 	}
 	if len(ids) > 0 {

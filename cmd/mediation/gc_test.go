@@ -48,7 +48,8 @@ func TestDatabaseConnectionsFromTheEnvironment(t *testing.T) {
 }
 
 // MEDIATION_SMTP_URL, MEDIATION_MAIL_FROM and MEDIATION_PUBLIC_URL reach the configuration; a
-// URL that would send unencrypted to another host is refused before anything starts.
+// URL that would send unencrypted to another host, or SMTP without the public address for the
+// links, is refused before anything starts.
 func TestMailFromTheEnvironment(t *testing.T) {
 	vars := map[string]string{"MEDIATION_SMTP_URL": "smtp://u:p@smtp.example.org:587", "MEDIATION_MAIL_FROM": "mediation@example.org",
 		"MEDIATION_PUBLIC_URL": "https://mediation.example.org"}
@@ -56,6 +57,11 @@ func TestMailFromTheEnvironment(t *testing.T) {
 	if err != nil || cfg.Mail.URL != vars["MEDIATION_SMTP_URL"] || cfg.Mail.From != vars["MEDIATION_MAIL_FROM"] || cfg.Mail.PublicURL != vars["MEDIATION_PUBLIC_URL"] {
 		t.Errorf("mail configuration %+v, %v", cfg.Mail, err)
 	}
+	delete(vars, "MEDIATION_PUBLIC_URL")
+	if _, err := config(env{getenv: func(k string) string { return vars[k] }}, "", ""); err == nil || !strings.Contains(err.Error(), "MEDIATION_PUBLIC_URL manque") {
+		t.Errorf("SMTP without a public address: %v", err)
+	}
+	vars["MEDIATION_PUBLIC_URL"] = "https://mediation.example.org"
 	vars["MEDIATION_SMTP_URL"] = "smtp://smtp.example.org:25?tls=none"
 	if _, err := config(env{getenv: func(k string) string { return vars[k] }}, "", ""); err == nil || !strings.Contains(err.Error(), "127.0.0.1") {
 		t.Errorf("tls=none to another host: %v", err)

@@ -280,6 +280,11 @@ func config(e env, database, addr string) (app.Config, error) {
 	if _, err := app.NewMailer(cfg.Mail.URL); err != nil {
 		return cfg, err
 	}
+	// E-mails sent to people elsewhere need the address they can reach the product at: the
+	// listening address (127.0.0.1:8080 by default) would give them dead links.
+	if u := cfg.Mail.URL; (strings.HasPrefix(u, "smtp://") || strings.HasPrefix(u, "smtps://")) && strings.TrimSpace(cfg.Mail.PublicURL) == "" {
+		return cfg, fmt.Errorf("MEDIATION_PUBLIC_URL manque : avec MEDIATION_SMTP_URL, donnez l'adresse publique du produit pour les liens des e-mails (par exemple https://mediation.example.fr)")
+	}
 	log, err := logger(e)
 	if err != nil {
 		return cfg, err
