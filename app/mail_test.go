@@ -145,6 +145,54 @@ func stopJobs(t *testing.T, c *river.Client[*sql.Tx]) {
 	must(t, c.Stop(ctx))
 }
 
+// refusedMail is a referral sent to the CAF while the SMTP server refuses: one instance has
+// tried to send its e-mails, been refused and stopped, the e-mails waiting.
+type refusedMail struct {
+	site     *site
+	server   *smtpServer
+	agent    models.User
+	agents   int64
+	referral models.Referral
+	target   cafPupil
+}
+
+func refusedReferralMail(t *testing.T, u models.DatabaseURL) refusedMail {
+	t.Helper()
+	r := refusedMail{server: startSMTP(t)}
+	r.server.setRefuse(true)
+	r.site = newDemoSiteWith(t, u, func(c *app.Config) {
+		c.Mail = app.MailConfig{URL: "smtp://" + r.server.addr + "?tls=none", From: "Médiation scolaire <mediation@example.org>",
+			PublicURL: "https://mediation.example.org"}
+		c.JobRetry = func(int) time.Duration { return 20 * time.Millisecond }
+	})
+	db := r.site.App.DB
+	ctx := context.Background()
+	now := r.site.Clock.Now()
+	r.target = findCAFPupil(t, db)
+	_, medScope, medActor := demoUser(t, db, "mediation@demo.test")
+	r.agent, _, _ = demoUser(t, db, "caf@demo.test")
+	var caf models.PartnerOrganisation
+	must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
+	must(t, db.Model(&models.User{}).Where("partner_organisation_id = ? AND active", caf.ID).Count(&r.agents).Error)
+
+	ref, err := models.CreateReferral(ctx, db, medScope, medActor, now, r.target.pupil.ID,
+		models.ReferralInput{PartnerOrganisationID: caf.ID, Reason: models.ReasonHousing, Request: "Aide au logement."})
+	must(t, err)
+	ref, err = models.RecordConsent(ctx, db, medScope, medActor, now, ref.ID, ref.Version,
+		models.ConsentInput{GivenBy: "Mme Martin, mère", GivenOn: calendar.Today(now), Method: models.ConsentWritten})
+	must(t, err)
+	r.referral, err = models.ActOnReferral(ctx, db, medScope, medActor, now, ref.ID, ref.Version, models.ActionSend, models.StepInput{})
+	must(t, err)
+
+	first := startJobs(t, r.site.App)
+	waitFor(t, "a refused attempt", func() bool {
+		var m models.MailMessage
+		return db.Where("to_address = ? AND kind = ?", r.agent.Email, models.MailKindNotification).Take(&m).Error == nil && m.Attempts >= 1
+	})
+	stopJobs(t, first)
+	return r
+}
+
 // A referral sent tells the CAF's agent by e-mail (partners: immediately, by default): the
 // server refuses at first, the instance stops with the e-mail waiting, and after the restart
 // two instances deliver it exactly once, with its headers, in UTF-8 plain text, with the link
@@ -152,40 +200,8 @@ func stopJobs(t *testing.T, c *river.Client[*sql.Tx]) {
 func TestReferralMailSurvivesRefusalAndRestart(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
-		server := startSMTP(t)
-		server.setRefuse(true)
-		s := newDemoSiteWith(t, u, func(c *app.Config) {
-			c.Mail = app.MailConfig{URL: "smtp://" + server.addr + "?tls=none", From: "Médiation scolaire <mediation@example.org>",
-				PublicURL: "https://mediation.example.org"}
-			c.JobRetry = func(int) time.Duration { return 20 * time.Millisecond }
-		})
-		db := s.App.DB
-		ctx := context.Background()
-		now := s.Clock.Now()
-		target := findCAFPupil(t, db)
-		_, medScope, medActor := demoUser(t, db, "mediation@demo.test")
-		agent, _, _ := demoUser(t, db, "caf@demo.test")
-		var caf models.PartnerOrganisation
-		must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
-		var agents int64
-		must(t, db.Model(&models.User{}).Where("partner_organisation_id = ? AND active", caf.ID).Count(&agents).Error)
-
-		ref, err := models.CreateReferral(ctx, db, medScope, medActor, now, target.pupil.ID,
-			models.ReferralInput{PartnerOrganisationID: caf.ID, Reason: models.ReasonHousing, Request: "Aide au logement."})
-		must(t, err)
-		ref, err = models.RecordConsent(ctx, db, medScope, medActor, now, ref.ID, ref.Version,
-			models.ConsentInput{GivenBy: "Mme Martin, mère", GivenOn: calendar.Today(now), Method: models.ConsentWritten})
-		must(t, err)
-		_, err = models.ActOnReferral(ctx, db, medScope, medActor, now, ref.ID, ref.Version, models.ActionSend, models.StepInput{})
-		must(t, err)
-
-		// The first instance tries and is refused, then stops with the e-mail still waiting.
-		first := startJobs(t, s.App)
-		waitFor(t, "a refused attempt", func() bool {
-			var m models.MailMessage
-			return db.Where("to_address = ?", agent.Email).Take(&m).Error == nil && m.Attempts >= 1
-		})
-		stopJobs(t, first)
+		r := refusedReferralMail(t, u)
+		s, db, server, agent, agents, ref, target := r.site, r.site.App.DB, r.server, r.agent, r.agents, r.referral, r.target
 		var m models.MailMessage
 		must(t, db.Where("to_address = ?", agent.Email).Take(&m).Error)
 		if m.Status != models.MailWaiting || !strings.Contains(m.LastError, "451") {
@@ -328,38 +344,8 @@ func TestDigestOnSchoolDaysOnly(t *testing.T) {
 func TestMailToADeactivatedAccountStays(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
-		server := startSMTP(t)
-		server.setRefuse(true)
-		s := newDemoSiteWith(t, u, func(c *app.Config) {
-			c.Mail = app.MailConfig{URL: "smtp://" + server.addr + "?tls=none", From: "Médiation scolaire <mediation@example.org>",
-				PublicURL: "https://mediation.example.org"}
-			c.JobRetry = func(int) time.Duration { return 20 * time.Millisecond }
-		})
-		db := s.App.DB
-		ctx := context.Background()
-		now := s.Clock.Now()
-		target := findCAFPupil(t, db)
-		_, medScope, medActor := demoUser(t, db, "mediation@demo.test")
-		agent, _, _ := demoUser(t, db, "caf@demo.test")
-		var caf models.PartnerOrganisation
-		must(t, db.Where("name = ?", "CAF du Nord").Take(&caf).Error)
-		var agents int64
-		must(t, db.Model(&models.User{}).Where("partner_organisation_id = ? AND active", caf.ID).Count(&agents).Error)
-
-		ref, err := models.CreateReferral(ctx, db, medScope, medActor, now, target.pupil.ID,
-			models.ReferralInput{PartnerOrganisationID: caf.ID, Reason: models.ReasonHousing, Request: "Aide au logement."})
-		must(t, err)
-		ref, err = models.RecordConsent(ctx, db, medScope, medActor, now, ref.ID, ref.Version,
-			models.ConsentInput{GivenBy: "Mme Martin, mère", GivenOn: calendar.Today(now), Method: models.ConsentWritten})
-		must(t, err)
-		_, err = models.ActOnReferral(ctx, db, medScope, medActor, now, ref.ID, ref.Version, models.ActionSend, models.StepInput{})
-		must(t, err)
-		first := startJobs(t, s.App)
-		waitFor(t, "a refused attempt", func() bool {
-			var m models.MailMessage
-			return db.Where("to_address = ?", agent.Email).Take(&m).Error == nil && m.Attempts >= 1
-		})
-		stopJobs(t, first)
+		r := refusedReferralMail(t, u)
+		s, db, server, agent, agents := r.site, r.site.App.DB, r.server, r.agent, r.agents
 		// The agent leaves while the e-mail waits.
 		must(t, db.Model(&models.User{}).Where("id = ?", agent.ID).Update("active", false).Error)
 		server.setRefuse(false)
