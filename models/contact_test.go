@@ -156,3 +156,52 @@ func TestLastContactIsOneDefinition(t *testing.T) {
 		}
 	})
 }
+
+// TestPupilListPagesCarryTheirLastContact reads every page of the pupil list in each order: the
+// pages hold each file once, in the order asked, and every row's last contact is the file's own
+// (the list computes it for the page's rows after choosing them, except when it sorts by it).
+func TestPupilListPagesCarryTheirLastContact(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newReferralWorld(t, db)
+		for i := range 2*models.PupilsPerPage + 7 {
+			p := w.pupil(t, i%4 != 0)
+			if i%3 != 0 {
+				w.followUp(t, p, 1+(i*7)%90, models.ActionInput{})
+			}
+		}
+		for _, sort := range []string{"name", "risk", "status", "identified", "contact"} {
+			seen := map[uint]bool{}
+			var total int64
+			for page := 1; ; page++ {
+				list, err := models.ListPupils(w.ctx, db, w.scopeA, models.PupilFilter{Sort: sort, Page: page})
+				must(t, err)
+				total = list.Total
+				if len(list.Rows) == 0 {
+					break
+				}
+				for i, r := range list.Rows {
+					if seen[r.ID] {
+						t.Fatalf("sort %s: file %d on two pages", sort, r.ID)
+					}
+					seen[r.ID] = true
+					c, err := models.LoadLastContact(w.ctx, db, r.ID)
+					must(t, err)
+					if r.LastContact.Valid != c.Recorded() || (c.Recorded() && !calendar.Date(r.LastContact.Time).Equal(c.On)) {
+						t.Errorf("sort %s, page %d: file %d's last contact is %+v in the list, %v on the file", sort, page, r.ID, r.LastContact, c.On)
+					}
+					if sort == "name" && i > 0 && list.Rows[i-1].SearchName > r.SearchName {
+						t.Errorf("sort name, page %d: %q before %q", page, list.Rows[i-1].SearchName, r.SearchName)
+					}
+					if sort == "contact" && i > 0 && list.Rows[i-1].LastContact.Valid &&
+						(!r.LastContact.Valid || list.Rows[i-1].LastContact.Time.After(r.LastContact.Time)) {
+						t.Errorf("sort contact, page %d: %v before %v", page, list.Rows[i-1].LastContact, r.LastContact)
+					}
+				}
+			}
+			if int64(len(seen)) != total || total < 2*models.PupilsPerPage+7 {
+				t.Errorf("sort %s: %d files over the pages, %d counted", sort, len(seen), total)
+			}
+		}
+	})
+}

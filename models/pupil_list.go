@@ -97,13 +97,24 @@ func ListPupils(ctx context.Context, db *gorm.DB, s Scope, f PupilFilter) (Pupil
 	case "contact":
 		order = "last_contact ASC NULLS FIRST, " + order
 	}
-	err := onPage(filtered(true).
-		Select("pupils.*, establishments.name AS establishment_name, users.display_name AS referent_name, "+
-			LastContactSQL(db.Dialector.Name(), "pupils.id")+" AS last_contact").
+	lastContact := LastContactSQL(db.Dialector.Name(), "pupils.id")
+	rows := filtered(true).
+		Select("pupils.*, establishments.name AS establishment_name, users.display_name AS referent_name").
 		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
-		Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
-		Order(order), f.Page, PupilsPerPage).
-		Scan(&out.Rows).Error
+		Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id")
+	var err error
+	if f.Sort == "contact" {
+		// The order needs every file's last contact.
+		err = onPage(rows.Select("pupils.*, establishments.name AS establishment_name, "+
+			"users.display_name AS referent_name, "+lastContact+" AS last_contact").Order(order), f.Page, PupilsPerPage).
+			Scan(&out.Rows).Error
+	} else {
+		// The page is chosen first, and the last contact (three probes per file) computed for its
+		// rows only: in one query, the rows an OFFSET skips paid the probes too (page 3 of the
+		// busiest mediator's list: 2,900 buffers instead of 1,100 for the first page).
+		err = db.Raw("SELECT pupils.*, "+lastContact+" AS last_contact FROM (?) AS pupils ORDER BY "+order,
+			onPage(rows.Order(order), f.Page, PupilsPerPage)).Scan(&out.Rows).Error
+	}
 	if err != nil {
 		return out, fmt.Errorf("models: list pupils: %w", err)
 	}
