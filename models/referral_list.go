@@ -319,19 +319,19 @@ func ReferralsForWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint
 		since = now.Add(-WorklistSince)
 	}
 	db = db.WithContext(ctx)
-	mine := func(q *gorm.DB) *gorm.DB {
-		return q.Where("(referrals.sender_id = ? OR pupils.referent_mediator_id = ?)", userID, userID)
-	}
+	// Both lists start from the user's own referrals (referralsOfMediator), then read each
+	// by its key with its file, establishment and organisation.
 	expr, args := OverdueSQL(db, now)
-	err = mine(referralRows(db, s, now, "")).Where(expr, args...).
+	sent := referralsOfMediator(db, userID, "r.status = ?", ReferralSent)
+	err = referralRowsByID(db, s, now, sent, "").Where(expr, args...).
 		Order("referrals.sent_at, referrals.id").Scan(&overdue).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("models: overdue referrals: %w", err)
 	}
 	last := "(SELECT MAX(rt.at) FROM referral_transitions rt WHERE rt.referral_id = referrals.id AND rt.to_status IN ?)"
-	err = mine(referralRows(db, s, now, ", "+last+" AS last_answer_at", partnerAnswers)).
-		Where("EXISTS (SELECT 1 FROM referral_transitions rt WHERE rt.referral_id = referrals.id AND rt.to_status IN ? AND rt.at > ?)",
-			partnerAnswers, since.UTC()).
+	answeredSince := referralsOfMediator(db, userID,
+		"EXISTS (SELECT 1 FROM referral_transitions rt WHERE rt.referral_id = r.id AND rt.to_status IN ? AND rt.at > ?)", partnerAnswers, since.UTC())
+	err = referralRowsByID(db, s, now, answeredSince, ", "+last+" AS last_answer_at", partnerAnswers).
 		Order("last_answer_at DESC, referrals.id DESC").Scan(&answered).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("models: answered referrals: %w", err)
