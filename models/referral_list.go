@@ -134,8 +134,10 @@ type ReferralList struct {
 // establishment role's pupils. Overdue ones come first, then the most recently sent.
 //
 // An organisation's inbox holds its whole history, so neither query reads it whole when it can
-// help it. Both go through the referrals alone (the files left out, anonymised ones, are looked
-// up in their own small index): the count, and the choice of the page's 50 referrals, as the
+// help it. A partner's inbox without a filter, or by establishment, is counted in
+// referral_sources (see ReferralEstablishments). Other counts, and the choice of the page's 50
+// referrals, go through the referrals alone (the files left out, anonymised ones, are looked
+// up in their own small index); the page's 50 are chosen as the
 // union of the overdue referrals and of the others, each read in its order (an index on the
 // organisation and the sending time holds everything they need) and cut after the page. Only
 // then are the 50 joined with their files, establishments and senders (a deferred join): a deep
@@ -184,7 +186,20 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 		}
 		return q
 	}
-	if err := matching().Count(&out.Total).Error; err != nil {
+	var err error
+	if byOrganisation && f.Status == "" && !f.Overdue {
+		// The inbox without a filter, or by establishment, counts what referral_sources keeps
+		// (the referrals sent to the organisation on live files, by establishment): a few rows,
+		// where the referrals were read with every anonymised file of the metropolis.
+		sum := fresh.Table("referral_sources").Select("COALESCE(SUM(referrals), 0)").Where("partner_organisation_id = ?", s.PartnerID)
+		if f.EstablishmentID != 0 {
+			sum = sum.Where("establishment_id = ?", f.EstablishmentID)
+		}
+		err = sum.Scan(&out.Total).Error
+	} else {
+		err = matching().Count(&out.Total).Error
+	}
+	if err != nil {
 		return out, fmt.Errorf("models: count referrals: %w", err)
 	}
 	// A partner sees only sent referrals: their sending time is their recency, which its index
@@ -202,7 +217,7 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 	page := fresh.Raw("SELECT * FROM (?) AS overdue_part UNION ALL SELECT * FROM (?) AS other_part "+
 		"ORDER BY overdue DESC, recency DESC, id DESC LIMIT ? OFFSET ?",
 		part(overdue), part("NOT COALESCE("+overdue+", FALSE)"), perPage, offset)
-	err := fresh.Raw("SELECT "+referralColumns+", page.overdue FROM (?) AS page "+
+	err = fresh.Raw("SELECT "+referralColumns+", page.overdue FROM (?) AS page "+
 		"JOIN referrals ON referrals.id = page.id "+referralJoins+" ORDER BY page.overdue DESC, page.recency DESC, page.id DESC", page).Scan(&out.Rows).Error
 	if err != nil {
 		return out, fmt.Errorf("models: list referrals: %w", err)
