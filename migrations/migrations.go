@@ -41,6 +41,7 @@ func all() []*gormigrate.Migration {
 		m0024ImpactSnapshots(),
 		m0025FamilyLetters(),
 		m0026Notifications(),
+		m0027ReferralSources(),
 		m0028ParticipantMeetings(),
 	}
 }

@@ -85,6 +85,21 @@ const referralColumns = "referrals.*, pupils.last_name AS pupil_last_name, pupil
 	"establishments.name AS establishment_name, partner_organisations.name AS partner_name, " +
 	"partner_organisations.response_days, users.display_name AS sender_name"
 
+// OverdueSentBefore is ReferralOverdue's rule for one organisation as a bound on the sending
+// time: on the Paris date of now, a referral to an organisation that answers in responseDays
+// days is overdue when it is still sent (not acknowledged) and was sent before the returned
+// instant, midnight in Paris responseDays days before today.
+func OverdueSentBefore(now time.Time, responseDays int) time.Time {
+	y, m, d := calendar.Today(now).Date()
+	return time.Date(y, m, d-responseDays, 0, 0, 0, 0, calendar.Paris).UTC()
+}
+
+// referralJoins joins to referrals what a ReferralRow shows.
+const referralJoins = "JOIN pupils ON pupils.id = referrals.pupil_id " +
+	"JOIN establishments ON establishments.id = pupils.establishment_id " +
+	"JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id " +
+	"LEFT JOIN users ON users.id = referrals.sender_id"
+
 // referralRows selects the rows of a referral list from the scope's referrals, with everything
 // a row shows joined once, and the overdue mark computed by the query; extra (with its
 // arguments) adds columns. Referrals of anonymised files are left out.
@@ -92,10 +107,7 @@ func referralRows(db *gorm.DB, s Scope, now time.Time, extra string, extraArgs .
 	overdue, args := OverdueSQL(db, now)
 	return s.ReferralsJoined(db.Table("referrals")).
 		Select(referralColumns+", "+overdue+" AS overdue"+extra, append(args, extraArgs...)...).
-		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
-		Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
-		Joins("LEFT JOIN users ON users.id = referrals.sender_id").
+		Joins(referralJoins).
 		Where("pupils.anonymised_at IS NULL")
 }
 
@@ -122,43 +134,78 @@ type ReferralList struct {
 // establishment role's pupils. Overdue ones come first, then the most recently sent.
 //
 // An organisation's inbox holds its whole history, so neither query reads it whole when it can
-// help it: the count goes through the referrals alone (the files left out, anonymised ones, are
-// looked up in their own small index), and the page is the union of the overdue referrals and
-// of the others, each read in its order (an index on the organisation and the sending time)
-// and cut after the page, instead of sorting the history on a computed key.
+// help it. A partner's inbox without a filter, or by establishment, is counted in
+// referral_sources (see ReferralEstablishments). Other counts, and the choice of the page's 50
+// referrals, go through the referrals alone (the files left out, anonymised ones, are looked
+// up in their own small index); the page's 50 are chosen as the
+// union of the overdue referrals and of the others, each read in its order (an index on the
+// organisation and the sending time holds everything they need) and cut after the page. Only
+// then are the 50 joined with their files, establishments and senders (a deferred join): a deep
+// page skips its offset's referrals in the index, where it used to join each of them.
 func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f ReferralFilter) (ReferralList, error) {
 	var out ReferralList
 	db = db.WithContext(ctx)
 	fresh := db.Session(&gorm.Session{NewDB: true})
-	// filter narrows a query on referrals, which joins their files as pupils when joined is true.
-	filter := func(q *gorm.DB, joined bool) *gorm.DB {
+	overdue, args := OverdueSQL(db, now)
+	byOrganisation := false
+	if s.Role == RolePartner && s.PartnerID != 0 {
+		// A partner's referrals all go to one organisation: the overdue ones are those still
+		// sent before one instant, a bound on the index's sending time instead of a Paris date
+		// computed for every referral of the history, and no join to plan.
+		var days int
+		err := db.Table("partner_organisations").Select("response_days").Where("id = ?", s.PartnerID).Take(&days).Error
+		if err != nil {
+			return out, fmt.Errorf("models: response time of organisation %d: %w", s.PartnerID, err)
+		}
+		overdue, args = "(referrals.status = ? AND referrals.sent_at < ?)", []any{ReferralSent, OverdueSentBefore(now, days)}
+		byOrganisation = true
+	}
+	// matching selects the referrals of the scope that match the filter, without their files.
+	matching := func() *gorm.DB {
+		q := fresh.Table("referrals")
+		if !byOrganisation {
+			q = q.Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id")
+		}
+		if s.Role != RolePartner && s.SeesPupilFiles() && db.Dialector.Name() == DialectPostgres {
+			// The scope's live files probed one by one through the index on the pupil: with the
+			// subquery on the files and the anti-join on the anonymised ones, PostgreSQL read every
+			// referral of the metropolis (50,000 at metro scale) to count a mediator's 850.
+			q = s.ProbeFiles(q, "referrals.pupil_id")
+		} else {
+			q = s.Referrals(q).
+				Where("NOT EXISTS (SELECT 1 FROM pupils anonymised WHERE anonymised.id = referrals.pupil_id AND anonymised.anonymised_at IS NOT NULL)")
+		}
 		if f.Status != "" {
 			q = q.Where("referrals.status = ?", f.Status)
 		}
 		switch {
-		case f.EstablishmentID != 0 && joined:
-			q = q.Where("pupils.establishment_id = ?", f.EstablishmentID)
+		case f.EstablishmentID != 0 && db.Dialector.Name() == DialectPostgres:
+			// The establishment's files probed one by one, as ProbeFiles does: with the subquery,
+			// the generic plan PostgreSQL keeps after five runs read the organisation's referrals
+			// from the most recent and looked each one's file up (10,000 buffers for a page).
+			q = q.Where("referrals.pupil_id = ANY(ARRAY(SELECT p.id FROM pupils p WHERE p.establishment_id = ?))", f.EstablishmentID)
 		case f.EstablishmentID != 0:
 			q = q.Where("referrals.pupil_id IN (?)", fresh.Table("pupils").Select("id").Where("establishment_id = ?", f.EstablishmentID))
 		}
 		if f.Overdue {
-			expr, args := OverdueSQL(db, now)
-			q = q.Where(expr, args...)
+			q = q.Where(overdue, args...)
 		}
 		return q
 	}
-	count := db.Table("referrals").Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id")
-	if s.Role != RolePartner && s.SeesPupilFiles() && db.Dialector.Name() == "postgres" {
-		// The scope's live files probed one by one through the index on the pupil: with the
-		// subquery on the files and the anti-join on the anonymised ones, PostgreSQL read every
-		// referral of the metropolis (50,000 at metro scale) to count a mediator's 850.
-		count = s.ProbeFiles(count, "referrals.pupil_id")
+	var err error
+	if byOrganisation && f.Status == "" && !f.Overdue {
+		// The inbox without a filter, or by establishment, counts what referral_sources keeps
+		// (the referrals sent to the organisation on live files, by establishment): a few rows,
+		// where the referrals were read with every anonymised file of the metropolis.
+		sum := fresh.Table("referral_sources").Select("COALESCE(SUM(referrals), 0)").Where("partner_organisation_id = ?", s.PartnerID)
+		if f.EstablishmentID != 0 {
+			sum = sum.Where("establishment_id = ?", f.EstablishmentID)
+		}
+		err = sum.Scan(&out.Total).Error
 	} else {
-		count = s.Referrals(count).
-			Where("NOT EXISTS (SELECT 1 FROM pupils anonymised WHERE anonymised.id = referrals.pupil_id AND anonymised.anonymised_at IS NOT NULL)")
+		err = matching().Count(&out.Total).Error
 	}
-	count = filter(count, false)
-	if err := count.Count(&out.Total).Error; err != nil {
+	if err != nil {
 		return out, fmt.Errorf("models: count referrals: %w", err)
 	}
 	// A partner sees only sent referrals: their sending time is their recency, which its index
@@ -167,16 +214,17 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 	if s.Role == RolePartner {
 		recency = "referrals.sent_at"
 	}
-	overdue, args := OverdueSQL(db, now)
 	perPage := ReferralsPerPage
 	offset := (max(f.Page, 1) - 1) * perPage
 	part := func(cond string) *gorm.DB {
-		return filter(referralRows(fresh, s, now, ", "+recency+" AS recency"), true).Where(cond, args...).
+		return matching().Select("referrals.id, "+overdue+" AS overdue, "+recency+" AS recency", args...).Where(cond, args...).
 			Order(recency + " DESC, referrals.id DESC").Limit(offset + perPage)
 	}
-	err := db.Raw("SELECT * FROM (?) AS overdue_part UNION ALL SELECT * FROM (?) AS other_part "+
+	page := fresh.Raw("SELECT * FROM (?) AS overdue_part UNION ALL SELECT * FROM (?) AS other_part "+
 		"ORDER BY overdue DESC, recency DESC, id DESC LIMIT ? OFFSET ?",
-		part(overdue), part("NOT COALESCE("+overdue+", FALSE)"), perPage, offset).Scan(&out.Rows).Error
+		part(overdue), part("NOT COALESCE("+overdue+", FALSE)"), perPage, offset)
+	err = fresh.Raw("SELECT "+referralColumns+", page.overdue FROM (?) AS page "+
+		"JOIN referrals ON referrals.id = page.id "+referralJoins+" ORDER BY page.overdue DESC, page.recency DESC, page.id DESC", page).Scan(&out.Rows).Error
 	if err != nil {
 		return out, fmt.Errorf("models: list referrals: %w", err)
 	}
@@ -196,26 +244,28 @@ func ReferralsOfPupil(ctx context.Context, db *gorm.DB, s Scope, now time.Time, 
 
 // ReferralEstablishments lists the establishments that the scope's referrals come from, by name:
 // the establishment filter of the inbox. A partner's organisation receives referrals from the
-// whole metropolis over the years (7,000 for the busiest at metro scale): rather than reading
-// them all to keep the distinct establishments, each establishment is probed for one referral
-// of the scope, through its files and the index of the referrals by pupil and organisation
-// (migration 0019), so that the cost follows the number of establishments, not the history. An establishment
-// role's referrals are those of its few establishments' files: read through the scope.
+// whole metropolis over the years (7,000 for the busiest at metro scale): its establishments
+// are read from referral_sources (migration 0027), the number of referrals sent to each
+// organisation on each establishment's live files, kept exact by triggers, so that the cost
+// follows the organisation's few rows, not its history nor the files. It lists the
+// establishments with referrals the inbox shows: those of files the purge anonymised are left
+// out of the list, so they are out of its filter too. An establishment role's referrals are
+// those of its few establishments' files: read through the scope.
 func ReferralEstablishments(ctx context.Context, db *gorm.DB, s Scope) ([]Establishment, error) {
 	var es []Establishment
-	sub := db.Session(&gorm.Session{NewDB: true}).Table("referrals")
 	var err error
-	if s.Role == RolePartner {
-		// LIMIT 1 OFFSET 0: a subquery with an offset is not turned into a join, so that
-		// PostgreSQL runs the probe per establishment whatever it estimates (its generic plan,
-		// made for any organisation, hashed the whole pupils table again).
-		probe := s.Referrals(sub.Joins("JOIN pupils ON pupils.id = referrals.pupil_id")).
-			Where("pupils.establishment_id = establishments.id").Select("1")
-		err = db.WithContext(ctx).Where("EXISTS (? LIMIT 1 OFFSET 0)", probe).Order("name").Find(&es).Error
-	} else {
+	switch {
+	case s.Role == RolePartner && s.PartnerID != 0:
 		err = db.WithContext(ctx).Where("establishments.id IN (?)",
-			s.ReferralsJoined(sub).Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-				Select("pupils.establishment_id")).
+			db.Session(&gorm.Session{NewDB: true}).Table("referral_sources").Select("establishment_id").
+				Where("partner_organisation_id = ? AND referrals > 0", s.PartnerID)).
+			Order("name").Find(&es).Error
+	case s.Role == RolePartner:
+		return nil, nil
+	default:
+		err = db.WithContext(ctx).Where("establishments.id IN (?)",
+			s.ReferralsJoined(db.Session(&gorm.Session{NewDB: true}).Table("referrals")).
+				Joins("JOIN pupils ON pupils.id = referrals.pupil_id").Select("pupils.establishment_id")).
 			Order("name").Find(&es).Error
 	}
 	if err != nil {
