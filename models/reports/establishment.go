@@ -187,26 +187,49 @@ func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y calendar
 // at the end of the year and the follow-ups of the year the scope may see, by name. Anonymised
 // files are counted in the figures but not listed: what is left of them could still point to
 // a pupil.
+//
+// On PostgreSQL each listed file reads its last status change before the end of the year (one
+// index row, read backwards) and counts its own follow-ups of the year: the anti-join probed
+// every change of every file for a later one, and the counts grouped the follow-ups of all the
+// establishment's files, anonymised and closed ones too (2,455 buffers → 863 for the busiest
+// establishment at metro scale). SQLite has no LATERAL: the anti-join and the grouped counts.
 func pupilsFollowed(ctx context.Context, db *gorm.DB, s models.Scope, establishmentID uint, y calendar.SchoolYear) ([]SummaryPupil, error) {
 	dayStart, dayEnd := calendar.Date(y.Start()), calendar.Date(y.End())
+	start, end := y.Start().UTC(), y.End().UTC()
 	fresh := db.Session(&gorm.Session{NewDB: true})
-	counts := models.VisibleFollowUps(fresh.Table("follow_ups"), s).
-		Select("follow_ups.pupil_id, COUNT(*) AS n, MAX(follow_ups.occurred_on) AS last_on").
-		Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd).
-		Where("follow_ups.pupil_id IN (?)", fresh.Table("pupils").Select("id").Where("establishment_id = ?", establishmentID)).
-		Group("follow_ups.pupil_id")
+	var q *gorm.DB
+	if db.Dialector.Name() == models.DialectPostgres {
+		counts := models.VisibleFollowUps(fresh.Table("follow_ups"), s).
+			Select("COUNT(*) AS n, MAX(follow_ups.occurred_on) AS last_on").
+			Where("follow_ups.pupil_id = pupils.id AND follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd)
+		q = db.WithContext(ctx).Table("pupils").
+			Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_level, pupils.class_name, "+
+				"s.to_status AS status, pupils.risk_level, users.display_name AS referent_name, "+
+				"f.n AS follow_ups, f.last_on AS last_follow_up").
+			Joins(`JOIN LATERAL (SELECT c.to_status, c.changed_at FROM pupil_status_changes c
+				WHERE c.pupil_id = pupils.id AND c.changed_at < ? ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) AS s ON true`, end).
+			Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
+			Joins("CROSS JOIN LATERAL (?) AS f", counts).
+			Where("pupils.establishment_id = ? AND pupils.anonymised_at IS NULL", establishmentID).
+			Where("s.to_status <> ? OR s.changed_at >= ?", models.StatusClosed, start)
+	} else {
+		counts := models.VisibleFollowUps(fresh.Table("follow_ups"), s).
+			Select("follow_ups.pupil_id, COUNT(*) AS n, MAX(follow_ups.occurred_on) AS last_on").
+			Where("follow_ups.occurred_on >= ? AND follow_ups.occurred_on < ?", dayStart, dayEnd).
+			Where("follow_ups.pupil_id IN (?)", fresh.Table("pupils").Select("id").Where("establishment_id = ?", establishmentID)).
+			Group("follow_ups.pupil_id")
+		q = statusAtEnd(db.WithContext(ctx).Table("pupils").
+			Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_level, pupils.class_name, "+
+				"pupil_status_changes.to_status AS status, pupils.risk_level, users.display_name AS referent_name, "+
+				"COALESCE(f.n, 0) AS follow_ups, f.last_on AS last_follow_up").
+			Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id").
+			Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
+			Joins("LEFT JOIN (?) AS f ON f.pupil_id = pupils.id", counts).
+			Where("pupils.establishment_id = ? AND pupils.anonymised_at IS NULL", establishmentID), end).
+			Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, start)
+	}
 	var out []SummaryPupil
-	err := statusAtEnd(db.WithContext(ctx).Table("pupils").
-		Select("pupils.id, pupils.last_name, pupils.first_name, pupils.class_level, pupils.class_name, "+
-			"pupil_status_changes.to_status AS status, pupils.risk_level, users.display_name AS referent_name, "+
-			"COALESCE(f.n, 0) AS follow_ups, f.last_on AS last_follow_up").
-		Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id").
-		Joins("LEFT JOIN users ON users.id = pupils.referent_mediator_id").
-		Joins("LEFT JOIN (?) AS f ON f.pupil_id = pupils.id", counts).
-		Where("pupils.establishment_id = ? AND pupils.anonymised_at IS NULL", establishmentID), y.End().UTC()).
-		Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, y.Start().UTC()).
-		Order("pupils.search_name, pupils.last_name, pupils.first_name, pupils.id").Scan(&out).Error
-	if err != nil {
+	if err := q.Order("pupils.search_name, pupils.last_name, pupils.first_name, pupils.id").Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("reports: pupils followed in %s: %w", y, err)
 	}
 	return out, nil
