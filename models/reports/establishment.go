@@ -111,7 +111,7 @@ func loadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, 
 	if err := checkYear(y, now); err != nil {
 		return sum, err
 	}
-	acts, err := activityByEstablishment(ctx, db, ids, y, now)
+	acts, err := activityOf(ctx, db, ids, y, now, false)
 	if err != nil {
 		return sum, err
 	}
@@ -120,18 +120,14 @@ func loadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, 
 	} else {
 		sum.Activity = *newActivity()
 	}
+	sum.ReferralsByStatus, sum.ReferralsByPartner, sum.ReplyTime, err = establishmentReferrals(ctx, db, ids, y)
+	if err != nil {
+		return sum, err
+	}
 	if sum.Activity.Empty() {
 		return sum, ErrNoData
 	}
 	if sum.ActivityKinds, err = ActivityKinds(ctx, db); err != nil {
-		return sum, err
-	}
-	sum.ReferralsByPartner, err = referralsByPartner(ctx, db, ids, y)
-	if err != nil {
-		return sum, err
-	}
-	sum.ReplyTime, err = medianReplyTime(ctx, db, y, func(q *gorm.DB) *gorm.DB { return filesOf(q, "referrals.pupil_id", ids) })
-	if err != nil {
 		return sum, err
 	}
 	if withPupils {
@@ -143,44 +139,76 @@ func loadEstablishmentSummary(ctx context.Context, db *gorm.DB, s models.Scope, 
 	return sum, nil
 }
 
-// referralsByPartner counts the referrals sent in the year from the establishments, by partner
-// and status.
-func referralsByPartner(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear) ([]PartnerReferrals, error) {
+// establishmentReferrals reads the referrals sent in the year from the establishments' files
+// once, counted by partner, status and number of days to acknowledgement, and derives from
+// these counts the three figures that were three statements, each reading the files and their
+// referrals again: the referrals by status (as activityByEstablishment counts them), by
+// partner and status, and the median reply time (as medianReplyTime computes it: the mean of
+// the one or two middle values of the sorted days).
+func establishmentReferrals(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear) (map[models.ReferralStatus]int, []PartnerReferrals, ReplyTime, error) {
+	db = db.WithContext(ctx)
 	var rows []struct {
 		PartnerID uint
 		Partner   string
 		Status    models.ReferralStatus
+		Days      *int
 		N         int
 	}
-	q := db.WithContext(ctx).Table("referrals").
-		Select("partner_organisations.id AS partner_id, partner_organisations.name AS partner, referrals.status, COUNT(*) AS n").
+	days := replyDaysSQL(db.Dialector.Name(), "referrals.acknowledged_at")
+	counts := filesOf(db.Table("referrals").
+		Select("referrals.partner_organisation_id AS partner_id, referrals.status, "+days+" AS days, COUNT(*) AS n").
 		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-		Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
-		Where("referrals.sent_at >= ? AND referrals.sent_at < ?", y.Start().UTC(), y.End().UTC())
-	err := filesOf(q, "referrals.pupil_id", ids).
-		Group("partner_organisations.id, partner_organisations.name, referrals.status").Scan(&rows).Error
+		Where("referrals.sent_at >= ? AND referrals.sent_at < ?", y.Start().UTC(), y.End().UTC()), "referrals.pupil_id", ids).
+		Group("referrals.partner_organisation_id, referrals.status, " + days)
+	err := db.Table("(?) AS c", counts).
+		Select("c.partner_id, partner_organisations.name AS partner, c.status, c.days, c.n").
+		Joins("JOIN partner_organisations ON partner_organisations.id = c.partner_id").
+		Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("reports: referrals by partner in %s: %w", y, err)
+		return nil, nil, ReplyTime{}, fmt.Errorf("reports: referrals in %s: %w", y, err)
 	}
-	var out []PartnerReferrals
+	byStatus := map[models.ReferralStatus]int{}
+	var byPartner []PartnerReferrals
 	index := map[uint]int{}
+	var acknowledged []struct{ d, n int }
+	var rt ReplyTime
 	for _, r := range rows {
+		byStatus[r.Status] += r.N
 		i, ok := index[r.PartnerID]
 		if !ok {
-			i = len(out)
+			i = len(byPartner)
 			index[r.PartnerID] = i
-			out = append(out, PartnerReferrals{PartnerID: r.PartnerID, Partner: r.Partner, ByStatus: map[models.ReferralStatus]int{}})
+			byPartner = append(byPartner, PartnerReferrals{PartnerID: r.PartnerID, Partner: r.Partner, ByStatus: map[models.ReferralStatus]int{}})
 		}
-		out[i].ByStatus[r.Status] += r.N
+		byPartner[i].ByStatus[r.Status] += r.N
+		if r.Days != nil {
+			acknowledged = append(acknowledged, struct{ d, n int }{*r.Days, r.N})
+			rt.Acknowledged += r.N
+		}
+	}
+	sort.Slice(acknowledged, func(i, j int) bool { return acknowledged[i].d < acknowledged[j].d })
+	if c := rt.Acknowledged; c > 0 {
+		rt.MedianDays = float64(nth(acknowledged, (c+1)/2)+nth(acknowledged, (c+2)/2)) / 2
 	}
 	french := models.FrenchOrder()
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Total() != out[j].Total() {
-			return out[i].Total() > out[j].Total()
+	sort.Slice(byPartner, func(i, j int) bool {
+		if byPartner[i].Total() != byPartner[j].Total() {
+			return byPartner[i].Total() > byPartner[j].Total()
 		}
-		return french(out[i].Partner) < french(out[j].Partner)
+		return french(byPartner[i].Partner) < french(byPartner[j].Partner)
 	})
-	return out, nil
+	return byStatus, byPartner, rt, nil
+}
+
+// nth is the k-th value (from 1) of a sorted list given as values and their counts.
+func nth(values []struct{ d, n int }, k int) int {
+	for _, v := range values {
+		if k <= v.n {
+			return v.d
+		}
+		k -= v.n
+	}
+	return 0
 }
 
 // pupilsFollowed lists the files of the establishment followed in the year, with their status

@@ -239,6 +239,13 @@ func lastStatusBefore(db *gorm.DB, ids []uint, cutoff time.Time) *gorm.DB {
 // the year, with one grouped query per kind of figure; now bounds the prevention-group
 // sessions held.
 func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear, now time.Time) (map[uint]*Activity, error) {
+	return activityOf(ctx, db, ids, y, now, true)
+}
+
+// activityOf is activityByEstablishment, with the referrals by status counted only when
+// withReferrals: the establishment summary counts them with its other referral figures, in
+// one statement (establishmentReferrals).
+func activityOf(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear, now time.Time, withReferrals bool) (map[uint]*Activity, error) {
 	db = db.WithContext(ctx)
 	dialect := db.Dialector.Name()
 	out := map[uint]*Activity{}
@@ -356,6 +363,9 @@ func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y cal
 			func(a *Activity, k string, n int) { a.ExitsByReason[models.ExitReason(k)] += n }},
 	}
 	for _, c := range counts {
+		if c.what == "referrals" && !withReferrals {
+			continue
+		}
 		var rows []struct {
 			EstablishmentID uint
 			Key             string
