@@ -155,11 +155,11 @@ func establishmentReferrals(ctx context.Context, db *gorm.DB, ids []uint, y cale
 		N         int
 	}
 	days := replyDaysSQL(db.Dialector.Name(), "referrals.acknowledged_at")
-	counts := filesOf(db.Table("referrals").
-		Select("referrals.partner_organisation_id AS partner_id, referrals.status, "+days+" AS days, COUNT(*) AS n").
-		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-		Where("referrals.sent_at >= ? AND referrals.sent_at < ?", y.Start().UTC(), y.End().UTC()), "referrals.pupil_id", ids).
-		Group("referrals.partner_organisation_id, referrals.status, " + days)
+	counts := recordCounts{table: "referrals",
+		keys:  []column{{"referrals.partner_organisation_id", "partner_id"}, {"referrals.status", "status"}, {days, "days"}},
+		sums:  []column{{"COUNT(*)", "n"}},
+		where: "referrals.sent_at >= ? AND referrals.sent_at < ?", args: []any{y.Start().UTC(), y.End().UTC()},
+	}.query(db, ids)
 	err := db.Table("(?) AS c", counts).
 		Select("c.partner_id, partner_organisations.name AS partner, c.status, c.days, c.n").
 		Joins("JOIN partner_organisations ON partner_organisations.id = c.partner_id").
