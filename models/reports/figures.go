@@ -298,13 +298,17 @@ func lastStatusBefore(db *gorm.DB, ids []uint, cutoff time.Time) *gorm.DB {
 // the year, with one grouped query per kind of figure; now bounds the prevention-group
 // sessions held.
 func activityByEstablishment(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear, now time.Time) (map[uint]*Activity, error) {
-	return activityOf(ctx, db, ids, y, now, true)
+	return activityOf(ctx, db, ids, y, now, countedApart{})
 }
 
-// activityOf is activityByEstablishment, with the referrals by status counted only when
-// withReferrals: the establishment summary counts them with its other referral figures, in
-// one statement (establishmentReferrals).
-func activityOf(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear, now time.Time, withReferrals bool) (map[uint]*Activity, error) {
+// countedApart names the figures of activityOf that its caller counts itself, in a statement
+// that reads them with others: the establishment summary counts its referrals by status with
+// its other referral figures (establishmentReferrals), and its files by status at the end of
+// the year with the list of files followed (pupilsFollowed).
+type countedApart struct{ files, referrals bool }
+
+// activityOf is activityByEstablishment without the figures counted apart.
+func activityOf(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolYear, now time.Time, apart countedApart) (map[uint]*Activity, error) {
 	db = db.WithContext(ctx)
 	dialect := db.Dialector.Name()
 	out := map[uint]*Activity{}
@@ -319,46 +323,10 @@ func activityOf(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolY
 	start, end := y.Start().UTC(), y.End().UTC()
 	dayStart, dayEnd := calendar.Date(y.Start()), calendar.Date(y.End())
 
-	var files []struct {
-		EstablishmentID uint
-		Status          models.PupilStatus
-		RiskLevel       risk.Level
-		N               int
-	}
-	// One establishment's files: their history read through the index on the pupil, with the
-	// same plan from the first execution on (PostgreSQL: each file's last change before the end,
-	// read backwards, one index row per file, where the anti-join probed each of the file's
-	// changes for a later one: 560 buffers instead of 1,600 for the busiest establishment at
-	// metro scale; SQLite: the anti-join). The whole metropolis: one pass of the window function
-	// over the status history beats 19,000 probes.
-	var q *gorm.DB
-	switch {
-	case ids != nil && dialect == models.DialectPostgres:
-		q = db.Table("pupils").
-			Select("pupils.establishment_id, s.to_status AS status, pupils.risk_level, COUNT(*) AS n").
-			Joins(`JOIN LATERAL (SELECT c.to_status, c.changed_at FROM pupil_status_changes c
-				WHERE c.pupil_id = pupils.id AND c.changed_at < ? ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) AS s ON true`, end).
-			Where("s.to_status <> ? OR s.changed_at >= ?", models.StatusClosed, start).
-			Group("pupils.establishment_id, s.to_status, pupils.risk_level")
-	case ids != nil:
-		q = statusAtEnd(db.Table("pupils").
-			Select("pupils.establishment_id, pupil_status_changes.to_status AS status, pupils.risk_level, COUNT(*) AS n").
-			Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id"), end).
-			Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, start).
-			Group("pupils.establishment_id, pupil_status_changes.to_status, pupils.risk_level")
-	default:
-		q = db.Table("pupils").
-			Select("pupils.establishment_id, s.to_status AS status, pupils.risk_level, COUNT(*) AS n").
-			Joins("JOIN (?) AS s ON s.pupil_id = pupils.id AND s.rn = 1", lastStatusBefore(db, ids, end)).
-			Where("s.to_status <> ? OR s.changed_at >= ?", models.StatusClosed, start).
-			Group("pupils.establishment_id, s.to_status, pupils.risk_level")
-	}
-	if err := establishmentFilter(q, ids).
-		Scan(&files).Error; err != nil {
-		return nil, fmt.Errorf("reports: files followed in %s: %w", y, err)
-	}
-	for _, r := range files {
-		get(r.EstablishmentID).StatusRisk[r.Status][r.RiskLevel] += r.N
+	if !apart.files {
+		if err := countFilesFollowed(db, dialect, ids, y, get); err != nil {
+			return nil, err
+		}
 	}
 
 	var opened []struct {
@@ -367,7 +335,7 @@ func activityOf(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolY
 		N               int
 	}
 	month := monthOfDateSQL(dialect, "pupils.identified_on")
-	q = db.Table("pupils").Select("pupils.establishment_id, "+month+" AS month, COUNT(*) AS n").
+	q := db.Table("pupils").Select("pupils.establishment_id, "+month+" AS month, COUNT(*) AS n").
 		Where("pupils.identified_on >= ? AND pupils.identified_on < ?", dayStart, dayEnd)
 	if err := establishmentFilter(q, ids).Group("pupils.establishment_id, " + month).Scan(&opened).Error; err != nil {
 		return nil, fmt.Errorf("reports: new files in %s: %w", y, err)
@@ -420,7 +388,7 @@ func activityOf(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolY
 			func(a *Activity, k string, n int) { a.ExitsByReason[models.ExitReason(k)] += n }},
 	}
 	for _, c := range counts {
-		if c.what == "referrals" && !withReferrals {
+		if c.what == "referrals" && apart.referrals {
 			continue
 		}
 		var rows []struct {
@@ -441,6 +409,54 @@ func activityOf(ctx context.Context, db *gorm.DB, ids []uint, y calendar.SchoolY
 		return nil, err
 	}
 	return out, nil
+}
+
+// countFilesFollowed counts the files followed in the year by establishment, status at the
+// end of the year and risk level.
+func countFilesFollowed(db *gorm.DB, dialect string, ids []uint, y calendar.SchoolYear, get func(uint) *Activity) error {
+	start, end := y.Start().UTC(), y.End().UTC()
+	var files []struct {
+		EstablishmentID uint
+		Status          models.PupilStatus
+		RiskLevel       risk.Level
+		N               int
+	}
+	// One establishment's files: their history read through the index on the pupil, with the
+	// same plan from the first execution on (PostgreSQL: each file's last change before the end,
+	// read backwards, one index row per file, where the anti-join probed each of the file's
+	// changes for a later one: 560 buffers instead of 1,600 for the busiest establishment at
+	// metro scale; SQLite: the anti-join). The whole metropolis: one pass of the window function
+	// over the status history beats 19,000 probes.
+	var q *gorm.DB
+	switch {
+	case ids != nil && dialect == models.DialectPostgres:
+		q = db.Table("pupils").
+			Select("pupils.establishment_id, s.to_status AS status, pupils.risk_level, COUNT(*) AS n").
+			Joins(`JOIN LATERAL (SELECT c.to_status, c.changed_at FROM pupil_status_changes c
+				WHERE c.pupil_id = pupils.id AND c.changed_at < ? ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) AS s ON true`, end).
+			Where("s.to_status <> ? OR s.changed_at >= ?", models.StatusClosed, start).
+			Group("pupils.establishment_id, s.to_status, pupils.risk_level")
+	case ids != nil:
+		q = statusAtEnd(db.Table("pupils").
+			Select("pupils.establishment_id, pupil_status_changes.to_status AS status, pupils.risk_level, COUNT(*) AS n").
+			Joins("JOIN pupil_status_changes ON pupil_status_changes.pupil_id = pupils.id"), end).
+			Where("pupil_status_changes.to_status <> ? OR pupil_status_changes.changed_at >= ?", models.StatusClosed, start).
+			Group("pupils.establishment_id, pupil_status_changes.to_status, pupils.risk_level")
+	default:
+		q = db.Table("pupils").
+			Select("pupils.establishment_id, s.to_status AS status, pupils.risk_level, COUNT(*) AS n").
+			Joins("JOIN (?) AS s ON s.pupil_id = pupils.id AND s.rn = 1", lastStatusBefore(db, ids, end)).
+			Where("s.to_status <> ? OR s.changed_at >= ?", models.StatusClosed, start).
+			Group("pupils.establishment_id, s.to_status, pupils.risk_level")
+	}
+	if err := establishmentFilter(q, ids).
+		Scan(&files).Error; err != nil {
+		return fmt.Errorf("reports: files followed in %s: %w", y, err)
+	}
+	for _, r := range files {
+		get(r.EstablishmentID).StatusRisk[r.Status][r.RiskLevel] += r.N
+	}
+	return nil
 }
 
 // replyDaysSQL is the number of Paris calendar days from sending a referral to the time in
