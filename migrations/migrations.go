@@ -43,6 +43,7 @@ func all() []*gormigrate.Migration {
 		m0026Notifications(),
 		m0027ReferralSources(),
 		m0028ParticipantMeetings(),
+		m0029LiveReferents(),
 	}
 }
 
