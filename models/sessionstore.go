@@ -75,7 +75,8 @@ func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, exp
 		uid := uint(id)
 		row.UserID = &uid
 	}
-	err = s.DB.WithContext(ctx).Clauses(clause.OnConflict{
+	// One upsert is atomic by itself: no BEGIN and COMMIT around it.
+	err = s.DB.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "token"}},
 		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "user_id"}),
 	}).Create(&row).Error
