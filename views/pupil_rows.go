@@ -216,3 +216,12 @@ func CodeChoices[C ~string](l *Localizer, prefix string, codes []C) []Choice {
 	}
 	return out
 }
+
+// ReasonChoices are the options of a list of referral reasons.
+func (l *Localizer) ReasonChoices(reasons []models.ReferralReason) []Choice {
+	return CodeChoices(l, "referral.reason.", reasons)
+}
+
+// WriteText writes s to b escaped as html/template escapes text and quoted attribute values,
+// for the parts of pages written in Go.
+func WriteText(b *strings.Builder, s string) { escapeHTML(b, s) }

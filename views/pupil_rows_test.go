@@ -3,6 +3,7 @@ package views
 import (
 	"html/template"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,8 @@ type pupilRowsData struct {
 	RiskHistory []risk.Assessment
 	History     []models.StatusChangeRow
 	Kinds       []models.FollowUpKind
+	Partners    []models.PartnerOrganisation
+	Reasons     []models.ReferralReason
 	Selected    string
 }
 
@@ -62,6 +65,9 @@ func TestPupilRowsWriteWhatTheTemplatesWrote(t *testing.T) {
 {{$kind := .Selected}}{{range .Kinds}}<option value="{{.}}"{{if eq (print .) $kind}} selected{{end}}>{{$.T (printf "kind.%s" .)}}</option>
 {{end}}</select>`, `<select name="kind">
 {{options (codeChoices . "kind." .Kinds) .Selected}}</select>`},
+		{"referral options", `{{range .Partners}}<option value="{{.ID}}"{{if eq (print .ID) $.Selected}} selected{{end}}>{{.Name}}</option>
+{{end}}</select>{{range .Reasons}}<option value="{{.}}"{{if eq (print .) $.Selected}} selected{{end}}>{{$.T (printf "referral.reason.%s" .)}}</option>
+{{end}}</select>`, `{{options (partnerChoices .Partners) .Selected}}</select>{{options (.ReasonChoices .Reasons) .Selected}}</select>`},
 	}
 	fns := template.FuncMap{"codeChoices": func(d pupilRowsData, prefix string, codes []models.FollowUpKind) []Choice {
 		return CodeChoices(d.Localizer, prefix, codes)
@@ -152,9 +158,13 @@ func TestPupilRowsWriteWhatTheTemplatesWrote(t *testing.T) {
 				}
 				d.History = append(d.History, h)
 				d.Kinds = append(d.Kinds, models.FollowUpKind(code("call", "meeting_family", "visit")))
+				partner := models.PartnerOrganisation{Name: text()}
+				partner.ID = uint(r.IntN(1000))
+				d.Partners = append(d.Partners, partner)
+				d.Reasons = append(d.Reasons, models.ReferralReason(code("health", "social")))
 			}
 			if len(d.Kinds) > 0 && r.IntN(2) == 0 {
-				d.Selected = string(d.Kinds[r.IntN(len(d.Kinds))])
+				d.Selected = [](string){string(d.Kinds[0]), string(d.Reasons[0]), strconv.FormatUint(uint64(d.Partners[0].ID), 10)}[r.IntN(3)]
 			}
 			var want, got strings.Builder
 			if err := loop.Execute(&want, d); err != nil {
