@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"mediation/models"
 	"mediation/views"
 )
 
@@ -20,7 +21,7 @@ import (
 // wrote: the lines were already written out (FollowUpLine), but printing their eight fields
 // still cost eight calls through reflection and the escaper each, twenty lines a page.
 // TestPupilLinesWriteWhatTheTemplatesWrote compares them.
-func (p PupilPage) FollowUpItems() template.HTML {
+func (p *PupilPage) FollowUpItems() template.HTML {
 	restricted, edit := p.T("followup.restricted_badge"), p.T("followup.edit")
 	var b strings.Builder
 	for _, f := range p.FollowUps {
@@ -66,7 +67,7 @@ func (p PupilPage) FollowUpItems() template.HTML {
 //	{{end}}
 //
 // wrote (see FollowUpItems).
-func (p PupilPage) AccessRows() template.HTML {
+func (p *PupilPage) AccessRows() template.HTML {
 	var b strings.Builder
 	for _, a := range p.Accesses {
 		b.WriteString("<tr><th scope=\"row\"><time datetime=\"")
@@ -84,5 +85,104 @@ func (p PupilPage) AccessRows() template.HTML {
 		views.WriteText(&b, a.Kind)
 		b.WriteString("</td></tr>\n")
 	}
+	return template.HTML(b.String())
+}
+
+// guardianFieldNames are the text fields of a guardian's form, in the form's order.
+var guardianFieldNames = [...]string{"name", "relation", "phone", "email", "home_language"}
+
+// GuardianFields writes the fields of the form that changes the guardian g: its values as
+// typed when that form failed, else the guardian's.
+func (p *PupilPage) GuardianFields(g models.Guardian) template.HTML {
+	form := "guardian" + strconv.FormatUint(uint64(g.ID), 10)
+	return p.guardianFields(form, "g"+strconv.FormatUint(uint64(g.ID), 10)+"-", [...]string{
+		p.Value(form, "name", g.Name), p.Value(form, "relation", g.Relation), p.Value(form, "phone", g.Phone),
+		p.Value(form, "email", g.Email), p.Value(form, "home_language", g.HomeLanguage)},
+		p.Checked(form, "interpreter_needed", g.InterpreterNeeded))
+}
+
+// NewGuardianFields writes the fields of the form that adds a guardian.
+func (p *PupilPage) NewGuardianFields() template.HTML {
+	var values [len(guardianFieldNames)]string
+	for i, f := range guardianFieldNames {
+		values[i] = p.Value("guardian", f, "")
+	}
+	return p.guardianFields("guardian", "new-", values, p.Value("guardian", "interpreter_needed", "") == "on")
+}
+
+// guardianFields writes a guardian form's fields, byte for byte what the template
+//
+//	{{define "guardian-fields"}}{{$pg := .Page}}{{$show := eq $pg.Form .Form}}
+//	<div class="grid-2">
+//	{{range $f := (list "name" "relation" "phone" "email" "home_language")}}
+//	<div class="field">
+//	<label for="{{$.Prefix}}{{$f}}">{{$pg.T (printf "guardian.field.%s" $f)}}</label>
+//	<input id="{{$.Prefix}}{{$f}}" name="{{$f}}" type="{{if eq $f "phone"}}tel{{else if eq $f "email"}}email{{else}}text{{end}}" value="{{index $ (fieldKey $f)}}"{{if $show}}{{with index $pg.Errors $f}} aria-invalid="true" aria-describedby="{{$.Prefix}}{{$f}}-error"{{end}}{{end}}>
+//	{{if $show}}{{with index $pg.Errors $f}}<p class="field-error" id="{{$.Prefix}}{{$f}}-error">{{.}}</p>{{end}}{{end}}
+//	</div>
+//	{{end}}
+//	</div>
+//	<div class="field checkbox">
+//	<input type="checkbox" id="{{.Prefix}}interpreter_needed" name="interpreter_needed"{{if .Interpreter}} checked{{end}}>
+//	<label for="{{.Prefix}}interpreter_needed">{{$pg.T "guardian.interpreter_needed"}}</label>
+//	</div>
+//	{{end}}
+//
+// wrote, called with a dict of the form, the prefix of its ids and its values: each guardian's
+// form (and the new guardian's) cost about ninety calls through reflection.
+func (p *PupilPage) guardianFields(form, prefix string, values [len(guardianFieldNames)]string, interpreter bool) template.HTML {
+	show := p.Form == form
+	var b strings.Builder
+	b.WriteString("\n<div class=\"grid-2\">\n")
+	for i, f := range guardianFieldNames {
+		b.WriteString("\n<div class=\"field\">\n<label for=\"")
+		views.WriteText(&b, prefix)
+		b.WriteString(f)
+		b.WriteString("\">")
+		views.WriteText(&b, p.T("guardian.field."+f))
+		b.WriteString("</label>\n<input id=\"")
+		views.WriteText(&b, prefix)
+		b.WriteString(f + "\" name=\"" + f + "\" type=\"")
+		switch f {
+		case "phone":
+			b.WriteString("tel")
+		case "email":
+			b.WriteString("email")
+		default:
+			b.WriteString("text")
+		}
+		b.WriteString("\" value=\"")
+		views.WriteText(&b, values[i])
+		b.WriteString("\"")
+		var msg string
+		if show {
+			msg = p.Errors[f]
+		}
+		if msg != "" {
+			b.WriteString(" aria-invalid=\"true\" aria-describedby=\"")
+			views.WriteText(&b, prefix)
+			b.WriteString(f + "-error\"")
+		}
+		b.WriteString(">\n")
+		if msg != "" {
+			b.WriteString("<p class=\"field-error\" id=\"")
+			views.WriteText(&b, prefix)
+			b.WriteString(f + "-error\">")
+			views.WriteText(&b, msg)
+			b.WriteString("</p>")
+		}
+		b.WriteString("\n</div>\n")
+	}
+	b.WriteString("\n</div>\n<div class=\"field checkbox\">\n<input type=\"checkbox\" id=\"")
+	views.WriteText(&b, prefix)
+	b.WriteString("interpreter_needed\" name=\"interpreter_needed\"")
+	if interpreter {
+		b.WriteString(" checked")
+	}
+	b.WriteString(">\n<label for=\"")
+	views.WriteText(&b, prefix)
+	b.WriteString("interpreter_needed\">")
+	views.WriteText(&b, p.T("guardian.interpreter_needed"))
+	b.WriteString("</label>\n</div>\n")
 	return template.HTML(b.String())
 }

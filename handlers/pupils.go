@@ -233,7 +233,7 @@ const AccessesShown = 20
 
 // Checked tells whether a box of a sub-form is ticked: as typed when the sub-form comes back
 // (failed, or kept as a draft), else def.
-func (p PupilPage) Checked(form, name string, def bool) bool {
+func (p *PupilPage) Checked(form, name string, def bool) bool {
 	if p.Form == form {
 		return p.Values[name] == "on"
 	}
@@ -241,7 +241,7 @@ func (p PupilPage) Checked(form, name string, def bool) bool {
 }
 
 // Value returns a value typed in the failed sub-form, or def.
-func (p PupilPage) Value(form, name, def string) string {
+func (p *PupilPage) Value(form, name, def string) string {
 	if p.Form == form {
 		if v, ok := p.Values[name]; ok {
 			return v
@@ -275,7 +275,7 @@ func (h *Handlers) Pupil(c echo.Context) error {
 	if err := h.loadAccesses(c, &p); err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "pupil", p)
+	return h.render(c, http.StatusOK, "pupil", &p)
 }
 
 // loadAccesses fills the file's access history for the roles that read it.
@@ -368,7 +368,7 @@ func (h *Handlers) pupilFormFailed(c echo.Context, id uint, form string, v model
 	if stale != nil {
 		status = http.StatusConflict
 	}
-	return h.render(c, status, "pupil", p)
+	return h.render(c, status, "pupil", &p)
 }
 
 // PupilFormPage creates or edits a file's identity.
