@@ -130,16 +130,19 @@ func uniqueMediators(ms []models.MediatorOption) []models.MediatorOption {
 // PupilPage is a pupil's file with the forms that act on it.
 type PupilPage struct {
 	views.Page
-	File         models.PupilFile
-	Risk         risk.Assessment
-	RiskHistory  []risk.Assessment
-	CanEdit      bool
-	Mediators    []models.MediatorOption
-	NextStatuses []models.PupilStatus
-	ExitReasons  []models.ExitReason
-	Kinds        []models.FollowUpKind
-	Today        string
-	ThisMonth    string
+	File        models.PupilFile
+	Risk        risk.Assessment
+	RiskHistory []risk.Assessment
+	CanEdit     bool
+	// OwnerChoices are the establishment's mediators, who may own the next action of a
+	// follow-up; KindChoices the kinds of follow-up and ExitReasonChoices the reasons to close
+	// a file, translated once for their select lists (views.Options).
+	OwnerChoices      []views.Choice
+	NextStatuses      []models.PupilStatus
+	ExitReasonChoices []views.Choice
+	KindChoices       []views.Choice
+	Today             string
+	ThisMonth         string
 	// Meetings are the pupil's meetings, latest first; MeetingForm schedules one (nil for the
 	// roles that do not).
 	Meetings    []models.MeetingRow
@@ -230,7 +233,7 @@ const AccessesShown = 20
 
 // Checked tells whether a box of a sub-form is ticked: as typed when the sub-form comes back
 // (failed, or kept as a draft), else def.
-func (p PupilPage) Checked(form, name string, def bool) bool {
+func (p *PupilPage) Checked(form, name string, def bool) bool {
 	if p.Form == form {
 		return p.Values[name] == "on"
 	}
@@ -238,7 +241,7 @@ func (p PupilPage) Checked(form, name string, def bool) bool {
 }
 
 // Value returns a value typed in the failed sub-form, or def.
-func (p PupilPage) Value(form, name, def string) string {
+func (p *PupilPage) Value(form, name, def string) string {
 	if p.Form == form {
 		if v, ok := p.Values[name]; ok {
 			return v
@@ -272,7 +275,7 @@ func (h *Handlers) Pupil(c echo.Context) error {
 	if err := h.loadAccesses(c, &p); err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "pupil", p)
+	return h.render(c, http.StatusOK, "pupil", &p)
 }
 
 // loadAccesses fills the file's access history for the roles that read it.
@@ -308,10 +311,14 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 		Page: h.page(c, "pupil.title"), File: file, Risk: rules.Assess(indicators, month),
 		RiskHistory: rules.History(indicators, calendar.SchoolYearOf(now), month),
 		CanEdit:     currentUser(c).Role == models.RoleMediator, NextStatuses: models.NextStatuses(file.Pupil.Status),
-		ExitReasons: models.ExitReasons, Kinds: models.FollowUpKinds, Today: dateValue(calendar.Today(now)), ThisMonth: string(month),
+		Today: dateValue(calendar.Today(now)), ThisMonth: string(month),
 		Form: form, Errors: errs, Values: map[string]string{},
 	}
 	p.Title = file.Pupil.FirstName + " " + file.Pupil.LastName
+	if p.CanEdit {
+		p.KindChoices = views.CodeChoices(p.Localizer, "kind.", models.FollowUpKinds)
+		p.ExitReasonChoices = views.CodeChoices(p.Localizer, "exit.", models.ExitReasons)
+	}
 	if p.User != nil {
 		p.FollowUps = followUpLines(p.Localizer, file.FollowUps, p.User.ID)
 	}
@@ -330,7 +337,7 @@ func (h *Handlers) pupilPage(c echo.Context, id uint, form string, values url.Va
 		// The establishment's mediators are among the meeting form's staff, read already.
 		for _, u := range p.MeetingForm.Staff {
 			if u.Role == models.RoleMediator {
-				p.Mediators = append(p.Mediators, models.MediatorOption{ID: u.ID, DisplayName: u.DisplayName, EstablishmentID: file.Pupil.EstablishmentID})
+				p.OwnerChoices = append(p.OwnerChoices, views.Choice{Value: strconv.FormatUint(uint64(u.ID), 10), Label: u.DisplayName})
 			}
 		}
 	}
@@ -361,7 +368,7 @@ func (h *Handlers) pupilFormFailed(c echo.Context, id uint, form string, v model
 	if stale != nil {
 		status = http.StatusConflict
 	}
-	return h.render(c, status, "pupil", p)
+	return h.render(c, status, "pupil", &p)
 }
 
 // PupilFormPage creates or edits a file's identity.

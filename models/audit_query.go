@@ -204,29 +204,37 @@ func accessParts(dialect string) []string {
 
 // accessHistory reads, in one statement, the latest limit events of a file and how many there
 // are in all: the latest limit of each part in the order of its index, then the latest of
-// them; the total is the sum of the parts' counts (they are disjoint), computed once.
+// them. The total is the sum of the parts' counts (they are disjoint). The file's own events
+// are one range of the index, counted from the index alone; the events of its records are
+// looked up record by record (an index descent each: most of the statement's cost), so each of
+// those parts is read once, its count taken by a window over the rows its latest are chosen
+// from (counting them in a subquery of their own read them all a second time).
 func accessHistory(ctx context.Context, db *gorm.DB, pupilID uint, limit int) ([]AccessRow, int64, error) {
-	var latest, counts []string
-	var args, countArgs []any
-	for i, part := range accessParts(db.Dialector.Name()) {
-		var id any = pupilID
-		if i == 0 {
-			id = fmt.Sprint(pupilID)
-		}
-		latest = append(latest, fmt.Sprintf("SELECT * FROM (SELECT * FROM audit_events WHERE %s "+
-			"ORDER BY audit_events.at DESC, audit_events.id DESC LIMIT ?) AS part%d", part, i))
-		args = append(args, id, limit)
-		counts = append(counts, "(SELECT COUNT(*) FROM audit_events WHERE "+part+")")
-		countArgs = append(countArgs, id)
+	parts := accessParts(db.Dialector.Name())
+	var ctes, latest, counts []string
+	var args []any
+	for i, part := range parts[1:] {
+		ctes = append(ctes, fmt.Sprintf("part%d AS (SELECT audit_events.*, COUNT(*) OVER () AS part_total "+
+			"FROM audit_events WHERE %s ORDER BY audit_events.at DESC, audit_events.id DESC LIMIT ?)", i+1, part))
+		args = append(args, pupilID, limit)
+		counts = append(counts, fmt.Sprintf("(SELECT COALESCE(MAX(part_total), 0) FROM part%d)", i+1))
+		latest = append(latest, fmt.Sprintf("SELECT * FROM part%d", i+1))
 	}
+	own := fmt.Sprint(pupilID)
+	counts = append([]string{"(SELECT COUNT(*) FROM audit_events WHERE " + parts[0] + ")"}, counts...)
+	args = append(args, own)
+	latest = append([]string{"SELECT * FROM (SELECT audit_events.*, 0 AS part_total FROM audit_events WHERE " + parts[0] +
+		" ORDER BY audit_events.at DESC, audit_events.id DESC LIMIT ?) AS part0"}, latest...)
+	args = append(args, own, limit, limit)
 	var rows []struct {
 		AccessRow
 		Total int64
 	}
-	err := db.WithContext(ctx).Raw("SELECT latest.at, COALESCE(users.display_name, latest.actor_email) AS who, "+
+	err := db.WithContext(ctx).Raw("WITH "+strings.Join(ctes, ", ")+
+		" SELECT latest.at, COALESCE(users.display_name, latest.actor_email) AS who, "+
 		"COALESCE(users.role, '') AS role, latest.action, latest.record_type, latest.detail, ("+strings.Join(counts, " + ")+") AS total "+
 		"FROM ("+strings.Join(latest, " UNION ALL ")+") AS latest LEFT JOIN users ON users.id = latest.user_id "+
-		"ORDER BY latest.at DESC, latest.id DESC LIMIT ?", append(append(countArgs, args...), limit)...).Scan(&rows).Error
+		"ORDER BY latest.at DESC, latest.id DESC LIMIT ?", args...).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("models: access history of pupil %d: %w", pupilID, err)
 	}

@@ -354,6 +354,14 @@ var funcs = template.FuncMap{
 	"list": func(items ...string) []string { return items },
 	// options writes a select's options (Options).
 	"options": Options,
+	// partnerChoices are the options of a list of partner organisations.
+	"partnerChoices": func(ps []models.PartnerOrganisation) []Choice {
+		out := make([]Choice, len(ps))
+		for i, p := range ps {
+			out[i] = Choice{Value: strconv.FormatUint(uint64(p.ID), 10), Label: p.Name}
+		}
+		return out
+	},
 	// code writes an enumeration held by value or by pointer (nil gives "").
 	"code": func(v any) string {
 		r := reflect.ValueOf(v)
