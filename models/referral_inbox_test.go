@@ -165,12 +165,6 @@ func TestDeepReferralPagesKeepTheOrder(t *testing.T) {
 			rows = append(rows, r)
 		}
 		must(t, db.CreateInBatches(&rows, 100).Error)
-		recency := func(r models.ReferralRow) time.Time {
-			if r.SentAt != nil {
-				return *r.SentAt
-			}
-			return r.CreatedAt
-		}
 		for _, c := range []struct {
 			name  string
 			scope models.Scope
@@ -183,16 +177,7 @@ func TestDeepReferralPagesKeepTheOrder(t *testing.T) {
 				must(t, err)
 				all = append(all, of...)
 			}
-			sort.Slice(all, func(i, j int) bool {
-				a, b := all[i], all[j]
-				if a.Overdue != b.Overdue {
-					return a.Overdue
-				}
-				if !recency(a).Equal(recency(b)) {
-					return recency(a).After(recency(b))
-				}
-				return a.ID > b.ID
-			})
+			sortAsLists(all)
 			for _, f := range []models.ReferralFilter{{}, {EstablishmentID: w.a.ID}, {Status: models.ReferralSent}, {Overdue: true}} {
 				var want []uint
 				overdue := 0
@@ -230,5 +215,26 @@ func TestDeepReferralPagesKeepTheOrder(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// sortAsLists sorts referral rows in the order of the referral lists: overdue first, then the
+// most recently sent (created, for a draft), then the highest id.
+func sortAsLists(rows []models.ReferralRow) {
+	recency := func(r models.ReferralRow) time.Time {
+		if r.SentAt != nil {
+			return *r.SentAt
+		}
+		return r.CreatedAt
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.Overdue != b.Overdue {
+			return a.Overdue
+		}
+		if !recency(a).Equal(recency(b)) {
+			return recency(a).After(recency(b))
+		}
+		return a.ID > b.ID
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -781,22 +780,7 @@ func TestReferralPagesKeepTheirOrder(t *testing.T) {
 			var want []uint
 			all, err := models.ReferralsOfPupil(w.ctx, db, c.scope, w.now, w.pupilA.ID)
 			must(t, err)
-			recency := func(r models.ReferralRow) time.Time {
-				if r.SentAt != nil {
-					return *r.SentAt
-				}
-				return r.CreatedAt
-			}
-			sort.Slice(all, func(i, j int) bool {
-				a, b := all[i], all[j]
-				if a.Overdue != b.Overdue {
-					return a.Overdue
-				}
-				if !recency(a).Equal(recency(b)) {
-					return recency(a).After(recency(b))
-				}
-				return a.ID > b.ID
-			})
+			sortAsLists(all)
 			for _, r := range all {
 				want = append(want, r.ID)
 			}
