@@ -44,7 +44,12 @@ func recordStatements(db *gorm.DB) *statementLog {
 		return func(tx *gorm.DB) {
 			l.mu.Lock()
 			defer l.mu.Unlock()
-			l.list = append(l.list, statement{kind, tx.Statement.Table})
+			k := kind
+			if strings.HasPrefix(tx.Statement.SQL.String(), "SET LOCAL ") {
+				// A setting of the transaction (how PostgreSQL plans its reads): no write.
+				k = "setting"
+			}
+			l.list = append(l.list, statement{k, tx.Statement.Table})
 		}
 	}
 	cb := db.Callback()

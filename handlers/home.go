@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"mediation/models"
 	"mediation/views"
@@ -74,24 +75,29 @@ func (h *Handlers) Home(c echo.Context) error {
 	p := h.page(c, "home.title")
 	switch u.Role {
 	case models.RoleMediator:
-		rules, err := models.LoadRiskRules(ctx, h.DB)
-		if err != nil {
-			return err
-		}
-		w, err := models.LoadWorklist(ctx, h.DB, currentScope(c), u.ID, h.Now(), rules.MonthlyAlertHalfDays)
-		if err != nil {
-			return err
-		}
-		page := WorklistPage{Page: p, Worklist: w, Threshold: rules.MonthlyAlertHalfDays}
+		page := WorklistPage{Page: p}
 		now := h.Now()
-		if page.Upcoming, page.WithoutRecap, err = models.MeetingsForWorklist(ctx, h.DB, currentScope(c), u.ID, now); err != nil {
-			return err
-		}
 		var since time.Time
 		if u.WorklistSeenAt != nil {
 			since = *u.WorklistSeenAt
 		}
-		if page.OverdueReferrals, page.Answered, err = models.ReferralsForWorklist(ctx, h.DB, currentScope(c), u.ID, now, since); err != nil {
+		// The worklist's statements are planned once per connection (see WithGenericPlans).
+		err := models.WithGenericPlans(ctx, h.DB, func(db *gorm.DB) error {
+			rules, err := models.LoadRiskRules(ctx, db)
+			if err != nil {
+				return err
+			}
+			page.Threshold = rules.MonthlyAlertHalfDays
+			if page.Worklist, err = models.LoadWorklist(ctx, db, currentScope(c), u.ID, now, rules.MonthlyAlertHalfDays); err != nil {
+				return err
+			}
+			if page.Upcoming, page.WithoutRecap, err = models.MeetingsForWorklist(ctx, db, currentScope(c), u.ID, now); err != nil {
+				return err
+			}
+			page.OverdueReferrals, page.Answered, err = models.ReferralsForWorklist(ctx, db, currentScope(c), u.ID, now, since)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		// The answers shown now are not new at the next visit. When none is shown, none was
