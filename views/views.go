@@ -354,6 +354,8 @@ var funcs = template.FuncMap{
 	"list": func(items ...string) []string { return items },
 	// options writes a select's options (Options).
 	"options": Options,
+	// reportFigures writes a report section's key figures (FiguresHTML).
+	"reportFigures": FiguresHTML,
 	// partnerChoices are the options of a list of partner organisations.
 	"partnerChoices": func(ps []models.PartnerOrganisation) []Choice {
 		out := make([]Choice, len(ps))
