@@ -32,15 +32,8 @@ func TestPupilLinesWriteWhatTheTemplatesWrote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alphabet := []string{"a", "Z", "9", " ", "é", "·", "<", ">", "&", "'", "\"", "+", "=", "`", "\x00", "\xff", "&amp;", "<b>", "\n", "/"}
 	r := rand.New(rand.NewPCG(18, 2026))
-	text := func() string {
-		var b strings.Builder
-		for range r.IntN(6) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		return b.String()
-	}
+	text := randomText(r, []string{"a", "Z", "9", " ", "é", "·", "<", ">", "&", "'", "\"", "+", "=", "`", "\x00", "\xff", "&amp;", "<b>", "\n", "/"}, 6)
 	for i := range 1000 {
 		p := PupilPage{Page: views.Page{Localizer: v.Localizer([]string{"fr", "en"}[i%2])}}
 		for range r.IntN(5) {
@@ -102,15 +95,8 @@ func TestGuardianFieldsWriteWhatTheTemplateWrote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alphabet := []string{"a", "Z", "9", " ", "é", "<", ">", "&", "'", "\"", "+", "\x00", "\xff", "&amp;", "\n"}
 	r := rand.New(rand.NewPCG(18, 2026))
-	text := func() string {
-		var b strings.Builder
-		for range r.IntN(5) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		return b.String()
-	}
+	text := randomText(r, []string{"a", "Z", "9", " ", "é", "<", ">", "&", "'", "\"", "+", "\x00", "\xff", "&amp;", "\n"}, 5)
 	fields := []string{"name", "relation", "phone", "email", "home_language", "interpreter_needed"}
 	for i := range 1000 {
 		p := PupilPage{Page: views.Page{Localizer: v.Localizer([]string{"fr", "en"}[i%2])}, Values: map[string]string{}}
@@ -160,15 +146,8 @@ func TestIndicatorFieldsWriteWhatTheTemplateWrote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alphabet := []string{"a", "9", " ", "é", "<", ">", "&", "'", "\"", "+", "\x00", "\xff", "-"}
 	r := rand.New(rand.NewPCG(18, 2026))
-	text := func() string {
-		var b strings.Builder
-		for range r.IntN(5) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		return b.String()
-	}
+	text := randomText(r, []string{"a", "9", " ", "é", "<", ">", "&", "'", "\"", "+", "\x00", "\xff", "-"}, 5)
 	for i := range 1000 {
 		p := PupilPage{Page: views.Page{Localizer: v.Localizer([]string{"fr", "en"}[i%2])}, Values: map[string]string{},
 			Form: []string{"", "indicators", "status"}[r.IntN(3)], ThisMonth: text()}
@@ -200,5 +179,16 @@ func sameOutput(t *testing.T, i int, old, fast *template.Template, data any) {
 	}
 	if got.String() != want.String() {
 		t.Fatalf("case %d:\n got %q\nwant %q", i, got.String(), want.String())
+	}
+}
+
+// randomText returns a maker of strings of up to most-1 pieces drawn from alphabet with r.
+func randomText(r *rand.Rand, alphabet []string, most int) func() string {
+	return func() string {
+		var b strings.Builder
+		for range r.IntN(most) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		return b.String()
 	}
 }
