@@ -795,11 +795,7 @@ func OpenDecisionsOfLastReviews(ctx context.Context, db *gorm.DB, s Scope, now t
 		Select("(SELECT c2.id FROM case_reviews c2 WHERE c2.establishment_id = e.id AND c2.held_on <= ? "+
 			"ORDER BY c2.held_on DESC, c2.id DESC LIMIT 1)", today).
 		Where("e.id IN ?", s.EstablishmentIDs)
-	lastSessions := "cr.id IN (?)"
-	if db.Dialector.Name() == DialectPostgres {
-		lastSessions = "cr.id = ANY(ARRAY(?))"
-	}
-	err := db.WithContext(ctx).Table("case_reviews cr").
+	err := WhereIn(db.WithContext(ctx).Table("case_reviews cr"), "cr.id", last).
 		Select("cr.id AS case_review_id, cr.held_on, cr.kind, "+
 			"(SELECT e.name FROM establishments e WHERE e.id = cr.establishment_id) AS establishment_name, pupils.id AS pupil_id, "+
 			"pupils.first_name, pupils.last_name, crp.decision, na.due_on, "+
@@ -808,7 +804,6 @@ func OpenDecisionsOfLastReviews(ctx context.Context, db *gorm.DB, s Scope, now t
 		Joins("JOIN pupils ON pupils.id = crp.pupil_id").
 		Joins("JOIN next_actions na ON na.case_review_id = cr.id AND na.pupil_id = crp.pupil_id").
 		Where("cr.establishment_id IN ? AND na.done_at IS NULL AND pupils.anonymised_at IS NULL", s.EstablishmentIDs).
-		Where(lastSessions, last).
 		Order("na.due_on, pupils.search_name, pupils.id").Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: open decisions of last case reviews: %w", err)

@@ -26,3 +26,15 @@ func WithGenericPlans(ctx context.Context, db *gorm.DB, fn func(db *gorm.DB) err
 		return fn(tx)
 	}, &sql.TxOptions{ReadOnly: true})
 }
+
+// WhereIn keeps the rows of q whose column is among the values sub selects. On PostgreSQL it
+// is column = ANY(ARRAY(sub)): the subquery is planned apart and computed once, and the index
+// on column takes the array as its condition (as a semi-join, the planner may start from the
+// other side and probe the subquery row by row, or keep a generic plan that does); on SQLite,
+// column IN (sub), which it already reads that way.
+func WhereIn(q *gorm.DB, column string, sub *gorm.DB) *gorm.DB {
+	if q.Dialector.Name() == DialectPostgres {
+		return q.Where(column+" = ANY(ARRAY(?))", sub)
+	}
+	return q.Where(column+" IN (?)", sub)
+}

@@ -178,14 +178,11 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 		if f.Status != "" {
 			q = q.Where("referrals.status = ?", f.Status)
 		}
-		switch {
-		case f.EstablishmentID != 0 && db.Dialector.Name() == DialectPostgres:
-			// The establishment's files probed one by one, as ProbeFiles does: with the subquery,
-			// the generic plan PostgreSQL keeps after five runs read the organisation's referrals
+		if f.EstablishmentID != 0 {
+			// The establishment's files probed one by one (WhereIn): with a plain subquery, the
+			// generic plan PostgreSQL keeps after five runs read the organisation's referrals
 			// from the most recent and looked each one's file up (10,000 buffers for a page).
-			q = q.Where("referrals.pupil_id = ANY(ARRAY(SELECT p.id FROM pupils p WHERE p.establishment_id = ?))", f.EstablishmentID)
-		case f.EstablishmentID != 0:
-			q = q.Where("referrals.pupil_id IN (?)", fresh.Table("pupils").Select("id").Where("establishment_id = ?", f.EstablishmentID))
+			q = WhereIn(q, "referrals.pupil_id", fresh.Table("pupils").Select("id").Where("establishment_id = ?", f.EstablishmentID))
 		}
 		if f.Overdue {
 			q = q.Where(overdue, args...)

@@ -26,13 +26,7 @@ func referralRowsByID(db *gorm.DB, s Scope, now time.Time, ids *gorm.DB, extra s
 	overdue, args := OverdueSQL(db, now)
 	q := s.Pupils(db.Table("referrals")).
 		Select(referralColumns+", "+overdue+" AS overdue"+extra, append(args, extraArgs...)...).
-		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").
-		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
-		Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id").
-		Joins("LEFT JOIN users ON users.id = referrals.sender_id").
+		Joins(referralJoins).
 		Where("pupils.anonymised_at IS NULL")
-	if db.Dialector.Name() == DialectPostgres {
-		return q.Where("referrals.id = ANY(ARRAY(?))", ids)
-	}
-	return q.Where("referrals.id IN (?)", ids)
+	return WhereIn(q, "referrals.id", ids)
 }
