@@ -22,7 +22,7 @@ type PupilsPage struct {
 	views.Page
 	List models.PupilList
 	// Rows are List's rows as the table shows them.
-	Rows           []PupilListRow
+	Rows           []views.PupilListRow
 	Filter         models.PupilFilter
 	Establishments []models.Establishment
 	Mediators      []models.MediatorOption
@@ -79,24 +79,9 @@ func (h *Handlers) Pupils(c echo.Context) error {
 	return h.render(c, http.StatusOK, "pupils", p)
 }
 
-// PupilListRow is a line of the pupil list as the table shows it, every cell already written
-// out: the template prints strings. Translated and formatted in the template, each of the 50
-// rows cost a dozen calls through reflection, the better part of the page's CPU.
-type PupilListRow struct {
-	ID            uint
-	Name          string // last name, first name
-	Class         string // level, then the class's name
-	Establishment string
-	Status        string
-	RiskLevel     risk.Level
-	Risk          string
-	Referent      string
-	LastContact   string // dd/mm/yyyy, or empty
-}
-
 // pupilListRows writes the list's rows in the page's language.
-func pupilListRows(l *views.Localizer, rows []models.PupilRow) []PupilListRow {
-	out := make([]PupilListRow, len(rows))
+func pupilListRows(l *views.Localizer, rows []models.PupilRow) []views.PupilListRow {
+	out := make([]views.PupilListRow, len(rows))
 	for i, r := range rows {
 		class := l.T("level." + string(r.ClassLevel))
 		if r.ClassName != "" {
@@ -106,7 +91,7 @@ func pupilListRows(l *views.Localizer, rows []models.PupilRow) []PupilListRow {
 		if r.LastContact.Valid {
 			last = r.LastContact.Time.Format("02/01/2006")
 		}
-		out[i] = PupilListRow{
+		out[i] = views.PupilListRow{
 			ID: r.ID, Name: r.LastName + " " + r.FirstName, Class: class, Establishment: r.EstablishmentName,
 			Status: l.T("status." + string(r.Status)), RiskLevel: r.RiskLevel, Risk: l.T("risk." + string(r.RiskLevel)),
 			Referent: r.ReferentName, LastContact: last,

@@ -353,7 +353,8 @@ type NavItem struct {
 var funcs = template.FuncMap{
 	"list": func(items ...string) []string { return items },
 	// options writes a select's options (Options).
-	"options": Options,
+	"options":              Options,
+	"establishmentOptions": EstablishmentOptions,
 	// reportFigures writes a report section's key figures (FiguresHTML).
 	"reportFigures": FiguresHTML,
 	// partnerChoices are the options of a list of partner organisations.
