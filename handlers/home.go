@@ -113,7 +113,7 @@ func (h *Handlers) Home(c echo.Context) error {
 			return err
 		}
 		page.Title = page.T("worklist.title")
-		return h.render(c, http.StatusOK, "worklist", page)
+		return h.render(c, http.StatusOK, "worklist", &page)
 	case models.RoleHeadTeacher:
 		files, err := models.FilesByEstablishment(ctx, h.DB, currentScope(c))
 		if err != nil {
