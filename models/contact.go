@@ -98,25 +98,40 @@ func (c Contact) Recorded() bool { return !c.On.IsZero() }
 // definition of LastContactSQL; on a tie the earlier kind of contactKinds is told. The caller
 // has checked the pupil is in its scope.
 func LoadLastContact(ctx context.Context, db *gorm.DB, id uint) (Contact, error) {
-	var c Contact
-	parts := contactSQL(db.Dialector.Name(), "pupils.id")
+	var row contactDates
+	err := db.WithContext(ctx).Table("pupils").Select(contactColumns(db.Dialector.Name())).Where("pupils.id = ?", id).Scan(&row).Error
+	if err != nil {
+		return Contact{}, fmt.Errorf("models: last contact of pupil %d: %w", id, err)
+	}
+	return row.contact(), nil
+}
+
+// contactDates are the latest date of each kind of contact with a file, as contactColumns
+// selects them.
+type contactDates struct {
+	FollowUp      calendar.DBTime
+	Meeting       calendar.DBTime
+	PartnerAnswer calendar.DBTime
+}
+
+// contactColumns selects the latest date of each kind of contact with the file pupils.id, as
+// the columns contactDates reads.
+func contactColumns(dialect string) string {
+	parts := contactSQL(dialect, "pupils.id")
 	cols := make([]string, len(parts))
 	for i, p := range parts {
 		cols[i] = p + " AS " + string(contactKinds[i])
 	}
-	var row struct {
-		FollowUp      calendar.DBTime
-		Meeting       calendar.DBTime
-		PartnerAnswer calendar.DBTime
-	}
-	err := db.WithContext(ctx).Table("pupils").Select(strings.Join(cols, ", ")).Where("pupils.id = ?", id).Scan(&row).Error
-	if err != nil {
-		return c, fmt.Errorf("models: last contact of pupil %d: %w", id, err)
-	}
-	for i, d := range []calendar.DBTime{row.FollowUp, row.Meeting, row.PartnerAnswer} {
-		if d.Valid && calendar.Date(d.Time).After(c.On) {
-			c = Contact{On: calendar.Date(d.Time), Kind: contactKinds[i]}
+	return strings.Join(cols, ", ")
+}
+
+// contact is the latest of the dates; on a tie, the earlier kind of contactKinds.
+func (d contactDates) contact() Contact {
+	var c Contact
+	for i, t := range []calendar.DBTime{d.FollowUp, d.Meeting, d.PartnerAnswer} {
+		if t.Valid && calendar.Date(t.Time).After(c.On) {
+			c = Contact{On: calendar.Date(t.Time), Kind: contactKinds[i]}
 		}
 	}
-	return c, nil
+	return c
 }

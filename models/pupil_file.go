@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 )
 
 // StatusChangeRow is a step of the status history with the name of who made it.
@@ -70,34 +73,30 @@ func LoadPupilFilePage(ctx context.Context, db *gorm.DB, s Scope, id uint, page 
 
 func loadPupilFile(ctx context.Context, db *gorm.DB, s Scope, id uint, limit, offset int) (PupilFile, error) {
 	var f PupilFile
-	p, err := pupilInScope(ctx, db, s, id)
-	if err != nil {
-		return f, err
-	}
 	db = db.WithContext(ctx)
+	// The file, its establishment, its referent's name and its last contact in one statement.
+	var head struct {
+		Pupil
+		Est          Establishment `gorm:"embedded;embeddedPrefix:est_"`
+		ReferentName string
+		Contact      contactDates `gorm:"embedded"`
+	}
+	err := s.Pupils(db.Table("pupils")).
+		Select("pupils.*, "+establishmentColumns("est_")+", COALESCE(referent.display_name, '') AS referent_name, "+contactColumns(db.Dialector.Name())).
+		Joins("JOIN establishments ON establishments.id = pupils.establishment_id").
+		Joins("LEFT JOIN users referent ON referent.id = pupils.referent_mediator_id").
+		Where("pupils.id = ? AND pupils.anonymised_at IS NULL", id).Limit(1).Scan(&head).Error
+	if err != nil {
+		return f, fmt.Errorf("models: load pupil %d: %w", id, err)
+	}
+	if head.ID == 0 {
+		return f, ErrNotFound
+	}
+	p := head.Pupil
 	if err := db.Where("pupil_id = ?", id).Order("id").Find(&p.Guardians).Error; err != nil {
 		return f, fmt.Errorf("models: guardians of pupil %d: %w", id, err)
 	}
-	f.Pupil = p
-	// The establishment and the referent's name in one statement.
-	var est struct {
-		Establishment
-		ReferentName string
-	}
-	var referent any
-	if p.ReferentMediatorID != nil {
-		referent = *p.ReferentMediatorID
-	}
-	err = db.Table("establishments").
-		Select("establishments.*, COALESCE((SELECT display_name FROM users WHERE users.id = ?), '') AS referent_name", referent).
-		Where("establishments.id = ?", p.EstablishmentID).Take(&est).Error
-	if err != nil {
-		return f, fmt.Errorf("models: establishment of pupil %d: %w", id, err)
-	}
-	f.Establishment, f.ReferentName = est.Establishment, est.ReferentName
-	if f.LastContact, err = LoadLastContact(ctx, db, id); err != nil {
-		return f, err
-	}
+	f.Pupil, f.Establishment, f.ReferentName, f.LastContact = p, head.Est, head.ReferentName, head.Contact.contact()
 	err = db.Table("pupil_status_changes").Select("pupil_status_changes.*, users.display_name AS changed_by_name").
 		Joins("LEFT JOIN users ON users.id = pupil_status_changes.changed_by_id").
 		Where("pupil_status_changes.pupil_id = ?", id).Order("pupil_status_changes.changed_at DESC, pupil_status_changes.id DESC").
@@ -178,3 +177,22 @@ func VisibleFollowUps(q *gorm.DB, s Scope) *gorm.DB {
 	}
 	return q.Where("follow_ups.restricted = ?", false)
 }
+
+// establishmentColumns selects every column of establishments, each renamed with prefix (a
+// statement that reads a file's row and its establishment's, whose names collide).
+func establishmentColumns(prefix string) string {
+	cols := make([]string, len(establishmentFields))
+	for i, c := range establishmentFields {
+		cols[i] = "establishments." + c + " AS " + prefix + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// establishmentFields are the columns of Establishment, as GORM names them.
+var establishmentFields = func() []string {
+	s, err := schema.Parse(&Establishment{}, &sync.Map{}, schema.NamingStrategy{})
+	if err != nil {
+		panic(err)
+	}
+	return s.DBNames
+}()
