@@ -31,7 +31,7 @@ import (
 // is checked before the cache is read, on every request.
 
 // DefaultSummaryEntries bounds the summaries a process keeps: the busiest establishment's at
-// metro scale, with its list, is about 60 kB.
+// metro scale lists 124 files, a few tens of kB; 256 entries stay within about 10 MB.
 const DefaultSummaryEntries = 256
 
 // summaryKey is what an establishment summary depends on besides the data.

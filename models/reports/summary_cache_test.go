@@ -261,3 +261,68 @@ func TestSummaryCacheComputesOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestEstablishmentStampsAppendAndCompact: two writers of one file append to its
+// establishment's stamp without waiting for each other; on PostgreSQL, a move of the file to
+// another establishment waits for a writer in flight (so that its change is stamped where the
+// file is); the compaction leaves one row per establishment and every stamp as it was.
+func TestEstablishmentStampsAppendAndCompact(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newReportWorld(t, db)
+		var aubert models.Pupil
+		must(t, db.Where("last_name = ?", "Aubert").Take(&aubert).Error)
+		add := func(tx *gorm.DB, d int) error {
+			return tx.Create(&models.FollowUp{PupilID: aubert.ID, AuthorID: w.mediator.ID, OccurredOn: day(2026, 3, d),
+				Kind: models.FollowUpPupilInterview, DurationMinutes: 10}).Error
+		}
+		stamps := func() [2]int64 {
+			var out [2]int64
+			for i, u := range []string{w.e1.UAI, w.e2.UAI} {
+				s, err := reports.EstablishmentStamp(w.ctx, db, u)
+				must(t, err)
+				out[i] = s
+			}
+			return out
+		}
+		before := stamps()
+		if db.Dialector.Name() == models.DialectPostgres {
+			tx1, tx2 := writersInFlight(t, db, add, 10)
+			move := db.Begin()
+			must(t, move.Error)
+			defer move.Rollback()
+			must(t, move.Exec("SET LOCAL lock_timeout = '200ms'").Error)
+			if err := move.Model(&aubert).Update("establishment_id", w.e2.ID).Error; err == nil {
+				t.Fatal("a file moved while a follow-up of it was in flight")
+			}
+			must(t, move.Rollback().Error)
+			must(t, tx2.Commit().Error)
+			must(t, tx1.Commit().Error)
+		} else {
+			must(t, add(db, 10))
+			must(t, add(db, 11))
+		}
+		changed := stamps()
+		if changed[0] != before[0]+2 || changed[1] != before[1] {
+			t.Fatalf("stamps %v after two follow-ups in E1, were %v", changed, before)
+		}
+		rows := func() (n int64) {
+			must(t, db.Table("establishment_change_stamps").Where("establishment_id = ?", w.e1.ID).Count(&n).Error)
+			return n
+		}
+		if n := rows(); n < 2 {
+			t.Fatalf("%d rows for E1 before the compaction, want the appended ones", n)
+		}
+		must(t, reports.CompactChangeStamps(w.ctx, db))
+		if n := rows(); n != 1 {
+			t.Errorf("%d rows for E1 after the compaction, want 1", n)
+		}
+		if got := stamps(); got != changed {
+			t.Errorf("stamps after the compaction %v, want %v", got, changed)
+		}
+		must(t, add(db, 12))
+		if got := stamps(); got[0] != changed[0]+1 {
+			t.Errorf("stamp after a change that follows the compaction: %d, want %d", got[0], changed[0]+1)
+		}
+	})
+}
