@@ -57,8 +57,9 @@ type Request struct {
 	ID  uint
 	// Grouping is the grouping the metropolitan overview page shows (the PDF shows them all).
 	Grouping reports.Grouping
-	// Snapshots serves the metropolitan figures and the annual reviews; Fresh computes them now
-	// and stores them as the year's snapshot (the command line) instead of reading the snapshot.
+	// Snapshots serves the metropolitan figures and the annual reviews, and the establishment
+	// summaries from its cache; Fresh computes them now (the command line): the metropolitan
+	// figures and the reviews are stored as the year's snapshot, the summary is not cached.
 	Snapshots *reports.Snapshots
 	Fresh     bool
 }
@@ -99,7 +100,13 @@ func Assemble(ctx context.Context, db *gorm.DB, loc *views.Localizer, r Request)
 	switch r.Kind {
 	case Establishment:
 		uai := models.NormalizeUAI(r.UAI)
-		sum, err := reports.LoadEstablishmentSummary(ctx, db, r.Scope, uai, y, r.Now, true)
+		var sum reports.EstablishmentSummary
+		var err error
+		if r.Snapshots != nil && !r.Fresh {
+			sum, err = r.Snapshots.EstablishmentSummary(ctx, r.Scope, uai, y, r.Now, true)
+		} else {
+			sum, err = reports.LoadEstablishmentSummary(ctx, db, r.Scope, uai, y, r.Now, true)
+		}
 		a.Years, a.Name = sum.Years, sum.Establishment.Name
 		a.File, a.RecordType, a.RecordID = fmt.Sprintf("synthese-%s-%s.pdf", uai, y), "establishment", uai
 		a.Link = fmt.Sprintf("/establishments/%s/report.pdf?year=%s", url.PathEscape(uai), y)

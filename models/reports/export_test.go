@@ -1,6 +1,11 @@
 package reports
 
-import "encoding/json"
+import (
+	"context"
+	"encoding/json"
+
+	"gorm.io/gorm"
+)
 
 // The raw anonymised figures are read by unexported loaders only; the tests of their
 // queries, worked out by hand, read them through these names.
@@ -46,3 +51,15 @@ func SnapshotRoundTrip(r Impact) (Impact, error) {
 
 // AvoidedCostsOf values a year's results with the unit values.
 var AvoidedCostsOf = avoidedCosts
+
+// SummariesComputed is the number of establishment summaries this process computed.
+func (s *Snapshots) SummariesComputed() int64 { return s.summariesComputed.Load() }
+
+// SummariesKept is the number of establishment summaries this process keeps.
+func (s *Snapshots) SummariesKept() int { return s.summaries.len() }
+
+// EstablishmentStamp is the establishment's change stamp (migration 0030).
+func EstablishmentStamp(ctx context.Context, db *gorm.DB, uai string) (int64, error) {
+	_, stamp, err := establishmentStamp(ctx, db, uai)
+	return stamp, err
+}

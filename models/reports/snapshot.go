@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -121,7 +122,8 @@ func (s reportSnapshot) metropolitan(years []calendar.SchoolYear) (Metropolitan,
 	return t, nil
 }
 
-// Snapshots serves the metropolitan figures from their snapshots, and refreshes them.
+// Snapshots serves the metropolitan figures from their snapshots, and refreshes them; and the
+// establishment summaries from this process's memory while their stamps stand.
 type Snapshots struct {
 	DB *gorm.DB
 	// Now is the clock (the computed-at time of the snapshots).
@@ -142,6 +144,10 @@ type Snapshots struct {
 	cache map[uint]decodedSnapshot
 	// computed counts the computations of this process, for the tests.
 	computed atomic.Int64
+	// summaries are the establishment summaries of this process (EstablishmentSummary);
+	// summariesComputed counts their computations, for the tests.
+	summaries         *summaryCache
+	summariesComputed atomic.Int64
 }
 
 // Defaults of Snapshots.
@@ -162,7 +168,7 @@ func NewSnapshots(db *gorm.DB, now func() time.Time, maxAge time.Duration, log *
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Snapshots{DB: db, Now: now, MaxAge: maxAge, Lease: defaultSnapshotLease, Log: log, refreshing: map[string]bool{},
-		cache: map[uint]decodedSnapshot{}}
+		cache: map[uint]decodedSnapshot{}, summaries: newSummaryCache(DefaultSummaryEntries)}
 }
 
 // Metropolitan returns the metropolitan figures of the year from its snapshot, computing it
@@ -503,37 +509,53 @@ func changeStamp(ctx context.Context, db *gorm.DB, y calendar.SchoolYear) (int64
 	return stamp, nil
 }
 
-// CompactChangeStamps adds up the rows of each school year's change stamp into one, so that
-// the table the triggers append to stays a few rows per year; every stamp keeps its value. The
-// housekeeping calls it. A change committed meanwhile is either among the rows added up or
-// left beside them, never lost: PostgreSQL deletes and inserts in one statement, which sees
-// the rows of one snapshot; SQLite's transaction holds the write lock (_txlock=immediate)
-// from its start.
+// CompactChangeStamps adds up the rows of each school year's change stamp into one, and those
+// of each establishment's (migration 0030), so that the tables the triggers append to stay a
+// few rows per key; every stamp keeps its value. The housekeeping calls it. A change committed
+// meanwhile is either among the rows added up or left beside them, never lost: PostgreSQL
+// deletes and inserts in one statement, which sees the rows of one snapshot; SQLite's
+// transaction holds the write lock (_txlock=immediate) from its start.
 func CompactChangeStamps(ctx context.Context, db *gorm.DB) error {
-	var err error
-	if db.Dialector.Name() == "postgres" {
-		err = db.WithContext(ctx).Exec(`WITH gone AS (DELETE FROM report_change_stamps
-			WHERE year_start IN (SELECT year_start FROM report_change_stamps GROUP BY year_start HAVING COUNT(*) > 1)
-			RETURNING year_start, own_changes, later_changes)
-		INSERT INTO report_change_stamps (year_start, own_changes, later_changes)
-		SELECT year_start, SUM(own_changes), SUM(later_changes) FROM gone GROUP BY year_start`).Error
-	} else {
-		err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			var last int64
-			if err := tx.Raw("SELECT COALESCE(MAX(id), 0) FROM report_change_stamps").Scan(&last).Error; err != nil {
-				return err
-			}
-			if err := tx.Exec(`INSERT INTO report_change_stamps (year_start, own_changes, later_changes)
-				SELECT year_start, SUM(own_changes), SUM(later_changes) FROM report_change_stamps WHERE id <= ?
-				GROUP BY year_start HAVING COUNT(*) > 1`, last).Error; err != nil {
-				return err
-			}
-			return tx.Exec(`DELETE FROM report_change_stamps WHERE id <= ? AND year_start IN
-				(SELECT year_start FROM report_change_stamps WHERE id <= ? GROUP BY year_start HAVING COUNT(*) > 1)`, last, last).Error
-		})
+	stamps := []struct {
+		table, key string
+		sums       []string
+	}{
+		{"report_change_stamps", "year_start", []string{"own_changes", "later_changes"}},
+		{"establishment_change_stamps", "establishment_id", []string{"changes"}},
 	}
-	if err != nil {
-		return fmt.Errorf("reports: compact the change stamps: %w", err)
+	for _, t := range stamps {
+		if err := compactStamps(ctx, db, t.table, t.key, t.sums); err != nil {
+			return fmt.Errorf("reports: compact the change stamps of %s: %w", t.table, err)
+		}
 	}
 	return nil
+}
+
+// compactStamps replaces the rows of each key of a stamp table that has several by one row of
+// their sums.
+func compactStamps(ctx context.Context, db *gorm.DB, table, key string, sums []string) error {
+	cols := key + ", " + strings.Join(sums, ", ")
+	var summed []string
+	for _, c := range sums {
+		summed = append(summed, "SUM("+c+")")
+	}
+	added := key + ", " + strings.Join(summed, ", ")
+	if db.Dialector.Name() == "postgres" {
+		return db.WithContext(ctx).Exec(fmt.Sprintf(`WITH gone AS (DELETE FROM %[1]s
+			WHERE %[2]s IN (SELECT %[2]s FROM %[1]s GROUP BY %[2]s HAVING COUNT(*) > 1)
+			RETURNING %[3]s)
+		INSERT INTO %[1]s (%[3]s) SELECT %[4]s FROM gone GROUP BY %[2]s`, table, key, cols, added)).Error
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var last int64
+		if err := tx.Raw("SELECT COALESCE(MAX(id), 0) FROM " + table).Scan(&last).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(fmt.Sprintf(`INSERT INTO %[1]s (%[3]s) SELECT %[4]s FROM %[1]s WHERE id <= ?
+			GROUP BY %[2]s HAVING COUNT(*) > 1`, table, key, cols, added), last).Error; err != nil {
+			return err
+		}
+		return tx.Exec(fmt.Sprintf(`DELETE FROM %[1]s WHERE id <= ? AND %[2]s IN
+			(SELECT %[2]s FROM %[1]s WHERE id <= ? GROUP BY %[2]s HAVING COUNT(*) > 1)`, table, key), last, last).Error
+	})
 }

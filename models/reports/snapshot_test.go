@@ -448,19 +448,8 @@ func TestSnapshotChangesAppendWithoutWaiting(t *testing.T) {
 		before := stamps()
 
 		if db.Dialector.Name() == "postgres" {
-			// The first writer has not committed; the second does not wait for it (a shared
-			// row would hold it until the first commits: the lock timeout would end it).
-			tx1 := db.Begin()
-			must(t, tx1.Error)
-			defer tx1.Rollback()
-			must(t, add(tx1, 10))
-			tx2 := db.Begin()
-			must(t, tx2.Error)
-			defer tx2.Rollback()
-			must(t, tx2.Exec("SET LOCAL lock_timeout = '2s'").Error)
-			if err := add(tx2, 11); err != nil {
-				t.Fatalf("the second writer of the year waited for the first: %v", err)
-			}
+			// The first writer has not committed; the second does not wait for it.
+			tx1, tx2 := writersInFlight(t, db, add, 10)
 			// Neither the compaction nor a computation waits for them, and neither counts them.
 			ctx, cancel := context.WithTimeout(w.ctx, 5*time.Second)
 			defer cancel()
@@ -509,4 +498,24 @@ func TestSnapshotChangesAppendWithoutWaiting(t *testing.T) {
 			t.Errorf("stamp after a change that follows the compaction: %d, want %d", got[2025], changed[2025]+1)
 		}
 	})
+}
+
+// writersInFlight begins two transactions that each write (with the day d, then d+1) and
+// leaves them uncommitted; it fails when the second waits for the first (a shared row would
+// hold it until the first commits: the lock timeout would end it). Both are rolled back at the
+// end of the test unless committed.
+func writersInFlight(t *testing.T, db *gorm.DB, write func(tx *gorm.DB, d int) error, d int) (*gorm.DB, *gorm.DB) {
+	t.Helper()
+	tx1 := db.Begin()
+	must(t, tx1.Error)
+	t.Cleanup(func() { tx1.Rollback() })
+	must(t, write(tx1, d))
+	tx2 := db.Begin()
+	must(t, tx2.Error)
+	t.Cleanup(func() { tx2.Rollback() })
+	must(t, tx2.Exec("SET LOCAL lock_timeout = '2s'").Error)
+	if err := write(tx2, d+1); err != nil {
+		t.Fatalf("the second writer waited for the first: %v", err)
+	}
+	return tx1, tx2
 }
