@@ -73,57 +73,74 @@ func formerOpenDecisions(db *gorm.DB, s models.Scope, now time.Time) ([]models.R
 // order, for every mediator of the generated small metropolis, on several marks of the last
 // visit (none, a day, a month) and on a purged copy.
 func TestWorklistQueriesMatchTheirFormerShape(t *testing.T) {
+	now := time.Date(2026, time.November, 25, 10, 0, 0, 0, calendar.Paris)
+	compareOnGeneratedData(t, now, []models.Role{models.RoleMediator}, func(t *testing.T, db *gorm.DB, round string, id uint, s models.Scope) map[string]int {
+		ctx := context.Background()
+		var overdue, answered int
+		for _, since := range []time.Time{{}, now.AddDate(0, 0, -1), now.AddDate(0, -1, 0)} {
+			wantO, wantA, err := formerReferralsForWorklist(db, s, id, now, since)
+			must(t, err)
+			gotO, gotA, err := models.ReferralsForWorklist(ctx, db, s, id, now, since)
+			must(t, err)
+			what := fmt.Sprintf("%s: mediator %d since %s", round, id, since.Format(time.DateOnly))
+			if !reflect.DeepEqual(gotO, wantO) {
+				t.Errorf("%s: overdue referrals\n got %d: %+v\nwant %d: %+v", what, len(gotO), ids(gotO), len(wantO), ids(wantO))
+			}
+			if !reflect.DeepEqual(gotA, wantA) {
+				t.Errorf("%s: answered referrals\n got %d: %+v\nwant %d: %+v", what, len(gotA), ids(gotA), len(wantA), ids(wantA))
+			}
+			overdue += len(wantO)
+			answered += len(wantA)
+		}
+		want, err := formerOpenDecisions(db, s, now)
+		must(t, err)
+		got, err := models.OpenDecisionsOfLastReviews(ctx, db, s, now)
+		must(t, err)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: mediator %d: open decisions\n got %+v\nwant %+v", round, id, got, want)
+		}
+		return map[string]int{"overdue referrals": overdue, "answered referrals": answered, "open decisions": len(want)}
+	})
+}
+
+// compareOnGeneratedData generates the small metropolis on each database (at now) and calls
+// compare for every user of the roles, with their scope, once on the generated data and once
+// after a purge (round says which). compare returns how many rows it compared, by what they
+// are: the test fails when the generated data gives none of one kind, since a comparison means
+// something only if there is something to compare.
+func compareOnGeneratedData(t *testing.T, now time.Time, roles []models.Role,
+	compare func(t *testing.T, db *gorm.DB, round string, id uint, s models.Scope) map[string]int) {
 	if testing.Short() {
 		t.Skip("generates the small metropolis on each database")
 	}
 	t.Parallel()
-	now := time.Date(2026, time.November, 25, 10, 0, 0, 0, calendar.Paris)
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		if _, err := gendata.Generate(ctx, db, gendata.Options{Scale: gendata.ScaleSmall, Seed: 1, Now: now}); err != nil {
 			t.Fatalf("Generate: %v", err)
 		}
-		var mediators []uint
-		must(t, db.Model(&models.User{}).Where("role = ?", models.RoleMediator).Order("id").Pluck("id", &mediators).Error)
-		compare := func(t *testing.T, round string) (overdue, answered, reviews int) {
-			for _, id := range mediators {
+		var users []uint
+		must(t, db.Model(&models.User{}).Where("role IN ?", roles).Order("id").Pluck("id", &users).Error)
+		each := func(round string) map[string]int {
+			total := map[string]int{}
+			for _, id := range users {
 				_, s, err := models.SignedIn(ctx, db, id)
 				must(t, err)
-				for _, since := range []time.Time{{}, now.AddDate(0, 0, -1), now.AddDate(0, -1, 0)} {
-					wantO, wantA, err := formerReferralsForWorklist(db, s, id, now, since)
-					must(t, err)
-					gotO, gotA, err := models.ReferralsForWorklist(ctx, db, s, id, now, since)
-					must(t, err)
-					what := fmt.Sprintf("%s: mediator %d since %s", round, id, since.Format(time.DateOnly))
-					if !reflect.DeepEqual(gotO, wantO) {
-						t.Errorf("%s: overdue referrals\n got %d: %+v\nwant %d: %+v", what, len(gotO), ids(gotO), len(wantO), ids(wantO))
-					}
-					if !reflect.DeepEqual(gotA, wantA) {
-						t.Errorf("%s: answered referrals\n got %d: %+v\nwant %d: %+v", what, len(gotA), ids(gotA), len(wantA), ids(wantA))
-					}
-					overdue += len(wantO)
-					answered += len(wantA)
+				for what, n := range compare(t, db, round, id, s) {
+					total[what] += n
 				}
-				want, err := formerOpenDecisions(db, s, now)
-				must(t, err)
-				got, err := models.OpenDecisionsOfLastReviews(ctx, db, s, now)
-				must(t, err)
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("%s: mediator %d: open decisions\n got %+v\nwant %+v", round, id, got, want)
-				}
-				reviews += len(want)
 			}
-			return overdue, answered, reviews
+			return total
 		}
-		o, a, r := compare(t, "generated")
-		// The comparison means something only if there is something to compare.
-		if o == 0 || a == 0 || r == 0 {
-			t.Fatalf("the generated data gives no rows to compare: %d overdue, %d answered, %d decisions", o, a, r)
+		for what, n := range each("generated") {
+			if n == 0 {
+				t.Fatalf("the generated data gives no %s to compare", what)
+			}
 		}
 		if _, err := models.Purge(ctx, db, now, false, models.Actor{Email: "purge@test"}); err != nil {
 			t.Fatalf("Purge: %v", err)
 		}
-		compare(t, "purged")
+		each("purged")
 	})
 }
 
