@@ -79,6 +79,22 @@ func (w *fileWriter) message(msg, id string) {
 	}
 }
 
+// input writes a field's label (the message label), its input (attrs, escaped already, before
+// its value; required after it when asked) and its message msg.
+func (w *fileWriter) input(id, name, label, attrs, value string, required bool, msg string) {
+	w.raw("<label for=\"" + id + "\">")
+	w.t(label)
+	w.raw("</label>\n<input id=\"" + id + "\" name=\"" + name + "\" " + attrs + " value=\"")
+	w.text(value)
+	w.raw("\"")
+	if required {
+		w.raw(" required")
+	}
+	w.invalid(msg, id)
+	w.raw(">\n")
+	w.message(msg, id)
+}
+
 // open writes " open" when form is the sub-form that came back.
 func (w *fileWriter) open(form string) {
 	if w.p.Form == form {
@@ -148,13 +164,26 @@ func (w *fileWriter) errorSummary(form string) {
 // table writes a table of the file, captioned and labelled by the heading titleID, its columns
 // headed by the messages cols and its rows written by rows; or, without rows, the message none.
 func (w *fileWriter) table(titleID, caption string, cols []string, n int, rows template.HTML, none string) {
+	w.captionedTable(titleID, "", caption, cols, n, rows, none)
+}
+
+// captionedTable is table labelled by its caption when captionID is not empty (the caption
+// then has that id), else by the heading labelID.
+func (w *fileWriter) captionedTable(labelID, captionID, caption string, cols []string, n int, rows template.HTML, none string) {
 	if n == 0 {
 		w.raw("<p>")
 		w.t(none)
 		w.raw("</p>")
 		return
 	}
-	w.raw("<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"" + titleID + "\" tabindex=\"0\"><table>\n<caption class=\"visually-hidden\">")
+	if captionID != "" {
+		labelID = captionID
+	}
+	w.raw("<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"" + labelID + "\" tabindex=\"0\"><table>\n<caption class=\"visually-hidden\"")
+	if captionID != "" {
+		w.raw(" id=\"" + captionID + "\"")
+	}
+	w.raw(">")
 	w.text(caption)
 	w.raw("</caption>\n<thead><tr>")
 	for _, c := range cols {
@@ -165,6 +194,17 @@ func (w *fileWriter) table(titleID, caption string, cols []string, n int, rows t
 	w.raw("</tr></thead>\n<tbody>")
 	w.raw(string(rows))
 	w.raw("</tbody>\n</table></div>")
+}
+
+// section opens the section id (a card when card is true) and writes its heading title.
+func (w *fileWriter) section(card bool, id, title string) {
+	w.raw("<section ")
+	if card {
+		w.raw("class=\"card\" ")
+	}
+	w.raw("aria-labelledby=\"" + id + "-title\" id=\"" + id + "\">\n<h2 id=\"" + id + "-title\">")
+	w.text(title)
+	w.raw("</h2>\n")
 }
 
 // owner writes who owns an action: the user's name, else the label typed.
@@ -337,26 +377,17 @@ func (w *fileWriter) risk() {
 	if len(p.RiskHistory) > 0 {
 		w.raw("\n<details>\n<summary>")
 		w.t("pupil.risk_history")
-		w.raw("</summary>\n<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"risk-history-caption\" tabindex=\"0\"><table>\n<caption class=\"visually-hidden\" id=\"risk-history-caption\">")
-		w.t("pupil.risk_history")
-		w.raw("</caption>\n<thead><tr><th scope=\"col\">")
-		w.t("indicator.month")
-		w.raw("</th><th scope=\"col\">")
-		w.t("pupil.risk")
-		w.raw("</th><th scope=\"col\">")
-		w.t("pupil.score")
-		w.raw("</th></tr></thead>\n<tbody>")
-		w.raw(string(p.RiskHistoryRows(p.RiskHistory)))
-		w.raw("</tbody>\n</table></div>\n</details>\n")
+		w.raw("</summary>\n")
+		w.captionedTable("", "risk-history-caption", p.T("pupil.risk_history"), []string{"indicator.month", "pupil.risk", "pupil.score"},
+			len(p.RiskHistory), p.RiskHistoryRows(p.RiskHistory), "")
+		w.raw("\n</details>\n")
 	}
 	w.raw("\n</section>\n\n")
 }
 
 func (w *fileWriter) actions() {
 	p, f := w.p, &w.p.File
-	w.raw("<section aria-labelledby=\"actions-title\" id=\"actions\">\n<h2 id=\"actions-title\">")
-	w.t("pupil.next_actions")
-	w.raw("</h2>\n")
+	w.section(false, "actions", p.T("pupil.next_actions"))
 	if len(f.Actions) > 0 {
 		w.raw("<ul class=\"worklist\">\n")
 		due, done, colon := p.T("worklist.due"), p.T("action.done"), p.Colon()
@@ -415,9 +446,8 @@ func (w *fileWriter) actions() {
 
 func (w *fileWriter) followUpForm() {
 	p := w.p
-	w.raw("\n<section class=\"card\" aria-labelledby=\"followup-form-title\" id=\"followup-form\">\n<h2 id=\"followup-form-title\">")
-	w.t("followup.new")
-	w.raw("</h2>\n")
+	w.raw("\n")
+	w.section(true, "followup-form", p.T("followup.new"))
 	w.flashAt("followup-form")
 	w.errorSummary("followup")
 	w.raw("\n<form method=\"post\" action=\"/pupils/")
@@ -426,25 +456,14 @@ func (w *fileWriter) followUpForm() {
 	w.hidden(true)
 	const form = "followup"
 	msg := w.fieldError(form, "occurred_on")
-	w.raw("<div class=\"grid-2\">\n<div class=\"field\">\n<label for=\"occurred_on\">")
-	w.t("followup.date")
-	w.raw("</label>\n<input id=\"occurred_on\" name=\"occurred_on\" type=\"date\" max=\"")
-	w.text(p.Today)
-	w.raw("\" value=\"")
-	w.text(p.Value(form, "occurred_on", p.Today))
-	w.raw("\" required")
-	w.invalid(msg, "occurred_on")
-	w.raw(">\n")
-	w.message(msg, "occurred_on")
+	var today strings.Builder
+	views.WriteText(&today, p.Today)
+	w.raw("<div class=\"grid-2\">\n<div class=\"field\">\n")
+	w.input("occurred_on", "occurred_on", "followup.date", `type="date" max="`+today.String()+`"`, p.Value(form, "occurred_on", p.Today), true, msg)
 	msg = w.fieldError(form, "duration_minutes")
-	w.raw("\n</div>\n<div class=\"field\">\n<label for=\"duration_minutes\">")
-	w.t("followup.duration")
-	w.raw("</label>\n<input id=\"duration_minutes\" name=\"duration_minutes\" type=\"number\" inputmode=\"numeric\" min=\"0\" max=\"720\" step=\"5\" value=\"")
-	w.text(p.Value(form, "duration_minutes", "30"))
-	w.raw("\"")
-	w.invalid(msg, "duration_minutes")
-	w.raw(">\n")
-	w.message(msg, "duration_minutes")
+	w.raw("\n</div>\n<div class=\"field\">\n")
+	w.input("duration_minutes", "duration_minutes", "followup.duration", `type="number" inputmode="numeric" min="0" max="720" step="5"`,
+		p.Value(form, "duration_minutes", "30"), false, msg)
 	msg = w.fieldError(form, "kind")
 	w.raw("\n</div>\n</div>\n<div class=\"field\">\n<label for=\"kind\">")
 	w.t("followup.kind")
@@ -474,23 +493,11 @@ func (w *fileWriter) followUpForm() {
 	w.raw("</p>\n</div>\n<fieldset>\n<legend>")
 	w.t("followup.next_action")
 	msg = w.fieldError(form, "action_description")
-	w.raw("</legend>\n<div class=\"field\">\n<label for=\"action_description\">")
-	w.t("action.description")
-	w.raw("</label>\n<input id=\"action_description\" name=\"action_description\" type=\"text\" value=\"")
-	w.text(p.Value(form, "action_description", ""))
-	w.raw("\"")
-	w.invalid(msg, "action_description")
-	w.raw(">\n")
-	w.message(msg, "action_description")
+	w.raw("</legend>\n<div class=\"field\">\n")
+	w.input("action_description", "action_description", "action.description", `type="text"`, p.Value(form, "action_description", ""), false, msg)
 	msg = w.fieldError(form, "action_due_on")
-	w.raw("\n</div>\n<div class=\"grid-2\">\n<div class=\"field\">\n<label for=\"action_due_on\">")
-	w.t("action.due_on")
-	w.raw("</label>\n<input id=\"action_due_on\" name=\"action_due_on\" type=\"date\" value=\"")
-	w.text(p.Value(form, "action_due_on", ""))
-	w.raw("\"")
-	w.invalid(msg, "action_due_on")
-	w.raw(">\n")
-	w.message(msg, "action_due_on")
+	w.raw("\n</div>\n<div class=\"grid-2\">\n<div class=\"field\">\n")
+	w.input("action_due_on", "action_due_on", "action.due_on", `type="date"`, p.Value(form, "action_due_on", ""), false, msg)
 	msg = w.fieldError(form, "action_owner")
 	w.raw("\n</div>\n<div class=\"field\">\n<label for=\"action_owner\">")
 	w.t("action.owner")
@@ -579,9 +586,8 @@ func (w *fileWriter) pagination(pg Pagination) {
 func (w *fileWriter) meetings() {
 	p := w.p
 	title := p.T("meeting.of_pupil", "Count", len(p.Meetings))
-	w.raw("\n<section aria-labelledby=\"meetings-title\" id=\"meetings\">\n<h2 id=\"meetings-title\">")
-	w.text(title)
-	w.raw("</h2>\n")
+	w.raw("\n")
+	w.section(false, "meetings", title)
 	w.table("meetings-title", title, []string{"meeting.date_time", "meeting.purpose", "meeting.status"}, len(p.Meetings),
 		p.MeetingRows(p.Meetings), "meeting.none_for_pupil")
 	w.raw("\n")
@@ -607,9 +613,8 @@ func (w *fileWriter) meetings() {
 
 func (w *fileWriter) reviews() {
 	p := w.p
-	w.raw("\n<section aria-labelledby=\"case-reviews-title\" id=\"case-reviews\">\n<h2 id=\"case-reviews-title\">")
-	w.t("reviews.of_pupil", "Count", len(p.Reviews))
-	w.raw("</h2>\n")
+	w.raw("\n")
+	w.section(false, "case-reviews", p.T("reviews.of_pupil", "Count", len(p.Reviews)))
 	if len(p.Reviews) > 0 {
 		w.raw("<ul>\n")
 		for _, r := range p.Reviews {
@@ -644,9 +649,8 @@ func (w *fileWriter) reviews() {
 func (w *fileWriter) referrals() {
 	p := w.p
 	title := p.T("referrals.on_file", "Count", len(p.Referrals))
-	w.raw("\n<section class=\"card\" aria-labelledby=\"referrals-title\" id=\"referrals\">\n<h2 id=\"referrals-title\">")
-	w.text(title)
-	w.raw("</h2>\n")
+	w.raw("\n")
+	w.section(true, "referrals", title)
 	w.table("referrals-title", title, []string{"referral.partner", "referral.reason", "referral.status", "referral.sent_at"},
 		len(p.Referrals), p.ReferralRows(p.Referrals), "referrals.none_on_file")
 	w.raw("\n")
@@ -718,9 +722,7 @@ func (w *fileWriter) referralFields() {
 func (w *fileWriter) conflicts() {
 	p := w.p
 	title := p.T("conflicts.of_pupil", "Count", len(p.Conflicts))
-	w.raw("<section class=\"card\" aria-labelledby=\"conflicts-title\" id=\"conflicts\">\n<h2 id=\"conflicts-title\">")
-	w.text(title)
-	w.raw("</h2>\n")
+	w.section(true, "conflicts", title)
 	w.table("conflicts-title", title, []string{"conflicts.field.occurred_on", "conflicts.field.kind", "conflicts.field.place", "conflicts.field.outcome"},
 		len(p.Conflicts), p.ConflictRows(p.Conflicts), "conflicts.none_for_pupil")
 	w.raw("\n</section>")
@@ -729,9 +731,7 @@ func (w *fileWriter) conflicts() {
 func (w *fileWriter) letters() {
 	p := w.p
 	title := p.T("letters.of_pupil", "Count", len(p.Letters))
-	w.raw("<section class=\"card\" aria-labelledby=\"letters-title\" id=\"letters\">\n<h2 id=\"letters-title\">")
-	w.text(title)
-	w.raw("</h2>\n")
+	w.section(true, "letters", title)
 	var rows fileWriter
 	for _, l := range p.Letters {
 		rows.raw("<tr>\n<th scope=\"row\">")
@@ -754,9 +754,7 @@ func (w *fileWriter) letters() {
 func (w *fileWriter) indicators() {
 	p := w.p
 	title := p.T("pupil.indicators")
-	w.raw("<section class=\"card\" aria-labelledby=\"indicators-title\" id=\"indicators\">\n<h2 id=\"indicators-title\">")
-	w.text(title)
-	w.raw("</h2>\n")
+	w.section(true, "indicators", title)
 	w.flashAt("indicators")
 	w.raw("\n")
 	w.table("indicators-title", title, []string{"indicator.month", "indicator.unjustified", "indicator.justified", "indicator.school",
@@ -787,9 +785,7 @@ func (w *fileWriter) indicators() {
 
 func (w *fileWriter) status() {
 	p, pupil := w.p, &w.p.File.Pupil
-	w.raw("<section class=\"card\" aria-labelledby=\"status-title\" id=\"status\">\n<h2 id=\"status-title\">")
-	w.t("pupil.status_history")
-	w.raw("</h2>\n")
+	w.section(true, "status", p.T("pupil.status_history"))
 	w.flashAt("status")
 	w.raw("\n<ol class=\"history\">\n")
 	w.raw(string(p.StatusHistoryItems(p.File.History)))
@@ -847,14 +843,8 @@ func (w *fileWriter) status() {
 		w.raw("</p>\n")
 		w.message(msg, "exit_reason")
 		msg = w.fieldError(form, "comment")
-		w.raw("\n</div>\n<div class=\"field\">\n<label for=\"status-comment\">")
-		w.t("status.comment")
-		w.raw("</label>\n<input id=\"status-comment\" name=\"comment\" type=\"text\" value=\"")
-		w.text(p.Value(form, "comment", ""))
-		w.raw("\" required")
-		w.invalid(msg, "status-comment")
-		w.raw(">\n")
-		w.message(msg, "status-comment")
+		w.raw("\n</div>\n<div class=\"field\">\n")
+		w.input("status-comment", "comment", "status.comment", `type="text"`, p.Value(form, "comment", ""), true, msg)
 		w.raw("\n</div>\n<button type=\"submit\" class=\"button\">")
 		w.t("status.submit")
 		w.raw("</button>\n</form>\n</details>\n")
@@ -864,9 +854,7 @@ func (w *fileWriter) status() {
 
 func (w *fileWriter) identity() {
 	p, pupil := w.p, &w.p.File.Pupil
-	w.raw("<section class=\"card\" aria-labelledby=\"identity-title\" id=\"identity\">\n<h2 id=\"identity-title\">")
-	w.t("pupil.identity")
-	w.raw("</h2>\n")
+	w.section(true, "identity", p.T("pupil.identity"))
 	w.flashAt("identity")
 	w.raw("\n<dl class=\"facts-list\">\n<dt>")
 	w.t("pupil.birth_date")
@@ -982,28 +970,13 @@ func (w *fileWriter) identity() {
 
 func (w *fileWriter) accesses() {
 	p := w.p
-	w.raw("\n<section class=\"card\" aria-labelledby=\"accesses-title\" id=\"accesses\">\n<h2 id=\"accesses-title\">")
-	w.t("pupil.accesses")
-	w.raw("</h2>\n<p class=\"muted\">")
+	w.raw("\n")
+	w.section(true, "accesses", p.T("pupil.accesses"))
+	w.raw("<p class=\"muted\">")
 	w.t("pupil.accesses_hint")
 	w.raw("</p>\n")
-	if len(p.Accesses) > 0 {
-		w.raw("<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"accesses-caption\" tabindex=\"0\"><table>\n<caption class=\"visually-hidden\" id=\"accesses-caption\">")
-		w.t("pupil.accesses")
-		w.raw("</caption>\n<thead><tr><th scope=\"col\">")
-		w.t("audit.at")
-		w.raw("</th><th scope=\"col\">")
-		w.t("audit.who")
-		w.raw("</th><th scope=\"col\">")
-		w.t("audit.action")
-		w.raw("</th></tr></thead>\n<tbody>")
-		w.raw(string(p.AccessRows()))
-		w.raw("</tbody>\n</table></div>")
-	} else {
-		w.raw("<p>")
-		w.t("pupil.accesses_none")
-		w.raw("</p>")
-	}
+	w.captionedTable("", "accesses-caption", p.T("pupil.accesses"), []string{"audit.at", "audit.who", "audit.action"},
+		len(p.Accesses), p.AccessRows(), "pupil.accesses_none")
 	w.raw("\n")
 	if p.OlderAccesses != 0 {
 		w.raw("<p>")
