@@ -2,7 +2,10 @@ package views
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
+
+	"mediation/models"
 )
 
 // Choice is an option of a select list: the value sent and the label shown.
@@ -64,4 +67,13 @@ func escapeHTML(b *strings.Builder, s string) {
 		last = i + 1
 	}
 	b.WriteString(s[last:])
+}
+
+// PartnerChoices are the options of a list of partner organisations.
+func PartnerChoices(ps []models.PartnerOrganisation) []Choice {
+	out := make([]Choice, len(ps))
+	for i, p := range ps {
+		out[i] = Choice{Value: strconv.FormatUint(uint64(p.ID), 10), Label: p.Name}
+	}
+	return out
 }

@@ -225,3 +225,12 @@ func (l *Localizer) ReasonChoices(reasons []models.ReferralReason) []Choice {
 // WriteText writes s to b escaped as html/template escapes text and quoted attribute values,
 // for the parts of pages written in Go.
 func WriteText(b *strings.Builder, s string) { escapeHTML(b, s) }
+
+// WriteURL writes s to b as html/template writes a string that makes a whole quoted URL
+// attribute (href="{{.}}"): a URL of an unsafe scheme replaced, the rest percent-encoded as
+// its normaliser does, then escaped as an attribute.
+func WriteURL(b *strings.Builder, s string) { escapeURL(b, s) }
+
+// WriteURLPart writes s to b as html/template writes a string within the path of a quoted URL
+// attribute (href="tel:{{.}}").
+func WriteURLPart(b *strings.Builder, s string) { escapeURLPart(b, s) }

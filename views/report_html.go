@@ -139,15 +139,22 @@ func FiguresHTML(figures []ReportFigure) template.HTML {
 	return template.HTML(b.String())
 }
 
-// escapeURL writes s as html/template writes a string in a quoted href: a URL of a scheme other
-// than http, https or mailto replaced by "#ZgotmplZ" (its urlFilter), then every byte but the
-// unreserved and reserved characters of RFC 3986 and the valid %-escapes percent-encoded (its
-// urlNormalizer), then the HTML specials left escaped as in an attribute.
+// escapeURL writes s as html/template writes a string that starts a quoted href: a URL of a
+// scheme other than http, https or mailto replaced by "#ZgotmplZ" (its urlFilter), then as
+// escapeURLPart.
 func escapeURL(b *strings.Builder, s string) {
 	if scheme, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(scheme, "/") &&
 		!strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") && !strings.EqualFold(scheme, "mailto") {
 		s = "#ZgotmplZ"
 	}
+	escapeURLPart(b, s)
+}
+
+// escapeURLPart writes s as html/template writes a string within the path of a quoted href
+// (after its first characters, as in href="tel:{{.}}"): every byte but the unreserved and
+// reserved characters of RFC 3986 and the valid %-escapes percent-encoded (its urlNormalizer),
+// then the HTML specials escaped as in an attribute.
+func escapeURLPart(b *strings.Builder, s string) {
 	const hex = "0123456789abcdef"
 	var n strings.Builder
 	for i := 0; i < len(s); i++ {

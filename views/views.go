@@ -123,6 +123,31 @@ func New() (*Views, error) {
 	return v, nil
 }
 
+// ParsePage parses text as New parses a page, with the layout, the partials and the pages'
+// functions: for the tests that compare what a page's writers write with the template text
+// they replaced.
+func ParsePage(text string) (*template.Template, error) {
+	partials, err := fs.Glob(files, "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	t, err := template.New("page").Funcs(funcs).ParseFS(files, append([]string{"templates/layout.html"}, partials...)...)
+	if err != nil {
+		return nil, err
+	}
+	return t.Parse(text)
+}
+
+// FormToken is a fresh idempotency token for a creation form (models.SubmitOnce): random, so
+// that each form rendered is one submission however often it is sent.
+func FormToken() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("views: form token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
 // Render executes the page into buf; the caller writes it out only when it succeeded, so that
 // a failing template never sends half a page.
 func (v *Views) Render(buf *bytes.Buffer, page string, data any) error {
@@ -356,15 +381,8 @@ var funcs = template.FuncMap{
 	"options":              Options,
 	"establishmentOptions": EstablishmentOptions,
 	// reportFigures writes a report section's key figures (FiguresHTML).
-	"reportFigures": FiguresHTML,
-	// partnerChoices are the options of a list of partner organisations.
-	"partnerChoices": func(ps []models.PartnerOrganisation) []Choice {
-		out := make([]Choice, len(ps))
-		for i, p := range ps {
-			out[i] = Choice{Value: strconv.FormatUint(uint64(p.ID), 10), Label: p.Name}
-		}
-		return out
-	},
+	"reportFigures":  FiguresHTML,
+	"partnerChoices": PartnerChoices,
 	// code writes an enumeration held by value or by pointer (nil gives "").
 	"code": func(v any) string {
 		r := reflect.ValueOf(v)
@@ -385,17 +403,9 @@ var funcs = template.FuncMap{
 		}
 		return template.URL("mailto:" + url.PathEscape(addr))
 	},
-	// formToken is a fresh idempotency token for a creation form (models.SubmitOnce): random,
-	// so that each form rendered is one submission however often it is sent.
-	"formToken": func() (string, error) {
-		b := make([]byte, 16)
-		if _, err := rand.Read(b); err != nil {
-			return "", fmt.Errorf("views: form token: %w", err)
-		}
-		return hex.EncodeToString(b), nil
-	},
-	"inc":   func(i int) int { return i + 1 },
-	"minus": func(a, b int) int { return a - b },
+	"formToken": FormToken,
+	"inc":       func(i int) int { return i + 1 },
+	"minus":     func(a, b int) int { return a - b },
 	// riskFields lists the fields of a group of the risk rules form, threshold then points.
 	"riskFields": func(group string) []string {
 		switch group {
