@@ -44,6 +44,7 @@ func all() []*gormigrate.Migration {
 		m0027ReferralSources(),
 		m0028ParticipantMeetings(),
 		m0029LiveReferents(),
+		m0031AuditPupils(),
 	}
 }
 
