@@ -95,8 +95,8 @@ func TestPupilAccessHistory(t *testing.T) {
 
 		// A long history: the latest lines, and how many older ones the export holds.
 		for i := range 25 {
-			must(t, models.RecordAudit(context.Background(), db, fixedNow.AddDate(0, 0, -i-1), models.Actor{Email: "cli"},
-				models.AuditChanged, "pupil", fmt.Sprint(p.ID), "identity: class_name"))
+			must(t, models.RecordFileAudit(context.Background(), db, fixedNow.AddDate(0, 0, -i-1), models.Actor{Email: "cli"},
+				p.ID, models.AuditChanged, "pupil", fmt.Sprint(p.ID), "identity: class_name"))
 		}
 		section = accessSection(med.get(path).Body)
 		if n := len(accessRow.FindAllString(section, -1)); n != 20 {

@@ -448,8 +448,8 @@ func TestCaseworkPlansFollowTheCaseload(t *testing.T) {
 		t.Fatalf("purge: %+v %v", res, err)
 	}
 	// Files are read more often than they change: thirty views of each, spread over the years.
-	must(t, db.Exec(`INSERT INTO audit_events (at, user_id, actor_email, action, record_type, record_id)
-		SELECT pupils.identified_on + make_interval(days => n * 7), pupils.referent_mediator_id, 'vue@metro.test', ?, 'pupil', pupils.id::text
+	must(t, db.Exec(`INSERT INTO audit_events (at, user_id, actor_email, action, record_type, record_id, pupil_id)
+		SELECT pupils.identified_on + make_interval(days => n * 7), pupils.referent_mediator_id, 'vue@metro.test', ?, 'pupil', pupils.id::text, pupils.id
 		FROM pupils CROSS JOIN generate_series(1, 30) AS n`, models.AuditPupilViewed).Error)
 	// As autovacuum would have: statistics, and the visibility map that index-only scans use.
 	must(t, db.Exec("VACUUM ANALYZE "+strings.Join(append([]string{"establishments", "users", "user_establishments", "partner_organisations"},

@@ -246,6 +246,11 @@ func (h *Handlers) audit(c echo.Context, action, recordType, recordID, detail st
 	return models.RecordAudit(c.Request().Context(), h.DB, h.Now(), actor(c), action, recordType, recordID, detail)
 }
 
+// auditFile records an event of this request about the file pupilID or one of its records.
+func (h *Handlers) auditFile(c echo.Context, pupilID uint, action, recordType, recordID, detail string) error {
+	return models.RecordFileAudit(c.Request().Context(), h.DB, h.Now(), actor(c), pupilID, action, recordType, recordID, detail)
+}
+
 // safeRedirect keeps a destination only when it is a path of this site.
 func safeRedirect(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {

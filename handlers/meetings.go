@@ -409,7 +409,7 @@ func (h *Handlers) Meeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.audit(c, models.AuditPupilViewed, "meeting", fmt.Sprint(id), fmt.Sprintf("pupil %d", p.D.Pupil.ID)); err != nil {
+	if err := h.auditFile(c, p.D.Pupil.ID, models.AuditPupilViewed, "meeting", fmt.Sprint(id), fmt.Sprintf("pupil %d", p.D.Pupil.ID)); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, "meeting", p)
@@ -606,7 +606,7 @@ func (h *Handlers) MeetingCalendar(c echo.Context) error {
 	if err != nil {
 		return notFound(err)
 	}
-	if err := h.audit(c, models.AuditPupilViewed, "meeting", fmt.Sprint(id), fmt.Sprintf("pupil %d, calendar file", d.Pupil.ID)); err != nil {
+	if err := h.auditFile(c, d.Pupil.ID, models.AuditPupilViewed, "meeting", fmt.Sprint(id), fmt.Sprintf("pupil %d, calendar file", d.Pupil.ID)); err != nil {
 		return err
 	}
 	family, err := models.MeetingFamilyNames(c.Request().Context(), h.DB, d)

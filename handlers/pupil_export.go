@@ -25,7 +25,7 @@ func (h *Handlers) ExportPupil(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.audit(c, models.AuditExported, "pupil", fmt.Sprint(id), "json"); err != nil {
+	if err := h.auditFile(c, id, models.AuditExported, "pupil", fmt.Sprint(id), "json"); err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="dossier-%d.json"`, id))

@@ -253,7 +253,7 @@ func (h *Handlers) Pupil(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.audit(c, models.AuditPupilViewed, "pupil", fmt.Sprint(id), ""); err != nil {
+	if err := h.auditFile(c, id, models.AuditPupilViewed, "pupil", fmt.Sprint(id), ""); err != nil {
 		return err
 	}
 	// Read after the view is logged, so that the history starts with this very view.

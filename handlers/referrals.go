@@ -167,7 +167,7 @@ func (h *Handlers) Referral(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.audit(c, models.AuditPupilViewed, "referral", fmt.Sprint(id), fmt.Sprintf("pupil %d", p.Detail.PupilID)); err != nil {
+	if err := h.auditFile(c, p.Detail.PupilID, models.AuditPupilViewed, "referral", fmt.Sprint(id), fmt.Sprintf("pupil %d", p.Detail.PupilID)); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, "referral", p)

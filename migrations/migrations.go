@@ -45,6 +45,7 @@ func all() []*gormigrate.Migration {
 		m0028ParticipantMeetings(),
 		m0029LiveReferents(),
 		m0030EstablishmentStamps(),
+		m0031AuditPupils(),
 		m0032LiveFilesPlannedMeetings(),
 	}
 }

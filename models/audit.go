@@ -13,8 +13,12 @@ type AuditEvent struct {
 	Action     string
 	RecordType string
 	RecordID   string
-	Detail     string
-	RequestID  string
+	// PupilID is the file the event is about, when its record is the file or one of its
+	// follow-ups, meetings or referrals: the file's access history is one range of its index,
+	// and keeps the events of a record deleted since.
+	PupilID   *uint
+	Detail    string
+	RequestID string
 }
 
 // Setting is one configurable value (risk thresholds, retention, small-count threshold…).

@@ -156,8 +156,9 @@ func accessKind(recordType, action string) string {
 
 // PupilAccessHistory lists who consulted or changed a file of the scope, newest first (the
 // latest limit events), and how many events there are in all: views and changes of the file,
-// and of its follow-ups, meetings and referrals. Only mediators read it: for any other scope
-// the history is not found, like a file outside the scope.
+// and of its follow-ups, meetings and referrals, including those of a follow-up deleted since
+// (who read a minor's file stays accountable after the record goes). Only mediators read it:
+// for any other scope the history is not found, like a file outside the scope.
 func PupilAccessHistory(ctx context.Context, db *gorm.DB, s Scope, pupilID uint, limit int) ([]AccessRow, int64, error) {
 	if !s.SeesAccessHistory() {
 		return nil, 0, ErrNotFound
@@ -177,64 +178,23 @@ func (f PupilFile) AccessHistory(ctx context.Context, db *gorm.DB, s Scope, limi
 	return accessHistory(ctx, db, f.Pupil.ID, limit)
 }
 
-// accessParts are the records whose events make a file's access history: the file itself (a
-// view adds one each time) and its follow-ups, meetings and referrals (an audit event names its
-// record as text). Each is a range of the index on (record type, record id, time, id), looked
-// up for each record of the file: on PostgreSQL the ids are an array computed once
-// (record_id = ANY(ARRAY(…))), which the index scan takes as its condition; as a semi-join, the
-// planner could start from the log's events of the kind and look each up among the file's
-// records. The record types are written in the SQL, so that a generic plan knows them too. A
-// deleted follow-up is no longer found that way: only its deletion's detail names the pupil, and
-// searching every follow-up event for it would cost each view of a file.
-func accessParts(dialect string) []string {
-	records := func(table string) string {
-		ids := "SELECT CAST(id AS VARCHAR(40)) FROM " + table + " WHERE pupil_id = ?"
-		if dialect == "postgres" {
-			return "audit_events.record_id = ANY(ARRAY(" + ids + "))"
-		}
-		return "audit_events.record_id IN (" + ids + ")"
-	}
-	return []string{
-		"audit_events.record_type = 'pupil' AND audit_events.record_id = ?",
-		"audit_events.record_type = 'follow_up' AND " + records("follow_ups"),
-		"audit_events.record_type = 'meeting' AND " + records("meetings"),
-		"audit_events.record_type = 'referral' AND " + records("referrals"),
-	}
-}
-
 // accessHistory reads, in one statement, the latest limit events of a file and how many there
-// are in all: the latest limit of each part in the order of its index, then the latest of
-// them. The total is the sum of the parts' counts (they are disjoint). The file's own events
-// are one range of the index, counted from the index alone; the events of its records are
-// looked up record by record (an index descent each: most of the statement's cost), so each of
-// those parts is read once, its count taken by a window over the rows its latest are chosen
-// from (counting them in a subquery of their own read them all a second time).
+// are in all. Both are one range of the index on (pupil_id, at, id): an event about the file or
+// one of its follow-ups, meetings and referrals names the file (RecordFileAudit), so the events
+// of a record deleted since stay in the history. The count reads the range from the index
+// alone (a few pages for the thousands of events of the busiest file); the latest are its first
+// limit entries, each read from the table.
 func accessHistory(ctx context.Context, db *gorm.DB, pupilID uint, limit int) ([]AccessRow, int64, error) {
-	parts := accessParts(db.Dialector.Name())
-	var ctes, latest, counts []string
-	var args []any
-	for i, part := range parts[1:] {
-		ctes = append(ctes, fmt.Sprintf("part%d AS (SELECT audit_events.*, COUNT(*) OVER () AS part_total "+
-			"FROM audit_events WHERE %s ORDER BY audit_events.at DESC, audit_events.id DESC LIMIT ?)", i+1, part))
-		args = append(args, pupilID, limit)
-		counts = append(counts, fmt.Sprintf("(SELECT COALESCE(MAX(part_total), 0) FROM part%d)", i+1))
-		latest = append(latest, fmt.Sprintf("SELECT * FROM part%d", i+1))
-	}
-	own := fmt.Sprint(pupilID)
-	counts = append([]string{"(SELECT COUNT(*) FROM audit_events WHERE " + parts[0] + ")"}, counts...)
-	args = append(args, own)
-	latest = append([]string{"SELECT * FROM (SELECT audit_events.*, 0 AS part_total FROM audit_events WHERE " + parts[0] +
-		" ORDER BY audit_events.at DESC, audit_events.id DESC LIMIT ?) AS part0"}, latest...)
-	args = append(args, own, limit, limit)
 	var rows []struct {
 		AccessRow
 		Total int64
 	}
-	err := db.WithContext(ctx).Raw("WITH "+strings.Join(ctes, ", ")+
-		" SELECT latest.at, COALESCE(users.display_name, latest.actor_email) AS who, "+
-		"COALESCE(users.role, '') AS role, latest.action, latest.record_type, latest.detail, ("+strings.Join(counts, " + ")+") AS total "+
-		"FROM ("+strings.Join(latest, " UNION ALL ")+") AS latest LEFT JOIN users ON users.id = latest.user_id "+
-		"ORDER BY latest.at DESC, latest.id DESC LIMIT ?", args...).Scan(&rows).Error
+	err := db.WithContext(ctx).Raw("SELECT latest.at, COALESCE(users.display_name, latest.actor_email) AS who, "+
+		"COALESCE(users.role, '') AS role, latest.action, latest.record_type, latest.detail, "+
+		"(SELECT COUNT(*) FROM audit_events WHERE pupil_id = ?) AS total "+
+		"FROM (SELECT id, at, user_id, actor_email, action, record_type, detail FROM audit_events WHERE pupil_id = ? "+
+		"ORDER BY at DESC, id DESC LIMIT ?) AS latest LEFT JOIN users ON users.id = latest.user_id "+
+		"ORDER BY latest.at DESC, latest.id DESC", pupilID, pupilID, limit).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("models: access history of pupil %d: %w", pupilID, err)
 	}

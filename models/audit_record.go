@@ -42,11 +42,33 @@ type Actor struct {
 	RequestID string
 }
 
-// RecordAudit appends one event to the audit log.
+// RecordAudit appends one event to the audit log. An event about a file or one of its records
+// is written by RecordFileAudit, which names the file: RecordAudit refuses it.
 func RecordAudit(ctx context.Context, db *gorm.DB, at time.Time, actor Actor, action, recordType, recordID, detail string) error {
+	if fileRecordTypes[recordType] {
+		return fmt.Errorf("models: audit %s of %s %s: the file is not named", action, recordType, recordID)
+	}
+	return recordAudit(ctx, db, at, actor, nil, action, recordType, recordID, detail)
+}
+
+// RecordFileAudit appends one event about the file pupilID or one of its records (recordType
+// is one of fileRecordTypes) to the audit log: the event is in the file's access history, even
+// once the record is deleted.
+func RecordFileAudit(ctx context.Context, db *gorm.DB, at time.Time, actor Actor, pupilID uint, action, recordType, recordID, detail string) error {
+	if !fileRecordTypes[recordType] || pupilID == 0 {
+		return fmt.Errorf("models: audit %s of %s %s as an event of file %d", action, recordType, recordID, pupilID)
+	}
+	return recordAudit(ctx, db, at, actor, &pupilID, action, recordType, recordID, detail)
+}
+
+// fileRecordTypes are the records whose events make a file's access history: the file itself
+// and its follow-ups, meetings and referrals.
+var fileRecordTypes = map[string]bool{"pupil": true, "follow_up": true, "meeting": true, "referral": true}
+
+func recordAudit(ctx context.Context, db *gorm.DB, at time.Time, actor Actor, pupilID *uint, action, recordType, recordID, detail string) error {
 	e := AuditEvent{
-		At: at.UTC(), UserID: actor.UserID, ActorEmail: actor.Email, RemoteIP: actor.RemoteIP,
-		Action: action, RecordType: recordType, RecordID: recordID, Detail: truncate(detail, 500), RequestID: actor.RequestID,
+		At: at.UTC(), UserID: actor.UserID, ActorEmail: actor.Email, RemoteIP: actor.RemoteIP, Action: action,
+		RecordType: recordType, RecordID: recordID, PupilID: pupilID, Detail: truncate(detail, 500), RequestID: actor.RequestID,
 	}
 	// One INSERT is atomic by itself: outside a caller's transaction, GORM's own (BEGIN, INSERT,
 	// COMMIT) would only add two round trips to every file read.

@@ -128,7 +128,7 @@ func SaveIndicators(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err := RecomputeRisk(ctx, tx, rules, calendar.MonthOf(now), pupilID); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(pupilID), "indicators "+string(in.Month))
+		return RecordFileAudit(ctx, tx, now, actor, pupilID, AuditChanged, "pupil", fmt.Sprint(pupilID), "indicators "+string(in.Month))
 	})
 	return wrapEdit(err, "save indicators")
 }
@@ -257,7 +257,7 @@ func CreateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 				return err
 			}
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditCreated, "follow_up", fmt.Sprint(fu.ID), fmt.Sprintf("pupil %d", pupilID))
+		return RecordFileAudit(ctx, tx, now, actor, pupilID, AuditCreated, "follow_up", fmt.Sprint(fu.ID), fmt.Sprintf("pupil %d", pupilID))
 	})
 	return fu, wrapEdit(err, "create follow-up")
 }
@@ -316,7 +316,7 @@ func UpdateFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 			}
 			return staleError(ctx, tx, "follow_up", latest.ID, latest.Version, latest, msgFollowUpChanged)
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "follow_up", fmt.Sprint(id), fmt.Sprintf("pupil %d", fu.PupilID))
+		return RecordFileAudit(ctx, tx, now, actor, fu.PupilID, AuditChanged, "follow_up", fmt.Sprint(id), fmt.Sprintf("pupil %d", fu.PupilID))
 	})
 	return fu, wrapEdit(err, "update follow-up")
 }
@@ -337,7 +337,7 @@ func DeleteFollowUp(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err := tx.Delete(&FollowUp{}, id).Error; err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditDeleted, "follow_up", fmt.Sprint(id),
+		return RecordFileAudit(ctx, tx, now, actor, fu.PupilID, AuditDeleted, "follow_up", fmt.Sprint(id),
 			fmt.Sprintf("pupil %d, %s of %s", fu.PupilID, fu.Kind, fu.OccurredOn.Format(time.DateOnly)))
 	})
 	return pupilID, wrapEdit(err, "delete follow-up")
@@ -354,7 +354,7 @@ func CompleteAction(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err := tx.Model(&NextAction{}).Where("id = ?", id).Updates(map[string]any{"done_at": now.UTC(), "updated_at": now.UTC()}).Error; err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(a.PupilID), fmt.Sprintf("action %d done", id))
+		return RecordFileAudit(ctx, tx, now, actor, a.PupilID, AuditChanged, "pupil", fmt.Sprint(a.PupilID), fmt.Sprintf("action %d done", id))
 	})
 	return a.PupilID, wrapEdit(err, "complete action")
 }
@@ -382,7 +382,7 @@ func ReopenAction(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now ti
 		if err := tx.Model(&NextAction{}).Where("id = ?", id).Updates(map[string]any{"done_at": nil, "updated_at": now.UTC()}).Error; err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(a.PupilID), fmt.Sprintf("action %d reopened", id))
+		return RecordFileAudit(ctx, tx, now, actor, a.PupilID, AuditChanged, "pupil", fmt.Sprint(a.PupilID), fmt.Sprintf("action %d reopened", id))
 	})
 	if errors.Is(err, ErrUndoTooLate) {
 		return a.PupilID, err

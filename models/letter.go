@@ -191,7 +191,7 @@ func RecordFamilyLetter(ctx context.Context, db *gorm.DB, actor Actor, now time.
 		if err := tx.Create(&l).Error; err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditPDFExported, recordType, fmt.Sprint(recordID),
+		return RecordFileAudit(ctx, tx, now, actor, pupilID, AuditPDFExported, recordType, fmt.Sprint(recordID),
 			strings.TrimSuffix(fmt.Sprintf("letter %s lang=%s printed=fr+%s", doc, lang, printed), "+"))
 	})
 	if err != nil {

@@ -273,7 +273,7 @@ func ScheduleMeeting(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now
 		if err := notifyMeeting(tx, now, actor, NotifyMeetingCreated, m, pupilID, meetingPeople(m)); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditCreated, "meeting", fmt.Sprint(m.ID),
+		return RecordFileAudit(ctx, tx, now, actor, pupilID, AuditCreated, "meeting", fmt.Sprint(m.ID),
 			fmt.Sprintf("pupil %d, %d participants", pupilID, len(kept)))
 	})
 	return m, wrapEdit(err, "schedule meeting")
@@ -320,7 +320,7 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 		if err := notifyMeetingEdit(tx, now, actor, current, updated); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id),
+		return RecordFileAudit(ctx, tx, now, actor, updated.PupilID, AuditChanged, "meeting", fmt.Sprint(id),
 			"edited: "+strings.Join(changedMeetingFields(current, updated), ", "))
 	})
 	return updated, wrapEdit(err, "update meeting")
@@ -398,7 +398,7 @@ func ChangeMeetingStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor,
 		if err := notifyMeeting(tx, now, actor, kind, updated, updated.PupilID, meetingPeople(updated)); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id), fmt.Sprintf("status: %s → %s", current.Status, to))
+		return RecordFileAudit(ctx, tx, now, actor, updated.PupilID, AuditChanged, "meeting", fmt.Sprint(id), fmt.Sprintf("status: %s → %s", current.Status, to))
 	})
 	return updated, wrapEdit(err, "change meeting status")
 }
@@ -471,7 +471,7 @@ func RecordAttendance(ctx context.Context, db *gorm.DB, s Scope, actor Actor, no
 		if updated, _, err = meetingInScope(tx, s, id); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id),
+		return RecordFileAudit(ctx, tx, now, actor, updated.PupilID, AuditChanged, "meeting", fmt.Sprint(id),
 			fmt.Sprintf("attendance: %d of %d present, status %s → %s", len(yes), len(current.Participants), current.Status, to))
 	})
 	return updated, wrapEdit(err, "record attendance")
@@ -567,7 +567,7 @@ func WriteRecap(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now time
 		if updated, _, err = meetingInScope(tx, s, id); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "meeting", fmt.Sprint(id), fmt.Sprintf("recap written, %d actions added", len(kept)))
+		return RecordFileAudit(ctx, tx, now, actor, updated.PupilID, AuditChanged, "meeting", fmt.Sprint(id), fmt.Sprintf("recap written, %d actions added", len(kept)))
 	})
 	return updated, wrapEdit(err, "write recap")
 }

@@ -221,7 +221,7 @@ func CreatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		if len(matches) > 0 {
 			detail = fmt.Sprintf("homonym confirmed of %d files", len(matches))
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditCreated, "pupil", fmt.Sprint(p.ID), detail)
+		return RecordFileAudit(ctx, tx, now, actor, p.ID, AuditCreated, "pupil", fmt.Sprint(p.ID), detail)
 	})
 	return p, wrapEdit(err, "create pupil")
 }
@@ -277,7 +277,7 @@ func UpdatePupil(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now tim
 		if err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(id), "identity: "+strings.Join(changedFields(current, updated), ", "))
+		return RecordFileAudit(ctx, tx, now, actor, id, AuditChanged, "pupil", fmt.Sprint(id), "identity: "+strings.Join(changedFields(current, updated), ", "))
 	})
 	return updated, wrapEdit(err, "update pupil")
 }
@@ -382,7 +382,7 @@ func ChangeStatus(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now ti
 		if updated, err = pupilInScope(ctx, tx, s, id); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "pupil", fmt.Sprint(id), fmt.Sprintf("status: %s → %s", from, to))
+		return RecordFileAudit(ctx, tx, now, actor, id, AuditChanged, "pupil", fmt.Sprint(id), fmt.Sprintf("status: %s → %s", from, to))
 	})
 	return updated, wrapEdit(err, "change status")
 }
@@ -435,7 +435,7 @@ func guardianChange(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err := change(tx); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, action, "pupil", fmt.Sprint(pupilID), detail)
+		return RecordFileAudit(ctx, tx, now, actor, pupilID, action, "pupil", fmt.Sprint(pupilID), detail)
 	})
 	return wrapEdit(err, detail)
 }

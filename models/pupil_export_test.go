@@ -3,6 +3,7 @@ package models_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestExportPupilFile(t *testing.T) {
 			Kind: models.FollowUpHomeVisit, DurationMinutes: 60, Note: "Note réservée", Restricted: true})
 		must(t, err)
 		must(t, models.SaveIndicators(w.ctx, db, w.scopeA, w.actorA, w.now, p.ID, models.IndicatorInput{Month: "2026-11", UnjustifiedHalfDays: ptr(2)}))
-		must(t, models.RecordAudit(w.ctx, db, w.now, w.actorA, models.AuditPupilViewed, "pupil", "1", ""))
+		must(t, models.RecordFileAudit(w.ctx, db, w.now, w.actorA, p.ID, models.AuditPupilViewed, "pupil", fmt.Sprint(p.ID), ""))
 		out, err := models.ExportPupilFile(w.ctx, db, w.scopeA, p.ID, w.now)
 		must(t, err)
 		b, _ := json.Marshal(out)

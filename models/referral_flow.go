@@ -230,7 +230,7 @@ func CreateReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now 
 		if err := tx.Create(&step).Error; err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditCreated, "referral", fmt.Sprint(r.ID),
+		return RecordFileAudit(ctx, tx, now, actor, pupilID, AuditCreated, "referral", fmt.Sprint(r.ID),
 			fmt.Sprintf("pupil %d, partner %d, reason %s", pupilID, in.PartnerOrganisationID, in.Reason))
 	})
 	return r, wrapEdit(err, "create referral")
@@ -319,7 +319,7 @@ func UpdateReferralDraft(ctx context.Context, db *gorm.DB, s Scope, actor Actor,
 		if updated, err = referralInScope(ctx, tx, s, id); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "referral", fmt.Sprint(id), "draft: "+strings.Join(changed, ", "))
+		return RecordFileAudit(ctx, tx, now, actor, updated.PupilID, AuditChanged, "referral", fmt.Sprint(id), "draft: "+strings.Join(changed, ", "))
 	})
 	return updated, wrapEdit(err, "update referral draft")
 }
@@ -377,7 +377,7 @@ func RecordConsent(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 		if updated, err = referralInScope(ctx, tx, s, id); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "referral", fmt.Sprint(id), "consent recorded: "+string(in.Method))
+		return RecordFileAudit(ctx, tx, now, actor, updated.PupilID, AuditChanged, "referral", fmt.Sprint(id), "consent recorded: "+string(in.Method))
 	})
 	return updated, wrapEdit(err, "record consent")
 }
@@ -486,7 +486,7 @@ func ActOnReferral(ctx context.Context, db *gorm.DB, s Scope, actor Actor, now t
 		if err := notifyReferralStep(tx, now, actor, updated, action); err != nil {
 			return err
 		}
-		return RecordAudit(ctx, tx, now, actor, AuditChanged, "referral", fmt.Sprint(id),
+		return RecordFileAudit(ctx, tx, now, actor, updated.PupilID, AuditChanged, "referral", fmt.Sprint(id),
 			fmt.Sprintf("%s: %s → %s", action, current.Status, to))
 	})
 	return updated, wrapEdit(err, string(action)+" referral")

@@ -77,6 +77,9 @@ type Assembled struct {
 	Note string
 	// File is the PDF's file name; RecordType and RecordID the audit log's record.
 	File, RecordType, RecordID string
+	// PupilID is the file a dossier is about (0 for the other reports): its PDF's export is in
+	// the file's access history.
+	PupilID uint
 	// Link is the address of the PDF of the page.
 	Link string
 
@@ -161,7 +164,7 @@ func Assemble(ctx context.Context, db *gorm.DB, loc *views.Localizer, r Request)
 		return a, err
 	case Pupil:
 		d, err := reports.LoadPupilDossier(ctx, db, r.Scope, r.ID, y, r.Now)
-		a.File, a.RecordType, a.RecordID = fmt.Sprintf("dossier-%d-%s.pdf", r.ID, y), "pupil", strconv.Itoa(int(r.ID))
+		a.File, a.RecordType, a.RecordID, a.PupilID = fmt.Sprintf("dossier-%d-%s.pdf", r.ID, y), "pupil", strconv.Itoa(int(r.ID)), r.ID
 		a.full = func() views.Report { return loc.DossierReport(d) }
 		a.page = a.full
 		return a, err
@@ -176,7 +179,13 @@ func (a Assembled) PDF(ctx context.Context, db *gorm.DB, loc *views.Localizer, a
 	if err != nil {
 		return nil, err
 	}
-	if err := models.RecordAudit(ctx, db, now, actor, models.AuditPDFExported, a.RecordType, a.RecordID, "pdf "+a.Year.String()); err != nil {
+	detail := "pdf " + a.Year.String()
+	if a.PupilID != 0 {
+		err = models.RecordFileAudit(ctx, db, now, actor, a.PupilID, models.AuditPDFExported, a.RecordType, a.RecordID, detail)
+	} else {
+		err = models.RecordAudit(ctx, db, now, actor, models.AuditPDFExported, a.RecordType, a.RecordID, detail)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return b, nil
