@@ -136,9 +136,12 @@ func TestReferralSourcesStayExact(t *testing.T) {
 // TestDeepReferralPagesKeepTheOrder: every page of a long list, with each filter, holds the
 // referrals that the list's order (overdue first, then the most recent, the highest id first)
 // puts there, the order computed here from each referral's own row (ReferralsOfPupil, the
-// overdue mark by OverdueSQL). 420 referrals on four files of two establishments (one file
-// anonymised), sent over 200 days, several at the same instant, so that overdue and other
-// referrals both cross page boundaries; for a partner, a mediator and a head teacher.
+// overdue mark by OverdueSQL), and the referrals and total of the former statement (which
+// looked each referral's file up among the anonymised ones). 420 referrals on four files of two
+// establishments (one file anonymised before they were written), sent over 200 days, several
+// at the same instant, so that overdue and other referrals both cross page boundaries; for a
+// partner, a mediator and a head teacher; then again once the purge has anonymised a second
+// file, whose referrals leave every list.
 func TestDeepReferralPagesKeepTheOrder(t *testing.T) {
 	t.Parallel()
 	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
@@ -165,57 +168,152 @@ func TestDeepReferralPagesKeepTheOrder(t *testing.T) {
 			rows = append(rows, r)
 		}
 		must(t, db.CreateInBatches(&rows, 100).Error)
-		for _, c := range []struct {
-			name  string
-			scope models.Scope
-			// long: the list spans pages, and its overdue referrals end in the middle of one.
-			long bool
-		}{{"partner", w.cafA, true}, {"mediator", w.scopeA, true}, {"head teacher", w.headA, true}, {"mediator B", w.scopeB, false}} {
-			var all []models.ReferralRow
-			for _, p := range pupils {
-				of, err := models.ReferralsOfPupil(w.ctx, db, c.scope, w.now, p.ID)
-				must(t, err)
-				all = append(all, of...)
-			}
-			sortAsLists(all)
-			for _, f := range []models.ReferralFilter{{}, {EstablishmentID: w.a.ID}, {Status: models.ReferralSent}, {Overdue: true}} {
-				var want []uint
-				overdue := 0
-				for _, r := range all {
-					if (f.EstablishmentID == 0 || r.EstablishmentID == f.EstablishmentID) && (f.Status == "" || r.Status == f.Status) &&
-						(!f.Overdue || r.Overdue) {
-						want = append(want, r.ID)
-						if r.Overdue {
-							overdue++
-						}
-					}
-				}
-				name := fmt.Sprintf("%s, filter %+v", c.name, f)
-				if c.long && (len(want) <= models.ReferralsPerPage ||
-					(!f.Overdue && (overdue < 10 || len(want)-overdue < 10 || overdue%models.ReferralsPerPage == 0))) {
-					t.Fatalf("%s: %d referrals, %d overdue: the pages do not cross from overdue to not", name, len(want), overdue)
-				}
-				var got []uint
-				for page := 1; page <= len(want)/models.ReferralsPerPage+2; page++ {
-					list, err := models.ListReferrals(w.ctx, db, c.scope, w.now, models.ReferralFilter{
-						Status: f.Status, EstablishmentID: f.EstablishmentID, Overdue: f.Overdue, Page: page})
+		// long: in the first round, the long lists cross from overdue to not in the middle of a page.
+		check := func(round string, live []models.Pupil, long bool) {
+			t.Helper()
+			checkReferralFlags(t, db, round)
+			for _, c := range []struct {
+				name  string
+				scope models.Scope
+				// long: the list spans pages, and its overdue referrals end in the middle of one.
+				long bool
+			}{{"partner", w.cafA, true}, {"mediator", w.scopeA, true}, {"head teacher", w.headA, true}, {"mediator B", w.scopeB, false}} {
+				var all []models.ReferralRow
+				for _, p := range live {
+					of, err := models.ReferralsOfPupil(w.ctx, db, c.scope, w.now, p.ID)
 					must(t, err)
-					if int(list.Total) != len(want) {
-						t.Fatalf("%s: total %d, want %d", name, list.Total, len(want))
-					}
-					for _, r := range list.Rows {
-						got = append(got, r.ID)
-						if r.PupilLastName == "" || r.EstablishmentName == "" || r.PartnerName == "" || r.SenderName == "" {
-							t.Fatalf("%s: row %d lacks its joins: %+v", name, r.ID, r)
+					all = append(all, of...)
+				}
+				sortAsLists(all)
+				for _, f := range []models.ReferralFilter{{}, {EstablishmentID: w.a.ID}, {Status: models.ReferralSent}, {Overdue: true}} {
+					var want []uint
+					overdue := 0
+					for _, r := range all {
+						if (f.EstablishmentID == 0 || r.EstablishmentID == f.EstablishmentID) && (f.Status == "" || r.Status == f.Status) &&
+							(!f.Overdue || r.Overdue) {
+							want = append(want, r.ID)
+							if r.Overdue {
+								overdue++
+							}
 						}
 					}
-				}
-				if !slices.Equal(got, want) {
-					t.Errorf("%s: pages read\n%v\nwant\n%v", name, got, want)
+					name := fmt.Sprintf("%s: %s, filter %+v", round, c.name, f)
+					if long && c.long && (len(want) <= models.ReferralsPerPage ||
+						(!f.Overdue && (overdue < 10 || len(want)-overdue < 10 || overdue%models.ReferralsPerPage == 0))) {
+						t.Fatalf("%s: %d referrals, %d overdue: the pages do not cross from overdue to not", name, len(want), overdue)
+					}
+					var got, former []uint
+					for page := 1; page <= len(want)/models.ReferralsPerPage+2; page++ {
+						f.Page = page
+						list, err := models.ListReferrals(w.ctx, db, c.scope, w.now, f)
+						must(t, err)
+						if int(list.Total) != len(want) {
+							t.Fatalf("%s: total %d, want %d", name, list.Total, len(want))
+						}
+						formerIDs, formerTotal := formerReferralPage(t, db, c.scope, w.now, f)
+						if formerTotal != list.Total {
+							t.Fatalf("%s: total %d, the former statement's %d", name, list.Total, formerTotal)
+						}
+						former = append(former, formerIDs...)
+						for _, r := range list.Rows {
+							got = append(got, r.ID)
+							if r.PupilLastName == "" || r.EstablishmentName == "" || r.PartnerName == "" || r.SenderName == "" {
+								t.Fatalf("%s: row %d lacks its joins: %+v", name, r.ID, r)
+							}
+						}
+					}
+					if !slices.Equal(got, want) {
+						t.Errorf("%s: pages read\n%v\nwant\n%v", name, got, want)
+					}
+					if !slices.Equal(got, former) {
+						t.Errorf("%s: pages read\n%v\nthe former statement's\n%v", name, got, former)
+					}
 				}
 			}
 		}
+		check("one file anonymised", pupils[:3], true)
+
+		// The purge anonymises the second file of A, closed long ago.
+		must(t, db.Model(&models.Pupil{}).Where("id = ?", pupils[1].ID).
+			Updates(map[string]any{"status": models.StatusClosed, "exit_reason": "moved_away", "closed_at": w.now.AddDate(-3, 0, 0).UTC()}).Error)
+		res, err := models.Purge(w.ctx, db, w.now, false, models.Actor{Email: "test"})
+		must(t, err)
+		if res.Pupils != 1 {
+			t.Fatalf("purge anonymised %d files, want 1", res.Pupils)
+		}
+		check("a second file purged", []models.Pupil{pupils[0], pupils[2]}, false)
 	})
+}
+
+// checkReferralFlags fails the test unless every referral's file_anonymised says whether its
+// file is anonymised, and some of each kind are there.
+func checkReferralFlags(t *testing.T, db *gorm.DB, step string) {
+	t.Helper()
+	var flags []struct {
+		Flag, Anonymised bool
+		N                int
+	}
+	must(t, db.Table("referrals").Select("referrals.file_anonymised AS flag, pupils.anonymised_at IS NOT NULL AS anonymised, COUNT(*) AS n").
+		Joins("JOIN pupils ON pupils.id = referrals.pupil_id").Group("referrals.file_anonymised, pupils.anonymised_at IS NOT NULL").
+		Order("flag, anonymised").Scan(&flags).Error)
+	for _, f := range flags {
+		if f.Flag != f.Anonymised {
+			t.Errorf("%s: %d referrals flagged file_anonymised %v on files anonymised %v", step, f.N, f.Flag, f.Anonymised)
+		}
+	}
+}
+
+// formerReferralPage is the choice of a page of ListReferrals as it was before issue 18's sixth
+// round, when each referral's file was looked up among the anonymised ones: the page's ids in
+// order, and the number that match.
+func formerReferralPage(t *testing.T, db *gorm.DB, s models.Scope, now time.Time, f models.ReferralFilter) ([]uint, int64) {
+	t.Helper()
+	fresh := db.Session(&gorm.Session{NewDB: true})
+	overdue, args := models.OverdueSQL(db, now)
+	byOrganisation := s.Role == models.RolePartner && s.PartnerID != 0
+	if byOrganisation {
+		var days int
+		must(t, db.Table("partner_organisations").Select("response_days").Where("id = ?", s.PartnerID).Take(&days).Error)
+		overdue, args = "(referrals.status = ? AND referrals.sent_at < ?)", []any{models.ReferralSent, models.OverdueSentBefore(now, days)}
+	}
+	matching := func() *gorm.DB {
+		q := fresh.Table("referrals")
+		if !byOrganisation {
+			q = q.Joins("JOIN partner_organisations ON partner_organisations.id = referrals.partner_organisation_id")
+		}
+		if s.Role != models.RolePartner && s.SeesPupilFiles() && db.Dialector.Name() == models.DialectPostgres {
+			q = s.ProbeFiles(q, "referrals.pupil_id")
+		} else {
+			q = s.Referrals(q).
+				Where("NOT EXISTS (SELECT 1 FROM pupils anonymised WHERE anonymised.id = referrals.pupil_id AND anonymised.anonymised_at IS NOT NULL)")
+		}
+		if f.Status != "" {
+			q = q.Where("referrals.status = ?", f.Status)
+		}
+		if f.EstablishmentID != 0 {
+			q = models.WhereIn(q, "referrals.pupil_id", fresh.Table("pupils").Select("id").Where("establishment_id = ?", f.EstablishmentID))
+		}
+		if f.Overdue {
+			q = q.Where(overdue, args...)
+		}
+		return q
+	}
+	var total int64
+	must(t, matching().Count(&total).Error)
+	recency := "COALESCE(referrals.sent_at, referrals.created_at)"
+	if s.Role == models.RolePartner {
+		recency = "referrals.sent_at"
+	}
+	offset := (max(f.Page, 1) - 1) * models.ReferralsPerPage
+	part := func(cond string) *gorm.DB {
+		return matching().Select("referrals.id, "+overdue+" AS overdue, "+recency+" AS recency", args...).Where(cond, args...).
+			Order(recency + " DESC, referrals.id DESC").Limit(offset + models.ReferralsPerPage)
+	}
+	var ids []uint
+	must(t, fresh.Raw("SELECT id FROM (SELECT * FROM (?) AS overdue_part UNION ALL SELECT * FROM (?) AS other_part "+
+		"ORDER BY overdue DESC, recency DESC, id DESC LIMIT ? OFFSET ?) AS page ORDER BY page.overdue DESC, page.recency DESC, page.id DESC",
+		part(overdue), part("NOT COALESCE("+overdue+", FALSE)"), models.ReferralsPerPage, offset).Scan(&ids).Error)
+	return ids, total
 }
 
 // sortAsLists sorts referral rows in the order of the referral lists: overdue first, then the

@@ -136,10 +136,11 @@ type ReferralList struct {
 // An organisation's inbox holds its whole history, so neither query reads it whole when it can
 // help it. A partner's inbox without a filter, or by establishment, is counted in
 // referral_sources (see ReferralEstablishments). Other counts, and the choice of the page's 50
-// referrals, go through the referrals alone (the files left out, anonymised ones, are looked
-// up in their own small index); the page's 50 are chosen as the
-// union of the overdue referrals and of the others, each read in its order (an index on the
-// organisation and the sending time holds everything they need) and cut after the page. Only
+// referrals, go through the referrals alone: each carries whether its file is anonymised
+// (file_anonymised, migration 0034), where each of them used to be looked up among the
+// anonymised files. The page's 50 are chosen as the union of the overdue referrals and of the
+// others, each read in its order (for a partner, the index of its organisation's referrals on
+// live files, by sending time, holds everything they need) and cut after the page. Only
 // then are the 50 joined with their files, establishments and senders (a deferred join): a deep
 // page skips its offset's referrals in the index, where it used to join each of them.
 func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f ReferralFilter) (ReferralList, error) {
@@ -172,8 +173,9 @@ func ListReferrals(ctx context.Context, db *gorm.DB, s Scope, now time.Time, f R
 			// referral of the metropolis (50,000 at metro scale) to count a mediator's 850.
 			q = s.ProbeFiles(q, "referrals.pupil_id")
 		} else {
-			q = s.Referrals(q).
-				Where("NOT EXISTS (SELECT 1 FROM pupils anonymised WHERE anonymised.id = referrals.pupil_id AND anonymised.anonymised_at IS NOT NULL)")
+			// The flag is written literally, so that every plan of the statement, generic ones too,
+			// may read a partner's referrals from idx_referrals_partner_live (migration 0034).
+			q = s.Referrals(q).Where("NOT referrals.file_anonymised")
 		}
 		if f.Status != "" {
 			q = q.Where("referrals.status = ?", f.Status)
