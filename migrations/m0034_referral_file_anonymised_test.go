@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"mediation/migrations"
 	"mediation/models"
 	"mediation/models/calendar"
@@ -98,4 +100,68 @@ func TestM0034FlagsTheReferralsOfAnonymisedFiles(t *testing.T) {
 		anonymise(files[2], nil)
 		want("given back once migrated again")
 	})
+}
+
+// TestM0034FlagsAReferralWrittenWhileItsFileIsAnonymised: on PostgreSQL, a referral written on
+// a file while another transaction anonymises it waits for that one to commit and is flagged;
+// a file anonymised while a referral is being written on it waits for the referral, and flags
+// it. Without the file's lock, the referral would have read its file as it was before.
+func TestM0034FlagsAReferralWrittenWhileItsFileIsAnonymised(t *testing.T) {
+	t.Parallel()
+	db := dbtest.OpenMigrated(t, dbtest.PostgresOnly(t).New(t))
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)
+	hasher := models.NewHasher(models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}})
+	if _, err := demodata.Load(ctx, db, hasher, now); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	var files []uint
+	dbtest.Must(t, db.Table("referrals").Distinct("pupil_id").Order("pupil_id").Limit(2).Pluck("pupil_id", &files).Error)
+	var referral uint
+	dbtest.Must(t, db.Table("referrals").Select("MIN(id)").Scan(&referral).Error)
+	for i, first := range []string{"anonymisation", "referral"} {
+		file := files[i]
+		anonymise := func(tx *gorm.DB) error {
+			return tx.Exec("UPDATE pupils SET anonymised_at = ? WHERE id = ?", now.UTC(), file).Error
+		}
+		write := func(tx *gorm.DB) error {
+			return tx.Exec(`INSERT INTO referrals (pupil_id, partner_organisation_id, sender_id, reason, request, status, version, created_at, updated_at)
+				SELECT ?, partner_organisation_id, sender_id, reason, request, 'draft', 1, created_at, updated_at FROM referrals WHERE id = ?`,
+				file, referral).Error
+		}
+		one, other := anonymise, write
+		if first == "referral" {
+			one, other = write, anonymise
+		}
+		tx1 := db.Begin()
+		dbtest.Must(t, tx1.Error)
+		dbtest.Must(t, one(tx1))
+		done := make(chan error, 1)
+		go func() {
+			tx2 := db.Begin()
+			if tx2.Error != nil {
+				done <- tx2.Error
+				return
+			}
+			if err := other(tx2); err != nil {
+				tx2.Rollback()
+				done <- err
+				return
+			}
+			done <- tx2.Commit().Error
+		}()
+		select {
+		case err := <-done:
+			tx1.Rollback()
+			t.Fatalf("%s first: the second writer did not wait for the first (%v)", first, err)
+		case <-time.After(300 * time.Millisecond):
+		}
+		dbtest.Must(t, tx1.Commit().Error)
+		dbtest.Must(t, <-done)
+		var flags []bool
+		dbtest.Must(t, db.Table("referrals").Where("pupil_id = ?", file).Pluck("file_anonymised", &flags).Error)
+		if len(flags) < 2 || slices.Contains(flags, false) {
+			t.Errorf("%s first: the file's referrals flagged %v, want all true", first, flags)
+		}
+	}
 }
