@@ -25,11 +25,7 @@ func TestM0034FlagsTheReferralsOfAnonymisedFiles(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
 		db := dbtest.OpenMigrated(t, u)
 		ctx := context.Background()
-		now := time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)
-		hasher := models.NewHasher(models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}})
-		if _, err := demodata.Load(ctx, db, hasher, now); err != nil {
-			t.Fatalf("demo: %v", err)
-		}
+		now := loadDemo(t, db)
 		var files []uint
 		dbtest.Must(t, db.Table("referrals").Distinct("pupil_id").Order("pupil_id").Pluck("pupil_id", &files).Error)
 		if len(files) < 3 {
@@ -63,9 +59,7 @@ func TestM0034FlagsTheReferralsOfAnonymisedFiles(t *testing.T) {
 		want("demo")
 		anonymise(files[1], now.UTC())
 		want("a file anonymised", files[1])
-		dbtest.Must(t, db.Exec(`INSERT INTO referrals (pupil_id, partner_organisation_id, sender_id, reason, request, status, version, created_at, updated_at)
-			SELECT ?, partner_organisation_id, sender_id, reason, request, 'draft', 1, created_at, updated_at FROM referrals WHERE id = ?`,
-			files[1], referral).Error)
+		dbtest.Must(t, writeDraftLike(db, referral, files[1]))
 		want("a referral written on the anonymised file", files[1])
 		dbtest.Must(t, db.Exec("UPDATE referrals SET pupil_id = ? WHERE id = ?", files[1], referral).Error)
 		want("a referral moved to the anonymised file", files[1])
@@ -109,12 +103,7 @@ func TestM0034FlagsTheReferralsOfAnonymisedFiles(t *testing.T) {
 func TestM0034FlagsAReferralWrittenWhileItsFileIsAnonymised(t *testing.T) {
 	t.Parallel()
 	db := dbtest.OpenMigrated(t, dbtest.PostgresOnly(t).New(t))
-	ctx := context.Background()
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)
-	hasher := models.NewHasher(models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}})
-	if _, err := demodata.Load(ctx, db, hasher, now); err != nil {
-		t.Fatalf("demo: %v", err)
-	}
+	now := loadDemo(t, db)
 	var files []uint
 	dbtest.Must(t, db.Table("referrals").Distinct("pupil_id").Order("pupil_id").Limit(2).Pluck("pupil_id", &files).Error)
 	var referral uint
@@ -125,9 +114,7 @@ func TestM0034FlagsAReferralWrittenWhileItsFileIsAnonymised(t *testing.T) {
 			return tx.Exec("UPDATE pupils SET anonymised_at = ? WHERE id = ?", now.UTC(), file).Error
 		}
 		write := func(tx *gorm.DB) error {
-			return tx.Exec(`INSERT INTO referrals (pupil_id, partner_organisation_id, sender_id, reason, request, status, version, created_at, updated_at)
-				SELECT ?, partner_organisation_id, sender_id, reason, request, 'draft', 1, created_at, updated_at FROM referrals WHERE id = ?`,
-				file, referral).Error
+			return writeDraftLike(tx, referral, file)
 		}
 		one, other := anonymise, write
 		if first == "referral" {
@@ -164,4 +151,23 @@ func TestM0034FlagsAReferralWrittenWhileItsFileIsAnonymised(t *testing.T) {
 			t.Errorf("%s first: the file's referrals flagged %v, want all true", first, flags)
 		}
 	}
+}
+
+// loadDemo loads the demo's data as of 25 November 2026, 10:00 in Paris, and returns that time.
+func loadDemo(t *testing.T, db *gorm.DB) time.Time {
+	t.Helper()
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)
+	hasher := models.NewHasher(models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}})
+	if _, err := demodata.Load(context.Background(), db, hasher, now); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	return now
+}
+
+// writeDraftLike writes on the file a draft like the referral, by hand (as a writer the
+// application does not know would).
+func writeDraftLike(tx *gorm.DB, referral, file uint) error {
+	return tx.Exec(`INSERT INTO referrals (pupil_id, partner_organisation_id, sender_id, reason, request, status, version, created_at, updated_at)
+		SELECT ?, partner_organisation_id, sender_id, reason, request, 'draft', 1, created_at, updated_at FROM referrals WHERE id = ?`,
+		file, referral).Error
 }
