@@ -2,15 +2,12 @@ package migrations_test
 
 import (
 	"context"
-	"slices"
 	"testing"
 	"time"
 
 	"mediation/migrations"
 	"mediation/models"
-	"mediation/models/calendar"
 	"mediation/models/dbtest"
-	"mediation/models/demodata"
 )
 
 // TestM0033GivesTheStepsTheirFile: on the demo's referrals, the migration gives every step of a
@@ -21,23 +18,9 @@ import (
 func TestM0033GivesTheStepsTheirFile(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
-		db := dbtest.OpenMigrated(t, u)
+		db, before := demoBefore(t, u, "0033_transition_pupils")
 		ctx := context.Background()
-		hasher := models.NewHasher(models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}})
-		if _, err := demodata.Load(ctx, db, hasher, time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)); err != nil {
-			t.Fatalf("demo: %v", err)
-		}
-		ids := migrations.IDs()
-		before := ids[slices.Index(ids, "0033_transition_pupils")-1]
-		shape := func(when string, want bool) {
-			t.Helper()
-			if got := db.Migrator().HasColumn(&models.ReferralTransition{}, "pupil_id"); got != want {
-				t.Errorf("%s: referral_transitions.pupil_id present %v, want %v", when, got, want)
-			}
-			if got := db.Migrator().HasIndex(&models.ReferralTransition{}, "idx_referral_transitions_pupil_answers"); got != want {
-				t.Errorf("%s: the index of the files' answers present %v, want %v", when, got, want)
-			}
-		}
+		shape := columnAndIndex(t, db, &models.ReferralTransition{}, "pupil_id", "idx_referral_transitions_pupil_answers")
 		// strays counts the steps whose file is not their referral's, among all of them.
 		strays := func(when string) {
 			t.Helper()
@@ -47,9 +30,6 @@ func TestM0033GivesTheStepsTheirFile(t *testing.T) {
 			if n.Steps < 10 || n.Strays != 0 {
 				t.Errorf("%s: %d steps of %d without their referral's file", when, n.Strays, n.Steps)
 			}
-		}
-		if err := migrations.RollbackTo(db, before); err != nil {
-			t.Fatal(err)
 		}
 		shape("rolled back", false)
 		// A step written by the binaries before 0033, which knew no file.
