@@ -3,16 +3,12 @@ package migrations_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"testing"
-	"time"
 
 	"mediation/migrations"
 	"mediation/models"
-	"mediation/models/calendar"
 	"mediation/models/dbtest"
-	"mediation/models/demodata"
 )
 
 // TestM0031GivesTheEventsTheirFile: on the demo's files, with events written as the binaries
@@ -23,26 +19,9 @@ import (
 func TestM0031GivesTheEventsTheirFile(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, u models.DatabaseURL) {
-		db := dbtest.OpenMigrated(t, u)
+		db, before := demoBefore(t, u, "0031_audit_pupils")
 		ctx := context.Background()
-		hasher := models.NewHasher(models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}})
-		if _, err := demodata.Load(ctx, db, hasher, time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)); err != nil {
-			t.Fatalf("demo: %v", err)
-		}
-		ids := migrations.IDs()
-		before := ids[slices.Index(ids, "0031_audit_pupils")-1]
-		shape := func(when string, want bool) {
-			t.Helper()
-			if got := db.Migrator().HasColumn(&models.AuditEvent{}, "pupil_id"); got != want {
-				t.Errorf("%s: audit_events.pupil_id present %v, want %v", when, got, want)
-			}
-			if got := db.Migrator().HasIndex(&models.AuditEvent{}, "idx_audit_events_pupil_at"); got != want {
-				t.Errorf("%s: the index of the files' events present %v, want %v", when, got, want)
-			}
-		}
-		if err := migrations.RollbackTo(db, before); err != nil {
-			t.Fatal(err)
-		}
+		shape := columnAndIndex(t, db, &models.AuditEvent{}, "pupil_id", "idx_audit_events_pupil_at")
 		shape("rolled back", false)
 
 		var gone uint

@@ -47,6 +47,7 @@ func all() []*gormigrate.Migration {
 		m0030EstablishmentStamps(),
 		m0031AuditPupils(),
 		m0032LiveFilesPlannedMeetings(),
+		m0033TransitionPupils(),
 		m0034ReferralFileAnonymised(),
 	}
 }

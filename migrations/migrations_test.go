@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
 
 	"mediation/migrations"
 	"mediation/models"
+	"mediation/models/calendar"
 	"mediation/models/dbtest"
+	"mediation/models/demodata"
 	"mediation/models/imports"
 )
 
@@ -122,4 +126,35 @@ func TestSchemaMatchesModels(t *testing.T) {
 			}
 		}
 	})
+}
+
+// demoBefore loads the demo into a database migrated to the end, then rolls it back to the
+// migration before id: the data a migration meets when an installation upgrades to it.
+func demoBefore(t *testing.T, u models.DatabaseURL, id string) (db *gorm.DB, before string) {
+	t.Helper()
+	db = dbtest.OpenMigrated(t, u)
+	hasher := models.NewHasher(models.HasherConfig{Params: models.Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}})
+	if _, err := demodata.Load(context.Background(), db, hasher, time.Date(2026, 11, 25, 10, 0, 0, 0, calendar.Paris)); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	ids := migrations.IDs()
+	before = ids[slices.Index(ids, id)-1]
+	if err := migrations.RollbackTo(db, before); err != nil {
+		t.Fatal(err)
+	}
+	return db, before
+}
+
+// columnAndIndex gives a check that model's table has the column and the index a migration
+// adds when want, neither when not.
+func columnAndIndex(t *testing.T, db *gorm.DB, model any, column, index string) func(when string, want bool) {
+	return func(when string, want bool) {
+		t.Helper()
+		if got := db.Migrator().HasColumn(model, column); got != want {
+			t.Errorf("%s: column %s present %v, want %v", when, column, got, want)
+		}
+		if got := db.Migrator().HasIndex(model, index); got != want {
+			t.Errorf("%s: index %s present %v, want %v", when, index, got, want)
+		}
+	}
 }

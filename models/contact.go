@@ -42,8 +42,10 @@ var partnerAnswerStatuses = func() string {
 // contactSQL gives, for each kind of contact (in the order of contactKinds), the SQL for the
 // Paris civil date of the latest contact of that kind with the pupil whose id is the column
 // pupil, NULL without any: a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite. Each reads the
-// pupil's own rows through its index (follow-ups by pupil and date, meetings by pupil and
-// time, referrals by pupil then their transitions by referral).
+// pupil's own rows through its index (follow-ups by pupil and date, meetings held by pupil and
+// time, the partners' answers by pupil and time: migration 0033 gives each referral step its
+// file). The statuses are literal: a generic plan uses a partial index only when it reads the
+// index's condition in the statement's text.
 //
 // This is the one definition of a contact: the pupil list, the worklist and the file all read
 // it, through LastContactSQL and LoadLastContact.
@@ -65,8 +67,7 @@ func contactSQL(dialect, pupil string) []string {
 	return []string{
 		followUp,
 		latest("m.scheduled_at", "FROM meetings m WHERE m.pupil_id = "+pupil+" AND m.status = '"+string(MeetingHeld)+"'"),
-		latest("rt.at", "FROM referrals r JOIN referral_transitions rt ON rt.referral_id = r.id WHERE r.pupil_id = "+pupil+
-			" AND rt.to_status IN ("+partnerAnswerStatuses+")"),
+		latest("rt.at", "FROM referral_transitions rt WHERE rt.pupil_id = "+pupil+" AND rt.to_status IN ("+partnerAnswerStatuses+")"),
 	}
 }
 

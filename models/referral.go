@@ -28,7 +28,9 @@ type Referral struct {
 	UpdatedAt             time.Time
 }
 
-// ReferralTransition is one dated, attributed step of a referral's lifecycle.
+// ReferralTransition is one dated, attributed step of a referral's lifecycle. Its table also
+// names the referral's file (pupil_id), which triggers write (migration 0033): the code never
+// sets it, and reads it only in LastContactSQL.
 type ReferralTransition struct {
 	ID         uint
 	ReferralID uint
