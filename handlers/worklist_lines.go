@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"mediation/models"
 	"mediation/models/calendar"
 	"mediation/views"
 )
@@ -50,6 +51,19 @@ func (p *WorklistPage) WorkLines(lines []WorkLine) template.HTML {
 		text(first)
 		b.WriteByte(' ')
 		text(last)
+	}
+	// contactLink opens a file's line that asks for a contact: the link to its follow-up form.
+	contactLink := func(p models.WorkPupil) {
+		b.WriteString(`<span class="work-what"><a href="/pupils/`)
+		id(p.ID)
+		b.WriteString(`#followup-form">`)
+		name(p.FirstName, p.LastName)
+		b.WriteString("</a>")
+		if p.ClassName != "" {
+			b.WriteString(" (")
+			text(p.ClassName)
+			b.WriteString(")")
+		}
 	}
 	late := func() {
 		b.WriteString(`<strong class="badge badge-off">`)
@@ -137,16 +151,7 @@ func (p *WorklistPage) WorkLines(lines []WorkLine) template.HTML {
 		}
 		b.WriteByte('\n')
 		if a := l.Absence; a != nil {
-			b.WriteString(`<span class="work-what"><a href="/pupils/`)
-			id(a.ID)
-			b.WriteString(`#followup-form">`)
-			name(a.FirstName, a.LastName)
-			b.WriteString("</a>")
-			if a.ClassName != "" {
-				b.WriteString(" (")
-				text(a.ClassName)
-				b.WriteString(")")
-			}
+			contactLink(a.WorkPupil)
 			b.WriteString("</span>\n<span class=\"muted\">")
 			text(p.T("worklist.absence_line", "Count", a.UnjustifiedHalfDays, "Month", p.MonthName(a.Month)))
 			if a.LastContact.Valid {
@@ -159,16 +164,7 @@ func (p *WorklistPage) WorkLines(lines []WorkLine) template.HTML {
 		}
 		b.WriteByte('\n')
 		if s := l.Silent; s != nil {
-			b.WriteString(`<span class="work-what"><a href="/pupils/`)
-			id(s.ID)
-			b.WriteString(`#followup-form">`)
-			name(s.FirstName, s.LastName)
-			b.WriteString("</a>")
-			if s.ClassName != "" {
-				b.WriteString(" (")
-				text(s.ClassName)
-				b.WriteString(")")
-			}
+			contactLink(*s)
 			b.WriteString(` <span class="risk risk-`)
 			text(string(s.RiskLevel))
 			b.WriteString(`">`)

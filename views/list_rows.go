@@ -120,22 +120,9 @@ func (l *Localizer) ReferralListRows(rows []models.ReferralRow, isPartner bool) 
 			escapeHTML(&b, r.PartnerName)
 			b.WriteString("</td>")
 		}
+		b.WriteString("\n")
+		l.referralCells(&b, r)
 		b.WriteString("\n<td>")
-		escapeHTML(&b, l.T("referral.reason."+string(r.Reason)))
-		b.WriteString("</td>\n<td>")
-		escapeHTML(&b, l.T("referral.status."+string(r.Status)))
-		if r.Overdue {
-			b.WriteString(" <span class=\"badge badge-off\">")
-			escapeHTML(&b, l.T("referral.overdue"))
-			b.WriteString("</span>")
-		}
-		b.WriteString("</td>\n<td>")
-		if r.SentAt != nil {
-			escapeHTML(&b, r.SentAt.In(paris).Format("02/01/2006"))
-		} else {
-			b.WriteString("—")
-		}
-		b.WriteString("</td>\n<td>")
 		if due := r.ReplyDue(); due != nil {
 			escapeHTML(&b, due.Format("02/01/2006"))
 		} else {

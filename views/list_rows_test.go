@@ -3,9 +3,7 @@ package views
 import (
 	"html/template"
 	"math/rand/v2"
-	"strings"
 	"testing"
-	"time"
 
 	"mediation/models"
 	"mediation/models/risk"
@@ -65,24 +63,8 @@ func TestListRowsWriteWhatTheTemplatesWrote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alphabet := []string{"a", "Z", "9", " ", "é", "·", "<", ">", "&", "'", "\"", "+", "=", "`", "\x00", "\xff", "&amp;", "<b>", "\n", "/", "%s"}
 	r := rand.New(rand.NewPCG(18, 1203))
-	text := func() string {
-		var b strings.Builder
-		for range r.IntN(6) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		return b.String()
-	}
-	code := func(known ...string) string {
-		if r.IntN(3) > 0 {
-			return known[r.IntN(len(known))]
-		}
-		return text()
-	}
-	when := func() time.Time {
-		return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.Int64N(int64(7 * 365 * 24 * time.Hour))))
-	}
+	text, code, when := randomValues(r)
 	for _, c := range cases {
 		loop := template.Must(template.New("loop").Funcs(funcs).Parse(c.loop))
 		fast := template.Must(template.New("fast").Funcs(funcs).Parse(c.fast))
@@ -109,16 +91,7 @@ func TestListRowsWriteWhatTheTemplatesWrote(t *testing.T) {
 			if len(d.Establishments) > 0 && r.IntN(2) == 0 {
 				d.Selected = d.Establishments[r.IntN(len(d.Establishments))].ID
 			}
-			var want, got strings.Builder
-			if err := loop.Execute(&want, d); err != nil {
-				t.Fatal(err)
-			}
-			if err := fast.Execute(&got, d); err != nil {
-				t.Fatal(err)
-			}
-			if got.String() != want.String() {
-				t.Fatalf("%s, case %d:\n got %q\nwant %q", c.name, i, got.String(), want.String())
-			}
+			sameOutput(t, c.name, i, loop, fast, d)
 		}
 	}
 }

@@ -64,22 +64,9 @@ func (l *Localizer) ReferralRows(rows []models.ReferralRow) template.HTML {
 		b.WriteString(strconv.FormatUint(uint64(r.ID), 10))
 		b.WriteString("\">")
 		escapeHTML(&b, r.PartnerName)
-		b.WriteString("</a></th>\n<td>")
-		escapeHTML(&b, l.T("referral.reason."+string(r.Reason)))
-		b.WriteString("</td>\n<td>")
-		escapeHTML(&b, l.T("referral.status."+string(r.Status)))
-		if r.Overdue {
-			b.WriteString(" <span class=\"badge badge-off\">")
-			escapeHTML(&b, l.T("referral.overdue"))
-			b.WriteString("</span>")
-		}
-		b.WriteString("</td>\n<td>")
-		if r.SentAt != nil {
-			escapeHTML(&b, r.SentAt.In(paris).Format("02/01/2006"))
-		} else {
-			b.WriteString("—")
-		}
-		b.WriteString("</td>\n</tr>")
+		b.WriteString("</a></th>\n")
+		l.referralCells(&b, r)
+		b.WriteString("\n</tr>")
 	}
 	return template.HTML(b.String())
 }
@@ -202,6 +189,30 @@ func (l *Localizer) StatusHistoryItems(rows []models.StatusChangeRow) template.H
 		b.WriteString("</li>\n")
 	}
 	return template.HTML(b.String())
+}
+
+// referralCells writes a referral's reason, status (and the overdue badge) and sending day:
+//
+//	<td>{{$.T (printf "referral.reason.%s" .Reason)}}</td>
+//	<td>{{$.T (printf "referral.status.%s" .Status)}}{{if .Overdue}} <span class="badge badge-off">{{$.T "referral.overdue"}}</span>{{end}}</td>
+//	<td>{{with .SentAt}}{{date .}}{{else}}—{{end}}</td>
+func (l *Localizer) referralCells(b *strings.Builder, r models.ReferralRow) {
+	b.WriteString("<td>")
+	escapeHTML(b, l.T("referral.reason."+string(r.Reason)))
+	b.WriteString("</td>\n<td>")
+	escapeHTML(b, l.T("referral.status."+string(r.Status)))
+	if r.Overdue {
+		b.WriteString(" <span class=\"badge badge-off\">")
+		escapeHTML(b, l.T("referral.overdue"))
+		b.WriteString("</span>")
+	}
+	b.WriteString("</td>\n<td>")
+	if r.SentAt != nil {
+		escapeHTML(b, r.SentAt.In(paris).Format("02/01/2006"))
+	} else {
+		b.WriteString("—")
+	}
+	b.WriteString("</td>")
 }
 
 // CodeChoices are the options of a list of codes, each labelled by its message prefix+code:

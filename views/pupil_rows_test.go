@@ -76,24 +76,8 @@ func TestPupilRowsWriteWhatTheTemplatesWrote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alphabet := []string{"a", "Z", "9", " ", "é", "·", "<", ">", "&", "'", "\"", "+", "=", "`", "\x00", "\xff", "&amp;", "<b>", "\n", "/", "%s"}
 	r := rand.New(rand.NewPCG(18, 2026))
-	text := func() string {
-		var b strings.Builder
-		for range r.IntN(6) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		return b.String()
-	}
-	code := func(known ...string) string {
-		if r.IntN(3) > 0 {
-			return known[r.IntN(len(known))]
-		}
-		return text()
-	}
-	when := func() time.Time {
-		return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.Int64N(int64(7 * 365 * 24 * time.Hour))))
-	}
+	text, code, when := randomValues(r)
 	count := func() *int {
 		if r.IntN(3) == 0 {
 			return nil
@@ -166,16 +150,46 @@ func TestPupilRowsWriteWhatTheTemplatesWrote(t *testing.T) {
 			if len(d.Kinds) > 0 && r.IntN(2) == 0 {
 				d.Selected = [](string){string(d.Kinds[0]), string(d.Reasons[0]), strconv.FormatUint(uint64(d.Partners[0].ID), 10)}[r.IntN(3)]
 			}
-			var want, got strings.Builder
-			if err := loop.Execute(&want, d); err != nil {
-				t.Fatal(err)
-			}
-			if err := fast.Execute(&got, d); err != nil {
-				t.Fatal(err)
-			}
-			if got.String() != want.String() {
-				t.Fatalf("%s, case %d:\n got %q\nwant %q", c.name, i, got.String(), want.String())
-			}
+			sameOutput(t, c.name, i, loop, fast, d)
 		}
+	}
+}
+
+// randomValues returns makers, drawing from r, of texts full of what html/template escapes, of
+// codes (one of the known ones, or a random text outside the catalog) and of instants.
+func randomValues(r *rand.Rand) (text func() string, code func(known ...string) string, when func() time.Time) {
+	alphabet := []string{"a", "Z", "9", " ", "é", "·", "<", ">", "&", "'", "\"", "+", "=", "`", "\x00", "\xff", "&amp;", "<b>", "\n", "/", "%s"}
+	text = func() string {
+		var b strings.Builder
+		for range r.IntN(6) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	code = func(known ...string) string {
+		if r.IntN(3) > 0 {
+			return known[r.IntN(len(known))]
+		}
+		return text()
+	}
+	when = func() time.Time {
+		return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.Int64N(int64(7 * 365 * 24 * time.Hour))))
+	}
+	return text, code, when
+}
+
+// sameOutput fails the test when the fast template does not write, byte for byte, what the
+// former loop wrote for data.
+func sameOutput(t *testing.T, name string, i int, loop, fast *template.Template, data any) {
+	t.Helper()
+	var want, got strings.Builder
+	if err := loop.Execute(&want, data); err != nil {
+		t.Fatal(err)
+	}
+	if err := fast.Execute(&got, data); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Fatalf("%s, case %d:\n got %q\nwant %q", name, i, got.String(), want.String())
 	}
 }
