@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -39,6 +40,11 @@ type Config struct {
 	TrustedProxies []string
 	// MaxDBConns bounds the PostgreSQL pool.
 	MaxDBConns int
+	// MaxInFlight is how many requests work at once (the others wait their turn): 0 for the
+	// default, four per core; negative for no bound. InFlightWait is how long a request waits
+	// for its turn before a 503 (DefaultInFlightWait when zero).
+	MaxInFlight  int
+	InFlightWait time.Duration
 	// Logger receives the structured logs; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now. Tests pass a fixed one.
@@ -268,6 +274,12 @@ func (a *App) router(extractor echo.IPExtractor, secrets models.LoginSecrets) *e
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}))
 	e.Use(requestLogger(a.Log))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: true, DisablePrintStack: true}))
+	if n := a.Config.MaxInFlight; n >= 0 {
+		if n == 0 {
+			n = defaultMaxInFlight()
+		}
+		e.Use(limitInFlight(n, cmp.Or(a.Config.InFlightWait, DefaultInFlightWait)))
+	}
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",

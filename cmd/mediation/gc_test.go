@@ -47,6 +47,22 @@ func TestDatabaseConnectionsFromTheEnvironment(t *testing.T) {
 	}
 }
 
+// MEDIATION_MAX_INFLIGHT bounds the requests at work (0: no bound, said -1 to the application;
+// unset: the application's default); anything but a number from 0 to 10000 is refused.
+func TestInFlightBoundFromTheEnvironment(t *testing.T) {
+	for v, want := range map[string]int{"": 0, "0": -1, "6": 6, "10000": 10000} {
+		cfg, err := config(env{getenv: func(k string) string { return map[string]string{"MEDIATION_MAX_INFLIGHT": v}[k] }}, "", "")
+		if err != nil || cfg.MaxInFlight != want {
+			t.Errorf("MEDIATION_MAX_INFLIGHT=%q: %d, %v; want %d", v, cfg.MaxInFlight, err, want)
+		}
+	}
+	for _, v := range []string{"-1", "10001", "huit"} {
+		if _, err := config(env{getenv: func(k string) string { return map[string]string{"MEDIATION_MAX_INFLIGHT": v}[k] }}, "", ""); err == nil {
+			t.Errorf("MEDIATION_MAX_INFLIGHT=%q accepted", v)
+		}
+	}
+}
+
 // MEDIATION_SMTP_URL, MEDIATION_MAIL_FROM and MEDIATION_PUBLIC_URL reach the configuration; a
 // URL that would send unencrypted to another host, or SMTP without the public address for the
 // links, is refused before anything starts.

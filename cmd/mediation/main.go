@@ -275,6 +275,16 @@ func config(e env, database, addr string) (app.Config, error) {
 		}
 		cfg.MaxDBConns = n
 	}
+	if v := e.getenv("MEDIATION_MAX_INFLIGHT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 10000 {
+			return cfg, fmt.Errorf("MEDIATION_MAX_INFLIGHT « %s » invalide : un nombre de 1 à 10000, ou 0 pour aucune limite", v)
+		}
+		cfg.MaxInFlight = n
+		if n == 0 {
+			cfg.MaxInFlight = -1
+		}
+	}
 	cfg.Mail = app.MailConfig{URL: e.getenv("MEDIATION_SMTP_URL"), From: e.getenv("MEDIATION_MAIL_FROM"),
 		PublicURL: e.getenv("MEDIATION_PUBLIC_URL")}
 	if _, err := app.NewMailer(cfg.Mail.URL); err != nil {
