@@ -121,7 +121,9 @@ func (s *Snapshots) EstablishmentSummary(ctx context.Context, sc models.Scope, u
 	}
 	v, err, _ := s.flight.Do(fmt.Sprintf("summary %v %d", k, stamp), func() (any, error) {
 		s.summariesComputed.Add(1)
-		sum, err := LoadEstablishmentSummary(ctx, s.DB, sc, uai, y, now, withPupils)
+		// Other requests may be waiting for this computation: the client of the one that
+		// started it leaving must not fail theirs (it takes what one computation takes).
+		sum, err := LoadEstablishmentSummary(context.WithoutCancel(ctx), s.DB, sc, uai, y, now, withPupils)
 		if err != nil && !errors.Is(err, ErrNoData) {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -258,6 +259,34 @@ func TestSummaryCacheComputesOnce(t *testing.T) {
 		}
 		if n := snaps.SummariesKept(); n != reports.DefaultSummaryEntries {
 			t.Errorf("%d summaries kept, want %d", n, reports.DefaultSummaryEntries)
+		}
+	})
+}
+
+// TestSummaryComputationOutlivesItsFirstClient: the request that starts a computation may
+// have others waiting for it; its client leaving (its context cancelled once the stamp is
+// read) does not fail the computation, nor the summary it gives.
+func TestSummaryComputationOutlivesItsFirstClient(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newReportWorld(t, db)
+		snaps := reports.NewSnapshots(db, func() time.Time { return w.now }, 0, slog.New(slog.DiscardHandler))
+		want, err := reports.LoadEstablishmentSummary(w.ctx, db, w.scope1, w.e1.UAI, year2526, w.now, true)
+		must(t, err)
+		ctx, cancel := context.WithCancel(w.ctx)
+		defer cancel()
+		queries := 0
+		must(t, db.Callback().Query().After("gorm:query").Register("test:client_leaves", func(*gorm.DB) {
+			if queries++; queries == 1 {
+				cancel() // the first query is the stamp's: the client leaves just after it
+			}
+		}))
+		got, err := snaps.EstablishmentSummary(ctx, w.scope1, w.e1.UAI, year2526, w.now, true)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("a summary whose first client left: %v (same as computed: %v)", err, reflect.DeepEqual(got, want))
+		}
+		if queries < 2 {
+			t.Fatalf("%d queries: the computation did not run after the client left", queries)
 		}
 	})
 }
