@@ -22,7 +22,7 @@ import (
 // It reports p95-ms and peak-MB as BenchmarkReports does, and the time of the first
 // computation (first-ms).
 func BenchmarkImpactPages(b *testing.B) {
-	s := benchSite(b)
+	s := benchSite(b, benchURL(b, "MEDIATION_BENCH_DATABASE_URL"))
 	db := s.App.DB
 	var coordinator models.User
 	must(b, db.Where("role = ? AND active", models.RoleCoordinator).Order("id").Take(&coordinator).Error)
@@ -60,7 +60,7 @@ func BenchmarkImpactPages(b *testing.B) {
 				peak = max(peak, stop())
 			}
 			b.StopTimer()
-			reportPercentiles(b, times)
+			reportPercentiles(b, "", times)
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 			b.ReportMetric(float64(first.Milliseconds()), "first-ms")
 		})

@@ -18,7 +18,7 @@ import (
 //	MEDIATION_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/mediation_metro?sslmode=disable \
 //	  go test ./app/ -run '^$' -bench Overview -benchtime 40x
 func BenchmarkOverview(b *testing.B) {
-	srv := benchSite(b)
+	srv := benchSite(b, benchURL(b, "MEDIATION_BENCH_DATABASE_URL"))
 	a := srv.App
 	var coordinator models.User
 	must(b, a.DB.Where("role = ? AND active", models.RoleCoordinator).Order("id").Take(&coordinator).Error)
@@ -33,7 +33,7 @@ func BenchmarkOverview(b *testing.B) {
 				}
 				times = append(times, time.Since(start))
 			}
-			reportPercentiles(b, times)
+			reportPercentiles(b, "", times)
 		})
 	}
 	for _, clients := range []int{1, 16} {
@@ -70,7 +70,7 @@ func BenchmarkOverview(b *testing.B) {
 			close(next)
 			wg.Wait()
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
-			reportPercentiles(b, times)
+			reportPercentiles(b, "", times)
 		})
 	}
 }

@@ -286,16 +286,51 @@ type casePages struct {
 // most followed file of the mediator's scope, the organisation's latest referral, the
 // establishment's dashboard.
 func busiestPages(tb testing.TB, db *gorm.DB) casePages {
+	return casePagesOf(tb, db, nil)
+}
+
+// caseload is how much work a user has: the live files of a mediator's establishments, of a
+// head teacher's establishment, and the referrals on live files an organisation received.
+type caseload struct {
+	MediatorFiles, EstablishmentFiles, PartnerReferrals int
+}
+
+// caseloadOf measures the caseload of the users that cp chose in db.
+func caseloadOf(tb testing.TB, db *gorm.DB, cp casePages) caseload {
+	tb.Helper()
+	var c caseload
+	must(tb, db.Raw(`SELECT COUNT(*) FROM users u JOIN user_establishments ue ON ue.user_id = u.id
+		JOIN pupils p ON p.establishment_id = ue.establishment_id AND p.anonymised_at IS NULL WHERE u.email = ?`, cp.mediator).Row().Scan(&c.MediatorFiles))
+	must(tb, db.Raw(`SELECT COUNT(*) FROM users u JOIN user_establishments ue ON ue.user_id = u.id
+		JOIN pupils p ON p.establishment_id = ue.establishment_id AND p.anonymised_at IS NULL WHERE u.email = ?`, cp.headTeacher).Row().Scan(&c.EstablishmentFiles))
+	must(tb, db.Raw(`SELECT COUNT(*) FROM users u JOIN referrals r ON r.partner_organisation_id = u.partner_organisation_id
+		AND r.sent_at IS NOT NULL AND NOT r.file_anonymised WHERE u.email = ?`, cp.partner).Row().Scan(&c.PartnerReferrals))
+	return c
+}
+
+// casePagesOf is busiestPages, or, given a caseload, the pages of the users whose caseload is
+// the nearest to it: the mediator, the establishment's head teacher and the organisation's agent
+// whose counts (see caseload) are the closest, so that two scales compare users with the same
+// work.
+func casePagesOf(tb testing.TB, db *gorm.DB, load *caseload) casePages {
 	tb.Helper()
 	var cp casePages
 	var med struct {
 		UserID uint
 		Email  string
 	}
+	// Without a caseload to match, the largest count comes first.
+	order := func(target func(caseload) int) string {
+		if load == nil {
+			return "COUNT(*) DESC"
+		}
+		return fmt.Sprintf("ABS(COUNT(*) - %d)", target(*load))
+	}
 	must(tb, db.Raw(`SELECT ue.user_id, u.email FROM user_establishments ue
 		JOIN users u ON u.id = ue.user_id AND u.role = 'mediator' AND u.active
-		JOIN pupils p ON p.establishment_id = ue.establishment_id
-		GROUP BY ue.user_id, u.email ORDER BY COUNT(*) DESC, ue.user_id LIMIT 1`).Scan(&med).Error)
+		JOIN pupils p ON p.establishment_id = ue.establishment_id AND (? OR p.anonymised_at IS NULL)
+		GROUP BY ue.user_id, u.email ORDER BY `+order(func(c caseload) int { return c.MediatorFiles })+`, ue.user_id LIMIT 1`,
+		load == nil).Scan(&med).Error)
 	var pupil uint
 	must(tb, db.Raw(`SELECT p.id FROM pupils p JOIN user_establishments ue ON ue.establishment_id = p.establishment_id AND ue.user_id = ?
 		JOIN follow_ups f ON f.pupil_id = p.id WHERE p.anonymised_at IS NULL
@@ -304,16 +339,20 @@ func busiestPages(tb testing.TB, db *gorm.DB) casePages {
 		ID  uint
 		UAI string
 	}
-	must(tb, db.Raw(`SELECT e.id, e.uai FROM establishments e JOIN pupils p ON p.establishment_id = e.id
-		GROUP BY e.id, e.uai ORDER BY COUNT(*) DESC, e.id LIMIT 1`).Scan(&est).Error)
+	must(tb, db.Raw(`SELECT e.id, e.uai FROM establishments e JOIN pupils p ON p.establishment_id = e.id AND (? OR p.anonymised_at IS NULL)
+		WHERE EXISTS (SELECT 1 FROM user_establishments ue JOIN users u ON u.id = ue.user_id AND u.role = 'head_teacher' AND u.active
+			WHERE ue.establishment_id = e.id)
+		GROUP BY e.id, e.uai ORDER BY `+order(func(c caseload) int { return c.EstablishmentFiles })+`, e.id LIMIT 1`, load == nil).Scan(&est).Error)
 	must(tb, db.Raw(`SELECT u.email FROM users u JOIN user_establishments ue ON ue.user_id = u.id
 		WHERE u.role = 'head_teacher' AND u.active AND ue.establishment_id = ? ORDER BY u.id LIMIT 1`, est.ID).Scan(&cp.headTeacher).Error)
 	var headPupil uint
 	must(tb, db.Raw(`SELECT p.id FROM pupils p JOIN follow_ups f ON f.pupil_id = p.id
 		WHERE p.establishment_id = ? AND p.anonymised_at IS NULL GROUP BY p.id ORDER BY COUNT(*) DESC, p.id LIMIT 1`, est.ID).Scan(&headPupil).Error)
 	var org uint
-	must(tb, db.Raw(`SELECT partner_organisation_id FROM referrals WHERE sent_at IS NOT NULL
-		GROUP BY partner_organisation_id ORDER BY COUNT(*) DESC, partner_organisation_id LIMIT 1`).Scan(&org).Error)
+	must(tb, db.Raw(`SELECT partner_organisation_id FROM referrals WHERE sent_at IS NOT NULL AND (? OR NOT file_anonymised)
+		AND partner_organisation_id IN (SELECT partner_organisation_id FROM users WHERE role = 'partner' AND active)
+		GROUP BY partner_organisation_id ORDER BY `+order(func(c caseload) int { return c.PartnerReferrals })+`, partner_organisation_id LIMIT 1`,
+		load == nil).Scan(&org).Error)
 	must(tb, db.Raw(`SELECT email FROM users WHERE role = 'partner' AND active AND partner_organisation_id = ? ORDER BY id LIMIT 1`, org).
 		Scan(&cp.partner).Error)
 	var referral uint

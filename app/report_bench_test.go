@@ -24,7 +24,7 @@ import (
 // It reports the 95th percentile (p95-ms) and, for the PDFs, the peak heap in use during a
 // request above the heap before it (peak-MB), sampled every 5 ms.
 func BenchmarkReports(b *testing.B) {
-	s := benchSite(b)
+	s := benchSite(b, benchURL(b, "MEDIATION_BENCH_DATABASE_URL"))
 	db := s.App.DB
 
 	// The busiest establishment, its head teacher, a coordinator, the busiest partner.
@@ -85,7 +85,7 @@ func BenchmarkReports(b *testing.B) {
 				peak = max(peak, stop())
 			}
 			b.StopTimer()
-			reportPercentiles(b, times)
+			reportPercentiles(b, "", times)
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 		})
 	}
