@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -327,6 +328,55 @@ func TestFollowUpRules(t *testing.T) {
 		dbtest.Must(t, db.Model(&models.NextAction{}).Count(&n).Error)
 		if n != 0 {
 			t.Errorf("the deleted follow-up's action survives")
+		}
+	})
+}
+
+// The worklist's actions are those the mediator owns, and those no account owns on the files
+// they are referent of, whoever else works in the establishment.
+func TestWorklistActionsFollowTheirOwner(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		today := calendar.Today(w.now)
+		colleague, err := models.SaveAccount(w.ctx, db, 0, models.Account{Email: "a2@x.fr", DisplayName: "Médiateur A2", Role: models.RoleMediator,
+			EstablishmentIDs: []uint{w.a.ID}, Active: true}, "h", false)
+		must(t, err)
+		mine := w.pupil(t, true) // referent medA
+		theirs, err := models.CreatePupil(w.ctx, db, w.scopeA, w.actorA, w.now, models.PupilInput{
+			EstablishmentID: w.a.ID, LastName: "Autre", FirstName: "Prénom", BirthDate: time.Date(2013, 4, 2, 0, 0, 0, 0, time.UTC),
+			ClassLevel: models.Level4e, ReferentID: &colleague.ID,
+		}, nil)
+		must(t, err)
+		// An action without an account for owner is someone else's (« la famille »).
+		action := func(p models.Pupil, what string, owner *uint, due int) {
+			in := models.ActionInput{Description: what, DueOn: today.AddDate(0, 0, due), OwnerUserID: owner}
+			if owner == nil {
+				in.OwnerLabel = "la famille"
+			}
+			w.followUp(t, p, 1, in)
+		}
+		action(mine, "sans responsable, mon dossier", nil, 0)
+		action(mine, "à A2, mon dossier", &colleague.ID, 1)
+		action(theirs, "à moi, dossier de A2", &w.medA.ID, 2)
+		action(theirs, "sans responsable, dossier de A2", nil, 3)
+		action(mine, "à moi, dans un mois", &w.medA.ID, 30)
+		for _, c := range []struct {
+			user models.User
+			want []string
+		}{
+			{w.medA, []string{"sans responsable, mon dossier", "à moi, dossier de A2"}},
+			{colleague, []string{"à A2, mon dossier", "sans responsable, dossier de A2"}},
+		} {
+			wl, err := models.LoadWorklist(w.ctx, db, models.ScopeOf(c.user), c.user.ID, w.now, 4)
+			must(t, err)
+			var got []string
+			for _, a := range wl.Actions {
+				got = append(got, a.Description)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s's actions: %q, want %q", c.user.Email, got, c.want)
+			}
 		}
 	})
 }

@@ -74,13 +74,19 @@ func LoadWorklist(ctx context.Context, db *gorm.DB, s Scope, userID uint, now ti
 		return s.Pupils(q).Where("pupils.anonymised_at IS NULL").
 			Where("(pupils.referent_mediator_id = ? OR pupils.referent_mediator_id IS NULL)", userID)
 	}
+	horizon := w.Today.AddDate(0, 0, ActionHorizonDays)
 	err := s.Pupils(db.Table("next_actions")).
 		Select("next_actions.*, users.display_name AS owner_name, pupils.last_name AS pupil_last_name, pupils.first_name AS pupil_first_name").
 		Joins("JOIN pupils ON pupils.id = next_actions.pupil_id").
 		Joins("LEFT JOIN users ON users.id = next_actions.owner_user_id").
-		Where("pupils.anonymised_at IS NULL AND pupils.status <> ? AND next_actions.done_at IS NULL AND next_actions.due_on <= ?",
-			StatusClosed, w.Today.AddDate(0, 0, ActionHorizonDays)).
-		Where("(next_actions.owner_user_id = ? OR (next_actions.owner_user_id IS NULL AND pupils.referent_mediator_id = ?))", userID, userID).
+		Where("pupils.anonymised_at IS NULL AND pupils.status <> ?", StatusClosed).
+		// The user's actions, and those nobody owns on the files they are referent of, each
+		// found through its own index: a single condition with OR read every open action
+		// without owner of the metropolis (817 at metro scale, for 8 kept).
+		Where("next_actions.id IN (SELECT na.id FROM next_actions na WHERE na.owner_user_id = ? AND na.done_at IS NULL AND na.due_on <= ? "+
+			"UNION ALL SELECT na.id FROM pupils p JOIN next_actions na ON na.pupil_id = p.id AND na.done_at IS NULL "+
+			"WHERE p.referent_mediator_id = ? AND na.owner_user_id IS NULL AND na.due_on <= ?)",
+			userID, horizon, userID, horizon).
 		Order("next_actions.due_on, next_actions.id").Scan(&w.Actions).Error
 	if err != nil {
 		return w, fmt.Errorf("models: worklist actions: %w", err)
