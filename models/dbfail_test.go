@@ -159,3 +159,48 @@ func TestIsUnavailableAndRedactedError(t *testing.T) {
 		t.Errorf("redacted %q", got)
 	}
 }
+
+// The dialects write no value into a statement's text (gorm's Scan asks for it on every read),
+// and keep what the drivers do besides: a nested transaction's savepoint, the translation of
+// a duplicate key.
+func TestDialectsExplainWithoutValues(t *testing.T) {
+	t.Parallel()
+	dbtest.EachMigrated(t, func(t *testing.T, db *gorm.DB) {
+		const secret = "Dupont-Secret"
+		stmt := "SELECT id FROM pupils WHERE last_name = ?"
+		if db.Dialector.Name() == models.DialectPostgres {
+			stmt = "SELECT id FROM pupils WHERE last_name = $1"
+		}
+		if got := db.Dialector.Explain(stmt, secret); strings.Contains(got, secret) {
+			t.Errorf("Explain wrote the value: %q", got)
+		}
+		est := models.Establishment{UAI: "0750001A", Name: "Collège", Type: models.TypeCollege, Sector: models.SectorPublic,
+			Commune: "Lille", PostalCode: "59000", PriorityEducation: models.PriorityNone, Active: true}
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Create(&est).Error; err != nil {
+				return err
+			}
+			inner := tx.Transaction(func(tx *gorm.DB) error {
+				if err := tx.Model(&est).Update("name", "Renommé").Error; err != nil {
+					return err
+				}
+				return errors.New("undone")
+			})
+			if inner == nil {
+				return errors.New("the inner transaction did not fail")
+			}
+			return nil
+		})
+		must(t, err)
+		var name string
+		must(t, db.Model(&models.Establishment{}).Where("id = ?", est.ID).Pluck("name", &name).Error)
+		if name != "Collège" {
+			t.Errorf("after the savepoint's rollback the name is %q", name)
+		}
+		dup := est
+		dup.ID = 0
+		if err := db.Create(&dup).Error; !errors.Is(err, gorm.ErrDuplicatedKey) {
+			t.Errorf("duplicate UAI: %v, want gorm.ErrDuplicatedKey", err)
+		}
+	})
+}
