@@ -677,43 +677,64 @@ func (w *fileWriter) referrals() {
 	w.raw("\n</section>\n")
 }
 
-// referralFields writes the draft referral's fields as the partial "referral-draft-fields" did.
+// referralFields writes the fields of the file page's new referral.
 func (w *fileWriter) referralFields() {
 	p := w.p
 	const form = "referral"
-	msg := w.fieldError(form, "partner_organisation_id")
+	d := referralDraft{ReferralForm: p.ReferralForm, Partner: p.Value(form, "partner_organisation_id", ""),
+		Reason: p.Value(form, "reason", ""), Request: p.Value(form, "request", "")}
+	if p.Form == form {
+		d.Errors = p.Errors
+	}
+	w.draftFields(p.Localizer, d)
+}
+
+// referralDraft is what the fields of a draft referral show: the choices, the values, and the
+// messages of their form when it is the one that came back (nil otherwise).
+type referralDraft struct {
+	ReferralForm
+	Partner, Reason, Request string
+	Errors                   map[string]string
+}
+
+// draftFields writes a draft referral's fields (its partner, reason and request) in the
+// language of l, on the file page's new referral and the referral page's draft (ReferralPage.
+// DraftFields), as the partial "referral-draft-fields" wrote them. It reads nothing of w.p:
+// the referral page's writer has no file.
+func (w *fileWriter) draftFields(l *views.Localizer, d referralDraft) {
+	msg := d.Errors["partner_organisation_id"]
 	w.raw("\n<div class=\"field\">\n<label for=\"referral-partner\">")
-	w.t("referral.partner")
+	w.text(l.T("referral.partner"))
 	w.raw("</label>\n<select id=\"referral-partner\" name=\"partner_organisation_id\"")
 	w.invalid(msg, "referral-partner")
 	w.raw(">\n<option value=\"\">")
-	w.t("referral.choose")
+	w.text(l.T("referral.choose"))
 	w.raw("</option>\n")
-	w.raw(string(views.Options(views.PartnerChoices(p.ReferralForm.Partners), p.Value(form, "partner_organisation_id", ""))))
+	w.raw(string(views.Options(views.PartnerChoices(d.Partners), d.Partner)))
 	w.raw("</select>\n")
 	w.message(msg, "referral-partner")
-	msg = w.fieldError(form, "reason")
+	msg = d.Errors["reason"]
 	w.raw("\n</div>\n<div class=\"field\">\n<label for=\"referral-reason\">")
-	w.t("referral.reason")
+	w.text(l.T("referral.reason"))
 	w.raw("</label>\n<select id=\"referral-reason\" name=\"reason\"")
 	w.invalid(msg, "referral-reason")
 	w.raw(">\n<option value=\"\">")
-	w.t("referral.choose")
+	w.text(l.T("referral.choose"))
 	w.raw("</option>\n")
-	w.raw(string(views.Options(p.ReasonChoices(p.ReferralForm.Reasons), p.Value(form, "reason", ""))))
+	w.raw(string(views.Options(l.ReasonChoices(d.Reasons), d.Reason)))
 	w.raw("</select>\n")
 	w.message(msg, "referral-reason")
-	msg = w.fieldError(form, "request")
+	msg = d.Errors["request"]
 	w.raw("\n</div>\n<div class=\"field\">\n<label for=\"referral-request\">")
-	w.t("referral.request")
+	w.text(l.T("referral.request"))
 	w.raw("</label>\n<textarea id=\"referral-request\" name=\"request\" rows=\"5\" aria-describedby=\"referral-request-hint")
 	if msg != "" {
 		w.raw(" referral-request-error\" aria-invalid=\"true")
 	}
 	w.raw("\">")
-	w.text(p.Value(form, "request", ""))
+	w.text(d.Request)
 	w.raw("</textarea>\n<p class=\"field-hint\" id=\"referral-request-hint\">")
-	w.t("referral.request_hint")
+	w.text(l.T("referral.request_hint"))
 	w.raw("</p>\n")
 	w.message(msg, "referral-request")
 	w.raw("\n</div>\n")

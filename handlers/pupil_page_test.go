@@ -375,7 +375,7 @@ func TestPupilPageWritesWhatTheTemplateWrote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := views.ParsePage(formerPupilPage + string(current))
+	tmpl, err := views.ParsePage(formerPupilPage + formerReferralDraftFields + string(current))
 	if err != nil {
 		t.Fatal(err)
 	}

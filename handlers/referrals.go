@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -151,6 +152,21 @@ func (p ReferralPage) Error(form, name string) string {
 		return p.Errors[name]
 	}
 	return ""
+}
+
+// DraftFields are the draft's partner, reason and request as its form shows them: with what was
+// typed and the messages when the draft form came back, else the draft's own values.
+func (p ReferralPage) DraftFields() template.HTML {
+	const form = "draft"
+	d := referralDraft{ReferralForm: ReferralForm{Partners: p.Partners, Reasons: p.Reasons},
+		Partner: p.Value(form, "partner_organisation_id", fmt.Sprint(p.Detail.PartnerOrganisationID)),
+		Reason:  p.Value(form, "reason", fmt.Sprint(p.Detail.Reason)), Request: p.Value(form, "request", p.Detail.Request)}
+	if p.Form == form {
+		d.Errors = p.Errors
+	}
+	var w fileWriter
+	w.draftFields(p.Localizer, d)
+	return template.HTML(w.String())
 }
 
 // Referral shows one referral of the scope; the view of the pupil's data is in the audit log.
