@@ -11,9 +11,10 @@ import (
 )
 
 // The file page is written here in Go, the meeting form's fields included (meeting_fields.go,
-// which the meeting page shares), rather than by pupil.html and its partials: each {{.T "key"}}, {{.Value …}}, {{eq .Form …}} or {{with .Errors.x}} of the
-// template was a call through reflection and the escaper, a few hundred a page, and rendering
-// was half of the page's CPU. The writers write byte for byte what the template wrote, escaped
+// which the meeting page shares), rather than by pupil.html and its partials: each
+// {{.T "key"}}, {{.Value …}}, {{eq .Form …}} or {{with .Errors.x}} of the template was a call
+// through reflection and the escaper, a few hundred a page, and rendering was half of the
+// page's CPU. The writers write byte for byte what the template wrote, escaped
 // as html/template escapes text and attribute values (views.WriteText) and URLs
 // (views.WriteURL, views.WriteURLPart); TestPupilPageWritesWhatTheTemplateWrote runs the
 // former template text against them, TestMeetingFieldsWriteWhatThePartialWrote the former
