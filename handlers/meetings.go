@@ -24,7 +24,7 @@ const meetingFormRows = 6
 
 // MeetingForm is the form that schedules or edits a meeting: what is typed (or the defaults),
 // the messages beside the fields, and the choices. The schedule form on the pupil file and the
-// edit form on the meeting page share it (template "meeting-fields").
+// edit form on the meeting page share it (its fields: MeetingForm.Fields).
 type MeetingForm struct {
 	Action string
 	// Prefix keeps the ids of the form's fields unique on its page.

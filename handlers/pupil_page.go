@@ -10,14 +10,15 @@ import (
 	"mediation/views"
 )
 
-// The file page is written here in Go, in two calls around the meeting form's fields (the
-// partial "meeting-fields", which the meeting page shares), rather than by pupil.html and its
-// partials: each {{.T "key"}}, {{.Value …}}, {{eq .Form …}} or {{with .Errors.x}} of the
-// template was a call through reflection and the escaper, a few hundred a page, and rendering
-// was half of the page's CPU. The writers write byte for byte what the template wrote, escaped
+// The file page is written here in Go, the meeting form's fields included (meeting_fields.go,
+// which the meeting page shares), rather than by pupil.html and its partials: each
+// {{.T "key"}}, {{.Value …}}, {{eq .Form …}} or {{with .Errors.x}} of the template was a call
+// through reflection and the escaper, a few hundred a page, and rendering was half of the
+// page's CPU. The writers write byte for byte what the template wrote, escaped
 // as html/template escapes text and attribute values (views.WriteText) and URLs
 // (views.WriteURL, views.WriteURLPart); TestPupilPageWritesWhatTheTemplateWrote runs the
-// former template text against them.
+// former template text against them, TestMeetingFieldsWriteWhatThePartialWrote the former
+// partial "meeting-fields".
 
 // fileWriter writes the parts of a file page.
 type fileWriter struct {
@@ -64,20 +65,10 @@ func (w *fileWriter) fieldError(form, field string) string {
 }
 
 // invalid writes the attributes of a field whose message msg is shown under id-error.
-func (w *fileWriter) invalid(msg, id string) {
-	if msg != "" {
-		w.raw(" aria-invalid=\"true\" aria-describedby=\"" + id + "-error\"")
-	}
-}
+func (w *fileWriter) invalid(msg, id string) { writeInvalid(&w.Builder, msg, id) }
 
 // message writes the message msg of a field under the id id-error.
-func (w *fileWriter) message(msg, id string) {
-	if msg != "" {
-		w.raw("<p class=\"field-error\" id=\"" + id + "-error\">")
-		w.text(msg)
-		w.raw("</p>")
-	}
-}
+func (w *fileWriter) message(msg, id string) { writeFieldError(&w.Builder, msg, id) }
 
 // input writes a field's label (the message label), its input (attrs, escaped already, before
 // its value; required after it when asked) and its message msg.
@@ -216,11 +207,13 @@ func (w *fileWriter) owner(a models.ActionRow) {
 	}
 }
 
-// FileTop writes the file page down to the meeting form's fields: the header, the menu, the
-// risk card, the next actions, the follow-up form, the follow-ups and the meetings.
-func (p *PupilPage) FileTop() (template.HTML, error) {
+// Content writes the file page: the header, the menu, the risk card, the next actions, the
+// follow-up form, the follow-ups, the meetings and their form, the case reviews, the
+// referrals, the conflicts, the letters, the indicators, the status, the identity and the
+// accesses.
+func (p *PupilPage) Content() (template.HTML, error) {
 	w := &fileWriter{p: p}
-	w.Grow(32 << 10)
+	w.Grow(64 << 10)
 	w.head()
 	w.risk()
 	w.actions()
@@ -229,19 +222,6 @@ func (p *PupilPage) FileTop() (template.HTML, error) {
 	}
 	w.followUps()
 	w.meetings()
-	return template.HTML(w.String()), w.err
-}
-
-// FileBottom writes the rest of the file page, from the end of the meeting form.
-func (p *PupilPage) FileBottom() (template.HTML, error) {
-	w := &fileWriter{p: p}
-	w.Grow(32 << 10)
-	if p.MeetingForm != nil {
-		w.raw("\n<button type=\"submit\" class=\"button\">")
-		w.t("meeting.schedule_submit")
-		w.raw("</button>\n</form>\n</details>\n")
-	}
-	w.raw("\n</section>\n\n")
 	w.reviews()
 	w.raw("\n")
 	w.referrals()
@@ -582,7 +562,7 @@ func (w *fileWriter) pagination(pg Pagination) {
 	w.raw("\n</nav>")
 }
 
-// meetings writes the meetings' section down to the fields of the meeting form, if any.
+// meetings writes the meetings' section, with the meeting form if any.
 func (w *fileWriter) meetings() {
 	p := w.p
 	title := p.T("meeting.of_pupil", "Count", len(p.Meetings))
@@ -591,10 +571,14 @@ func (w *fileWriter) meetings() {
 	w.table("meetings-title", title, []string{"meeting.date_time", "meeting.purpose", "meeting.status"}, len(p.Meetings),
 		p.MeetingRows(p.Meetings), "meeting.none_for_pupil")
 	w.raw("\n")
-	f := p.MeetingForm
-	if f == nil {
-		return
+	if p.MeetingForm != nil {
+		w.meetingForm(p.MeetingForm)
 	}
+	w.raw("\n</section>\n\n")
+}
+
+// meetingForm writes the form that schedules a meeting.
+func (w *fileWriter) meetingForm(f *MeetingForm) {
 	w.raw("\n<details class=\"card\" id=\"meeting-form\"")
 	if f.Failed {
 		w.raw(" open")
@@ -609,6 +593,10 @@ func (w *fileWriter) meetings() {
 	w.url(f.Action)
 	w.raw("#meeting-form\" novalidate>\n")
 	w.hidden(true)
+	f.writeFields(&w.Builder, w.p.Localizer)
+	w.raw("\n<button type=\"submit\" class=\"button\">")
+	w.t("meeting.schedule_submit")
+	w.raw("</button>\n</form>\n</details>\n")
 }
 
 func (w *fileWriter) reviews() {

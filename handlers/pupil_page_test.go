@@ -16,7 +16,8 @@ import (
 )
 
 // formerPupilPage is the file page's template as it stood before it was written in Go
-// (pupil.html, renamed "former", and the partials only it called).
+// (pupil.html, renamed "former", and the partials only it called; with formerMeetingFields,
+// the partial it shared with the meeting page).
 const formerPupilPage = `{{define "former"}}
 {{$p := .File.Pupil}}
 <p class="muted"><a href="/pupils">{{.T "pupils.back"}}</a></p>
@@ -375,7 +376,7 @@ func TestPupilPageWritesWhatTheTemplateWrote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := views.ParsePage(formerPupilPage + formerReferralDraftFields + string(current))
+	tmpl, err := views.ParsePage(formerPupilPage + formerReferralDraftFields + formerMeetingFields + string(current))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,6 +402,7 @@ func TestPupilPageWritesWhatTheTemplateWrote(t *testing.T) {
 		"month", "incidents", "term_average", "status", "exit_reason", "comment", "scheduled_at", "partner_organisation_id",
 		"reason", "request", "name", "phone", "home_language", "restricted", "action_owner_label", "version", "interpreter_needed", "x"}
 	anchors := []string{"", "followup-form", "meeting-form", "referral-form", "indicators", "status", "identity", "other"}
+	meetingForm := randomMeetingForms(r)
 	for i := range 3000 {
 		p := PupilPage{Page: views.Page{Localizer: v.Localizer([]string{"fr", "en"}[i%2]), CSRFToken: text(),
 			User: &views.CurrentUser{ID: uint(r.IntN(100))}}}
@@ -475,7 +477,8 @@ func TestPupilPageWritesWhatTheTemplateWrote(t *testing.T) {
 		p.OlderAccesses = r.IntN(3)
 		p.FollowUpPages = Pagination{Number: r.IntN(5), Count: r.IntN(5), Prev: code("", "/pupils/3?page=1#followups"), Next: code("", "/pupils/3?page=3#followups")}
 		if r.IntN(2) == 0 {
-			p.MeetingForm = &MeetingForm{Action: code("/pupils/3/meetings", "javascript:x"), Failed: r.IntN(2) == 0, Purpose: text()}
+			p.MeetingForm = meetingForm()
+			p.MeetingForm.Action = code("/pupils/3/meetings", "javascript:x")
 		}
 		p.Form = forms[r.IntN(len(forms))]
 		p.Values, p.Errors = map[string]string{}, map[string]string{}

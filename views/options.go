@@ -23,18 +23,24 @@ type Choice struct{ Value, Label string }
 // per option.
 func Options(choices []Choice, selected string) template.HTML {
 	var b strings.Builder
+	WriteOptions(&b, choices, selected)
+	return template.HTML(b.String())
+}
+
+// WriteOptions writes to b what Options returns, for the writers that build a page in one
+// buffer.
+func WriteOptions(b *strings.Builder, choices []Choice, selected string) {
 	for _, c := range choices {
 		b.WriteString(`<option value="`)
-		escapeHTML(&b, c.Value)
+		escapeHTML(b, c.Value)
 		b.WriteByte('"')
 		if c.Value == selected {
 			b.WriteString(" selected")
 		}
 		b.WriteByte('>')
-		escapeHTML(&b, c.Label)
+		escapeHTML(b, c.Label)
 		b.WriteString("</option>\n")
 	}
-	return template.HTML(b.String())
 }
 
 // escapeHTML writes s as html/template writes a string in text or in a quoted attribute value
