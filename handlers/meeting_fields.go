@@ -60,25 +60,16 @@ func (w *meetingFieldsWriter) when() {
 	msg := f.Errors["scheduled_at"]
 	w.raw("\n<fieldset>\n<legend>")
 	w.t("meeting.when")
-	w.raw("</legend>\n<div class=\"grid-2\">\n<div class=\"field\">\n<label for=\"" + x + "date\">")
-	w.t("meeting.date")
-	w.raw("</label>\n<input id=\"" + x + "date\" name=\"date\" type=\"date\"")
+	w.raw("</legend>\n<div class=\"grid-2\">\n")
+	var minDate strings.Builder
 	if f.MinDate != "" {
-		w.raw(" min=\"")
-		w.text(f.MinDate)
-		w.raw("\"")
+		minDate.WriteString(" min=\"")
+		views.WriteText(&minDate, f.MinDate)
+		minDate.WriteString("\"")
 	}
-	w.raw(" value=\"")
-	w.text(f.Date)
-	w.raw("\" required")
-	writeInvalid(w.b, msg, x+"scheduled_at")
-	w.raw(">\n</div>\n<div class=\"field\">\n<label for=\"" + x + "time\">")
-	w.t("meeting.time")
-	w.raw("</label>\n<input id=\"" + x + "time\" name=\"time\" type=\"time\" step=\"300\" value=\"")
-	w.text(f.Time)
-	w.raw("\" required")
-	writeInvalid(w.b, msg, x+"scheduled_at")
-	w.raw(">\n</div>\n</div>\n")
+	w.scheduledInput("date", " type=\"date\""+minDate.String(), f.Date, msg)
+	w.scheduledInput("time", " type=\"time\" step=\"300\"", f.Time, msg)
+	w.raw("</div>\n")
 	writeFieldError(w.b, msg, x+"scheduled_at")
 	w.raw("\n")
 	if f.PastAllowed {
@@ -103,6 +94,18 @@ func (w *meetingFieldsWriter) when() {
 	w.raw(">\n")
 	writeFieldError(w.b, msg, x+"duration_minutes")
 	w.raw("\n</div>\n</fieldset>\n")
+}
+
+// scheduledInput writes the required field of the day or the time (its name is its message's
+// key and its id's end), with its type and bounds, its value, and the start's error if any.
+func (w *meetingFieldsWriter) scheduledInput(name, attrs, value, msg string) {
+	w.raw("<div class=\"field\">\n<label for=\"" + w.x + name + "\">")
+	w.t("meeting." + name)
+	w.raw("</label>\n<input id=\"" + w.x + name + "\" name=\"" + name + "\"" + attrs + " value=\"")
+	w.text(value)
+	w.raw("\" required")
+	writeInvalid(w.b, msg, w.x+"scheduled_at")
+	w.raw(">\n</div>\n")
 }
 
 // hinted writes the attributes of a field described by its hint id-hint and, with a message

@@ -183,6 +183,21 @@ func sameOutput(t *testing.T, i int, old, fast *template.Template, data any) {
 }
 
 // randomText returns a maker of strings of up to most-1 pieces drawn from alphabet with r.
+// escapeProne gives random texts made of what html/template escapes in every context, and
+// codes: one of the known ones two times in three, else such a text (a code missing from the
+// catalog is shown as its message id).
+func escapeProne(r *rand.Rand) (text func() string, code func(known ...string) string) {
+	text = randomText(r, []string{"a", "Z", "9", " ", "é", "·", "<", ">", "&", "'", "\"", "+", "=", "`", "\x00", "\xff", "&amp;",
+		"<b>", "\n", "/", ":", "%", "%2f", "javascript:", "#", "?", "%s"}, 6)
+	code = func(known ...string) string {
+		if r.IntN(3) > 0 {
+			return known[r.IntN(len(known))]
+		}
+		return text()
+	}
+	return text, code
+}
+
 func randomText(r *rand.Rand, alphabet []string, most int) func() string {
 	return func() string {
 		var b strings.Builder

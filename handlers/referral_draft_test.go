@@ -69,14 +69,7 @@ func TestReferralPageWritesWhatThePartialWrote(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(5, 2026))
-	text := randomText(r, []string{"a", "Z", "9", " ", "é", "·", "<", ">", "&", "'", "\"", "+", "=", "`", "\x00", "\xff", "&amp;",
-		"<b>", "\n", "/", ":", "%", "%2f", "javascript:", "#", "?", "%s"}, 6)
-	code := func(known ...string) string {
-		if r.IntN(3) > 0 {
-			return known[r.IntN(len(known))]
-		}
-		return text()
-	}
+	text, code := escapeProne(r)
 	var reasons []string
 	for _, reason := range models.ReferralReasons {
 		reasons = append(reasons, string(reason))
