@@ -3,9 +3,9 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
-	"html/template"
 	"strconv"
 	"strings"
 	"time"
