@@ -38,9 +38,7 @@ func (w *meetingFieldsWriter) t(id string)   { w.text(w.l.T(id)) }
 
 // writeFields writes the fields to b as the partial "meeting-fields" wrote them.
 func (f *MeetingForm) writeFields(b *strings.Builder, l *views.Localizer) {
-	var x strings.Builder
-	views.WriteText(&x, f.Prefix)
-	w := &meetingFieldsWriter{b: b, l: l, f: f, x: x.String()}
+	w := &meetingFieldsWriter{b: b, l: l, f: f, x: views.EscapeText(f.Prefix)}
 	w.when()
 	w.place()
 	w.purpose()
@@ -61,13 +59,11 @@ func (w *meetingFieldsWriter) when() {
 	w.raw("\n<fieldset>\n<legend>")
 	w.t("meeting.when")
 	w.raw("</legend>\n<div class=\"grid-2\">\n")
-	var minDate strings.Builder
+	minDate := ""
 	if f.MinDate != "" {
-		minDate.WriteString(" min=\"")
-		views.WriteText(&minDate, f.MinDate)
-		minDate.WriteString("\"")
+		minDate = " min=\"" + views.EscapeText(f.MinDate) + "\""
 	}
-	w.scheduledInput("date", " type=\"date\""+minDate.String(), f.Date, msg)
+	w.scheduledInput("date", " type=\"date\""+minDate, f.Date, msg)
 	w.scheduledInput("time", " type=\"time\" step=\"300\"", f.Time, msg)
 	w.raw("</div>\n")
 	writeFieldError(w.b, msg, x+"scheduled_at")
@@ -155,11 +151,8 @@ func (w *meetingFieldsWriter) purpose() {
 func (w *meetingFieldsWriter) participants() {
 	f, x := w.f, w.x
 	choices := f.Choices(w.l)
-	var role, name, account, noAccount strings.Builder
-	views.WriteText(&role, w.l.T("meeting.participant_role"))
-	views.WriteText(&name, w.l.T("meeting.participant_name"))
-	views.WriteText(&account, w.l.T("meeting.participant_account"))
-	views.WriteText(&noAccount, w.l.T("meeting.no_account"))
+	role, name := views.EscapeText(w.l.T("meeting.participant_role")), views.EscapeText(w.l.T("meeting.participant_name"))
+	account, noAccount := views.EscapeText(w.l.T("meeting.participant_account")), views.EscapeText(w.l.T("meeting.no_account"))
 	msg := f.Errors["participants"]
 	w.raw("<fieldset")
 	if msg != "" {
@@ -177,7 +170,7 @@ func (w *meetingFieldsWriter) participants() {
 		id := x + "p" + n + "-"
 		w.raw("\n<fieldset class=\"participant\">\n<legend>")
 		w.text(w.l.T("meeting.participant_n", "N", row.Index+1))
-		w.raw("</legend>\n<div class=\"grid-2\">\n<div class=\"field\">\n<label for=\"" + id + "role\">" + role.String() + "</label>\n")
+		w.raw("</legend>\n<div class=\"grid-2\">\n<div class=\"field\">\n<label for=\"" + id + "role\">" + role + "</label>\n")
 		msg := f.RowError(row, "role")
 		w.raw("<select id=\"" + id + "role\" name=\"participant" + n + "_role\"")
 		writeInvalid(w.b, msg, id+"role")
@@ -185,7 +178,7 @@ func (w *meetingFieldsWriter) participants() {
 		views.WriteOptions(w.b, choices.Roles, row.Role)
 		w.raw("</select>\n")
 		writeFieldError(w.b, msg, id+"role")
-		w.raw("\n</div>\n<div class=\"field\">\n<label for=\"" + id + "name\">" + name.String() + "</label>\n")
+		w.raw("\n</div>\n<div class=\"field\">\n<label for=\"" + id + "name\">" + name + "</label>\n")
 		msg = f.RowError(row, "name")
 		w.raw("<input id=\"" + id + "name\" name=\"participant" + n + "_name\" type=\"text\" maxlength=\"200\" value=\"")
 		w.text(row.Name)
@@ -193,11 +186,11 @@ func (w *meetingFieldsWriter) participants() {
 		writeInvalid(w.b, msg, id+"name")
 		w.raw(">\n")
 		writeFieldError(w.b, msg, id+"name")
-		w.raw("\n</div>\n</div>\n<div class=\"field\">\n<label for=\"" + id + "user\">" + account.String() + "</label>\n")
+		w.raw("\n</div>\n</div>\n<div class=\"field\">\n<label for=\"" + id + "user\">" + account + "</label>\n")
 		msg = f.RowError(row, "user_id")
 		w.raw("<select id=\"" + id + "user\" name=\"participant" + n + "_user_id\"")
 		writeInvalid(w.b, msg, id+"user")
-		w.raw(">\n<option value=\"\">" + noAccount.String() + "</option>\n")
+		w.raw(">\n<option value=\"\">" + noAccount + "</option>\n")
 		views.WriteOptions(w.b, choices.Staff, row.UserID)
 		w.raw("</select>\n")
 		writeFieldError(w.b, msg, id+"user")

@@ -154,7 +154,7 @@ func openSQLite(ctx context.Context, d DatabaseURL, cfg *gorm.Config) (*gorm.DB,
 		return nil, Problemf(err, "database.sqlite_not_writable", "Path", d.Path, "Reason", plainPathErr(err).Error())
 	}
 	f.Close()
-	db, err := gorm.Open(sqliteDialector{sqlite.Open(d.Path + "?" + sqlitePragmas).(*sqlite.Dialector)}, cfg)
+	db, err := gorm.Open(sqliteDialector{&sqlite.Dialector{DSN: d.Path + "?" + sqlitePragmas}}, cfg)
 	if err != nil {
 		return nil, Problemf(err, "database.sqlite_open", "Path", d.Path, "Reason", err.Error())
 	}
@@ -199,7 +199,7 @@ func openPostgres(ctx context.Context, d DatabaseURL, cfg *gorm.Config, opts Ope
 	setDefault(q, "statement_timeout", fmt.Sprint(timeout.Milliseconds()))
 	setDefault(q, "idle_in_transaction_session_timeout", "60000")
 	u.RawQuery = q.Encode()
-	db, err := gorm.Open(postgresDialector{postgres.New(postgres.Config{DSN: u.String()}).(*postgres.Dialector)}, cfg)
+	db, err := gorm.Open(postgresDialector{&postgres.Dialector{Config: &postgres.Config{DSN: u.String()}}}, cfg)
 	// The driver's errors are written redacted and not kept: they may hold the password.
 	if err != nil {
 		return nil, Problemf(nil, "database.postgres_unreachable", "URL", d.String(), "Reason", oneLine(err))

@@ -237,6 +237,13 @@ func (l *Localizer) ReasonChoices(reasons []models.ReferralReason) []Choice {
 // for the parts of pages written in Go.
 func WriteText(b *strings.Builder, s string) { escapeHTML(b, s) }
 
+// EscapeText returns s escaped as WriteText writes it, for a text written several times.
+func EscapeText(s string) string {
+	var b strings.Builder
+	escapeHTML(&b, s)
+	return b.String()
+}
+
 // WriteURL writes s to b as html/template writes a string that makes a whole quoted URL
 // attribute (href="{{.}}"): a URL of an unsafe scheme replaced, the rest percent-encoded as
 // its normaliser does, then escaped as an attribute.
